@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs the pinned tools the demo and the tests drive into a cache outside the clone,
+# reusing whatever is already there. Prints nothing on stdout but `KEY=path` lines, so
+# callers can `eval "$(tools/install.sh)"`.
+#
+#   FARGATE_TOOLS_DIR   where the cache lives (default: ~/.cache/terraform-provider-fargate)
+#   OPENTOFU_VERSION    pinned OpenTofu release built from its Go module (default below)
+#   MOTO_VERSION        pinned moto[server] release (default below)
+#   TERRAFORM_VERSION   set to also build HashiCorp Terraform (e.g. 1.5.7); off by default
+set -euo pipefail
+
+OPENTOFU_VERSION="${OPENTOFU_VERSION:-1.12.6}"
+MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
+TOOLS_DIR="${FARGATE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-fargate}"
+mkdir -p "$TOOLS_DIR"
+
+log() { printf '[tools] %s\n' "$*" >&2; }
+
+# build_go_cli NAME MODULE VERSION PACKAGE REPLACE...
+# A module whose go.mod carries `replace` directives cannot be `go install`ed, so build it
+# from a throwaway wrapper module that requires it and repeats each replace.
+build_go_cli() {
+  local name="$1" module="$2" version="$3" package="$4"; shift 4
+  local dest="$TOOLS_DIR/$name-$version"
+  if [ -x "$dest/$name" ]; then return 0; fi
+  command -v go >/dev/null || { log "go is required to build $name $version"; return 1; }
+  log "building $name $version from its Go module (first run only; several minutes)"
+  local work; work="$(mktemp -d "$TOOLS_DIR/.build-$name.XXXXXX")"
+  (
+    cd "$work"
+    {
+      echo "module example.invalid/$name-wrapper"
+      echo
+      echo "go 1.22"
+      echo
+      echo "require $module v$version"
+      for r in "$@"; do echo "replace $r"; done
+    } > go.mod
+    GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$work/$name" "$package" >&2
+    mkdir -p "$dest.tmp" && mv "$work/$name" "$dest.tmp/$name"
+    rm -rf "$dest" && mv "$dest.tmp" "$dest"
+  )
+  local rc=$?
+  rm -rf "$work"
+  return $rc
+}
+
+# OpenTofu's go.mod replaces hashicorp/hcl with OpenTofu's fork.
+build_go_cli tofu github.com/opentofu/opentofu "$OPENTOFU_VERSION" \
+  github.com/opentofu/opentofu/cmd/tofu \
+  "github.com/hashicorp/hcl/v2 => github.com/opentofu/hcl/v2 v2.20.2-0.20251021132045-587d123c2828"
+echo "TOFU=$TOOLS_DIR/tofu-$OPENTOFU_VERSION/tofu"
+
+if [ -n "${TERRAFORM_VERSION:-}" ]; then
+  if build_go_cli terraform github.com/hashicorp/terraform "$TERRAFORM_VERSION" github.com/hashicorp/terraform; then
+    echo "TERRAFORM=$TOOLS_DIR/terraform-$TERRAFORM_VERSION/terraform"
+  else
+    log "could not build terraform $TERRAFORM_VERSION"
+  fi
+fi
+
+moto_dir="$TOOLS_DIR/moto-$MOTO_VERSION"
+# A venv hard-codes its own path, so it is built in place; the stamp marks a finished install.
+if [ ! -f "$moto_dir/.complete" ]; then
+  log "installing moto[server]==$MOTO_VERSION into $moto_dir"
+  rm -rf "$moto_dir"
+  python3 -m venv "$moto_dir/venv"
+  "$moto_dir/venv/bin/pip" install --quiet --disable-pip-version-check \
+    "moto[server]==$MOTO_VERSION" "cbor2>=5.4,<6" >&2
+  touch "$moto_dir/.complete"
+fi
+echo "MOTO_PYTHON=$moto_dir/venv/bin/python"
