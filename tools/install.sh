@@ -6,53 +6,58 @@
 #   FARGATE_TOOLS_DIR   where the cache lives (default: ~/.cache/terraform-provider-fargate)
 #   OPENTOFU_VERSION    pinned OpenTofu release built from its Go module (default below)
 #   MOTO_VERSION        pinned moto[server] release (default below)
-#   TERRAFORM_VERSION   set to also build HashiCorp Terraform (e.g. 1.5.7); off by default
+#   TERRAFORM_VERSION   HashiCorp Terraform release also built (default below: 1.5.7, the last MPL
+#                       release; later releases replace internal modules with local paths the
+#                       module proxy cannot serve). Set to "none" to skip it.
 set -euo pipefail
 
 OPENTOFU_VERSION="${OPENTOFU_VERSION:-1.12.6}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
+TERRAFORM_VERSION="${TERRAFORM_VERSION:-1.5.7}"
 TOOLS_DIR="${FARGATE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-fargate}"
 mkdir -p "$TOOLS_DIR"
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 
-# build_go_cli NAME MODULE VERSION PACKAGE REPLACE...
+# build_go_cli NAME MODULE VERSION PACKAGE LDFLAGS REPLACE...
 # A module whose go.mod carries `replace` directives cannot be `go install`ed, so build it
 # from a throwaway wrapper module that requires it and repeats each replace.
 build_go_cli() {
-  local name="$1" module="$2" version="$3" package="$4"; shift 4
+  local name="$1" module="$2" version="$3" package="$4" ldflags="$5"; shift 5
   local dest="$TOOLS_DIR/$name-$version"
   if [ -x "$dest/$name" ]; then return 0; fi
   command -v go >/dev/null || { log "go is required to build $name $version"; return 1; }
-  log "building $name $version from its Go module (first run only; several minutes)"
-  local work; work="$(mktemp -d "$TOOLS_DIR/.build-$name.XXXXXX")"
-  (
-    cd "$work"
-    {
-      echo "module example.invalid/$name-wrapper"
-      echo
-      echo "go 1.22"
-      echo
-      echo "require $module v$version"
-      for r in "$@"; do echo "replace $r"; done
-    } > go.mod
-    GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$work/$name" "$package" >&2
-    mkdir -p "$dest.tmp" && mv "$work/$name" "$dest.tmp/$name"
-    rm -rf "$dest" && mv "$dest.tmp" "$dest"
-  )
-  local rc=$?
+  log "building $name $version from its Go module (first run only; a few minutes)"
+  local work
+  work="$(mktemp -d "$TOOLS_DIR/.build-$name.XXXXXX")" || return 1
+  {
+    echo "module example.invalid/$name-wrapper"
+    echo
+    echo "go 1.22"
+    echo
+    echo "require $module v$version"
+    for r in "$@"; do echo "replace $r"; done
+  } > "$work/go.mod"
+  if (cd "$work" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w $ldflags" -o "$work/$name" "$package") >&2 \
+    && [ -x "$work/$name" ]; then
+    rm -rf "$dest" && mkdir -p "$dest" && mv "$work/$name" "$dest/$name"
+    local rc=$?
+  else
+    local rc=1
+  fi
   rm -rf "$work"
   return $rc
 }
 
 # OpenTofu's go.mod replaces hashicorp/hcl with OpenTofu's fork.
 build_go_cli tofu github.com/opentofu/opentofu "$OPENTOFU_VERSION" \
-  github.com/opentofu/opentofu/cmd/tofu \
+  github.com/opentofu/opentofu/cmd/tofu "-X github.com/opentofu/opentofu/version.dev=no" \
   "github.com/hashicorp/hcl/v2 => github.com/opentofu/hcl/v2 v2.20.2-0.20251021132045-587d123c2828"
 echo "TOFU=$TOOLS_DIR/tofu-$OPENTOFU_VERSION/tofu"
 
-if [ -n "${TERRAFORM_VERSION:-}" ]; then
-  if build_go_cli terraform github.com/hashicorp/terraform "$TERRAFORM_VERSION" github.com/hashicorp/terraform; then
+if [ "$TERRAFORM_VERSION" != "none" ]; then
+  if build_go_cli terraform github.com/hashicorp/terraform "$TERRAFORM_VERSION" github.com/hashicorp/terraform \
+       "-X github.com/hashicorp/terraform/version.dev=no";  then
     echo "TERRAFORM=$TOOLS_DIR/terraform-$TERRAFORM_VERSION/terraform"
   else
     log "could not build terraform $TERRAFORM_VERSION"

@@ -29,7 +29,9 @@ fn from_json(json: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Code
     match (json, ty) {
         (Json::Null, _) => Ok(Value::Null),
         (Json::Object(fields), Type::Dynamic) => {
-            let type_json = fields.get("type").ok_or_else(|| wrong("{\"type\", \"value\"}"))?;
+            let type_json = fields
+                .get("type")
+                .ok_or_else(|| wrong("{\"type\", \"value\"}"))?;
             let inner_ty = Type::from_json(type_json).map_err(|e| CodecError::new(path, e))?;
             let inner = from_json(fields.get("value").unwrap_or(&Json::Null), &inner_ty, path)?;
             Ok(Value::Dynamic(inner_ty, Box::new(inner)))
@@ -47,14 +49,20 @@ fn from_json(json: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Code
             };
             Ok(Value::Number(number))
         }
-        (Json::String(s), Type::Number) => Number::from_decimal(s).map(Value::Number).ok_or_else(|| wrong("number")),
+        (Json::String(s), Type::Number) => Number::from_decimal(s)
+            .map(Value::Number)
+            .ok_or_else(|| wrong("number")),
         (Json::Array(items), Type::List(e) | Type::Set(e)) => {
             let values = items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| from_json(v, e, &path.join_index(i)))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(if matches!(ty, Type::Set(_)) { Value::Set(values) } else { Value::List(values) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(values)
+            } else {
+                Value::List(values)
+            })
         }
         (Json::Array(items), Type::Tuple(types)) if items.len() == types.len() => Ok(Value::Tuple(
             items
@@ -91,7 +99,9 @@ fn to_json(value: &Value, ty: &Type, path: &AttributePath) -> Result<Json, Codec
     let mismatch = || CodecError::new(path, format!("value does not fit type {}", ty.to_json()));
     Ok(match (value, ty) {
         (Value::Null, _) => Json::Null,
-        (Value::Unknown(_), _) => return Err(CodecError::new(path, "JSON cannot hold an unknown value")),
+        (Value::Unknown(_), _) => {
+            return Err(CodecError::new(path, "JSON cannot hold an unknown value"));
+        }
         (Value::Dynamic(inner_ty, inner), Type::Dynamic) => serde_json::json!({
             "value": to_json(inner, inner_ty, path)?,
             "type": inner_ty.to_json(),
@@ -101,7 +111,9 @@ fn to_json(value: &Value, ty: &Type, path: &AttributePath) -> Result<Json, Codec
         (Value::String(s), Type::String) => Json::String(s.clone()),
         (Value::Number(n), Type::Number) => match n {
             Number::Int(i) => Json::from(*i),
-            Number::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).ok_or_else(mismatch)?,
+            Number::Float(f) => serde_json::Number::from_f64(*f)
+                .map(Json::Number)
+                .ok_or_else(mismatch)?,
             Number::Decimal(s) => serde_json::from_str::<Json>(s).map_err(|_| mismatch())?,
         },
         (Value::List(items) | Value::Set(items), Type::List(e) | Type::Set(e)) => Json::Array(
@@ -127,7 +139,12 @@ fn to_json(value: &Value, ty: &Type, path: &AttributePath) -> Result<Json, Codec
         (Value::Object(m), Type::Object(attrs)) => Json::Object(
             attrs
                 .iter()
-                .map(|(k, t)| Ok((k.clone(), to_json(m.get(k).unwrap_or(&Value::Null), t, &path.join_attr(k))?)))
+                .map(|(k, t)| {
+                    Ok((
+                        k.clone(),
+                        to_json(m.get(k).unwrap_or(&Value::Null), t, &path.join_attr(k))?,
+                    ))
+                })
                 .collect::<Result<_, CodecError>>()?,
         ),
         _ => return Err(mismatch()),
@@ -149,8 +166,14 @@ mod tests {
     #[test]
     fn big_numbers_keep_their_digits() {
         let v = decode_json(b"18446744073709551615", &Type::Number).unwrap();
-        assert_eq!(v, Value::Number(Number::Decimal("18446744073709551615".into())));
-        assert_eq!(encode_json(&v, &Type::Number).unwrap().to_string(), "18446744073709551615");
+        assert_eq!(
+            v,
+            Value::Number(Number::Decimal("18446744073709551615".into()))
+        );
+        assert_eq!(
+            encode_json(&v, &Type::Number).unwrap().to_string(),
+            "18446744073709551615"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! Nothing here knows about AWS or gRPC; it is the value half of a small provider framework.
 
+mod fuzzing;
 mod json;
 mod msgpack;
 mod path;
@@ -10,6 +11,7 @@ mod types;
 #[allow(clippy::module_inception)]
 mod value;
 
+pub use fuzzing::{fuzz_decode, fuzz_types};
 pub use json::{decode_json, encode_json};
 pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use path::{AttributePath, PathStep};

@@ -42,7 +42,12 @@ pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 }
 
 fn to_mp(value: &Value, ty: &Type, path: &AttributePath) -> Result<Mp, CodecError> {
-    let mismatch = || CodecError::new(path, format!("value {} does not fit type {}", kind(value), ty.to_json()));
+    let mismatch = || {
+        CodecError::new(
+            path,
+            format!("value {} does not fit type {}", kind(value), ty.to_json()),
+        )
+    };
     Ok(match (value, ty) {
         (Value::Null, _) => Mp::Nil,
         (Value::Unknown(r), _) => unknown_to_mp(r, path)?,
@@ -51,7 +56,10 @@ fn to_mp(value: &Value, ty: &Type, path: &AttributePath) -> Result<Mp, CodecErro
             to_mp(inner, inner_ty, path)?,
         ]),
         (_, Type::Dynamic) => {
-            return Err(CodecError::new(path, "a value in a dynamic slot must carry its type"));
+            return Err(CodecError::new(
+                path,
+                "a value in a dynamic slot must carry its type",
+            ));
         }
         (Value::Dynamic(inner_ty, inner), _) if inner_ty == ty => to_mp(inner, ty, path)?,
         (Value::Bool(b), Type::Bool) => Mp::Boolean(*b),
@@ -87,7 +95,10 @@ fn to_mp(value: &Value, ty: &Type, path: &AttributePath) -> Result<Mp, CodecErro
         ),
         (Value::Object(m), Type::Object(attrs)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(CodecError::new(path, format!("unsupported attribute {extra:?}")));
+                return Err(CodecError::new(
+                    path,
+                    format!("unsupported attribute {extra:?}"),
+                ));
             }
             Mp::Map(
                 attrs
@@ -124,7 +135,10 @@ fn unknown_to_mp(r: &Refinements, path: &AttributePath) -> Result<Mp, CodecError
     }
     for (key, bound) in [(3, &r.number_lower), (4, &r.number_upper)] {
         if let Some((n, inclusive)) = bound {
-            entries.push((Mp::from(key), Mp::Array(vec![number_to_mp(n), Mp::Boolean(*inclusive)])));
+            entries.push((
+                Mp::from(key),
+                Mp::Array(vec![number_to_mp(n), Mp::Boolean(*inclusive)]),
+            ));
         }
     }
     for (key, bound) in [(5, r.length_lower), (6, r.length_upper)] {
@@ -178,15 +192,17 @@ fn number_from_mp(mp: &Mp) -> Option<Number> {
             Some(v) => Some(Number::Int(v)),
             None => i.as_u64().map(|u| Number::Decimal(u.to_string())),
         },
-        Mp::F32(f) => Some(Number::from_f64(f64::from(*f))),
-        Mp::F64(f) => Some(Number::from_f64(*f)),
+        // cty numbers have no NaN.
+        Mp::F32(f) if !f.is_nan() => Some(Number::from_f64(f64::from(*f))),
+        Mp::F64(f) if !f.is_nan() => Some(Number::from_f64(*f)),
         Mp::String(s) => s.as_str().and_then(Number::from_decimal),
         _ => None,
     }
 }
 
 fn from_mp(mp: &Mp, ty: &Type, path: &AttributePath) -> Result<Value, CodecError> {
-    let wrong = |want: &str| CodecError::new(path, format!("expected {want}, found {}", mp_kind(mp)));
+    let wrong =
+        |want: &str| CodecError::new(path, format!("expected {want}, found {}", mp_kind(mp)));
     match (mp, ty) {
         (Mp::Nil, _) => Ok(Value::Null),
         (Mp::Ext(code, data), _) => Ok(unknown_from_ext(*code, data)),
@@ -203,29 +219,45 @@ fn from_mp(mp: &Mp, ty: &Type, path: &AttributePath) -> Result<Value, CodecError
                 .map_err(|e| CodecError::new(path, format!("dynamic value type: {e}")))?;
             let inner_ty = Type::from_json(&json).map_err(|e| CodecError::new(path, e))?;
             if inner_ty == Type::Dynamic {
-                return Err(CodecError::new(path, "a dynamic value's type cannot be dynamic"));
+                return Err(CodecError::new(
+                    path,
+                    "a dynamic value's type cannot be dynamic",
+                ));
             }
-            Ok(Value::Dynamic(inner_ty.clone(), Box::new(from_mp(inner, &inner_ty, path)?)))
+            Ok(Value::Dynamic(
+                inner_ty.clone(),
+                Box::new(from_mp(inner, &inner_ty, path)?),
+            ))
         }
         (Mp::Boolean(b), Type::Bool) => Ok(Value::Bool(*b)),
         (Mp::String(s), Type::String) => s
             .as_str()
             .map(|s| Value::String(s.to_owned()))
             .ok_or_else(|| CodecError::new(path, "string is not valid UTF-8")),
-        (_, Type::Number) => number_from_mp(mp).map(Value::Number).ok_or_else(|| wrong("number")),
+        (_, Type::Number) => number_from_mp(mp)
+            .map(Value::Number)
+            .ok_or_else(|| wrong("number")),
         (Mp::Array(items), Type::List(e) | Type::Set(e)) => {
             let values = items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| from_mp(v, e, &path.join_index(i)))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(if matches!(ty, Type::Set(_)) { Value::Set(values) } else { Value::List(values) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(values)
+            } else {
+                Value::List(values)
+            })
         }
         (Mp::Array(items), Type::Tuple(types)) => {
             if items.len() != types.len() {
                 return Err(CodecError::new(
                     path,
-                    format!("tuple needs {} elements, found {}", types.len(), items.len()),
+                    format!(
+                        "tuple needs {} elements, found {}",
+                        types.len(),
+                        items.len()
+                    ),
                 ));
             }
             Ok(Value::Tuple(
@@ -249,15 +281,19 @@ fn from_mp(mp: &Mp, ty: &Type, path: &AttributePath) -> Result<Value, CodecError
             let mut m = BTreeMap::new();
             for (k, v) in entries {
                 let key = k.as_str().ok_or_else(|| wrong("string attribute names"))?;
-                let attr_ty = attrs
-                    .get(key)
-                    .ok_or_else(|| CodecError::new(path, format!("unsupported attribute {key:?}")))?;
+                let attr_ty = attrs.get(key).ok_or_else(|| {
+                    CodecError::new(path, format!("unsupported attribute {key:?}"))
+                })?;
                 m.insert(key.to_owned(), from_mp(v, attr_ty, &path.join_attr(key))?);
             }
             if m.len() != attrs.len() {
                 return Err(CodecError::new(
                     path,
-                    format!("an object with {} attributes is required ({} given)", attrs.len(), m.len()),
+                    format!(
+                        "an object with {} attributes is required ({} given)",
+                        attrs.len(),
+                        m.len()
+                    ),
                 ));
             }
             Ok(Value::Object(m))
@@ -313,7 +349,10 @@ mod tests {
 
     #[test]
     fn unknown_is_written_as_cty_does() {
-        assert_eq!(encode_msgpack(&Value::unknown(), &Type::String).unwrap(), vec![0xd4, 0, 0]);
+        assert_eq!(
+            encode_msgpack(&Value::unknown(), &Type::String).unwrap(),
+            vec![0xd4, 0, 0]
+        );
     }
 
     #[test]
@@ -322,16 +361,24 @@ mod tests {
         let mut payload = Vec::new();
         rmpv::encode::write_value(
             &mut payload,
-            &Mp::Map(vec![(Mp::from(1), Mp::Boolean(false)), (Mp::from(2), Mp::from("arn:"))]),
+            &Mp::Map(vec![
+                (Mp::from(1), Mp::Boolean(false)),
+                (Mp::from(2), Mp::from("arn:")),
+            ]),
         )
         .unwrap();
         let mut bytes = Vec::new();
         rmpv::encode::write_value(&mut bytes, &Mp::Ext(12, payload)).unwrap();
         let v = decode_msgpack(&bytes, &Type::String).unwrap();
-        let Value::Unknown(r) = &v else { panic!("not unknown: {v:?}") };
+        let Value::Unknown(r) = &v else {
+            panic!("not unknown: {v:?}")
+        };
         assert_eq!(r.nullness, Some(false));
         assert_eq!(r.string_prefix.as_deref(), Some("arn:"));
-        assert_eq!(decode_msgpack(&encode_msgpack(&v, &Type::String).unwrap(), &Type::String).unwrap(), v);
+        assert_eq!(
+            decode_msgpack(&encode_msgpack(&v, &Type::String).unwrap(), &Type::String).unwrap(),
+            v
+        );
     }
 
     #[test]
@@ -349,7 +396,10 @@ mod tests {
             enc(Mp::from("123456789012345678901234567890")),
             Value::Number(Number::Decimal("123456789012345678901234567890".into()))
         );
-        assert_eq!(enc(Mp::from(u64::MAX)), Value::Number(Number::Decimal(u64::MAX.to_string())));
+        assert_eq!(
+            enc(Mp::from(u64::MAX)),
+            Value::Number(Number::Decimal(u64::MAX.to_string()))
+        );
     }
 
     #[test]
@@ -366,7 +416,10 @@ mod tests {
         let mut short = Vec::new();
         rmpv::encode::write_value(&mut short, &Mp::Map(vec![(Mp::from("name"), Mp::Nil)])).unwrap();
         let err = decode_msgpack(&short, &ty).unwrap_err();
-        assert_eq!(err.message, "an object with 3 attributes is required (1 given)");
+        assert_eq!(
+            err.message,
+            "an object with 3 attributes is required (1 given)"
+        );
     }
 
     #[test]
@@ -378,17 +431,26 @@ mod tests {
             &Mp::Map(vec![
                 (Mp::from("name"), Mp::Nil),
                 (Mp::from("count"), Mp::Nil),
-                (Mp::from("tags"), Mp::Map(vec![(Mp::from("team"), Mp::from(3))])),
+                (
+                    Mp::from("tags"),
+                    Mp::Map(vec![(Mp::from("team"), Mp::from(3))]),
+                ),
             ]),
         )
         .unwrap();
         let err = decode_msgpack(&b, &ty).unwrap_err();
-        assert_eq!(err.to_string(), "tags[\"team\"]: expected string, found integer");
+        assert_eq!(
+            err.to_string(),
+            "tags[\"team\"]: expected string, found integer"
+        );
     }
 
     #[test]
     fn dynamic_values_carry_their_type() {
-        let v = Value::Dynamic(Type::list(Type::String), Box::new(Value::List(vec![Value::string("a")])));
+        let v = Value::Dynamic(
+            Type::list(Type::String),
+            Box::new(Value::List(vec![Value::string("a")])),
+        );
         let bytes = encode_msgpack(&v, &Type::Dynamic).unwrap();
         assert_eq!(decode_msgpack(&bytes, &Type::Dynamic).unwrap(), v);
     }

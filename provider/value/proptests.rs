@@ -7,7 +7,12 @@ use proptest::prelude::*;
 use super::*;
 
 fn arb_type() -> impl Strategy<Value = Type> {
-    let leaf = prop_oneof![Just(Type::String), Just(Type::Number), Just(Type::Bool), Just(Type::Dynamic)];
+    let leaf = prop_oneof![
+        Just(Type::String),
+        Just(Type::Number),
+        Just(Type::Bool),
+        Just(Type::Dynamic)
+    ];
     leaf.prop_recursive(4, 24, 4, |inner| {
         prop_oneof![
             inner.clone().prop_map(Type::list),
@@ -58,7 +63,9 @@ fn arb_known(ty: Type, knowns_only: bool, depth: u32) -> BoxedStrategy<Value> {
             let inner = if depth == 0 {
                 prop_oneof![Just(Type::String), Just(Type::Number), Just(Type::Bool)].boxed()
             } else {
-                arb_type().prop_filter("concrete", |t| *t != Type::Dynamic).boxed()
+                arb_type()
+                    .prop_filter("concrete", |t| *t != Type::Dynamic)
+                    .boxed()
             };
             inner
                 .prop_flat_map(move |t| {
@@ -67,8 +74,12 @@ fn arb_known(ty: Type, knowns_only: bool, depth: u32) -> BoxedStrategy<Value> {
                 })
                 .boxed()
         }
-        Type::List(e) => prop::collection::vec(any_of(*e), 0..4).prop_map(Value::List).boxed(),
-        Type::Set(e) => prop::collection::vec(any_of(*e), 0..4).prop_map(Value::Set).boxed(),
+        Type::List(e) => prop::collection::vec(any_of(*e), 0..4)
+            .prop_map(Value::List)
+            .boxed(),
+        Type::Set(e) => prop::collection::vec(any_of(*e), 0..4)
+            .prop_map(Value::Set)
+            .boxed(),
         Type::Map(e) => prop::collection::btree_map("[a-zA-Z0-9_]{0,6}", any_of(*e), 0..4)
             .prop_map(Value::Map)
             .boxed(),
@@ -76,7 +87,9 @@ fn arb_known(ty: Type, knowns_only: bool, depth: u32) -> BoxedStrategy<Value> {
             let names: Vec<String> = attrs.keys().cloned().collect();
             let values: Vec<BoxedStrategy<Value>> = attrs.into_values().map(any_of).collect();
             values
-                .prop_map(move |vs| Value::Object(names.iter().cloned().zip(vs).collect::<BTreeMap<_, _>>()))
+                .prop_map(move |vs| {
+                    Value::Object(names.iter().cloned().zip(vs).collect::<BTreeMap<_, _>>())
+                })
                 .boxed()
         }
         Type::Tuple(types) => {
@@ -101,7 +114,9 @@ fn arb_value(ty: Type, knowns_only: bool, depth: u32) -> BoxedStrategy<Value> {
 }
 
 fn typed_value(knowns_only: bool) -> impl Strategy<Value = (Type, Value)> {
-    arb_type().prop_flat_map(move |t| arb_value(t.clone(), knowns_only, 2).prop_map(move |v| (t.clone(), v)))
+    arb_type().prop_flat_map(move |t| {
+        arb_value(t.clone(), knowns_only, 2).prop_map(move |v| (t.clone(), v))
+    })
 }
 
 proptest! {

@@ -106,7 +106,10 @@ impl Type {
                             .as_array()
                             .ok_or_else(|| "tuple type needs a list of element types".to_owned())?;
                         Ok(Type::Tuple(
-                            elems.iter().map(Type::from_json).collect::<Result<_, _>>()?,
+                            elems
+                                .iter()
+                                .map(Type::from_json)
+                                .collect::<Result<_, _>>()?,
                         ))
                     }
                     other => Err(format!("unknown type kind {other:?}")),
@@ -123,14 +126,20 @@ mod tests {
 
     #[test]
     fn type_json_matches_cty() {
-        let t = Type::map(Type::object([("name", Type::String), ("port", Type::Number)]));
+        let t = Type::map(Type::object([
+            ("name", Type::String),
+            ("port", Type::Number),
+        ]));
         assert_eq!(
             t.to_json().to_string(),
             r#"["map",["object",{"name":"string","port":"number"}]]"#
         );
         assert_eq!(Type::from_json(&t.to_json()), Ok(t));
         let tuple = Type::Tuple(vec![Type::Bool, Type::set(Type::Dynamic)]);
-        assert_eq!(tuple.to_json().to_string(), r#"["tuple",["bool",["set","dynamic"]]]"#);
+        assert_eq!(
+            tuple.to_json().to_string(),
+            r#"["tuple",["bool",["set","dynamic"]]]"#
+        );
         assert_eq!(Type::from_json(&tuple.to_json()), Ok(tuple));
     }
 

@@ -15,7 +15,7 @@ pub enum Number {
 impl Number {
     /// Canonical form of a float: integral values within `i64` become `Int`.
     pub fn from_f64(f: f64) -> Number {
-        if f.fract() == 0.0 && f >= -9.2e18 && f <= 9.2e18 {
+        if f.fract() == 0.0 && (-9.2e18..=9.2e18).contains(&f) {
             Number::Int(f as i64)
         } else {
             Number::Float(f)
@@ -27,7 +27,7 @@ impl Number {
         if let Ok(i) = s.parse::<i64>() {
             return Some(Number::Int(i));
         }
-        let f = s.parse::<f64>().ok()?;
+        let f = s.parse::<f64>().ok().filter(|f| !f.is_nan())?;
         if !f.is_finite() {
             return Some(Number::Float(f));
         }
@@ -87,8 +87,9 @@ impl Refinements {
 
 /// A cty value. It does not carry its type: encoding and decoding are directed by a `Type`,
 /// except in dynamic slots, where the concrete type travels with the value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum Value {
+    #[default]
     Null,
     Unknown(Refinements),
     Bool(bool),
@@ -137,7 +138,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown(_) => false,
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                v.iter().all(Value::is_wholly_known)
+            }
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, v) => v.is_wholly_known(),
             _ => true,
@@ -199,12 +202,9 @@ impl Value {
     /// which is the shape Terraform expects for an absent nested block or a fresh object.
     pub fn null_object(ty: &Type) -> Value {
         match ty {
-            Type::Object(attrs) => Value::Object(
-                attrs
-                    .keys()
-                    .map(|k| (k.clone(), Value::Null))
-                    .collect(),
-            ),
+            Type::Object(attrs) => {
+                Value::Object(attrs.keys().map(|k| (k.clone(), Value::Null)).collect())
+            }
             _ => Value::Null,
         }
     }

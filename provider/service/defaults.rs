@@ -1,0 +1,51 @@
+//! Defaults the resource plans when the configuration leaves a setting out. They come from
+//! shared/seeds/ (the production advice) or, where the seeds are silent, from AWS's own.
+//! The module generator renders the same values as variable defaults.
+
+pub const CPU_ARCHITECTURE: &str = "X86_64";
+pub const EPHEMERAL_STORAGE_GIB: i64 = 21;
+pub const STOP_TIMEOUT: i64 = 30;
+pub const INIT_PROCESS_ENABLED: bool = true;
+pub const READONLY_ROOT_FILESYSTEM: bool = false;
+
+pub const CONTAINER_HEALTH_INTERVAL: i64 = 30;
+pub const CONTAINER_HEALTH_TIMEOUT: i64 = 5;
+pub const CONTAINER_HEALTH_RETRIES: i64 = 3;
+pub const CONTAINER_HEALTH_START_PERIOD: i64 = 0;
+
+pub const LOG_RETENTION_DAYS: i64 = 30;
+pub const LOG_MODE: &str = "non-blocking";
+pub const LOG_MAX_BUFFER_SIZE: &str = "25m";
+pub const LOG_STREAM_PREFIX: &str = "ecs";
+
+pub const ASSIGN_PUBLIC_IP: bool = false;
+
+pub const TG_HEALTH_PATH: &str = "/";
+pub const TG_HEALTH_MATCHER: &str = "200";
+pub const TG_HEALTH_INTERVAL: i64 = 15;
+pub const TG_HEALTH_TIMEOUT: i64 = 5;
+pub const TG_HEALTHY_THRESHOLD: i64 = 2;
+pub const TG_UNHEALTHY_THRESHOLD: i64 = 3;
+/// AWS's own default; the checks warn when it is left there (seed 003 §5).
+pub const DEREGISTRATION_DELAY: i64 = 300;
+pub const HEALTH_CHECK_GRACE_PERIOD: i64 = 60;
+pub const LISTENER_PATH_PATTERNS: &[&str] = &["/*"];
+
+pub const DEPLOYMENT_CONFIG: &str = "CodeDeployDefault.ECSAllAtOnce";
+pub const TERMINATION_WAIT_MINUTES: i64 = 5;
+pub const AUTO_ROLLBACK_EVENTS: &[&str] = &["DEPLOYMENT_FAILURE"];
+
+pub const DNS_TTL: i64 = 10;
+pub const DNS_RECORD_TYPE: &str = "A";
+pub const DNS_ROUTING_POLICY: &str = "MULTIVALUE";
+pub const DNS_FAILURE_THRESHOLD: i64 = 1;
+
+pub const DESIRED_COUNT: i64 = 2;
+pub const PLATFORM_VERSION: &str = "LATEST";
+pub const WAIT_FOR_DEPLOYMENT: bool = true;
+
+pub const CAPACITY_BASE: i64 = 0;
+pub const CAPACITY_WEIGHT: i64 = 1;
+
+pub const SCALE_IN_COOLDOWN: i64 = 300;
+pub const SCALE_OUT_COOLDOWN: i64 = 60;

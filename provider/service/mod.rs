@@ -1,0 +1,6 @@
+//! The domain: one production Fargate service. Its schema, the typed desired state decoded
+//! from configuration, the production checks, and the expansion into child resources.
+//! Nothing here knows about gRPC or AWS SDK clients.
+
+pub mod defaults;
+pub mod schema;

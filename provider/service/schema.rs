@@ -1,0 +1,590 @@
+//! The Terraform schema of `fargate_production_service`: every input and computed attribute,
+//! with the markdown descriptions users see in docs and editors.
+
+use crate::tfplugin::{Attribute as A, Block, NestedBlock, Schema};
+use crate::value::{Type, Value};
+
+use super::defaults as d;
+
+/// The resource type name Terraform configurations use.
+pub const TYPE_NAME: &str = "fargate_production_service";
+
+/// Bumped whenever the stored state's shape changes; UpgradeResourceState migrates older ones.
+pub const SCHEMA_VERSION: i64 = 0;
+
+fn strings() -> Type {
+    Type::list(Type::String)
+}
+
+fn strings_value(items: &[&str]) -> Value {
+    Value::List(items.iter().map(|s| Value::string(*s)).collect())
+}
+
+fn string_map() -> Type {
+    Type::map(Type::String)
+}
+
+/// The kind and name of each child resource the service expands into.
+pub fn child_type() -> Type {
+    Type::object([("kind", Type::String), ("name", Type::String)])
+}
+
+pub fn schema() -> Schema {
+    Schema {
+        version: SCHEMA_VERSION,
+        block: service_block(),
+    }
+}
+
+fn service_block() -> Block {
+    Block::new(
+        "One production ECS Fargate service, managed as a unit: the task definition, the ECS service \
+         (CODE_DEPLOY deployment controller), blue and green ALB target groups with listener rules, the \
+         CodeDeploy application and deployment group, the Cloud Map service, IAM execution and task roles, \
+         the CloudWatch log group and Application Auto Scaling. An image or task change rolls out as a \
+         CodeDeploy blue/green deployment.",
+    )
+    .attribute(
+        A::required(
+            "name",
+            Type::String,
+            "Name of the service. Prefixes the name of every child resource; derived names are shortened \
+             deterministically where AWS limits their length. Changing it replaces the service.",
+        )
+        .forces_replacement(),
+    )
+    .attribute(
+        A::required(
+            "cluster",
+            Type::String,
+            "Name or ARN of the ECS cluster the service runs in. Changing it replaces the service.",
+        )
+        .forces_replacement(),
+    )
+    .attribute(A::defaulted(
+            "desired_count",
+            Type::Number,
+            Value::int(d::DESIRED_COUNT),
+            "Number of tasks to run. Must lie within `autoscaling`'s `min` and `max` when autoscaling is set.",
+        ))
+    .attribute(A::defaulted(
+            "platform_version",
+            Type::String,
+            Value::string(d::PLATFORM_VERSION),
+            "Fargate platform version.",
+        ))
+    .attribute(A::defaulted(
+            "wait_for_deployment",
+            Type::Bool,
+            Value::Bool(d::WAIT_FOR_DEPLOYMENT),
+            "Whether apply waits for a blue/green deployment to finish, and fails if CodeDeploy stops or rolls it \
+         back.",
+        ))
+    .attribute(A::defaulted(
+            "require_immutable_image",
+            Type::Bool,
+            Value::Bool(false),
+            "Make a mutable image reference (a `:latest` tag or no tag) an error instead of a warning.",
+        ))
+    .attribute(A::optional(
+        "task_role_policy_json",
+        Type::String,
+        "IAM policy document (JSON) granting the application's own AWS permissions, attached inline to the \
+         task role.",
+    ))
+    .attribute(A::optional(
+        "tags",
+        string_map(),
+        "Tags for every child resource that supports them; ECS propagates the service's tags to its tasks. \
+         Merged over the provider's `default_tags`.",
+    ))
+    .attribute(A::computed(
+        "id",
+        Type::String,
+        "`<cluster>/<name>`, the form `tofu import` accepts.",
+    ))
+    .attribute(A::computed("service_arn", Type::String, "ARN of the ECS service."))
+    .attribute(A::computed(
+        "task_definition_arn",
+        Type::String,
+        "ARN of the task definition revision the service runs.",
+    ))
+    .attribute(A::computed(
+        "task_definition_revision",
+        Type::Number,
+        "Revision number of the task definition the service runs.",
+    ))
+    .attribute(A::computed("execution_role_arn", Type::String, "ARN of the task execution role."))
+    .attribute(A::computed("task_role_arn", Type::String, "ARN of the task role."))
+    .attribute(A::computed("log_group_name", Type::String, "Name of the CloudWatch log group."))
+    .attribute(A::computed("blue_target_group_arn", Type::String, "ARN of the blue target group."))
+    .attribute(A::computed("green_target_group_arn", Type::String, "ARN of the green target group."))
+    .attribute(A::computed(
+        "production_listener_rule_arn",
+        Type::String,
+        "ARN of the rule on the production listener that routes to the live target group.",
+    ))
+    .attribute(A::computed(
+        "test_listener_rule_arn",
+        Type::String,
+        "ARN of the rule on the test listener that routes to the target group under test.",
+    ))
+    .attribute(A::computed(
+        "codedeploy_application_name",
+        Type::String,
+        "Name of the CodeDeploy application.",
+    ))
+    .attribute(A::computed(
+        "codedeploy_deployment_group_name",
+        Type::String,
+        "Name of the CodeDeploy deployment group.",
+    ))
+    .attribute(A::computed(
+        "service_discovery_arn",
+        Type::String,
+        "ARN of the Cloud Map service, when `service_discovery` is set.",
+    ))
+    .attribute(A::computed(
+        "dns_name",
+        Type::String,
+        "The DNS name tasks register under in Cloud Map (`<name>.<namespace>`), when `service_discovery` is set.",
+    ))
+    .attribute(A::computed(
+        "live_target_group",
+        Type::String,
+        "`blue` or `green`: the target group the production listener routes to, read from the listener.",
+    ))
+    .attribute(A::computed(
+        "last_deployment_id",
+        Type::String,
+        "ID of the last CodeDeploy deployment this resource started, if any.",
+    ))
+    .attribute(A::computed(
+        "children",
+        Type::list(child_type()),
+        "Every child resource the service expands into, with its kind and name; known at plan time, so \
+         `tofu plan` shows what apply creates.",
+    ))
+    .block(NestedBlock::required_single("task", task_block()))
+    .block(NestedBlock::required_single("container", container_block()))
+    .block(NestedBlock::required_single("network", network_block()))
+    .block(NestedBlock::required_single("load_balancer", load_balancer_block()))
+    .block(NestedBlock::optional_single("blue_green", blue_green_block()))
+    .block(NestedBlock::optional_single("service_discovery", service_discovery_block()))
+    .block(NestedBlock::list(
+        "capacity_provider_strategy",
+        capacity_provider_block(),
+        2,
+    ))
+    .block(NestedBlock::optional_single("autoscaling", autoscaling_block()))
+}
+
+fn task_block() -> Block {
+    Block::new("Task size and platform.")
+        .attribute(A::required(
+            "cpu",
+            Type::Number,
+            "CPU units (256, 512, 1024, 2048, 4096, 8192 or 16384). Checked with `memory` against Fargate's \
+             valid combinations at plan time.",
+        ))
+        .attribute(A::required(
+            "memory",
+            Type::Number,
+            "Memory in MiB; must be one of the values Fargate allows for `cpu` (see the \
+             `provider::fargate::valid_memory` function).",
+        ))
+        .attribute(A::defaulted(
+            "cpu_architecture",
+            Type::String,
+            Value::string(d::CPU_ARCHITECTURE),
+            "`X86_64` or `ARM64`.",
+        ))
+        .attribute(A::defaulted(
+            "ephemeral_storage_gib",
+            Type::Number,
+            Value::int(d::EPHEMERAL_STORAGE_GIB),
+            "Task ephemeral storage, 21 to 200 GiB.",
+        ))
+}
+
+fn container_block() -> Block {
+    Block::new("The essential application container.")
+        .attribute(
+            A::required(
+                "name",
+                Type::String,
+                "Container name; the load balancer and CodeDeploy route to it. Changing it replaces the service.",
+            )
+            .forces_replacement(),
+        )
+        .attribute(A::required(
+            "image",
+            Type::String,
+            "Image reference. Prefer an immutable tag or a digest (`repo@sha256:…`); a change rolls out as a \
+             blue/green deployment.",
+        ))
+        .attribute(
+            A::required(
+                "port",
+                Type::Number,
+                "Container port the load balancer sends traffic to. Changing it replaces the service.",
+            )
+            .forces_replacement(),
+        )
+        .attribute(A::optional("command", strings(), "Overrides the image's CMD."))
+        .attribute(A::optional(
+            "environment",
+            string_map(),
+            "Plain environment variables. Credentials belong in `secrets`.",
+        ))
+        .attribute(A::optional(
+            "secrets",
+            string_map(),
+            "Environment variables read at task start from Secrets Manager or SSM Parameter Store: values are \
+             secret or parameter ARNs, never the secrets themselves. The execution role may read exactly these.",
+        ))
+        .attribute(A::defaulted(
+            "stop_timeout",
+            Type::Number,
+            Value::int(d::STOP_TIMEOUT),
+            "Seconds between SIGTERM and SIGKILL (Fargate allows at most 120).",
+        ))
+        .attribute(A::optional(
+            "drain_timeout",
+            Type::Number,
+            "Seconds the application needs after SIGTERM to finish in-flight requests. Used by the plan-time \
+             checks of the shutdown timers (it must be below `stop_timeout` and at most the deregistration delay).",
+        ))
+        .attribute(A::defaulted(
+            "init_process_enabled",
+            Type::Bool,
+            Value::Bool(d::INIT_PROCESS_ENABLED),
+            "Run an init process as PID 1 that forwards signals and reaps zombies.",
+        ))
+        .attribute(A::defaulted(
+            "readonly_root_filesystem",
+            Type::Bool,
+            Value::Bool(d::READONLY_ROOT_FILESYSTEM),
+            "Mount the container's root filesystem read-only.",
+        ))
+        .block(NestedBlock::optional_single("health_check", container_health_block()))
+        .block(NestedBlock::optional_single("log", log_block()))
+}
+
+fn container_health_block() -> Block {
+    Block::new("Container health check run by the ECS agent.")
+        .attribute(A::required(
+            "command",
+            strings(),
+            "Command, e.g. `[\"CMD-SHELL\", \"curl -f http://localhost:8080/healthz || exit 1\"]`.",
+        ))
+        .attribute(A::defaulted(
+            "interval",
+            Type::Number,
+            Value::int(d::CONTAINER_HEALTH_INTERVAL),
+            "Seconds between checks (5–300).",
+        ))
+        .attribute(A::defaulted(
+            "timeout",
+            Type::Number,
+            Value::int(d::CONTAINER_HEALTH_TIMEOUT),
+            "Seconds before a check fails (2–60).",
+        ))
+        .attribute(A::defaulted(
+            "retries",
+            Type::Number,
+            Value::int(d::CONTAINER_HEALTH_RETRIES),
+            "Failures before unhealthy (1–10).",
+        ))
+        .attribute(A::defaulted(
+            "start_period",
+            Type::Number,
+            Value::int(d::CONTAINER_HEALTH_START_PERIOD),
+            "Seconds of grace after start before failures count (0–300).",
+        ))
+}
+
+fn log_block() -> Block {
+    Block::new("Container logs through the awslogs driver.")
+        .attribute(A::optional_computed(
+            "group",
+            Type::String,
+            "Log group name. Defaults to `/ecs/<name>`.",
+        ))
+        .attribute(A::defaulted(
+            "retention_days",
+            Type::Number,
+            Value::int(d::LOG_RETENTION_DAYS),
+            "Log retention in days.",
+        ))
+        .attribute(A::defaulted(
+            "mode",
+            Type::String,
+            Value::string(d::LOG_MODE),
+            "`non-blocking` (a full buffer drops log lines instead of stalling the application) or \
+                 `blocking`.",
+        ))
+        .attribute(A::defaulted(
+            "max_buffer_size",
+            Type::String,
+            Value::string(d::LOG_MAX_BUFFER_SIZE),
+            "Buffer size in non-blocking mode.",
+        ))
+}
+
+fn network_block() -> Block {
+    Block::new("Task networking (awsvpc).")
+        .attribute(A::required(
+            "subnets",
+            strings(),
+            "Subnet IDs for the tasks; use private subnets in at least two Availability Zones.",
+        ))
+        .attribute(A::required(
+            "security_groups",
+            strings(),
+            "Security group IDs for the tasks.",
+        ))
+        .attribute(A::defaulted(
+            "assign_public_ip",
+            Type::Bool,
+            Value::Bool(d::ASSIGN_PUBLIC_IP),
+            "Give tasks public IPs.",
+        ))
+}
+
+fn load_balancer_block() -> Block {
+    Block::new(
+        "Application Load Balancer routing. The resource creates the blue and green target groups and one \
+         forwarding rule on each of the given listeners (so several services can share one ALB); CodeDeploy \
+         moves those rules between blue and green during a deployment.",
+    )
+    .attribute(
+        A::required(
+            "vpc_id",
+            Type::String,
+            "VPC of the target groups. Changing it replaces the service.",
+        )
+        .forces_replacement(),
+    )
+    .attribute(A::required(
+        "production_listener_arn",
+        Type::String,
+        "ARN of the ALB listener that serves production traffic.",
+    ))
+    .attribute(A::required(
+        "test_listener_arn",
+        Type::String,
+        "ARN of the ALB listener CodeDeploy routes test traffic through before the swap.",
+    ))
+    .attribute(A::optional(
+        "listener_rule_priority",
+        Type::Number,
+        "Priority of the forwarding rules (1–50000, unique per listener). Defaults to a number derived from \
+         `name`; set it when two services share a listener and their derived priorities collide.",
+    ))
+    .attribute(A::defaulted(
+            "path_patterns",
+            strings(),
+            strings_value(d::LISTENER_PATH_PATTERNS),
+            "Path patterns the forwarding rules match.",
+        ))
+    .attribute(A::optional(
+        "host_headers",
+        strings(),
+        "Host headers the forwarding rules match, for services that share a listener by host name.",
+    ))
+    .attribute(A::defaulted(
+            "deregistration_delay",
+            Type::Number,
+            Value::int(d::DEREGISTRATION_DELAY),
+            "Seconds the target groups keep draining a deregistered task (0–3600); set it just above the \
+             application's drain time. The default is AWS's own, which plan warns about.",
+        ))
+    .attribute(A::defaulted(
+            "health_check_grace_period",
+            Type::Number,
+            Value::int(d::HEALTH_CHECK_GRACE_PERIOD),
+            "Seconds ECS ignores failing load balancer health checks after a task starts.",
+        ))
+    .block(NestedBlock::optional_single("health_check", target_health_block()))
+}
+
+fn target_health_block() -> Block {
+    Block::new("Target group health check.")
+        .attribute(A::defaulted(
+            "path",
+            Type::String,
+            Value::string(d::TG_HEALTH_PATH),
+            "HTTP path, starting with `/`.",
+        ))
+        .attribute(A::defaulted(
+            "matcher",
+            Type::String,
+            Value::string(d::TG_HEALTH_MATCHER),
+            "HTTP codes meaning healthy: `200`, `200,204` or `200-299`.",
+        ))
+        .attribute(A::defaulted(
+            "interval",
+            Type::Number,
+            Value::int(d::TG_HEALTH_INTERVAL),
+            "Seconds between checks (5–300).",
+        ))
+        .attribute(A::defaulted(
+            "timeout",
+            Type::Number,
+            Value::int(d::TG_HEALTH_TIMEOUT),
+            "Seconds before a check fails (2–120, below `interval`).",
+        ))
+        .attribute(A::defaulted(
+            "healthy_threshold",
+            Type::Number,
+            Value::int(d::TG_HEALTHY_THRESHOLD),
+            "Successes before healthy (2–10).",
+        ))
+        .attribute(A::defaulted(
+            "unhealthy_threshold",
+            Type::Number,
+            Value::int(d::TG_UNHEALTHY_THRESHOLD),
+            "Failures before unhealthy (2–10).",
+        ))
+}
+
+fn blue_green_block() -> Block {
+    Block::new("CodeDeploy blue/green deployment settings.")
+        .attribute(A::defaulted(
+            "deployment_config",
+            Type::String,
+            Value::string(d::DEPLOYMENT_CONFIG),
+            "CodeDeploy deployment configuration, e.g. `CodeDeployDefault.ECSCanary10Percent5Minutes`.",
+        ))
+        .attribute(A::defaulted(
+            "termination_wait_minutes",
+            Type::Number,
+            Value::int(d::TERMINATION_WAIT_MINUTES),
+            "Minutes the old (blue) tasks keep running after the swap, for a fast rollback (0–2880).",
+        ))
+        .attribute(A::defaulted(
+            "auto_rollback_events",
+            strings(),
+            strings_value(d::AUTO_ROLLBACK_EVENTS),
+            "Events that roll a deployment back: `DEPLOYMENT_FAILURE`, `DEPLOYMENT_STOP_ON_ALARM`, \
+             `DEPLOYMENT_STOP_ON_REQUEST`.",
+        ))
+}
+
+fn service_discovery_block() -> Block {
+    Block::new("Cloud Map service discovery, so other services reach this one by DNS name.")
+        .attribute(
+            A::required(
+                "namespace_id",
+                Type::String,
+                "ID of the Cloud Map private DNS namespace. Changing it replaces the service.",
+            )
+            .forces_replacement(),
+        )
+        .attribute(A::defaulted(
+            "dns_ttl",
+            Type::Number,
+            Value::int(d::DNS_TTL),
+            "TTL of the DNS records, in seconds (0–2147483647).",
+        ))
+        .attribute(A::defaulted(
+            "record_type",
+            Type::String,
+            Value::string(d::DNS_RECORD_TYPE),
+            "`A` or `AAAA`.",
+        ))
+        .attribute(A::defaulted(
+            "routing_policy",
+            Type::String,
+            Value::string(d::DNS_ROUTING_POLICY),
+            "`MULTIVALUE` or `WEIGHTED`.",
+        ))
+        .attribute(A::defaulted(
+            "failure_threshold",
+            Type::Number,
+            Value::int(d::DNS_FAILURE_THRESHOLD),
+            "Custom health check failure threshold (1–10).",
+        ))
+}
+
+fn capacity_provider_block() -> Block {
+    Block::new(
+        "Capacity provider strategy (`FARGATE`, `FARGATE_SPOT`). Without one, tasks use the FARGATE launch type.",
+    )
+    .attribute(A::required("capacity_provider", Type::String, "`FARGATE` or `FARGATE_SPOT`."))
+    .attribute(A::defaulted(
+            "base",
+            Type::Number,
+            Value::int(d::CAPACITY_BASE),
+            "Tasks placed on this provider before weights apply; at most one provider may have a base.",
+        ))
+    .attribute(A::defaulted(
+            "weight",
+            Type::Number,
+            Value::int(d::CAPACITY_WEIGHT),
+            "Relative share of tasks beyond the base.",
+        ))
+}
+
+fn autoscaling_block() -> Block {
+    Block::new("Application Auto Scaling of the service's desired count, with target-tracking policies.")
+        .attribute(A::required("min", Type::Number, "Minimum task count."))
+        .attribute(A::required("max", Type::Number, "Maximum task count."))
+        .attribute(A::optional(
+            "requests_per_target",
+            Type::Number,
+            "Target ALB requests per task (ALBRequestCountPerTarget); its ResourceLabel follows the live \
+             target group.",
+        ))
+        .attribute(A::optional("cpu_target", Type::Number, "Target average CPU utilisation, percent."))
+        .attribute(A::optional(
+            "memory_target",
+            Type::Number,
+            "Target average memory utilisation, percent.",
+        ))
+        .attribute(A::defaulted(
+            "scale_in_cooldown",
+            Type::Number,
+            Value::int(d::SCALE_IN_COOLDOWN),
+            "Seconds between scale-in steps.",
+        ))
+        .attribute(A::defaulted(
+            "scale_out_cooldown",
+            Type::Number,
+            Value::int(d::SCALE_OUT_COOLDOWN),
+            "Seconds between scale-out steps.",
+        ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_blocks(b: &Block, path: &str, out: &mut Vec<(String, String)>) {
+        for a in &b.attributes {
+            out.push((format!("{path}{}", a.name), a.description.clone()));
+            let modes = [
+                a.required,
+                a.optional && !a.computed,
+                a.optional && a.computed,
+                a.computed && !a.optional,
+            ];
+            assert_eq!(modes.iter().filter(|m| **m).count(), 1, "{path}{}", a.name);
+        }
+        for nb in &b.blocks {
+            out.push((format!("{path}{}", nb.name), nb.block.description.clone()));
+            all_blocks(&nb.block, &format!("{path}{}.", nb.name), out);
+        }
+    }
+
+    #[test]
+    fn every_attribute_and_block_is_described() {
+        let mut out = Vec::new();
+        all_blocks(&schema().block, "", &mut out);
+        assert!(out.len() > 60, "{}", out.len());
+        for (name, desc) in out {
+            assert!(desc.len() > 10, "{name} has no real description");
+        }
+    }
+}

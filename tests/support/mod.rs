@@ -1,0 +1,312 @@
+//! Shared harness for the integration and acceptance tests: the real `tofu` binary with the
+//! provider under test installed through dev_overrides, and the AWS emulator on loopback.
+//!
+//! The tools come from `tools/install.sh` (the README's test command runs it and exports
+//! TOFU and MOTO_PYTHON). A test that cannot find them fails; it never skips.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The provider's source address in test configurations.
+pub const PROVIDER_SOURCE: &str = "terraform-provider-fargate/fargate";
+
+pub fn provider_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-fargate"))
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn required_env(name: &str) -> String {
+    match std::env::var(name) {
+        Ok(v) if !v.is_empty() => v,
+        _ => panic!(
+            "{name} is not set. Run the tests through the README's test command (tools/test.sh), which \
+             installs the pinned tools and exports {name}."
+        ),
+    }
+}
+
+pub fn tofu_path() -> PathBuf {
+    PathBuf::from(required_env("TOFU"))
+}
+
+/// HashiCorp Terraform (1.5.7, the last MPL release, built by tools/install.sh).
+pub fn terraform_path() -> PathBuf {
+    PathBuf::from(required_env("TERRAFORM"))
+}
+
+/// An AWS endpoint for a test: the user's (`AWS_ENDPOINT_URL`, e.g. LocalStack Pro or a real
+/// account), or the project's moto launcher started for this test and stopped when dropped.
+pub struct Emulator {
+    pub endpoint: String,
+    /// Whether this is our launcher (request log, fault injection, dummy credentials).
+    pub embedded: bool,
+    child: Option<Child>,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL")
+            && !endpoint.is_empty()
+        {
+            return Emulator {
+                endpoint,
+                embedded: false,
+                child: None,
+            };
+        }
+        let python = required_env("MOTO_PYTHON");
+        let mut child = Command::new(python)
+            .arg(repo_root().join("tests/emulator/launcher.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the emulator launcher");
+        let stdout = child.stdout.take().expect("launcher stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the launcher's ready line");
+        let ready: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("launcher said {line:?}: {e}"));
+        let endpoint = ready["endpoint"].as_str().expect("endpoint").to_owned();
+        assert!(
+            endpoint.starts_with("http://127.0.0.1:"),
+            "emulator must listen on loopback: {endpoint}"
+        );
+        Emulator {
+            endpoint,
+            embedded: true,
+            child: Some(child),
+        }
+    }
+
+    /// Environment for AWS clients (tofu's provider, fixtures) to reach this endpoint.
+    pub fn aws_env(&self) -> Vec<(String, String)> {
+        let mut env = vec![("AWS_ENDPOINT_URL".to_owned(), self.endpoint.clone())];
+        if self.embedded {
+            for (k, v) in [
+                ("AWS_ACCESS_KEY_ID", "test"),
+                ("AWS_SECRET_ACCESS_KEY", "test"),
+                ("AWS_REGION", "us-east-1"),
+                ("AWS_MAX_ATTEMPTS", "1"),
+            ] {
+                env.push((k.to_owned(), v.to_owned()));
+            }
+        }
+        env
+    }
+
+    /// The AWS calls the emulator has served, as "service:Action".
+    pub fn requests(&self) -> Vec<String> {
+        assert!(
+            self.embedded,
+            "the request log is a feature of the embedded emulator"
+        );
+        let body = http(&self.endpoint, "GET", "/_emulator/requests", "");
+        let list: Vec<serde_json::Value> = serde_json::from_str(&body).expect("request log JSON");
+        list.iter()
+            .map(|r| {
+                format!(
+                    "{}:{}",
+                    r["service"].as_str().unwrap_or(""),
+                    r["action"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    }
+
+    pub fn reset_requests(&self) {
+        if self.embedded {
+            http(&self.endpoint, "POST", "/_emulator/requests/reset", "");
+        }
+    }
+
+    /// Makes the next `times` calls of `action` fail.
+    pub fn inject_fault(&self, action: &str, times: u32) {
+        assert!(
+            self.embedded,
+            "fault injection is a feature of the embedded emulator"
+        );
+        http(
+            &self.endpoint,
+            "POST",
+            "/_emulator/faults",
+            &serde_json::json!({"action": action, "times": times}).to_string(),
+        );
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A minimal HTTP/1.1 client for the emulator's control endpoints (loopback only).
+pub fn http(endpoint: &str, method: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let addr = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the emulator");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, rest) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    assert!(
+        head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"),
+        "{method} {path}: {head}"
+    );
+    rest.to_owned()
+}
+
+/// A working directory with a CLI config that installs the provider under test.
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+    cli_config: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+/// The outcome of one tofu command.
+pub struct Run {
+    pub output: Output,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn success(&self) -> bool {
+        self.output.status.success()
+    }
+
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    /// Both streams, for assertions about messages.
+    pub fn text(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert!(
+            self.success(),
+            "tofu failed ({}):\n{}",
+            self.code(),
+            self.text()
+        );
+        self
+    }
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cli_config = dir.path().join("tofu.tfrc");
+        let provider_dir = provider_binary()
+            .parent()
+            .expect("binary dir")
+            .to_path_buf();
+        std::fs::write(
+            &cli_config,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                provider_dir.display()
+            ),
+        )
+        .expect("write CLI config");
+        Workdir {
+            dir,
+            cli_config,
+            env: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn with_env(mut self, vars: Vec<(String, String)>) -> Self {
+        self.env.extend(vars);
+        self
+    }
+
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_owned(), value.to_owned()));
+    }
+
+    pub fn write(&self, name: &str, content: &str) {
+        let path = self.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, content).expect("write file");
+    }
+
+    /// Copies every .tf file of an example into the working directory.
+    pub fn copy_example(&self, example: &str) {
+        let src = repo_root().join("examples").join(example);
+        for entry in std::fs::read_dir(&src).expect("example dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "tf") {
+                std::fs::copy(&path, self.path().join(path.file_name().expect("name")))
+                    .expect("copy");
+            }
+        }
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.command_with(&tofu_path(), args)
+    }
+
+    /// A command for another host binary (Terraform) with the same environment.
+    pub fn command_with(&self, binary: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(binary);
+        cmd.args(args)
+            .current_dir(self.path())
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env_remove("TF_LOG")
+            .env_remove("TF_REATTACH_PROVIDERS")
+            .stdin(Stdio::null());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    pub fn tofu(&self, args: &[&str]) -> Run {
+        self.run(self.command(args))
+    }
+
+    pub fn run(&self, mut cmd: Command) -> Run {
+        let start = Instant::now();
+        let output = cmd.output().expect("run tofu");
+        let elapsed = start.elapsed();
+        Run {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            output,
+            elapsed,
+        }
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The full test run (the README's test command, and what .ci/run calls): installs the pinned
+# tools into the cache if needed, checks formatting and lints, runs every test (unit,
+# property, fuzz-corpus, integration and acceptance tests against the real tofu and the
+# emulator), and checks that the committed modules/ match the generator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+eval "$(tools/install.sh)"
+export TOFU TERRAFORM MOTO_PYTHON
+
+echo "== tools: $("$TOFU" version | head -1), Terraform $("$TERRAFORM" version 2>/dev/null | head -1 | awk '{print $2}'), moto $("$MOTO_PYTHON" -c 'import moto; print(moto.__version__)')" >&2
+
+echo "== cargo fmt --check" >&2
+cargo fmt --all -- --check
+
+echo "== cargo clippy" >&2
+cargo clippy --all-targets --locked -- -D warnings
+
+echo "== cargo test" >&2
+cargo test --locked -- --test-threads="${TEST_THREADS:-2}"
