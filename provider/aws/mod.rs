@@ -1,5 +1,20 @@
-//! The AWS rendering of the service: provider configuration, one file per child kind, and the
-//! executor that walks the expansion.
+//! The AWS rendering of the service: provider configuration, SDK clients, one file per child
+//! kind, and the executor that walks the expansion's dependency graph.
 
+pub mod clients;
+pub mod codedeploy_application;
 pub mod config;
+pub mod deployment;
+pub mod deployment_group;
+pub mod discovery_service;
+pub mod ecs_service;
+pub mod executor;
+pub mod iam_role;
 pub mod identity;
+pub mod lifecycle;
+pub mod listener_rule;
+pub mod log_group;
+pub mod scalable_target;
+pub mod scaling_policy;
+pub mod target_group;
+pub mod task_definition;

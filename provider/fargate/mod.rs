@@ -1,6 +1,7 @@
 //! The fargate provider: the framework's `Provider` and `Resource` implemented on the domain
 //! model (`service`) and its AWS rendering (`aws`). This is where the layers meet.
 
+mod observed_state;
 mod production_service;
 
 use std::sync::{Arc, RwLock};

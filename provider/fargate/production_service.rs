@@ -1,21 +1,43 @@
-//! `fargate_production_service`: the composite resource.
+//! `fargate_production_service`: the composite resource. Plan works out defaults, what changes
+//! and what is replaced; apply creates, changes, rolls out or destroys the children as one unit
+//! through `aws::lifecycle`; read reports drift; import rebuilds the state from AWS.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::aws::clients::Clients;
+use crate::aws::lifecycle::{self, Rollout};
+use crate::service::expand::{
+    DeploymentStrategy, Expansion, Placement, ScalingMetric, Shape, expand,
+};
+use crate::service::names::ChildNames;
 use crate::service::schema::{TYPE_NAME, schema};
+use crate::service::spec::ServiceSpec;
+use crate::service::state::{ChildIds, Colour, children_value, set_computed};
 use crate::tfplugin::{
     ApplyRequest, ApplyResponse, Diagnostic, Diagnostics, ImportResponse, PlanRequest,
     PlanResponse, ReadRequest, ReadResponse, Resource, Schema, StopSignal,
 };
-use crate::value::Value;
+use crate::value::{AttributePath, Value};
 
-use super::SharedConfig;
+use super::observed_state::{apply_drift, imported_state};
+use super::{Configured, SharedConfig};
 
 pub struct ProductionService {
-    #[allow(dead_code)]
     configured: SharedConfig,
     schema: Schema,
 }
+
+/// Attributes whose change needs a new task definition revision and a blue/green rollout.
+const ROLLOUT_PATHS: &[&str] = &[
+    "task",
+    "container",
+    "network",
+    "platform_version",
+    "capacity_provider_strategy",
+];
 
 impl ProductionService {
     pub fn new(configured: SharedConfig) -> Self {
@@ -24,13 +46,120 @@ impl ProductionService {
             schema: schema(),
         }
     }
+
+    fn connect(&self) -> Result<(Arc<Configured>, Clients), Diagnostic> {
+        let guard = match self.configured.read() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let configured = guard.clone().ok_or_else(|| {
+            Diagnostic::error(
+                "Provider not configured",
+                "OpenTofu did not configure the fargate provider before using the resource.",
+            )
+        })?;
+        let clients = Clients::new(&configured.sdk, &configured.settings.endpoints);
+        Ok((configured, clients))
+    }
 }
 
-fn not_yet(what: &str) -> Diagnostic {
+/// The expansion of a wholly known value, or a diagnostic at the attribute that prevents it.
+fn expansion_of(
+    value: &Value,
+    default_tags: &BTreeMap<String, String>,
+) -> Result<(ServiceSpec, Expansion), Diagnostic> {
+    let spec = ServiceSpec::from_value(value).map_err(|e| {
+        Diagnostic::error("Invalid service settings", e.message.clone()).at(e.path.clone())
+    })?;
+    let placement = Placement::from_listener_arn(&spec.load_balancer.production_listener_arn)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "Invalid listener ARN",
+                format!(
+                    "{:?} is not an Application Load Balancer listener ARN \
+                 (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>).",
+                    spec.load_balancer.production_listener_arn
+                ),
+            )
+            .at(AttributePath::attr("load_balancer").join_attr("production_listener_arn"))
+        })?;
+    let exp = expand(&spec, &placement, default_tags);
+    Ok((spec, exp))
+}
+
+/// The shape (which children, named how) of a possibly partly unknown value, when the parts it
+/// depends on are known.
+fn shape_of(value: &Value) -> Option<Shape> {
+    let name = value.get("name").as_str()?;
+    let log = value.get("container").get("log").get("group");
+    let log_group = match log {
+        Value::String(s) => s.clone(),
+        Value::Null => format!("/ecs/{name}"),
+        _ => return None,
+    };
+    let discovery = match value.get("service_discovery") {
+        Value::Unknown(_) => return None,
+        v => !v.is_null(),
+    };
+    let autoscaling = value.get("autoscaling");
+    let mut scaling_metrics = Vec::new();
+    if autoscaling.is_unknown() {
+        return None;
+    }
+    for (attr, metric) in [
+        ("requests_per_target", ScalingMetric::Requests),
+        ("cpu_target", ScalingMetric::Cpu),
+        ("memory_target", ScalingMetric::Memory),
+    ] {
+        match autoscaling.get(attr) {
+            Value::Unknown(_) => return None,
+            Value::Null => {}
+            _ => scaling_metrics.push(metric),
+        }
+    }
+    Some(Shape {
+        names: ChildNames::for_service(name),
+        log_group,
+        strategy: DeploymentStrategy::CodeDeployBlueGreen,
+        discovery,
+        autoscaling: !autoscaling.is_null(),
+        scaling_metrics,
+    })
+}
+
+fn set_attr(value: &mut Value, name: &str, v: Value) {
+    if let Value::Object(m) = value {
+        m.insert(name.to_owned(), v);
+    }
+}
+
+/// Computed attributes that describe children, and the child keys they depend on.
+const CHILD_ATTRIBUTES: &[&str] = &[
+    "service_arn",
+    "task_definition_arn",
+    "task_definition_revision",
+    "execution_role_arn",
+    "task_role_arn",
+    "log_group_name",
+    "blue_target_group_arn",
+    "green_target_group_arn",
+    "production_listener_rule_arn",
+    "test_listener_rule_arn",
+    "codedeploy_application_name",
+    "codedeploy_deployment_group_name",
+    "service_discovery_arn",
+    "dns_name",
+    "live_target_group",
+];
+
+fn state_error(summary: &str, problems: &[String]) -> Diagnostic {
     Diagnostic::error(
-        format!("{what} is not available yet"),
-        "This build of terraform-provider-fargate validates and plans fargate_production_service but does not \
-         create, change, import or destroy it yet. Nothing was sent to AWS.",
+        summary,
+        format!(
+            "{}\n\nThe state records exactly the children that exist; the next apply continues from there, and \
+             destroy removes them.",
+            problems.join("\n")
+        ),
     )
 }
 
@@ -44,18 +173,48 @@ impl Resource for ProductionService {
         self.schema.clone()
     }
 
-    fn validate(&self, _config: &Value) -> Diagnostics {
-        Diagnostics::new()
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(arn) = config
+            .get("load_balancer")
+            .get("production_listener_arn")
+            .as_str()
+            && Placement::from_listener_arn(arn).is_none()
+        {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid listener ARN",
+                    format!("{arn:?} is not an Application Load Balancer listener ARN."),
+                )
+                .at(AttributePath::attr("load_balancer").join_attr("production_listener_arn")),
+            );
+        }
+        diags
     }
 
     async fn plan(&self, request: PlanRequest) -> PlanResponse {
+        let prior = &request.prior_state;
         let mut planned = request.proposed_new_state;
         self.schema
             .block
             .apply_defaults(&mut planned, &request.config);
-        if request.prior_state.is_null()
-            && let Value::Object(fields) = &mut planned
+        if let (Some(name), Value::Object(_)) = (
+            planned.get("name").as_str().map(str::to_owned),
+            planned.get("container").get("log"),
+        ) && planned.get("container").get("log").get("group").is_null()
+            && let Value::Object(root) = &mut planned
+            && let Some(Value::Object(container)) = root.get_mut("container")
+            && let Some(Value::Object(log)) = container.get_mut("log")
         {
+            log.insert("group".to_owned(), Value::string(format!("/ecs/{name}")));
+        }
+        let shape = shape_of(&planned);
+        let desired_children = shape
+            .as_ref()
+            .map(|s| children_value(s, |_| true))
+            .unwrap_or_else(Value::unknown);
+        let mut requires_replace = Vec::new();
+        if prior.is_null() {
             for a in self
                 .schema
                 .block
@@ -63,36 +222,503 @@ impl Resource for ProductionService {
                 .iter()
                 .filter(|a| a.computed && !a.optional)
             {
-                fields.insert(a.name.clone(), Value::unknown());
+                set_attr(&mut planned, &a.name, Value::unknown());
+            }
+            if let (Some(cluster), Some(name)) = (
+                planned.get("cluster").as_str(),
+                planned.get("name").as_str(),
+            ) {
+                let id = Value::string(format!("{cluster}/{name}"));
+                set_attr(&mut planned, "id", id);
+            }
+            set_attr(&mut planned, "children", desired_children);
+        } else {
+            if prior.get("children") != &desired_children {
+                // Children to (re)create: what they will be called is only known after apply.
+                set_attr(&mut planned, "children", desired_children);
+                for a in CHILD_ATTRIBUTES {
+                    if prior.get(a).is_null() || *a == "dns_name" || *a == "service_discovery_arn" {
+                        set_attr(&mut planned, a, Value::unknown());
+                    }
+                }
+            }
+            let rollout = ROLLOUT_PATHS.iter().any(|p| {
+                let (before, after) = (prior.get(p), planned.get(p));
+                if *p == "container" {
+                    // drain_timeout only feeds the checks.
+                    let strip = |v: &Value| match v {
+                        Value::Object(m) => {
+                            let mut m = m.clone();
+                            m.remove("drain_timeout");
+                            Value::Object(m)
+                        }
+                        other => other.clone(),
+                    };
+                    strip(before) != strip(after)
+                } else {
+                    before != after
+                }
+            });
+            if rollout {
+                for a in [
+                    "task_definition_arn",
+                    "task_definition_revision",
+                    "last_deployment_id",
+                    "live_target_group",
+                ] {
+                    set_attr(&mut planned, a, Value::unknown());
+                }
+            }
+            if prior.get("service_discovery").is_null()
+                != planned.get("service_discovery").is_null()
+            {
+                // ECS cannot add or remove a service registry in place.
+                requires_replace.push(AttributePath::attr("service_discovery"));
             }
         }
         PlanResponse {
             planned_state: planned,
             planned_private: request.prior_private,
-            ..PlanResponse::default()
-        }
-    }
-
-    async fn apply(&self, request: ApplyRequest) -> ApplyResponse {
-        ApplyResponse {
-            new_state: request.prior_state,
-            private: request.planned_private,
-            diagnostics: not_yet("Applying fargate_production_service").into(),
-        }
-    }
-
-    async fn read(&self, request: ReadRequest) -> ReadResponse {
-        ReadResponse {
-            new_state: request.current_state,
-            private: request.private,
+            requires_replace,
             diagnostics: Diagnostics::new(),
         }
     }
 
-    async fn import(&self, _id: &str, _stop: StopSignal) -> ImportResponse {
-        ImportResponse {
-            diagnostics: not_yet("Importing fargate_production_service").into(),
-            ..ImportResponse::default()
+    async fn apply(&self, request: ApplyRequest) -> ApplyResponse {
+        let (configured, clients) = match self.connect() {
+            Ok(v) => v,
+            Err(d) => {
+                return ApplyResponse {
+                    new_state: request.prior_state,
+                    private: request.planned_private,
+                    diagnostics: d.into(),
+                };
+            }
+        };
+        let default_tags = &configured.settings.default_tags;
+        let stop = &request.stop;
+        let mut ids = ChildIds::from_private(&request.planned_private);
+
+        // Destroy.
+        if request.planned_state.is_null() {
+            let exp = match expansion_of(&request.prior_state, default_tags) {
+                Ok((_, exp)) => exp,
+                Err(d) => {
+                    return ApplyResponse {
+                        new_state: request.prior_state,
+                        private: request.planned_private,
+                        diagnostics: d.into(),
+                    };
+                }
+            };
+            let problems = lifecycle::delete_all(&clients, &exp, &mut ids, stop).await;
+            if problems.is_empty() {
+                return ApplyResponse::default();
+            }
+            let mut state = request.prior_state;
+            let live = live_of(&state);
+            let cluster = cluster_of(&state).to_owned();
+            set_computed(&mut state, &exp.shape(), &ids, live, &cluster);
+            return ApplyResponse {
+                new_state: state,
+                private: ids.to_private(),
+                diagnostics: state_error("Destroying the service failed", &problems).into(),
+            };
+        }
+
+        let (_, exp) = match expansion_of(&request.planned_state, default_tags) {
+            Ok(v) => v,
+            Err(d) => {
+                return ApplyResponse {
+                    new_state: request.prior_state,
+                    private: request.planned_private,
+                    diagnostics: d.into(),
+                };
+            }
+        };
+        let mut state = request.planned_state.clone();
+        let mut diagnostics = Diagnostics::new();
+
+        // Create, or recreate children found missing.
+        let mut live = live_of(&request.prior_state).unwrap_or(Colour::Blue);
+        let mut problems = lifecycle::create_missing(&clients, &exp, &mut ids, live, stop).await;
+
+        if !request.prior_state.is_null() && problems.is_empty() {
+            match expansion_of(&request.prior_state, default_tags) {
+                Ok((_, old)) => {
+                    problems.extend(
+                        lifecycle::update_in_place(&clients, &old, &exp, &mut ids, live).await,
+                    );
+                }
+                Err(d) => diagnostics.push(d),
+            }
+            let rollout = ROLLOUT_PATHS
+                .iter()
+                .any(|p| request.prior_state.get(p) != request.planned_state.get(p))
+                && request.prior_state.get("task_definition_arn")
+                    == &Value::string(ids.task_definition_arn.clone().unwrap_or_default());
+            if problems.is_empty()
+                && rollout
+                && needs_new_revision(&request.prior_state, &request.planned_state)
+            {
+                let wait = request
+                    .planned_state
+                    .get("wait_for_deployment")
+                    .as_bool()
+                    .unwrap_or(true);
+                match lifecycle::roll_out(&clients, &exp, &mut ids, wait, stop).await {
+                    Ok(Rollout::Deployed) => match lifecycle::observe(&clients, &exp, &ids).await {
+                        Ok(o) => {
+                            live = o.live.unwrap_or(live.other());
+                            if let Err(e) =
+                                lifecycle::follow_live_target_group(&clients, &exp, &mut ids, live)
+                                    .await
+                            {
+                                problems.push(e.to_string());
+                            }
+                        }
+                        Err(e) => problems.push(e.to_string()),
+                    },
+                    Ok(Rollout::Started) => {}
+                    Ok(Rollout::Failed(why)) => {
+                        // The old revision is still what runs: keep its settings in the state,
+                        // so the next plan proposes the change again.
+                        for p in ROLLOUT_PATHS {
+                            set_attr(&mut state, p, request.prior_state.get(p).clone());
+                        }
+                        diagnostics.push(Diagnostic::error(
+                            "Blue/green deployment did not succeed",
+                            format!(
+                                "CodeDeploy {why}. The service still runs the previous task definition revision; \
+                                 the state keeps its settings, so the next plan proposes the change again."
+                            ),
+                        ));
+                    }
+                    Err(e) => problems.push(format!("rolling out the new task definition: {e}")),
+                }
+            }
+        }
+        let cluster = cluster_of(&state).to_owned();
+        set_computed(&mut state, &exp.shape(), &ids, Some(live), &cluster);
+        if !problems.is_empty() {
+            let summary = if request.prior_state.is_null() {
+                "Creating the service failed"
+            } else {
+                "Updating the service failed"
+            };
+            diagnostics.push(state_error(summary, &problems));
+        }
+        if ids.is_empty() && request.prior_state.is_null() {
+            // Nothing was created: no state at all.
+            state = Value::Null;
+        }
+        ApplyResponse {
+            new_state: state,
+            private: ids.to_private(),
+            diagnostics,
         }
     }
+
+    async fn read(&self, request: ReadRequest) -> ReadResponse {
+        let keep = |d: Diagnostic, request: ReadRequest| ReadResponse {
+            new_state: request.current_state,
+            private: request.private,
+            diagnostics: d.into(),
+        };
+        let (configured, clients) = match self.connect() {
+            Ok(v) => v,
+            Err(d) => return keep(d, request),
+        };
+        let (spec, exp) =
+            match expansion_of(&request.current_state, &configured.settings.default_tags) {
+                Ok(v) => v,
+                Err(d) => return keep(d, request),
+            };
+        let ids = ChildIds::from_private(&request.private);
+        let ids = if ids.is_empty() {
+            match discover(&clients, &exp).await {
+                Ok(ids) => ids,
+                Err(e) => return keep(Diagnostic::error("Reading the service failed", e), request),
+            }
+        } else {
+            ids
+        };
+        let observed = match lifecycle::observe(&clients, &exp, &ids).await {
+            Ok(o) => o,
+            Err(e) => {
+                return keep(
+                    Diagnostic::error("Reading the service failed", e.to_string()),
+                    request,
+                );
+            }
+        };
+        if observed.ids.is_empty() {
+            // Every child is gone: the service no longer exists.
+            return ReadResponse::default();
+        }
+        let mut state = request.current_state;
+        apply_drift(&mut state, &observed, spec.autoscaling.is_some());
+        let live = observed.live.or_else(|| live_of(&state));
+        let cluster = cluster_of(&state).to_owned();
+        set_computed(&mut state, &exp.shape(), &observed.ids, live, &cluster);
+        ReadResponse {
+            new_state: state,
+            private: observed.ids.to_private(),
+            diagnostics: Diagnostics::new(),
+        }
+    }
+
+    async fn import(&self, id: &str, _stop: StopSignal) -> ImportResponse {
+        let fail = |summary: &str, detail: String| ImportResponse {
+            diagnostics: Diagnostic::error(summary, detail).into(),
+            ..ImportResponse::default()
+        };
+        let Some((cluster, name)) = id
+            .rsplit_once('/')
+            .filter(|(c, n)| !c.is_empty() && !n.is_empty())
+        else {
+            return fail(
+                "Invalid import ID",
+                format!(
+                    "{id:?} is not of the form <cluster>/<service> (the cluster may be a name or an ARN)."
+                ),
+            );
+        };
+        let (configured, clients) = match self.connect() {
+            Ok(v) => v,
+            Err(d) => {
+                return ImportResponse {
+                    diagnostics: d.into(),
+                    ..ImportResponse::default()
+                };
+            }
+        };
+        match import_service(&clients, cluster, name, &configured.settings.default_tags).await {
+            Ok(Some((state, ids))) => ImportResponse {
+                state,
+                private: ids.to_private(),
+                diagnostics: Diagnostics::new(),
+            },
+            Ok(None) => fail(
+                "Cannot import non-existent remote object",
+                format!(
+                    "There is no active ECS service {name:?} in cluster {cluster:?}, or it lacks its CodeDeploy deployment group."
+                ),
+            ),
+            Err(e) => fail("Importing the service failed", e),
+        }
+    }
+}
+
+/// Whether the task definition itself (not only the network or platform) changes.
+fn needs_new_revision(prior: &Value, planned: &Value) -> bool {
+    ROLLOUT_PATHS.iter().any(|p| {
+        let (a, b) = (prior.get(p), planned.get(p));
+        if *p == "container" {
+            let strip = |v: &Value| match v {
+                Value::Object(m) => {
+                    let mut m = m.clone();
+                    m.remove("drain_timeout");
+                    Value::Object(m)
+                }
+                other => other.clone(),
+            };
+            strip(a) != strip(b)
+        } else {
+            a != b
+        }
+    })
+}
+
+fn live_of(state: &Value) -> Option<Colour> {
+    match state.get("live_target_group").as_str() {
+        Some("blue") => Some(Colour::Blue),
+        Some("green") => Some(Colour::Green),
+        _ => None,
+    }
+}
+
+fn cluster_of(state: &Value) -> &str {
+    state.get("cluster").as_str().unwrap_or_default()
+}
+
+/// Finds the identities of a service's children by their derived names (for a state without
+/// private data, and for import).
+async fn discover(c: &Clients, exp: &Expansion) -> Result<ChildIds, String> {
+    use crate::aws::{
+        codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
+        listener_rule, log_group, scalable_target, scaling_policy, target_group,
+    };
+    let e = |e: crate::aws::clients::AwsError| e.to_string();
+    let mut ids = ChildIds::default();
+    let service = ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name)
+        .await
+        .map_err(e)?;
+    if let Some(s) = &service {
+        ids.service_arn = Some(s.arn.clone());
+        ids.task_definition_arn = s.task_definition_arn.clone();
+        if let Some(registry) = &s.registry_arn {
+            ids.discovery_service_arn = Some(registry.clone());
+            ids.discovery_service_id = discovery_service::id_from_arn(registry).map(str::to_owned);
+        }
+    }
+    ids.blue_target_group_arn = target_group::find_by_name(c, &exp.names.blue_target_group)
+        .await
+        .map_err(e)?;
+    ids.green_target_group_arn = target_group::find_by_name(c, &exp.names.green_target_group)
+        .await
+        .map_err(e)?;
+    let groups: Vec<&str> = [&ids.blue_target_group_arn, &ids.green_target_group_arn]
+        .into_iter()
+        .filter_map(|a| a.as_deref())
+        .collect();
+    if !groups.is_empty() {
+        ids.production_rule_arn =
+            listener_rule::find_forwarding_to(c, &exp.production_rule.listener_arn, &groups)
+                .await
+                .map_err(e)?;
+        ids.test_rule_arn =
+            listener_rule::find_forwarding_to(c, &exp.test_rule.listener_arn, &groups)
+                .await
+                .map_err(e)?;
+    }
+    ids.execution_role_arn = iam_role::read(c, &exp.names.execution_role)
+        .await
+        .map_err(e)?;
+    ids.task_role_arn = iam_role::read(c, &exp.names.task_role).await.map_err(e)?;
+    ids.codedeploy_role_arn = iam_role::read(c, &exp.names.codedeploy_role)
+        .await
+        .map_err(e)?;
+    if log_group::read(c, &exp.log_group.name)
+        .await
+        .map_err(e)?
+        .is_some()
+    {
+        ids.log_group = Some(exp.log_group.name.clone());
+    }
+    if codedeploy_application::exists(c, &exp.codedeploy_application)
+        .await
+        .map_err(e)?
+    {
+        ids.codedeploy_application = Some(exp.codedeploy_application.clone());
+    }
+    if deployment_group::read(
+        c,
+        &exp.deployment_group.application,
+        &exp.deployment_group.name,
+    )
+    .await
+    .map_err(e)?
+    .is_some()
+    {
+        ids.deployment_group = Some(exp.deployment_group.name.clone());
+    }
+    let resource_id = format!(
+        "service/{}/{}",
+        crate::service::expand::cluster_name(&exp.ecs_service.cluster),
+        exp.ecs_service.name
+    );
+    if scalable_target::read(c, &resource_id)
+        .await
+        .map_err(e)?
+        .is_some()
+    {
+        for p in scaling_policy::read_all(c, &resource_id).await.map_err(e)? {
+            for (metric, name) in [
+                (ScalingMetric::Requests, &exp.names.requests_policy),
+                (ScalingMetric::Cpu, &exp.names.cpu_policy),
+                (ScalingMetric::Memory, &exp.names.memory_policy),
+            ] {
+                if &p.name == name {
+                    ids.scaling_policies.insert(
+                        crate::service::state::metric_key(metric).to_owned(),
+                        p.arn.clone(),
+                    );
+                }
+            }
+        }
+        ids.scalable_target = Some(resource_id);
+    }
+    Ok(ids)
+}
+
+/// Reads a service and its children from AWS into a full state.
+async fn import_service(
+    c: &Clients,
+    cluster: &str,
+    name: &str,
+    default_tags: &BTreeMap<String, String>,
+) -> Result<Option<(Value, ChildIds)>, String> {
+    use crate::aws::{deployment_group, ecs_service};
+    let names = ChildNames::for_service(name);
+    let Some(_) = ecs_service::read(c, cluster, name)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(None);
+    };
+    let Some(dg) =
+        deployment_group::read(c, &names.codedeploy_application, &names.deployment_group)
+            .await
+            .map_err(|e| e.to_string())?
+    else {
+        return Ok(None);
+    };
+    // A provisional state gives the expansion (names, listeners) to discover and observe with.
+    let skeleton = provisional_state(cluster, name, &dg);
+    let (_, exp) = expansion_of(&skeleton, default_tags).map_err(|d| d.detail)?;
+    let ids = discover(c, &exp).await?;
+    let observed = lifecycle::observe(c, &exp, &ids)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut state = imported_state(cluster, name, &observed, default_tags);
+    let (_, exp) =
+        expansion_of(&state, default_tags).map_err(|d| format!("{}: {}", d.summary, d.detail))?;
+    set_computed(
+        &mut state,
+        &exp.shape(),
+        &observed.ids,
+        observed.live,
+        cluster,
+    );
+    Ok(Some((state, observed.ids)))
+}
+
+fn provisional_state(
+    cluster: &str,
+    name: &str,
+    dg: &crate::service::expand::DeploymentGroupDef,
+) -> Value {
+    Value::object([
+        ("name", Value::string(name)),
+        ("cluster", Value::string(cluster)),
+        (
+            "task",
+            Value::object([("cpu", Value::int(256)), ("memory", Value::int(512))]),
+        ),
+        (
+            "container",
+            Value::object([
+                ("name", Value::string("app")),
+                ("image", Value::string("placeholder")),
+                ("port", Value::int(80)),
+            ]),
+        ),
+        ("network", Value::object([])),
+        (
+            "load_balancer",
+            Value::object([
+                ("vpc_id", Value::string("")),
+                (
+                    "production_listener_arn",
+                    Value::string(dg.production_listener_arn.clone()),
+                ),
+                (
+                    "test_listener_arn",
+                    Value::string(dg.test_listener_arn.clone()),
+                ),
+            ]),
+        ),
+        ("service_discovery", Value::Null),
+    ])
 }

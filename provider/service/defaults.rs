@@ -38,7 +38,6 @@ pub const AUTO_ROLLBACK_EVENTS: &[&str] = &["DEPLOYMENT_FAILURE"];
 pub const DNS_TTL: i64 = 10;
 pub const DNS_RECORD_TYPE: &str = "A";
 pub const DNS_ROUTING_POLICY: &str = "MULTIVALUE";
-pub const DNS_FAILURE_THRESHOLD: i64 = 1;
 
 pub const DESIRED_COUNT: i64 = 2;
 pub const PLATFORM_VERSION: &str = "LATEST";

@@ -2,5 +2,10 @@
 //! from configuration, the production checks, and the expansion into child resources.
 //! Nothing here knows about gRPC or AWS SDK clients.
 
+pub mod appspec;
 pub mod defaults;
+pub mod expand;
+pub mod names;
 pub mod schema;
+pub mod spec;
+pub mod state;

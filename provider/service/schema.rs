@@ -500,12 +500,6 @@ fn service_discovery_block() -> Block {
             Value::string(d::DNS_ROUTING_POLICY),
             "`MULTIVALUE` or `WEIGHTED`.",
         ))
-        .attribute(A::defaulted(
-            "failure_threshold",
-            Type::Number,
-            Value::int(d::DNS_FAILURE_THRESHOLD),
-            "Custom health check failure threshold (1–10).",
-        ))
 }
 
 fn capacity_provider_block() -> Block {

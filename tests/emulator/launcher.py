@@ -6,6 +6,8 @@ test-only endpoints:
   POST /_emulator/requests/reset  forget them
   POST /_emulator/faults          {"action": "CreateTargetGroup", "times": 1} makes the next
                                   matching call fail with HTTP 500 (fault injection)
+  POST /_emulator/deployments     {"fail": 1} makes the next CodeDeploy deployment fail and roll
+                                  back instead of swapping blue and green
 
 It prints one JSON line, {"endpoint": "http://127.0.0.1:<port>"}, once it is ready, and runs
 until SIGTERM/SIGINT or, so that a caller that dies does not leave it behind, until its standard
@@ -104,6 +106,10 @@ class Emulator:
                 body = json.dumps(self.requests)
             elif path == "/_emulator/requests/reset" and request.method == "POST":
                 self.requests = []
+                body = "{}"
+            elif path == "/_emulator/deployments" and request.method == "POST":
+                spec = json.loads(request.get_data() or b"{}")
+                gaps.fail_next_deployments(spec.get("fail", 0))
                 body = "{}"
             elif path == "/_emulator/faults" and request.method == "POST":
                 spec = json.loads(request.get_data() or b"{}")

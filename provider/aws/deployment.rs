@@ -1,0 +1,118 @@
+//! Blue/green rollouts: a CodeDeploy deployment of a new task definition revision, and waiting
+//! for its outcome.
+
+use std::time::Duration;
+
+use aws_sdk_codedeploy::types::{DeploymentStatus, RevisionLocation, RevisionLocationType};
+
+use crate::tfplugin::StopSignal;
+
+use super::clients::{AwsError, AwsResult, Clients, err};
+
+/// How a deployment ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    /// Failed, stopped or rolled back, with CodeDeploy's explanation.
+    Failed(String),
+    /// StopProvider arrived while waiting; the deployment goes on without us.
+    Interrupted,
+}
+
+/// Starts a deployment with the given AppSpec (YAML or JSON); returns its ID.
+pub async fn start(
+    c: &Clients,
+    application: &str,
+    group: &str,
+    appspec: &str,
+) -> AwsResult<String> {
+    let revision = RevisionLocation::builder()
+        .revision_type(RevisionLocationType::AppSpecContent)
+        .app_spec_content(
+            aws_sdk_codedeploy::types::AppSpecContent::builder()
+                .content(appspec)
+                .build(),
+        )
+        .build();
+    let out = c
+        .codedeploy
+        .create_deployment()
+        .application_name(application)
+        .deployment_group_name(group)
+        .revision(revision)
+        .description("terraform-provider-fargate: new task definition revision")
+        .send()
+        .await
+        .map_err(err("CreateDeployment"))?;
+    out.deployment_id()
+        .map(str::to_owned)
+        .ok_or_else(|| AwsError::new("CreateDeployment", "no deployment ID in the response"))
+}
+
+/// Polls until the deployment ends, the stop signal fires, or `timeout` passes.
+pub async fn wait(
+    c: &Clients,
+    id: &str,
+    stop: &StopSignal,
+    poll: Duration,
+    timeout: Duration,
+) -> AwsResult<Outcome> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let out = c
+            .codedeploy
+            .get_deployment()
+            .deployment_id(id)
+            .send()
+            .await
+            .map_err(err("GetDeployment"))?;
+        let info = out.deployment_info();
+        let status = info.and_then(|i| i.status());
+        let explain = || {
+            let e = info.and_then(|i| i.error_information());
+            let rolled_back = info
+                .and_then(|i| i.rollback_info())
+                .and_then(|r| r.rollback_message())
+                .map(|m| format!(" Rollback: {m}"))
+                .unwrap_or_default();
+            format!(
+                "{} {}{}",
+                e.and_then(|e| e.code())
+                    .map(|c| c.as_str().to_owned())
+                    .unwrap_or_default(),
+                e.and_then(|e| e.message())
+                    .unwrap_or("no error information"),
+                rolled_back
+            )
+            .trim()
+            .to_owned()
+        };
+        match status {
+            Some(DeploymentStatus::Succeeded) => return Ok(Outcome::Succeeded),
+            Some(DeploymentStatus::Failed) => {
+                return Ok(Outcome::Failed(format!(
+                    "deployment {id} failed: {}",
+                    explain()
+                )));
+            }
+            Some(DeploymentStatus::Stopped) => {
+                return Ok(Outcome::Failed(format!(
+                    "deployment {id} was stopped: {}",
+                    explain()
+                )));
+            }
+            _ => {}
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(Outcome::Failed(format!(
+                "deployment {id} did not finish within {} s (status {:?})",
+                timeout.as_secs(),
+                status.map(|s| s.as_str().to_owned())
+            )));
+        }
+        tokio::select! {
+            () = stop.stopped() => return Ok(Outcome::Interrupted),
+            () = tokio::time::sleep(poll) => {}
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The CodeDeploy deployment group: BLUE_GREEN with traffic control over the production and
+//! test listeners and the blue/green target group pair.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_codedeploy::types::{
+    AutoRollbackConfiguration, AutoRollbackEvent, BlueGreenDeploymentConfiguration,
+    DeploymentOption, DeploymentReadyAction, DeploymentReadyOption, DeploymentStyle,
+    DeploymentType, EcsService, GreenFleetProvisioningAction, GreenFleetProvisioningOption,
+    InstanceAction, LoadBalancerInfo, Tag, TargetGroupInfo, TargetGroupPairInfo,
+};
+
+use crate::service::expand::DeploymentGroupDef;
+
+use super::clients::{AwsResult, Clients, absent, err, gone_ok};
+
+fn blue_green(def: &DeploymentGroupDef) -> BlueGreenDeploymentConfiguration {
+    BlueGreenDeploymentConfiguration::builder()
+        .terminate_blue_instances_on_deployment_success(
+            aws_sdk_codedeploy::types::BlueInstanceTerminationOption::builder()
+                .action(InstanceAction::Terminate)
+                .termination_wait_time_in_minutes(def.termination_wait_minutes as i32)
+                .build(),
+        )
+        .deployment_ready_option(
+            DeploymentReadyOption::builder()
+                .action_on_timeout(DeploymentReadyAction::ContinueDeployment)
+                .build(),
+        )
+        .green_fleet_provisioning_option(
+            GreenFleetProvisioningOption::builder()
+                .action(GreenFleetProvisioningAction::DiscoverExisting)
+                .build(),
+        )
+        .build()
+}
+
+fn load_balancer_info(def: &DeploymentGroupDef, blue: &str, green: &str) -> LoadBalancerInfo {
+    LoadBalancerInfo::builder()
+        .target_group_pair_info_list(
+            TargetGroupPairInfo::builder()
+                .target_groups(TargetGroupInfo::builder().name(blue).build())
+                .target_groups(TargetGroupInfo::builder().name(green).build())
+                .prod_traffic_route(
+                    aws_sdk_codedeploy::types::TrafficRoute::builder()
+                        .listener_arns(&def.production_listener_arn)
+                        .build(),
+                )
+                .test_traffic_route(
+                    aws_sdk_codedeploy::types::TrafficRoute::builder()
+                        .listener_arns(&def.test_listener_arn)
+                        .build(),
+                )
+                .build(),
+        )
+        .build()
+}
+
+fn rollback(def: &DeploymentGroupDef) -> AutoRollbackConfiguration {
+    AutoRollbackConfiguration::builder()
+        .enabled(!def.auto_rollback_events.is_empty())
+        .set_events(Some(
+            def.auto_rollback_events
+                .iter()
+                .map(|e| AutoRollbackEvent::from(e.as_str()))
+                .collect(),
+        ))
+        .build()
+}
+
+fn style() -> DeploymentStyle {
+    DeploymentStyle::builder()
+        .deployment_type(DeploymentType::BlueGreen)
+        .deployment_option(DeploymentOption::WithTrafficControl)
+        .build()
+}
+
+fn ecs_service(def: &DeploymentGroupDef) -> EcsService {
+    EcsService::builder()
+        .cluster_name(&def.cluster)
+        .service_name(&def.service)
+        .build()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn create(
+    c: &Clients,
+    def: &DeploymentGroupDef,
+    service_role_arn: &str,
+    blue_target_group: &str,
+    green_target_group: &str,
+    tags: &BTreeMap<String, String>,
+) -> AwsResult<String> {
+    c.codedeploy
+        .create_deployment_group()
+        .application_name(&def.application)
+        .deployment_group_name(&def.name)
+        .deployment_config_name(&def.deployment_config)
+        .service_role_arn(service_role_arn)
+        .deployment_style(style())
+        .blue_green_deployment_configuration(blue_green(def))
+        .load_balancer_info(load_balancer_info(
+            def,
+            blue_target_group,
+            green_target_group,
+        ))
+        .ecs_services(ecs_service(def))
+        .auto_rollback_configuration(rollback(def))
+        .set_tags(Some(
+            tags.iter()
+                .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                .collect(),
+        ))
+        .send()
+        .await
+        .map_err(err("CreateDeploymentGroup"))?;
+    Ok(def.name.clone())
+}
+
+pub async fn update(
+    c: &Clients,
+    def: &DeploymentGroupDef,
+    blue: &str,
+    green: &str,
+) -> AwsResult<()> {
+    c.codedeploy
+        .update_deployment_group()
+        .application_name(&def.application)
+        .current_deployment_group_name(&def.name)
+        .deployment_config_name(&def.deployment_config)
+        .deployment_style(style())
+        .blue_green_deployment_configuration(blue_green(def))
+        .load_balancer_info(load_balancer_info(def, blue, green))
+        .ecs_services(ecs_service(def))
+        .auto_rollback_configuration(rollback(def))
+        .send()
+        .await
+        .map_err(err("UpdateDeploymentGroup"))?;
+    Ok(())
+}
+
+/// The group's deployment settings; `None` when it is gone.
+pub async fn read(
+    c: &Clients,
+    application: &str,
+    name: &str,
+) -> AwsResult<Option<DeploymentGroupDef>> {
+    let out = match c
+        .codedeploy
+        .get_deployment_group()
+        .application_name(application)
+        .deployment_group_name(name)
+        .send()
+        .await
+        .map_err(err("GetDeploymentGroup"))
+    {
+        Err(e) if e.has_code("ApplicationDoesNotExistException") => return Ok(None),
+        other => absent(other)?,
+    };
+    let Some(info) = out.and_then(|o| o.deployment_group_info) else {
+        return Ok(None);
+    };
+    let pair = info
+        .load_balancer_info()
+        .and_then(|l| l.target_group_pair_info_list().first());
+    let listener = |r: Option<&aws_sdk_codedeploy::types::TrafficRoute>| {
+        r.and_then(|r| r.listener_arns().first().cloned())
+            .unwrap_or_default()
+    };
+    let service = info.ecs_services().first();
+    Ok(Some(DeploymentGroupDef {
+        application: info.application_name().unwrap_or(application).to_owned(),
+        name: info.deployment_group_name().unwrap_or(name).to_owned(),
+        deployment_config: info.deployment_config_name().unwrap_or_default().to_owned(),
+        termination_wait_minutes: info
+            .blue_green_deployment_configuration()
+            .and_then(|b| b.terminate_blue_instances_on_deployment_success())
+            .map(|t| i64::from(t.termination_wait_time_in_minutes()))
+            .unwrap_or(0),
+        auto_rollback_events: info
+            .auto_rollback_configuration()
+            .filter(|r| r.enabled())
+            .map(|r| r.events().iter().map(|e| e.as_str().to_owned()).collect())
+            .unwrap_or_default(),
+        production_listener_arn: listener(pair.and_then(|p| p.prod_traffic_route())),
+        test_listener_arn: listener(pair.and_then(|p| p.test_traffic_route())),
+        cluster: service
+            .and_then(|s| s.cluster_name())
+            .unwrap_or_default()
+            .to_owned(),
+        service: service
+            .and_then(|s| s.service_name())
+            .unwrap_or_default()
+            .to_owned(),
+    }))
+}
+
+pub async fn delete(c: &Clients, application: &str, name: &str) -> AwsResult<()> {
+    match c
+        .codedeploy
+        .delete_deployment_group()
+        .application_name(application)
+        .deployment_group_name(name)
+        .send()
+        .await
+        .map_err(err("DeleteDeploymentGroup"))
+    {
+        Err(e) if e.has_code("ApplicationDoesNotExistException") => Ok(()),
+        other => gone_ok(other.map(|_| ())),
+    }
+}

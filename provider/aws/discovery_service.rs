@@ -1,0 +1,147 @@
+//! The Cloud Map service tasks register in, for DNS-based discovery.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_servicediscovery::types::{
+    DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, RecordType, RoutingPolicy,
+    ServiceChange, Tag,
+};
+
+use crate::service::expand::DiscoveryServiceDef;
+
+use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
+
+/// Identity of a created Cloud Map service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveryIds {
+    pub id: String,
+    pub arn: String,
+    pub namespace_name: Option<String>,
+}
+
+fn records(def: &DiscoveryServiceDef) -> AwsResult<DnsRecord> {
+    DnsRecord::builder()
+        .r#type(RecordType::from(def.record_type.as_str()))
+        .ttl(def.dns_ttl)
+        .build()
+        .map_err(|e| AwsError::new("CreateService", e.to_string()))
+}
+
+pub async fn create(
+    c: &Clients,
+    def: &DiscoveryServiceDef,
+    tags: &BTreeMap<String, String>,
+) -> AwsResult<DiscoveryIds> {
+    let dns = DnsConfig::builder()
+        .routing_policy(RoutingPolicy::from(def.routing_policy.as_str()))
+        .dns_records(records(def)?)
+        .build()
+        .map_err(|e| AwsError::new("CreateService", e.to_string()))?;
+    let out = c
+        .discovery
+        .create_service()
+        .name(&def.name)
+        .namespace_id(&def.namespace_id)
+        .dns_config(dns)
+        .health_check_custom_config(HealthCheckCustomConfig::builder().build())
+        .set_tags(Some(
+            tags.iter()
+                .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
+                .collect(),
+        ))
+        .send()
+        .await
+        .map_err(err("CreateService"))?;
+    let service = out
+        .service()
+        .ok_or_else(|| AwsError::new("CreateService", "no service in the response"))?;
+    Ok(DiscoveryIds {
+        id: service.id().unwrap_or_default().to_owned(),
+        arn: service.arn().unwrap_or_default().to_owned(),
+        namespace_name: namespace_name(c, &def.namespace_id).await?,
+    })
+}
+
+async fn namespace_name(c: &Clients, namespace_id: &str) -> AwsResult<Option<String>> {
+    let out = absent(
+        c.discovery
+            .get_namespace()
+            .id(namespace_id)
+            .send()
+            .await
+            .map_err(err("GetNamespace")),
+    )?;
+    Ok(out.and_then(|o| o.namespace().and_then(|n| n.name().map(str::to_owned))))
+}
+
+/// Sends the whole DNS configuration (Cloud Map drops what an update leaves out).
+pub async fn update(c: &Clients, id: &str, def: &DiscoveryServiceDef) -> AwsResult<()> {
+    let change = DnsConfigChange::builder()
+        .dns_records(records(def)?)
+        .build()
+        .map_err(|e| AwsError::new("UpdateService", e.to_string()))?;
+    c.discovery
+        .update_service()
+        .id(id)
+        .service(ServiceChange::builder().dns_config(change).build())
+        .send()
+        .await
+        .map_err(err("UpdateService"))?;
+    Ok(())
+}
+
+/// The service as Cloud Map has it; `None` when it is gone.
+pub async fn read(c: &Clients, id: &str) -> AwsResult<Option<(DiscoveryServiceDef, DiscoveryIds)>> {
+    let Some(out) = absent(
+        c.discovery
+            .get_service()
+            .id(id)
+            .send()
+            .await
+            .map_err(err("GetService")),
+    )?
+    else {
+        return Ok(None);
+    };
+    let Some(s) = out.service() else {
+        return Ok(None);
+    };
+    let dns = s.dns_config();
+    let record = dns.and_then(|d| d.dns_records().first());
+    let namespace_id = s.namespace_id().unwrap_or_default().to_owned();
+    let def = DiscoveryServiceDef {
+        name: s.name().unwrap_or_default().to_owned(),
+        dns_ttl: record.map(|r| r.ttl()).unwrap_or(0),
+        record_type: record
+            .map(|r| r.r#type().as_str().to_owned())
+            .unwrap_or_default(),
+        routing_policy: dns
+            .and_then(|d| d.routing_policy())
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+        namespace_id: namespace_id.clone(),
+    };
+    let ids = DiscoveryIds {
+        id: s.id().unwrap_or_default().to_owned(),
+        arn: s.arn().unwrap_or_default().to_owned(),
+        namespace_name: namespace_name(c, &namespace_id).await?,
+    };
+    Ok(Some((def, ids)))
+}
+
+/// The ID of the service registered under a registry ARN (for import).
+pub fn id_from_arn(arn: &str) -> Option<&str> {
+    arn.rsplit_once(":service/").map(|(_, id)| id)
+}
+
+pub async fn delete(c: &Clients, id: &str) -> AwsResult<()> {
+    gone_ok(
+        c.discovery
+            .delete_service()
+            .id(id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeleteService")),
+    )
+}

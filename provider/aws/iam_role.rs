@@ -1,0 +1,255 @@
+//! IAM roles: the task execution role, the task role and CodeDeploy's service role.
+
+use std::collections::BTreeMap;
+
+use crate::service::expand::RoleDef;
+
+use super::clients::{AwsResult, Clients, absent, err, gone_ok};
+
+/// Creates the role with its trust policy, managed and inline policies; returns its ARN.
+/// A role of the same name left by an earlier failed apply is adopted and brought up to date.
+pub async fn create(
+    c: &Clients,
+    def: &RoleDef,
+    tags: &BTreeMap<String, String>,
+) -> AwsResult<String> {
+    let tag_list: Vec<aws_sdk_iam::types::Tag> = tags
+        .iter()
+        .filter_map(|(k, v)| {
+            aws_sdk_iam::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .ok()
+        })
+        .collect();
+    let created = c
+        .iam
+        .create_role()
+        .role_name(&def.name)
+        .assume_role_policy_document(def.trust_policy.to_string())
+        .description("Managed by terraform-provider-fargate")
+        .set_tags(Some(tag_list))
+        .send()
+        .await
+        .map_err(err("CreateRole"));
+    let arn = match created {
+        Ok(out) => out.role().map(|r| r.arn().to_owned()),
+        Err(e) if e.has_code("EntityAlreadyExists") => None,
+        Err(e) => return Err(e),
+    };
+    let arn = match arn {
+        Some(a) => a,
+        None => read(c, &def.name).await?.ok_or_else(|| {
+            super::clients::AwsError::new("GetRole", format!("role {} vanished", def.name))
+        })?,
+    };
+    update(c, def).await?;
+    Ok(arn)
+}
+
+/// Brings trust, managed and inline policies to the definition.
+pub async fn update(c: &Clients, def: &RoleDef) -> AwsResult<()> {
+    c.iam
+        .update_assume_role_policy()
+        .role_name(&def.name)
+        .policy_document(def.trust_policy.to_string())
+        .send()
+        .await
+        .map_err(err("UpdateAssumeRolePolicy"))?;
+    let attached = c
+        .iam
+        .list_attached_role_policies()
+        .role_name(&def.name)
+        .send()
+        .await
+        .map_err(err("ListAttachedRolePolicies"))?;
+    let attached: Vec<String> = attached
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_arn().map(str::to_owned))
+        .collect();
+    for arn in &def.managed_policy_arns {
+        if !attached.contains(arn) {
+            c.iam
+                .attach_role_policy()
+                .role_name(&def.name)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(err("AttachRolePolicy"))?;
+        }
+    }
+    for arn in attached
+        .iter()
+        .filter(|a| !def.managed_policy_arns.contains(a))
+    {
+        c.iam
+            .detach_role_policy()
+            .role_name(&def.name)
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(err("DetachRolePolicy"))?;
+    }
+    for (name, doc) in &def.inline_policies {
+        c.iam
+            .put_role_policy()
+            .role_name(&def.name)
+            .policy_name(name)
+            .policy_document(doc.to_string())
+            .send()
+            .await
+            .map_err(err("PutRolePolicy"))?;
+    }
+    let inline = c
+        .iam
+        .list_role_policies()
+        .role_name(&def.name)
+        .send()
+        .await
+        .map_err(err("ListRolePolicies"))?;
+    for name in inline
+        .policy_names()
+        .iter()
+        .filter(|n| !def.inline_policies.contains_key(*n))
+    {
+        c.iam
+            .delete_role_policy()
+            .role_name(&def.name)
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(err("DeleteRolePolicy"))?;
+    }
+    Ok(())
+}
+
+/// The role's ARN, or `None` when it is gone.
+pub async fn read(c: &Clients, name: &str) -> AwsResult<Option<String>> {
+    let out = absent(
+        c.iam
+            .get_role()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(err("GetRole")),
+    )?;
+    Ok(out.and_then(|o| o.role().map(|r| r.arn().to_owned())))
+}
+
+/// The role's inline policy `name` as JSON, if present.
+pub async fn read_inline_policy(
+    c: &Clients,
+    role: &str,
+    name: &str,
+) -> AwsResult<Option<serde_json::Value>> {
+    let out = absent(
+        c.iam
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(err("GetRolePolicy")),
+    )?;
+    Ok(out.and_then(|o| {
+        let doc = o.policy_document();
+        let decoded = percent_decode(doc);
+        serde_json::from_str(&decoded).ok()
+    }))
+}
+
+/// IAM returns policy documents URL-encoded.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            )
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Detaches and deletes the role's policies, then the role.
+pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
+    let attached = match c
+        .iam
+        .list_attached_role_policies()
+        .role_name(name)
+        .send()
+        .await
+    {
+        Ok(out) => out,
+        Err(e) => {
+            return gone_ok(Err(super::clients::sdk_error(
+                "ListAttachedRolePolicies",
+                e,
+            )));
+        }
+    };
+    for p in attached.attached_policies() {
+        if let Some(arn) = p.policy_arn() {
+            gone_ok(
+                c.iam
+                    .detach_role_policy()
+                    .role_name(name)
+                    .policy_arn(arn)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(err("DetachRolePolicy")),
+            )?;
+        }
+    }
+    let inline = c
+        .iam
+        .list_role_policies()
+        .role_name(name)
+        .send()
+        .await
+        .map_err(err("ListRolePolicies"))?;
+    for p in inline.policy_names() {
+        gone_ok(
+            c.iam
+                .delete_role_policy()
+                .role_name(name)
+                .policy_name(p)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(err("DeleteRolePolicy")),
+        )?;
+    }
+    gone_ok(
+        c.iam
+            .delete_role()
+            .role_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeleteRole")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn policy_documents_are_url_decoded() {
+        assert_eq!(super::percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+        assert_eq!(super::percent_decode("{\"a\":1}"), "{\"a\":1}");
+        assert_eq!(super::percent_decode("100%"), "100%");
+    }
+}

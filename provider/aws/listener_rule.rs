@@ -1,0 +1,196 @@
+//! The forwarding rules on the production and test listeners. They route to the blue target
+//! group when created; CodeDeploy moves them between blue and green, so the target is only
+//! ever set at creation and read back afterwards.
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, HostHeaderConditionConfig, PathPatternConditionConfig, RuleCondition,
+    RulePriorityPair,
+};
+
+use crate::service::expand::ListenerRuleDef;
+
+use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
+
+/// What a rule looks like in AWS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedRule {
+    pub target_group_arn: Option<String>,
+    pub priority: Option<i64>,
+    pub path_patterns: Vec<String>,
+    pub host_headers: Vec<String>,
+}
+
+fn conditions(def: &ListenerRuleDef) -> Vec<RuleCondition> {
+    let mut out = vec![
+        RuleCondition::builder()
+            .field("path-pattern")
+            .path_pattern_config(
+                PathPatternConditionConfig::builder()
+                    .set_values(Some(def.path_patterns.clone()))
+                    .build(),
+            )
+            .build(),
+    ];
+    if !def.host_headers.is_empty() {
+        out.push(
+            RuleCondition::builder()
+                .field("host-header")
+                .host_header_config(
+                    HostHeaderConditionConfig::builder()
+                        .set_values(Some(def.host_headers.clone()))
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    out
+}
+
+pub async fn create(
+    c: &Clients,
+    def: &ListenerRuleDef,
+    target_group_arn: &str,
+) -> AwsResult<String> {
+    let forward = Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .target_group_arn(target_group_arn)
+        .build();
+    let out = c
+        .elbv2
+        .create_rule()
+        .listener_arn(&def.listener_arn)
+        .priority(def.priority as i32)
+        .set_conditions(Some(conditions(def)))
+        .actions(forward)
+        .send()
+        .await
+        .map_err(err("CreateRule"))?;
+    out.rules()
+        .first()
+        .and_then(|r| r.rule_arn())
+        .map(str::to_owned)
+        .ok_or_else(|| AwsError::new("CreateRule", "no ARN in the response"))
+}
+
+/// Changes the rule's conditions and priority, leaving where it forwards alone.
+pub async fn update(c: &Clients, arn: &str, def: &ListenerRuleDef) -> AwsResult<()> {
+    c.elbv2
+        .modify_rule()
+        .rule_arn(arn)
+        .set_conditions(Some(conditions(def)))
+        .send()
+        .await
+        .map_err(err("ModifyRule"))?;
+    c.elbv2
+        .set_rule_priorities()
+        .rule_priorities(
+            RulePriorityPair::builder()
+                .rule_arn(arn)
+                .priority(def.priority as i32)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(err("SetRulePriorities"))?;
+    Ok(())
+}
+
+pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<ObservedRule>> {
+    let Some(out) = absent(
+        c.elbv2
+            .describe_rules()
+            .rule_arns(arn)
+            .send()
+            .await
+            .map_err(err("DescribeRules")),
+    )?
+    else {
+        return Ok(None);
+    };
+    let Some(rule) = out.rules().first() else {
+        return Ok(None);
+    };
+    let mut observed = ObservedRule {
+        target_group_arn: None,
+        priority: rule.priority().and_then(|p| p.parse().ok()),
+        path_patterns: Vec::new(),
+        host_headers: Vec::new(),
+    };
+    for action in rule.actions() {
+        if let Some(tg) = action.target_group_arn() {
+            observed.target_group_arn = Some(tg.to_owned());
+        } else if let Some(first) = action.forward_config().and_then(|f| {
+            f.target_groups()
+                .iter()
+                .max_by_key(|t| t.weight().unwrap_or(0))
+        }) {
+            observed.target_group_arn = first.target_group_arn().map(str::to_owned);
+        }
+    }
+    for cond in rule.conditions() {
+        match cond.field() {
+            Some("path-pattern") => {
+                observed.path_patterns = cond
+                    .path_pattern_config()
+                    .map(|p| p.values().to_vec())
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| cond.values().to_vec());
+            }
+            Some("host-header") => {
+                observed.host_headers = cond
+                    .host_header_config()
+                    .map(|p| p.values().to_vec())
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| cond.values().to_vec());
+            }
+            _ => {}
+        }
+    }
+    Ok(Some(observed))
+}
+
+/// The rule on `listener_arn` that forwards to one of `target_groups` (for import).
+pub async fn find_forwarding_to(
+    c: &Clients,
+    listener_arn: &str,
+    target_groups: &[&str],
+) -> AwsResult<Option<String>> {
+    let out = c
+        .elbv2
+        .describe_rules()
+        .listener_arn(listener_arn)
+        .send()
+        .await
+        .map_err(err("DescribeRules"))?;
+    for rule in out.rules() {
+        if rule.is_default().unwrap_or(false) {
+            continue;
+        }
+        let forwards = rule.actions().iter().any(|a| {
+            a.target_group_arn()
+                .is_some_and(|t| target_groups.contains(&t))
+                || a.forward_config().is_some_and(|f| {
+                    f.target_groups().iter().any(|t| {
+                        t.target_group_arn()
+                            .is_some_and(|t| target_groups.contains(&t))
+                    })
+                })
+        });
+        if forwards {
+            return Ok(rule.rule_arn().map(str::to_owned));
+        }
+    }
+    Ok(None)
+}
+
+pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
+    gone_ok(
+        c.elbv2
+            .delete_rule()
+            .rule_arn(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeleteRule")),
+    )
+}

@@ -1,0 +1,53 @@
+//! The Application Auto Scaling target for the service's desired count.
+
+use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
+
+use crate::service::expand::ScalableTargetDef;
+
+use super::clients::{AwsResult, Clients, err, gone_ok};
+
+/// Registers (or re-registers with new bounds) the target; returns its resource ID.
+pub async fn register(c: &Clients, def: &ScalableTargetDef) -> AwsResult<String> {
+    c.autoscaling
+        .register_scalable_target()
+        .service_namespace(ServiceNamespace::Ecs)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .resource_id(&def.resource_id)
+        .min_capacity(def.min as i32)
+        .max_capacity(def.max as i32)
+        .send()
+        .await
+        .map_err(err("RegisterScalableTarget"))?;
+    Ok(def.resource_id.clone())
+}
+
+/// `(min, max)`, or `None` when the target is not registered.
+pub async fn read(c: &Clients, resource_id: &str) -> AwsResult<Option<(i64, i64)>> {
+    let out = c
+        .autoscaling
+        .describe_scalable_targets()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_ids(resource_id)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .send()
+        .await
+        .map_err(err("DescribeScalableTargets"))?;
+    Ok(out
+        .scalable_targets()
+        .first()
+        .map(|t| (i64::from(t.min_capacity()), i64::from(t.max_capacity()))))
+}
+
+pub async fn deregister(c: &Clients, resource_id: &str) -> AwsResult<()> {
+    gone_ok(
+        c.autoscaling
+            .deregister_scalable_target()
+            .service_namespace(ServiceNamespace::Ecs)
+            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+            .resource_id(resource_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeregisterScalableTarget")),
+    )
+}

@@ -1,0 +1,134 @@
+//! Target-tracking scaling policies: ALB requests per target (its ResourceLabel follows the
+//! live target group), CPU and memory.
+
+use aws_sdk_applicationautoscaling::types::{
+    MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace,
+    TargetTrackingScalingPolicyConfiguration,
+};
+
+use crate::service::expand::{ScalingMetric, ScalingPolicyDef};
+
+use super::clients::{AwsError, AwsResult, Clients, err, gone_ok};
+
+/// `app/<lb>/<id>/targetgroup/<tg>/<id>`: what ALBRequestCountPerTarget measures.
+pub fn resource_label(load_balancer: &str, target_group_arn: &str) -> Option<String> {
+    let (_, tg) = target_group_arn.split_once(":targetgroup/")?;
+    Some(format!("{load_balancer}/targetgroup/{tg}"))
+}
+
+/// Creates or updates the policy; returns its ARN.
+pub async fn put(
+    c: &Clients,
+    resource_id: &str,
+    def: &ScalingPolicyDef,
+    label: Option<&str>,
+) -> AwsResult<String> {
+    let mut metric = PredefinedMetricSpecification::builder()
+        .predefined_metric_type(MetricType::from(def.metric.predefined_metric()));
+    if def.metric == ScalingMetric::Requests {
+        let label = label.ok_or_else(|| {
+            AwsError::new(
+                "PutScalingPolicy",
+                "no resource label for the request metric",
+            )
+        })?;
+        metric = metric.resource_label(label);
+    }
+    let config = TargetTrackingScalingPolicyConfiguration::builder()
+        .target_value(def.target_value)
+        .predefined_metric_specification(
+            metric
+                .build()
+                .map_err(|e| AwsError::new("PutScalingPolicy", e.to_string()))?,
+        )
+        .scale_in_cooldown(def.scale_in_cooldown as i32)
+        .scale_out_cooldown(def.scale_out_cooldown as i32)
+        .build()
+        .map_err(|e| AwsError::new("PutScalingPolicy", e.to_string()))?;
+    let out = c
+        .autoscaling
+        .put_scaling_policy()
+        .policy_name(&def.name)
+        .service_namespace(ServiceNamespace::Ecs)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .resource_id(resource_id)
+        .policy_type(PolicyType::TargetTrackingScaling)
+        .target_tracking_scaling_policy_configuration(config)
+        .send()
+        .await
+        .map_err(err("PutScalingPolicy"))?;
+    Ok(out.policy_arn().to_owned())
+}
+
+/// A policy as AWS has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedPolicy {
+    pub name: String,
+    pub arn: String,
+    pub metric: Option<String>,
+    pub target_value: f64,
+    pub resource_label: Option<String>,
+    pub scale_in_cooldown: Option<i64>,
+    pub scale_out_cooldown: Option<i64>,
+}
+
+/// The policies on the target.
+pub async fn read_all(c: &Clients, resource_id: &str) -> AwsResult<Vec<ObservedPolicy>> {
+    let out = c
+        .autoscaling
+        .describe_scaling_policies()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(resource_id)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .send()
+        .await
+        .map_err(err("DescribeScalingPolicies"))?;
+    Ok(out
+        .scaling_policies()
+        .iter()
+        .map(|p| {
+            let cfg = p.target_tracking_scaling_policy_configuration();
+            let metric = cfg.and_then(|c| c.predefined_metric_specification());
+            ObservedPolicy {
+                name: p.policy_name().to_owned(),
+                arn: p.policy_arn().to_owned(),
+                metric: metric.map(|m| m.predefined_metric_type().as_str().to_owned()),
+                target_value: cfg.map(|c| c.target_value()).unwrap_or(0.0),
+                resource_label: metric.and_then(|m| m.resource_label().map(str::to_owned)),
+                scale_in_cooldown: cfg.and_then(|c| c.scale_in_cooldown()).map(i64::from),
+                scale_out_cooldown: cfg.and_then(|c| c.scale_out_cooldown()).map(i64::from),
+            }
+        })
+        .collect())
+}
+
+pub async fn delete(c: &Clients, resource_id: &str, name: &str) -> AwsResult<()> {
+    gone_ok(
+        c.autoscaling
+            .delete_scaling_policy()
+            .policy_name(name)
+            .service_namespace(ServiceNamespace::Ecs)
+            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+            .resource_id(resource_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeleteScalingPolicy")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn resource_label_joins_load_balancer_and_target_group() {
+        assert_eq!(
+            super::resource_label(
+                "app/edge/50dc6c495c0c9188",
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/checkout-api-blue/943f017f100becff"
+            )
+            .as_deref(),
+            Some("app/edge/50dc6c495c0c9188/targetgroup/checkout-api-blue/943f017f100becff")
+        );
+        assert_eq!(super::resource_label("app/x/y", "not-an-arn"), None);
+    }
+}

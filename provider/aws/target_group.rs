@@ -1,0 +1,175 @@
+//! The blue and green ALB target groups.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Matcher, ProtocolEnum, Tag, TargetGroupAttribute, TargetTypeEnum,
+};
+
+use crate::service::expand::TargetGroupDef;
+
+use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
+
+const DEREGISTRATION_DELAY: &str = "deregistration_delay.timeout_seconds";
+
+pub async fn create(
+    c: &Clients,
+    def: &TargetGroupDef,
+    tags: &BTreeMap<String, String>,
+) -> AwsResult<String> {
+    let created = c
+        .elbv2
+        .create_target_group()
+        .name(&def.name)
+        .protocol(ProtocolEnum::Http)
+        .port(def.port as i32)
+        .vpc_id(&def.vpc_id)
+        .target_type(TargetTypeEnum::Ip)
+        .health_check_enabled(true)
+        .health_check_protocol(ProtocolEnum::Http)
+        .health_check_path(&def.health_check_path)
+        .health_check_interval_seconds(def.health_check_interval as i32)
+        .health_check_timeout_seconds(def.health_check_timeout as i32)
+        .healthy_threshold_count(def.healthy_threshold as i32)
+        .unhealthy_threshold_count(def.unhealthy_threshold as i32)
+        .matcher(
+            Matcher::builder()
+                .http_code(&def.health_check_matcher)
+                .build(),
+        )
+        .set_tags(Some(
+            tags.iter()
+                .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                .collect(),
+        ))
+        .send()
+        .await
+        .map_err(err("CreateTargetGroup"))?;
+    let arn = created
+        .target_groups()
+        .first()
+        .and_then(|t| t.target_group_arn())
+        .map(str::to_owned)
+        .ok_or_else(|| AwsError::new("CreateTargetGroup", "no ARN in the response"))?;
+    set_attributes(c, &arn, def).await?;
+    Ok(arn)
+}
+
+async fn set_attributes(c: &Clients, arn: &str, def: &TargetGroupDef) -> AwsResult<()> {
+    c.elbv2
+        .modify_target_group_attributes()
+        .target_group_arn(arn)
+        .attributes(
+            TargetGroupAttribute::builder()
+                .key(DEREGISTRATION_DELAY)
+                .value(def.deregistration_delay.to_string())
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(err("ModifyTargetGroupAttributes"))?;
+    Ok(())
+}
+
+pub async fn update(c: &Clients, arn: &str, def: &TargetGroupDef) -> AwsResult<()> {
+    c.elbv2
+        .modify_target_group()
+        .target_group_arn(arn)
+        .health_check_path(&def.health_check_path)
+        .health_check_interval_seconds(def.health_check_interval as i32)
+        .health_check_timeout_seconds(def.health_check_timeout as i32)
+        .healthy_threshold_count(def.healthy_threshold as i32)
+        .unhealthy_threshold_count(def.unhealthy_threshold as i32)
+        .matcher(
+            Matcher::builder()
+                .http_code(&def.health_check_matcher)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(err("ModifyTargetGroup"))?;
+    set_attributes(c, arn, def).await
+}
+
+/// The group as AWS has it; `None` when it is gone.
+pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<TargetGroupDef>> {
+    let Some(out) = absent(
+        c.elbv2
+            .describe_target_groups()
+            .target_group_arns(arn)
+            .send()
+            .await
+            .map_err(err("DescribeTargetGroups")),
+    )?
+    else {
+        return Ok(None);
+    };
+    let Some(tg) = out.target_groups().first() else {
+        return Ok(None);
+    };
+    let attrs = c
+        .elbv2
+        .describe_target_group_attributes()
+        .target_group_arn(arn)
+        .send()
+        .await
+        .map_err(err("DescribeTargetGroupAttributes"))?;
+    let delay = attrs
+        .attributes()
+        .iter()
+        .find(|a| a.key() == Some(DEREGISTRATION_DELAY))
+        .and_then(|a| a.value())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    Ok(Some(TargetGroupDef {
+        name: tg.target_group_name().unwrap_or_default().to_owned(),
+        port: tg.port().map(i64::from).unwrap_or(0),
+        vpc_id: tg.vpc_id().unwrap_or_default().to_owned(),
+        health_check_path: tg.health_check_path().unwrap_or("/").to_owned(),
+        health_check_matcher: tg
+            .matcher()
+            .and_then(|m| m.http_code())
+            .unwrap_or("200")
+            .to_owned(),
+        health_check_interval: tg
+            .health_check_interval_seconds()
+            .map(i64::from)
+            .unwrap_or(30),
+        health_check_timeout: tg
+            .health_check_timeout_seconds()
+            .map(i64::from)
+            .unwrap_or(5),
+        healthy_threshold: tg.healthy_threshold_count().map(i64::from).unwrap_or(5),
+        unhealthy_threshold: tg.unhealthy_threshold_count().map(i64::from).unwrap_or(2),
+        deregistration_delay: delay,
+    }))
+}
+
+/// ARN of the target group with this name, if any (for import).
+pub async fn find_by_name(c: &Clients, name: &str) -> AwsResult<Option<String>> {
+    let out = absent(
+        c.elbv2
+            .describe_target_groups()
+            .names(name)
+            .send()
+            .await
+            .map_err(err("DescribeTargetGroups")),
+    )?;
+    Ok(out.and_then(|o| {
+        o.target_groups()
+            .first()
+            .and_then(|t| t.target_group_arn().map(str::to_owned))
+    }))
+}
+
+pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
+    gone_ok(
+        c.elbv2
+            .delete_target_group()
+            .target_group_arn(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeleteTargetGroup")),
+    )
+}

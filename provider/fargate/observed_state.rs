@@ -1,0 +1,528 @@
+//! Between what AWS reports and the resource's state: drift written into a stored state on
+//! refresh, and a whole state built for an imported service.
+
+use std::collections::BTreeMap;
+
+use crate::aws::lifecycle::Observed;
+use crate::service::defaults as d;
+use crate::service::expand::{DRAIN_TIMEOUT_TAG, ScalingMetric};
+use crate::service::names::{ChildNames, derived_rule_priority};
+use crate::value::{Number, Value};
+
+/// Sets `path` in `state` when every object on the way exists (a null block stays null).
+fn set(state: &mut Value, path: &[&str], new: Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut at = state;
+    for p in parents {
+        match at {
+            Value::Object(m) => match m.get_mut(*p) {
+                Some(v @ Value::Object(_)) => at = v,
+                _ => return,
+            },
+            _ => return,
+        }
+    }
+    if let Value::Object(m) = at {
+        m.insert((*last).to_owned(), new);
+    }
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::List(items.iter().map(|s| Value::string(s.clone())).collect())
+}
+
+fn string_map(m: &BTreeMap<String, String>) -> Value {
+    Value::Map(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::string(v.clone())))
+            .collect(),
+    )
+}
+
+/// A map attribute as the user would have written it: null when AWS has nothing and the state
+/// had null, so an absent `environment` does not turn into `{}`.
+fn map_like(prior: &Value, m: &BTreeMap<String, String>) -> Value {
+    if m.is_empty() && prior.is_null() {
+        Value::Null
+    } else {
+        string_map(m)
+    }
+}
+
+fn number(f: f64) -> Value {
+    Value::Number(Number::from_f64(f))
+}
+
+/// Writes the observed settings over the stored ones, so the next plan shows drift. Settings
+/// AWS cannot tell us (provider-only ones) keep their stored values.
+pub fn apply_drift(state: &mut Value, o: &Observed, autoscaled: bool) {
+    if let Some(s) = &o.service {
+        // Application Auto Scaling owns the running count of an autoscaled service.
+        if !autoscaled {
+            set(state, &["desired_count"], Value::int(s.desired_count));
+        }
+        if let Some(g) = s.health_check_grace_period {
+            set(
+                state,
+                &["load_balancer", "health_check_grace_period"],
+                Value::int(g),
+            );
+        }
+        set(state, &["network", "subnets"], strings(&s.subnets));
+        set(
+            state,
+            &["network", "security_groups"],
+            strings(&s.security_groups),
+        );
+        set(
+            state,
+            &["network", "assign_public_ip"],
+            Value::Bool(s.assign_public_ip),
+        );
+    }
+    if let Some(td) = &o.task_definition {
+        set(state, &["task", "cpu"], Value::int(td.cpu));
+        set(state, &["task", "memory"], Value::int(td.memory));
+        set(
+            state,
+            &["task", "cpu_architecture"],
+            Value::string(td.cpu_architecture.clone()),
+        );
+        set(
+            state,
+            &["task", "ephemeral_storage_gib"],
+            Value::int(td.ephemeral_storage_gib),
+        );
+        let ct = &td.container;
+        set(
+            state,
+            &["container", "image"],
+            Value::string(ct.image.clone()),
+        );
+        let env = map_like(state.get("container").get("environment"), &ct.environment);
+        set(state, &["container", "environment"], env);
+        let secrets = map_like(state.get("container").get("secrets"), &ct.secrets);
+        set(state, &["container", "secrets"], secrets);
+        set(
+            state,
+            &["container", "stop_timeout"],
+            Value::int(ct.stop_timeout),
+        );
+        set(
+            state,
+            &["container", "init_process_enabled"],
+            Value::Bool(ct.init_process_enabled),
+        );
+        set(
+            state,
+            &["container", "readonly_root_filesystem"],
+            Value::Bool(ct.readonly_root_filesystem),
+        );
+        if let Some(h) = &ct.health_check {
+            set(
+                state,
+                &["container", "health_check", "command"],
+                strings(&h.command),
+            );
+            set(
+                state,
+                &["container", "health_check", "interval"],
+                Value::int(h.interval),
+            );
+            set(
+                state,
+                &["container", "health_check", "timeout"],
+                Value::int(h.timeout),
+            );
+            set(
+                state,
+                &["container", "health_check", "retries"],
+                Value::int(h.retries),
+            );
+            set(
+                state,
+                &["container", "health_check", "start_period"],
+                Value::int(h.start_period),
+            );
+        }
+        if let Some(mode) = ct.log_options.get("mode") {
+            set(
+                state,
+                &["container", "log", "mode"],
+                Value::string(mode.clone()),
+            );
+        }
+    }
+    if let Some(Some(days)) = o.log_retention {
+        set(
+            state,
+            &["container", "log", "retention_days"],
+            Value::int(days),
+        );
+    }
+    if let Some(tg) = &o.target_group {
+        set(
+            state,
+            &["load_balancer", "deregistration_delay"],
+            Value::int(tg.deregistration_delay),
+        );
+        for (k, v) in [
+            ("path", Value::string(tg.health_check_path.clone())),
+            ("matcher", Value::string(tg.health_check_matcher.clone())),
+            ("interval", Value::int(tg.health_check_interval)),
+            ("timeout", Value::int(tg.health_check_timeout)),
+            ("healthy_threshold", Value::int(tg.healthy_threshold)),
+            ("unhealthy_threshold", Value::int(tg.unhealthy_threshold)),
+        ] {
+            set(state, &["load_balancer", "health_check", k], v);
+        }
+    }
+    if let Some(rule) = &o.production_rule {
+        set(
+            state,
+            &["load_balancer", "path_patterns"],
+            strings(&rule.path_patterns),
+        );
+        if !(rule.host_headers.is_empty()
+            && state.get("load_balancer").get("host_headers").is_null())
+        {
+            set(
+                state,
+                &["load_balancer", "host_headers"],
+                strings(&rule.host_headers),
+            );
+        }
+    }
+    if let Some(dg) = &o.deployment_group {
+        set(
+            state,
+            &["blue_green", "deployment_config"],
+            Value::string(dg.deployment_config.clone()),
+        );
+        set(
+            state,
+            &["blue_green", "termination_wait_minutes"],
+            Value::int(dg.termination_wait_minutes),
+        );
+        set(
+            state,
+            &["blue_green", "auto_rollback_events"],
+            strings(&dg.auto_rollback_events),
+        );
+    }
+    if let Some(sd) = &o.discovery {
+        set(
+            state,
+            &["service_discovery", "dns_ttl"],
+            Value::int(sd.dns_ttl),
+        );
+        set(
+            state,
+            &["service_discovery", "record_type"],
+            Value::string(sd.record_type.clone()),
+        );
+        set(
+            state,
+            &["service_discovery", "routing_policy"],
+            Value::string(sd.routing_policy.clone()),
+        );
+    }
+    if let Some((min, max)) = o.scalable_target {
+        set(state, &["autoscaling", "min"], Value::int(min));
+        set(state, &["autoscaling", "max"], Value::int(max));
+    }
+}
+
+fn policy_target<'a>(
+    o: &'a Observed,
+    names: &ChildNames,
+    metric: ScalingMetric,
+) -> Option<&'a crate::aws::scaling_policy::ObservedPolicy> {
+    let name = match metric {
+        ScalingMetric::Requests => &names.requests_policy,
+        ScalingMetric::Cpu => &names.cpu_policy,
+        ScalingMetric::Memory => &names.memory_policy,
+    };
+    o.scaling_policies.iter().find(|p| &p.name == name)
+}
+
+/// A complete state for a service found in AWS: everything a configuration can say, read back,
+/// with provider-only settings at their defaults (or, for drain_timeout, from its service tag).
+pub fn imported_state(
+    cluster: &str,
+    name: &str,
+    o: &Observed,
+    default_tags: &BTreeMap<String, String>,
+) -> Value {
+    let names = ChildNames::for_service(name);
+    let mut root: BTreeMap<String, Value> = BTreeMap::new();
+    let mut put = |k: &str, v: Value| {
+        root.insert(k.to_owned(), v);
+    };
+    put("name", Value::string(name));
+    put("cluster", Value::string(cluster));
+    put("wait_for_deployment", Value::Bool(d::WAIT_FOR_DEPLOYMENT));
+    put("require_immutable_image", Value::Bool(false));
+    if let Some(doc) = &o.task_role_policy {
+        put("task_role_policy_json", Value::string(doc.to_string()));
+    }
+    let mut drain = Value::Null;
+    if let Some(s) = &o.service {
+        put("desired_count", Value::int(s.desired_count));
+        put(
+            "platform_version",
+            Value::string(
+                s.platform_version
+                    .clone()
+                    .unwrap_or_else(|| d::PLATFORM_VERSION.to_owned()),
+            ),
+        );
+        let user_tags: BTreeMap<String, String> = s
+            .tags
+            .iter()
+            .filter(|(k, v)| {
+                !k.starts_with("aws:")
+                    && k.as_str() != DRAIN_TIMEOUT_TAG
+                    && default_tags.get(*k) != Some(*v)
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !user_tags.is_empty() {
+            put("tags", string_map(&user_tags));
+        }
+        if let Some(n) = s
+            .tags
+            .get(DRAIN_TIMEOUT_TAG)
+            .and_then(|v| v.parse::<i64>().ok())
+        {
+            drain = Value::int(n);
+        }
+        put(
+            "network",
+            Value::object([
+                ("subnets", strings(&s.subnets)),
+                ("security_groups", strings(&s.security_groups)),
+                ("assign_public_ip", Value::Bool(s.assign_public_ip)),
+            ]),
+        );
+        if !s.capacity_provider_strategy.is_empty() {
+            put(
+                "capacity_provider_strategy",
+                Value::List(
+                    s.capacity_provider_strategy
+                        .iter()
+                        .map(|(p, b, w)| {
+                            Value::object([
+                                ("capacity_provider", Value::string(p.clone())),
+                                ("base", Value::int(*b)),
+                                ("weight", Value::int(*w)),
+                            ])
+                        })
+                        .collect(),
+                ),
+            );
+        }
+    }
+    if let Some(td) = &o.task_definition {
+        put(
+            "task",
+            Value::object([
+                ("cpu", Value::int(td.cpu)),
+                ("memory", Value::int(td.memory)),
+                (
+                    "cpu_architecture",
+                    Value::string(td.cpu_architecture.clone()),
+                ),
+                (
+                    "ephemeral_storage_gib",
+                    Value::int(td.ephemeral_storage_gib),
+                ),
+            ]),
+        );
+        let ct = &td.container;
+        let health = ct
+            .health_check
+            .as_ref()
+            .map(|h| {
+                Value::object([
+                    ("command", strings(&h.command)),
+                    ("interval", Value::int(h.interval)),
+                    ("timeout", Value::int(h.timeout)),
+                    ("retries", Value::int(h.retries)),
+                    ("start_period", Value::int(h.start_period)),
+                ])
+            })
+            .unwrap_or(Value::Null);
+        let log_group = ct.log_options.get("awslogs-group").cloned();
+        let log = Value::object([
+            ("group", log_group.map(Value::string).unwrap_or(Value::Null)),
+            (
+                "retention_days",
+                o.log_retention
+                    .flatten()
+                    .map(Value::int)
+                    .unwrap_or(Value::int(d::LOG_RETENTION_DAYS)),
+            ),
+            (
+                "mode",
+                Value::string(
+                    ct.log_options
+                        .get("mode")
+                        .cloned()
+                        .unwrap_or_else(|| "blocking".into()),
+                ),
+            ),
+            (
+                "max_buffer_size",
+                Value::string(
+                    ct.log_options
+                        .get("max-buffer-size")
+                        .cloned()
+                        .unwrap_or_else(|| d::LOG_MAX_BUFFER_SIZE.to_owned()),
+                ),
+            ),
+        ]);
+        put(
+            "container",
+            Value::object([
+                ("name", Value::string(ct.name.clone())),
+                ("image", Value::string(ct.image.clone())),
+                ("port", Value::int(ct.port)),
+                (
+                    "command",
+                    ct.command
+                        .as_ref()
+                        .map(|c| strings(c))
+                        .unwrap_or(Value::Null),
+                ),
+                ("environment", map_like(&Value::Null, &ct.environment)),
+                ("secrets", map_like(&Value::Null, &ct.secrets)),
+                ("stop_timeout", Value::int(ct.stop_timeout)),
+                ("drain_timeout", drain.clone()),
+                ("init_process_enabled", Value::Bool(ct.init_process_enabled)),
+                (
+                    "readonly_root_filesystem",
+                    Value::Bool(ct.readonly_root_filesystem),
+                ),
+                ("health_check", health),
+                ("log", log),
+            ]),
+        );
+    }
+    if let (Some(tg), Some(dg)) = (&o.target_group, &o.deployment_group) {
+        let priority = o
+            .production_rule
+            .as_ref()
+            .and_then(|r| r.priority)
+            .filter(|p| *p != derived_rule_priority(name))
+            .map(Value::int)
+            .unwrap_or(Value::Null);
+        let rule = o.production_rule.as_ref();
+        put(
+            "load_balancer",
+            Value::object([
+                ("vpc_id", Value::string(tg.vpc_id.clone())),
+                (
+                    "production_listener_arn",
+                    Value::string(dg.production_listener_arn.clone()),
+                ),
+                (
+                    "test_listener_arn",
+                    Value::string(dg.test_listener_arn.clone()),
+                ),
+                ("listener_rule_priority", priority),
+                (
+                    "path_patterns",
+                    strings(&rule.map(|r| r.path_patterns.clone()).unwrap_or_default()),
+                ),
+                (
+                    "host_headers",
+                    rule.filter(|r| !r.host_headers.is_empty())
+                        .map(|r| strings(&r.host_headers))
+                        .unwrap_or(Value::Null),
+                ),
+                ("deregistration_delay", Value::int(tg.deregistration_delay)),
+                (
+                    "health_check_grace_period",
+                    Value::int(
+                        o.service
+                            .as_ref()
+                            .and_then(|s| s.health_check_grace_period)
+                            .unwrap_or(d::HEALTH_CHECK_GRACE_PERIOD),
+                    ),
+                ),
+                (
+                    "health_check",
+                    Value::object([
+                        ("path", Value::string(tg.health_check_path.clone())),
+                        ("matcher", Value::string(tg.health_check_matcher.clone())),
+                        ("interval", Value::int(tg.health_check_interval)),
+                        ("timeout", Value::int(tg.health_check_timeout)),
+                        ("healthy_threshold", Value::int(tg.healthy_threshold)),
+                        ("unhealthy_threshold", Value::int(tg.unhealthy_threshold)),
+                    ]),
+                ),
+            ]),
+        );
+        put(
+            "blue_green",
+            Value::object([
+                (
+                    "deployment_config",
+                    Value::string(dg.deployment_config.clone()),
+                ),
+                (
+                    "termination_wait_minutes",
+                    Value::int(dg.termination_wait_minutes),
+                ),
+                ("auto_rollback_events", strings(&dg.auto_rollback_events)),
+            ]),
+        );
+    }
+    if let Some(sd) = &o.discovery {
+        put(
+            "service_discovery",
+            Value::object([
+                ("namespace_id", Value::string(sd.namespace_id.clone())),
+                ("dns_ttl", Value::int(sd.dns_ttl)),
+                ("record_type", Value::string(sd.record_type.clone())),
+                ("routing_policy", Value::string(sd.routing_policy.clone())),
+            ]),
+        );
+    }
+    if let Some((min, max)) = o.scalable_target {
+        let target = |m| {
+            policy_target(o, &names, m)
+                .map(|p| number(p.target_value))
+                .unwrap_or(Value::Null)
+        };
+        let any = o.scaling_policies.first();
+        put(
+            "autoscaling",
+            Value::object([
+                ("min", Value::int(min)),
+                ("max", Value::int(max)),
+                ("requests_per_target", target(ScalingMetric::Requests)),
+                ("cpu_target", target(ScalingMetric::Cpu)),
+                ("memory_target", target(ScalingMetric::Memory)),
+                (
+                    "scale_in_cooldown",
+                    Value::int(
+                        any.and_then(|p| p.scale_in_cooldown)
+                            .unwrap_or(d::SCALE_IN_COOLDOWN),
+                    ),
+                ),
+                (
+                    "scale_out_cooldown",
+                    Value::int(
+                        any.and_then(|p| p.scale_out_cooldown)
+                            .unwrap_or(d::SCALE_OUT_COOLDOWN),
+                    ),
+                ),
+            ]),
+        );
+    }
+    Value::Object(root)
+}

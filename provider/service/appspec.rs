@@ -1,0 +1,38 @@
+//! The AppSpec a CodeDeploy ECS deployment runs: the new task definition revision, the
+//! container and port the load balancer routes to, and the network and capacity settings
+//! (CodeDeploy, not UpdateService, changes those on a CODE_DEPLOY service).
+
+use serde_json::{Value as Json, json};
+
+use super::expand::EcsServiceDef;
+
+pub fn appspec(task_definition_arn: &str, service: &EcsServiceDef) -> Json {
+    let mut properties = json!({
+        "TaskDefinition": task_definition_arn,
+        "LoadBalancerInfo": {
+            "ContainerName": service.container_name,
+            "ContainerPort": service.container_port,
+        },
+        "PlatformVersion": service.platform_version,
+        "NetworkConfiguration": {
+            "AwsvpcConfiguration": {
+                "Subnets": service.subnets,
+                "SecurityGroups": service.security_groups,
+                "AssignPublicIp": if service.assign_public_ip { "ENABLED" } else { "DISABLED" },
+            }
+        },
+    });
+    if !service.capacity_provider_strategy.is_empty() {
+        properties["CapacityProviderStrategy"] = Json::Array(
+            service
+                .capacity_provider_strategy
+                .iter()
+                .map(|c| json!({ "CapacityProvider": c.capacity_provider, "Base": c.base, "Weight": c.weight }))
+                .collect(),
+        );
+    }
+    json!({
+        "version": 0.0,
+        "Resources": [ { "TargetService": { "Type": "AWS::ECS::Service", "Properties": properties } } ],
+    })
+}

@@ -1,0 +1,720 @@
+//! `expand`: a `ServiceSpec` becomes the child resources it is made of, each with its desired
+//! settings and the children it depends on. The provider (aws/) creates these children and the
+//! module generator renders them; neither decides on its own what a child looks like.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value as Json, json};
+
+use super::names::ChildNames;
+use super::spec::{ContainerHealthCheck, ServiceSpec};
+
+/// Where the service lives, from the production listener's ARN (which every service has), so
+/// policies can name exact ARNs without an API call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub partition: String,
+    pub region: String,
+    pub account_id: String,
+    /// `app/<name>/<id>` of the load balancer, as the ALBRequestCountPerTarget label needs it.
+    pub load_balancer: String,
+}
+
+impl Placement {
+    /// Parses `arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/<lb>/<id>/<listener>`.
+    pub fn from_listener_arn(arn: &str) -> Option<Placement> {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let [_, partition, service, region, account, resource] = parts.as_slice() else {
+            return None;
+        };
+        if *service != "elasticloadbalancing" || region.is_empty() || account.is_empty() {
+            return None;
+        }
+        let segments: Vec<&str> = resource.split('/').collect();
+        let [
+            "listener",
+            kind @ ("app" | "net"),
+            lb_name,
+            lb_id,
+            _listener_id,
+        ] = segments.as_slice()
+        else {
+            return None;
+        };
+        Some(Placement {
+            partition: (*partition).to_owned(),
+            region: (*region).to_owned(),
+            account_id: (*account).to_owned(),
+            load_balancer: format!("{kind}/{lb_name}/{lb_id}"),
+        })
+    }
+}
+
+/// How a new task definition reaches production. CodeDeploy blue/green is what the product
+/// promises; ECS-native blue/green is the planned alternative, so the strategy decides which
+/// children exist and which controller the ECS service uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentStrategy {
+    CodeDeployBlueGreen,
+}
+
+impl DeploymentStrategy {
+    pub fn deployment_controller(self) -> &'static str {
+        match self {
+            DeploymentStrategy::CodeDeployBlueGreen => "CODE_DEPLOY",
+        }
+    }
+}
+
+/// Identifies one child of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChildKey {
+    LogGroup,
+    ExecutionRole,
+    TaskRole,
+    CodeDeployRole,
+    TaskDefinition,
+    BlueTargetGroup,
+    GreenTargetGroup,
+    ProductionListenerRule,
+    TestListenerRule,
+    DiscoveryService,
+    EcsService,
+    CodeDeployApplication,
+    DeploymentGroup,
+    ScalableTarget,
+    ScalingPolicy(ScalingMetric),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScalingMetric {
+    Requests,
+    Cpu,
+    Memory,
+}
+
+impl ChildKey {
+    /// The hashicorp/aws resource type of this child: what `children` shows, what the module
+    /// generator writes, and what eject imports into.
+    pub fn kind(self) -> &'static str {
+        match self {
+            ChildKey::LogGroup => "aws_cloudwatch_log_group",
+            ChildKey::ExecutionRole | ChildKey::TaskRole | ChildKey::CodeDeployRole => {
+                "aws_iam_role"
+            }
+            ChildKey::TaskDefinition => "aws_ecs_task_definition",
+            ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => "aws_lb_target_group",
+            ChildKey::ProductionListenerRule | ChildKey::TestListenerRule => "aws_lb_listener_rule",
+            ChildKey::DiscoveryService => "aws_service_discovery_service",
+            ChildKey::EcsService => "aws_ecs_service",
+            ChildKey::CodeDeployApplication => "aws_codedeploy_app",
+            ChildKey::DeploymentGroup => "aws_codedeploy_deployment_group",
+            ChildKey::ScalableTarget => "aws_appautoscaling_target",
+            ChildKey::ScalingPolicy(_) => "aws_appautoscaling_policy",
+        }
+    }
+}
+
+/// A role ECS, CodeDeploy or the application assumes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleDef {
+    pub name: String,
+    pub trust_policy: Json,
+    pub managed_policy_arns: Vec<String>,
+    /// Inline policies by name.
+    pub inline_policies: BTreeMap<String, Json>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogGroupDef {
+    pub name: String,
+    pub retention_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskDefinitionDef {
+    pub family: String,
+    pub cpu: i64,
+    pub memory: i64,
+    pub cpu_architecture: String,
+    pub ephemeral_storage_gib: i64,
+    pub container: ContainerDef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerDef {
+    pub name: String,
+    pub image: String,
+    pub port: i64,
+    pub command: Option<Vec<String>>,
+    pub environment: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, String>,
+    pub stop_timeout: i64,
+    pub init_process_enabled: bool,
+    pub readonly_root_filesystem: bool,
+    pub health_check: Option<ContainerHealthCheck>,
+    /// awslogs driver options, in order.
+    pub log_options: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetGroupDef {
+    pub name: String,
+    pub port: i64,
+    pub vpc_id: String,
+    pub health_check_path: String,
+    pub health_check_matcher: String,
+    pub health_check_interval: i64,
+    pub health_check_timeout: i64,
+    pub healthy_threshold: i64,
+    pub unhealthy_threshold: i64,
+    pub deregistration_delay: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListenerRuleDef {
+    pub listener_arn: String,
+    pub priority: i64,
+    pub path_patterns: Vec<String>,
+    pub host_headers: Vec<String>,
+    /// Where the rule forwards when it is created; CodeDeploy moves it afterwards.
+    pub initial_target: ChildKey,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoveryServiceDef {
+    pub name: String,
+    pub namespace_id: String,
+    pub dns_ttl: i64,
+    pub record_type: String,
+    pub routing_policy: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityProviderDef {
+    pub capacity_provider: String,
+    pub base: i64,
+    pub weight: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsServiceDef {
+    pub name: String,
+    pub cluster: String,
+    pub desired_count: i64,
+    pub platform_version: String,
+    pub deployment_controller: &'static str,
+    /// Empty: the FARGATE launch type.
+    pub capacity_provider_strategy: Vec<CapacityProviderDef>,
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub assign_public_ip: bool,
+    pub health_check_grace_period: i64,
+    pub container_name: String,
+    pub container_port: i64,
+    /// The expansion's tags plus provider-only settings AWS must remember for import.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Service tag that keeps `drain_timeout`, a setting only the plan-time checks use, so an
+/// import can restore it.
+pub const DRAIN_TIMEOUT_TAG: &str = "fargate:drain_timeout";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeploymentGroupDef {
+    pub application: String,
+    pub name: String,
+    pub deployment_config: String,
+    pub termination_wait_minutes: i64,
+    pub auto_rollback_events: Vec<String>,
+    pub production_listener_arn: String,
+    pub test_listener_arn: String,
+    pub cluster: String,
+    pub service: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalableTargetDef {
+    /// `service/<cluster>/<service>`.
+    pub resource_id: String,
+    pub min: i64,
+    pub max: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalingPolicyDef {
+    pub name: String,
+    pub metric: ScalingMetric,
+    pub target_value: f64,
+    pub scale_in_cooldown: i64,
+    pub scale_out_cooldown: i64,
+}
+
+impl ScalingMetric {
+    /// The predefined metric type of Application Auto Scaling.
+    pub fn predefined_metric(self) -> &'static str {
+        match self {
+            ScalingMetric::Requests => "ALBRequestCountPerTarget",
+            ScalingMetric::Cpu => "ECSServiceAverageCPUUtilization",
+            ScalingMetric::Memory => "ECSServiceAverageMemoryUtilization",
+        }
+    }
+}
+
+/// Every child of one service, with its desired settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expansion {
+    pub names: ChildNames,
+    pub strategy: DeploymentStrategy,
+    pub placement: Placement,
+    /// Merged provider default tags and resource tags, for every child that takes tags.
+    pub tags: BTreeMap<String, String>,
+    pub log_group: LogGroupDef,
+    pub execution_role: RoleDef,
+    pub task_role: RoleDef,
+    pub codedeploy_role: RoleDef,
+    pub task_definition: TaskDefinitionDef,
+    pub blue_target_group: TargetGroupDef,
+    pub green_target_group: TargetGroupDef,
+    pub production_rule: ListenerRuleDef,
+    pub test_rule: ListenerRuleDef,
+    pub discovery: Option<DiscoveryServiceDef>,
+    pub ecs_service: EcsServiceDef,
+    pub codedeploy_application: String,
+    pub deployment_group: DeploymentGroupDef,
+    pub scalable_target: Option<ScalableTargetDef>,
+    pub scaling_policies: Vec<ScalingPolicyDef>,
+}
+
+/// One node of the expansion's dependency graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    pub key: ChildKey,
+    pub name: String,
+    pub depends_on: Vec<ChildKey>,
+}
+
+/// The AWS-managed policies the roles attach.
+pub const TASK_EXECUTION_POLICY: &str = "service-role/AmazonECSTaskExecutionRolePolicy";
+pub const CODEDEPLOY_ECS_POLICY: &str = "AWSCodeDeployRoleForECS";
+
+fn managed_policy(partition: &str, name: &str) -> String {
+    format!("arn:{partition}:iam::aws:policy/{name}")
+}
+
+fn trust(principal: &str, conditions: Option<Json>) -> Json {
+    let mut statement = json!({
+        "Effect": "Allow",
+        "Principal": { "Service": principal },
+        "Action": "sts:AssumeRole",
+    });
+    if let Some(c) = conditions {
+        statement["Condition"] = c;
+    }
+    json!({ "Version": "2012-10-17", "Statement": [statement] })
+}
+
+/// Read access to exactly the secrets and parameters the container references, and KMS
+/// decryption only through those two services; never a wildcard on secrets.
+fn secrets_policy(spec: &ServiceSpec, placement: &Placement) -> Option<Json> {
+    let mut secret_arns: Vec<String> = Vec::new();
+    let mut parameter_arns: Vec<String> = Vec::new();
+    for arn in spec.container.secrets.values() {
+        if arn.contains(":secretsmanager:") {
+            // A key inside a JSON secret is addressed as <secret-arn>:<key>:<stage>:<version>;
+            // the permission is on the secret itself.
+            secret_arns.push(arn.splitn(8, ':').take(7).collect::<Vec<_>>().join(":"));
+        } else if arn.contains(":ssm:") {
+            parameter_arns.push(arn.clone());
+        }
+    }
+    secret_arns.sort_unstable();
+    secret_arns.dedup();
+    parameter_arns.sort_unstable();
+    parameter_arns.dedup();
+    if secret_arns.is_empty() && parameter_arns.is_empty() {
+        return None;
+    }
+    let mut statements = Vec::new();
+    let mut via = Vec::new();
+    if !secret_arns.is_empty() {
+        statements.push(json!({
+            "Sid": "ReadReferencedSecrets",
+            "Effect": "Allow",
+            "Action": ["secretsmanager:GetSecretValue"],
+            "Resource": secret_arns,
+        }));
+        via.push(format!("secretsmanager.{}.amazonaws.com", placement.region));
+    }
+    if !parameter_arns.is_empty() {
+        statements.push(json!({
+            "Sid": "ReadReferencedParameters",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameters"],
+            "Resource": parameter_arns,
+        }));
+        via.push(format!("ssm.{}.amazonaws.com", placement.region));
+    }
+    statements.push(json!({
+        "Sid": "DecryptThroughSecretStores",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": format!("arn:{}:kms:{}:{}:key/*", placement.partition, placement.region, placement.account_id),
+        "Condition": { "StringEquals": { "kms:ViaService": via } },
+    }));
+    Some(json!({ "Version": "2012-10-17", "Statement": statements }))
+}
+
+/// The cluster's name when `cluster` is an ARN.
+pub fn cluster_name(cluster: &str) -> &str {
+    cluster.rsplit('/').next().unwrap_or(cluster)
+}
+
+/// Expands a service. `default_tags` come from the provider configuration; the resource's
+/// own tags win over them.
+pub fn expand(
+    spec: &ServiceSpec,
+    placement: &Placement,
+    default_tags: &BTreeMap<String, String>,
+) -> Expansion {
+    let names = ChildNames::for_service(&spec.name);
+    let strategy = DeploymentStrategy::CodeDeployBlueGreen;
+    let mut tags = default_tags.clone();
+    tags.extend(spec.tags.clone());
+    let p = &placement.partition;
+
+    let mut execution_inline = BTreeMap::new();
+    if let Some(policy) = secrets_policy(spec, placement) {
+        execution_inline.insert("secrets".to_owned(), policy);
+    }
+    let execution_role = RoleDef {
+        name: names.execution_role.clone(),
+        trust_policy: trust("ecs-tasks.amazonaws.com", None),
+        managed_policy_arns: vec![managed_policy(p, TASK_EXECUTION_POLICY)],
+        inline_policies: execution_inline,
+    };
+    let mut task_inline = BTreeMap::new();
+    if let Some(doc) = spec
+        .task_role_policy_json
+        .as_deref()
+        .and_then(|s| serde_json::from_str::<Json>(s).ok())
+    {
+        task_inline.insert("application".to_owned(), doc);
+    }
+    let task_role = RoleDef {
+        name: names.task_role.clone(),
+        trust_policy: trust(
+            "ecs-tasks.amazonaws.com",
+            Some(json!({
+                "ArnLike": { "aws:SourceArn": format!("arn:{p}:ecs:{}:{}:*", placement.region, placement.account_id) },
+                "StringEquals": { "aws:SourceAccount": placement.account_id },
+            })),
+        ),
+        managed_policy_arns: Vec::new(),
+        inline_policies: task_inline,
+    };
+    let codedeploy_role = RoleDef {
+        name: names.codedeploy_role.clone(),
+        trust_policy: trust("codedeploy.amazonaws.com", None),
+        managed_policy_arns: vec![managed_policy(p, CODEDEPLOY_ECS_POLICY)],
+        inline_policies: BTreeMap::new(),
+    };
+
+    let c = &spec.container;
+    let mut log_options = BTreeMap::new();
+    log_options.insert("awslogs-group".to_owned(), c.log.group.clone());
+    log_options.insert("awslogs-region".to_owned(), placement.region.clone());
+    log_options.insert(
+        "awslogs-stream-prefix".to_owned(),
+        super::defaults::LOG_STREAM_PREFIX.to_owned(),
+    );
+    log_options.insert("mode".to_owned(), c.log.mode.clone());
+    if c.log.mode == "non-blocking" {
+        log_options.insert("max-buffer-size".to_owned(), c.log.max_buffer_size.clone());
+    }
+    let task_definition = TaskDefinitionDef {
+        family: names.task_family.clone(),
+        cpu: spec.task.cpu,
+        memory: spec.task.memory,
+        cpu_architecture: spec.task.cpu_architecture.clone(),
+        ephemeral_storage_gib: spec.task.ephemeral_storage_gib,
+        container: ContainerDef {
+            name: c.name.clone(),
+            image: c.image.clone(),
+            port: c.port,
+            command: c.command.clone(),
+            environment: c.environment.clone(),
+            secrets: c.secrets.clone(),
+            stop_timeout: c.stop_timeout,
+            init_process_enabled: c.init_process_enabled,
+            readonly_root_filesystem: c.readonly_root_filesystem,
+            health_check: c.health_check.clone(),
+            log_options,
+        },
+    };
+
+    let lb = &spec.load_balancer;
+    let target_group = |name: &str| TargetGroupDef {
+        name: name.to_owned(),
+        port: c.port,
+        vpc_id: lb.vpc_id.clone(),
+        health_check_path: lb.health_check.path.clone(),
+        health_check_matcher: lb.health_check.matcher.clone(),
+        health_check_interval: lb.health_check.interval,
+        health_check_timeout: lb.health_check.timeout,
+        healthy_threshold: lb.health_check.healthy_threshold,
+        unhealthy_threshold: lb.health_check.unhealthy_threshold,
+        deregistration_delay: lb.deregistration_delay,
+    };
+    let rule = |listener: &str, initial_target| ListenerRuleDef {
+        listener_arn: listener.to_owned(),
+        priority: lb.rule_priority(&spec.name),
+        path_patterns: lb.path_patterns.clone(),
+        host_headers: lb.host_headers.clone(),
+        initial_target,
+    };
+
+    let discovery = spec
+        .service_discovery
+        .as_ref()
+        .map(|sd| DiscoveryServiceDef {
+            name: names.discovery_service.clone(),
+            namespace_id: sd.namespace_id.clone(),
+            dns_ttl: sd.dns_ttl,
+            record_type: sd.record_type.clone(),
+            routing_policy: sd.routing_policy.clone(),
+        });
+
+    let ecs_service = EcsServiceDef {
+        name: names.ecs_service.clone(),
+        cluster: spec.cluster.clone(),
+        desired_count: spec.desired_count,
+        platform_version: spec.platform_version.clone(),
+        deployment_controller: strategy.deployment_controller(),
+        capacity_provider_strategy: spec
+            .capacity_provider_strategy
+            .iter()
+            .map(|c| CapacityProviderDef {
+                capacity_provider: c.capacity_provider.clone(),
+                base: c.base,
+                weight: c.weight,
+            })
+            .collect(),
+        subnets: spec.network.subnets.clone(),
+        security_groups: spec.network.security_groups.clone(),
+        assign_public_ip: spec.network.assign_public_ip,
+        health_check_grace_period: lb.health_check_grace_period,
+        container_name: c.name.clone(),
+        container_port: c.port,
+        tags: {
+            let mut t = tags.clone();
+            if let Some(drain) = c.drain_timeout {
+                t.insert(DRAIN_TIMEOUT_TAG.to_owned(), drain.to_string());
+            }
+            t
+        },
+    };
+
+    let deployment_group = DeploymentGroupDef {
+        application: names.codedeploy_application.clone(),
+        name: names.deployment_group.clone(),
+        deployment_config: spec.blue_green.deployment_config.clone(),
+        termination_wait_minutes: spec.blue_green.termination_wait_minutes,
+        auto_rollback_events: spec.blue_green.auto_rollback_events.clone(),
+        production_listener_arn: lb.production_listener_arn.clone(),
+        test_listener_arn: lb.test_listener_arn.clone(),
+        cluster: cluster_name(&spec.cluster).to_owned(),
+        service: names.ecs_service.clone(),
+    };
+
+    let scalable_target = spec.autoscaling.as_ref().map(|a| ScalableTargetDef {
+        resource_id: format!(
+            "service/{}/{}",
+            cluster_name(&spec.cluster),
+            names.ecs_service
+        ),
+        min: a.min,
+        max: a.max,
+    });
+    let mut scaling_policies = Vec::new();
+    if let Some(a) = &spec.autoscaling {
+        for (metric, target, name) in [
+            (
+                ScalingMetric::Requests,
+                a.requests_per_target,
+                &names.requests_policy,
+            ),
+            (ScalingMetric::Cpu, a.cpu_target, &names.cpu_policy),
+            (ScalingMetric::Memory, a.memory_target, &names.memory_policy),
+        ] {
+            if let Some(target_value) = target {
+                scaling_policies.push(ScalingPolicyDef {
+                    name: name.clone(),
+                    metric,
+                    target_value,
+                    scale_in_cooldown: a.scale_in_cooldown,
+                    scale_out_cooldown: a.scale_out_cooldown,
+                });
+            }
+        }
+    }
+
+    Expansion {
+        log_group: LogGroupDef {
+            name: c.log.group.clone(),
+            retention_days: c.log.retention_days,
+        },
+        execution_role,
+        task_role,
+        codedeploy_role,
+        task_definition,
+        blue_target_group: target_group(&names.blue_target_group),
+        green_target_group: target_group(&names.green_target_group),
+        production_rule: rule(&lb.production_listener_arn, ChildKey::BlueTargetGroup),
+        test_rule: rule(&lb.test_listener_arn, ChildKey::BlueTargetGroup),
+        discovery,
+        ecs_service,
+        codedeploy_application: names.codedeploy_application.clone(),
+        deployment_group,
+        scalable_target,
+        scaling_policies,
+        placement: placement.clone(),
+        tags,
+        strategy,
+        names,
+    }
+}
+
+/// What decides which children exist and their names: enough to list them at plan time, before
+/// every setting is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    pub names: ChildNames,
+    pub log_group: String,
+    pub strategy: DeploymentStrategy,
+    pub discovery: bool,
+    pub autoscaling: bool,
+    pub scaling_metrics: Vec<ScalingMetric>,
+}
+
+impl Shape {
+    /// The children and their dependencies, in an order that respects them.
+    pub fn children(&self) -> Vec<Child> {
+        use ChildKey::*;
+        let n = &self.names;
+        let child = |key, name: &str, depends_on: Vec<ChildKey>| Child {
+            key,
+            name: name.to_owned(),
+            depends_on,
+        };
+        let mut out = vec![
+            child(LogGroup, &self.log_group, vec![]),
+            child(ExecutionRole, &n.execution_role, vec![]),
+            child(TaskRole, &n.task_role, vec![]),
+            child(BlueTargetGroup, &n.blue_target_group, vec![]),
+            child(GreenTargetGroup, &n.green_target_group, vec![]),
+        ];
+        if self.discovery {
+            out.push(child(DiscoveryService, &n.discovery_service, vec![]));
+        }
+        out.push(child(
+            TaskDefinition,
+            &n.task_family,
+            vec![LogGroup, ExecutionRole, TaskRole],
+        ));
+        out.push(child(
+            ProductionListenerRule,
+            &format!("{} (production listener)", n.ecs_service),
+            vec![BlueTargetGroup],
+        ));
+        out.push(child(
+            TestListenerRule,
+            &format!("{} (test listener)", n.ecs_service),
+            vec![BlueTargetGroup],
+        ));
+        // Both target groups: the service is deleted before either (it routes to green after a
+        // deployment).
+        let mut service_deps = vec![
+            TaskDefinition,
+            BlueTargetGroup,
+            GreenTargetGroup,
+            ProductionListenerRule,
+            TestListenerRule,
+        ];
+        if self.discovery {
+            service_deps.push(DiscoveryService);
+        }
+        out.push(child(EcsService, &n.ecs_service, service_deps));
+        match self.strategy {
+            DeploymentStrategy::CodeDeployBlueGreen => {
+                out.push(child(CodeDeployRole, &n.codedeploy_role, vec![]));
+                out.push(child(
+                    CodeDeployApplication,
+                    &n.codedeploy_application,
+                    vec![],
+                ));
+                out.push(child(
+                    DeploymentGroup,
+                    &n.deployment_group,
+                    vec![
+                        CodeDeployApplication,
+                        CodeDeployRole,
+                        EcsService,
+                        GreenTargetGroup,
+                    ],
+                ));
+            }
+        }
+        if self.autoscaling {
+            out.push(child(
+                ScalableTarget,
+                &format!("service/{}", n.ecs_service),
+                vec![EcsService],
+            ));
+            for metric in &self.scaling_metrics {
+                let name = match metric {
+                    ScalingMetric::Requests => &n.requests_policy,
+                    ScalingMetric::Cpu => &n.cpu_policy,
+                    ScalingMetric::Memory => &n.memory_policy,
+                };
+                out.push(child(ScalingPolicy(*metric), name, vec![ScalableTarget]));
+            }
+        }
+        out
+    }
+}
+
+impl Expansion {
+    pub fn shape(&self) -> Shape {
+        Shape {
+            names: self.names.clone(),
+            log_group: self.log_group.name.clone(),
+            strategy: self.strategy,
+            discovery: self.discovery.is_some(),
+            autoscaling: self.scalable_target.is_some(),
+            scaling_metrics: self.scaling_policies.iter().map(|p| p.metric).collect(),
+        }
+    }
+
+    pub fn children(&self) -> Vec<Child> {
+        self.shape().children()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placement_comes_from_the_listener_arn() {
+        let p = Placement::from_listener_arn(
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2",
+        )
+        .unwrap();
+        assert_eq!(p.region, "eu-west-1");
+        assert_eq!(p.account_id, "123456789012");
+        assert_eq!(p.load_balancer, "app/edge/50dc6c495c0c9188");
+        assert!(Placement::from_listener_arn("arn:aws:ecs:eu-west-1:1:cluster/x").is_none());
+        assert!(Placement::from_listener_arn("nonsense").is_none());
+    }
+}

@@ -1,0 +1,478 @@
+//! `ServiceSpec`: the typed desired state of one service, decoded from a planned or stored
+//! value in which the provider has already filled every default.
+
+use std::collections::BTreeMap;
+
+use crate::value::{AttributePath, Value};
+
+use super::defaults as d;
+use super::names::derived_rule_priority;
+
+/// A value that is missing, unknown or of the wrong shape where the spec needs it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct SpecError {
+    pub path: AttributePath,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceSpec {
+    pub name: String,
+    pub cluster: String,
+    pub desired_count: i64,
+    pub platform_version: String,
+    pub wait_for_deployment: bool,
+    pub require_immutable_image: bool,
+    pub task_role_policy_json: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub task: TaskSpec,
+    pub container: ContainerSpec,
+    pub network: NetworkSpec,
+    pub load_balancer: LoadBalancerSpec,
+    pub blue_green: BlueGreenSpec,
+    pub service_discovery: Option<DiscoverySpec>,
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
+    pub autoscaling: Option<AutoscalingSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskSpec {
+    pub cpu: i64,
+    pub memory: i64,
+    pub cpu_architecture: String,
+    pub ephemeral_storage_gib: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    pub port: i64,
+    pub command: Option<Vec<String>>,
+    pub environment: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, String>,
+    pub stop_timeout: i64,
+    pub drain_timeout: Option<i64>,
+    pub init_process_enabled: bool,
+    pub readonly_root_filesystem: bool,
+    pub health_check: Option<ContainerHealthCheck>,
+    pub log: LogSpec,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerHealthCheck {
+    pub command: Vec<String>,
+    pub interval: i64,
+    pub timeout: i64,
+    pub retries: i64,
+    pub start_period: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogSpec {
+    pub group: String,
+    pub retention_days: i64,
+    pub mode: String,
+    pub max_buffer_size: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkSpec {
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub assign_public_ip: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancerSpec {
+    pub vpc_id: String,
+    pub production_listener_arn: String,
+    pub test_listener_arn: String,
+    /// As configured; `rule_priority()` gives the one in use.
+    pub listener_rule_priority: Option<i64>,
+    pub path_patterns: Vec<String>,
+    pub host_headers: Vec<String>,
+    pub deregistration_delay: i64,
+    pub health_check_grace_period: i64,
+    pub health_check: TargetHealthCheck,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetHealthCheck {
+    pub path: String,
+    pub matcher: String,
+    pub interval: i64,
+    pub timeout: i64,
+    pub healthy_threshold: i64,
+    pub unhealthy_threshold: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlueGreenSpec {
+    pub deployment_config: String,
+    pub termination_wait_minutes: i64,
+    pub auto_rollback_events: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoverySpec {
+    pub namespace_id: String,
+    pub dns_ttl: i64,
+    pub record_type: String,
+    pub routing_policy: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityProviderItem {
+    pub capacity_provider: String,
+    pub base: i64,
+    pub weight: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoscalingSpec {
+    pub min: i64,
+    pub max: i64,
+    pub requests_per_target: Option<f64>,
+    pub cpu_target: Option<f64>,
+    pub memory_target: Option<f64>,
+    pub scale_in_cooldown: i64,
+    pub scale_out_cooldown: i64,
+}
+
+impl LoadBalancerSpec {
+    pub fn rule_priority(&self, service_name: &str) -> i64 {
+        self.listener_rule_priority
+            .unwrap_or_else(|| derived_rule_priority(service_name))
+    }
+}
+
+/// Reads typed fields out of an object value, remembering where it is for errors.
+struct Reader<'a> {
+    value: &'a Value,
+    path: AttributePath,
+}
+
+impl<'a> Reader<'a> {
+    fn new(value: &'a Value, path: AttributePath) -> Self {
+        Self { value, path }
+    }
+
+    fn err(&self, name: &str, message: &str) -> SpecError {
+        SpecError {
+            path: self.path.join_attr(name),
+            message: message.to_owned(),
+        }
+    }
+
+    fn known(&self, name: &str) -> Result<Option<&'a Value>, SpecError> {
+        match self.value.get(name) {
+            Value::Null => Ok(None),
+            Value::Unknown(_) => Err(self.err(name, "value is not known yet")),
+            v => Ok(Some(v)),
+        }
+    }
+
+    fn opt_str(&self, name: &str) -> Result<Option<String>, SpecError> {
+        match self.known(name)? {
+            None => Ok(None),
+            Some(v) => v
+                .as_str()
+                .map(|s| Some(s.to_owned()))
+                .ok_or_else(|| self.err(name, "expected a string")),
+        }
+    }
+
+    fn str(&self, name: &str, default: Option<&str>) -> Result<String, SpecError> {
+        match (self.opt_str(name)?, default) {
+            (Some(s), _) => Ok(s),
+            (None, Some(d)) => Ok(d.to_owned()),
+            (None, None) => Err(self.err(name, "value is required")),
+        }
+    }
+
+    fn opt_f64(&self, name: &str) -> Result<Option<f64>, SpecError> {
+        match self.known(name)? {
+            None => Ok(None),
+            Some(v) => v
+                .as_number()
+                .map(|n| Some(n.as_f64()))
+                .ok_or_else(|| self.err(name, "expected a number")),
+        }
+    }
+
+    fn opt_int(&self, name: &str) -> Result<Option<i64>, SpecError> {
+        match self.known(name)? {
+            None => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| self.err(name, "expected a whole number")),
+        }
+    }
+
+    fn int(&self, name: &str, default: Option<i64>) -> Result<i64, SpecError> {
+        match (self.opt_int(name)?, default) {
+            (Some(n), _) => Ok(n),
+            (None, Some(d)) => Ok(d),
+            (None, None) => Err(self.err(name, "value is required")),
+        }
+    }
+
+    fn bool(&self, name: &str, default: bool) -> Result<bool, SpecError> {
+        match self.known(name)? {
+            None => Ok(default),
+            Some(v) => v.as_bool().ok_or_else(|| self.err(name, "expected a bool")),
+        }
+    }
+
+    fn opt_strings(&self, name: &str) -> Result<Option<Vec<String>>, SpecError> {
+        let Some(v) = self.known(name)? else {
+            return Ok(None);
+        };
+        let items = v
+            .elements()
+            .ok_or_else(|| self.err(name, "expected a list"))?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, e)| match e {
+                Value::String(s) => Ok(s.clone()),
+                Value::Unknown(_) => Err(SpecError {
+                    path: self.path.join_attr(name).join_index(i),
+                    message: "value is not known yet".into(),
+                }),
+                _ => Err(SpecError {
+                    path: self.path.join_attr(name).join_index(i),
+                    message: "expected a string".into(),
+                }),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    fn strings(&self, name: &str, default: &[&str]) -> Result<Vec<String>, SpecError> {
+        Ok(self
+            .opt_strings(name)?
+            .unwrap_or_else(|| default.iter().map(|s| (*s).to_owned()).collect()))
+    }
+
+    fn string_map(&self, name: &str) -> Result<BTreeMap<String, String>, SpecError> {
+        let Some(v) = self.known(name)? else {
+            return Ok(BTreeMap::new());
+        };
+        let entries = v
+            .entries()
+            .ok_or_else(|| self.err(name, "expected a map"))?;
+        entries
+            .iter()
+            .map(|(k, e)| match e {
+                Value::String(s) => Ok((k.clone(), s.clone())),
+                _ => Err(SpecError {
+                    path: self.path.join_attr(name).join_key(k),
+                    message: "expected a known string".into(),
+                }),
+            })
+            .collect()
+    }
+
+    fn block(&self, name: &str) -> Result<Option<Reader<'a>>, SpecError> {
+        Ok(self
+            .known(name)?
+            .map(|v| Reader::new(v, self.path.join_attr(name))))
+    }
+
+    fn required_block(&self, name: &str) -> Result<Reader<'a>, SpecError> {
+        self.block(name)?
+            .ok_or_else(|| self.err(name, "block is required"))
+    }
+}
+
+impl ServiceSpec {
+    /// Decodes a wholly known resource value; absent optional settings take their defaults.
+    pub fn from_value(value: &Value) -> Result<ServiceSpec, SpecError> {
+        let r = Reader::new(value, AttributePath::root());
+        let name = r.str("name", None)?;
+        let task = r.required_block("task")?;
+        let c = r.required_block("container")?;
+        let n = r.required_block("network")?;
+        let lb = r.required_block("load_balancer")?;
+        let container_health = c
+            .block("health_check")?
+            .map(|h| {
+                Ok::<_, SpecError>(ContainerHealthCheck {
+                    command: h.strings("command", &[])?,
+                    interval: h.int("interval", Some(d::CONTAINER_HEALTH_INTERVAL))?,
+                    timeout: h.int("timeout", Some(d::CONTAINER_HEALTH_TIMEOUT))?,
+                    retries: h.int("retries", Some(d::CONTAINER_HEALTH_RETRIES))?,
+                    start_period: h.int("start_period", Some(d::CONTAINER_HEALTH_START_PERIOD))?,
+                })
+            })
+            .transpose()?;
+        let log = match c.block("log")? {
+            Some(l) => LogSpec {
+                group: l.str("group", Some(&format!("/ecs/{name}")))?,
+                retention_days: l.int("retention_days", Some(d::LOG_RETENTION_DAYS))?,
+                mode: l.str("mode", Some(d::LOG_MODE))?,
+                max_buffer_size: l.str("max_buffer_size", Some(d::LOG_MAX_BUFFER_SIZE))?,
+            },
+            None => LogSpec::default_for(&name),
+        };
+        let tg_health = match lb.block("health_check")? {
+            Some(h) => TargetHealthCheck {
+                path: h.str("path", Some(d::TG_HEALTH_PATH))?,
+                matcher: h.str("matcher", Some(d::TG_HEALTH_MATCHER))?,
+                interval: h.int("interval", Some(d::TG_HEALTH_INTERVAL))?,
+                timeout: h.int("timeout", Some(d::TG_HEALTH_TIMEOUT))?,
+                healthy_threshold: h.int("healthy_threshold", Some(d::TG_HEALTHY_THRESHOLD))?,
+                unhealthy_threshold: h
+                    .int("unhealthy_threshold", Some(d::TG_UNHEALTHY_THRESHOLD))?,
+            },
+            None => TargetHealthCheck::default(),
+        };
+        let blue_green = match r.block("blue_green")? {
+            Some(b) => BlueGreenSpec {
+                deployment_config: b.str("deployment_config", Some(d::DEPLOYMENT_CONFIG))?,
+                termination_wait_minutes: b.int(
+                    "termination_wait_minutes",
+                    Some(d::TERMINATION_WAIT_MINUTES),
+                )?,
+                auto_rollback_events: b.strings("auto_rollback_events", d::AUTO_ROLLBACK_EVENTS)?,
+            },
+            None => BlueGreenSpec::default(),
+        };
+        let service_discovery = r
+            .block("service_discovery")?
+            .map(|s| {
+                Ok::<_, SpecError>(DiscoverySpec {
+                    namespace_id: s.str("namespace_id", None)?,
+                    dns_ttl: s.int("dns_ttl", Some(d::DNS_TTL))?,
+                    record_type: s.str("record_type", Some(d::DNS_RECORD_TYPE))?,
+                    routing_policy: s.str("routing_policy", Some(d::DNS_ROUTING_POLICY))?,
+                })
+            })
+            .transpose()?;
+        let mut capacity_provider_strategy = Vec::new();
+        if let Some(items) = r.known("capacity_provider_strategy")? {
+            for (i, item) in items.elements().unwrap_or_default().iter().enumerate() {
+                let it = Reader::new(
+                    item,
+                    AttributePath::attr("capacity_provider_strategy").join_index(i),
+                );
+                capacity_provider_strategy.push(CapacityProviderItem {
+                    capacity_provider: it.str("capacity_provider", None)?,
+                    base: it.int("base", Some(d::CAPACITY_BASE))?,
+                    weight: it.int("weight", Some(d::CAPACITY_WEIGHT))?,
+                });
+            }
+        }
+        let autoscaling = r
+            .block("autoscaling")?
+            .map(|a| {
+                Ok::<_, SpecError>(AutoscalingSpec {
+                    min: a.int("min", None)?,
+                    max: a.int("max", None)?,
+                    requests_per_target: a.opt_f64("requests_per_target")?,
+                    cpu_target: a.opt_f64("cpu_target")?,
+                    memory_target: a.opt_f64("memory_target")?,
+                    scale_in_cooldown: a.int("scale_in_cooldown", Some(d::SCALE_IN_COOLDOWN))?,
+                    scale_out_cooldown: a.int("scale_out_cooldown", Some(d::SCALE_OUT_COOLDOWN))?,
+                })
+            })
+            .transpose()?;
+        Ok(ServiceSpec {
+            cluster: r.str("cluster", None)?,
+            desired_count: r.int("desired_count", Some(d::DESIRED_COUNT))?,
+            platform_version: r.str("platform_version", Some(d::PLATFORM_VERSION))?,
+            wait_for_deployment: r.bool("wait_for_deployment", d::WAIT_FOR_DEPLOYMENT)?,
+            require_immutable_image: r.bool("require_immutable_image", false)?,
+            task_role_policy_json: r.opt_str("task_role_policy_json")?,
+            tags: r.string_map("tags")?,
+            task: TaskSpec {
+                cpu: task.int("cpu", None)?,
+                memory: task.int("memory", None)?,
+                cpu_architecture: task.str("cpu_architecture", Some(d::CPU_ARCHITECTURE))?,
+                ephemeral_storage_gib: task
+                    .int("ephemeral_storage_gib", Some(d::EPHEMERAL_STORAGE_GIB))?,
+            },
+            container: ContainerSpec {
+                name: c.str("name", None)?,
+                image: c.str("image", None)?,
+                port: c.int("port", None)?,
+                command: c.opt_strings("command")?,
+                environment: c.string_map("environment")?,
+                secrets: c.string_map("secrets")?,
+                stop_timeout: c.int("stop_timeout", Some(d::STOP_TIMEOUT))?,
+                drain_timeout: c.opt_int("drain_timeout")?,
+                init_process_enabled: c.bool("init_process_enabled", d::INIT_PROCESS_ENABLED)?,
+                readonly_root_filesystem: c
+                    .bool("readonly_root_filesystem", d::READONLY_ROOT_FILESYSTEM)?,
+                health_check: container_health,
+                log,
+            },
+            network: NetworkSpec {
+                subnets: n.strings("subnets", &[])?,
+                security_groups: n.strings("security_groups", &[])?,
+                assign_public_ip: n.bool("assign_public_ip", d::ASSIGN_PUBLIC_IP)?,
+            },
+            load_balancer: LoadBalancerSpec {
+                vpc_id: lb.str("vpc_id", None)?,
+                production_listener_arn: lb.str("production_listener_arn", None)?,
+                test_listener_arn: lb.str("test_listener_arn", None)?,
+                listener_rule_priority: lb.opt_int("listener_rule_priority")?,
+                path_patterns: lb.strings("path_patterns", d::LISTENER_PATH_PATTERNS)?,
+                host_headers: lb.strings("host_headers", &[])?,
+                deregistration_delay: lb
+                    .int("deregistration_delay", Some(d::DEREGISTRATION_DELAY))?,
+                health_check_grace_period: lb.int(
+                    "health_check_grace_period",
+                    Some(d::HEALTH_CHECK_GRACE_PERIOD),
+                )?,
+                health_check: tg_health,
+            },
+            blue_green,
+            service_discovery,
+            capacity_provider_strategy,
+            autoscaling,
+            name,
+        })
+    }
+}
+
+impl LogSpec {
+    pub fn default_for(name: &str) -> LogSpec {
+        LogSpec {
+            group: format!("/ecs/{name}"),
+            retention_days: d::LOG_RETENTION_DAYS,
+            mode: d::LOG_MODE.to_owned(),
+            max_buffer_size: d::LOG_MAX_BUFFER_SIZE.to_owned(),
+        }
+    }
+}
+
+impl Default for TargetHealthCheck {
+    fn default() -> Self {
+        TargetHealthCheck {
+            path: d::TG_HEALTH_PATH.to_owned(),
+            matcher: d::TG_HEALTH_MATCHER.to_owned(),
+            interval: d::TG_HEALTH_INTERVAL,
+            timeout: d::TG_HEALTH_TIMEOUT,
+            healthy_threshold: d::TG_HEALTHY_THRESHOLD,
+            unhealthy_threshold: d::TG_UNHEALTHY_THRESHOLD,
+        }
+    }
+}
+
+impl Default for BlueGreenSpec {
+    fn default() -> Self {
+        BlueGreenSpec {
+            deployment_config: d::DEPLOYMENT_CONFIG.to_owned(),
+            termination_wait_minutes: d::TERMINATION_WAIT_MINUTES,
+            auto_rollback_events: d::AUTO_ROLLBACK_EVENTS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+        }
+    }
+}
