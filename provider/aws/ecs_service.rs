@@ -184,6 +184,23 @@ pub async fn read(c: &Clients, cluster: &str, name: &str) -> AwsResult<Option<Ob
     }))
 }
 
+/// Points the service at a (recreated) Cloud Map service.
+pub async fn set_registry(c: &Clients, def: &EcsServiceDef, registry_arn: &str) -> AwsResult<()> {
+    c.ecs
+        .update_service()
+        .cluster(&def.cluster)
+        .service(&def.name)
+        .service_registries(
+            ServiceRegistry::builder()
+                .registry_arn(registry_arn)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(err("UpdateService"))?;
+    Ok(())
+}
+
 /// Replaces the service's tags with `tags`.
 pub async fn retag(
     c: &Clients,

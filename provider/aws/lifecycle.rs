@@ -98,6 +98,8 @@ pub async fn create_missing(
     live: Colour,
     stop: &StopSignal,
 ) -> Vec<String> {
+    let service_existed = ids.service_arn.is_some();
+    let registry_before = ids.discovery_service_arn.clone();
     let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
     let report = walk(&graph(exp), stop, |key| {
         let shared = shared.clone();
@@ -110,7 +112,18 @@ pub async fn create_missing(
     })
     .await;
     *ids = lock(&shared).clone();
-    problems(exp, "creating", report)
+    let mut out = problems(exp, "creating", report);
+    // A recreated Cloud Map service has a new ARN; the existing ECS service must use it.
+    if service_existed
+        && let Some(arn) = &ids.discovery_service_arn
+        && registry_before.as_ref() != Some(arn)
+        && let Err(e) = ecs_service::set_registry(c, &exp.ecs_service, arn).await
+    {
+        out.push(format!(
+            "pointing the ECS service at the recreated Cloud Map service: {e}"
+        ));
+    }
+    out
 }
 
 async fn create_child(

@@ -298,6 +298,29 @@ impl Resource for ProductionService {
         let default_tags = &configured.settings.default_tags;
         let stop = &request.stop;
         let mut ids = ChildIds::from_private(&request.planned_private);
+        // Private data can be missing (a state written by other tools, or one the host did not
+        // keep after a failed apply); the children are then found by their derived names.
+        if ids.is_empty() && !request.prior_state.is_null() {
+            match expansion_of(&request.prior_state, default_tags) {
+                Ok((_, exp)) => match discover(&clients, &exp).await {
+                    Ok(found) => ids = found,
+                    Err(e) => {
+                        return ApplyResponse {
+                            new_state: request.prior_state,
+                            private: request.planned_private,
+                            diagnostics: Diagnostic::error("Reading the service failed", e).into(),
+                        };
+                    }
+                },
+                Err(d) => {
+                    return ApplyResponse {
+                        new_state: request.prior_state,
+                        private: request.planned_private,
+                        diagnostics: d.into(),
+                    };
+                }
+            }
+        }
 
         // Destroy.
         if request.planned_state.is_null() {

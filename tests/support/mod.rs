@@ -310,3 +310,84 @@ impl Workdir {
         }
     }
 }
+
+/// The prerequisites a service needs (network, ALB listeners, cluster, namespace), created
+/// through the AWS API by tests/emulator/fixtures.py.
+pub struct Fixtures {
+    pub json: serde_json::Value,
+}
+
+impl Fixtures {
+    pub fn create(emulator: &Emulator, prefix: &str) -> Fixtures {
+        let python = required_env("MOTO_PYTHON");
+        let out = Command::new(python)
+            .arg(repo_root().join("tests/emulator/fixtures.py"))
+            .args(["create", prefix])
+            .envs(emulator.aws_env())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run fixtures.py");
+        assert!(
+            out.status.success(),
+            "fixtures.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Fixtures {
+            json: serde_json::from_slice(&out.stdout).expect("fixtures JSON"),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        self.json[key].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// `terraform.tfvars` for examples/basic.
+    pub fn tfvars(&self) -> String {
+        let mut out = String::new();
+        for k in [
+            "cluster",
+            "vpc_id",
+            "production_listener_arn",
+            "test_listener_arn",
+            "namespace_id",
+        ] {
+            out.push_str(&format!("{k} = \"{}\"\n", self.get(k)));
+        }
+        for k in ["private_subnet_ids", "security_group_ids"] {
+            out.push_str(&format!("{k} = {}\n", self.json[k]));
+        }
+        out
+    }
+}
+
+/// SDK clients against the test's endpoint, for assertions through the AWS APIs.
+pub struct Aws {
+    pub runtime: tokio::runtime::Runtime,
+    pub clients: fargate_provider::aws::clients::Clients,
+}
+
+impl Aws {
+    pub fn new(emulator: &Emulator) -> Aws {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(&emulator.endpoint);
+        if emulator.embedded {
+            loader = loader
+                .region(aws_types::region::Region::new("us-east-1"))
+                .credentials_provider(aws_credential_types::Credentials::new(
+                    "test", "test", None, None, "tests",
+                ));
+        }
+        let sdk = runtime.block_on(loader.load());
+        let clients = fargate_provider::aws::clients::Clients::new(&sdk, &Default::default());
+        Aws { runtime, clients }
+    }
+
+    pub fn run<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+}
