@@ -709,6 +709,11 @@ fn an_image_change_rolls_out_blue_green_and_a_rollback_fails_the_apply() {
     assert_eq!(t.production_target(), s(&before["green_target_group_arn"]));
     // The change is still wanted.
     assert_eq!(t.planned_actions(&[bad]), ["update"]);
+
+    // With green live, destroy still removes everything.
+    t.tofu(&["destroy", "-auto-approve", image]).assert_ok();
+    let left = t.children_left();
+    assert!(left.is_empty(), "children left after destroy: {left:#?}");
 }
 
 #[test]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The demo (the README's demo command): builds the provider, starts the embedded AWS emulator
-# on 127.0.0.1, and runs OpenTofu on examples/basic with the provider installed through a
-# dev_overrides CLI config. Everything happens in a temporary directory that is removed at the end.
+# on 127.0.0.1 (unless AWS_ENDPOINT_URL names another endpoint), creates the prerequisites,
+# applies examples/basic with the provider installed through a dev_overrides CLI config, shows
+# the outputs and that the next plan is empty, rolls out a new image blue/green, and destroys
+# everything. It works in a temporary directory that is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -36,18 +38,34 @@ if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
   echo "== emulator (moto, patched) at $AWS_ENDPOINT_URL"
 fi
 
+echo "== fixtures: VPC, two subnets, security group, ALB with production and test listeners, cluster, namespace"
+"$MOTO_PYTHON" tests/emulator/fixtures.py create "demo$$" > "$work/fixtures.json"
+python3 - "$work/fixtures.json" > "$work/terraform.tfvars" <<'PY'
+import json, sys
+ids = json.load(open(sys.argv[1]))
+for key in ("cluster", "vpc_id", "production_listener_arn", "test_listener_arn", "namespace_id"):
+    print(f'{key} = "{ids[key]}"')
+for key in ("private_subnet_ids", "security_group_ids"):
+    print(f"{key} = {json.dumps(ids[key])}")
+PY
 cp examples/basic/*.tf "$work/"
-cat > "$work/terraform.tfvars" <<'VARS'
-cluster                 = "demo"
-private_subnet_ids      = ["subnet-demo-a", "subnet-demo-b"]
-security_group_ids      = ["sg-demo"]
-vpc_id                  = "vpc-demo"
-production_listener_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/demo/0123456789abcdef/0123456789abcdef"
-test_listener_arn       = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/demo/0123456789abcdef/fedcba9876543210"
-namespace_id            = "ns-demo"
-VARS
 cd "$work"
-echo "== tofu validate"
-"$TOFU" validate -no-color
-echo "== tofu plan"
-"$TOFU" plan -no-color
+tofu() { "$TOFU" "$@" -no-color; }
+echo "== tofu apply (examples/basic)"
+tofu apply -auto-approve
+echo "== outputs"
+tofu output service_arn
+tofu output task_definition_arn
+tofu output dns_name
+tofu output live_target_group
+echo "== a second plan is empty"
+tofu plan -detailed-exitcode
+echo "== roll out a new image (CodeDeploy blue/green)"
+tofu apply -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4 | tail -n 12
+echo "== the plan after the swap is empty"
+tofu plan -detailed-exitcode -var image=public.ecr.aws/nginx/nginx:1.27.4
+echo "== tofu destroy"
+tofu destroy -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4
+cd "$root"
+"$MOTO_PYTHON" tests/emulator/fixtures.py destroy "$work/fixtures.json"
+echo "== demo finished"

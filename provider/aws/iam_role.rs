@@ -33,19 +33,43 @@ pub async fn create(
         .send()
         .await
         .map_err(err("CreateRole"));
-    let arn = match created {
-        Ok(out) => out.role().map(|r| r.arn().to_owned()),
-        Err(e) if e.has_code("EntityAlreadyExists") => None,
-        Err(e) => return Err(e),
-    };
-    let arn = match arn {
-        Some(a) => a,
-        None => read(c, &def.name).await?.ok_or_else(|| {
-            super::clients::AwsError::new("GetRole", format!("role {} vanished", def.name))
-        })?,
-    };
-    update(c, def).await?;
-    Ok(arn)
+    match created {
+        Ok(out) => {
+            // A new role has no policies yet: attach and put them without listing first.
+            let arn = out.role().map(|r| r.arn().to_owned()).ok_or_else(|| {
+                super::clients::AwsError::new("CreateRole", "no role in the response")
+            })?;
+            for policy in &def.managed_policy_arns {
+                c.iam
+                    .attach_role_policy()
+                    .role_name(&def.name)
+                    .policy_arn(policy)
+                    .send()
+                    .await
+                    .map_err(err("AttachRolePolicy"))?;
+            }
+            for (name, doc) in &def.inline_policies {
+                c.iam
+                    .put_role_policy()
+                    .role_name(&def.name)
+                    .policy_name(name)
+                    .policy_document(doc.to_string())
+                    .send()
+                    .await
+                    .map_err(err("PutRolePolicy"))?;
+            }
+            Ok(arn)
+        }
+        Err(e) if e.has_code("EntityAlreadyExists") => {
+            // Left by an earlier failed apply: adopt it and bring it up to date.
+            let arn = read(c, &def.name).await?.ok_or_else(|| {
+                super::clients::AwsError::new("GetRole", format!("role {} vanished", def.name))
+            })?;
+            update(c, def).await?;
+            Ok(arn)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Brings trust, managed and inline policies to the definition.

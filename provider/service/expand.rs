@@ -622,15 +622,16 @@ impl Shape {
             &n.task_family,
             vec![LogGroup, ExecutionRole, TaskRole],
         ));
+        // Rules forward to whichever group is live, so both groups must outlive them.
         out.push(child(
             ProductionListenerRule,
             &format!("{} (production listener)", n.ecs_service),
-            vec![BlueTargetGroup],
+            vec![BlueTargetGroup, GreenTargetGroup],
         ));
         out.push(child(
             TestListenerRule,
             &format!("{} (test listener)", n.ecs_service),
-            vec![BlueTargetGroup],
+            vec![BlueTargetGroup, GreenTargetGroup],
         ));
         // Both target groups: the service is deleted before either (it routes to green after a
         // deployment).
