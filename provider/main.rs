@@ -38,6 +38,12 @@ enum Command {
     Serve,
     /// Print the version.
     Version,
+    /// Write the resource's reference documentation (markdown).
+    Docs {
+        /// File to write; standard output when absent.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,22 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve => serve(cli.debug, cli.provider_address),
+        Command::Docs { out } => {
+            let text = fargate_provider::fargate::docs::resource_markdown();
+            match out {
+                Some(path) => match std::fs::write(&path, text) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("cannot write {}: {e}", path.display());
+                        ExitCode::FAILURE
+                    }
+                },
+                None => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+            }
+        }
     }
 }
 

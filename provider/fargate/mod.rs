@@ -1,6 +1,8 @@
 //! The fargate provider: the framework's `Provider` and `Resource` implemented on the domain
 //! model (`service`) and its AWS rendering (`aws`). This is where the layers meet.
 
+pub mod docs;
+mod functions;
 mod observed_state;
 mod production_service;
 
@@ -9,18 +11,18 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 
 use crate::aws::config::{AwsSettings, provider_schema};
-use crate::tfplugin::{Diagnostic, Diagnostics, Provider, Resource, Schema};
+use crate::tfplugin::{Diagnostic, Diagnostics, Function, Provider, Resource, Schema};
 use crate::value::Value;
 
 pub use production_service::ProductionService;
 
 /// What ConfigureProvider establishes, shared with the resources.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Configured {
     pub settings: AwsSettings,
     pub sdk: aws_types::SdkConfig,
-    /// From STS GetCallerIdentity; absent with skip_credentials_validation.
-    pub account_id: Option<String>,
+    /// The outcome of STS GetCallerIdentity (the account, or why it failed), once asked.
+    pub credentials_checked: tokio::sync::OnceCell<Result<String, String>>,
 }
 
 /// Set once by ConfigureProvider; resources read it.
@@ -58,6 +60,13 @@ impl Provider for FargateProvider {
         vec![Arc::new(ProductionService::new(self.configured.clone()))]
     }
 
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![
+            Arc::new(functions::ValidMemory),
+            Arc::new(functions::AlbResourceLabel),
+        ]
+    }
+
     fn validate(&self, config: &Value) -> Diagnostics {
         match AwsSettings::from_config_allowing_unknown(config) {
             Ok(_) => Diagnostics::new(),
@@ -74,33 +83,41 @@ impl Provider for FargateProvider {
             Ok(sdk) => sdk,
             Err(d) => return d.into(),
         };
-        let mut diags = Diagnostics::new();
-        let account_id = if settings.skip_credentials_validation {
-            None
-        } else {
-            match crate::aws::identity::caller_account(&sdk, &settings).await {
-                Ok(account) => Some(account),
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        "AWS credentials are not valid",
-                        format!(
-                            "STS GetCallerIdentity failed: {e}. Check the credentials (environment, profile or \
-                             provider settings), or set skip_credentials_validation = true for endpoints without STS."
-                        ),
-                    ));
-                    return diags;
-                }
-            }
-        };
         let configured = Arc::new(Configured {
             settings,
             sdk,
-            account_id,
+            credentials_checked: tokio::sync::OnceCell::new(),
         });
         match self.configured.write() {
             Ok(mut guard) => *guard = Some(configured),
             Err(poisoned) => *poisoned.into_inner() = Some(configured),
         }
-        diags
+        Diagnostics::new()
+    }
+}
+
+impl Configured {
+    /// Checks the credentials with STS GetCallerIdentity once, before the first call that needs
+    /// them, so a plan that needs no AWS call (validation errors, a new service) makes none.
+    pub async fn check_credentials(&self) -> Result<(), Diagnostic> {
+        if self.settings.skip_credentials_validation {
+            return Ok(());
+        }
+        let result = self
+            .credentials_checked
+            .get_or_init(|| async {
+                crate::aws::identity::caller_account(&self.sdk, &self.settings).await
+            })
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Diagnostic::error(
+                "AWS credentials are not valid",
+                format!(
+                    "STS GetCallerIdentity failed: {e}. Check the credentials (environment, profile or provider \
+                     settings), or set skip_credentials_validation = true for endpoints without STS."
+                ),
+            )),
+        }
     }
 }

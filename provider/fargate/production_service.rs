@@ -9,6 +9,7 @@ use async_trait::async_trait;
 
 use crate::aws::clients::Clients;
 use crate::aws::lifecycle::{self, Rollout};
+use crate::service::checks;
 use crate::service::expand::{
     DeploymentStrategy, Expansion, Placement, ScalingMetric, Shape, expand,
 };
@@ -47,17 +48,20 @@ impl ProductionService {
         }
     }
 
-    fn connect(&self) -> Result<(Arc<Configured>, Clients), Diagnostic> {
-        let guard = match self.configured.read() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
+    async fn connect(&self) -> Result<(Arc<Configured>, Clients), Diagnostic> {
+        let configured = {
+            let guard = match self.configured.read() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            guard.clone().ok_or_else(|| {
+                Diagnostic::error(
+                    "Provider not configured",
+                    "OpenTofu did not configure the fargate provider before using the resource.",
+                )
+            })?
         };
-        let configured = guard.clone().ok_or_else(|| {
-            Diagnostic::error(
-                "Provider not configured",
-                "OpenTofu did not configure the fargate provider before using the resource.",
-            )
-        })?;
+        configured.check_credentials().await?;
         let clients = Clients::new(&configured.sdk, &configured.settings.endpoints);
         Ok((configured, clients))
     }
@@ -174,22 +178,7 @@ impl Resource for ProductionService {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        if let Some(arn) = config
-            .get("load_balancer")
-            .get("production_listener_arn")
-            .as_str()
-            && Placement::from_listener_arn(arn).is_none()
-        {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid listener ARN",
-                    format!("{arn:?} is not an Application Load Balancer listener ARN."),
-                )
-                .at(AttributePath::attr("load_balancer").join_attr("production_listener_arn")),
-            );
-        }
-        diags
+        checks::check(config)
     }
 
     async fn plan(&self, request: PlanRequest) -> PlanResponse {
@@ -276,16 +265,22 @@ impl Resource for ProductionService {
                 requires_replace.push(AttributePath::attr("service_discovery"));
             }
         }
+        // Validation ran the checks already; errors are repeated here because inputs unknown
+        // then may be known now (the plan during apply), and an error must stop the apply.
+        let diagnostics: Diagnostics = checks::check(&request.config)
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
         PlanResponse {
             planned_state: planned,
             planned_private: request.prior_private,
             requires_replace,
-            diagnostics: Diagnostics::new(),
+            diagnostics,
         }
     }
 
     async fn apply(&self, request: ApplyRequest) -> ApplyResponse {
-        let (configured, clients) = match self.connect() {
+        let (configured, clients) = match self.connect().await {
             Ok(v) => v,
             Err(d) => {
                 return ApplyResponse {
@@ -448,7 +443,7 @@ impl Resource for ProductionService {
             private: request.private,
             diagnostics: d.into(),
         };
-        let (configured, clients) = match self.connect() {
+        let (configured, clients) = match self.connect().await {
             Ok(v) => v,
             Err(d) => return keep(d, request),
         };
@@ -507,7 +502,7 @@ impl Resource for ProductionService {
                 ),
             );
         };
-        let (configured, clients) = match self.connect() {
+        let (configured, clients) = match self.connect().await {
             Ok(v) => v,
             Err(d) => {
                 return ImportResponse {
