@@ -6,7 +6,7 @@ mod support;
 
 use std::path::PathBuf;
 
-use support::{Emulator, Workdir};
+use support::{Emulator, Fixtures, Workdir};
 
 const PROVIDER: &str = r#"
 terraform {
@@ -159,7 +159,8 @@ fn every_corpus_configuration_gets_its_diagnostic_without_aws_calls() {
         failures.join("\n\n")
     );
     if emulator.embedded {
-        let calls = emulator.requests();
+        // The subnet capacity check's lookup is the only call a plan may make.
+        let calls: Vec<String> = emulator.requests().into_iter().filter(|c| c != "ec2:DescribeSubnets").collect();
         assert!(calls.is_empty(), "the checks made AWS calls: {calls:?}");
     }
 }
@@ -262,4 +263,31 @@ fn the_committed_reference_documentation_is_current() {
             rule.id
         );
     }
+}
+
+#[test]
+fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
+    let emulator = Emulator::start();
+    let fixtures = Fixtures::create(&emulator, "subnets");
+    let w = Workdir::new().with_env(emulator.aws_env());
+    w.copy_example("basic");
+    w.write("terraform.tfvars", &fixtures.tfvars());
+    // Two /24 subnets hold about 500 free addresses: 300 tasks need 600 during a deployment.
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    let main = main.replace("desired_count = 4", "desired_count = 300").replace("    max                 = 40", "    max                 = 400");
+    w.write("main.tf", &main);
+    emulator.reset_requests();
+    let run = w.tofu(&["plan", "-no-color"]);
+    assert!(!run.success(), "{}", run.text());
+    let text = run.text().replace('\n', " ");
+    assert!(text.contains("Not enough free IP addresses for a blue/green deployment"), "{text}");
+    assert!(text.contains("runs 600"), "names the numbers: {text}");
+    if emulator.embedded {
+        assert_eq!(emulator.requests(), ["ec2:DescribeSubnets"]);
+    }
+    // Within capacity: no diagnostic, the plan goes on.
+    w.write("main.tf", &main.replace("desired_count = 300", "desired_count = 4"));
+    let run = w.tofu(&["plan", "-no-color"]);
+    run.assert_ok();
+    assert!(!run.text().contains("free IP addresses"), "{}", run.text());
 }

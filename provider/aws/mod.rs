@@ -16,5 +16,6 @@ pub mod listener_rule;
 pub mod log_group;
 pub mod scalable_target;
 pub mod scaling_policy;
+pub mod subnets;
 pub mod target_group;
 pub mod task_definition;

@@ -39,6 +39,54 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "CREDENTIAL",
 ];
 
+/// What the subnet capacity check needs to know about a subnet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubnetInfo {
+    pub id: String,
+    pub availability_zone: String,
+    pub free_ips: i64,
+}
+
+/// Blue/green runs the replacement tasks beside the original ones: each task needs an IP in
+/// the subnets, twice over during a deployment.
+pub fn subnet_capacity(subnets: &[SubnetInfo], desired_count: i64) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    let at = AttributePath::attr("network").join_attr("subnets");
+    let zones: std::collections::BTreeSet<&str> = subnets
+        .iter()
+        .map(|s| s.availability_zone.as_str())
+        .collect();
+    if zones.len() < 2 {
+        out.push(
+            Diagnostic::warning(
+                "Subnets in fewer than two Availability Zones",
+                format!(
+                    "All task subnets are in {}: an outage of that zone takes the whole service down. Add a subnet in \
+                     another Availability Zone.",
+                    zones.iter().next().copied().unwrap_or("one zone")
+                ),
+            )
+            .at(at.clone()),
+        );
+    }
+    let free: i64 = subnets.iter().map(|s| s.free_ips).sum();
+    let needed = desired_count.saturating_mul(2);
+    if free < needed {
+        out.push(
+            Diagnostic::error(
+                "Not enough free IP addresses for a blue/green deployment",
+                format!(
+                    "The subnets have {free} free IP addresses ({}), but a deployment of {desired_count} tasks briefly \
+                     runs {needed} (the replacement set beside the original). Use larger or more subnets, or fewer tasks.",
+                    subnets.iter().map(|s| format!("{}: {}", s.id, s.free_ips)).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .at(at),
+        );
+    }
+    out
+}
+
 /// One rule of the production checks, for the documentation.
 pub struct Rule {
     pub id: &'static str,
@@ -953,6 +1001,36 @@ mod tests {
         for bad in ["", "20", "600", "299-200", "ok", "200,"] {
             assert!(!valid_matcher(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn subnet_capacity_counts_the_blue_green_surge() {
+        let subnet = |id: &str, az: &str, free| SubnetInfo {
+            id: id.into(),
+            availability_zone: az.into(),
+            free_ips: free,
+        };
+        let ok = subnet_capacity(
+            &[subnet("a", "us-east-1a", 5), subnet("b", "us-east-1b", 5)],
+            5,
+        );
+        assert!(ok.is_empty(), "{ok:?}");
+        let short = subnet_capacity(
+            &[subnet("a", "us-east-1a", 4), subnet("b", "us-east-1b", 5)],
+            5,
+        );
+        assert!(short.has_errors());
+        assert!(
+            short.0[0].detail.contains("9 free IP addresses"),
+            "{:?}",
+            short.0[0]
+        );
+        let one_zone = subnet_capacity(
+            &[subnet("a", "us-east-1a", 50), subnet("b", "us-east-1a", 50)],
+            2,
+        );
+        assert_eq!(one_zone.0.len(), 1);
+        assert!(!one_zone.has_errors());
     }
 
     #[test]
