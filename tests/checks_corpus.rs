@@ -160,7 +160,11 @@ fn every_corpus_configuration_gets_its_diagnostic_without_aws_calls() {
     );
     if emulator.embedded {
         // The subnet capacity check's lookup is the only call a plan may make.
-        let calls: Vec<String> = emulator.requests().into_iter().filter(|c| c != "ec2:DescribeSubnets").collect();
+        let calls: Vec<String> = emulator
+            .requests()
+            .into_iter()
+            .filter(|c| c != "ec2:DescribeSubnets")
+            .collect();
         assert!(calls.is_empty(), "the checks made AWS calls: {calls:?}");
     }
 }
@@ -274,19 +278,30 @@ fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
     w.write("terraform.tfvars", &fixtures.tfvars());
     // Two /24 subnets hold about 500 free addresses: 300 tasks need 600 during a deployment.
     let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
-    let main = main.replace("desired_count = 4", "desired_count = 300").replace("    max                 = 40", "    max                 = 400");
+    let main = main
+        .replace("desired_count = 4", "desired_count = 300")
+        .replace(
+            "    max                 = 40",
+            "    max                 = 400",
+        );
     w.write("main.tf", &main);
     emulator.reset_requests();
     let run = w.tofu(&["plan", "-no-color"]);
     assert!(!run.success(), "{}", run.text());
     let text = run.text().replace('\n', " ");
-    assert!(text.contains("Not enough free IP addresses for a blue/green deployment"), "{text}");
+    assert!(
+        text.contains("Not enough free IP addresses for a blue/green deployment"),
+        "{text}"
+    );
     assert!(text.contains("runs 600"), "names the numbers: {text}");
     if emulator.embedded {
         assert_eq!(emulator.requests(), ["ec2:DescribeSubnets"]);
     }
     // Within capacity: no diagnostic, the plan goes on.
-    w.write("main.tf", &main.replace("desired_count = 300", "desired_count = 4"));
+    w.write(
+        "main.tf",
+        &main.replace("desired_count = 300", "desired_count = 4"),
+    );
     let run = w.tofu(&["plan", "-no-color"]);
     run.assert_ok();
     assert!(!run.text().contains("free IP addresses"), "{}", run.text());

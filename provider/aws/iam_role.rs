@@ -39,25 +39,8 @@ pub async fn create(
             let arn = out.role().map(|r| r.arn().to_owned()).ok_or_else(|| {
                 super::clients::AwsError::new("CreateRole", "no role in the response")
             })?;
-            for policy in &def.managed_policy_arns {
-                c.iam
-                    .attach_role_policy()
-                    .role_name(&def.name)
-                    .policy_arn(policy)
-                    .send()
-                    .await
-                    .map_err(err("AttachRolePolicy"))?;
-            }
-            for (name, doc) in &def.inline_policies {
-                c.iam
-                    .put_role_policy()
-                    .role_name(&def.name)
-                    .policy_name(name)
-                    .policy_document(doc.to_string())
-                    .send()
-                    .await
-                    .map_err(err("PutRolePolicy"))?;
-            }
+            attach_missing(c, def, &[]).await?;
+            put_inline(c, def).await?;
             Ok(arn)
         }
         Err(e) if e.has_code("EntityAlreadyExists") => {
@@ -70,6 +53,39 @@ pub async fn create(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Attaches the definition's managed policies that are not in `attached`.
+async fn attach_missing(c: &Clients, def: &RoleDef, attached: &[String]) -> AwsResult<()> {
+    for arn in def
+        .managed_policy_arns
+        .iter()
+        .filter(|a| !attached.contains(a))
+    {
+        c.iam
+            .attach_role_policy()
+            .role_name(&def.name)
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(err("AttachRolePolicy"))?;
+    }
+    Ok(())
+}
+
+/// Writes every inline policy of the definition (PutRolePolicy creates or replaces).
+async fn put_inline(c: &Clients, def: &RoleDef) -> AwsResult<()> {
+    for (name, doc) in &def.inline_policies {
+        c.iam
+            .put_role_policy()
+            .role_name(&def.name)
+            .policy_name(name)
+            .policy_document(doc.to_string())
+            .send()
+            .await
+            .map_err(err("PutRolePolicy"))?;
+    }
+    Ok(())
 }
 
 /// Brings trust, managed and inline policies to the definition.
@@ -93,17 +109,7 @@ pub async fn update(c: &Clients, def: &RoleDef) -> AwsResult<()> {
         .iter()
         .filter_map(|p| p.policy_arn().map(str::to_owned))
         .collect();
-    for arn in &def.managed_policy_arns {
-        if !attached.contains(arn) {
-            c.iam
-                .attach_role_policy()
-                .role_name(&def.name)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(err("AttachRolePolicy"))?;
-        }
-    }
+    attach_missing(c, def, &attached).await?;
     for arn in attached
         .iter()
         .filter(|a| !def.managed_policy_arns.contains(a))
@@ -116,16 +122,7 @@ pub async fn update(c: &Clients, def: &RoleDef) -> AwsResult<()> {
             .await
             .map_err(err("DetachRolePolicy"))?;
     }
-    for (name, doc) in &def.inline_policies {
-        c.iam
-            .put_role_policy()
-            .role_name(&def.name)
-            .policy_name(name)
-            .policy_document(doc.to_string())
-            .send()
-            .await
-            .map_err(err("PutRolePolicy"))?;
-    }
+    put_inline(c, def).await?;
     let inline = c
         .iam
         .list_role_policies()

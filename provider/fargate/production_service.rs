@@ -271,23 +271,7 @@ impl Resource for ProductionService {
                     }
                 }
             }
-            let rollout = ROLLOUT_PATHS.iter().any(|p| {
-                let (before, after) = (prior.get(p), planned.get(p));
-                if *p == "container" {
-                    // drain_timeout only feeds the checks.
-                    let strip = |v: &Value| match v {
-                        Value::Object(m) => {
-                            let mut m = m.clone();
-                            m.remove("drain_timeout");
-                            Value::Object(m)
-                        }
-                        other => other.clone(),
-                    };
-                    strip(before) != strip(after)
-                } else {
-                    before != after
-                }
-            });
+            let rollout = needs_new_revision(prior, &planned);
             if rollout {
                 for a in [
                     "task_definition_arn",
@@ -413,13 +397,7 @@ impl Resource for ProductionService {
                 }
                 Err(d) => diagnostics.push(d),
             }
-            let rollout = ROLLOUT_PATHS
-                .iter()
-                .any(|p| request.prior_state.get(p) != request.planned_state.get(p))
-                && request.prior_state.get("task_definition_arn")
-                    == &Value::string(ids.task_definition_arn.clone().unwrap_or_default());
             if problems.is_empty()
-                && rollout
                 && needs_new_revision(&request.prior_state, &request.planned_state)
             {
                 let wait = request
@@ -571,7 +549,9 @@ impl Resource for ProductionService {
     }
 }
 
-/// Whether the task definition itself (not only the network or platform) changes.
+/// Whether a change needs a new task definition revision rolled out through CodeDeploy (the
+/// task, the container, or the network and capacity settings the AppSpec carries);
+/// drain_timeout only feeds the checks.
 fn needs_new_revision(prior: &Value, planned: &Value) -> bool {
     ROLLOUT_PATHS.iter().any(|p| {
         let (a, b) = (prior.get(p), planned.get(p));
