@@ -368,3 +368,58 @@ fn hashicorp_terraform_loads_the_provider_too() {
         plan.text()
     );
 }
+
+#[test]
+fn provider_settings_assume_role_and_per_service_endpoints_reach_aws() {
+    // Needs the emulator's request log to see which calls were made (requests() says so
+    // against another endpoint).
+    let emulator = Emulator::start();
+    let w = basic();
+    // No AWS_ENDPOINT_URL: every endpoint comes from the provider's endpoints block.
+    let endpoints: String = [
+        "applicationautoscaling",
+        "cloudwatch",
+        "codedeploy",
+        "ec2",
+        "ecs",
+        "elbv2",
+        "iam",
+        "logs",
+        "servicediscovery",
+        "sts",
+    ]
+    .iter()
+    .map(|s| format!("    {s} = \"{}\"\n", emulator.endpoint))
+    .collect();
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    let main = main.replace(
+        "provider \"fargate\" {\n  region = var.region\n",
+        &format!(
+            "provider \"fargate\" {{\n  region = var.region\n  max_retries = 0\n\n  assume_role {{\n    role_arn     = \"arn:aws:iam::123456789012:role/deployer\"\n    session_name = \"provider-test\"\n  }}\n\n  endpoints {{\n{endpoints}  }}\n"
+        ),
+    );
+    w.write("main.tf", &main);
+    w.write("terraform.tfvars", TFVARS);
+    let mut cmd = w.command(&["plan", "-no-color"]);
+    cmd.env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env_remove("AWS_ENDPOINT_URL");
+    let run = w.run(cmd);
+    run.assert_ok();
+    let calls = emulator.requests();
+    assert_eq!(
+        calls.first().map(String::as_str),
+        Some("sts:AssumeRole"),
+        "{calls:?}"
+    );
+    assert!(
+        calls.iter().any(|c| c == "ec2:DescribeSubnets"),
+        "{calls:?}"
+    );
+    // The fake subnets of TFVARS do not exist, so the capacity check says it was skipped.
+    assert!(
+        run.text().contains("Subnet capacity check skipped"),
+        "{}",
+        run.text()
+    );
+}

@@ -352,13 +352,18 @@ impl AwsSettings {
         let Some(role) = &self.assume_role else {
             return Ok(base);
         };
+        // The role is assumed through the configured STS endpoint, like every other call.
+        let sts_config = match self.endpoints.get("sts") {
+            Some(url) => base.clone().into_builder().endpoint_url(url).build(),
+            None => base.clone(),
+        };
         let mut assume = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
             .session_name(
                 role.session_name
                     .clone()
                     .unwrap_or_else(|| "terraform-provider-fargate".to_owned()),
             )
-            .configure(&base);
+            .configure(&sts_config);
         if let Some(id) = &role.external_id {
             assume = assume.external_id(id.clone());
         }
