@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 eval "$(tools/install.sh)"
 export TOFU TERRAFORM MOTO_PYTHON
 
-echo "== tools: $("$TOFU" version | head -1), Terraform $("$TERRAFORM" version 2>/dev/null | head -1 | awk '{print $2}'), moto $("$MOTO_PYTHON" -c 'import moto; print(moto.__version__)')" >&2
+echo "== tools: $("$TOFU" version 2>/dev/null | grep -m1 OpenTofu), Terraform $("$TERRAFORM" version 2>/dev/null | grep -m1 -o "v[0-9.]*"), moto $("$MOTO_PYTHON" -c 'import moto; print(moto.__version__)')" >&2
 
 echo "== cargo fmt --check" >&2
 cargo fmt --all -- --check
