@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::service::appspec::appspec;
+use crate::service::expand::alb_resource_label;
 use crate::service::expand::{
     ChildKey, DeploymentGroupDef, Expansion, ScalingMetric, TargetGroupDef, TaskDefinitionDef,
 };
@@ -250,9 +251,8 @@ async fn create_child(
             let (target, label) = {
                 let g = lock(ids);
                 let target = required(&g.scalable_target, "the scalable target")?.to_owned();
-                let label = live_target_group(&g, live).and_then(|tg| {
-                    scaling_policy::resource_label(&exp.placement.load_balancer, &tg)
-                });
+                let label = live_target_group(&g, live)
+                    .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
                 (target, label)
             };
             let Some(def) = exp.scaling_policies.iter().find(|p| p.metric == metric) else {
@@ -673,7 +673,7 @@ pub async fn update_in_place(
     }
     if let Some(target) = ids.scalable_target.clone() {
         let label = live_target_group(ids, live)
-            .and_then(|tg| scaling_policy::resource_label(&new.placement.load_balancer, &tg));
+            .and_then(|tg| alb_resource_label(&new.placement.load_balancer, &tg));
         for def in &new.scaling_policies {
             let before = old.scaling_policies.iter().find(|p| p.metric == def.metric);
             if before != Some(def) && ids.scaling_policies.contains_key(metric_key(def.metric)) {
@@ -722,7 +722,7 @@ pub async fn follow_live_target_group(
         return Ok(());
     };
     let label = live_target_group(ids, live)
-        .and_then(|tg| scaling_policy::resource_label(&exp.placement.load_balancer, &tg));
+        .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
     let arn = scaling_policy::put(c, &target, def, label.as_deref()).await?;
     ids.scaling_policies
         .insert(metric_key(ScalingMetric::Requests).to_owned(), arn);

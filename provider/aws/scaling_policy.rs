@@ -10,12 +10,6 @@ use crate::service::expand::{ScalingMetric, ScalingPolicyDef};
 
 use super::clients::{AwsError, AwsResult, Clients, err, gone_ok};
 
-/// `app/<lb>/<id>/targetgroup/<tg>/<id>`: what ALBRequestCountPerTarget measures.
-pub fn resource_label(load_balancer: &str, target_group_arn: &str) -> Option<String> {
-    let (_, tg) = target_group_arn.split_once(":targetgroup/")?;
-    Some(format!("{load_balancer}/targetgroup/{tg}"))
-}
-
 /// Creates or updates the policy; returns its ARN.
 pub async fn put(
     c: &Clients,
@@ -115,20 +109,4 @@ pub async fn delete(c: &Clients, resource_id: &str, name: &str) -> AwsResult<()>
             .map(|_| ())
             .map_err(err("DeleteScalingPolicy")),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn resource_label_joins_load_balancer_and_target_group() {
-        assert_eq!(
-            super::resource_label(
-                "app/edge/50dc6c495c0c9188",
-                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/checkout-api-blue/943f017f100becff"
-            )
-            .as_deref(),
-            Some("app/edge/50dc6c495c0c9188/targetgroup/checkout-api-blue/943f017f100becff")
-        );
-        assert_eq!(super::resource_label("app/x/y", "not-an-arn"), None);
-    }
 }

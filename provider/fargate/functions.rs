@@ -2,6 +2,7 @@
 //! `provider::fargate::alb_resource_label(load_balancer_arn, target_group_arn)`.
 
 use crate::service::checks::{VALID_CPU, valid_memory};
+use crate::service::expand::alb_resource_label;
 use crate::tfplugin::{Function, FunctionParameter};
 use crate::value::{Type, Value};
 
@@ -66,19 +67,6 @@ fn load_balancer_part(arn: &str) -> Option<String> {
     }
 }
 
-/// `targetgroup/<name>/<id>` from `arn:…:targetgroup/<name>/<id>`.
-fn target_group_part(arn: &str) -> Option<String> {
-    let (prefix, rest) = arn.split_once(":targetgroup/")?;
-    if !prefix.starts_with("arn:") || !prefix.contains(":elasticloadbalancing:") {
-        return None;
-    }
-    let parts: Vec<&str> = rest.split('/').collect();
-    match parts.as_slice() {
-        [name, id] if !name.is_empty() && !id.is_empty() => Some(format!("targetgroup/{rest}")),
-        _ => None,
-    }
-}
-
 impl Function for AlbResourceLabel {
     fn name(&self) -> &str {
         "alb_resource_label"
@@ -120,13 +108,13 @@ impl Function for AlbResourceLabel {
                 Some(0),
             )
         })?;
-        let tg_part = target_group_part(tg).ok_or_else(|| {
+        let label = alb_resource_label(&lb_part, tg).ok_or_else(|| {
             (
                 format!("{tg:?} is not a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)"),
                 Some(1),
             )
         })?;
-        Ok(Value::string(format!("{lb_part}/{tg_part}")))
+        Ok(Value::string(label))
     }
 }
 

@@ -50,6 +50,27 @@ impl Placement {
     }
 }
 
+/// `targetgroup/<name>/<id>` from `arn:…:elasticloadbalancing:…:targetgroup/<name>/<id>`.
+pub fn target_group_part(arn: &str) -> Option<String> {
+    let (prefix, rest) = arn.split_once(":targetgroup/")?;
+    if !prefix.starts_with("arn:") || !prefix.contains(":elasticloadbalancing:") {
+        return None;
+    }
+    match rest.split('/').collect::<Vec<_>>().as_slice() {
+        [name, id] if !name.is_empty() && !id.is_empty() => Some(format!("targetgroup/{rest}")),
+        _ => None,
+    }
+}
+
+/// `app/<lb>/<id>/targetgroup/<tg>/<id>`: what an ALBRequestCountPerTarget policy measures,
+/// from the load balancer part (`app/<lb>/<id>`) and the target group's ARN.
+pub fn alb_resource_label(load_balancer: &str, target_group_arn: &str) -> Option<String> {
+    Some(format!(
+        "{load_balancer}/{}",
+        target_group_part(target_group_arn)?
+    ))
+}
+
 /// How a new task definition reaches production. CodeDeploy blue/green is what the product
 /// promises; ECS-native blue/green is the planned alternative, so the strategy decides which
 /// children exist and which controller the ECS service uses.
@@ -705,6 +726,19 @@ impl Expansion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resource_label_joins_load_balancer_and_target_group() {
+        assert_eq!(
+            alb_resource_label(
+                "app/edge/50dc6c495c0c9188",
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/checkout-api-blue/943f017f100becff"
+            )
+            .as_deref(),
+            Some("app/edge/50dc6c495c0c9188/targetgroup/checkout-api-blue/943f017f100becff")
+        );
+        assert_eq!(alb_resource_label("app/x/y", "not-an-arn"), None);
+    }
 
     #[test]
     fn placement_comes_from_the_listener_arn() {
