@@ -5,7 +5,9 @@
 //! that knows nothing of AWS; `service` is the domain model; `aws` (and the module generator)
 //! render it; `fargate` wires them into the provider OpenTofu loads.
 
+#[cfg(feature = "aws")]
 pub mod aws;
+#[cfg(feature = "aws")]
 pub mod fargate;
 pub mod plugin;
 pub mod service;
