@@ -500,7 +500,11 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                 None => Ok(None),
             }
         },
-        iam_role::read_inline_policy(c, &exp.names.task_role, "application"),
+        iam_role::read_inline_policy(
+            c,
+            &exp.names.task_role,
+            crate::service::expand::APPLICATION_POLICY_NAME,
+        ),
     )?;
     let mut seen = ids.clone();
     let mut gone = |present: bool, key: ChildKey| {

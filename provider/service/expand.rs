@@ -315,11 +315,17 @@ pub struct Child {
     pub depends_on: Vec<ChildKey>,
 }
 
+/// Names of the inline policies: the execution role's access to the container's secrets, and
+/// the task role's application policy.
+pub const SECRETS_POLICY_NAME: &str = "secrets";
+pub const APPLICATION_POLICY_NAME: &str = "application";
+
 /// The AWS-managed policies the roles attach.
 pub const TASK_EXECUTION_POLICY: &str = "service-role/AmazonECSTaskExecutionRolePolicy";
 pub const CODEDEPLOY_ECS_POLICY: &str = "AWSCodeDeployRoleForECS";
 
-fn managed_policy(partition: &str, name: &str) -> String {
+/// The ARN of an AWS-managed policy.
+pub fn managed_policy(partition: &str, name: &str) -> String {
     format!("arn:{partition}:iam::aws:policy/{name}")
 }
 
@@ -333,6 +339,28 @@ fn trust(principal: &str, conditions: Option<Json>) -> Json {
         statement["Condition"] = c;
     }
     json!({ "Version": "2012-10-17", "Statement": [statement] })
+}
+
+/// Who may assume the task execution role: ECS, to pull images, write logs and read secrets.
+pub fn execution_trust_policy() -> Json {
+    trust("ecs-tasks.amazonaws.com", None)
+}
+
+/// Who may assume the task role: ECS tasks of this account and region only (confused-deputy
+/// conditions).
+pub fn task_trust_policy(placement: &Placement) -> Json {
+    trust(
+        "ecs-tasks.amazonaws.com",
+        Some(json!({
+            "ArnLike": { "aws:SourceArn": format!("arn:{}:ecs:{}:{}:*", placement.partition, placement.region, placement.account_id) },
+            "StringEquals": { "aws:SourceAccount": placement.account_id },
+        })),
+    )
+}
+
+/// Who may assume the role CodeDeploy deploys with.
+pub fn codedeploy_trust_policy() -> Json {
+    trust("codedeploy.amazonaws.com", None)
 }
 
 /// Read access to exactly the secrets and parameters the container references, and KMS
@@ -406,11 +434,11 @@ pub fn expand(
 
     let mut execution_inline = BTreeMap::new();
     if let Some(policy) = secrets_policy(spec, placement) {
-        execution_inline.insert("secrets".to_owned(), policy);
+        execution_inline.insert(SECRETS_POLICY_NAME.to_owned(), policy);
     }
     let execution_role = RoleDef {
         name: names.execution_role.clone(),
-        trust_policy: trust("ecs-tasks.amazonaws.com", None),
+        trust_policy: execution_trust_policy(),
         managed_policy_arns: vec![managed_policy(p, TASK_EXECUTION_POLICY)],
         inline_policies: execution_inline,
     };
@@ -420,23 +448,17 @@ pub fn expand(
         .as_deref()
         .and_then(|s| serde_json::from_str::<Json>(s).ok())
     {
-        task_inline.insert("application".to_owned(), doc);
+        task_inline.insert(APPLICATION_POLICY_NAME.to_owned(), doc);
     }
     let task_role = RoleDef {
         name: names.task_role.clone(),
-        trust_policy: trust(
-            "ecs-tasks.amazonaws.com",
-            Some(json!({
-                "ArnLike": { "aws:SourceArn": format!("arn:{p}:ecs:{}:{}:*", placement.region, placement.account_id) },
-                "StringEquals": { "aws:SourceAccount": placement.account_id },
-            })),
-        ),
+        trust_policy: task_trust_policy(placement),
         managed_policy_arns: Vec::new(),
         inline_policies: task_inline,
     };
     let codedeploy_role = RoleDef {
         name: names.codedeploy_role.clone(),
-        trust_policy: trust("codedeploy.amazonaws.com", None),
+        trust_policy: codedeploy_trust_policy(),
         managed_policy_arns: vec![managed_policy(p, CODEDEPLOY_ECS_POLICY)],
         inline_policies: BTreeMap::new(),
     };

@@ -23,11 +23,77 @@ pub struct ChildNames {
     pub memory_policy: String,
 }
 
-/// Six hex digits of SHA-256: stable across releases (unlike std's hasher).
+/// How many hex digits of SHA-256 a shortened name carries: stable across releases (unlike
+/// std's hasher), and the module generator renders the same rule with Terraform's `sha256`.
+pub const HASH_DIGITS: usize = 6;
+
 fn short_hash(s: &str) -> String {
     let digest = Sha256::digest(s.as_bytes());
-    digest.iter().take(3).map(|b| format!("{b:02x}")).collect()
+    digest
+        .iter()
+        .take(HASH_DIGITS / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
+
+/// How one child's name is derived from the service's name: `prefix` + name + `suffix`, and
+/// where AWS limits the length, shortened with a hash (see [`bounded`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameRule {
+    /// The `ChildNames` field, also the key the generated modules use.
+    pub field: &'static str,
+    pub prefix: &'static str,
+    pub suffix: &'static str,
+    /// AWS's length limit; `None` where the name is used as it is.
+    pub limit: Option<usize>,
+}
+
+impl NameRule {
+    const fn bounded(field: &'static str, suffix: &'static str, limit: usize) -> NameRule {
+        NameRule {
+            field,
+            prefix: "",
+            suffix,
+            limit: Some(limit),
+        }
+    }
+
+    pub fn apply(&self, name: &str) -> String {
+        match self.limit {
+            Some(limit) => bounded(name, self.suffix, limit),
+            None => format!("{}{name}{}", self.prefix, self.suffix),
+        }
+    }
+
+    /// How many characters of the name a shortened name keeps.
+    pub fn kept_characters(&self) -> Option<usize> {
+        self.limit
+            .map(|limit| limit.saturating_sub(self.suffix.len() + HASH_DIGITS + 1))
+    }
+}
+
+/// Every child name, in `ChildNames` order.
+pub const NAME_RULES: &[NameRule] = &[
+    NameRule::bounded("task_family", "", 255),
+    NameRule::bounded("ecs_service", "", 255),
+    NameRule::bounded("blue_target_group", "-blue", 32),
+    NameRule::bounded("green_target_group", "-green", 32),
+    NameRule::bounded("execution_role", "-execution", 64),
+    NameRule::bounded("task_role", "-task", 64),
+    NameRule::bounded("codedeploy_role", "-codedeploy", 64),
+    NameRule {
+        field: "log_group",
+        prefix: "/ecs/",
+        suffix: "",
+        limit: None,
+    },
+    NameRule::bounded("codedeploy_application", "", 100),
+    NameRule::bounded("deployment_group", "", 100),
+    NameRule::bounded("discovery_service", "", 63),
+    NameRule::bounded("requests_policy", "-requests", 256),
+    NameRule::bounded("cpu_policy", "-cpu", 256),
+    NameRule::bounded("memory_policy", "-memory", 256),
+];
 
 /// `base` + `suffix` within `limit` characters: `base` is cut and followed by a hash of the
 /// full name when the whole would not fit.
@@ -41,32 +107,65 @@ pub fn bounded(base: &str, suffix: &str, limit: usize) -> String {
     format!("{}-{hash}{suffix}", cut.trim_end_matches('-'))
 }
 
-/// A listener rule priority in 10000..50000 derived from the name, for services that do not
-/// set one; user-chosen priorities below 10000 never collide with derived ones.
+/// Derived listener rule priorities lie in `DERIVED_PRIORITY_BASE ..
+/// DERIVED_PRIORITY_BASE + DERIVED_PRIORITY_SPAN`.
+pub const DERIVED_PRIORITY_BASE: i64 = 10_000;
+pub const DERIVED_PRIORITY_SPAN: i64 = 40_000;
+
+/// A listener rule priority derived from the name (the first four bytes of its SHA-256, modulo
+/// the span), for services that do not set one; user-chosen priorities below 10000 never
+/// collide with derived ones.
 pub fn derived_rule_priority(name: &str) -> i64 {
     let digest = Sha256::digest(name.as_bytes());
     let n = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
-    10_000 + i64::from(n % 40_000)
+    DERIVED_PRIORITY_BASE + i64::from(n) % DERIVED_PRIORITY_SPAN
 }
 
 impl ChildNames {
     pub fn for_service(name: &str) -> ChildNames {
+        let n = |field: &str| {
+            NAME_RULES
+                .iter()
+                .find(|r| r.field == field)
+                .map(|r| r.apply(name))
+                .unwrap_or_default()
+        };
         ChildNames {
-            task_family: bounded(name, "", 255),
-            ecs_service: bounded(name, "", 255),
-            blue_target_group: bounded(name, "-blue", 32),
-            green_target_group: bounded(name, "-green", 32),
-            execution_role: bounded(name, "-execution", 64),
-            task_role: bounded(name, "-task", 64),
-            codedeploy_role: bounded(name, "-codedeploy", 64),
-            log_group: format!("/ecs/{name}"),
-            codedeploy_application: bounded(name, "", 100),
-            deployment_group: bounded(name, "", 100),
-            discovery_service: bounded(name, "", 63),
-            requests_policy: bounded(name, "-requests", 256),
-            cpu_policy: bounded(name, "-cpu", 256),
-            memory_policy: bounded(name, "-memory", 256),
+            task_family: n("task_family"),
+            ecs_service: n("ecs_service"),
+            blue_target_group: n("blue_target_group"),
+            green_target_group: n("green_target_group"),
+            execution_role: n("execution_role"),
+            task_role: n("task_role"),
+            codedeploy_role: n("codedeploy_role"),
+            log_group: n("log_group"),
+            codedeploy_application: n("codedeploy_application"),
+            deployment_group: n("deployment_group"),
+            discovery_service: n("discovery_service"),
+            requests_policy: n("requests_policy"),
+            cpu_policy: n("cpu_policy"),
+            memory_policy: n("memory_policy"),
         }
+    }
+
+    /// The names keyed by `NameRule::field`.
+    pub fn by_field(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("task_family", &self.task_family),
+            ("ecs_service", &self.ecs_service),
+            ("blue_target_group", &self.blue_target_group),
+            ("green_target_group", &self.green_target_group),
+            ("execution_role", &self.execution_role),
+            ("task_role", &self.task_role),
+            ("codedeploy_role", &self.codedeploy_role),
+            ("log_group", &self.log_group),
+            ("codedeploy_application", &self.codedeploy_application),
+            ("deployment_group", &self.deployment_group),
+            ("discovery_service", &self.discovery_service),
+            ("requests_policy", &self.requests_policy),
+            ("cpu_policy", &self.cpu_policy),
+            ("memory_policy", &self.memory_policy),
+        ]
     }
 }
 
@@ -96,6 +195,17 @@ mod tests {
         );
         assert!(a.green_target_group.ends_with("-green"));
         assert!(!a.green_target_group.contains("--"));
+    }
+
+    #[test]
+    fn every_name_has_one_rule() {
+        let n = ChildNames::for_service("a-service-name-long-enough-to-need-shortening");
+        let fields: Vec<_> = n.by_field().iter().map(|(f, _)| *f).collect();
+        let rules: Vec<_> = NAME_RULES.iter().map(|r| r.field).collect();
+        assert_eq!(fields, rules);
+        for (field, value) in n.by_field() {
+            assert!(!value.is_empty(), "{field}");
+        }
     }
 
     #[test]
