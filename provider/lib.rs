@@ -9,6 +9,7 @@
 pub mod aws;
 #[cfg(feature = "aws")]
 pub mod fargate;
+pub mod hcl;
 pub mod plugin;
 pub mod service;
 pub mod tfplugin;

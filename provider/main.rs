@@ -1,6 +1,7 @@
 //! The `terraform-provider-fargate` binary: what OpenTofu/Terraform runs (serve), plus
 //! developer commands.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -44,6 +45,46 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Render Terraform modules (hashicorp/aws) from the resource's expansion.
+    Generate {
+        #[command(subcommand)]
+        what: Generate,
+    },
+    /// Move services from the resource to the modules without recreating anything: reads a
+    /// state (a state file or `tofu show -json` output; `-` for standard input) and writes the
+    /// module calls, `import {}` blocks for every child and `removed {}` blocks.
+    Eject {
+        /// The state to read.
+        #[arg(long, default_value = "terraform.tfstate")]
+        state: PathBuf,
+        /// Where the root module lives, as the module blocks' `source`.
+        #[arg(long, default_value = "./modules/fargate-production-service")]
+        source: String,
+        /// File to write; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum Generate {
+    /// Write the root module `fargate-production-service` and its submodules under `--out`.
+    Modules {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a call of the root module for one service, from a file written like the body of
+    /// a `fargate_production_service` block. The production checks run on it first.
+    Service {
+        #[arg(long)]
+        from: PathBuf,
+        /// Where the root module lives, as the module block's `source`.
+        #[arg(long, default_value = "./modules/fargate-production-service")]
+        source: String,
+        /// File to write; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -54,22 +95,87 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve => serve(cli.debug, cli.provider_address),
-        Command::Docs { out } => {
-            let text = fargate_provider::fargate::docs::resource_markdown();
-            match out {
-                Some(path) => match std::fs::write(&path, text) {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        eprintln!("cannot write {}: {e}", path.display());
-                        ExitCode::FAILURE
-                    }
-                },
-                None => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
+        Command::Docs { out } => write_output(
+            out.as_deref(),
+            &fargate_provider::fargate::docs::resource_markdown(),
+        ),
+        Command::Generate {
+            what: Generate::Modules { out },
+        } => match fargate_provider::hcl::write_modules(&out) {
+            Ok(files) => {
+                eprintln!("wrote {} files under {}", files.len(), out.display());
+                ExitCode::SUCCESS
             }
+            Err(e) => fail(&e.to_string()),
+        },
+        Command::Generate {
+            what: Generate::Service { from, source, out },
+        } => generate_service(&from, &source, out.as_deref()),
+        Command::Eject { state, source, out } => eject(&state, &source, out.as_deref()),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("terraform-provider-fargate: {message}");
+    ExitCode::FAILURE
+}
+
+fn write_output(out: Option<&Path>, text: &str) -> ExitCode {
+    match out {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("cannot write {}: {e}", path.display())),
+        },
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
         }
+    }
+}
+
+fn read_input(path: &Path) -> Result<String, String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn generate_service(from: &Path, source: &str, out: Option<&Path>) -> ExitCode {
+    use fargate_provider::hcl::service_call;
+    let text = match read_input(from) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    let result = service_call::config_from_hcl(&text).and_then(|config| {
+        let warnings = service_call::check(&config)?;
+        Ok((service_call::module_call(&config, source)?, warnings))
+    });
+    match result {
+        Ok((call, warnings)) => {
+            for w in warnings {
+                eprintln!("warning: {w}");
+            }
+            write_output(out, &call)
+        }
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+fn eject(state: &Path, source: &str, out: Option<&Path>) -> ExitCode {
+    let text = match read_input(state) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    let json: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(j) => j,
+        Err(e) => return fail(&format!("{} is not JSON: {e}", state.display())),
+    };
+    match fargate_provider::hcl::eject::eject(&json, source) {
+        Ok(config) => write_output(out, &config),
+        Err(e) => fail(&e.to_string()),
     }
 }
 

@@ -1,0 +1,1546 @@
+//! The modules themselves: the root `fargate-production-service` and one submodule per group
+//! of children. Resource types come from `ChildKey::kind`, names from `NAME_RULES`, the
+//! deployment controller from the `DeploymentStrategy`, trust policies and managed policies
+//! from `expand`, metric types from `ScalingMetric`.
+
+use std::path::PathBuf;
+
+use serde_json::Value as Json;
+
+use crate::service::defaults as d;
+use crate::service::expand::{
+    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, DeploymentStrategy, Placement,
+    SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY, codedeploy_trust_policy,
+    execution_trust_policy, managed_policy, task_trust_policy,
+};
+use crate::service::names::{
+    ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
+};
+
+use super::model::{Module, Node, Output, Variable};
+use super::variables::{root_variables, string_literal};
+
+/// The root module's directory name.
+pub const ROOT_MODULE: &str = "fargate-production-service";
+
+/// The submodules: directory name, the module block's name in the root, and what it holds.
+pub const SUBMODULES: &[(&str, &str, &str)] = &[
+    (
+        "iam-roles",
+        "iam_roles",
+        "the task execution role, the task role and the role CodeDeploy deploys with",
+    ),
+    (
+        "task-definition",
+        "task_definition",
+        "the CloudWatch log group and the Fargate task definition",
+    ),
+    (
+        "target-group-pair",
+        "target_group_pair",
+        "the blue and green target groups and the service's rule on the production and test listeners",
+    ),
+    (
+        "cloud-map-service",
+        "cloud_map_service",
+        "the Cloud Map service tasks register in",
+    ),
+    (
+        "ecs-service",
+        "ecs_service",
+        "the ECS service under the CODE_DEPLOY deployment controller",
+    ),
+    (
+        "codedeploy-blue-green",
+        "codedeploy",
+        "the CodeDeploy application and blue/green deployment group",
+    ),
+    (
+        "autoscaling",
+        "autoscaling",
+        "the scalable target and the target-tracking policies",
+    ),
+];
+
+const STRATEGY: DeploymentStrategy = DeploymentStrategy::CodeDeployBlueGreen;
+
+/// Which submodule (module block name) a child belongs to, and its resource name there.
+pub fn child_address(key: ChildKey) -> (&'static str, &'static str) {
+    match key {
+        ChildKey::ExecutionRole => ("iam_roles", "execution"),
+        ChildKey::TaskRole => ("iam_roles", "task"),
+        ChildKey::CodeDeployRole => ("iam_roles", "codedeploy"),
+        ChildKey::LogGroup => ("task_definition", "this"),
+        ChildKey::TaskDefinition => ("task_definition", "this"),
+        ChildKey::BlueTargetGroup => ("target_group_pair", "blue"),
+        ChildKey::GreenTargetGroup => ("target_group_pair", "green"),
+        ChildKey::ProductionListenerRule => ("target_group_pair", "production"),
+        ChildKey::TestListenerRule => ("target_group_pair", "test"),
+        ChildKey::DiscoveryService => ("cloud_map_service", "this"),
+        ChildKey::EcsService => ("ecs_service", "this"),
+        ChildKey::CodeDeployApplication => ("codedeploy", "this"),
+        ChildKey::DeploymentGroup => ("codedeploy", "this"),
+        ChildKey::ScalableTarget => ("autoscaling", "this"),
+        ChildKey::ScalingPolicy(m) => ("autoscaling", metric_name(m)),
+    }
+}
+
+/// Submodules that exist only for some configurations carry `count`.
+pub fn submodule_is_counted(module: &str) -> bool {
+    matches!(module, "cloud_map_service" | "autoscaling")
+}
+
+fn metric_name(m: ScalingMetric) -> &'static str {
+    match m {
+        ScalingMetric::Requests => "requests",
+        ScalingMetric::Cpu => "cpu",
+        ScalingMetric::Memory => "memory",
+    }
+}
+
+const METRICS: [ScalingMetric; 3] = [
+    ScalingMetric::Requests,
+    ScalingMetric::Cpu,
+    ScalingMetric::Memory,
+];
+
+/// Every generated module, root first.
+pub fn modules() -> Vec<Module> {
+    vec![
+        root(),
+        iam_roles(),
+        task_definition(),
+        target_group_pair(),
+        cloud_map_service(),
+        ecs_service(),
+        codedeploy(),
+        autoscaling(),
+    ]
+}
+
+fn submodule_dir(name: &str) -> PathBuf {
+    PathBuf::from(ROOT_MODULE).join("modules").join(name)
+}
+
+/// A name rule as an HCL expression over `name`: the same cut-and-hash as `names::bounded`.
+fn name_expression(rule: &NameRule, name: &str) -> String {
+    let plain = format!("\"{}${{{name}}}{}\"", rule.prefix, rule.suffix);
+    match (rule.limit, rule.kept_characters()) {
+        (Some(limit), Some(keep)) => format!(
+            "length({name}) + {} <= {limit} ? {plain} : \"${{replace(substr({name}, 0, {keep}), \"/-+$/\", \"\")}}-${{substr(sha256({name}), 0, {HASH_DIGITS})}}{}\"",
+            rule.suffix.len(),
+            rule.suffix
+        ),
+        _ => plain,
+    }
+}
+
+/// A JSON document as an HCL object expression; strings may interpolate (`${var.region}`).
+fn json_expression(v: &Json) -> String {
+    match v {
+        Json::Null => "null".to_owned(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => Json::String(s.clone()).to_string(),
+        Json::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(json_expression)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Json::Object(map) => format!(
+            "{{\n{}\n}}",
+            map.iter()
+                .map(|(k, v)| {
+                    let key = if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                        k.clone()
+                    } else {
+                        string_literal(k)
+                    };
+                    format!("{key} = {}", json_expression(v))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+fn symbolic_placement() -> Placement {
+    Placement {
+        partition: "${var.partition}".to_owned(),
+        region: "${var.region}".to_owned(),
+        account_id: "${var.account_id}".to_owned(),
+        load_balancer: String::new(),
+    }
+}
+
+fn var(name: &str, ty: &str, description: &str) -> Variable {
+    Variable::required(name, ty, description)
+}
+
+fn tags_variable() -> Variable {
+    let mut v = var(
+        "tags",
+        "map(string)",
+        "Tags for every resource of this module that takes tags.",
+    )
+    .with_default("{}");
+    v.non_nullable = true;
+    v
+}
+
+fn resource(kind: &str, name: &str) -> Node {
+    Node::new("resource", &[kind, name])
+}
+
+fn module_call(name: &str, dir: &str) -> Node {
+    Node::new("module", &[name]).string("source", format!("./modules/{dir}"))
+}
+
+fn usage(module: &str, source: &str, args: &[(&str, &str)]) -> String {
+    let mut text = format!("module \"{module}\" {{\n  source = \"{source}\"\n\n");
+    for (k, v) in args {
+        text.push_str(&format!("  {k} = {v}\n"));
+    }
+    text.push('}');
+    super::align_attributes(&text).trim_end().to_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Root module
+// ---------------------------------------------------------------------------------------------
+
+fn root() -> Module {
+    let mut names = String::from("{\n");
+    for rule in NAME_RULES {
+        names.push_str(&format!(
+            "{} = {}\n",
+            rule.field,
+            name_expression(rule, "var.name")
+        ));
+    }
+    names.push('}');
+    let locals = vec![
+        ("names".to_owned(), names),
+        (
+            "log_group".to_owned(),
+            "coalesce(var.container.log.group, local.names.log_group)".to_owned(),
+        ),
+        (
+            "listener_arn".to_owned(),
+            "split(\":\", var.load_balancer.production_listener_arn)".to_owned(),
+        ),
+        ("partition".to_owned(), "local.listener_arn[1]".to_owned()),
+        ("region".to_owned(), "local.listener_arn[3]".to_owned()),
+        ("account_id".to_owned(), "local.listener_arn[4]".to_owned()),
+        (
+            "load_balancer".to_owned(),
+            "join(\"/\", slice(split(\"/\", local.listener_arn[5]), 1, 4))".to_owned(),
+        ),
+        (
+            "cluster_name".to_owned(),
+            "reverse(split(\"/\", var.cluster))[0]".to_owned(),
+        ),
+        (
+            "rule_priority".to_owned(),
+            format!(
+                "var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : {DERIVED_PRIORITY_BASE} + parseint(substr(sha256(var.name), 0, 8), 16) % {DERIVED_PRIORITY_SPAN}"
+            ),
+        ),
+        (
+            "secret_arns".to_owned(),
+            "sort(distinct([for arn in values(var.container.secrets) : join(\":\", slice(split(\":\", arn), 0, 7)) if strcontains(arn, \":secretsmanager:\")]))".to_owned(),
+        ),
+        (
+            "parameter_arns".to_owned(),
+            "sort(distinct([for arn in values(var.container.secrets) : arn if strcontains(arn, \":ssm:\")]))".to_owned(),
+        ),
+        (
+            "service_tags".to_owned(),
+            format!(
+                "merge(var.tags, {{ for k, v in {{ {} = var.container.drain_timeout }} : k => tostring(v) if v != null }})",
+                string_literal(crate::service::expand::DRAIN_TIMEOUT_TAG)
+            ),
+        ),
+        ("children".to_owned(), children_expression()),
+    ];
+
+    let blocks = vec![
+        module_call("iam_roles", "iam-roles")
+            .expr("execution_role_name", "local.names.execution_role")
+            .expr("task_role_name", "local.names.task_role")
+            .expr("codedeploy_role_name", "local.names.codedeploy_role")
+            .expr("partition", "local.partition")
+            .expr("region", "local.region")
+            .expr("account_id", "local.account_id")
+            .expr("secret_arns", "local.secret_arns")
+            .expr("parameter_arns", "local.parameter_arns")
+            .expr("task_role_policy_json", "var.task_role_policy_json")
+            .expr("tags", "var.tags"),
+        module_call("task_definition", "task-definition")
+            .expr("family", "local.names.task_family")
+            .expr("log_group_name", "local.log_group")
+            .expr("log_retention_days", "var.container.log.retention_days")
+            .expr("region", "local.region")
+            .expr("cpu", "var.task.cpu")
+            .expr("memory", "var.task.memory")
+            .expr("cpu_architecture", "var.task.cpu_architecture")
+            .expr("ephemeral_storage_gib", "var.task.ephemeral_storage_gib")
+            .expr("container_name", "var.container.name")
+            .expr("image", "var.container.image")
+            .expr("port", "var.container.port")
+            .expr("command", "var.container.command")
+            .expr("environment", "var.container.environment")
+            .expr("secrets", "var.container.secrets")
+            .expr("stop_timeout", "var.container.stop_timeout")
+            .expr("init_process_enabled", "var.container.init_process_enabled")
+            .expr(
+                "readonly_root_filesystem",
+                "var.container.readonly_root_filesystem",
+            )
+            .expr("health_check", "var.container.health_check")
+            .expr("log_mode", "var.container.log.mode")
+            .expr("log_max_buffer_size", "var.container.log.max_buffer_size")
+            .expr("execution_role_arn", "module.iam_roles.execution_role_arn")
+            .expr("task_role_arn", "module.iam_roles.task_role_arn")
+            .expr("require_immutable_image", "var.require_immutable_image")
+            .expr("tags", "var.tags"),
+        module_call("target_group_pair", "target-group-pair")
+            .expr("blue_name", "local.names.blue_target_group")
+            .expr("green_name", "local.names.green_target_group")
+            .expr("port", "var.container.port")
+            .expr("vpc_id", "var.load_balancer.vpc_id")
+            .expr("health_check", "var.load_balancer.health_check")
+            .expr(
+                "deregistration_delay",
+                "var.load_balancer.deregistration_delay",
+            )
+            .expr(
+                "production_listener_arn",
+                "var.load_balancer.production_listener_arn",
+            )
+            .expr("test_listener_arn", "var.load_balancer.test_listener_arn")
+            .expr("rule_priority", "local.rule_priority")
+            .expr("path_patterns", "var.load_balancer.path_patterns")
+            .expr("host_headers", "var.load_balancer.host_headers")
+            .expr("tags", "var.tags"),
+        module_call("cloud_map_service", "cloud-map-service")
+            .expr("count", "var.service_discovery == null ? 0 : 1")
+            .expr("name", "local.names.discovery_service")
+            .expr("namespace_id", "var.service_discovery.namespace_id")
+            .expr("dns_ttl", "var.service_discovery.dns_ttl")
+            .expr("record_type", "var.service_discovery.record_type")
+            .expr("routing_policy", "var.service_discovery.routing_policy")
+            .expr("tags", "var.tags"),
+        module_call("ecs_service", "ecs-service")
+            .expr("name", "local.names.ecs_service")
+            .expr("cluster", "var.cluster")
+            .expr("task_definition_arn", "module.task_definition.arn")
+            .expr("desired_count", "var.desired_count")
+            .expr("platform_version", "var.platform_version")
+            .expr(
+                "capacity_provider_strategy",
+                "var.capacity_provider_strategy",
+            )
+            .expr("subnets", "var.network.subnets")
+            .expr("security_groups", "var.network.security_groups")
+            .expr("assign_public_ip", "var.network.assign_public_ip")
+            .expr(
+                "health_check_grace_period",
+                "var.load_balancer.health_check_grace_period",
+            )
+            .expr("target_group_arn", "module.target_group_pair.blue_arn")
+            .expr("container_name", "var.container.name")
+            .expr("container_port", "var.container.port")
+            .expr(
+                "service_registry_arn",
+                "one(module.cloud_map_service[*].arn)",
+            )
+            .expr("tags", "local.service_tags")
+            // ECS accepts a target group only once a listener rule routes to it.
+            .expr("depends_on", "[module.target_group_pair]"),
+        module_call("codedeploy", "codedeploy-blue-green")
+            .expr("application_name", "local.names.codedeploy_application")
+            .expr("deployment_group_name", "local.names.deployment_group")
+            .expr("service_role_arn", "module.iam_roles.codedeploy_role_arn")
+            .expr("deployment_config", "var.blue_green.deployment_config")
+            .expr(
+                "termination_wait_minutes",
+                "var.blue_green.termination_wait_minutes",
+            )
+            .expr(
+                "auto_rollback_events",
+                "var.blue_green.auto_rollback_events",
+            )
+            .expr(
+                "production_listener_arn",
+                "var.load_balancer.production_listener_arn",
+            )
+            .expr("test_listener_arn", "var.load_balancer.test_listener_arn")
+            .expr(
+                "blue_target_group_name",
+                "module.target_group_pair.blue_name",
+            )
+            .expr(
+                "green_target_group_name",
+                "module.target_group_pair.green_name",
+            )
+            .expr("cluster_name", "local.cluster_name")
+            .expr("service_name", "module.ecs_service.name")
+            .expr("tags", "var.tags"),
+        module_call("autoscaling", "autoscaling")
+            .expr("count", "var.autoscaling == null ? 0 : 1")
+            .expr(
+                "resource_id",
+                "\"service/${local.cluster_name}/${module.ecs_service.name}\"",
+            )
+            .expr("min_capacity", "var.autoscaling.min")
+            .expr("max_capacity", "var.autoscaling.max")
+            .expr("desired_count", "var.desired_count")
+            .expr("requests_policy_name", "local.names.requests_policy")
+            .expr("cpu_policy_name", "local.names.cpu_policy")
+            .expr("memory_policy_name", "local.names.memory_policy")
+            .expr("requests_per_target", "var.autoscaling.requests_per_target")
+            .expr("cpu_target", "var.autoscaling.cpu_target")
+            .expr("memory_target", "var.autoscaling.memory_target")
+            .expr("scale_in_cooldown", "var.autoscaling.scale_in_cooldown")
+            .expr("scale_out_cooldown", "var.autoscaling.scale_out_cooldown")
+            .expr(
+                "resource_label",
+                "\"${local.load_balancer}/${module.target_group_pair.blue_arn_suffix}\"",
+            ),
+    ];
+
+    let outputs = vec![
+        Output::new(
+            "id",
+            "\"${local.cluster_name}/${module.ecs_service.name}\"",
+            "`<cluster>/<name>`, as the resource's `id`.",
+        ),
+        Output::new(
+            "service_arn",
+            "module.ecs_service.arn",
+            "ARN of the ECS service.",
+        ),
+        Output::new(
+            "task_definition_arn",
+            "module.task_definition.arn",
+            "ARN of the task definition revision this configuration registers; CodeDeploy deploys it (see `appspec`).",
+        ),
+        Output::new(
+            "task_definition_revision",
+            "module.task_definition.revision",
+            "Revision number of that task definition.",
+        ),
+        Output::new(
+            "execution_role_arn",
+            "module.iam_roles.execution_role_arn",
+            "ARN of the task execution role.",
+        ),
+        Output::new(
+            "task_role_arn",
+            "module.iam_roles.task_role_arn",
+            "ARN of the task role.",
+        ),
+        Output::new(
+            "log_group_name",
+            "module.task_definition.log_group_name",
+            "Name of the CloudWatch log group.",
+        ),
+        Output::new(
+            "blue_target_group_arn",
+            "module.target_group_pair.blue_arn",
+            "ARN of the blue target group.",
+        ),
+        Output::new(
+            "green_target_group_arn",
+            "module.target_group_pair.green_arn",
+            "ARN of the green target group.",
+        ),
+        Output::new(
+            "production_listener_rule_arn",
+            "module.target_group_pair.production_rule_arn",
+            "ARN of the service's rule on the production listener.",
+        ),
+        Output::new(
+            "test_listener_rule_arn",
+            "module.target_group_pair.test_rule_arn",
+            "ARN of the service's rule on the test listener.",
+        ),
+        Output::new(
+            "codedeploy_application_name",
+            "module.codedeploy.application_name",
+            "Name of the CodeDeploy application.",
+        ),
+        Output::new(
+            "codedeploy_deployment_group_name",
+            "module.codedeploy.deployment_group_name",
+            "Name of the CodeDeploy deployment group.",
+        ),
+        Output::new(
+            "service_discovery_arn",
+            "one(module.cloud_map_service[*].arn)",
+            "ARN of the Cloud Map service; null without `service_discovery`.",
+        ),
+        Output::new(
+            "children",
+            "[for c in local.children : c.child if c.present]",
+            "The kind (hashicorp/aws resource type) and name of every child, as the resource's `children` lists them.",
+        ),
+        Output::new(
+            "appspec",
+            APPSPEC,
+            "The AppSpec (JSON) of a CodeDeploy deployment of `task_definition_arn`: what the resource sends on an image change, and what a pipeline sends with `aws deploy create-deployment` when using these modules.",
+        ),
+    ];
+
+    let mut usage_args: Vec<(&str, &str)> = vec![
+        ("name", "\"checkout-api\""),
+        ("cluster", "\"prod-cluster\""),
+        ("task", "{ cpu = 512, memory = 1024 }"),
+        (
+            "container",
+            "{ name = \"app\", image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout:1.42.0\", port = 8080 }",
+        ),
+        (
+            "network",
+            "{ subnets = [\"subnet-aaa\", \"subnet-bbb\"], security_groups = [\"sg-123\"] }",
+        ),
+    ];
+    usage_args.push((
+        "load_balancer",
+        "{ vpc_id = \"vpc-123\", production_listener_arn = \"arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2\", test_listener_arn = \"arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shared/50dc6c495c0c9188/0467ef3c8400ae65\", deregistration_delay = 30 }",
+    ));
+    Module {
+        dir: PathBuf::from(ROOT_MODULE),
+        title: ROOT_MODULE.to_owned(),
+        summary: "One production ECS Fargate service as plain Terraform on the hashicorp/aws provider: the same children, names, defaults and checks as the `fargate_production_service` resource of terraform-provider-fargate, generated from the same expansion.".to_owned(),
+        notes: ROOT_NOTES.to_owned(),
+        usage: usage(
+            "checkout",
+            "./modules/fargate-production-service",
+            &usage_args,
+        ),
+        variables: root_variables(),
+        locals,
+        blocks,
+        outputs,
+    }
+}
+
+const APPSPEC: &str = "jsonencode({ version = 0, Resources = [{ TargetService = { Type = \"AWS::ECS::Service\", Properties = merge({ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = { ContainerName = var.container.name, ContainerPort = var.container.port }, PlatformVersion = var.platform_version, NetworkConfiguration = { AwsvpcConfiguration = { Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? \"ENABLED\" : \"DISABLED\" } } }, { for k, v in { CapacityProviderStrategy = [for c in var.capacity_provider_strategy : { CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }] } : k => v if length(v) > 0 }) } }] })";
+
+const ROOT_NOTES: &str = r#"## Deployments
+
+The ECS service runs under the `CODE_DEPLOY` deployment controller, so Terraform does not roll
+out new task definitions: CodeDeploy does, shifting traffic from the blue target group to the
+green one through the production and test listener rules. The module therefore tells Terraform
+to leave alone what CodeDeploy owns — the service's `task_definition`, `load_balancer`,
+`network_configuration`, `platform_version` and `capacity_provider_strategy`, the listener
+rules' `action`, and `desired_count` (autoscaling owns it) — which is why a plan after a
+deployment is empty instead of showing the drift other modules show.
+
+An image (or environment, secrets, cpu, memory) change registers a new task definition
+revision on `tofu apply`. Deploy it with the `appspec` output, as the resource does:
+
+```sh
+tofu output -raw appspec > appspec.json
+aws deploy create-deployment \
+  --application-name "$(tofu output -raw codedeploy_application_name)" \
+  --deployment-group-name "$(tofu output -raw codedeploy_deployment_group_name)" \
+  --revision "revisionType=AppSpecContent,appSpecContent={content=$(jq -Rs . < appspec.json)}"
+```
+
+The AppSpec names the new revision, the container and port the target groups route to, and
+the network settings (CodeDeploy, not UpdateService, changes those on such a service).
+
+## What differs from the resource
+
+- The resource waits for the deployment and fails the apply when CodeDeploy rolls back; with
+  modules your pipeline runs and watches the deployment (`wait_for_deployment` has no
+  counterpart).
+- The ALBRequestCountPerTarget policy measures the blue target group. After a deployment
+  moves traffic to green the resource re-points it; with modules, re-apply with the live
+  target group or scale on CPU.
+- Checks that need AWS (free IPs in the subnets) or span variables run as preconditions
+  (`autoscaling.min <= desired_count <= autoscaling.max`, an immutable image when
+  `require_immutable_image` is set) or only in the resource (warnings such as a
+  deregistration delay left at 300 s: Terraform variables cannot warn).
+"#;
+
+/// The `children` output: the same list, in the same order, as `Shape::children`.
+fn children_expression() -> String {
+    let shape = Shape {
+        names: ChildNames::for_service("x"),
+        log_group: String::new(),
+        strategy: STRATEGY,
+        discovery: true,
+        autoscaling: true,
+        scaling_metrics: METRICS.to_vec(),
+    };
+    let mut items = Vec::new();
+    for child in shape.children() {
+        let name = match child.key {
+            ChildKey::LogGroup => "local.log_group".to_owned(),
+            ChildKey::ExecutionRole => "local.names.execution_role".to_owned(),
+            ChildKey::TaskRole => "local.names.task_role".to_owned(),
+            ChildKey::CodeDeployRole => "local.names.codedeploy_role".to_owned(),
+            ChildKey::TaskDefinition => "local.names.task_family".to_owned(),
+            ChildKey::BlueTargetGroup => "local.names.blue_target_group".to_owned(),
+            ChildKey::GreenTargetGroup => "local.names.green_target_group".to_owned(),
+            ChildKey::ProductionListenerRule => {
+                "\"${local.names.ecs_service} (production listener)\"".to_owned()
+            }
+            ChildKey::TestListenerRule => {
+                "\"${local.names.ecs_service} (test listener)\"".to_owned()
+            }
+            ChildKey::DiscoveryService => "local.names.discovery_service".to_owned(),
+            ChildKey::EcsService => "local.names.ecs_service".to_owned(),
+            ChildKey::CodeDeployApplication => "local.names.codedeploy_application".to_owned(),
+            ChildKey::DeploymentGroup => "local.names.deployment_group".to_owned(),
+            ChildKey::ScalableTarget => "\"service/${local.names.ecs_service}\"".to_owned(),
+            ChildKey::ScalingPolicy(m) => format!("local.names.{}_policy", metric_name(m)),
+        };
+        let present = match child.key {
+            ChildKey::DiscoveryService => "var.service_discovery != null".to_owned(),
+            ChildKey::ScalableTarget => "var.autoscaling != null".to_owned(),
+            ChildKey::ScalingPolicy(m) => format!(
+                "var.autoscaling != null ? var.autoscaling.{} != null : false",
+                match m {
+                    ScalingMetric::Requests => "requests_per_target",
+                    ScalingMetric::Cpu => "cpu_target",
+                    ScalingMetric::Memory => "memory_target",
+                }
+            ),
+            _ => "true".to_owned(),
+        };
+        items.push(format!(
+            "{{ present = {present}, child = {{ kind = \"{}\", name = {name} }} }}",
+            child.key.kind()
+        ));
+    }
+    format!("[{}]", items.join(", "))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Submodules
+// ---------------------------------------------------------------------------------------------
+
+fn submodule(dir: &str, variables: Vec<Variable>) -> Module {
+    let (_, block_name, holds) = SUBMODULES
+        .iter()
+        .find(|(d, _, _)| *d == dir)
+        .copied()
+        .unwrap_or((dir, dir, ""));
+    let args: Vec<(String, String)> = variables
+        .iter()
+        .filter(|v| v.default.is_none())
+        .map(|v| (v.name.clone(), "…".to_owned()))
+        .collect();
+    let args_ref: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    Module {
+        dir: submodule_dir(dir),
+        title: format!("{ROOT_MODULE}/modules/{dir}"),
+        summary: format!(
+            "Part of the `{ROOT_MODULE}` module: {holds}. The root module calls it as `module.{block_name}`; use it directly only to assemble a service differently."
+        ),
+        notes: String::new(),
+        usage: usage(
+            block_name,
+            &format!("./modules/{ROOT_MODULE}/modules/{dir}"),
+            &args_ref,
+        ),
+        variables,
+        locals: Vec::new(),
+        blocks: Vec::new(),
+        outputs: Vec::new(),
+    }
+}
+
+fn iam_roles() -> Module {
+    let mut secret_arns = var(
+        "secret_arns",
+        "list(string)",
+        "Secrets Manager secrets the container reads (whole-secret ARNs).",
+    )
+    .with_default("[]");
+    secret_arns.non_nullable = true;
+    let mut parameter_arns = var(
+        "parameter_arns",
+        "list(string)",
+        "SSM parameters the container reads.",
+    )
+    .with_default("[]");
+    parameter_arns.non_nullable = true;
+    let mut m = submodule(
+        "iam-roles",
+        vec![
+            var(
+                "execution_role_name",
+                "string",
+                "Name of the task execution role.",
+            ),
+            var("task_role_name", "string", "Name of the task role."),
+            var(
+                "codedeploy_role_name",
+                "string",
+                "Name of the role CodeDeploy deploys with.",
+            ),
+            var("partition", "string", "AWS partition (`aws`, `aws-cn`, …)."),
+            var("region", "string", "Region the service runs in."),
+            var("account_id", "string", "Account the service runs in."),
+            secret_arns,
+            parameter_arns,
+            var(
+                "task_role_policy_json",
+                "string",
+                "The application's own IAM policy (JSON), inline on the task role.",
+            )
+            .with_default("null"),
+            tags_variable(),
+        ],
+    );
+    let placement = symbolic_placement();
+    let p = &placement.partition;
+    m.locals = vec![
+        (
+            "execution_trust_policy".to_owned(),
+            json_expression(&execution_trust_policy()),
+        ),
+        (
+            "task_trust_policy".to_owned(),
+            json_expression(&task_trust_policy(&placement)),
+        ),
+        (
+            "codedeploy_trust_policy".to_owned(),
+            json_expression(&codedeploy_trust_policy()),
+        ),
+        ("secrets_policy".to_owned(), SECRETS_POLICY.to_owned()),
+    ];
+    let role = ChildKey::ExecutionRole.kind();
+    m.blocks = vec![
+        resource(role, "execution")
+            .expr("name", "var.execution_role_name")
+            .expr(
+                "assume_role_policy",
+                "jsonencode(local.execution_trust_policy)",
+            )
+            .expr("tags", "var.tags"),
+        resource("aws_iam_role_policy_attachment", "execution")
+            .expr("role", "aws_iam_role.execution.name")
+            .expr(
+                "policy_arn",
+                Json::String(managed_policy(p, TASK_EXECUTION_POLICY)).to_string(),
+            ),
+        resource("aws_iam_role_policy", "execution_secrets")
+            .expr(
+                "count",
+                "length(var.secret_arns) + length(var.parameter_arns) > 0 ? 1 : 0",
+            )
+            .string("name", SECRETS_POLICY_NAME)
+            .expr("role", "aws_iam_role.execution.name")
+            .expr("policy", "jsonencode(local.secrets_policy)"),
+        resource(role, "task")
+            .expr("name", "var.task_role_name")
+            .expr("assume_role_policy", "jsonencode(local.task_trust_policy)")
+            .expr("tags", "var.tags"),
+        resource("aws_iam_role_policy", "task_application")
+            .expr("count", "var.task_role_policy_json == null ? 0 : 1")
+            .string("name", APPLICATION_POLICY_NAME)
+            .expr("role", "aws_iam_role.task.name")
+            .expr("policy", "var.task_role_policy_json"),
+        resource(role, "codedeploy")
+            .expr("name", "var.codedeploy_role_name")
+            .expr(
+                "assume_role_policy",
+                "jsonencode(local.codedeploy_trust_policy)",
+            )
+            .expr("tags", "var.tags"),
+        resource("aws_iam_role_policy_attachment", "codedeploy")
+            .expr("role", "aws_iam_role.codedeploy.name")
+            .expr(
+                "policy_arn",
+                Json::String(managed_policy(p, CODEDEPLOY_ECS_POLICY)).to_string(),
+            ),
+    ];
+    m.outputs = vec![
+        Output::new(
+            "execution_role_arn",
+            "aws_iam_role.execution.arn",
+            "ARN of the task execution role.",
+        ),
+        Output::new(
+            "task_role_arn",
+            "aws_iam_role.task.arn",
+            "ARN of the task role.",
+        ),
+        Output::new(
+            "codedeploy_role_arn",
+            "aws_iam_role.codedeploy.arn",
+            "ARN of the CodeDeploy service role.",
+        ),
+    ];
+    m
+}
+
+/// Read access to exactly the referenced secrets and parameters, and KMS decryption only
+/// through those two services — `expand`'s secrets policy.
+const SECRETS_POLICY: &str = r#"{
+  Version = "2012-10-17"
+  Statement = [for s in [
+    { include = length(var.secret_arns) > 0, statement = { Sid = "ReadReferencedSecrets", Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = var.secret_arns } },
+    { include = length(var.parameter_arns) > 0, statement = { Sid = "ReadReferencedParameters", Effect = "Allow", Action = ["ssm:GetParameters"], Resource = var.parameter_arns } },
+    { include = true, statement = { Sid = "DecryptThroughSecretStores", Effect = "Allow", Action = ["kms:Decrypt"], Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/*", Condition = { StringEquals = { "kms:ViaService" = compact([length(var.secret_arns) > 0 ? "secretsmanager.${var.region}.amazonaws.com" : "", length(var.parameter_arns) > 0 ? "ssm.${var.region}.amazonaws.com" : ""]) } } } },
+  ] : s.statement if s.include]
+}"#;
+
+fn task_definition() -> Module {
+    let mut environment = var(
+        "environment",
+        "map(string)",
+        "Environment variables (never secrets).",
+    )
+    .with_default("{}");
+    environment.non_nullable = true;
+    let mut secrets = var(
+        "secrets",
+        "map(string)",
+        "Secrets by variable name; values are Secrets Manager or SSM parameter ARNs.",
+    )
+    .with_default("{}");
+    secrets.non_nullable = true;
+    let mut m = submodule(
+        "task-definition",
+        vec![
+            var("family", "string", "Task definition family."),
+            var("log_group_name", "string", "CloudWatch log group of the container's logs."),
+            var("log_retention_days", "number", "Days the logs are kept."),
+            var("region", "string", "Region of the log group."),
+            var("cpu", "number", "Task CPU units."),
+            var("memory", "number", "Task memory (MiB)."),
+            var("cpu_architecture", "string", "`X86_64` or `ARM64`."),
+            var("ephemeral_storage_gib", "number", "Task ephemeral storage (GiB)."),
+            var("container_name", "string", "Name of the essential container."),
+            var("image", "string", "Container image."),
+            var("port", "number", "Container port the target groups route to."),
+            var("command", "list(string)", "Overrides the image's CMD.").with_default("null"),
+            environment,
+            secrets,
+            var("stop_timeout", "number", "Seconds between SIGTERM and SIGKILL."),
+            var("init_process_enabled", "bool", "Run an init process as PID 1."),
+            var("readonly_root_filesystem", "bool", "Mount the root filesystem read-only."),
+            var(
+                "health_check",
+                "object({ command = list(string), interval = number, timeout = number, retries = number, start_period = number })",
+                "The container health check; null for none.",
+            )
+            .with_default("null"),
+            var("log_mode", "string", "awslogs delivery mode: `blocking` or `non-blocking`."),
+            var("log_max_buffer_size", "string", "Buffer of the non-blocking mode."),
+            var("execution_role_arn", "string", "ARN of the task execution role."),
+            var("task_role_arn", "string", "ARN of the task role."),
+            var(
+                "require_immutable_image",
+                "bool",
+                "Refuse an image with a `:latest` tag or no tag.",
+            )
+            .with_default("false"),
+            tags_variable(),
+        ],
+    );
+    m.locals = vec![(
+        "container_definition".to_owned(),
+        format!(
+            "merge({{ name = var.container_name, image = var.image, essential = true, portMappings = [{{ containerPort = var.port, hostPort = var.port, protocol = \"tcp\" }}], environment = [for k in sort(keys(var.environment)) : {{ name = k, value = var.environment[k] }}], secrets = [for k in sort(keys(var.secrets)) : {{ name = k, valueFrom = var.secrets[k] }}], stopTimeout = var.stop_timeout, readonlyRootFilesystem = var.readonly_root_filesystem, linuxParameters = {{ initProcessEnabled = var.init_process_enabled }}, logConfiguration = {{ logDriver = \"awslogs\", options = merge({{ \"awslogs-group\" = var.log_group_name, \"awslogs-region\" = var.region, \"awslogs-stream-prefix\" = \"{}\", mode = var.log_mode }}, {{ for k, v in {{ \"max-buffer-size\" = var.log_max_buffer_size }} : k => v if var.log_mode == \"non-blocking\" }}) }} }}, {{ for k, v in {{ command = var.command }} : k => v if v != null }}, {{ for k, v in {{ healthCheck = var.health_check }} : k => {{ command = v.command, interval = v.interval, timeout = v.timeout, retries = v.retries, startPeriod = v.start_period }} if v != null }})",
+            d::LOG_STREAM_PREFIX
+        ),
+    )];
+    m.blocks = vec![
+        resource(ChildKey::LogGroup.kind(), "this")
+            .expr("name", "var.log_group_name")
+            .expr("retention_in_days", "var.log_retention_days")
+            .expr("tags", "var.tags"),
+        resource(ChildKey::TaskDefinition.kind(), "this")
+            .expr("family", "var.family")
+            .expr("requires_compatibilities", "[\"FARGATE\"]")
+            .string("network_mode", "awsvpc")
+            .expr("cpu", "tostring(var.cpu)")
+            .expr("memory", "tostring(var.memory)")
+            .expr("execution_role_arn", "var.execution_role_arn")
+            .expr("task_role_arn", "var.task_role_arn")
+            .expr("container_definitions", "jsonencode([local.container_definition])")
+            .expr("tags", "var.tags")
+            .block(
+                Node::new("runtime_platform", &[])
+                    .string("operating_system_family", "LINUX")
+                    .expr("cpu_architecture", "var.cpu_architecture"),
+            )
+            .block(Node::new("ephemeral_storage", &[]).expr("size_in_gib", "var.ephemeral_storage_gib"))
+            // The log group exists before a task can write to it.
+            .expr("depends_on", "[aws_cloudwatch_log_group.this]")
+            .block(
+                Node::new("lifecycle", &[])
+                    // A new revision is registered before the old one is deregistered.
+                    .expr("create_before_destroy", "true")
+                    .block(
+                        Node::new("precondition", &[])
+                            .expr(
+                                "condition",
+                                "!var.require_immutable_image || strcontains(var.image, \"@sha256:\") || (can(regex(\":[^/:]+$\", var.image)) && !endswith(var.image, \":latest\"))",
+                            )
+                            .string(
+                                "error_message",
+                                "require_immutable_image is set: use an image with a version tag or a digest, not :latest or no tag (check mutable-image).",
+                            ),
+                    ),
+            ),
+    ];
+    m.outputs = vec![
+        Output::new(
+            "arn",
+            "aws_ecs_task_definition.this.arn",
+            "ARN of the task definition revision.",
+        ),
+        Output::new(
+            "revision",
+            "aws_ecs_task_definition.this.revision",
+            "Its revision number.",
+        ),
+        Output::new(
+            "log_group_name",
+            "aws_cloudwatch_log_group.this.name",
+            "Name of the log group.",
+        ),
+    ];
+    m
+}
+
+fn target_group_pair() -> Module {
+    let mut host_headers = var(
+        "host_headers",
+        "list(string)",
+        "Host headers the listener rules match; empty for any host.",
+    )
+    .with_default("[]");
+    host_headers.non_nullable = true;
+    let mut m = submodule(
+        "target-group-pair",
+        vec![
+            var("blue_name", "string", "Name of the blue target group."),
+            var("green_name", "string", "Name of the green target group."),
+            var("port", "number", "Container port the groups route to."),
+            var("vpc_id", "string", "VPC of the load balancer."),
+            var(
+                "health_check",
+                "object({ path = string, matcher = string, interval = number, timeout = number, healthy_threshold = number, unhealthy_threshold = number })",
+                "Target group health check.",
+            ),
+            var(
+                "deregistration_delay",
+                "number",
+                "Seconds a deregistering target keeps its connections.",
+            ),
+            var(
+                "production_listener_arn",
+                "string",
+                "Listener serving production traffic.",
+            ),
+            var(
+                "test_listener_arn",
+                "string",
+                "Listener CodeDeploy routes test traffic through.",
+            ),
+            var(
+                "rule_priority",
+                "number",
+                "Priority of the rules on both listeners.",
+            ),
+            var(
+                "path_patterns",
+                "list(string)",
+                "Path patterns the listener rules match.",
+            ),
+            host_headers,
+            tags_variable(),
+        ],
+    );
+    let tg = ChildKey::BlueTargetGroup.kind();
+    let group = |name: &str, var_name: &str| {
+        resource(tg, name)
+            .expr("name", var_name)
+            .expr("port", "var.port")
+            .string("protocol", "HTTP")
+            .string("target_type", "ip")
+            .expr("vpc_id", "var.vpc_id")
+            .expr("deregistration_delay", "var.deregistration_delay")
+            .expr("tags", "var.tags")
+            .block(
+                Node::new("health_check", &[])
+                    .expr("enabled", "true")
+                    .string("protocol", "HTTP")
+                    .expr("path", "var.health_check.path")
+                    .expr("matcher", "var.health_check.matcher")
+                    .expr("interval", "var.health_check.interval")
+                    .expr("timeout", "var.health_check.timeout")
+                    .expr("healthy_threshold", "var.health_check.healthy_threshold")
+                    .expr(
+                        "unhealthy_threshold",
+                        "var.health_check.unhealthy_threshold",
+                    ),
+            )
+    };
+    let rule =
+        |name: &str, listener: &str| {
+            resource(ChildKey::ProductionListenerRule.kind(), name)
+                .expr("listener_arn", listener)
+                .expr("priority", "var.rule_priority")
+                .expr("tags", "var.tags")
+                .block(
+                    Node::new("action", &[])
+                        .string("type", "forward")
+                        // Created on blue; CodeDeploy moves it (ignored below).
+                        .expr("target_group_arn", "aws_lb_target_group.blue.arn"),
+                )
+                .block(
+                    Node::new("dynamic", &["condition"])
+                        .expr(
+                            "for_each",
+                            "length(var.path_patterns) > 0 ? [var.path_patterns] : []",
+                        )
+                        .block(Node::new("content", &[]).block(
+                            Node::new("path_pattern", &[]).expr("values", "condition.value"),
+                        )),
+                )
+                .block(
+                    Node::new("dynamic", &["condition"])
+                        .expr(
+                            "for_each",
+                            "length(var.host_headers) > 0 ? [var.host_headers] : []",
+                        )
+                        .block(Node::new("content", &[]).block(
+                            Node::new("host_header", &[]).expr("values", "condition.value"),
+                        )),
+                )
+                .block(Node::new("lifecycle", &[]).expr("ignore_changes", "[action]"))
+        };
+    m.blocks = vec![
+        group("blue", "var.blue_name"),
+        group("green", "var.green_name"),
+        rule("production", "var.production_listener_arn"),
+        rule("test", "var.test_listener_arn"),
+    ];
+    m.outputs = vec![
+        Output::new(
+            "blue_arn",
+            "aws_lb_target_group.blue.arn",
+            "ARN of the blue target group.",
+        ),
+        Output::new(
+            "green_arn",
+            "aws_lb_target_group.green.arn",
+            "ARN of the green target group.",
+        ),
+        Output::new(
+            "blue_name",
+            "aws_lb_target_group.blue.name",
+            "Name of the blue target group.",
+        ),
+        Output::new(
+            "green_name",
+            "aws_lb_target_group.green.name",
+            "Name of the green target group.",
+        ),
+        Output::new(
+            "blue_arn_suffix",
+            "aws_lb_target_group.blue.arn_suffix",
+            "`targetgroup/<name>/<id>` of the blue group, for ALBRequestCountPerTarget.",
+        ),
+        Output::new(
+            "production_rule_arn",
+            "aws_lb_listener_rule.production.arn",
+            "ARN of the rule on the production listener.",
+        ),
+        Output::new(
+            "test_rule_arn",
+            "aws_lb_listener_rule.test.arn",
+            "ARN of the rule on the test listener.",
+        ),
+    ];
+    m
+}
+
+fn cloud_map_service() -> Module {
+    let mut m = submodule(
+        "cloud-map-service",
+        vec![
+            var("name", "string", "Name of the Cloud Map service."),
+            var("namespace_id", "string", "Private DNS namespace."),
+            var("dns_ttl", "number", "TTL of the DNS records."),
+            var("record_type", "string", "`A` or `SRV`."),
+            var("routing_policy", "string", "`MULTIVALUE` or `WEIGHTED`."),
+            tags_variable(),
+        ],
+    );
+    m.blocks = vec![
+        resource(ChildKey::DiscoveryService.kind(), "this")
+            .expr("name", "var.name")
+            .expr("tags", "var.tags")
+            .block(
+                Node::new("dns_config", &[])
+                    .expr("namespace_id", "var.namespace_id")
+                    .expr("routing_policy", "var.routing_policy")
+                    .block(
+                        Node::new("dns_records", &[])
+                            .expr("ttl", "var.dns_ttl")
+                            .expr("type", "var.record_type"),
+                    ),
+            ),
+    ];
+    m.outputs = vec![
+        Output::new(
+            "arn",
+            "aws_service_discovery_service.this.arn",
+            "ARN of the Cloud Map service.",
+        ),
+        Output::new(
+            "id",
+            "aws_service_discovery_service.this.id",
+            "ID of the Cloud Map service.",
+        ),
+    ];
+    m
+}
+
+fn ecs_service() -> Module {
+    let mut strategy = var(
+        "capacity_provider_strategy",
+        "list(object({ capacity_provider = string, base = number, weight = number }))",
+        "Capacity providers; empty for the FARGATE launch type.",
+    )
+    .with_default("[]");
+    strategy.non_nullable = true;
+    let mut m = submodule(
+        "ecs-service",
+        vec![
+            var("name", "string", "Name of the ECS service."),
+            var("cluster", "string", "Name or ARN of the cluster."),
+            var(
+                "task_definition_arn",
+                "string",
+                "Task definition the service starts with.",
+            ),
+            var("desired_count", "number", "Tasks to start with."),
+            var("platform_version", "string", "Fargate platform version."),
+            strategy,
+            var("subnets", "list(string)", "Subnets of the tasks."),
+            var(
+                "security_groups",
+                "list(string)",
+                "Security groups of the tasks.",
+            ),
+            var("assign_public_ip", "bool", "Give tasks public IPs."),
+            var(
+                "health_check_grace_period",
+                "number",
+                "Seconds ECS ignores failing health checks of new tasks.",
+            ),
+            var(
+                "target_group_arn",
+                "string",
+                "Target group the service starts on (blue).",
+            ),
+            var(
+                "container_name",
+                "string",
+                "Container the target groups route to.",
+            ),
+            var("container_port", "number", "Its port."),
+            var(
+                "service_registry_arn",
+                "string",
+                "Cloud Map service; null for none.",
+            )
+            .with_default("null"),
+            tags_variable(),
+        ],
+    );
+    m.blocks = vec![
+        resource(ChildKey::EcsService.kind(), "this")
+            .expr("name", "var.name")
+            .expr("cluster", "var.cluster")
+            .expr("task_definition", "var.task_definition_arn")
+            .expr("desired_count", "var.desired_count")
+            .expr(
+                "launch_type",
+                "length(var.capacity_provider_strategy) == 0 ? \"FARGATE\" : null",
+            )
+            .expr("platform_version", "var.platform_version")
+            .expr(
+                "health_check_grace_period_seconds",
+                "var.health_check_grace_period",
+            )
+            .string("propagate_tags", "SERVICE")
+            .expr("enable_ecs_managed_tags", "true")
+            .expr("tags", "var.tags")
+            .block(
+                Node::new("deployment_controller", &[])
+                    .string("type", STRATEGY.deployment_controller()),
+            )
+            .block(
+                Node::new("dynamic", &["capacity_provider_strategy"])
+                    .expr("for_each", "var.capacity_provider_strategy")
+                    .block(
+                        Node::new("content", &[])
+                            .expr(
+                                "capacity_provider",
+                                "capacity_provider_strategy.value.capacity_provider",
+                            )
+                            .expr("base", "capacity_provider_strategy.value.base")
+                            .expr("weight", "capacity_provider_strategy.value.weight"),
+                    ),
+            )
+            .block(
+                Node::new("network_configuration", &[])
+                    .expr("subnets", "var.subnets")
+                    .expr("security_groups", "var.security_groups")
+                    .expr("assign_public_ip", "var.assign_public_ip"),
+            )
+            .block(
+                Node::new("load_balancer", &[])
+                    .expr("target_group_arn", "var.target_group_arn")
+                    .expr("container_name", "var.container_name")
+                    .expr("container_port", "var.container_port"),
+            )
+            .block(
+                Node::new("dynamic", &["service_registries"])
+                    .expr(
+                        "for_each",
+                        "var.service_registry_arn == null ? [] : [var.service_registry_arn]",
+                    )
+                    .block(
+                        Node::new("content", &[])
+                            .expr("registry_arn", "service_registries.value"),
+                    ),
+            )
+            .block(Node::new("lifecycle", &[]).expr(
+                "ignore_changes",
+                // CodeDeploy owns these on a CODE_DEPLOY service; autoscaling owns the count.
+                "[task_definition, load_balancer, network_configuration, platform_version, capacity_provider_strategy, desired_count]",
+            )),
+    ];
+    m.outputs = vec![
+        Output::new("arn", "aws_ecs_service.this.id", "ARN of the ECS service."),
+        Output::new(
+            "name",
+            "aws_ecs_service.this.name",
+            "Name of the ECS service.",
+        ),
+    ];
+    m
+}
+
+fn codedeploy() -> Module {
+    let mut m = submodule(
+        "codedeploy-blue-green",
+        vec![
+            var(
+                "application_name",
+                "string",
+                "Name of the CodeDeploy application.",
+            ),
+            var(
+                "deployment_group_name",
+                "string",
+                "Name of the deployment group.",
+            ),
+            var(
+                "service_role_arn",
+                "string",
+                "Role CodeDeploy deploys with.",
+            ),
+            var(
+                "deployment_config",
+                "string",
+                "How traffic shifts, e.g. `CodeDeployDefault.ECSAllAtOnce`.",
+            ),
+            var(
+                "termination_wait_minutes",
+                "number",
+                "Minutes the old tasks stay after the shift (rollback window).",
+            ),
+            var(
+                "auto_rollback_events",
+                "list(string)",
+                "Events that roll a deployment back.",
+            ),
+            var("production_listener_arn", "string", "Production listener."),
+            var("test_listener_arn", "string", "Test listener."),
+            var("blue_target_group_name", "string", "Blue target group."),
+            var("green_target_group_name", "string", "Green target group."),
+            var("cluster_name", "string", "Cluster of the ECS service."),
+            var("service_name", "string", "The ECS service."),
+            tags_variable(),
+        ],
+    );
+    m.blocks = vec![
+        resource(ChildKey::CodeDeployApplication.kind(), "this")
+            .string("compute_platform", "ECS")
+            .expr("name", "var.application_name")
+            .expr("tags", "var.tags"),
+        resource(ChildKey::DeploymentGroup.kind(), "this")
+            .expr("app_name", "aws_codedeploy_app.this.name")
+            .expr("deployment_group_name", "var.deployment_group_name")
+            .expr("service_role_arn", "var.service_role_arn")
+            .expr("deployment_config_name", "var.deployment_config")
+            .expr("tags", "var.tags")
+            .block(
+                Node::new("auto_rollback_configuration", &[])
+                    .expr("enabled", "length(var.auto_rollback_events) > 0")
+                    .expr("events", "var.auto_rollback_events"),
+            )
+            .block(
+                Node::new("blue_green_deployment_config", &[])
+                    .block(
+                        Node::new("deployment_ready_option", &[])
+                            .string("action_on_timeout", "CONTINUE_DEPLOYMENT"),
+                    )
+                    .block(
+                        Node::new("terminate_blue_instances_on_deployment_success", &[])
+                            .string("action", "TERMINATE")
+                            .expr(
+                                "termination_wait_time_in_minutes",
+                                "var.termination_wait_minutes",
+                            ),
+                    ),
+            )
+            .block(
+                Node::new("deployment_style", &[])
+                    .string("deployment_option", "WITH_TRAFFIC_CONTROL")
+                    .string("deployment_type", "BLUE_GREEN"),
+            )
+            .block(
+                Node::new("ecs_service", &[])
+                    .expr("cluster_name", "var.cluster_name")
+                    .expr("service_name", "var.service_name"),
+            )
+            .block(
+                Node::new("load_balancer_info", &[]).block(
+                    Node::new("target_group_pair_info", &[])
+                        .block(
+                            Node::new("prod_traffic_route", &[])
+                                .expr("listener_arns", "[var.production_listener_arn]"),
+                        )
+                        .block(
+                            Node::new("test_traffic_route", &[])
+                                .expr("listener_arns", "[var.test_listener_arn]"),
+                        )
+                        .block(
+                            Node::new("target_group", &[])
+                                .expr("name", "var.blue_target_group_name"),
+                        )
+                        .block(
+                            Node::new("target_group", &[])
+                                .expr("name", "var.green_target_group_name"),
+                        ),
+                ),
+            ),
+    ];
+    m.outputs = vec![
+        Output::new(
+            "application_name",
+            "aws_codedeploy_app.this.name",
+            "Name of the CodeDeploy application.",
+        ),
+        Output::new(
+            "deployment_group_name",
+            "aws_codedeploy_deployment_group.this.deployment_group_name",
+            "Name of the deployment group.",
+        ),
+    ];
+    m
+}
+
+fn autoscaling() -> Module {
+    let mut variables = vec![
+        var("resource_id", "string", "`service/<cluster>/<service>`."),
+        var("min_capacity", "number", "Fewest tasks."),
+        var("max_capacity", "number", "Most tasks."),
+        var(
+            "desired_count",
+            "number",
+            "The service's desired count, checked against the bounds.",
+        ),
+    ];
+    for m in METRICS {
+        variables.push(var(
+            &format!("{}_policy_name", metric_name(m)),
+            "string",
+            &format!("Name of the {} policy.", m.predefined_metric()),
+        ));
+    }
+    variables.extend([
+        var(
+            "requests_per_target",
+            "number",
+            "ALB requests per target to hold; null for no request policy.",
+        )
+        .with_default("null"),
+        var(
+            "cpu_target",
+            "number",
+            "Average CPU % to hold; null for no CPU policy.",
+        )
+        .with_default("null"),
+        var(
+            "memory_target",
+            "number",
+            "Average memory % to hold; null for no memory policy.",
+        )
+        .with_default("null"),
+        var(
+            "scale_in_cooldown",
+            "number",
+            "Seconds between scale-in steps.",
+        ),
+        var(
+            "scale_out_cooldown",
+            "number",
+            "Seconds between scale-out steps.",
+        ),
+        var(
+            "resource_label",
+            "string",
+            "`app/<lb>/<id>/targetgroup/<tg>/<id>` the request policy measures.",
+        ),
+    ]);
+    let mut module = submodule("autoscaling", variables);
+    let mut blocks = vec![
+        resource(ChildKey::ScalableTarget.kind(), "this")
+            .string("service_namespace", "ecs")
+            .string("scalable_dimension", "ecs:service:DesiredCount")
+            .expr("resource_id", "var.resource_id")
+            .expr("min_capacity", "var.min_capacity")
+            .expr("max_capacity", "var.max_capacity")
+            .block(
+                Node::new("lifecycle", &[]).block(
+                    Node::new("precondition", &[])
+                        .expr(
+                            "condition",
+                            "var.min_capacity <= var.desired_count && var.desired_count <= var.max_capacity",
+                        )
+                        .string(
+                            "error_message",
+                            "autoscaling.min <= desired_count <= autoscaling.max: Application Auto Scaling would otherwise clamp the count silently (check scaling-bounds).",
+                        ),
+                ),
+            ),
+    ];
+    for m in METRICS {
+        let name = metric_name(m);
+        let target = match m {
+            ScalingMetric::Requests => "var.requests_per_target",
+            ScalingMetric::Cpu => "var.cpu_target",
+            ScalingMetric::Memory => "var.memory_target",
+        };
+        let mut metric = Node::new("predefined_metric_specification", &[])
+            .string("predefined_metric_type", m.predefined_metric());
+        if m == ScalingMetric::Requests {
+            metric = metric.expr("resource_label", "var.resource_label");
+        }
+        blocks.push(
+            resource(ChildKey::ScalingPolicy(m).kind(), name)
+                .expr("count", format!("{target} == null ? 0 : 1"))
+                .expr("name", format!("var.{name}_policy_name"))
+                .string("policy_type", "TargetTrackingScaling")
+                .expr(
+                    "service_namespace",
+                    "aws_appautoscaling_target.this.service_namespace",
+                )
+                .expr(
+                    "scalable_dimension",
+                    "aws_appautoscaling_target.this.scalable_dimension",
+                )
+                .expr("resource_id", "aws_appautoscaling_target.this.resource_id")
+                .block(
+                    Node::new("target_tracking_scaling_policy_configuration", &[])
+                        .expr("target_value", target)
+                        .expr("scale_in_cooldown", "var.scale_in_cooldown")
+                        .expr("scale_out_cooldown", "var.scale_out_cooldown")
+                        .block(metric),
+                ),
+        );
+    }
+    module.blocks = blocks;
+    module.outputs = vec![Output::new(
+        "policy_arns",
+        "{ for p in concat(aws_appautoscaling_policy.requests, aws_appautoscaling_policy.cpu, aws_appautoscaling_policy.memory) : p.name => p.arn }",
+        "ARNs of the scaling policies by name.",
+    )];
+    module
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::names::bounded;
+
+    #[test]
+    fn every_child_kind_is_a_resource_of_its_submodule() {
+        let modules = modules();
+        for (key, _) in [
+            (ChildKey::LogGroup, ()),
+            (ChildKey::ExecutionRole, ()),
+            (ChildKey::TaskRole, ()),
+            (ChildKey::CodeDeployRole, ()),
+            (ChildKey::TaskDefinition, ()),
+            (ChildKey::BlueTargetGroup, ()),
+            (ChildKey::GreenTargetGroup, ()),
+            (ChildKey::ProductionListenerRule, ()),
+            (ChildKey::TestListenerRule, ()),
+            (ChildKey::DiscoveryService, ()),
+            (ChildKey::EcsService, ()),
+            (ChildKey::CodeDeployApplication, ()),
+            (ChildKey::DeploymentGroup, ()),
+            (ChildKey::ScalableTarget, ()),
+            (ChildKey::ScalingPolicy(ScalingMetric::Requests), ()),
+            (ChildKey::ScalingPolicy(ScalingMetric::Cpu), ()),
+            (ChildKey::ScalingPolicy(ScalingMetric::Memory), ()),
+        ] {
+            let (module_name, resource_name) = child_address(key);
+            let dir = SUBMODULES
+                .iter()
+                .find(|(_, n, _)| *n == module_name)
+                .map(|(d, _, _)| submodule_dir(d));
+            let module = modules.iter().find(|m| Some(&m.dir) == dir.as_ref());
+            let found = module.is_some_and(|m| {
+                m.blocks
+                    .iter()
+                    .any(|b| b.ident == "resource" && b.labels == [key.kind(), resource_name])
+            });
+            assert!(
+                found,
+                "{key:?} is not {module_name}.{}.{resource_name}",
+                key.kind()
+            );
+        }
+    }
+
+    #[test]
+    fn name_expressions_follow_the_rules() {
+        // The generated expression's constants are the rule's.
+        let rule = NAME_RULES
+            .iter()
+            .find(|r| r.field == "green_target_group")
+            .copied();
+        let Some(rule) = rule else {
+            panic!("no green_target_group rule");
+        };
+        let e = name_expression(&rule, "var.name");
+        assert!(e.starts_with("length(var.name) + 6 <= 32"), "{e}");
+        assert!(e.contains("substr(var.name, 0, 19)"), "{e}");
+        let long = "a-very-long-service-name-for-tests";
+        assert_eq!(bounded(long, "-green", 32).len(), 32);
+    }
+}

@@ -1,0 +1,354 @@
+//! The root module's input variables, derived from the resource's schema: one variable per
+//! top-level attribute and per block, the same types, descriptions and defaults (block
+//! defaults become `optional(type, default)` object attributes), and `validation` blocks for
+//! the production checks a variable can express on its own.
+
+use crate::service::checks::{RULES, VALID_CPU, valid_memory};
+use crate::service::schema::schema;
+use crate::tfplugin::{Attribute, Block, NestedBlock, Nesting};
+use crate::value::{Type, Value};
+
+use super::model::{Validation, Variable};
+
+/// Resource attributes with no meaning for a module: applying a module cannot wait for a
+/// deployment it does not start.
+const PROVIDER_ONLY: &[&str] = &["wait_for_deployment"];
+
+pub fn root_variables() -> Vec<Variable> {
+    let block = schema().block;
+    let mut out = Vec::new();
+    for a in &block.attributes {
+        if (a.computed && !a.optional) || PROVIDER_ONLY.contains(&a.name.as_str()) {
+            continue;
+        }
+        let mut v = Variable::required(&a.name, &type_expr(&a.ty), &a.description);
+        if !a.required {
+            match (&a.default, &a.ty) {
+                (Some(d), _) => {
+                    v.default = Some(literal(d));
+                    v.non_nullable = true;
+                }
+                (None, Type::Map(_)) => {
+                    v.default = Some("{}".to_owned());
+                    v.non_nullable = true;
+                }
+                (None, _) => v.default = Some("null".to_owned()),
+            }
+        }
+        v.validations = validations(&a.name);
+        out.push(v);
+    }
+    for b in &block.blocks {
+        let object = object_type(&b.block);
+        let mut v = match b.nesting {
+            Nesting::List => {
+                let mut v =
+                    Variable::required(&b.name, &format!("list({object})"), &b.block.description);
+                v.default = Some("[]".to_owned());
+                v.non_nullable = true;
+                v
+            }
+            Nesting::Single => {
+                let mut v = Variable::required(&b.name, &object, &b.block.description);
+                if b.min_items == 0 {
+                    if all_optional(&b.block) {
+                        v.default = Some("{}".to_owned());
+                        v.non_nullable = true;
+                    } else {
+                        v.default = Some("null".to_owned());
+                    }
+                }
+                v
+            }
+        };
+        v.validations = validations(&b.name);
+        out.push(v);
+    }
+    out
+}
+
+/// A Terraform type expression.
+pub fn type_expr(ty: &Type) -> String {
+    match ty {
+        Type::String => "string".to_owned(),
+        Type::Number => "number".to_owned(),
+        Type::Bool => "bool".to_owned(),
+        Type::Dynamic => "any".to_owned(),
+        Type::List(t) => format!("list({})", type_expr(t)),
+        Type::Set(t) => format!("set({})", type_expr(t)),
+        Type::Map(t) => format!("map({})", type_expr(t)),
+        Type::Tuple(items) => format!(
+            "tuple([{}])",
+            items.iter().map(type_expr).collect::<Vec<_>>().join(", ")
+        ),
+        Type::Object(attrs) => format!(
+            "object({{ {} }})",
+            attrs
+                .iter()
+                .map(|(k, t)| format!("{k} = {}", type_expr(t)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn all_optional(block: &Block) -> bool {
+    block.attributes.iter().all(|a| !a.required)
+        && block
+            .blocks
+            .iter()
+            .all(|b| b.min_items == 0 && all_optional(&b.block))
+}
+
+/// `object({...})` of a block, with the schema's defaults as `optional(type, default)`.
+fn object_type(block: &Block) -> String {
+    let mut fields = Vec::new();
+    for a in &block.attributes {
+        if a.computed && !a.optional {
+            continue;
+        }
+        fields.push(format!("{} = {}", a.name, field_type(a)));
+    }
+    for b in &block.blocks {
+        fields.push(format!("{} = {}", b.name, nested_type(b)));
+    }
+    format!("object({{ {} }})", fields.join(", "))
+}
+
+fn field_type(a: &Attribute) -> String {
+    let t = type_expr(&a.ty);
+    match (&a.default, a.required, &a.ty) {
+        (_, true, _) => t,
+        (Some(d), false, _) => format!("optional({t}, {})", literal(d)),
+        (None, false, Type::Map(_)) => format!("optional({t}, {{}})"),
+        (None, false, _) => format!("optional({t})"),
+    }
+}
+
+fn nested_type(b: &NestedBlock) -> String {
+    let object = object_type(&b.block);
+    match b.nesting {
+        Nesting::List => format!("optional(list({object}), [])"),
+        Nesting::Single if b.min_items > 0 => object,
+        Nesting::Single if all_optional(&b.block) => format!("optional({object}, {{}})"),
+        Nesting::Single => format!("optional({object})"),
+    }
+}
+
+/// A value as an HCL literal expression.
+pub fn literal(v: &Value) -> String {
+    match v {
+        Value::String(s) => string_literal(s),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => format!(
+            "[{}]",
+            items.iter().map(literal).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Map(entries) | Value::Object(entries) => format!(
+            "{{ {} }}",
+            entries
+                .iter()
+                .map(|(k, v)| format!("{} = {}", object_key(k), literal(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => "null".to_owned(),
+    }
+}
+
+/// An object key: bare when it is an identifier, quoted otherwise.
+pub fn object_key(k: &str) -> String {
+    let mut chars = k.chars();
+    let identifier = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if identifier {
+        k.to_owned()
+    } else {
+        string_literal(k)
+    }
+}
+
+/// A quoted HCL string whose content is taken literally (no interpolation).
+pub fn string_literal(s: &str) -> String {
+    let escaped = serde_json::Value::String(s.to_owned()).to_string();
+    escaped.replace("${", "$${").replace("%{", "%%{")
+}
+
+fn rule_text(id: &str) -> String {
+    RULES
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| format!("{} (check `{id}`)", r.text.replace('`', "")))
+        .unwrap_or_else(|| format!("check `{id}`"))
+}
+
+fn check(condition: &str, rule: &str) -> Validation {
+    Validation {
+        condition: condition.to_owned(),
+        error_message: format!("{}.", rule_text(rule)),
+    }
+}
+
+/// Fargate's size table as an HCL map from cpu to the memory sizes it allows.
+fn size_table() -> String {
+    let rows: Vec<String> = VALID_CPU
+        .iter()
+        .map(|cpu| {
+            let memory = valid_memory(*cpu).unwrap_or_default();
+            format!(
+                "\"{cpu}\" = [{}]",
+                memory
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    format!("{{ {} }}", rows.join(", "))
+}
+
+/// The checks a variable's own value decides. Checks that involve two variables (the scaling
+/// bounds and `desired_count`, an immutable image when `require_immutable_image` is set) are
+/// preconditions in the submodules.
+fn validations(variable: &str) -> Vec<Validation> {
+    match variable {
+        "name" => vec![check(
+            "can(regex(\"^[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$\", var.name))",
+            "name",
+        )],
+        "desired_count" => vec![check("var.desired_count >= 0", "ranges")],
+        "task" => vec![
+            check(
+                &format!(
+                    "contains(lookup({}, tostring(var.task.cpu), []), var.task.memory)",
+                    size_table()
+                ),
+                "task-size",
+            ),
+            check(
+                "contains([\"X86_64\", \"ARM64\"], var.task.cpu_architecture)",
+                "ranges",
+            ),
+            check(
+                "var.task.ephemeral_storage_gib >= 21 && var.task.ephemeral_storage_gib <= 200",
+                "ephemeral-storage",
+            ),
+        ],
+        "container" => vec![
+            check(
+                "can(regex(\"^[A-Za-z0-9_-]{1,255}$\", var.container.name))",
+                "container-name",
+            ),
+            check(
+                "var.container.port >= 1 && var.container.port <= 65535",
+                "port",
+            ),
+            check(
+                "var.container.stop_timeout >= 2 && var.container.stop_timeout <= 120",
+                "stop-timeout",
+            ),
+            check(
+                "var.container.drain_timeout == null ? true : var.container.drain_timeout < var.container.stop_timeout",
+                "drain-vs-stop",
+            ),
+            check(
+                "alltrue([for arn in values(var.container.secrets) : can(regex(\"^arn:[^:]+:(secretsmanager|ssm):[^:]+:[0-9]{12}:(secret:|parameter/)\", arn))])",
+                "secret-arn",
+            ),
+            check(
+                "var.container.health_check == null ? true : var.container.health_check.timeout < var.container.health_check.interval",
+                "health-timeout",
+            ),
+            check(
+                "contains([\"blocking\", \"non-blocking\"], var.container.log.mode)",
+                "ranges",
+            ),
+        ],
+        "network" => vec![check(
+            "length(var.network.subnets) >= 1 && length(var.network.security_groups) >= 1",
+            "ranges",
+        )],
+        "load_balancer" => vec![
+            check(
+                "var.load_balancer.health_check.timeout < var.load_balancer.health_check.interval",
+                "health-timeout",
+            ),
+            check(
+                "startswith(var.load_balancer.health_check.path, \"/\")",
+                "health-path",
+            ),
+            check(
+                "can(regex(\"^[0-9]{3}((,[0-9]{3})*|-[0-9]{3})$\", var.load_balancer.health_check.matcher))",
+                "matcher",
+            ),
+            check(
+                "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn))])",
+                "listener-arn",
+            ),
+            check(
+                "var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600",
+                "ranges",
+            ),
+        ],
+        "blue_green" => vec![check(
+            "var.blue_green.termination_wait_minutes >= 0 && var.blue_green.termination_wait_minutes <= 2880",
+            "ranges",
+        )],
+        "service_discovery" => vec![check(
+            "var.service_discovery == null ? true : contains([\"A\", \"SRV\"], var.service_discovery.record_type)",
+            "ranges",
+        )],
+        "capacity_provider_strategy" => vec![check(
+            "length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains([\"FARGATE\", \"FARGATE_SPOT\"], c.capacity_provider) && c.weight >= 0]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)",
+            "capacity-strategy",
+        )],
+        "autoscaling" => vec![check(
+            "var.autoscaling == null ? true : var.autoscaling.min <= var.autoscaling.max",
+            "scaling-bounds",
+        )],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_input_of_the_resource_is_a_variable_or_inside_one() {
+        let names: Vec<String> = root_variables().into_iter().map(|v| v.name).collect();
+        for expected in [
+            "name",
+            "cluster",
+            "desired_count",
+            "task",
+            "container",
+            "network",
+            "load_balancer",
+            "blue_green",
+            "service_discovery",
+            "capacity_provider_strategy",
+            "autoscaling",
+            "tags",
+        ] {
+            assert!(names.iter().any(|n| n == expected), "{expected} missing");
+        }
+        assert!(!names.iter().any(|n| n == "service_arn" || n == "children"));
+    }
+
+    #[test]
+    fn the_size_table_is_the_checks_table() {
+        let table = size_table();
+        assert!(table.contains("\"256\" = [512, 1024, 2048]"), "{table}");
+        assert!(table.contains("\"16384\" = [32768, 40960"), "{table}");
+    }
+
+    #[test]
+    fn string_literals_never_interpolate() {
+        assert_eq!(string_literal("a${b}\"c"), "\"a$${b}\\\"c\"");
+    }
+}
