@@ -32,7 +32,12 @@ pub async fn create(
     def: &DiscoveryServiceDef,
     tags: &BTreeMap<String, String>,
 ) -> AwsResult<DiscoveryIds> {
+    // DnsConfig.NamespaceId is deprecated in favour of the service's own NamespaceId, but
+    // hashicorp/aws reads it back (and replaces the service when it is missing), so a service
+    // ejected to the modules must carry it.
+    #[allow(deprecated)]
     let dns = DnsConfig::builder()
+        .namespace_id(&def.namespace_id)
         .routing_policy(RoutingPolicy::from(def.routing_policy.as_str()))
         .dns_records(records(def)?)
         .build()

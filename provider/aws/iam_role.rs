@@ -28,7 +28,7 @@ pub async fn create(
         .create_role()
         .role_name(&def.name)
         .assume_role_policy_document(def.trust_policy.to_string())
-        .description("Managed by terraform-provider-fargate")
+        .description(crate::service::expand::ROLE_DESCRIPTION)
         .set_tags(Some(tag_list))
         .send()
         .await

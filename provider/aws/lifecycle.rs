@@ -192,7 +192,9 @@ async fn create_child(
             } else {
                 &exp.test_rule
             };
-            let arn = listener_rule::create(c, def, &target).await.map_err(e)?;
+            let arn = listener_rule::create(c, def, &target, &exp.tags)
+                .await
+                .map_err(e)?;
             let mut g = lock(ids);
             if key == ChildKey::ProductionListenerRule {
                 g.production_rule_arn = Some(arn);
@@ -244,7 +246,9 @@ async fn create_child(
             let Some(def) = &exp.scalable_target else {
                 return Ok(());
             };
-            let id = scalable_target::register(c, def).await.map_err(e)?;
+            let id = scalable_target::register(c, def, Some(&exp.tags))
+                .await
+                .map_err(e)?;
             lock(ids).scalable_target = Some(id);
         }
         ChildKey::ScalingPolicy(metric) => {
@@ -673,7 +677,7 @@ pub async fn update_in_place(
     if let (Some(_), Some(def)) = (&ids.scalable_target, &new.scalable_target)
         && old.scalable_target.as_ref() != Some(def)
     {
-        note(scalable_target::register(c, def).await.map(|_| ()));
+        note(scalable_target::register(c, def, None).await.map(|_| ()));
     }
     if let Some(target) = ids.scalable_target.clone() {
         let label = live_target_group(ids, live)

@@ -2,9 +2,11 @@
 //! group when created; CodeDeploy moves them between blue and green, so the target is only
 //! ever set at creation and read back afterwards.
 
+use std::collections::BTreeMap;
+
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, HostHeaderConditionConfig, PathPatternConditionConfig, RuleCondition,
-    RulePriorityPair,
+    RulePriorityPair, Tag,
 };
 
 use crate::service::expand::ListenerRuleDef;
@@ -50,6 +52,7 @@ pub async fn create(
     c: &Clients,
     def: &ListenerRuleDef,
     target_group_arn: &str,
+    tags: &BTreeMap<String, String>,
 ) -> AwsResult<String> {
     let forward = Action::builder()
         .r#type(ActionTypeEnum::Forward)
@@ -62,6 +65,11 @@ pub async fn create(
         .priority(def.priority as i32)
         .set_conditions(Some(conditions(def)))
         .actions(forward)
+        .set_tags(Some(
+            tags.iter()
+                .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                .collect(),
+        ))
         .send()
         .await
         .map_err(err("CreateRule"))?;

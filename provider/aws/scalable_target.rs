@@ -1,13 +1,20 @@
 //! The Application Auto Scaling target for the service's desired count.
 
+use std::collections::BTreeMap;
+
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 
 use crate::service::expand::ScalableTargetDef;
 
 use super::clients::{AwsResult, Clients, err, gone_ok};
 
-/// Registers (or re-registers with new bounds) the target; returns its resource ID.
-pub async fn register(c: &Clients, def: &ScalableTargetDef) -> AwsResult<String> {
+/// Registers (or re-registers with new bounds) the target; returns its resource ID. Tags are
+/// given at the first registration only: AWS tags a target when it creates it.
+pub async fn register(
+    c: &Clients,
+    def: &ScalableTargetDef,
+    tags: Option<&BTreeMap<String, String>>,
+) -> AwsResult<String> {
     c.autoscaling
         .register_scalable_target()
         .service_namespace(ServiceNamespace::Ecs)
@@ -15,6 +22,7 @@ pub async fn register(c: &Clients, def: &ScalableTargetDef) -> AwsResult<String>
         .resource_id(&def.resource_id)
         .min_capacity(def.min as i32)
         .max_capacity(def.max as i32)
+        .set_tags(tags.map(|t| t.clone().into_iter().collect()))
         .send()
         .await
         .map_err(err("RegisterScalableTarget"))?;

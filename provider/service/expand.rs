@@ -315,6 +315,9 @@ pub struct Child {
     pub depends_on: Vec<ChildKey>,
 }
 
+/// The description of every role the service creates, so both renderings set the same one.
+pub const ROLE_DESCRIPTION: &str = "Managed by terraform-provider-fargate";
+
 /// Names of the inline policies: the execution role's access to the container's secrets, and
 /// the task role's application policy.
 pub const SECRETS_POLICY_NAME: &str = "secrets";

@@ -7,6 +7,7 @@ here are served like moto's own.
 import json
 import threading
 
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.codedeploy import responses as codedeploy_responses
 from moto.codedeploy.exceptions import (
     ApplicationDoesNotExistException,
@@ -257,7 +258,63 @@ def _ecs_create_service(self):
             setattr(service, attribute, value)
     if self._get_param("capacityProviderStrategy"):
         service.launch_type = None
+    # AWS answers every service with a deployment configuration (200/100 when none is given);
+    # moto leaves it out, which hashicorp/aws reads as a change.
+    if self._get_param("deploymentConfiguration") is None:
+        service.deployment_configuration = {"maximumPercent": 200, "minimumHealthyPercent": 100}
     return result
+
+
+# --- CodeDeploy: AWS reports a deployment group's outdatedInstancesStrategy as UPDATE when
+# none was set; moto reports null, which hashicorp/aws reads as a change.
+_original_deployment_group_info = codedeploy_responses._deployment_group_info
+
+
+def _deployment_group_info(group):
+    info = _original_deployment_group_info(group)
+    if not info.get("outdatedInstancesStrategy"):
+        info["outdatedInstancesStrategy"] = "UPDATE"
+    return info
+
+
+# --- Application Auto Scaling: tags, which moto does not serve (ListTagsForResource answers
+# 500). hashicorp/aws reads a scalable target's tags after registering it and retries until it
+# can, so without these its apply never finishes. Kept per ARN, as AWS does.
+
+_scaling_tags = {}
+_original_register_scalable_target = ApplicationAutoScalingResponse.register_scalable_target
+
+
+def _register_scalable_target(self):
+    body = _original_register_scalable_target(self)
+    arn = json.loads(body).get("ScalableTargetARN")
+    tags = self._get_param("Tags") or {}
+    if arn:
+        with _control:
+            _scaling_tags.setdefault(arn, {}).update(tags)
+    return body
+
+
+def _scaling_list_tags_for_resource(self):
+    with _control:
+        tags = dict(_scaling_tags.get(self._get_param("ResourceARN"), {}))
+    return json.dumps({"Tags": tags})
+
+
+def _scaling_tag_resource(self):
+    with _control:
+        _scaling_tags.setdefault(self._get_param("ResourceARN"), {}).update(
+            self._get_param("Tags") or {}
+        )
+    return json.dumps({})
+
+
+def _scaling_untag_resource(self):
+    with _control:
+        tags = _scaling_tags.get(self._get_param("ResourceARN"), {})
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+    return json.dumps({})
 
 
 def install():
@@ -270,7 +327,12 @@ def install():
     CodeDeployResponse.batch_get_deployment_groups = _response_batch_get_deployment_groups
     CodeDeployResponse.stop_deployment = _response_stop_deployment
     codedeploy_responses._deployment_info = _deployment_info
+    codedeploy_responses._deployment_group_info = _deployment_group_info
     EC2ContainerServiceResponse.create_service = _ecs_create_service
+    ApplicationAutoScalingResponse.register_scalable_target = _register_scalable_target
+    ApplicationAutoScalingResponse.list_tags_for_resource = _scaling_list_tags_for_resource
+    ApplicationAutoScalingResponse.tag_resource = _scaling_tag_resource
+    ApplicationAutoScalingResponse.untag_resource = _scaling_untag_resource
 
 
 install()
