@@ -13,7 +13,7 @@ use fargate_provider::hcl::service_call::config_from_hcl;
 use fargate_provider::hcl::{ROOT_MODULE, render_modules};
 use fargate_provider::service::appspec::appspec;
 use fargate_provider::service::expand::{
-    ChildKey, Expansion, Placement, ScalingMetric, alb_resource_label, expand,
+    ChildKey, Expansion, Placement, ROLE_DESCRIPTION, ScalingMetric, alb_resource_label, expand,
 };
 use fargate_provider::service::schema::schema;
 use fargate_provider::service::spec::ServiceSpec;
@@ -295,6 +295,7 @@ fn assert_parity(service: &str) {
     ] {
         let attrs = get(&ev, &m("iam_roles", &format!("aws_iam_role.{role}")));
         assert_eq!(attrs["name"], json!(def.name));
+        assert_eq!(attrs["description"], json!(ROLE_DESCRIPTION));
         assert_eq!(
             json_doc(&attrs["assume_role_policy"]),
             def.trust_policy,
@@ -453,7 +454,15 @@ fn assert_parity(service: &str) {
     let svc = get(&ev, &m("ecs_service", "aws_ecs_service.this"));
     let s = &exp.ecs_service;
     assert_eq!(svc["name"], json!(s.name));
-    assert_eq!(svc["cluster"], json!(s.cluster));
+    let cluster_arn = if s.cluster.starts_with("arn:") {
+        s.cluster.clone()
+    } else {
+        format!(
+            "arn:{}:ecs:{}:{}:cluster/{}",
+            exp.placement.partition, exp.placement.region, exp.placement.account_id, s.cluster
+        )
+    };
+    assert_eq!(svc["cluster"], json!(cluster_arn));
     assert_eq!(svc["desired_count"], json!(s.desired_count));
     assert_eq!(svc["platform_version"], json!(s.platform_version));
     assert_eq!(

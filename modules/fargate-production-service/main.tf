@@ -24,6 +24,7 @@ locals {
   region         = local.listener_arn[3]
   account_id     = local.listener_arn[4]
   load_balancer  = join("/", slice(split("/", local.listener_arn[5]), 1, 4))
+  cluster_arn    = startswith(var.cluster, "arn:") ? var.cluster : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${var.cluster}"
   cluster_name   = reverse(split("/", var.cluster))[0]
   rule_priority  = var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : 10000 + parseint(substr(sha256(var.name), 0, 8), 16) % 40000
   secret_arns    = sort(distinct([for arn in values(var.container.secrets) : join(":", slice(split(":", arn), 0, 7)) if strcontains(arn, ":secretsmanager:")]))
@@ -224,7 +225,7 @@ module "cloud_map_service" {
 module "ecs_service" {
   source                     = "./modules/ecs-service"
   name                       = local.names.ecs_service
-  cluster                    = var.cluster
+  cluster                    = local.cluster_arn
   task_definition_arn        = module.task_definition.arn
   desired_count              = var.desired_count
   platform_version           = var.platform_version
@@ -276,4 +277,5 @@ module "autoscaling" {
   scale_in_cooldown    = var.autoscaling.scale_in_cooldown
   scale_out_cooldown   = var.autoscaling.scale_out_cooldown
   resource_label       = "${local.load_balancer}/${module.target_group_pair.blue_arn_suffix}"
+  tags                 = var.tags
 }

@@ -285,7 +285,7 @@ pub fn eject(state: &Json, module_source: &str) -> Result<String, RenderError> {
         )));
     }
     let mut text = String::from(
-        "# Written by `terraform-provider-fargate eject`. Replace the fargate_production_service\n# blocks with this file; `tofu plan` then shows only imports. Once applied, the import and\n# removed blocks can be deleted.\n\n",
+        "# Written by `terraform-provider-fargate eject`. Replace the fargate_production_service\n# blocks with this file, and give the hashicorp/aws provider the same default_tags as the\n# fargate provider; `tofu plan` then shows only imports. Once applied, the import and removed\n# blocks can be deleted.\n\n",
     );
     for resource in &resources {
         let config = config_of(resource)?;

@@ -10,8 +10,8 @@ use serde_json::Value as Json;
 use crate::service::defaults as d;
 use crate::service::expand::{
     APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, DeploymentStrategy, Placement,
-    SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY, codedeploy_trust_policy,
-    execution_trust_policy, managed_policy, task_trust_policy,
+    ROLE_DESCRIPTION, SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY,
+    codedeploy_trust_policy, execution_trust_policy, managed_policy, task_trust_policy,
 };
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
@@ -240,6 +240,10 @@ fn root() -> Module {
             "join(\"/\", slice(split(\"/\", local.listener_arn[5]), 1, 4))".to_owned(),
         ),
         (
+            "cluster_arn".to_owned(),
+            "startswith(var.cluster, \"arn:\") ? var.cluster : \"arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${var.cluster}\"".to_owned(),
+        ),
+        (
             "cluster_name".to_owned(),
             "reverse(split(\"/\", var.cluster))[0]".to_owned(),
         ),
@@ -336,7 +340,9 @@ fn root() -> Module {
             .expr("tags", "var.tags"),
         module_call("ecs_service", "ecs-service")
             .expr("name", "local.names.ecs_service")
-            .expr("cluster", "var.cluster")
+            // hashicorp/aws reads the cluster back as an ARN and replaces a service whose
+            // configuration names it otherwise.
+            .expr("cluster", "local.cluster_arn")
             .expr("task_definition_arn", "module.task_definition.arn")
             .expr("desired_count", "var.desired_count")
             .expr("platform_version", "var.platform_version")
@@ -410,7 +416,8 @@ fn root() -> Module {
             .expr(
                 "resource_label",
                 "\"${local.load_balancer}/${module.target_group_pair.blue_arn_suffix}\"",
-            ),
+            )
+            .expr("tags", "var.tags"),
     ];
 
     let outputs = vec![
@@ -723,6 +730,7 @@ fn iam_roles() -> Module {
     m.blocks = vec![
         resource(role, "execution")
             .expr("name", "var.execution_role_name")
+            .expr("description", string_literal(ROLE_DESCRIPTION))
             .expr(
                 "assume_role_policy",
                 "jsonencode(local.execution_trust_policy)",
@@ -744,6 +752,7 @@ fn iam_roles() -> Module {
             .expr("policy", "jsonencode(local.secrets_policy)"),
         resource(role, "task")
             .expr("name", "var.task_role_name")
+            .expr("description", string_literal(ROLE_DESCRIPTION))
             .expr("assume_role_policy", "jsonencode(local.task_trust_policy)")
             .expr("tags", "var.tags"),
         resource("aws_iam_role_policy", "task_application")
@@ -753,6 +762,7 @@ fn iam_roles() -> Module {
             .expr("policy", "var.task_role_policy_json"),
         resource(role, "codedeploy")
             .expr("name", "var.codedeploy_role_name")
+            .expr("description", string_literal(ROLE_DESCRIPTION))
             .expr(
                 "assume_role_policy",
                 "jsonencode(local.codedeploy_trust_policy)",
@@ -1125,7 +1135,7 @@ fn ecs_service() -> Module {
         "ecs-service",
         vec![
             var("name", "string", "Name of the ECS service."),
-            var("cluster", "string", "Name or ARN of the cluster."),
+            var("cluster", "string", "ARN of the cluster."),
             var(
                 "task_definition_arn",
                 "string",
@@ -1414,6 +1424,7 @@ fn autoscaling() -> Module {
             "string",
             "`app/<lb>/<id>/targetgroup/<tg>/<id>` the request policy measures.",
         ),
+        tags_variable(),
     ]);
     let mut module = submodule("autoscaling", variables);
     let mut blocks = vec![
@@ -1423,6 +1434,7 @@ fn autoscaling() -> Module {
             .expr("resource_id", "var.resource_id")
             .expr("min_capacity", "var.min_capacity")
             .expr("max_capacity", "var.max_capacity")
+            .expr("tags", "var.tags")
             .block(
                 Node::new("lifecycle", &[]).block(
                     Node::new("precondition", &[])

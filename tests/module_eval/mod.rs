@@ -522,6 +522,7 @@ fn declare_functions(ctx: &mut Context) {
     ctx.declare_func("join", fixed(2, f_join));
     ctx.declare_func("slice", fixed(3, f_slice));
     ctx.declare_func("strcontains", fixed(2, f_strcontains));
+    ctx.declare_func("startswith", fixed(2, f_startswith));
 }
 
 fn s(v: &Value) -> Result<&str, String> {
@@ -702,4 +703,7 @@ fn f_slice(a: FuncArgs) -> Result<Value, String> {
 }
 fn f_strcontains(a: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(s(&a[0])?.contains(s(&a[1])?)))
+}
+fn f_startswith(a: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(s(&a[0])?.starts_with(s(&a[1])?)))
 }

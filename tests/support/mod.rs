@@ -243,6 +243,25 @@ impl Workdir {
         self.dir.path()
     }
 
+    /// Also serves hashicorp/aws from the binary tools/install_aws_provider.sh built
+    /// (AWS_PROVIDER_DIR), for the module acceptance tests.
+    pub fn with_aws_provider(self) -> Self {
+        let provider_dir = provider_binary()
+            .parent()
+            .expect("binary dir")
+            .to_path_buf();
+        std::fs::write(
+            &self.cli_config,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n    \"hashicorp/aws\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                provider_dir.display(),
+                required_env("AWS_PROVIDER_DIR"),
+            ),
+        )
+        .expect("write CLI config");
+        self
+    }
+
     pub fn with_env(mut self, vars: Vec<(String, String)>) -> Self {
         self.env.extend(vars);
         self

@@ -7,6 +7,7 @@ resource "aws_appautoscaling_target" "this" {
   resource_id        = var.resource_id
   min_capacity       = var.min_capacity
   max_capacity       = var.max_capacity
+  tags               = var.tags
 
   lifecycle {
     precondition {

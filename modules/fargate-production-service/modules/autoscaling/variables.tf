@@ -68,3 +68,10 @@ variable "resource_label" {
   description = "`app/<lb>/<id>/targetgroup/<tg>/<id>` the request policy measures."
   type        = string
 }
+
+variable "tags" {
+  description = "Tags for every resource of this module that takes tags."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

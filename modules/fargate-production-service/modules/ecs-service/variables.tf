@@ -7,7 +7,7 @@ variable "name" {
 }
 
 variable "cluster" {
-  description = "Name or ARN of the cluster."
+  description = "ARN of the cluster."
   type        = string
 }
 

@@ -93,6 +93,7 @@ locals {
 
 resource "aws_iam_role" "execution" {
   name               = var.execution_role_name
+  description        = "Managed by terraform-provider-fargate"
   assume_role_policy = jsonencode(local.execution_trust_policy)
   tags               = var.tags
 }
@@ -111,6 +112,7 @@ resource "aws_iam_role_policy" "execution_secrets" {
 
 resource "aws_iam_role" "task" {
   name               = var.task_role_name
+  description        = "Managed by terraform-provider-fargate"
   assume_role_policy = jsonencode(local.task_trust_policy)
   tags               = var.tags
 }
@@ -124,6 +126,7 @@ resource "aws_iam_role_policy" "task_application" {
 
 resource "aws_iam_role" "codedeploy" {
   name               = var.codedeploy_role_name
+  description        = "Managed by terraform-provider-fargate"
   assume_role_policy = jsonencode(local.codedeploy_trust_policy)
   tags               = var.tags
 }

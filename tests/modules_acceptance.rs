@@ -1,0 +1,210 @@
+//! The generated modules with the real hashicorp/aws provider and the real `tofu`, against the
+//! emulator (or the endpoint in AWS_ENDPOINT_URL): examples/modules-basic validates, applies,
+//! plans empty and destroys; and a service applied with the fargate_production_service
+//! resource is ejected to the modules with a plan of imports only, then managed by them.
+//!
+//! Built only with `--features modules-acceptance`: hashicorp/aws has to be built from its Go
+//! module first (about 35 minutes here), which tools/test-modules.sh does before running these.
+
+mod support;
+
+use support::{Aws, Emulator, Fixtures, Run, Workdir, repo_root};
+
+fn timed(label: &str, run: Run) -> Run {
+    eprintln!("[modules] {label}: {:.2} s", run.elapsed.as_secs_f64());
+    run
+}
+
+/// examples/modules-basic with its module source pointing into this checkout.
+fn modules_basic(w: &Workdir) {
+    w.copy_example("modules-basic");
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    let root = repo_root().join("modules/fargate-production-service");
+    w.write(
+        "main.tf",
+        &main.replace(
+            "\"../../modules/fargate-production-service\"",
+            &format!("\"{}\"", root.display()),
+        ),
+    );
+}
+
+fn service_exists(aws: &Aws, cluster: &str, name: &str) -> Option<String> {
+    aws.run(async {
+        let out = aws
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(name)
+            .send()
+            .await
+            .expect("DescribeServices");
+        out.services()
+            .iter()
+            .find(|s| s.status() == Some("ACTIVE"))
+            .and_then(|s| s.deployment_controller())
+            .map(|c| c.r#type().as_str().to_owned())
+    })
+}
+
+#[test]
+fn modules_basic_validates_applies_plans_empty_and_destroys() {
+    let emulator = Emulator::start();
+    let fixtures = Fixtures::create(&emulator, "modbasic");
+    let aws = Aws::new(&emulator);
+    let w = Workdir::new()
+        .with_env(emulator.aws_env())
+        .with_aws_provider();
+    modules_basic(&w);
+    w.write("terraform.tfvars", &fixtures.tfvars());
+
+    w.tofu(&["get", "-no-color"]).assert_ok();
+    timed("validate", w.tofu(&["validate", "-no-color"])).assert_ok();
+    let apply = timed(
+        "apply",
+        w.tofu(&["apply", "-auto-approve", "-input=false", "-no-color"]),
+    );
+    apply.assert_ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Resources: 19 added, 0 changed, 0 destroyed"),
+        "{}",
+        apply.stdout
+    );
+    let cluster = fixtures.get("cluster");
+    assert_eq!(
+        service_exists(&aws, &cluster, "checkout-api").as_deref(),
+        Some("CODE_DEPLOY")
+    );
+
+    let plan = timed(
+        "plan",
+        w.tofu(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]),
+    );
+    assert_eq!(
+        plan.code(),
+        0,
+        "the plan after apply is not empty:\n{}",
+        plan.text()
+    );
+
+    let destroy = timed(
+        "destroy",
+        w.tofu(&["destroy", "-auto-approve", "-input=false", "-no-color"]),
+    );
+    destroy.assert_ok();
+    assert!(
+        destroy.stdout.contains("Resources: 19 destroyed"),
+        "{}",
+        destroy.stdout
+    );
+    assert_eq!(service_exists(&aws, &cluster, "checkout-api"), None);
+}
+
+#[test]
+fn eject_moves_a_service_to_the_modules_with_imports_only() {
+    let emulator = Emulator::start();
+    let fixtures = Fixtures::create(&emulator, "eject");
+    let aws = Aws::new(&emulator);
+    let w = Workdir::new()
+        .with_env(emulator.aws_env())
+        .with_aws_provider();
+    w.copy_example("basic");
+    w.write("terraform.tfvars", &fixtures.tfvars());
+    timed(
+        "apply with the resource",
+        w.tofu(&["apply", "-auto-approve", "-input=false", "-no-color"]),
+    )
+    .assert_ok();
+
+    // Eject from `tofu show -json`, as the README shows.
+    let show = w.tofu(&["show", "-json", "-no-color"]);
+    show.assert_ok();
+    w.write("state.json", &show.stdout);
+    let root = repo_root().join("modules/fargate-production-service");
+    let eject = std::process::Command::new(support::provider_binary())
+        .args(["eject", "--state", "state.json", "--source"])
+        .arg(&root)
+        .current_dir(w.path())
+        .output()
+        .expect("run eject");
+    assert!(
+        eject.status.success(),
+        "{}",
+        String::from_utf8_lossy(&eject.stderr)
+    );
+    let ejected = String::from_utf8_lossy(&eject.stdout).to_string();
+
+    // Replace the resource block with the ejected configuration; the aws provider gets the
+    // fargate provider's default tags, as the eject header asks.
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    let head = main
+        .split("resource \"fargate_production_service\"")
+        .next()
+        .unwrap_or_default()
+        .replace(
+            "    fargate = {\n      source = \"terraform-provider-fargate/fargate\"\n    }",
+            "    fargate = {\n      source = \"terraform-provider-fargate/fargate\"\n    }\n    aws = {\n      source = \"hashicorp/aws\"\n    }",
+        );
+    w.write(
+        "main.tf",
+        &format!(
+            "{head}provider \"aws\" {{\n  region = var.region\n\n  default_tags {{\n    tags = {{\n      managed_by = \"opentofu\"\n    }}\n  }}\n}}\n"
+        ),
+    );
+    w.write("eject.tf", &ejected);
+    w.write(
+        "outputs.tf",
+        "output \"service_arn\" {\n  value = module.checkout.service_arn\n}\n",
+    );
+    w.tofu(&["get", "-no-color"]).assert_ok();
+
+    let plan = timed(
+        "plan after eject",
+        w.tofu(&["plan", "-input=false", "-no-color"]),
+    );
+    plan.assert_ok();
+    assert!(
+        plan.stdout
+            .contains("Plan: 19 to import, 0 to add, 0 to change, 0 to destroy, 1 to forget."),
+        "the plan after eject is not imports only:\n{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains(
+        "fargate_production_service.checkout will be removed from the OpenTofu state but will not be destroyed"
+    ));
+
+    timed(
+        "apply of the imports",
+        w.tofu(&["apply", "-auto-approve", "-input=false", "-no-color"]),
+    )
+    .assert_ok();
+    let cluster = fixtures.get("cluster");
+    assert_eq!(
+        service_exists(&aws, &cluster, "checkout-api").as_deref(),
+        Some("CODE_DEPLOY")
+    );
+    let plan = w.tofu(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+    assert_eq!(
+        plan.code(),
+        0,
+        "the plan after the imports is not empty:\n{}",
+        plan.text()
+    );
+    let state = w.tofu(&["state", "list"]);
+    assert!(
+        !state.stdout.contains("fargate_production_service"),
+        "{}",
+        state.stdout
+    );
+
+    // The modules now own the service: destroy removes it.
+    timed(
+        "destroy with the modules",
+        w.tofu(&["destroy", "-auto-approve", "-input=false", "-no-color"]),
+    )
+    .assert_ok();
+    assert_eq!(service_exists(&aws, &cluster, "checkout-api"), None);
+}
