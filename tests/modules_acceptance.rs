@@ -208,3 +208,55 @@ fn eject_moves_a_service_to_the_modules_with_imports_only() {
     .assert_ok();
     assert_eq!(service_exists(&aws, &cluster, "checkout-api"), None);
 }
+
+#[test]
+fn module_checks_refuse_bad_input_before_anything_is_created() {
+    let emulator = Emulator::start();
+    let fixtures = Fixtures::create(&emulator, "modchecks");
+    let w = Workdir::new()
+        .with_env(emulator.aws_env())
+        .with_aws_provider();
+    modules_basic(&w);
+    w.write("terraform.tfvars", &fixtures.tfvars());
+    w.tofu(&["get", "-no-color"]).assert_ok();
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+
+    // A Fargate size that does not exist: the variable's validation, at validate time.
+    w.write(
+        "main.tf",
+        &main.replace("memory           = 1024", "memory           = 512"),
+    );
+    let validate = w.tofu(&["validate", "-no-color"]);
+    assert!(!validate.success(), "{}", validate.text());
+    assert!(
+        validate.text().contains("one of Fargate's valid pairs")
+            && validate.text().contains("check `task-size`"),
+        "{}",
+        validate.text()
+    );
+
+    // desired_count below autoscaling.min: the precondition stops the apply while it plans, so
+    // nothing is created.
+    if emulator.embedded {
+        emulator.reset_requests();
+    }
+    w.write(
+        "main.tf",
+        &main.replace("desired_count = 4", "desired_count = 2"),
+    );
+    let apply = w.tofu(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    assert!(!apply.success(), "{}", apply.text());
+    assert!(
+        apply.text().contains("check scaling-bounds"),
+        "{}",
+        apply.text()
+    );
+    if emulator.embedded {
+        let created: Vec<String> = emulator
+            .requests()
+            .into_iter()
+            .filter(|r| r.contains("Create") || r.contains("Register") || r.contains("Put"))
+            .collect();
+        assert!(created.is_empty(), "calls that create: {created:?}");
+    }
+}

@@ -188,8 +188,23 @@ fn rule_text(id: &str) -> String {
 fn check(condition: &str, rule: &str) -> Validation {
     Validation {
         condition: condition.to_owned(),
-        error_message: format!("{}.", rule_text(rule)),
+        error_message: sentence(&rule_text(rule)),
     }
+}
+
+/// A check whose rule covers more than this condition: the message says what this one wants.
+fn check_that(condition: &str, rule: &str, wants: &str) -> Validation {
+    Validation {
+        condition: condition.to_owned(),
+        error_message: sentence(&format!("{wants} (check `{rule}`)")),
+    }
+}
+
+/// Terraform shows `error_message` as a sentence.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    format!("{}{}.", first.unwrap_or_default(), chars.as_str())
 }
 
 /// Fargate's size table as an HCL map from cpu to the memory sizes it allows.
@@ -220,7 +235,11 @@ fn validations(variable: &str) -> Vec<Validation> {
             "can(regex(\"^[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$\", var.name))",
             "name",
         )],
-        "desired_count" => vec![check("var.desired_count >= 0", "ranges")],
+        "desired_count" => vec![check_that(
+            "var.desired_count >= 0",
+            "ranges",
+            "desired_count must be 0 or more",
+        )],
         "task" => vec![
             check(
                 &format!(
@@ -229,9 +248,10 @@ fn validations(variable: &str) -> Vec<Validation> {
                 ),
                 "task-size",
             ),
-            check(
+            check_that(
                 "contains([\"X86_64\", \"ARM64\"], var.task.cpu_architecture)",
                 "ranges",
+                "task.cpu_architecture must be X86_64 or ARM64",
             ),
             check(
                 "var.task.ephemeral_storage_gib >= 21 && var.task.ephemeral_storage_gib <= 200",
@@ -259,18 +279,21 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "alltrue([for arn in values(var.container.secrets) : can(regex(\"^arn:[^:]+:(secretsmanager|ssm):[^:]+:[0-9]{12}:(secret:|parameter/)\", arn))])",
                 "secret-arn",
             ),
-            check(
+            check_that(
                 "var.container.health_check == null ? true : var.container.health_check.timeout < var.container.health_check.interval",
                 "health-timeout",
+                "container.health_check.timeout must be below its interval",
             ),
-            check(
+            check_that(
                 "contains([\"blocking\", \"non-blocking\"], var.container.log.mode)",
                 "ranges",
+                "container.log.mode must be blocking or non-blocking",
             ),
         ],
-        "network" => vec![check(
+        "network" => vec![check_that(
             "length(var.network.subnets) >= 1 && length(var.network.security_groups) >= 1",
             "ranges",
+            "network needs at least one subnet and one security group",
         )],
         "load_balancer" => vec![
             check(
@@ -289,18 +312,21 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn))])",
                 "listener-arn",
             ),
-            check(
+            check_that(
                 "var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600",
                 "ranges",
+                "load_balancer.deregistration_delay must be between 0 and 3600 seconds",
             ),
         ],
-        "blue_green" => vec![check(
+        "blue_green" => vec![check_that(
             "var.blue_green.termination_wait_minutes >= 0 && var.blue_green.termination_wait_minutes <= 2880",
             "ranges",
+            "blue_green.termination_wait_minutes must be between 0 and 2880",
         )],
-        "service_discovery" => vec![check(
+        "service_discovery" => vec![check_that(
             "var.service_discovery == null ? true : contains([\"A\", \"SRV\"], var.service_discovery.record_type)",
             "ranges",
+            "service_discovery.record_type must be A or SRV",
         )],
         "capacity_provider_strategy" => vec![check(
             "length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains([\"FARGATE\", \"FARGATE_SPOT\"], c.capacity_provider) && c.weight >= 0]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)",
