@@ -90,6 +90,102 @@ fn modules_basic_validates_applies_plans_empty_and_destroys() {
         plan.text()
     );
 
+    // A new image: apply registers the revision (the service ignores it), the pipeline deploys
+    // the `appspec` output with CodeDeploy, traffic moves to green, and the next plan is empty.
+    let apply = timed(
+        "apply of a new image",
+        w.tofu(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            "image=public.ecr.aws/nginx/nginx:1.27.4",
+        ]),
+    );
+    apply.assert_ok();
+    let output = |name: &str| {
+        let run = w.tofu(&["output", "-raw", name]);
+        run.assert_ok();
+        run.stdout.trim().to_owned()
+    };
+    let appspec = output("appspec");
+    let new_revision = output("task_definition_arn");
+    assert!(appspec.contains(&new_revision), "{appspec}");
+    let green = output("green_target_group_arn");
+    let listener = fixtures.get("production_listener_arn");
+    let status = aws.run(async {
+        let id = fargate_provider::aws::deployment::start(
+            &aws.clients,
+            "checkout-api",
+            "checkout-api",
+            &appspec,
+        )
+        .await
+        .expect("CreateDeployment");
+        let mut status = String::new();
+        for _ in 0..100 {
+            let out = aws
+                .clients
+                .codedeploy
+                .get_deployment()
+                .deployment_id(&id)
+                .send()
+                .await
+                .expect("GetDeployment");
+            status = out
+                .deployment_info()
+                .and_then(|d| d.status())
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default();
+            if matches!(status.as_str(), "Succeeded" | "Failed" | "Stopped") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        status
+    });
+    assert_eq!(status, "Succeeded");
+    let live = aws.run(async {
+        let rules = aws
+            .clients
+            .elbv2
+            .describe_rules()
+            .listener_arn(&listener)
+            .send()
+            .await
+            .expect("DescribeRules");
+        rules
+            .rules()
+            .iter()
+            .filter(|r| !r.is_default().unwrap_or(false))
+            .flat_map(|r| r.actions())
+            .filter_map(|a| a.target_group_arn().map(str::to_owned))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        live,
+        vec![green],
+        "the production rule does not forward to green"
+    );
+    let plan = timed(
+        "plan after the swap",
+        w.tofu(&[
+            "plan",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+            "-var",
+            "image=public.ecr.aws/nginx/nginx:1.27.4",
+        ]),
+    );
+    assert_eq!(
+        plan.code(),
+        0,
+        "the plan after the swap is not empty:\n{}",
+        plan.text()
+    );
+
     let destroy = timed(
         "destroy",
         w.tofu(&["destroy", "-auto-approve", "-input=false", "-no-color"]),
