@@ -171,16 +171,7 @@ fn both(service: &str) -> (Expansion, Evaluated) {
     let placement = Placement::from_listener_arn(LISTENER).expect("listener");
     let expansion = expand(&spec, &placement, &BTreeMap::new());
 
-    // The same settings as the root module's inputs: one per attribute and block.
-    let json = encode_json(&config, &schema().block.value_type()).expect("json");
-    let mut inputs = hcl::Map::new();
-    if let Json::Object(fields) = json {
-        for (k, v) in fields {
-            if !v.is_null() && k != "wait_for_deployment" && !is_computed(&k) {
-                inputs.insert(k, hcl::to_value(&v).expect("value"));
-            }
-        }
-    }
+    let inputs = inputs_for(service);
     let files = generated();
     let evaluated =
         module_eval::evaluate(&files, Path::new(ROOT_MODULE), inputs).expect("module evaluates");
@@ -619,20 +610,36 @@ fn parity_notices_a_difference() {
     assert_ne!(tg(&other), json!(exp.blue_target_group.port));
 }
 
-#[test]
-fn variable_defaults_are_the_resources_defaults() {
-    // With only the required settings, every default the module applies equals the one the
-    // resource plans (checked above through the expansion); and an input the module does not
-    // know is refused rather than ignored.
-    let files = generated();
+/// The root module's inputs for a service file: one per attribute and block that is set.
+fn inputs_for(service: &str) -> hcl::Map<String, hcl::Value> {
+    let config = config_from_hcl(service).expect("service settings");
+    let json = encode_json(&config, &schema().block.value_type()).expect("json");
     let mut inputs = hcl::Map::new();
+    if let Json::Object(fields) = json {
+        for (k, v) in fields {
+            if !v.is_null() && k != "wait_for_deployment" && !is_computed(&k) {
+                inputs.insert(k, hcl::to_value(&v).expect("value"));
+            }
+        }
+    }
+    inputs
+}
+
+#[test]
+fn the_evaluator_refuses_what_terraform_refuses() {
+    // Parity is only as good as the evaluator: an input the module does not declare, or a
+    // missing required one, must fail as Terraform fails, not be ignored.
+    let files = generated();
+    let mut inputs = inputs_for(&minimal());
     inputs.insert("nonsense".to_owned(), hcl::Value::Bool(true));
+    let err = module_eval::evaluate(&files, Path::new(ROOT_MODULE), inputs)
+        .expect_err("undeclared input");
+    assert!(err.contains("no variable nonsense"), "{err}");
+    let mut inputs = inputs_for(&minimal());
+    inputs.shift_remove("cluster");
     let err =
-        module_eval::evaluate(&files, Path::new(ROOT_MODULE), inputs).expect_err("unknown input");
-    assert!(
-        err.contains("nonsense") || err.contains("required"),
-        "{err}"
-    );
+        module_eval::evaluate(&files, Path::new(ROOT_MODULE), inputs).expect_err("missing input");
+    assert!(err.contains("var.cluster is required"), "{err}");
 }
 
 #[test]
