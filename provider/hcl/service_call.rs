@@ -121,6 +121,13 @@ pub fn check(config: &Value) -> Result<Vec<String>, RenderError> {
             _ => warnings.push(line),
         }
     }
+    for name in NOT_IN_MODULE {
+        if !config.get(name).is_null() {
+            warnings.push(format!(
+                "{name} is a setting of the resource only; the modules have no counterpart (a pipeline runs and watches the deployment)"
+            ));
+        }
+    }
     if errors.is_empty() {
         Ok(warnings)
     } else {
@@ -248,6 +255,21 @@ capacity_provider_strategy {
             err.to_string().contains("task.cpu must be a literal"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn resource_only_settings_are_named_not_dropped_silently() {
+        let config =
+            config_from_hcl(&format!("{SMALL}\nwait_for_deployment = false\n")).expect("file");
+        let warnings = check(&config).expect("no errors");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("wait_for_deployment is a setting of the resource only")),
+            "{warnings:?}"
+        );
+        let call = module_call(&config, "./m").expect("render");
+        assert!(!call.contains("wait_for_deployment"), "{call}");
     }
 
     #[test]
