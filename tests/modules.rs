@@ -922,3 +922,23 @@ fn eject_writes_module_call_imports_and_removed_block() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a state file"));
 }
+
+#[test]
+fn the_example_service_file_passes_the_checks() {
+    let out = std::process::Command::new(support::provider_binary())
+        .args(["generate", "service", "--from"])
+        .arg(support::repo_root().join("examples/service-file/checkout.hcl"))
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("module \"checkout_api\" {"));
+    assert!(
+        out.stderr.is_empty(),
+        "the example should draw no warning: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

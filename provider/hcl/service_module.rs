@@ -553,14 +553,14 @@ An image (or environment, secrets, cpu, memory) change registers a new task defi
 revision on `tofu apply`. Deploy it with the `appspec` output, as the resource does:
 
 ```sh
-tofu output -raw appspec > appspec.json
 aws deploy create-deployment \
   --application-name "$(tofu output -raw codedeploy_application_name)" \
   --deployment-group-name "$(tofu output -raw codedeploy_deployment_group_name)" \
-  --revision "revisionType=AppSpecContent,appSpecContent={content=$(jq -Rs . < appspec.json)}"
+  --revision "$(jq -n --arg content "$(tofu output -raw appspec)" \
+      '{revisionType: "AppSpecContent", appSpecContent: {content: $content}}')"
 ```
 
-The AppSpec names the new revision, the container and port the target groups route to, and
+(with the module's outputs passed through your root module's outputs). The AppSpec names the new revision, the container and port the target groups route to, and
 the network settings (CodeDeploy, not UpdateService, changes those on such a service).
 
 ## What differs from the resource
