@@ -442,7 +442,16 @@ fn assert_parity(service: &str) {
     }
 
     // ECS service.
-    let svc = get(&ev, &m("ecs_service", "aws_ecs_service.this"));
+    // With autoscaling, the variant that leaves the desired count to it.
+    let variant = if exp.scalable_target.is_some() {
+        "autoscaled"
+    } else {
+        "this"
+    };
+    let svc = get(
+        &ev,
+        &m("ecs_service", &format!("aws_ecs_service.{variant}[0]")),
+    );
     let s = &exp.ecs_service;
     assert_eq!(svc["name"], json!(s.name));
     let cluster_arn = if s.cluster.starts_with("arn:") {
@@ -759,7 +768,7 @@ fn generate_service_writes_a_module_call_and_runs_the_checks() {
     let ev =
         module_eval::evaluate(&generated(), Path::new(ROOT_MODULE), inputs).expect("evaluates");
     assert_eq!(
-        get(&ev, "module.ecs_service.aws_ecs_service.this")["name"],
+        get(&ev, "module.ecs_service.aws_ecs_service.this[0]")["name"],
         json!("checkout-api")
     );
 
@@ -867,7 +876,7 @@ fn eject_writes_module_call_imports_and_removed_block() {
     };
     let p = "module.payments.module";
     assert_eq!(
-        id(&format!("{p}.ecs_service.aws_ecs_service.this")),
+        id(&format!("{p}.ecs_service.aws_ecs_service.autoscaled[0]")),
         "payments/payments-reconciliation-worker-eu"
     );
     assert_eq!(

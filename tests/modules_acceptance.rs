@@ -325,10 +325,30 @@ fn module_checks_refuse_bad_input_before_anything_is_created() {
     let validate = w.tofu(&["validate", "-no-color"]);
     assert!(!validate.success(), "{}", validate.text());
     assert!(
-        validate.text().contains("one of Fargate's valid pairs")
+        validate.text().contains("must be a Fargate size")
             && validate.text().contains("check `task-size`"),
         "{}",
         validate.text()
+    );
+
+    // A secret whose ARN is only known after apply (created in the same run) still plans: what
+    // the modules count on is known at plan time.
+    w.write(
+        "main.tf",
+        &format!(
+            "{}\nresource \"terraform_data\" \"secret\" {{\n  input = var.db_password_secret_arn\n}}\n",
+            main.replace(
+                "DB_PASSWORD = var.db_password_secret_arn",
+                "DB_PASSWORD = terraform_data.secret.output"
+            )
+        ),
+    );
+    let plan = w.tofu(&["plan", "-input=false", "-no-color"]);
+    plan.assert_ok();
+    assert!(
+        plan.stdout.contains("module.checkout.module.iam_roles.aws_iam_role_policy.execution_secrets[0] will be created"),
+        "{}",
+        plan.stdout
     );
 
     // desired_count below autoscaling.min: the precondition stops the apply while it plans, so

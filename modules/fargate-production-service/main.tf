@@ -163,6 +163,7 @@ module "iam_roles" {
   account_id            = local.account_id
   secret_arns           = local.secret_arns
   parameter_arns        = local.parameter_arns
+  reads_secrets         = length(var.container.secrets) > 0
   task_role_policy_json = var.task_role_policy_json
   tags                  = var.tags
 }
@@ -238,6 +239,7 @@ module "ecs_service" {
   container_name             = var.container.name
   container_port             = var.container.port
   service_registry_arn       = one(module.cloud_map_service[*].arn)
+  autoscaled                 = var.autoscaling != null
   tags                       = local.service_tags
   depends_on = [
     module.target_group_pair

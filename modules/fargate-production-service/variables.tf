@@ -24,7 +24,7 @@ variable "desired_count" {
 
   validation {
     condition     = var.desired_count >= 0
-    error_message = "Desired_count must be 0 or more (check `ranges`)."
+    error_message = "desired_count must be 0 or more (check `ranges`)."
   }
 }
 
@@ -61,17 +61,17 @@ variable "task" {
 
   validation {
     condition     = contains(lookup({ "256" = [512, 1024, 2048], "512" = [1024, 2048, 3072, 4096], "1024" = [2048, 3072, 4096, 5120, 6144, 7168, 8192], "2048" = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], "4096" = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], "8192" = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], "16384" = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.task.cpu), []), var.task.memory)
-    error_message = "Task.cpu/task.memory must be one of Fargate's valid pairs; the error lists the valid memory values for the cpu (check `task-size`)."
+    error_message = "task.cpu/task.memory must be a Fargate size: cpu 256 takes 512, 1024, 2048; cpu 512 takes 1024 to 4096 in steps of 1024; cpu 1024 takes 2048 to 8192 in steps of 1024; cpu 2048 takes 4096 to 16384 in steps of 1024; cpu 4096 takes 8192 to 30720 in steps of 1024; cpu 8192 takes 16384 to 61440 in steps of 4096; cpu 16384 takes 32768 to 122880 in steps of 8192 (check `task-size`)."
   }
 
   validation {
     condition     = contains(["X86_64", "ARM64"], var.task.cpu_architecture)
-    error_message = "Task.cpu_architecture must be X86_64 or ARM64 (check `ranges`)."
+    error_message = "task.cpu_architecture must be X86_64 or ARM64 (check `ranges`)."
   }
 
   validation {
     condition     = var.task.ephemeral_storage_gib >= 21 && var.task.ephemeral_storage_gib <= 200
-    error_message = "Task.ephemeral_storage_gib between 21 and 200 (check `ephemeral-storage`)."
+    error_message = "task.ephemeral_storage_gib between 21 and 200 (check `ephemeral-storage`)."
   }
 }
 
@@ -81,37 +81,37 @@ variable "container" {
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.container.name))
-    error_message = "Container.name: letters, digits, hyphens and underscores, at most 255 (check `container-name`)."
+    error_message = "container.name: letters, digits, hyphens and underscores, at most 255 (check `container-name`)."
   }
 
   validation {
     condition     = var.container.port >= 1 && var.container.port <= 65535
-    error_message = "Container.port between 1 and 65535 (check `port`)."
+    error_message = "container.port between 1 and 65535 (check `port`)."
   }
 
   validation {
     condition     = var.container.stop_timeout >= 2 && var.container.stop_timeout <= 120
-    error_message = "Container.stop_timeout at most 120 s (Fargate's maximum) (check `stop-timeout`)."
+    error_message = "container.stop_timeout must be between 2 and 120 seconds (Fargate's maximum) (check `stop-timeout`)."
   }
 
   validation {
     condition     = var.container.drain_timeout == null ? true : var.container.drain_timeout < var.container.stop_timeout
-    error_message = "Container.drain_timeout below stop_timeout, or the app is killed mid-drain (check `drain-vs-stop`)."
+    error_message = "container.drain_timeout below stop_timeout, or the app is killed mid-drain (check `drain-vs-stop`)."
   }
 
   validation {
     condition     = alltrue([for arn in values(var.container.secrets) : can(regex("^arn:[^:]+:(secretsmanager|ssm):[^:]+:[0-9]{12}:(secret:|parameter/)", arn))])
-    error_message = "Container.secrets values must be Secrets Manager secret or SSM parameter ARNs (check `secret-arn`)."
+    error_message = "container.secrets values must be Secrets Manager secret or SSM parameter ARNs (check `secret-arn`)."
   }
 
   validation {
     condition     = var.container.health_check == null ? true : var.container.health_check.timeout < var.container.health_check.interval
-    error_message = "Container.health_check.timeout must be below its interval (check `health-timeout`)."
+    error_message = "container.health_check.timeout must be below its interval (check `health-timeout`)."
   }
 
   validation {
     condition     = contains(["blocking", "non-blocking"], var.container.log.mode)
-    error_message = "Container.log.mode must be blocking or non-blocking (check `ranges`)."
+    error_message = "container.log.mode must be blocking or non-blocking (check `ranges`)."
   }
 }
 
@@ -145,13 +145,18 @@ variable "load_balancer" {
   }
 
   validation {
+    condition     = var.load_balancer.production_listener_arn != var.load_balancer.test_listener_arn
+    error_message = "load_balancer.test_listener_arn must be another listener than the production one: CodeDeploy routes test traffic separately (check `listener-arn`)."
+  }
+
+  validation {
     condition     = alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex("^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/", arn))])
     error_message = "Listener ARNs must be ALB listener ARNs (check `listener-arn`)."
   }
 
   validation {
     condition     = var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600
-    error_message = "Load_balancer.deregistration_delay must be between 0 and 3600 seconds (check `ranges`)."
+    error_message = "load_balancer.deregistration_delay must be between 0 and 3600 seconds (check `ranges`)."
   }
 }
 
@@ -163,7 +168,7 @@ variable "blue_green" {
 
   validation {
     condition     = var.blue_green.termination_wait_minutes >= 0 && var.blue_green.termination_wait_minutes <= 2880
-    error_message = "Blue_green.termination_wait_minutes must be between 0 and 2880 (check `ranges`)."
+    error_message = "blue_green.termination_wait_minutes must be between 0 and 2880 (check `ranges`)."
   }
 }
 
@@ -174,7 +179,7 @@ variable "service_discovery" {
 
   validation {
     condition     = var.service_discovery == null ? true : contains(["A", "SRV"], var.service_discovery.record_type)
-    error_message = "Service_discovery.record_type must be A or SRV (check `ranges`)."
+    error_message = "service_discovery.record_type must be A or SRV (check `ranges`)."
   }
 }
 
@@ -197,6 +202,6 @@ variable "autoscaling" {
 
   validation {
     condition     = var.autoscaling == null ? true : var.autoscaling.min <= var.autoscaling.max
-    error_message = "Autoscaling.min <= desired_count <= autoscaling.max (never clamped silently) (check `scaling-bounds`)."
+    error_message = "autoscaling.min must not exceed autoscaling.max (check `scaling-bounds`)."
   }
 }

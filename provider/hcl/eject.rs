@@ -19,7 +19,9 @@ use crate::value::{Value, decode_json};
 
 use super::RenderError;
 use super::model::{Node, render_body};
-use super::service_module::{child_address, submodule_is_counted};
+use super::service_module::{
+    ECS_SERVICE_AUTOSCALED, ECS_SERVICE_FIXED_COUNT, child_address, submodule_is_counted,
+};
 use super::variables::string_literal;
 
 /// One composite found in the state.
@@ -250,7 +252,16 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
                 out.push(import(at(key, key.kind(), name, false), id.to_owned()));
             }
             ChildKey::EcsService => out.push(import(
-                at(key, key.kind(), name, false),
+                at(
+                    key,
+                    key.kind(),
+                    if exp.scalable_target.is_some() {
+                        ECS_SERVICE_AUTOSCALED
+                    } else {
+                        ECS_SERVICE_FIXED_COUNT
+                    },
+                    true,
+                ),
                 format!("{cluster}/{}", exp.ecs_service.name),
             )),
             ChildKey::CodeDeployApplication => out.push(import(

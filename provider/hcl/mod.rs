@@ -27,8 +27,8 @@ pub use service_module::{ROOT_MODULE, SUBMODULES, modules};
 /// The hashicorp/aws versions the generated modules declare they work with.
 pub const AWS_PROVIDER_CONSTRAINT: &str = ">= 5.50, < 7.0";
 /// The Terraform (and OpenTofu) versions the modules need: optional object attributes with
-/// defaults (1.3) and `import`/`removed` blocks for eject (1.7).
-pub const TERRAFORM_CONSTRAINT: &str = ">= 1.3";
+/// defaults (1.3) and `strcontains` (1.5). Eject's `removed` blocks need 1.7.
+pub const TERRAFORM_CONSTRAINT: &str = ">= 1.5";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {

@@ -85,6 +85,11 @@ pub fn child_address(key: ChildKey) -> (&'static str, &'static str) {
     }
 }
 
+/// The ECS service's resource name in its submodule: one variant ignores the desired count
+/// (autoscaling owns it), the other applies it.
+pub const ECS_SERVICE_FIXED_COUNT: &str = "this";
+pub const ECS_SERVICE_AUTOSCALED: &str = "autoscaled";
+
 /// Submodules that exist only for some configurations carry `count`.
 pub fn submodule_is_counted(module: &str) -> bool {
     matches!(module, "cloud_map_service" | "autoscaling")
@@ -281,6 +286,7 @@ fn root() -> Module {
             .expr("account_id", "local.account_id")
             .expr("secret_arns", "local.secret_arns")
             .expr("parameter_arns", "local.parameter_arns")
+            .expr("reads_secrets", "length(var.container.secrets) > 0")
             .expr("task_role_policy_json", "var.task_role_policy_json")
             .expr("tags", "var.tags"),
         module_call("task_definition", "task-definition")
@@ -364,6 +370,7 @@ fn root() -> Module {
                 "service_registry_arn",
                 "one(module.cloud_map_service[*].arn)",
             )
+            .expr("autoscaled", "var.autoscaling != null")
             .expr("tags", "local.service_tags")
             // ECS accepts a target group only once a listener rule routes to it.
             .expr("depends_on", "[module.target_group_pair]"),
@@ -545,9 +552,11 @@ The ECS service runs under the `CODE_DEPLOY` deployment controller, so Terraform
 out new task definitions: CodeDeploy does, shifting traffic from the blue target group to the
 green one through the production and test listener rules. The module therefore tells Terraform
 to leave alone what CodeDeploy owns — the service's `task_definition`, `load_balancer`,
-`network_configuration`, `platform_version` and `capacity_provider_strategy`, the listener
-rules' `action`, and `desired_count` (autoscaling owns it) — which is why a plan after a
-deployment is empty instead of showing the drift other modules show.
+`network_configuration`, `platform_version` and `capacity_provider_strategy`, and the listener
+rules' `action` — which is why a plan after a deployment is empty instead of showing the drift
+other modules show. With `autoscaling`, Application Auto Scaling owns the desired count, so the
+service (then the `autoscaled` variant of the ECS service resource) ignores later changes of
+`desired_count`; without it, a changed `desired_count` is applied.
 
 An image (or environment, secrets, cpu, memory) change registers a new task definition
 revision on `tofu apply`. Deploy it with the `appspec` output, as the resource does:
@@ -701,6 +710,12 @@ fn iam_roles() -> Module {
             secret_arns,
             parameter_arns,
             var(
+                "reads_secrets",
+                "bool",
+                "Whether the container has secrets, so the execution role gets its secrets policy.",
+            )
+            .with_default("false"),
+            var(
                 "task_role_policy_json",
                 "string",
                 "The application's own IAM policy (JSON), inline on the task role.",
@@ -743,10 +758,8 @@ fn iam_roles() -> Module {
                 Json::String(managed_policy(p, TASK_EXECUTION_POLICY)).to_string(),
             ),
         resource("aws_iam_role_policy", "execution_secrets")
-            .expr(
-                "count",
-                "length(var.secret_arns) + length(var.parameter_arns) > 0 ? 1 : 0",
-            )
+            // Known at plan time even when the ARNs are not (secrets created in the same run).
+            .expr("count", "var.reads_secrets ? 1 : 0")
             .string("name", SECRETS_POLICY_NAME)
             .expr("role", "aws_iam_role.execution.name")
             .expr("policy", "jsonencode(local.secrets_policy)"),
@@ -1173,11 +1186,21 @@ fn ecs_service() -> Module {
                 "Cloud Map service; null for none.",
             )
             .with_default("null"),
+            var(
+                "autoscaled",
+                "bool",
+                "Whether Application Auto Scaling owns the desired count (then later changes of desired_count are not applied).",
+            )
+            .with_default("false"),
             tags_variable(),
         ],
     );
-    m.blocks = vec![
-        resource(ChildKey::EcsService.kind(), "this")
+    // `ignore_changes` cannot depend on a variable, so the service comes in two variants:
+    // with autoscaling, Application Auto Scaling owns the desired count; without it, a
+    // changed desired_count is applied.
+    let service = |name: &str, count: &str, ignored: &str| {
+        resource(ChildKey::EcsService.kind(), name)
+            .expr("count", count)
             .expr("name", "var.name")
             .expr("cluster", "var.cluster")
             .expr("task_definition", "var.task_definition_arn")
@@ -1230,21 +1253,34 @@ fn ecs_service() -> Module {
                         "var.service_registry_arn == null ? [] : [var.service_registry_arn]",
                     )
                     .block(
-                        Node::new("content", &[])
-                            .expr("registry_arn", "service_registries.value"),
+                        Node::new("content", &[]).expr("registry_arn", "service_registries.value"),
                     ),
             )
-            .block(Node::new("lifecycle", &[]).expr(
-                "ignore_changes",
-                // CodeDeploy owns these on a CODE_DEPLOY service; autoscaling owns the count.
-                "[task_definition, load_balancer, network_configuration, platform_version, capacity_provider_strategy, desired_count]",
-            )),
+            .block(Node::new("lifecycle", &[]).expr("ignore_changes", ignored))
+    };
+    // CodeDeploy owns these on a CODE_DEPLOY service.
+    let codedeploy_owns = "task_definition, load_balancer, network_configuration, platform_version, capacity_provider_strategy";
+    m.blocks = vec![
+        service(
+            ECS_SERVICE_FIXED_COUNT,
+            "var.autoscaled ? 0 : 1",
+            &format!("[{codedeploy_owns}]"),
+        ),
+        service(
+            ECS_SERVICE_AUTOSCALED,
+            "var.autoscaled ? 1 : 0",
+            &format!("[{codedeploy_owns}, desired_count]"),
+        ),
     ];
     m.outputs = vec![
-        Output::new("arn", "aws_ecs_service.this.id", "ARN of the ECS service."),
+        Output::new(
+            "arn",
+            "one(concat(aws_ecs_service.this[*].id, aws_ecs_service.autoscaled[*].id))",
+            "ARN of the ECS service.",
+        ),
         Output::new(
             "name",
-            "aws_ecs_service.this.name",
+            "one(concat(aws_ecs_service.this[*].name, aws_ecs_service.autoscaled[*].name))",
             "Name of the ECS service.",
         ),
     ];
@@ -1305,10 +1341,19 @@ fn codedeploy() -> Module {
             .expr("service_role_arn", "var.service_role_arn")
             .expr("deployment_config_name", "var.deployment_config")
             .expr("tags", "var.tags")
+            // hashicorp/aws does not read back a disabled configuration without events, so
+            // the block exists only when there are events.
             .block(
-                Node::new("auto_rollback_configuration", &[])
-                    .expr("enabled", "length(var.auto_rollback_events) > 0")
-                    .expr("events", "var.auto_rollback_events"),
+                Node::new("dynamic", &["auto_rollback_configuration"])
+                    .expr(
+                        "for_each",
+                        "length(var.auto_rollback_events) > 0 ? [var.auto_rollback_events] : []",
+                    )
+                    .block(
+                        Node::new("content", &[])
+                            .expr("enabled", "true")
+                            .expr("events", "auto_rollback_configuration.value"),
+                    ),
             )
             .block(
                 Node::new("blue_green_deployment_config", &[])

@@ -200,8 +200,13 @@ fn check_that(condition: &str, rule: &str, wants: &str) -> Validation {
     }
 }
 
-/// Terraform shows `error_message` as a sentence.
+/// Terraform shows `error_message` as a sentence: capitalised, unless it starts with an
+/// attribute path, which keeps its spelling.
 fn sentence(text: &str) -> String {
+    let first_word = text.split_whitespace().next().unwrap_or_default();
+    if !first_word.chars().all(|c| c.is_ascii_lowercase()) {
+        return format!("{text}.");
+    }
     let mut chars = text.chars();
     let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
     format!("{}{}.", first.unwrap_or_default(), chars.as_str())
@@ -226,6 +231,28 @@ fn size_table() -> String {
     format!("{{ {} }}", rows.join(", "))
 }
 
+/// The size table in words: `256: 512, 1024, 2048; 512: 1024 to 4096 in steps of 1024; …`.
+fn size_text() -> String {
+    VALID_CPU
+        .iter()
+        .map(|cpu| {
+            let memory = valid_memory(*cpu).unwrap_or_default();
+            let listed = match memory.as_slice() {
+                [first, second, .., last] if memory.len() > 3 => {
+                    format!("{first} to {last} in steps of {}", second - first)
+                }
+                _ => memory
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            format!("cpu {cpu} takes {listed}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The checks a variable's own value decides. Checks that involve two variables (the scaling
 /// bounds and `desired_count`, an immutable image when `require_immutable_image` is set) are
 /// preconditions in the submodules.
@@ -241,12 +268,16 @@ fn validations(variable: &str) -> Vec<Validation> {
             "desired_count must be 0 or more",
         )],
         "task" => vec![
-            check(
+            check_that(
                 &format!(
                     "contains(lookup({}, tostring(var.task.cpu), []), var.task.memory)",
                     size_table()
                 ),
                 "task-size",
+                &format!(
+                    "task.cpu/task.memory must be a Fargate size: {}",
+                    size_text()
+                ),
             ),
             check_that(
                 "contains([\"X86_64\", \"ARM64\"], var.task.cpu_architecture)",
@@ -267,9 +298,10 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "var.container.port >= 1 && var.container.port <= 65535",
                 "port",
             ),
-            check(
+            check_that(
                 "var.container.stop_timeout >= 2 && var.container.stop_timeout <= 120",
                 "stop-timeout",
+                "container.stop_timeout must be between 2 and 120 seconds (Fargate's maximum)",
             ),
             check(
                 "var.container.drain_timeout == null ? true : var.container.drain_timeout < var.container.stop_timeout",
@@ -308,6 +340,11 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "can(regex(\"^[0-9]{3}((,[0-9]{3})*|-[0-9]{3})$\", var.load_balancer.health_check.matcher))",
                 "matcher",
             ),
+            check_that(
+                "var.load_balancer.production_listener_arn != var.load_balancer.test_listener_arn",
+                "listener-arn",
+                "load_balancer.test_listener_arn must be another listener than the production one: CodeDeploy routes test traffic separately",
+            ),
             check(
                 "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn))])",
                 "listener-arn",
@@ -332,9 +369,10 @@ fn validations(variable: &str) -> Vec<Validation> {
             "length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains([\"FARGATE\", \"FARGATE_SPOT\"], c.capacity_provider) && c.weight >= 0]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)",
             "capacity-strategy",
         )],
-        "autoscaling" => vec![check(
+        "autoscaling" => vec![check_that(
             "var.autoscaling == null ? true : var.autoscaling.min <= var.autoscaling.max",
             "scaling-bounds",
+            "autoscaling.min must not exceed autoscaling.max",
         )],
         _ => Vec::new(),
     }

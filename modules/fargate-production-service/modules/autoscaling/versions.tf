@@ -2,7 +2,7 @@
 # fargate_production_service resource. Do not edit: regenerate.
 
 terraform {
-  required_version = ">= 1.3"
+  required_version = ">= 1.5"
 
   required_providers {
     aws = {

@@ -14,9 +14,13 @@ resource "aws_codedeploy_deployment_group" "this" {
   deployment_config_name = var.deployment_config
   tags                   = var.tags
 
-  auto_rollback_configuration {
-    enabled = length(var.auto_rollback_events) > 0
-    events  = var.auto_rollback_events
+  dynamic "auto_rollback_configuration" {
+    for_each = length(var.auto_rollback_events) > 0 ? [var.auto_rollback_events] : []
+
+    content {
+      enabled = true
+      events  = auto_rollback_configuration.value
+    }
   }
 
   blue_green_deployment_config {

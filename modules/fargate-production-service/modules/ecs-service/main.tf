@@ -2,6 +2,65 @@
 # fargate_production_service resource. Do not edit: regenerate.
 
 resource "aws_ecs_service" "this" {
+  count                             = var.autoscaled ? 0 : 1
+  name                              = var.name
+  cluster                           = var.cluster
+  task_definition                   = var.task_definition_arn
+  desired_count                     = var.desired_count
+  launch_type                       = length(var.capacity_provider_strategy) == 0 ? "FARGATE" : null
+  platform_version                  = var.platform_version
+  health_check_grace_period_seconds = var.health_check_grace_period
+  propagate_tags                    = "SERVICE"
+  enable_ecs_managed_tags           = true
+  tags                              = var.tags
+
+  deployment_controller {
+    type = "CODE_DEPLOY"
+  }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      base              = capacity_provider_strategy.value.base
+      weight            = capacity_provider_strategy.value.weight
+    }
+  }
+
+  network_configuration {
+    subnets          = var.subnets
+    security_groups  = var.security_groups
+    assign_public_ip = var.assign_public_ip
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = var.container_name
+    container_port   = var.container_port
+  }
+
+  dynamic "service_registries" {
+    for_each = var.service_registry_arn == null ? [] : [var.service_registry_arn]
+
+    content {
+      registry_arn = service_registries.value
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [
+      task_definition,
+      load_balancer,
+      network_configuration,
+      platform_version,
+      capacity_provider_strategy
+    ]
+  }
+}
+
+resource "aws_ecs_service" "autoscaled" {
+  count                             = var.autoscaled ? 1 : 0
   name                              = var.name
   cluster                           = var.cluster
   task_definition                   = var.task_definition_arn

@@ -3,10 +3,10 @@
 
 output "arn" {
   description = "ARN of the ECS service."
-  value       = aws_ecs_service.this.id
+  value       = one(concat(aws_ecs_service.this[*].id, aws_ecs_service.autoscaled[*].id))
 }
 
 output "name" {
   description = "Name of the ECS service."
-  value       = aws_ecs_service.this.name
+  value       = one(concat(aws_ecs_service.this[*].name, aws_ecs_service.autoscaled[*].name))
 }

@@ -74,6 +74,12 @@ variable "service_registry_arn" {
   default     = null
 }
 
+variable "autoscaled" {
+  description = "Whether Application Auto Scaling owns the desired count (then later changes of desired_count are not applied)."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags for every resource of this module that takes tags."
   type        = map(string)

@@ -104,7 +104,7 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 resource "aws_iam_role_policy" "execution_secrets" {
-  count  = length(var.secret_arns) + length(var.parameter_arns) > 0 ? 1 : 0
+  count  = var.reads_secrets ? 1 : 0
   name   = "secrets"
   role   = aws_iam_role.execution.name
   policy = jsonencode(local.secrets_policy)

@@ -45,6 +45,12 @@ variable "parameter_arns" {
   nullable    = false
 }
 
+variable "reads_secrets" {
+  description = "Whether the container has secrets, so the execution role gets its secrets policy."
+  type        = bool
+  default     = false
+}
+
 variable "task_role_policy_json" {
   description = "The application's own IAM policy (JSON), inline on the task role."
   type        = string
