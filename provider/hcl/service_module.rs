@@ -583,7 +583,13 @@ the network settings (CodeDeploy, not UpdateService, changes those on such a ser
 - Checks that need AWS (free IPs in the subnets) or span variables run as preconditions
   (`autoscaling.min <= desired_count <= autoscaling.max`, an immutable image when
   `require_immutable_image` is set) or only in the resource (warnings such as a
-  deregistration delay left at 300 s: Terraform variables cannot warn).
+  deregistration delay left at 300 s: Terraform variables cannot warn). The resource's
+  Fargate Spot with ARM64 check has no module counterpart yet.
+- `task_role_policy_json` decides whether the task role gets an inline policy, so it must be
+  known at plan time (a policy document built from values known at plan time is); the
+  container's secrets may be created in the same run.
+- Replacing the task definition deregisters the previous revision once the new one exists;
+  running tasks keep it, but a later deployment back to that revision needs it re-registered.
 "#;
 
 /// The `children` output: the same list, in the same order, as `Shape::children`.
