@@ -351,6 +351,18 @@ fn module_checks_refuse_bad_input_before_anything_is_created() {
         plan.stdout
     );
 
+    // Fargate Spot with ARM64 (the example runs ARM64): the ECS service's precondition.
+    w.write(
+        "main.tf",
+        &main.replace(
+            "capacity_provider = \"FARGATE\"",
+            "capacity_provider = \"FARGATE_SPOT\"",
+        ),
+    );
+    let plan = w.tofu(&["plan", "-input=false", "-no-color"]);
+    assert!(!plan.success(), "{}", plan.text());
+    assert!(plan.text().contains("check spot-arm64"), "{}", plan.text());
+
     // desired_count below autoscaling.min: the precondition stops the apply while it plans, so
     // nothing is created.
     if emulator.embedded {

@@ -240,6 +240,7 @@ module "ecs_service" {
   container_port             = var.container.port
   service_registry_arn       = one(module.cloud_map_service[*].arn)
   autoscaled                 = var.autoscaling != null
+  cpu_architecture           = var.task.cpu_architecture
   tags                       = local.service_tags
   depends_on = [
     module.target_group_pair

@@ -371,6 +371,7 @@ fn root() -> Module {
                 "one(module.cloud_map_service[*].arn)",
             )
             .expr("autoscaled", "var.autoscaling != null")
+            .expr("cpu_architecture", "var.task.cpu_architecture")
             .expr("tags", "local.service_tags")
             // ECS accepts a target group only once a listener rule routes to it.
             .expr("depends_on", "[module.target_group_pair]"),
@@ -582,9 +583,8 @@ the network settings (CodeDeploy, not UpdateService, changes those on such a ser
   target group or scale on CPU.
 - Checks that need AWS (free IPs in the subnets) or span variables run as preconditions
   (`autoscaling.min <= desired_count <= autoscaling.max`, an immutable image when
-  `require_immutable_image` is set) or only in the resource (warnings such as a
-  deregistration delay left at 300 s: Terraform variables cannot warn). The resource's
-  Fargate Spot with ARM64 check has no module counterpart yet.
+  `require_immutable_image` is set, Fargate Spot with ARM64) or only in the resource (warnings such as a
+  deregistration delay left at 300 s: Terraform variables cannot warn).
 - `task_role_policy_json` decides whether the task role gets an inline policy, so it must be
   known at plan time (a policy document built from values known at plan time is); the
   container's secrets may be created in the same run.
@@ -1198,6 +1198,12 @@ fn ecs_service() -> Module {
                 "Whether Application Auto Scaling owns the desired count (then later changes of desired_count are not applied).",
             )
             .with_default("false"),
+            var(
+                "cpu_architecture",
+                "string",
+                "The task's CPU architecture, checked against the capacity providers.",
+            )
+            .with_default("\"X86_64\""),
             tags_variable(),
         ],
     );
@@ -1262,7 +1268,21 @@ fn ecs_service() -> Module {
                         Node::new("content", &[]).expr("registry_arn", "service_registries.value"),
                     ),
             )
-            .block(Node::new("lifecycle", &[]).expr("ignore_changes", ignored))
+            .block(
+                Node::new("lifecycle", &[])
+                    .expr("ignore_changes", ignored)
+                    .block(
+                        Node::new("precondition", &[])
+                            .expr(
+                                "condition",
+                                "!(var.cpu_architecture == \"ARM64\" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == \"FARGATE_SPOT\"]))",
+                            )
+                            .string(
+                                "error_message",
+                                "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64).",
+                            ),
+                    ),
+            )
     };
     // CodeDeploy owns these on a CODE_DEPLOY service.
     let codedeploy_owns = "task_definition, load_balancer, network_configuration, platform_version, capacity_provider_strategy";

@@ -56,6 +56,11 @@ resource "aws_ecs_service" "this" {
       platform_version,
       capacity_provider_strategy
     ]
+
+    precondition {
+      condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
+      error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
   }
 }
 
@@ -115,5 +120,10 @@ resource "aws_ecs_service" "autoscaled" {
       capacity_provider_strategy,
       desired_count
     ]
+
+    precondition {
+      condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
+      error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
   }
 }

@@ -80,6 +80,12 @@ variable "autoscaled" {
   default     = false
 }
 
+variable "cpu_architecture" {
+  description = "The task's CPU architecture, checked against the capacity providers."
+  type        = string
+  default     = "X86_64"
+}
+
 variable "tags" {
   description = "Tags for every resource of this module that takes tags."
   type        = map(string)
