@@ -19,9 +19,7 @@ use crate::value::{Value, decode_json};
 
 use super::RenderError;
 use super::model::{Node, render_body};
-use super::service_module::{
-    ECS_SERVICE_AUTOSCALED, ECS_SERVICE_FIXED_COUNT, child_address, submodule_is_counted,
-};
+use super::service_module::{child_address, submodule_is_counted};
 use super::variables::string_literal;
 
 /// One composite found in the state.
@@ -158,8 +156,9 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
     let config = config_of(resource)?;
     let exp = expansion_of(resource, &config)?;
     let module = &resource.name;
+    let autoscaled = exp.scalable_target.is_some();
     let at = |key: ChildKey, kind: &str, name: &str, indexed: bool| {
-        let (sub, _) = child_address(key);
+        let (sub, _) = child_address(key, autoscaled);
         let sub_index = if submodule_is_counted(sub) { "[0]" } else { "" };
         let index = if indexed { "[0]" } else { "" };
         format!("module.{module}.module.{sub}{sub_index}.{kind}.{name}{index}")
@@ -173,7 +172,7 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
     let mut out = Vec::new();
     for child in exp.children() {
         let key = child.key;
-        let (_, name) = child_address(key);
+        let (_, name) = child_address(key, autoscaled);
         let import = |to: String, id: String| ChildImport { to, id };
         match key {
             ChildKey::ExecutionRole => {
@@ -251,17 +250,9 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
                 let id = arn.rsplit('/').next().unwrap_or(arn);
                 out.push(import(at(key, key.kind(), name, false), id.to_owned()));
             }
+            // Both variants of the ECS service are counted.
             ChildKey::EcsService => out.push(import(
-                at(
-                    key,
-                    key.kind(),
-                    if exp.scalable_target.is_some() {
-                        ECS_SERVICE_AUTOSCALED
-                    } else {
-                        ECS_SERVICE_FIXED_COUNT
-                    },
-                    true,
-                ),
+                at(key, key.kind(), name, true),
                 format!("{cluster}/{}", exp.ecs_service.name),
             )),
             ChildKey::CodeDeployApplication => out.push(import(

@@ -21,7 +21,7 @@ pub mod service_call;
 use std::path::{Path, PathBuf};
 
 pub use format::align_attributes;
-pub use model::{Item, Module, Node, Output, Validation, Variable};
+pub use model::Module;
 pub use service_module::{ROOT_MODULE, SUBMODULES, modules};
 
 /// The hashicorp/aws versions the generated modules declare they work with.

@@ -233,10 +233,6 @@ impl Module {
             file("README.md", super::readme::render(self)),
         ])
     }
-
-    pub fn path(&self, file: &str) -> PathBuf {
-        self.dir.join(file)
-    }
 }
 
 /// hcl-rs writes the blocks; the result is then laid out as `tofu fmt` would.

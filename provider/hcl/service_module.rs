@@ -64,8 +64,9 @@ pub const SUBMODULES: &[(&str, &str, &str)] = &[
 
 const STRATEGY: DeploymentStrategy = DeploymentStrategy::CodeDeployBlueGreen;
 
-/// Which submodule (module block name) a child belongs to, and its resource name there.
-pub fn child_address(key: ChildKey) -> (&'static str, &'static str) {
+/// Which submodule (module block name) a child belongs to, and its resource name there; the
+/// ECS service's resource depends on whether autoscaling owns its count.
+pub fn child_address(key: ChildKey, autoscaled: bool) -> (&'static str, &'static str) {
     match key {
         ChildKey::ExecutionRole => ("iam_roles", "execution"),
         ChildKey::TaskRole => ("iam_roles", "task"),
@@ -77,7 +78,8 @@ pub fn child_address(key: ChildKey) -> (&'static str, &'static str) {
         ChildKey::ProductionListenerRule => ("target_group_pair", "production"),
         ChildKey::TestListenerRule => ("target_group_pair", "test"),
         ChildKey::DiscoveryService => ("cloud_map_service", "this"),
-        ChildKey::EcsService => ("ecs_service", "this"),
+        ChildKey::EcsService if autoscaled => ("ecs_service", ECS_SERVICE_AUTOSCALED),
+        ChildKey::EcsService => ("ecs_service", ECS_SERVICE_FIXED_COUNT),
         ChildKey::CodeDeployApplication => ("codedeploy", "this"),
         ChildKey::DeploymentGroup => ("codedeploy", "this"),
         ChildKey::ScalableTarget => ("autoscaling", "this"),
@@ -1572,41 +1574,44 @@ mod tests {
     #[test]
     fn every_child_kind_is_a_resource_of_its_submodule() {
         let modules = modules();
-        for (key, _) in [
-            (ChildKey::LogGroup, ()),
-            (ChildKey::ExecutionRole, ()),
-            (ChildKey::TaskRole, ()),
-            (ChildKey::CodeDeployRole, ()),
-            (ChildKey::TaskDefinition, ()),
-            (ChildKey::BlueTargetGroup, ()),
-            (ChildKey::GreenTargetGroup, ()),
-            (ChildKey::ProductionListenerRule, ()),
-            (ChildKey::TestListenerRule, ()),
-            (ChildKey::DiscoveryService, ()),
-            (ChildKey::EcsService, ()),
-            (ChildKey::CodeDeployApplication, ()),
-            (ChildKey::DeploymentGroup, ()),
-            (ChildKey::ScalableTarget, ()),
-            (ChildKey::ScalingPolicy(ScalingMetric::Requests), ()),
-            (ChildKey::ScalingPolicy(ScalingMetric::Cpu), ()),
-            (ChildKey::ScalingPolicy(ScalingMetric::Memory), ()),
-        ] {
-            let (module_name, resource_name) = child_address(key);
-            let dir = SUBMODULES
-                .iter()
-                .find(|(_, n, _)| *n == module_name)
-                .map(|(d, _, _)| submodule_dir(d));
-            let module = modules.iter().find(|m| Some(&m.dir) == dir.as_ref());
-            let found = module.is_some_and(|m| {
-                m.blocks
+        let keys = [
+            ChildKey::LogGroup,
+            ChildKey::ExecutionRole,
+            ChildKey::TaskRole,
+            ChildKey::CodeDeployRole,
+            ChildKey::TaskDefinition,
+            ChildKey::BlueTargetGroup,
+            ChildKey::GreenTargetGroup,
+            ChildKey::ProductionListenerRule,
+            ChildKey::TestListenerRule,
+            ChildKey::DiscoveryService,
+            ChildKey::EcsService,
+            ChildKey::CodeDeployApplication,
+            ChildKey::DeploymentGroup,
+            ChildKey::ScalableTarget,
+            ChildKey::ScalingPolicy(ScalingMetric::Requests),
+            ChildKey::ScalingPolicy(ScalingMetric::Cpu),
+            ChildKey::ScalingPolicy(ScalingMetric::Memory),
+        ];
+        for key in keys {
+            for autoscaled in [false, true] {
+                let (module_name, resource_name) = child_address(key, autoscaled);
+                let dir = SUBMODULES
                     .iter()
-                    .any(|b| b.ident == "resource" && b.labels == [key.kind(), resource_name])
-            });
-            assert!(
-                found,
-                "{key:?} is not {module_name}.{}.{resource_name}",
-                key.kind()
-            );
+                    .find(|(_, n, _)| *n == module_name)
+                    .map(|(d, _, _)| submodule_dir(d));
+                let module = modules.iter().find(|m| Some(&m.dir) == dir.as_ref());
+                let found = module.is_some_and(|m| {
+                    m.blocks
+                        .iter()
+                        .any(|b| b.ident == "resource" && b.labels == [key.kind(), resource_name])
+                });
+                assert!(
+                    found,
+                    "{key:?} is not {module_name}.{}.{resource_name}",
+                    key.kind()
+                );
+            }
         }
     }
 
