@@ -7,6 +7,7 @@ mod module_eval;
 mod support;
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use fargate_provider::hcl::service_call::config_from_hcl;
@@ -154,6 +155,38 @@ fn cpu_only() -> String {
         "network {",
         "autoscaling {\n  min = 1\n  max = 6\n  cpu_target = 60\n}\nservice_discovery {\n  namespace_id = \"ns-1\"\n}\nnetwork {",
     )
+}
+
+/// What a run of the binary printed.
+struct CliRun {
+    status: std::process::ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+impl CliRun {
+    #[track_caller]
+    fn succeeded(self) -> CliRun {
+        assert!(
+            self.status.success(),
+            "{}",
+            String::from_utf8_lossy(&self.stderr)
+        );
+        self
+    }
+}
+
+/// Runs `terraform-provider-fargate` with `args`.
+fn cli(args: &[&OsStr]) -> CliRun {
+    let out = std::process::Command::new(support::provider_binary())
+        .args(args)
+        .output()
+        .expect("run terraform-provider-fargate");
+    CliRun {
+        status: out.status,
+        stdout: out.stdout,
+        stderr: out.stderr,
+    }
 }
 
 fn generated() -> BTreeMap<PathBuf, String> {
@@ -695,16 +728,13 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn generated_modules_pass_tofu_fmt() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = std::process::Command::new(support::provider_binary())
-        .args(["generate", "modules", "--out"])
-        .arg(dir.path())
-        .output()
-        .expect("run generator");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli(&[
+        "generate".as_ref(),
+        "modules".as_ref(),
+        "--out".as_ref(),
+        dir.path().as_os_str(),
+    ])
+    .succeeded();
     let fmt = std::process::Command::new(support::tofu_path())
         .args(["fmt", "-check", "-recursive", "-diff"])
         .current_dir(dir.path())
@@ -731,16 +761,13 @@ fn generate_service_writes_a_module_call_and_runs_the_checks() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("service.hcl");
     std::fs::write(&input, minimal()).expect("write");
-    let out = std::process::Command::new(support::provider_binary())
-        .args(["generate", "service", "--from"])
-        .arg(&input)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cli(&[
+        "generate".as_ref(),
+        "service".as_ref(),
+        "--from".as_ref(),
+        input.as_os_str(),
+    ])
+    .succeeded();
     let call = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(call.starts_with("module \"checkout_api\" {"), "{call}");
     assert!(
@@ -775,13 +802,14 @@ fn generate_service_writes_a_module_call_and_runs_the_checks() {
     // A wrong size is refused with the check's message, and nothing is written.
     std::fs::write(&input, minimal().replace("memory = 1024", "memory = 512")).expect("write");
     let target = dir.path().join("call.tf");
-    let out = std::process::Command::new(support::provider_binary())
-        .args(["generate", "service", "--from"])
-        .arg(&input)
-        .arg("--out")
-        .arg(&target)
-        .output()
-        .expect("run");
+    let out = cli(&[
+        "generate".as_ref(),
+        "service".as_ref(),
+        "--from".as_ref(),
+        input.as_os_str(),
+        "--out".as_ref(),
+        target.as_os_str(),
+    ]);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("task"),
@@ -835,16 +863,7 @@ fn eject_writes_module_call_imports_and_removed_block() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("terraform.tfstate");
     std::fs::write(&path, state.to_string()).expect("write");
-    let out = std::process::Command::new(support::provider_binary())
-        .args(["eject", "--state"])
-        .arg(&path)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cli(&["eject".as_ref(), "--state".as_ref(), path.as_os_str()]).succeeded();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(text.contains("module \"payments\" {"), "{text}");
     assert!(
@@ -923,27 +942,22 @@ fn eject_writes_module_call_imports_and_removed_block() {
 
     // Not a state: a clear error.
     std::fs::write(&path, "{}").expect("write");
-    let out = std::process::Command::new(support::provider_binary())
-        .args(["eject", "--state"])
-        .arg(&path)
-        .output()
-        .expect("run");
+    let out = cli(&["eject".as_ref(), "--state".as_ref(), path.as_os_str()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a state file"));
 }
 
 #[test]
 fn the_example_service_file_passes_the_checks() {
-    let out = std::process::Command::new(support::provider_binary())
-        .args(["generate", "service", "--from"])
-        .arg(support::repo_root().join("examples/service-file/checkout.hcl"))
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cli(&[
+        "generate".as_ref(),
+        "service".as_ref(),
+        "--from".as_ref(),
+        support::repo_root()
+            .join("examples/service-file/checkout.hcl")
+            .as_os_str(),
+    ])
+    .succeeded();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("module \"checkout_api\" {"));
     assert!(
         out.stderr.is_empty(),
