@@ -1,13 +1,57 @@
 """The project's AWS emulator for tests and the demo: moto (pinned 5.2.5) in server mode on
-127.0.0.1, with the gaps this provider's call flow hits filled in by `gaps.py`, plus two
-test-only endpoints:
+127.0.0.1, with the gaps this provider's call flow hits filled in by `gaps.py` (CodeDeploy
+operations moto lacks and deployments that run to completion, ECS CreateService fields moto
+drops, Application Auto Scaling tags, Cloud Map's refusal of duplicate service names and its
+CreatorRequestId idempotency), plus test-only control endpoints (JSON in, JSON out; a bad
+request answers 400 with {"error": ...}):
 
-  GET  /_emulator/requests        every AWS call served so far, as [{"service", "action"}]
+  GET  /_emulator/requests        every AWS call served so far, in order, as
+                                  [{"service", "action", "injected", "code"}]: service is the
+                                  SigV4 credential scope's (ecs, servicediscovery,
+                                  elasticloadbalancing, iam, ...), injected is null, "fault" or
+                                  "throttle", code the injected error code (or null)
   POST /_emulator/requests/reset  forget them
-  POST /_emulator/faults          {"action": "CreateTargetGroup", "times": 1} makes the next
-                                  matching call fail with HTTP 500 (fault injection)
+  POST /_emulator/faults          fault injection, one rule per (service, action):
+                                    {"action": "CreateTargetGroup", "times": 1}
+                                  makes the next matching call of any service fail with HTTP 500
+                                  InternalFailure (ec2: InternalError). Optional members:
+                                    "service"  only that service's action (ECS CreateService and
+                                               Cloud Map CreateService are different calls)
+                                    "after"    let the first K matching calls through, then fail
+                                    "code", "message", "status"  the error answered; status
+                                               defaults to 500 for server errors, 503 for
+                                               ServiceUnavailable (and EC2's RequestLimitExceeded),
+                                               403 for AccessDenied/UnauthorizedOperation, else 400
+                                    "applied"  true: the call takes effect in moto and only its
+                                               answer is replaced by the error (a response lost
+                                               after the work was done)
+                                  The answer has the protocol's own error shape (awsJson
+                                  __type + X-Amzn-ErrorType, awsQuery ErrorResponse, EC2
+                                  Response/Errors), so SDKs parse the injected code. The SDKs
+                                  retry 5xx and throttling codes, so a "times": 1 default fault
+                                  is absorbed by a client that retries; for a failure the
+                                  client does not retry, inject a 4xx code that is not a
+                                  throttling one, e.g. {"code": "AccessDeniedException"} (awsJson)
+                                  or {"code": "AccessDenied"} (awsQuery). A rule posted again
+                                  for the same (service, action) replaces it; "times": 0 removes
+                                  it.
+  GET  /_emulator/faults          the pending fault rules
+  POST /_emulator/faults/reset    remove every fault rule
+  POST /_emulator/throttle        {"rate": 0.2, "seed": 7, "services": ["ecs", "iam"]} answers
+                                  that fraction of AWS calls (of those services; all when
+                                  "services" is absent) with the service's throttling error
+                                  (errors.throttling: ThrottlingException for awsJson services,
+                                  Throttling for awsQuery, RequestLimitExceeded/503 for EC2),
+                                  decided by a random.Random(seed), so the same calls in the same
+                                  order are throttled the same way. {"rate": 0} turns it off.
+  GET  /_emulator/throttle        {"rate", "seed", "services", "throttled"}: the settings and
+                                  how many calls were throttled since they were set
   POST /_emulator/deployments     {"fail": 1} makes the next CodeDeploy deployment fail and roll
                                   back instead of swapping blue and green
+
+A call is throttled before faults are considered (a throttled call does not consume a fault).
+Control calls are never logged, faulted or throttled; neither are Smithy RPC v2 CBOR calls,
+which moto does not serve.
 
 It prints one JSON line, {"endpoint": "http://127.0.0.1:<port>"}, once it is ready, and runs
 until SIGTERM/SIGINT or, so that a caller that dies does not leave it behind, until its standard
@@ -18,6 +62,7 @@ import argparse
 import io
 import json
 import os
+import random
 import signal
 import sys
 import threading
@@ -35,11 +80,14 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
     create_backend_app,
 )
 
+import errors  # noqa: E402
 import gaps  # noqa: E402  (patches moto in place)
 
 
 def call_name(environ):
-    """(service, action) of an AWS request, from the JSON target header or the query form."""
+    """(service, action, form fields) of an AWS request: the service from the SigV4
+    credential scope, the action from the JSON target header, the RPC path or the query
+    form (whose fields are returned for the protocol's error shape)."""
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     auth = environ.get("HTTP_AUTHORIZATION", "")
     service = ""
@@ -49,10 +97,10 @@ def call_name(environ):
         except IndexError:
             service = ""
     if target:
-        return service, target.split(".")[-1]
+        return service, target.split(".")[-1], {}
     path = environ.get("PATH_INFO", "")
     if "/operation/" in path:
-        return service, path.rsplit("/", 1)[-1]
+        return service, path.rsplit("/", 1)[-1], {}
     # Query-protocol services carry the action in the form body. Read it once and put it back,
     # so moto reads the same bytes.
     length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -63,61 +111,246 @@ def call_name(environ):
         fields = parse_qs(body.decode("utf-8", "replace"))
     action = (fields.get("Action") or [""])[0]
     if action:
-        return service, action
-    return service, f"{environ.get('REQUEST_METHOD', '')} {path}"
+        return service, action, fields
+    return service, f"{environ.get('REQUEST_METHOD', '')} {path}", {}
+
+
+class BadRequest(Exception):
+    """A control request the emulator cannot act on (answered 400)."""
+
+
+def _member(spec, name, kind, default=None, check=None):
+    value = spec.get(name, default)
+    if value is None:
+        return None
+    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        raise BadRequest(f"{name} must be {getattr(kind, '__name__', kind)}, got {value!r}")
+    if check is not None and not check(value):
+        raise BadRequest(f"{name} out of range: {value!r}")
+    return value
+
+
+class Fault:
+    """One fault rule: fail `times` calls of (service, action) after letting `after` through."""
+
+    MEMBERS = {"service", "action", "times", "after", "code", "message", "status", "applied"}
+
+    def __init__(self, spec):
+        if not isinstance(spec, dict):
+            raise BadRequest("a fault is a JSON object")
+        unknown = set(spec) - self.MEMBERS
+        if unknown:
+            raise BadRequest(
+                f"unknown fault members {sorted(unknown)}; known: {sorted(self.MEMBERS)}"
+            )
+        self.action = _member(spec, "action", str)
+        if not self.action:
+            raise BadRequest('a fault needs "action"')
+        self.service = _member(spec, "service", str) or None
+        self.times = _member(spec, "times", int, 1, lambda v: v >= 0)
+        self.after = _member(spec, "after", int, 0, lambda v: v >= 0)
+        self.code = _member(spec, "code", str) or None
+        self.message = _member(spec, "message", str)
+        self.status = _member(spec, "status", int, None, lambda v: 400 <= v <= 599)
+        self.applied = bool(_member(spec, "applied", bool, False))
+
+    @property
+    def key(self):
+        return (self.service, self.action)
+
+    def matches(self, service, action):
+        return self.action == action and self.service in (None, service)
+
+    def answer(self, service, action, proto):
+        """(code, message, status) for this call."""
+        default_code, default_message = errors.default_fault(proto)
+        code = self.code or default_code
+        if self.message is not None:
+            message = self.message
+        elif self.code:
+            message = f"Injected {code} in {service}:{action} (emulator fault injection)."
+        else:
+            message = f"{default_message} (emulator fault injected in {service}:{action})"
+        status = self.status or (500 if not self.code else errors.default_status(code, proto))
+        return code, message, status
+
+    def to_json(self):
+        return {
+            "service": self.service,
+            "action": self.action,
+            "times": self.times,
+            "after": self.after,
+            "code": self.code,
+            "message": self.message,
+            "status": self.status,
+            "applied": self.applied,
+        }
+
+
+class Throttle:
+    """Answers a seeded random fraction of AWS calls with the throttling error."""
+
+    def __init__(self, spec=None):
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            raise BadRequest("the throttle settings are a JSON object")
+        unknown = set(spec) - {"rate", "seed", "services"}
+        if unknown:
+            raise BadRequest(f"unknown throttle members {sorted(unknown)}")
+        rate = spec.get("rate", 0)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise BadRequest(f"rate must be a number from 0 to 1, got {rate!r}")
+        self.rate = float(rate)
+        self.seed = _member(spec, "seed", int, 0)
+        services = spec.get("services")
+        if services is not None and (
+            not isinstance(services, list) or not all(isinstance(s, str) for s in services)
+        ):
+            raise BadRequest(f"services must be a list of service names, got {services!r}")
+        self.services = services
+        self.random = random.Random(self.seed)
+        self.throttled = 0
+
+    def hits(self, service, proto):
+        if self.rate <= 0 or proto in ("cbor", "internal"):
+            return False
+        if self.services is not None and service not in self.services:
+            return False
+        if self.random.random() < self.rate:
+            self.throttled += 1
+            return True
+        return False
+
+    def to_json(self):
+        return {
+            "rate": self.rate,
+            "seed": self.seed,
+            "services": self.services,
+            "throttled": self.throttled,
+        }
 
 
 class Emulator:
-    """Wraps moto's WSGI app with the request log and fault injection."""
+    """Wraps moto's WSGI app with the request log, fault injection and throttling."""
 
     def __init__(self):
         self.app = DomainDispatcherApplication(create_backend_app)
         self.lock = threading.Lock()
         self.requests = []
-        self.faults = {}
+        self.faults = []
+        self.throttle = Throttle()
+
+    def _take_fault(self, service, action):
+        """The rule that fails this call, if any; every matching rule counts it."""
+        fired = None
+        for rule in self.faults:
+            if not rule.matches(service, action):
+                continue
+            if rule.after > 0:
+                rule.after -= 1
+            elif fired is None and rule.times > 0:
+                rule.times -= 1
+                fired = rule
+        self.faults = [r for r in self.faults if r.times > 0]
+        return fired
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_emulator/"):
             return self.control(environ, start_response)
-        service, action = call_name(environ)
+        service, action, form = call_name(environ)
+        proto = errors.protocol(environ, service, form)
+        if path.startswith("/moto-api"):
+            proto = "internal"
+        answer = None
+        applied = False
         with self.lock:
-            self.requests.append({"service": service, "action": action})
-            remaining = self.faults.get(action, 0)
-            if remaining > 0:
-                self.faults[action] = remaining - 1
-                inject = True
-            else:
-                inject = False
-        if inject:
-            body = json.dumps(
-                {"__type": "InternalFailure", "message": f"injected fault in {action}"}
-            )
-            return Response(body, status=500, content_type="application/json")(
-                environ, start_response
-            )
-        return self.app(environ, start_response)
+            entry = {"service": service, "action": action, "injected": None, "code": None}
+            if self.throttle.hits(service, proto):
+                answer = errors.throttling(service, action, proto)
+                entry["injected"] = "throttle"
+            elif proto not in ("cbor", "internal"):
+                fault = self._take_fault(service, action)
+                if fault is not None:
+                    code, message, status = fault.answer(service, action, proto)
+                    answer = (code, status, message)
+                    applied = fault.applied
+                    entry["injected"] = "fault"
+            if answer is not None:
+                entry["code"] = answer[0]
+            self.requests.append(entry)
+        if answer is None:
+            return self.app(environ, start_response)
+        if applied:
+            # The call takes effect; only its answer is lost.
+            served = self.app(environ, lambda *_args, **_kwargs: (lambda _data: None))
+            try:
+                for _ in served:
+                    pass
+            finally:
+                if hasattr(served, "close"):
+                    served.close()
+        code, status, message = answer
+        status, headers, body = errors.render(environ, form, proto, code, message, status)
+        response = Response(body, status=status)
+        for name, value in headers:
+            response.headers[name] = value
+        return response(environ, start_response)
 
     def control(self, environ, start_response):
         request = Request(environ)
-        path = request.path
-        with self.lock:
-            if path == "/_emulator/requests" and request.method == "GET":
-                body = json.dumps(self.requests)
-            elif path == "/_emulator/requests/reset" and request.method == "POST":
-                self.requests = []
-                body = "{}"
-            elif path == "/_emulator/deployments" and request.method == "POST":
-                spec = json.loads(request.get_data() or b"{}")
-                gaps.fail_next_deployments(spec.get("fail", 0))
-                body = "{}"
-            elif path == "/_emulator/faults" and request.method == "POST":
-                spec = json.loads(request.get_data() or b"{}")
-                self.faults[spec["action"]] = int(spec.get("times", 1))
-                body = "{}"
-            else:
-                return Response("not found", status=404)(environ, start_response)
-        return Response(body, content_type="application/json")(environ, start_response)
+        try:
+            with self.lock:
+                body = self._control(request)
+        except BadRequest as e:
+            return _json_response({"error": str(e)}, 400)(environ, start_response)
+        if body is None:
+            return _json_response({"error": "not found"}, 404)(environ, start_response)
+        return _json_response(body, 200)(environ, start_response)
+
+    def _control(self, request):
+        path, method = request.path, request.method
+        if path == "/_emulator/requests" and method == "GET":
+            return self.requests
+        if path == "/_emulator/requests/reset" and method == "POST":
+            self.requests = []
+            return {}
+        if path == "/_emulator/deployments" and method == "POST":
+            spec = _json_body(request)
+            gaps.fail_next_deployments(_member(spec, "fail", int, 0, lambda v: v >= 0))
+            return {}
+        if path == "/_emulator/faults" and method == "POST":
+            rule = Fault(_json_body(request))
+            self.faults = [r for r in self.faults if r.key != rule.key]
+            if rule.times > 0:
+                self.faults.append(rule)
+            return {}
+        if path == "/_emulator/faults" and method == "GET":
+            return [r.to_json() for r in self.faults]
+        if path == "/_emulator/faults/reset" and method == "POST":
+            self.faults = []
+            return {}
+        if path == "/_emulator/throttle" and method == "POST":
+            self.throttle = Throttle(_json_body(request))
+            return {}
+        if path == "/_emulator/throttle" and method == "GET":
+            return self.throttle.to_json()
+        return None
+
+
+def _json_body(request):
+    data = request.get_data()
+    try:
+        spec = json.loads(data) if data.strip() else {}
+    except ValueError as e:
+        raise BadRequest(f"not JSON: {e}") from None
+    if not isinstance(spec, dict):
+        raise BadRequest("expected a JSON object")
+    return spec
+
+
+def _json_response(body, status):
+    return Response(json.dumps(body), status=status, content_type="application/json")
 
 
 def main():
