@@ -4,6 +4,7 @@ server starts; moto looks actions up on its response classes per request, so fun
 here are served like moto's own.
 """
 
+import inspect
 import json
 import threading
 
@@ -16,11 +17,13 @@ from moto.codedeploy.exceptions import (
 )
 from moto.codedeploy.models import CodeDeployBackend
 from moto.codedeploy.responses import CodeDeployResponse
+from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
 from moto.ecs.models import ecs_backends
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elbv2.models import FakeAction, elbv2_backends
+from moto.servicediscovery.models import ServiceDiscoveryBackend
 
 # Outcomes for the next deployments, set through the launcher's control endpoint
 # (POST /_emulator/deployments {"fail": N}): each pending failure makes one deployment fail
@@ -317,6 +320,65 @@ def _scaling_untag_resource(self):
     return json.dumps({})
 
 
+# --- Cloud Map: one service per name in a namespace, and CreatorRequestId idempotency.
+# AWS refuses CreateService for a name the namespace already has with ServiceAlreadyExists
+# (HTTP 400; members Message, CreatorRequestId, ServiceId, ServiceArn), and CreatorRequestId
+# "allows failed CreateService requests to be retried without the risk of running the
+# operation twice" (https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html).
+# The SDKs fill CreatorRequestId with an idempotency token once per call (botocore model:
+# idempotencyToken), so a retry after a lost answer sends the same one and gets the service
+# the first attempt created. moto 5.2.5 creates a second service with the same name instead.
+
+
+class ServiceAlreadyExists(JsonRESTError):
+    def __init__(self, existing):
+        super().__init__(
+            "ServiceAlreadyExists",
+            f"Service already exists. A service named {existing.name} exists in namespace "
+            f"{existing.namespace_id} (ServiceId {existing.id}).",
+        )
+        self.description = json.dumps(
+            {
+                "__type": "ServiceAlreadyExists",
+                "Message": self.message,
+                "CreatorRequestId": existing.creator_request_id,
+                "ServiceId": existing.id,
+                "ServiceArn": existing.arn,
+            }
+        )
+
+
+def _namespace_key(namespace):
+    """A namespace ID, also when given as its ARN (shared namespaces)."""
+    namespace = namespace or ""
+    return namespace.rsplit("/", 1)[-1] if namespace.startswith("arn:") else namespace
+
+
+_original_sd_create_service = ServiceDiscoveryBackend.create_service
+_sd_create_service_signature = inspect.signature(_original_sd_create_service)
+
+
+def _service_namespace(namespace_id, dns_config):
+    # DnsConfig.NamespaceId is the deprecated way to name the namespace.
+    return _namespace_key(namespace_id or (dns_config or {}).get("NamespaceId"))
+
+
+def _sd_create_service(self, *args, **kwargs):
+    call = _sd_create_service_signature.bind(self, *args, **kwargs).arguments
+    name = call.get("name")
+    token = call.get("creator_request_id")
+    namespace = _service_namespace(call.get("namespace_id"), call.get("dns_config"))
+    for existing in list(self.services.values()):
+        if existing.name != name:
+            continue
+        if _service_namespace(existing.namespace_id, existing.dns_config) != namespace:
+            continue
+        if token and existing.creator_request_id == token:
+            return existing
+        raise ServiceAlreadyExists(existing)
+    return _original_sd_create_service(self, *args, **kwargs)
+
+
 def install():
     CodeDeployBackend.delete_deployment_group = _delete_deployment_group
     CodeDeployBackend.delete_application = _delete_application
@@ -333,6 +395,7 @@ def install():
     ApplicationAutoScalingResponse.list_tags_for_resource = _scaling_list_tags_for_resource
     ApplicationAutoScalingResponse.tag_resource = _scaling_tag_resource
     ApplicationAutoScalingResponse.untag_resource = _scaling_untag_resource
+    ServiceDiscoveryBackend.create_service = _sd_create_service
 
 
 install()
