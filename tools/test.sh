@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The full test run (the README's test command, and what .ci/run calls): installs the pinned
-# tools into the cache if needed, checks formatting and lints, runs every test (unit,
-# property, fuzz-corpus, integration and acceptance tests against the real tofu and the
-# emulator), and checks that the committed modules/ match the generator.
+# tools into the cache if needed, checks formatting and lints, runs every test (the emulator's
+# own unit tests, then unit, property, fuzz-corpus, integration and acceptance tests against
+# the real tofu and the emulator), and checks that the committed modules/ match the generator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,9 @@ echo "== cargo clippy" >&2
 cargo clippy --all-targets --locked -- -D warnings
 # The library without the AWS rendering is what the fuzz crate builds; keep it building.
 cargo clippy --lib --no-default-features --locked -- -D warnings
+
+echo "== emulator unit tests" >&2
+"$MOTO_PYTHON" -m unittest discover -s tests/emulator -p 'test_*.py'
 
 echo "== cargo test" >&2
 cargo test --locked -- --test-threads="${TEST_THREADS:-2}"
