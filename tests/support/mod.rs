@@ -129,8 +129,28 @@ impl Emulator {
         }
     }
 
-    /// Makes the next `times` calls of `action` fail.
+    /// Makes the next `times` calls of `action` (of any service) fail with HTTP 500
+    /// InternalFailure, which the SDK retries: with retries on, one such fault is absorbed.
     pub fn inject_fault(&self, action: &str, times: u32) {
+        self.inject(&Fault::new(action).times(times));
+    }
+
+    /// Makes the next `times` calls of `service`'s `action` fail (`service` as in the SigV4
+    /// credential scope: "ecs", "servicediscovery", "elasticloadbalancing", "iam", ...). With
+    /// `code`, the error has that code and the status AWS gives it (400 unless it is a server
+    /// error; 403 for AccessDenied): pass a 4xx code that is not a throttling one (e.g.
+    /// "AccessDeniedException" for awsJson services, "AccessDenied" for awsQuery ones) for a
+    /// failure the SDK does not retry. Without, HTTP 500 InternalFailure (EC2: InternalError).
+    pub fn inject_fault_in(&self, service: &str, action: &str, times: u32, code: Option<&str>) {
+        let mut fault = Fault::new(action).service(service).times(times);
+        if let Some(code) = code {
+            fault = fault.code(code);
+        }
+        self.inject(&fault);
+    }
+
+    /// Installs a fault rule (replacing any for the same service and action).
+    pub fn inject(&self, fault: &Fault) {
         assert!(
             self.embedded,
             "fault injection is a feature of the embedded emulator"
@@ -139,8 +159,165 @@ impl Emulator {
             &self.endpoint,
             "POST",
             "/_emulator/faults",
-            &serde_json::json!({"action": action, "times": times}).to_string(),
+            &fault.to_json().to_string(),
         );
+    }
+
+    /// Removes every pending fault rule.
+    pub fn clear_faults(&self) {
+        if self.embedded {
+            http(&self.endpoint, "POST", "/_emulator/faults/reset", "");
+        }
+    }
+
+    /// Answers a `rate` fraction (0 to 1) of all AWS calls with each service's throttling
+    /// error (ThrottlingException, Throttling, RequestLimitExceeded), chosen by a random
+    /// sequence seeded with `seed`. `throttle(0.0, 0)` turns it off.
+    pub fn throttle(&self, rate: f64, seed: u64) {
+        self.throttle_services(rate, seed, &[]);
+    }
+
+    /// As `throttle`, for the calls of these services only (all when empty).
+    pub fn throttle_services(&self, rate: f64, seed: u64, services: &[&str]) {
+        assert!(
+            self.embedded,
+            "throttling is a feature of the embedded emulator"
+        );
+        let mut spec = serde_json::json!({"rate": rate, "seed": seed});
+        if !services.is_empty() {
+            spec["services"] = serde_json::json!(services);
+        }
+        http(
+            &self.endpoint,
+            "POST",
+            "/_emulator/throttle",
+            &spec.to_string(),
+        );
+    }
+
+    /// How many calls in the request log (since the last `reset_requests`) were throttled.
+    pub fn throttled_count(&self) -> usize {
+        self.injected_requests()
+            .iter()
+            .filter(|(kind, _)| kind == "throttle")
+            .count()
+    }
+
+    /// The calls in the request log that got an injected answer, as ("fault" or "throttle",
+    /// "service:Action:Code").
+    pub fn injected_requests(&self) -> Vec<(String, String)> {
+        assert!(
+            self.embedded,
+            "the request log is a feature of the embedded emulator"
+        );
+        let body = http(&self.endpoint, "GET", "/_emulator/requests", "");
+        let list: Vec<serde_json::Value> = serde_json::from_str(&body).expect("request log JSON");
+        list.iter()
+            .filter_map(|r| {
+                let kind = r["injected"].as_str()?;
+                Some((
+                    kind.to_owned(),
+                    format!(
+                        "{}:{}:{}",
+                        r["service"].as_str().unwrap_or(""),
+                        r["action"].as_str().unwrap_or(""),
+                        r["code"].as_str().unwrap_or("")
+                    ),
+                ))
+            })
+            .collect()
+    }
+}
+
+/// A fault rule for `Emulator::inject`: the next `times` (default 1) calls of an action fail,
+/// after `after` matching calls went through, with an error in the protocol's own shape.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    action: String,
+    service: Option<String>,
+    times: u32,
+    after: u32,
+    code: Option<String>,
+    message: Option<String>,
+    status: Option<u16>,
+    applied: bool,
+}
+
+impl Fault {
+    pub fn new(action: &str) -> Fault {
+        Fault {
+            action: action.to_owned(),
+            service: None,
+            times: 1,
+            after: 0,
+            code: None,
+            message: None,
+            status: None,
+            applied: false,
+        }
+    }
+
+    /// Only this service's calls of the action (the SigV4 credential scope's name).
+    pub fn service(mut self, service: &str) -> Fault {
+        self.service = Some(service.to_owned());
+        self
+    }
+
+    pub fn times(mut self, times: u32) -> Fault {
+        self.times = times;
+        self
+    }
+
+    /// Lets the first `after` matching calls through.
+    pub fn after(mut self, after: u32) -> Fault {
+        self.after = after;
+        self
+    }
+
+    /// The error code (default InternalFailure, HTTP 500).
+    pub fn code(mut self, code: &str) -> Fault {
+        self.code = Some(code.to_owned());
+        self
+    }
+
+    pub fn message(mut self, message: &str) -> Fault {
+        self.message = Some(message.to_owned());
+        self
+    }
+
+    /// The HTTP status (default: the one AWS gives the code).
+    pub fn status(mut self, status: u16) -> Fault {
+        self.status = Some(status);
+        self
+    }
+
+    /// The call takes effect and only its answer is the error (a response lost after the work
+    /// was done), so a retry meets what the first attempt created.
+    pub fn applied(mut self) -> Fault {
+        self.applied = true;
+        self
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        let mut spec = serde_json::json!({
+            "action": self.action,
+            "times": self.times,
+            "after": self.after,
+            "applied": self.applied,
+        });
+        if let Some(service) = &self.service {
+            spec["service"] = serde_json::json!(service);
+        }
+        if let Some(code) = &self.code {
+            spec["code"] = serde_json::json!(code);
+        }
+        if let Some(message) = &self.message {
+            spec["message"] = serde_json::json!(message);
+        }
+        if let Some(status) = self.status {
+            spec["status"] = serde_json::json!(status);
+        }
+        spec
     }
 }
 
