@@ -79,7 +79,51 @@ impl AwsError {
     pub fn has_code(&self, code: &str) -> bool {
         self.code.as_deref() == Some(code)
     }
+
+    /// Whether AWS throttled the call (each protocol names it its own way); these are what
+    /// the SDK's retry already retried until its attempts ran out.
+    pub fn is_throttling(&self) -> bool {
+        self.code
+            .as_deref()
+            .is_some_and(|c| THROTTLING_CODES.contains(&c))
+    }
+
+    /// Whether AWS refused the credentials themselves (not a permission on one action).
+    pub fn is_credentials_refused(&self) -> bool {
+        self.code.as_deref().is_some_and(|c| {
+            matches!(
+                c,
+                "InvalidClientTokenId"
+                    | "SignatureDoesNotMatch"
+                    | "ExpiredToken"
+                    | "ExpiredTokenException"
+                    | "UnrecognizedClientException"
+                    | "InvalidAccessKeyId"
+                    | "AuthFailure"
+                    | "IncompleteSignature"
+                    | "MissingAuthenticationToken"
+            )
+        })
+    }
 }
+
+/// The throttling error codes of the protocols the provider speaks (the SDK's own list).
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
 
 pub type AwsResult<T> = Result<T, AwsError>;
 

@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use aws_config::BehaviorVersion;
+use std::time::Duration;
+
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::SdkConfig;
 use aws_types::region::Region;
@@ -72,7 +75,9 @@ pub fn provider_schema() -> Schema {
             .attribute(A::optional(
                 "max_retries",
                 Type::Number,
-                "Maximum retries of a throttled or failed AWS call. Defaults to the SDK's standard retry (2).",
+                "Maximum retries of a throttled or transiently failed AWS call, with exponential backoff and \
+                 adaptive client-side rate limiting. Defaults to `AWS_MAX_ATTEMPTS` - 1 when that is set, else 25 \
+                 (hashicorp/aws's default).",
             ))
             .attribute(A::optional(
                 "skip_credentials_validation",
@@ -337,9 +342,17 @@ impl AwsSettings {
                 "provider-configuration",
             ));
         }
-        if let Some(retries) = self.max_retries {
-            loader = loader.retry_config(RetryConfig::standard().with_max_attempts(retries + 1));
-        }
+        loader = loader
+            .retry_config(retry_config(
+                self.max_retries,
+                std::env::var("AWS_MAX_ATTEMPTS").ok(),
+            ))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            );
         let base = loader.load().await;
         if base.region().is_none() {
             return Err(Diagnostic::error(
@@ -375,6 +388,35 @@ impl AwsSettings {
             )
             .build())
     }
+}
+
+/// Retries when neither `max_retries` nor `AWS_MAX_ATTEMPTS` says otherwise: hashicorp/aws's
+/// default, so a throttled account behaves as its users expect.
+pub const DEFAULT_MAX_RETRIES: u32 = 25;
+
+/// The longest wait between two attempts; the backoff grows exponentially (with jitter) to it.
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+
+/// One attempt of one AWS call; a hung connection is retried rather than waited on forever.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// All attempts of one AWS call together, so retries stay bounded.
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Adaptive retry (exponential backoff plus client-side rate limiting when AWS throttles):
+/// `max_retries` wins, then `AWS_MAX_ATTEMPTS`, then [`DEFAULT_MAX_RETRIES`].
+fn retry_config(max_retries: Option<u32>, env_attempts: Option<String>) -> RetryConfig {
+    let attempts = match (
+        max_retries,
+        env_attempts.and_then(|v| v.trim().parse::<u32>().ok()),
+    ) {
+        (Some(retries), _) => retries + 1,
+        (None, Some(attempts)) if attempts >= 1 => attempts,
+        _ => DEFAULT_MAX_RETRIES + 1,
+    };
+    RetryConfig::adaptive()
+        .with_max_attempts(attempts)
+        .with_max_backoff(MAX_BACKOFF)
 }
 
 fn expand_home(path: &str) -> String {
@@ -447,6 +489,18 @@ mod tests {
         assert_eq!(
             paths,
             ["secret_key", "assume_role.role_arn", "endpoints.iam"]
+        );
+    }
+
+    #[test]
+    fn retries_follow_setting_then_environment_then_default() {
+        assert_eq!(retry_config(Some(0), Some("7".into())).max_attempts(), 1);
+        assert_eq!(retry_config(None, Some("7".into())).max_attempts(), 7);
+        assert_eq!(retry_config(None, Some("junk".into())).max_attempts(), 26);
+        assert_eq!(retry_config(None, None).max_attempts(), 26);
+        assert_eq!(
+            retry_config(None, None).mode(),
+            aws_config::retry::RetryMode::Adaptive
         );
     }
 

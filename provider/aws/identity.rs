@@ -2,10 +2,11 @@
 
 use aws_types::SdkConfig;
 
+use super::clients::{AwsError, AwsResult, err};
 use super::config::AwsSettings;
 
 /// The account ID of the configured credentials.
-pub async fn caller_account(sdk: &SdkConfig, settings: &AwsSettings) -> Result<String, String> {
+pub async fn caller_account(sdk: &SdkConfig, settings: &AwsSettings) -> AwsResult<String> {
     let mut conf = aws_sdk_sts::config::Builder::from(sdk);
     if let Some(url) = settings.endpoints.get("sts") {
         conf = conf.endpoint_url(url);
@@ -15,7 +16,7 @@ pub async fn caller_account(sdk: &SdkConfig, settings: &AwsSettings) -> Result<S
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| aws_smithy_types::error::display::DisplayErrorContext(e).to_string())?;
+        .map_err(err("GetCallerIdentity"))?;
     out.account
-        .ok_or_else(|| "GetCallerIdentity returned no account".to_owned())
+        .ok_or_else(|| AwsError::new("GetCallerIdentity", "no account in the response"))
 }

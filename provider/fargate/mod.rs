@@ -21,8 +21,9 @@ pub use production_service::ProductionService;
 pub struct Configured {
     pub settings: AwsSettings,
     pub sdk: aws_types::SdkConfig,
-    /// The outcome of STS GetCallerIdentity (the account, or why it failed), once asked.
-    pub credentials_checked: tokio::sync::OnceCell<Result<String, String>>,
+    /// The account STS GetCallerIdentity answered, once it succeeded (a failure is asked again
+    /// next time: a throttled or unreachable STS says nothing about the credentials).
+    pub credentials_checked: tokio::sync::OnceCell<String>,
 }
 
 /// Set once by ConfigureProvider; resources read it.
@@ -105,19 +106,52 @@ impl Configured {
         }
         let result = self
             .credentials_checked
-            .get_or_init(|| async {
+            .get_or_try_init(|| async {
                 crate::aws::identity::caller_account(&self.sdk, &self.settings).await
             })
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) => Err(Diagnostic::error(
-                "AWS credentials are not valid",
-                format!(
-                    "STS GetCallerIdentity failed: {e}. Check the credentials (environment, profile or provider \
-                     settings), or set skip_credentials_validation = true for endpoints without STS."
-                ),
-            )),
+            Err(e) => Err(credentials_diagnostic(&e)),
         }
+    }
+}
+
+/// What a failed credentials check means: refused credentials, a throttled STS, or an STS (or
+/// credential source) that could not be reached are three different problems for the user.
+fn credentials_diagnostic(e: &crate::aws::clients::AwsError) -> Diagnostic {
+    if e.is_credentials_refused() {
+        Diagnostic::error(
+            "AWS credentials are not valid",
+            format!(
+                "STS GetCallerIdentity refused the credentials: {e}. Check the credentials (environment, profile \
+                 or provider settings)."
+            ),
+        )
+    } else if e.is_throttling() {
+        Diagnostic::error(
+            "AWS throttled the credentials check",
+            format!(
+                "STS GetCallerIdentity was still throttled after the provider's retries: {e}. Try again later, \
+                 raise max_retries, or set skip_credentials_validation = true."
+            ),
+        )
+    } else if e.code.is_some() {
+        Diagnostic::error(
+            "The credentials check failed",
+            format!(
+                "STS GetCallerIdentity failed: {e}. Set skip_credentials_validation = true for endpoints without \
+                 STS."
+            ),
+        )
+    } else {
+        Diagnostic::error(
+            "Could not check the AWS credentials",
+            format!(
+                "STS GetCallerIdentity did not get an answer from AWS: {e}. Check the network, the sts endpoint \
+                 and the credential source (profile, environment, assume_role); or set \
+                 skip_credentials_validation = true for endpoints without STS."
+            ),
+        )
     }
 }
