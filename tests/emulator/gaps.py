@@ -20,6 +20,7 @@ from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
+from moto.ecs.exceptions import InvalidParameterException as EcsInvalidParameterException
 from moto.ecs.models import ecs_backends
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elbv2.models import FakeAction, elbv2_backends
@@ -253,6 +254,15 @@ _KEPT_SERVICE_FIELDS = {
 
 
 def _ecs_create_service(self):
+    # AWS refuses a second ACTIVE service of the same name in a cluster (moto replaces the first):
+    # "Creation of service was not idempotent." (API_CreateService, InvalidParameterException;
+    # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html)
+    backend = ecs_backends[self.current_account][self.region]
+    cluster = (self._get_param("cluster") or "default").split("/")[-1]
+    name = self._get_param("serviceName")
+    existing = backend.services.get(f"{cluster}:{name}")
+    if existing is not None and getattr(existing, "status", "ACTIVE") == "ACTIVE":
+        raise EcsInvalidParameterException("Creation of service was not idempotent.")
     result = _original_ecs_create_service(self)
     service = result.result["service"]
     for member, attribute in _KEPT_SERVICE_FIELDS.items():

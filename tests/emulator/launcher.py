@@ -46,6 +46,9 @@ request answers 400 with {"error": ...}):
                                   order are throttled the same way. {"rate": 0} turns it off.
   GET  /_emulator/throttle        {"rate", "seed", "services", "throttled"}: the settings and
                                   how many calls were throttled since they were set
+  POST /_emulator/delay           {"ms": 200} delays every AWS call by that long (0 turns it
+                                  off): latency like AWS's, so a test can interrupt tofu halfway
+                                  through an apply, and a bench can count sequential rounds
   POST /_emulator/deployments     {"fail": 1} makes the next CodeDeploy deployment fail and roll
                                   back instead of swapping blue and green
 
@@ -66,6 +69,7 @@ import random
 import signal
 import sys
 import threading
+import time
 from urllib.parse import parse_qs
 
 # Before moto is imported: AWS-managed IAM policies (for the execution role attachment).
@@ -239,6 +243,7 @@ class Emulator:
         self.requests = []
         self.faults = []
         self.throttle = Throttle()
+        self.delay = 0.0
 
     def _take_fault(self, service, action):
         """The rule that fails this call, if any; every matching rule counts it."""
@@ -279,6 +284,9 @@ class Emulator:
             if answer is not None:
                 entry["code"] = answer[0]
             self.requests.append(entry)
+        if self.delay > 0:
+            # Outside the lock: concurrent calls wait side by side, as AWS's latency does.
+            time.sleep(self.delay)
         if answer is None:
             return self.app(environ, start_response)
         if applied:
@@ -335,6 +343,10 @@ class Emulator:
             return {}
         if path == "/_emulator/throttle" and method == "GET":
             return self.throttle.to_json()
+        if path == "/_emulator/delay" and method == "POST":
+            ms = _member(_json_body(request), "ms", int, 0, lambda v: 0 <= v <= 60_000)
+            self.delay = ms / 1000
+            return {}
         return None
 
 

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -373,6 +374,47 @@ class ThrottleTest(EmulatorTest):
         self.assertEqual(self.error(ecs.list_clusters)["Error"]["Code"], "ThrottlingException")
         self.emulator.ok("POST", "/_emulator/throttle", {"rate": 0})
         self.assertEqual(self.error(ecs.list_clusters)["Error"]["Code"], "AccessDeniedException")
+
+
+class EcsServiceTest(EmulatorTest):
+    def test_a_second_active_service_of_the_same_name_is_not_idempotent(self):
+        ecs = self.client("ecs")
+        cluster = f"c-{uuid.uuid4().hex[:8]}"
+        ecs.create_cluster(clusterName=cluster)
+        family = ecs.register_task_definition(
+            family="web",
+            containerDefinitions=[{"name": "web", "image": "nginx", "memory": 512}],
+        )["taskDefinition"]["taskDefinitionArn"]
+        ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=family)
+        error = self.error(
+            ecs.create_service, cluster=cluster, serviceName="web", taskDefinition=family
+        )
+        self.assertEqual(error["Error"]["Code"], "InvalidParameterException")
+        self.assertIn("not idempotent", error["Error"]["Message"])
+        # Once deleted, the name is free again.
+        ecs.delete_service(cluster=cluster, service="web", force=True)
+        ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=family)
+
+
+class DelayTest(EmulatorTest):
+    def tearDown(self):
+        self.emulator.ok("POST", "/_emulator/delay", {"ms": 0})
+
+    def test_a_delay_holds_every_aws_call_and_zero_removes_it(self):
+        ecs = self.client("ecs")
+        ecs.list_clusters()  # the first call loads moto's backend
+        self.emulator.ok("POST", "/_emulator/delay", {"ms": 300})
+        start = time.monotonic()
+        ecs.list_clusters()
+        self.assertGreaterEqual(time.monotonic() - start, 0.3)
+        self.emulator.ok("POST", "/_emulator/delay", {"ms": 0})
+        start = time.monotonic()
+        ecs.list_clusters()
+        self.assertLess(time.monotonic() - start, 0.3)
+
+    def test_a_delay_out_of_range_is_refused(self):
+        status, _ = self.emulator.control("POST", "/_emulator/delay", {"ms": -1})
+        self.assertEqual(status, 400)
 
 
 class CloudMapTest(EmulatorTest):

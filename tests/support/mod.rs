@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod scenario;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -196,6 +198,20 @@ impl Emulator {
     }
 
     /// How many calls in the request log (since the last `reset_requests`) were throttled.
+    /// Delays every AWS call by `ms` milliseconds (0: none), like AWS's own latency.
+    pub fn delay(&self, ms: u64) {
+        assert!(
+            self.embedded,
+            "call delays are a feature of the embedded emulator"
+        );
+        http(
+            &self.endpoint,
+            "POST",
+            "/_emulator/delay",
+            &serde_json::json!({ "ms": ms }).to_string(),
+        );
+    }
+
     pub fn throttled_count(&self) -> usize {
         self.injected_requests()
             .iter()
