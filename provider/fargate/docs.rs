@@ -70,6 +70,9 @@ fn block_section(out: &mut String, title: &str, block: &Block) {
         let how = match (nb.nesting, nb.min_items) {
             (Nesting::Single, 1) => "required block".to_owned(),
             (Nesting::Single, _) => "optional block".to_owned(),
+            (Nesting::Group, _) => {
+                "optional block (left out, its settings take their defaults)".to_owned()
+            }
             (Nesting::List, _) => format!("up to {} blocks", nb.max_items),
         };
         let name = if title == "Arguments" {

@@ -54,7 +54,7 @@ fn body_to_json(body: &hcl::Body, block: &Block, at: &str) -> Result<Json, Rende
         };
         let inner = body_to_json(nested.body(), &schema_block.block, &format!("{at}{key}."))?;
         match schema_block.nesting {
-            Nesting::Single => {
+            Nesting::Single | Nesting::Group => {
                 if out.insert(key.to_owned(), inner).is_some() {
                     return Err(RenderError::Input(format!(
                         "{at}{key}: only one block is allowed"

@@ -48,7 +48,7 @@ pub fn root_variables() -> Vec<Variable> {
                 v.non_nullable = true;
                 v
             }
-            Nesting::Single => {
+            Nesting::Single | Nesting::Group => {
                 let mut v = Variable::required(&b.name, &object, &b.block.description);
                 if b.min_items == 0 {
                     if all_optional(&b.block) {
@@ -129,9 +129,11 @@ fn nested_type(b: &NestedBlock) -> String {
     let object = object_type(&b.block);
     match b.nesting {
         Nesting::List => format!("optional(list({object}), [])"),
-        Nesting::Single if b.min_items > 0 => object,
-        Nesting::Single if all_optional(&b.block) => format!("optional({object}, {{}})"),
-        Nesting::Single => format!("optional({object})"),
+        Nesting::Single | Nesting::Group if b.min_items > 0 => object,
+        Nesting::Single | Nesting::Group if all_optional(&b.block) => {
+            format!("optional({object}, {{}})")
+        }
+        Nesting::Single | Nesting::Group => format!("optional({object})"),
     }
 }
 

@@ -169,7 +169,7 @@ fn service_block() -> Block {
     .block(NestedBlock::required_single("container", container_block()))
     .block(NestedBlock::required_single("network", network_block()))
     .block(NestedBlock::required_single("load_balancer", load_balancer_block()))
-    .block(NestedBlock::optional_single("blue_green", blue_green_block()))
+    .block(NestedBlock::optional_group("blue_green", blue_green_block()))
     .block(NestedBlock::optional_single("service_discovery", service_discovery_block()))
     .block(NestedBlock::list(
         "capacity_provider_strategy",
@@ -268,7 +268,7 @@ fn container_block() -> Block {
             "Mount the container's root filesystem read-only.",
         ))
         .block(NestedBlock::optional_single("health_check", container_health_block()))
-        .block(NestedBlock::optional_single("log", log_block()))
+        .block(NestedBlock::optional_group("log", log_block()))
 }
 
 fn container_health_block() -> Block {
@@ -406,7 +406,7 @@ fn load_balancer_block() -> Block {
             Value::int(d::HEALTH_CHECK_GRACE_PERIOD),
             "Seconds ECS ignores failing load balancer health checks after a task starts.",
         ))
-    .block(NestedBlock::optional_single("health_check", target_health_block()))
+    .block(NestedBlock::optional_group("health_check", target_health_block()))
 }
 
 fn target_health_block() -> Block {

@@ -128,6 +128,10 @@ pub fn hcl_literal(v: &Value) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nesting {
     Single,
+    /// Like `Single`, but never null: a configuration that leaves the block out has it with
+    /// every attribute null, so its defaults apply. Writing the block out with its defaults and
+    /// leaving it out then plan the same value (an import cannot know which the user did).
+    Group,
     List,
 }
 
@@ -158,6 +162,14 @@ impl NestedBlock {
             min_items: 0,
             max_items: 0,
             ..Self::required_single(name, block)
+        }
+    }
+
+    /// A block that may appear once and whose absence means its defaults.
+    pub fn optional_group(name: &str, block: Block) -> Self {
+        Self {
+            nesting: Nesting::Group,
+            ..Self::optional_single(name, block)
         }
     }
 
@@ -209,7 +221,7 @@ impl Block {
             attrs.insert(
                 b.name.clone(),
                 match b.nesting {
-                    Nesting::Single => inner,
+                    Nesting::Single | Nesting::Group => inner,
                     Nesting::List => Type::list(inner),
                 },
             );
@@ -243,9 +255,10 @@ impl Block {
         for b in &self.blocks {
             let (p, n) = (prior.get(&b.name), planned.get(&b.name));
             match b.nesting {
-                Nesting::Single => b
-                    .block
-                    .collect_replacements(&at.join_attr(&b.name), p, n, out),
+                Nesting::Single | Nesting::Group => {
+                    b.block
+                        .collect_replacements(&at.join_attr(&b.name), p, n, out)
+                }
                 Nesting::List => {
                     let (ps, ns) = (
                         p.elements().unwrap_or_default(),
@@ -281,6 +294,12 @@ impl Block {
             let cfg = config.get(&b.name);
             match (b.nesting, fields.get_mut(&b.name)) {
                 (Nesting::Single, Some(v)) => b.block.apply_defaults(v, cfg),
+                (Nesting::Group, Some(v)) => {
+                    if v.is_null() {
+                        *v = b.block.null_object();
+                    }
+                    b.block.apply_defaults(v, cfg);
+                }
                 (Nesting::List, Some(Value::List(items))) => {
                     let cfgs = cfg.elements().unwrap_or_default();
                     for (i, item) in items.iter_mut().enumerate() {
@@ -291,6 +310,24 @@ impl Block {
                 _ => {}
             }
         }
+    }
+
+    /// The value of this block with every attribute null and nested blocks empty, as a
+    /// configuration that leaves a group block out has it.
+    pub fn null_object(&self) -> Value {
+        let mut m = BTreeMap::new();
+        for a in &self.attributes {
+            m.insert(a.name.clone(), Value::Null);
+        }
+        for b in &self.blocks {
+            let v = match b.nesting {
+                Nesting::Group => b.block.null_object(),
+                Nesting::Single => Value::Null,
+                Nesting::List => Value::List(Vec::new()),
+            };
+            m.insert(b.name.clone(), v);
+        }
+        Value::Object(m)
     }
 
     pub fn to_proto(&self) -> pb::schema::Block {
@@ -333,6 +370,7 @@ impl NestedBlock {
             block: Some(self.block.to_proto()),
             nesting: match self.nesting {
                 Nesting::Single => NestingMode::Single as i32,
+                Nesting::Group => NestingMode::Group as i32,
                 Nesting::List => NestingMode::List as i32,
             },
             min_items: self.min_items,
