@@ -159,11 +159,12 @@ fn every_corpus_configuration_gets_its_diagnostic_without_aws_calls() {
         failures.join("\n\n")
     );
     if emulator.embedded {
-        // The subnet capacity check's lookup is the only call a plan may make.
+        // The subnet capacity check's and the listener-rule priority check's lookups are the
+        // only calls a plan may make.
         let calls: Vec<String> = emulator
             .requests()
             .into_iter()
-            .filter(|c| c != "ec2:DescribeSubnets")
+            .filter(|c| c != "ec2:DescribeSubnets" && c != "elasticloadbalancing:DescribeRules")
             .collect();
         assert!(calls.is_empty(), "the checks made AWS calls: {calls:?}");
     }
@@ -295,7 +296,17 @@ fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
     );
     assert!(text.contains("runs 600"), "names the numbers: {text}");
     if emulator.embedded {
-        assert_eq!(emulator.requests(), ["ec2:DescribeSubnets"]);
+        let mut calls = emulator.requests();
+        calls.sort();
+        // The subnets, and the rules of both listeners for the priority check.
+        assert_eq!(
+            calls,
+            [
+                "ec2:DescribeSubnets",
+                "elasticloadbalancing:DescribeRules",
+                "elasticloadbalancing:DescribeRules"
+            ]
+        );
     }
     // Within capacity: no diagnostic, the plan goes on.
     w.write(

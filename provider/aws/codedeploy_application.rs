@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 
 use aws_sdk_codedeploy::types::{ComputePlatform, Tag};
 
+use crate::service::expand::OWNER_TAG;
+
 use super::clients::{AwsResult, Clients, absent, err, gone_ok};
 
 pub async fn create(c: &Clients, name: &str, tags: &BTreeMap<String, String>) -> AwsResult<String> {
-    let created = c
-        .codedeploy
+    c.codedeploy
         .create_application()
         .application_name(name)
         .compute_platform(ComputePlatform::Ecs)
@@ -19,12 +20,24 @@ pub async fn create(c: &Clients, name: &str, tags: &BTreeMap<String, String>) ->
         ))
         .send()
         .await
-        .map_err(err("CreateApplication"));
-    match created {
-        Ok(_) => Ok(name.to_owned()),
-        Err(e) if e.has_code("ApplicationAlreadyExistsException") => Ok(name.to_owned()),
-        Err(e) => Err(e),
-    }
+        .map_err(err("CreateApplication"))?;
+    Ok(name.to_owned())
+}
+
+/// The owner tag of a CodeDeploy resource (application or deployment group) by its ARN.
+pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
+    let out = c
+        .codedeploy
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(err("ListTagsForResource"))?;
+    Ok(out
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some(OWNER_TAG))
+        .and_then(|t| t.value().map(str::to_owned)))
 }
 
 pub async fn exists(c: &Clients, name: &str) -> AwsResult<bool> {

@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_servicediscovery::types::{
-    DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, RecordType, RoutingPolicy,
-    ServiceChange, Tag,
+    DnsConfig, DnsConfigChange, DnsRecord, FilterCondition, HealthCheckCustomConfig, RecordType,
+    RoutingPolicy, ServiceChange, ServiceFilter, ServiceFilterName, Tag,
 };
 
-use crate::service::expand::DiscoveryServiceDef;
+use crate::service::expand::{DiscoveryServiceDef, OWNER_TAG};
 
 use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
 
@@ -63,11 +63,68 @@ pub async fn create(
     Ok(DiscoveryIds {
         id: service.id().unwrap_or_default().to_owned(),
         arn: service.arn().unwrap_or_default().to_owned(),
-        namespace_name: namespace_name(c, &def.namespace_id).await?,
+        namespace_name: None,
     })
 }
 
-async fn namespace_name(c: &Clients, namespace_id: &str) -> AwsResult<Option<String>> {
+/// The services named `name` in the namespace, with their owner tags: Cloud Map refuses a
+/// second service of the same name, so a service left by an interrupted apply is found here.
+pub async fn find_by_name(
+    c: &Clients,
+    namespace_id: &str,
+    name: &str,
+) -> AwsResult<Vec<(DiscoveryIds, Option<String>)>> {
+    let filter = ServiceFilter::builder()
+        .name(ServiceFilterName::NamespaceId)
+        .values(namespace_id)
+        .condition(FilterCondition::Eq)
+        .build()
+        .map_err(|e| AwsError::new("ListServices", e.to_string()))?;
+    let mut pages = c
+        .discovery
+        .list_services()
+        .filters(filter)
+        .into_paginator()
+        .send();
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(err("ListServices"))?;
+        for s in page.services().iter().filter(|s| s.name() == Some(name)) {
+            let (Some(id), Some(arn)) = (s.id(), s.arn()) else {
+                continue;
+            };
+            let ids = DiscoveryIds {
+                id: id.to_owned(),
+                arn: arn.to_owned(),
+                namespace_name: None,
+            };
+            let owner = owner(c, arn).await?;
+            out.push((ids, owner));
+        }
+    }
+    Ok(out)
+}
+
+/// The service's owner tag, when it has one.
+pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
+    let out = absent(
+        c.discovery
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .map_err(err("ListTagsForResource")),
+    )?;
+    Ok(out.and_then(|o| {
+        o.tags()
+            .iter()
+            .find(|t| t.key() == OWNER_TAG)
+            .map(|t| t.value().to_owned())
+    }))
+}
+
+/// The DNS name of the namespace, for `dns_name`.
+pub async fn namespace_name(c: &Clients, namespace_id: &str) -> AwsResult<Option<String>> {
     let out = absent(
         c.discovery
             .get_namespace()

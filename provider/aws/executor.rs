@@ -13,12 +13,12 @@ use crate::tfplugin::StopSignal;
 /// The outcome of a walk: the nodes that failed (with why), and those never started because a
 /// dependency failed or a stop was requested.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WalkReport<K> {
-    pub failed: Vec<(K, String)>,
+pub struct WalkReport<K, E> {
+    pub failed: Vec<(K, E)>,
     pub skipped: Vec<K>,
 }
 
-impl<K> WalkReport<K> {
+impl<K, E> WalkReport<K, E> {
     pub fn is_ok(&self) -> bool {
         self.failed.is_empty() && self.skipped.is_empty()
     }
@@ -26,11 +26,15 @@ impl<K> WalkReport<K> {
 
 /// Runs `run` on every node of `graph` (`(node, depends_on)`); dependencies that are not nodes
 /// of the graph count as done.
-pub async fn walk<K, F, Fut>(graph: &[(K, Vec<K>)], stop: &StopSignal, run: F) -> WalkReport<K>
+pub async fn walk<K, E, F, Fut>(
+    graph: &[(K, Vec<K>)],
+    stop: &StopSignal,
+    run: F,
+) -> WalkReport<K, E>
 where
     K: Copy + Eq + Hash + Debug,
     F: Fn(K) -> Fut,
-    Fut: Future<Output = Result<(), String>>,
+    Fut: Future<Output = Result<(), E>>,
 {
     let nodes: HashSet<K> = graph.iter().map(|(k, _)| *k).collect();
     let deps: HashMap<K, Vec<K>> = graph
@@ -44,7 +48,7 @@ where
         .collect();
     let mut done: HashSet<K> = HashSet::new();
     let mut started: HashSet<K> = HashSet::new();
-    let mut failed: Vec<(K, String)> = Vec::new();
+    let mut failed: Vec<(K, E)> = Vec::new();
     let mut running = FuturesUnordered::new();
     loop {
         if !stop.is_stopped() {
@@ -101,7 +105,7 @@ mod tests {
         let graph = vec![(1, vec![]), (2, vec![]), (3, vec![1, 2]), (4, vec![3])];
         let log = Arc::new(Mutex::new(Vec::new()));
         let running = Arc::new(Mutex::new((0, 0)));
-        let report = walk(&graph, &StopSignal::default(), |k| {
+        let report = walk::<_, String, _, _>(&graph, &StopSignal::default(), |k| {
             let log = log.clone();
             let running = running.clone();
             async move {

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::service::expand::RoleDef;
+use crate::service::expand::{OWNER_TAG, RoleDef};
 
 use super::clients::{AwsResult, Clients, absent, err, gone_ok};
 
-/// Creates the role with its trust policy, managed and inline policies; returns its ARN.
-/// A role of the same name left by an earlier failed apply is adopted and brought up to date.
+/// Creates the role with its trust policy and returns its ARN; [`configure`] attaches its
+/// policies once the role is recorded.
 pub async fn create(
     c: &Clients,
     def: &RoleDef,
@@ -23,7 +23,7 @@ pub async fn create(
                 .ok()
         })
         .collect();
-    let created = c
+    let out = c
         .iam
         .create_role()
         .role_name(&def.name)
@@ -32,27 +32,37 @@ pub async fn create(
         .set_tags(Some(tag_list))
         .send()
         .await
-        .map_err(err("CreateRole"));
-    match created {
-        Ok(out) => {
-            // A new role has no policies yet: attach and put them without listing first.
-            let arn = out.role().map(|r| r.arn().to_owned()).ok_or_else(|| {
-                super::clients::AwsError::new("CreateRole", "no role in the response")
-            })?;
-            attach_missing(c, def, &[]).await?;
-            put_inline(c, def).await?;
-            Ok(arn)
-        }
-        Err(e) if e.has_code("EntityAlreadyExists") => {
-            // Left by an earlier failed apply: adopt it and bring it up to date.
-            let arn = read(c, &def.name).await?.ok_or_else(|| {
-                super::clients::AwsError::new("GetRole", format!("role {} vanished", def.name))
-            })?;
-            update(c, def).await?;
-            Ok(arn)
-        }
-        Err(e) => Err(e),
-    }
+        .map_err(err("CreateRole"))?;
+    out.role()
+        .map(|r| r.arn().to_owned())
+        .ok_or_else(|| super::clients::AwsError::new("CreateRole", "no role in the response"))
+}
+
+/// Attaches and puts the policies of a role just created (it has none yet, so nothing is
+/// listed first); both calls are idempotent, so a retry after a partial failure is safe.
+pub async fn configure(c: &Clients, def: &RoleDef) -> AwsResult<()> {
+    attach_missing(c, def, &[]).await?;
+    put_inline(c, def).await
+}
+
+/// The role's owner tag, when it has one; `None` also when the role is gone.
+pub async fn owner(c: &Clients, name: &str) -> AwsResult<Option<String>> {
+    let out = absent(
+        c.iam
+            .get_role()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(err("GetRole")),
+    )?;
+    Ok(out.and_then(|o| {
+        o.role().and_then(|r| {
+            r.tags()
+                .iter()
+                .find(|t| t.key() == OWNER_TAG)
+                .map(|t| t.value().to_owned())
+        })
+    }))
 }
 
 /// Attaches the definition's managed policies that are not in `attached`.

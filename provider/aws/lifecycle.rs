@@ -3,13 +3,15 @@
 //! operation records the identities it creates or deletes in `ChildIds` as it goes, so a
 //! failure halfway leaves an exact account of what exists.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::service::appspec::appspec;
 use crate::service::expand::alb_resource_label;
 use crate::service::expand::{
-    ChildKey, DeploymentGroupDef, Expansion, ScalingMetric, TargetGroupDef, TaskDefinitionDef,
+    ChildKey, DeploymentGroupDef, Expansion, ListenerRuleDef, OWNER_TAG, RoleDef, ScalingMetric,
+    TargetGroupDef, TaskDefinitionDef,
 };
 use crate::service::state::{ChildIds, Colour, metric_key};
 use crate::tfplugin::StopSignal;
@@ -39,20 +41,114 @@ fn graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
         .collect()
 }
 
+/// Why one child could not be created, brought up to date or deleted.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ChildProblem {
+    /// What AWS answered, with its operation and code.
+    #[error("{0}")]
+    Aws(#[from] AwsError),
+    /// A child of the derived name exists and is not this service's.
+    #[error(
+        "it already exists and is not this service's ({owner}). If it is this service, import the \
+         service (`tofu import <address> <cluster>/<name>`); otherwise delete or rename it"
+    )]
+    NotOurs { owner: String },
+    /// A listener rule priority held by a rule of someone else.
+    #[error(
+        "priority {priority} on listener {listener} is held by rule {rule} (forwarding to {targets}); set \
+         load_balancer.listener_rule_priority to a free priority"
+    )]
+    PriorityTaken {
+        priority: i64,
+        listener: String,
+        rule: String,
+        targets: String,
+    },
+    /// A child this one needs does not exist (its own failure is reported separately).
+    #[error("{0} does not exist")]
+    Needs(&'static str),
+}
+
+/// A problem with one child (or, without a key, with the service as a whole), typed until it
+/// becomes a diagnostic.
+#[derive(Debug, Clone)]
+pub struct ChildError {
+    /// What was being done: "creating", "updating", "deleting", "checking".
+    pub verb: &'static str,
+    pub key: Option<ChildKey>,
+    pub name: String,
+    pub problem: ChildProblem,
+}
+
+impl std::fmt::Display for ChildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.key {
+            Some(k) => write!(
+                f,
+                "{} {} {:?}: {}",
+                self.verb,
+                k.kind(),
+                self.name,
+                self.problem
+            ),
+            None => write!(f, "{}: {}", self.verb, self.problem),
+        }
+    }
+}
+
+impl ChildError {
+    /// The AWS error under this problem, when there is one.
+    pub fn aws(&self) -> Option<&AwsError> {
+        match &self.problem {
+            ChildProblem::Aws(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The name of a child as `children` shows it, whether or not the expansion has it now.
 fn child_name(exp: &Expansion, key: ChildKey) -> String {
     exp.children()
         .into_iter()
         .find(|c| c.key == key)
         .map(|c| c.name)
-        .unwrap_or_default()
+        .unwrap_or_else(|| match key {
+            ChildKey::ScalingPolicy(m) => super::discover::policy_name(exp, m).clone(),
+            ChildKey::DiscoveryService => exp.names.discovery_service.clone(),
+            ChildKey::ScalableTarget => exp.ecs_service.name.clone(),
+            _ => String::new(),
+        })
 }
 
-/// Turns a walk's report into one message per problem.
-fn problems(exp: &Expansion, verb: &str, report: WalkReport<ChildKey>) -> Vec<String> {
-    let mut out: Vec<String> = report
+fn child_error(exp: &Expansion, verb: &'static str, key: ChildKey, p: ChildProblem) -> ChildError {
+    ChildError {
+        verb,
+        key: Some(key),
+        name: child_name(exp, key),
+        problem: p,
+    }
+}
+
+/// A problem of the service as a whole (not one child's).
+pub fn service_error(verb: &'static str, e: AwsError) -> ChildError {
+    ChildError {
+        verb,
+        key: None,
+        name: String::new(),
+        problem: ChildProblem::Aws(e),
+    }
+}
+
+/// Turns a walk's report into one error per failed child, plus one for those not attempted.
+fn problems(
+    exp: &Expansion,
+    verb: &'static str,
+    report: WalkReport<ChildKey, ChildProblem>,
+) -> Vec<ChildError> {
+    let mut out: Vec<ChildError> = report
         .failed
         .into_iter()
-        .map(|(k, e)| format!("{verb} {} {:?}: {e}", k.kind(), child_name(exp, k)))
+        .map(|(k, p)| child_error(exp, verb, k, p))
         .collect();
     if !report.skipped.is_empty() {
         let names: Vec<String> = report
@@ -60,16 +156,18 @@ fn problems(exp: &Expansion, verb: &str, report: WalkReport<ChildKey>) -> Vec<St
             .iter()
             .map(|k| format!("{} {:?}", k.kind(), child_name(exp, *k)))
             .collect();
-        out.push(format!(
-            "not attempted (a dependency failed or the operation was stopped): {}",
-            names.join(", ")
-        ));
+        out.push(ChildError {
+            verb: "not attempted (a dependency failed or the operation was stopped)",
+            key: None,
+            name: String::new(),
+            problem: ChildProblem::Aws(AwsError::new("-", names.join(", "))),
+        });
     }
     out
 }
 
-fn required<'a>(v: &'a Option<String>, what: &str) -> Result<&'a str, String> {
-    v.as_deref().ok_or_else(|| format!("{what} does not exist"))
+fn required(v: &Option<String>, what: &'static str) -> Result<String, ChildProblem> {
+    v.clone().ok_or(ChildProblem::Needs(what))
 }
 
 fn live_target_group(ids: &ChildIds, live: Colour) -> Option<String> {
@@ -90,25 +188,70 @@ fn names_for(exp: &Expansion, live: Colour) -> (String, String) {
     }
 }
 
-/// Creates every child of the expansion that `ids` does not have, concurrently where the
-/// dependencies allow. Returns the problems; `ids` holds what exists either way.
+/// The tags a new child gets: the expansion's, plus the owner tag that lets it be found and
+/// adopted (or refused) by name later.
+fn creation_tags(exp: &Expansion) -> BTreeMap<String, String> {
+    let mut tags = exp.tags.clone();
+    tags.insert(OWNER_TAG.to_owned(), super::discover::owner_of(exp));
+    tags
+}
+
+/// AWS's answers that say a child of that name (or that priority) is already there.
+fn already_exists(e: &AwsError) -> bool {
+    matches!(
+        e.code.as_deref(),
+        Some(
+            "EntityAlreadyExists"
+                | "ResourceAlreadyExistsException"
+                | "DuplicateTargetGroupName"
+                | "ServiceAlreadyExists"
+                | "ApplicationAlreadyExistsException"
+                | "DeploymentGroupAlreadyExistsException"
+                | "PriorityInUse"
+        )
+    ) || (e.has_code("InvalidParameterException") && e.message.contains("idempotent"))
+}
+
+/// Creates every child of the expansion that `ids` does not have, and brings up to date every
+/// child marked pending, concurrently where the dependencies allow. A child is recorded (and
+/// marked pending) the moment its create call returns, before its follow-up calls; a child of
+/// the same name left by an interrupted apply is adopted when it carries this service's owner
+/// tag and refused otherwise. Returns the problems; `ids` holds what exists either way.
 pub async fn create_missing(
     c: &Clients,
     exp: &Expansion,
     ids: &mut ChildIds,
     live: Colour,
     stop: &StopSignal,
-) -> Vec<String> {
+) -> Vec<ChildError> {
     let service_existed = ids.service_arn.is_some();
     let registry_before = ids.discovery_service_arn.clone();
     let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
     let report = walk(&graph(exp), stop, |key| {
         let shared = shared.clone();
         async move {
-            if lock(&shared).has(key) {
+            let (has, pending) = {
+                let g = lock(&shared);
+                (g.has(key), g.pending.contains(&key))
+            };
+            if has && !pending {
                 return Ok(());
             }
-            create_child(c, exp, key, &shared, live).await
+            let fresh = if has {
+                false
+            } else {
+                match create_child(c, exp, key, &shared, live).await {
+                    Ok(()) => true,
+                    Err(ChildProblem::Aws(e)) if already_exists(&e) => {
+                        adopt(c, exp, key, &shared, e).await?;
+                        false
+                    }
+                    Err(p) => return Err(p),
+                }
+            };
+            settle(c, exp, key, &shared, live, fresh).await?;
+            lock(&shared).pending.remove(&key);
+            Ok(())
         }
     })
     .await;
@@ -120,141 +263,133 @@ pub async fn create_missing(
         && registry_before.as_ref() != Some(arn)
         && let Err(e) = ecs_service::set_registry(c, &exp.ecs_service, arn).await
     {
-        out.push(format!(
-            "pointing the ECS service at the recreated Cloud Map service: {e}"
+        out.push(child_error(
+            exp,
+            "pointing the ECS service at the recreated Cloud Map service",
+            ChildKey::EcsService,
+            e.into(),
         ));
     }
     out
 }
 
+/// The create call of one child; on success its identity is recorded at once and marked
+/// pending until [`settle`] has made the follow-up calls.
 async fn create_child(
     c: &Clients,
     exp: &Expansion,
     key: ChildKey,
     ids: &SharedIds,
     live: Colour,
-) -> Result<(), String> {
-    let tags = &exp.tags;
-    let e = |e: AwsError| e.to_string();
+) -> Result<(), ChildProblem> {
+    let tags = &creation_tags(exp);
+    let record = |set: &dyn Fn(&mut ChildIds)| {
+        let mut g = lock(ids);
+        set(&mut g);
+        g.pending.insert(key);
+    };
     match key {
         ChildKey::LogGroup => {
-            let name = log_group::create(c, &exp.log_group, tags)
-                .await
-                .map_err(e)?;
-            lock(ids).log_group = Some(name);
+            let name = log_group::create(c, &exp.log_group, tags).await?;
+            record(&|g| g.log_group = Some(name.clone()));
         }
-        ChildKey::ExecutionRole => {
-            let arn = iam_role::create(c, &exp.execution_role, tags)
-                .await
-                .map_err(e)?;
-            lock(ids).execution_role_arn = Some(arn);
-        }
-        ChildKey::TaskRole => {
-            let arn = iam_role::create(c, &exp.task_role, tags).await.map_err(e)?;
-            lock(ids).task_role_arn = Some(arn);
-        }
-        ChildKey::CodeDeployRole => {
-            let arn = iam_role::create(c, &exp.codedeploy_role, tags)
-                .await
-                .map_err(e)?;
-            lock(ids).codedeploy_role_arn = Some(arn);
+        ChildKey::ExecutionRole | ChildKey::TaskRole | ChildKey::CodeDeployRole => {
+            let def = role_def(exp, key);
+            let arn = iam_role::create(c, def, tags).await?;
+            record(&|g| match key {
+                ChildKey::ExecutionRole => g.execution_role_arn = Some(arn.clone()),
+                ChildKey::TaskRole => g.task_role_arn = Some(arn.clone()),
+                _ => g.codedeploy_role_arn = Some(arn.clone()),
+            });
         }
         ChildKey::TaskDefinition => {
             let (exec, task) = {
                 let g = lock(ids);
                 (
-                    required(&g.execution_role_arn, "the execution role")?.to_owned(),
-                    required(&g.task_role_arn, "the task role")?.to_owned(),
+                    required(&g.execution_role_arn, "the execution role")?,
+                    required(&g.task_role_arn, "the task role")?,
                 )
             };
-            let arn = task_definition::register(c, &exp.task_definition, &exec, &task, tags)
-                .await
-                .map_err(e)?;
-            lock(ids).task_definition_arn = Some(arn);
+            let arn =
+                task_definition::register(c, &exp.task_definition, &exec, &task, tags).await?;
+            record(&|g| g.task_definition_arn = Some(arn.clone()));
         }
-        ChildKey::BlueTargetGroup => {
-            let arn = target_group::create(c, &exp.blue_target_group, tags)
-                .await
-                .map_err(e)?;
-            lock(ids).blue_target_group_arn = Some(arn);
-        }
-        ChildKey::GreenTargetGroup => {
-            let arn = target_group::create(c, &exp.green_target_group, tags)
-                .await
-                .map_err(e)?;
-            lock(ids).green_target_group_arn = Some(arn);
+        ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => {
+            let def = if key == ChildKey::BlueTargetGroup {
+                &exp.blue_target_group
+            } else {
+                &exp.green_target_group
+            };
+            let arn = target_group::create(c, def, tags).await?;
+            record(&|g| {
+                if key == ChildKey::BlueTargetGroup {
+                    g.blue_target_group_arn = Some(arn.clone());
+                } else {
+                    g.green_target_group_arn = Some(arn.clone());
+                }
+            });
         }
         ChildKey::ProductionListenerRule | ChildKey::TestListenerRule => {
             let target = live_target_group(&lock(ids), live)
-                .ok_or("the live target group does not exist")?;
-            let def = if key == ChildKey::ProductionListenerRule {
-                &exp.production_rule
-            } else {
-                &exp.test_rule
-            };
-            let arn = listener_rule::create(c, def, &target, &exp.tags)
-                .await
-                .map_err(e)?;
-            let mut g = lock(ids);
-            if key == ChildKey::ProductionListenerRule {
-                g.production_rule_arn = Some(arn);
-            } else {
-                g.test_rule_arn = Some(arn);
-            }
+                .ok_or(ChildProblem::Needs("the live target group"))?;
+            let arn = listener_rule::create(c, rule_def(exp, key), &target, tags).await?;
+            record(&|g| {
+                if key == ChildKey::ProductionListenerRule {
+                    g.production_rule_arn = Some(arn.clone());
+                } else {
+                    g.test_rule_arn = Some(arn.clone());
+                }
+            });
         }
         ChildKey::DiscoveryService => {
             let Some(def) = &exp.discovery else {
                 return Ok(());
             };
-            let created = discovery_service::create(c, def, tags).await.map_err(e)?;
-            let mut g = lock(ids);
-            g.discovery_service_id = Some(created.id);
-            g.discovery_service_arn = Some(created.arn);
-            g.namespace_name = created.namespace_name;
+            let created = discovery_service::create(c, def, tags).await?;
+            record(&|g| {
+                g.discovery_service_id = Some(created.id.clone());
+                g.discovery_service_arn = Some(created.arn.clone());
+            });
         }
         ChildKey::EcsService => {
             let (task_def, target, registry) = {
                 let g = lock(ids);
                 (
-                    required(&g.task_definition_arn, "the task definition")?.to_owned(),
-                    live_target_group(&g, live).ok_or("the live target group does not exist")?,
+                    required(&g.task_definition_arn, "the task definition")?,
+                    live_target_group(&g, live)
+                        .ok_or(ChildProblem::Needs("the live target group"))?,
                     g.discovery_service_arn.clone(),
                 )
             };
-            let arn =
-                ecs_service::create(c, &exp.ecs_service, &task_def, &target, registry.as_deref())
-                    .await
-                    .map_err(e)?;
-            lock(ids).service_arn = Some(arn);
+            let mut def = exp.ecs_service.clone();
+            def.tags
+                .insert(OWNER_TAG.to_owned(), super::discover::owner_of(exp));
+            let arn = ecs_service::create(c, &def, &task_def, &target, registry.as_deref()).await?;
+            record(&|g| g.service_arn = Some(arn.clone()));
         }
         ChildKey::CodeDeployApplication => {
-            let name = codedeploy_application::create(c, &exp.codedeploy_application, tags)
-                .await
-                .map_err(e)?;
-            lock(ids).codedeploy_application = Some(name);
+            let name = codedeploy_application::create(c, &exp.codedeploy_application, tags).await?;
+            record(&|g| g.codedeploy_application = Some(name.clone()));
         }
         ChildKey::DeploymentGroup => {
-            let role = required(&lock(ids).codedeploy_role_arn, "the CodeDeploy role")?.to_owned();
+            let role = required(&lock(ids).codedeploy_role_arn, "the CodeDeploy role")?;
             let (first, second) = names_for(exp, live);
             let name =
                 create_deployment_group(c, &exp.deployment_group, &role, &first, &second, tags)
-                    .await
-                    .map_err(e)?;
-            lock(ids).deployment_group = Some(name);
+                    .await?;
+            record(&|g| g.deployment_group = Some(name.clone()));
         }
         ChildKey::ScalableTarget => {
             let Some(def) = &exp.scalable_target else {
                 return Ok(());
             };
-            let id = scalable_target::register(c, def, Some(&exp.tags))
-                .await
-                .map_err(e)?;
-            lock(ids).scalable_target = Some(id);
+            let id = scalable_target::register(c, def, Some(tags)).await?;
+            record(&|g| g.scalable_target = Some(id.clone()));
         }
         ChildKey::ScalingPolicy(metric) => {
             let (target, label) = {
                 let g = lock(ids);
-                let target = required(&g.scalable_target, "the scalable target")?.to_owned();
+                let target = required(&g.scalable_target, "the scalable target")?;
                 let label = live_target_group(&g, live)
                     .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
                 (target, label)
@@ -262,13 +397,154 @@ async fn create_child(
             let Some(def) = exp.scaling_policies.iter().find(|p| p.metric == metric) else {
                 return Ok(());
             };
-            let arn = scaling_policy::put(c, &target, def, label.as_deref())
-                .await
-                .map_err(e)?;
+            let arn = scaling_policy::put(c, &target, def, label.as_deref()).await?;
+            record(&|g| {
+                g.scaling_policies
+                    .insert(metric_key(metric).to_owned(), arn.clone());
+            });
+        }
+    }
+    Ok(())
+}
+
+fn role_def(exp: &Expansion, key: ChildKey) -> &RoleDef {
+    match key {
+        ChildKey::ExecutionRole => &exp.execution_role,
+        ChildKey::TaskRole => &exp.task_role,
+        _ => &exp.codedeploy_role,
+    }
+}
+
+fn rule_def(exp: &Expansion, key: ChildKey) -> &ListenerRuleDef {
+    if key == ChildKey::ProductionListenerRule {
+        &exp.production_rule
+    } else {
+        &exp.test_rule
+    }
+}
+
+/// A create call said the child is already there: take it over when it is this service's
+/// (left by an interrupted apply), refuse it otherwise. Adopted children are marked pending,
+/// so [`settle`] brings them up to date.
+async fn adopt(
+    c: &Clients,
+    exp: &Expansion,
+    key: ChildKey,
+    ids: &SharedIds,
+    refused: AwsError,
+) -> Result<(), ChildProblem> {
+    let known = lock(ids).clone();
+    let found = super::discover::find(c, exp, key, &known).await?;
+    match found {
+        Some(f) => match f.ownership {
+            super::discover::Ownership::Ours => {
+                let mut g = lock(ids);
+                g.merge_missing(&f.ids);
+                g.pending.insert(key);
+                Ok(())
+            }
+            super::discover::Ownership::Untagged => Err(ChildProblem::NotOurs {
+                owner: "it has no fargate:service owner tag".to_owned(),
+            }),
+            super::discover::Ownership::Other(owner) => Err(ChildProblem::NotOurs {
+                owner: format!("its {OWNER_TAG} tag names {owner}"),
+            }),
+        },
+        None if refused.has_code("PriorityInUse") => {
+            let def = rule_def(exp, key);
+            match listener_rule::holding_priority(c, &def.listener_arn, def.priority).await? {
+                Some((rule, targets)) => Err(ChildProblem::PriorityTaken {
+                    priority: def.priority,
+                    listener: def.listener_arn.clone(),
+                    rule,
+                    targets: targets.join(", "),
+                }),
+                None => Err(refused.into()),
+            }
+        }
+        None => Err(refused.into()),
+    }
+}
+
+/// The follow-up calls of a child just created (`fresh`), or, for one adopted or marked
+/// pending, the calls that bring all its settings to the definition.
+async fn settle(
+    c: &Clients,
+    exp: &Expansion,
+    key: ChildKey,
+    ids: &SharedIds,
+    live: Colour,
+    fresh: bool,
+) -> Result<(), ChildProblem> {
+    let g = lock(ids).clone();
+    match key {
+        ChildKey::LogGroup => log_group::update(c, &exp.log_group).await?,
+        ChildKey::ExecutionRole | ChildKey::TaskRole | ChildKey::CodeDeployRole => {
+            if fresh {
+                iam_role::configure(c, role_def(exp, key)).await?;
+            } else {
+                iam_role::update(c, role_def(exp, key)).await?;
+            }
+        }
+        ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => {
+            let (def, arn) = if key == ChildKey::BlueTargetGroup {
+                (&exp.blue_target_group, &g.blue_target_group_arn)
+            } else {
+                (&exp.green_target_group, &g.green_target_group_arn)
+            };
+            let arn = required(arn, "the target group")?;
+            if fresh {
+                target_group::set_attributes(c, &arn, def).await?;
+            } else {
+                target_group::update(c, &arn, def).await?;
+            }
+        }
+        ChildKey::ProductionListenerRule | ChildKey::TestListenerRule if !fresh => {
+            let arn = if key == ChildKey::ProductionListenerRule {
+                &g.production_rule_arn
+            } else {
+                &g.test_rule_arn
+            };
+            listener_rule::update(c, &required(arn, "the listener rule")?, rule_def(exp, key))
+                .await?;
+        }
+        ChildKey::DiscoveryService => {
+            let (Some(def), Some(id)) = (&exp.discovery, &g.discovery_service_id) else {
+                return Ok(());
+            };
+            if !fresh {
+                discovery_service::update(c, id, def).await?;
+            }
+            let namespace = discovery_service::namespace_name(c, &def.namespace_id).await?;
+            lock(ids).namespace_name = namespace;
+        }
+        ChildKey::EcsService if !fresh => {
+            ecs_service::update(c, &exp.ecs_service, Some(exp.ecs_service.desired_count)).await?;
+        }
+        ChildKey::DeploymentGroup if !fresh => {
+            let (first, second) = names_for(exp, live);
+            deployment_group::update(c, &exp.deployment_group, &first, &second).await?;
+        }
+        ChildKey::ScalableTarget if !fresh => {
+            if let Some(def) = &exp.scalable_target {
+                scalable_target::register(c, def, None).await?;
+            }
+        }
+        ChildKey::ScalingPolicy(metric) if !fresh => {
+            let (Some(target), Some(def)) = (
+                g.scalable_target.clone(),
+                exp.scaling_policies.iter().find(|p| p.metric == metric),
+            ) else {
+                return Ok(());
+            };
+            let label = live_target_group(&g, live)
+                .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
+            let arn = scaling_policy::put(c, &target, def, label.as_deref()).await?;
             lock(ids)
                 .scaling_policies
                 .insert(metric_key(metric).to_owned(), arn);
         }
+        _ => {}
     }
     Ok(())
 }
@@ -281,7 +557,7 @@ async fn create_deployment_group(
     role: &str,
     first: &str,
     second: &str,
-    tags: &std::collections::BTreeMap<String, String>,
+    tags: &BTreeMap<String, String>,
 ) -> AwsResult<String> {
     let mut attempt = 0;
     loop {
@@ -290,23 +566,14 @@ async fn create_deployment_group(
                 attempt += 1;
                 tokio::time::sleep(Duration::from_secs(5)).await;
             }
-            Err(e) if e.has_code("DeploymentGroupAlreadyExistsException") => {
-                return Ok(def.name.clone());
-            }
             other => return other,
         }
     }
 }
 
-/// Deletes every child in `ids`, dependents first.
-pub async fn delete_all(
-    c: &Clients,
-    exp: &Expansion,
-    ids: &mut ChildIds,
-    stop: &StopSignal,
-) -> Vec<String> {
-    let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
-    // Children the current expansion no longer has (autoscaling removed, …) are still deleted.
+/// The graph of every child any expansion of this service can have, for deletes: children
+/// the current expansion no longer has (autoscaling removed, …) are still deleted in order.
+fn full_graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
     let mut full = graph(exp);
     for metric in [
         ScalingMetric::Requests,
@@ -326,22 +593,80 @@ pub async fn delete_all(
             full.push((key, deps));
         }
     }
-    let report = walk(&reversed(&full), stop, |key| {
+    full
+}
+
+/// Deletes the service: every child recorded in `ids` and every child of this service that
+/// discovery finds by name (a replacement's delete half and an interrupted apply have no
+/// private state), dependents first; then looks again, and reports anything of the service
+/// still there. `ids` holds what is left either way.
+pub async fn delete_all(
+    c: &Clients,
+    exp: &Expansion,
+    ids: &mut ChildIds,
+    stop: &StopSignal,
+) -> Vec<ChildError> {
+    match super::discover::discover(c, exp).await {
+        Ok(found) => ids.merge_missing(&found.ours),
+        Err(e) => return vec![service_error("finding the service's children", e)],
+    }
+    let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
+    let report = walk(&reversed(&full_graph(exp)), stop, |key| {
         let shared = shared.clone();
         async move {
             if !lock(&shared).has(key) {
                 return Ok(());
             }
-            delete_child(c, exp, key, &shared)
-                .await
-                .map_err(|e| e.to_string())?;
+            delete_child(c, exp, key, &shared).await?;
             lock(&shared).clear(key);
             Ok(())
         }
     })
     .await;
     *ids = lock(&shared).clone();
-    problems(exp, "deleting", report)
+    let mut out = problems(exp, "deleting", report);
+    if !out.is_empty() {
+        return out;
+    }
+    // Destroy proves itself: nothing of the service may be left.
+    match super::discover::discover(c, exp).await {
+        Ok(found) => {
+            for key in found.ours.keys() {
+                out.push(child_error(
+                    exp,
+                    "checking",
+                    key,
+                    ChildProblem::Aws(AwsError::new(
+                        "-",
+                        "it still exists after being deleted; the state keeps it, so the next destroy tries again",
+                    )),
+                ));
+            }
+            ids.merge_missing(&found.ours);
+        }
+        Err(e) => out.push(service_error("checking that nothing is left", e)),
+    }
+    // Every revision of the family goes, not only the one discovery reports.
+    if out.is_empty() {
+        match task_definition::revisions(c, &exp.task_definition.family).await {
+            Ok(left) if !left.is_empty() => out.push(child_error(
+                exp,
+                "checking",
+                ChildKey::TaskDefinition,
+                ChildProblem::Aws(AwsError::new(
+                    "ListTaskDefinitions",
+                    format!(
+                        "{} revision(s) are still listed: {}",
+                        left.len(),
+                        left.join(", ")
+                    ),
+                )),
+            )),
+            Ok(_) => {}
+            Err(e) => out.push(service_error("checking that nothing is left", e)),
+        }
+    }
+    out
 }
 
 async fn delete_child(
@@ -398,11 +723,7 @@ async fn delete_child(
         }
         ChildKey::ScalableTarget => scalable_target::deregister(c, &some(&g.scalable_target)).await,
         ChildKey::ScalingPolicy(metric) => {
-            let name = match metric {
-                ScalingMetric::Requests => &exp.names.requests_policy,
-                ScalingMetric::Cpu => &exp.names.cpu_policy,
-                ScalingMetric::Memory => &exp.names.memory_policy,
-            };
+            let name = super::discover::policy_name(exp, metric);
             scaling_policy::delete(c, &some(&g.scalable_target), name).await
         }
     }
@@ -566,6 +887,25 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                 None
             }
         });
+    // A request-count policy measuring the idle target group (a follow-up that failed after a
+    // swap, or a change out of band) is drift only the provider sees: marked pending, the plan
+    // shows a change and the apply points it at the live group.
+    if let (Some(live), Some(p)) = (
+        live,
+        policies
+            .iter()
+            .find(|p| p.name == exp.names.requests_policy),
+    ) && seen
+        .scaling_policies
+        .contains_key(metric_key(ScalingMetric::Requests))
+    {
+        let wanted = live_target_group(&seen, live)
+            .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
+        if wanted.is_some() && p.resource_label != wanted {
+            seen.pending
+                .insert(ChildKey::ScalingPolicy(ScalingMetric::Requests));
+        }
+    }
     Ok(Observed {
         ids: seen,
         live,
@@ -589,40 +929,37 @@ pub async fn update_in_place(
     new: &Expansion,
     ids: &mut ChildIds,
     live: Colour,
-) -> Vec<String> {
+) -> Vec<ChildError> {
     let mut out = Vec::new();
-    let mut note = |r: AwsResult<()>| {
+    let mut note = |key: ChildKey, r: AwsResult<()>| {
         if let Err(e) = r {
-            out.push(e.to_string());
+            out.push(child_error(new, "updating", key, e.into()));
         }
     };
     if old.log_group != new.log_group && ids.log_group.is_some() {
-        note(log_group::update(c, &new.log_group).await);
+        note(
+            ChildKey::LogGroup,
+            log_group::update(c, &new.log_group).await,
+        );
     }
-    for (o, n, present) in [
-        (
-            &old.execution_role,
-            &new.execution_role,
-            ids.execution_role_arn.is_some(),
-        ),
-        (&old.task_role, &new.task_role, ids.task_role_arn.is_some()),
-        (
-            &old.codedeploy_role,
-            &new.codedeploy_role,
-            ids.codedeploy_role_arn.is_some(),
-        ),
+    for key in [
+        ChildKey::ExecutionRole,
+        ChildKey::TaskRole,
+        ChildKey::CodeDeployRole,
     ] {
-        if o != n && present {
-            note(iam_role::update(c, n).await);
+        if role_def(old, key) != role_def(new, key) && ids.has(key) {
+            note(key, iam_role::update(c, role_def(new, key)).await);
         }
     }
-    for (o, n, arn) in [
+    for (key, o, n, arn) in [
         (
+            ChildKey::BlueTargetGroup,
             &old.blue_target_group,
             &new.blue_target_group,
             &ids.blue_target_group_arn,
         ),
         (
+            ChildKey::GreenTargetGroup,
             &old.green_target_group,
             &new.green_target_group,
             &ids.green_target_group_arn,
@@ -631,29 +968,38 @@ pub async fn update_in_place(
         if let Some(arn) = arn
             && o != n
         {
-            note(target_group::update(c, arn, n).await);
+            note(key, target_group::update(c, arn, n).await);
         }
     }
-    for (o, n, arn) in [
+    for (key, o, n, arn) in [
         (
+            ChildKey::ProductionListenerRule,
             &old.production_rule,
             &new.production_rule,
             &ids.production_rule_arn,
         ),
-        (&old.test_rule, &new.test_rule, &ids.test_rule_arn),
+        (
+            ChildKey::TestListenerRule,
+            &old.test_rule,
+            &new.test_rule,
+            &ids.test_rule_arn,
+        ),
     ] {
         if let Some(arn) = arn
             && (o.priority != n.priority
                 || o.path_patterns != n.path_patterns
                 || o.host_headers != n.host_headers)
         {
-            note(listener_rule::update(c, arn, n).await);
+            note(key, listener_rule::update(c, arn, n).await);
         }
     }
     if let (Some(id), Some(n)) = (&ids.discovery_service_id, &new.discovery)
         && old.discovery.as_ref() != Some(n)
     {
-        note(discovery_service::update(c, id, n).await);
+        note(
+            ChildKey::DiscoveryService,
+            discovery_service::update(c, id, n).await,
+        );
     }
     let o = &old.ecs_service;
     let n = &new.ecs_service;
@@ -663,21 +1009,30 @@ pub async fn update_in_place(
     if ids.service_arn.is_some()
         && (count.is_some() || o.health_check_grace_period != n.health_check_grace_period)
     {
-        note(ecs_service::update(c, n, count).await);
+        note(ChildKey::EcsService, ecs_service::update(c, n, count).await);
     }
     if let Some(arn) = &ids.service_arn
         && o.tags != n.tags
     {
-        note(ecs_service::retag(c, arn, &o.tags, &n.tags).await);
+        note(
+            ChildKey::EcsService,
+            ecs_service::retag(c, arn, &o.tags, &n.tags).await,
+        );
     }
     if ids.deployment_group.is_some() && old.deployment_group != new.deployment_group {
         let (first, second) = names_for(new, live);
-        note(deployment_group::update(c, &new.deployment_group, &first, &second).await);
+        note(
+            ChildKey::DeploymentGroup,
+            deployment_group::update(c, &new.deployment_group, &first, &second).await,
+        );
     }
     if let (Some(_), Some(def)) = (&ids.scalable_target, &new.scalable_target)
         && old.scalable_target.as_ref() != Some(def)
     {
-        note(scalable_target::register(c, def, None).await.map(|_| ()));
+        note(
+            ChildKey::ScalableTarget,
+            scalable_target::register(c, def, None).await.map(|_| ()),
+        );
     }
     if let Some(target) = ids.scalable_target.clone() {
         let label = live_target_group(ids, live)
@@ -690,7 +1045,12 @@ pub async fn update_in_place(
                         ids.scaling_policies
                             .insert(metric_key(def.metric).to_owned(), arn);
                     }
-                    Err(e) => out.push(e.to_string()),
+                    Err(e) => out.push(child_error(
+                        new,
+                        "updating",
+                        ChildKey::ScalingPolicy(def.metric),
+                        e.into(),
+                    )),
                 }
             }
         }
@@ -701,13 +1061,23 @@ pub async fn update_in_place(
         {
             match scaling_policy::delete(c, &target, &gone.name).await {
                 Ok(()) => ids.clear(ChildKey::ScalingPolicy(gone.metric)),
-                Err(e) => out.push(e.to_string()),
+                Err(e) => out.push(child_error(
+                    old,
+                    "deleting",
+                    ChildKey::ScalingPolicy(gone.metric),
+                    e.into(),
+                )),
             }
         }
         if new.scalable_target.is_none() {
             match scalable_target::deregister(c, &target).await {
                 Ok(()) => ids.clear(ChildKey::ScalableTarget),
-                Err(e) => out.push(e.to_string()),
+                Err(e) => out.push(child_error(
+                    old,
+                    "deleting",
+                    ChildKey::ScalableTarget,
+                    e.into(),
+                )),
             }
         }
     }
@@ -720,7 +1090,7 @@ pub async fn follow_live_target_group(
     exp: &Expansion,
     ids: &mut ChildIds,
     live: Colour,
-) -> AwsResult<()> {
+) -> Result<(), ChildError> {
     let (Some(target), Some(def)) = (
         ids.scalable_target.clone(),
         exp.scaling_policies
@@ -731,10 +1101,26 @@ pub async fn follow_live_target_group(
     };
     let label = live_target_group(ids, live)
         .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
-    let arn = scaling_policy::put(c, &target, def, label.as_deref()).await?;
-    ids.scaling_policies
-        .insert(metric_key(ScalingMetric::Requests).to_owned(), arn);
-    Ok(())
+    match scaling_policy::put(c, &target, def, label.as_deref()).await {
+        Ok(arn) => {
+            ids.scaling_policies
+                .insert(metric_key(ScalingMetric::Requests).to_owned(), arn);
+            ids.pending
+                .remove(&ChildKey::ScalingPolicy(ScalingMetric::Requests));
+            Ok(())
+        }
+        Err(e) => {
+            // Remembered, so the next plan shows the policy still measuring the idle group.
+            ids.pending
+                .insert(ChildKey::ScalingPolicy(ScalingMetric::Requests));
+            Err(child_error(
+                exp,
+                "pointing the request-count policy at the live target group",
+                ChildKey::ScalingPolicy(ScalingMetric::Requests),
+                e.into(),
+            ))
+        }
+    }
 }
 
 /// How a rollout ended.

@@ -191,6 +191,48 @@ pub async fn find_forwarding_to(
     Ok(None)
 }
 
+/// The rule on `listener_arn` that holds `priority`, with the target groups it forwards to.
+pub async fn holding_priority(
+    c: &Clients,
+    listener_arn: &str,
+    priority: i64,
+) -> AwsResult<Option<(String, Vec<String>)>> {
+    let out = c
+        .elbv2
+        .describe_rules()
+        .listener_arn(listener_arn)
+        .send()
+        .await
+        .map_err(err("DescribeRules"))?;
+    let wanted = priority.to_string();
+    Ok(out
+        .rules()
+        .iter()
+        .find(|r| r.priority() == Some(wanted.as_str()))
+        .and_then(|r| Some((r.rule_arn()?.to_owned(), forward_targets(r)))))
+}
+
+/// Every target group a rule's actions forward to.
+fn forward_targets(rule: &aws_sdk_elasticloadbalancingv2::types::Rule) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in rule.actions() {
+        out.extend(a.target_group_arn().map(str::to_owned));
+        if let Some(f) = a.forward_config() {
+            out.extend(
+                f.target_groups()
+                    .iter()
+                    .filter_map(|t| t.target_group_arn().map(str::to_owned)),
+            );
+        }
+    }
+    out
+}
+
+/// The rule's owner tag, when it has one.
+pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
+    super::target_group::owner(c, arn).await
+}
+
 pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
     gone_ok(
         c.elbv2

@@ -2,32 +2,37 @@
 
 use std::collections::BTreeMap;
 
-use crate::service::expand::LogGroupDef;
+use crate::service::expand::{LogGroupDef, OWNER_TAG};
 
 use super::clients::{AwsResult, Clients, err, gone_ok};
 
-/// Creates the group (adopting one of the same name left by an earlier failed apply) and sets
-/// its retention.
+/// Creates the group; its retention is set by [`update`] once the group is recorded.
 pub async fn create(
     c: &Clients,
     def: &LogGroupDef,
     tags: &BTreeMap<String, String>,
 ) -> AwsResult<String> {
-    let created = c
-        .logs
+    c.logs
         .create_log_group()
         .log_group_name(&def.name)
         .set_tags(Some(tags.clone().into_iter().collect()))
         .send()
         .await
-        .map_err(err("CreateLogGroup"));
-    match created {
-        Ok(_) => {}
-        Err(e) if e.has_code("ResourceAlreadyExistsException") => {}
-        Err(e) => return Err(e),
-    }
-    update(c, def).await?;
+        .map_err(err("CreateLogGroup"))?;
     Ok(def.name.clone())
+}
+
+/// The group's owner tag, when it has one.
+pub async fn owner(c: &Clients, name: &str) -> AwsResult<Option<String>> {
+    #[allow(deprecated)]
+    let out = c
+        .logs
+        .list_tags_log_group()
+        .log_group_name(name)
+        .send()
+        .await
+        .map_err(err("ListTagsLogGroup"))?;
+    Ok(out.tags().and_then(|t| t.get(OWNER_TAG)).cloned())
 }
 
 pub async fn update(c: &Clients, def: &LogGroupDef) -> AwsResult<()> {

@@ -6,6 +6,7 @@ pub mod codedeploy_application;
 pub mod config;
 pub mod deployment;
 pub mod deployment_group;
+pub mod discover;
 pub mod discovery_service;
 pub mod ecs_service;
 pub mod executor;

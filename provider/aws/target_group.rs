@@ -6,7 +6,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, Tag, TargetGroupAttribute, TargetTypeEnum,
 };
 
-use crate::service::expand::TargetGroupDef;
+use crate::service::expand::{OWNER_TAG, TargetGroupDef};
 
 use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
 
@@ -51,11 +51,12 @@ pub async fn create(
         .and_then(|t| t.target_group_arn())
         .map(str::to_owned)
         .ok_or_else(|| AwsError::new("CreateTargetGroup", "no ARN in the response"))?;
-    set_attributes(c, &arn, def).await?;
     Ok(arn)
 }
 
-async fn set_attributes(c: &Clients, arn: &str, def: &TargetGroupDef) -> AwsResult<()> {
+/// Sets the attributes CreateTargetGroup cannot (the deregistration delay), once the group
+/// is recorded.
+pub async fn set_attributes(c: &Clients, arn: &str, def: &TargetGroupDef) -> AwsResult<()> {
     c.elbv2
         .modify_target_group_attributes()
         .target_group_arn(arn)
@@ -160,6 +161,23 @@ pub async fn find_by_name(c: &Clients, name: &str) -> AwsResult<Option<String>> 
             .first()
             .and_then(|t| t.target_group_arn().map(str::to_owned))
     }))
+}
+
+/// The owner tag of an ELBv2 resource (target group or listener rule), when it has one.
+pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
+    let out = c
+        .elbv2
+        .describe_tags()
+        .resource_arns(arn)
+        .send()
+        .await
+        .map_err(err("DescribeTags"))?;
+    Ok(out
+        .tag_descriptions()
+        .iter()
+        .flat_map(|d| d.tags())
+        .find(|t| t.key() == Some(OWNER_TAG))
+        .and_then(|t| t.value().map(str::to_owned)))
 }
 
 pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {

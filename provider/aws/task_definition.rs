@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use aws_sdk_ecs::types::{
     Compatibility, ContainerDefinition, CpuArchitecture, EphemeralStorage, HealthCheck,
     KeyValuePair, LinuxParameters, LogConfiguration, LogDriver, NetworkMode, OsFamily, PortMapping,
-    RuntimePlatform, Secret, Tag, TaskDefinitionStatus, TransportProtocol,
+    RuntimePlatform, Secret, SortOrder, Tag, TaskDefinitionStatus, TransportProtocol,
 };
 
-use crate::service::expand::{ContainerDef, TaskDefinitionDef};
+use crate::service::expand::{ContainerDef, OWNER_TAG, TaskDefinitionDef};
 use crate::service::spec::ContainerHealthCheck;
 
 use super::clients::{AwsResult, Clients, absent, err, gone_ok};
@@ -197,8 +197,9 @@ fn family_of(arn: &str) -> Option<&str> {
         .map(|(f, _)| f)
 }
 
-/// Deregisters and deletes every revision of exactly this family.
-pub async fn delete_family(c: &Clients, family: &str) -> AwsResult<()> {
+/// Every revision of exactly this family that AWS still lists (ACTIVE or INACTIVE), newest
+/// first.
+pub async fn revisions(c: &Clients, family: &str) -> AwsResult<Vec<String>> {
     let mut arns = Vec::new();
     for status in [TaskDefinitionStatus::Active, TaskDefinitionStatus::Inactive] {
         let mut pages = c
@@ -206,6 +207,7 @@ pub async fn delete_family(c: &Clients, family: &str) -> AwsResult<()> {
             .list_task_definitions()
             .family_prefix(family)
             .status(status)
+            .sort(SortOrder::Desc)
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
@@ -218,6 +220,36 @@ pub async fn delete_family(c: &Clients, family: &str) -> AwsResult<()> {
             );
         }
     }
+    Ok(arns)
+}
+
+/// The newest revision of the family, when any is left.
+pub async fn latest(c: &Clients, family: &str) -> AwsResult<Option<String>> {
+    Ok(revisions(c, family).await?.into_iter().next())
+}
+
+/// A revision's owner tag, when it has one.
+pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
+    let out = absent(
+        c.ecs
+            .describe_task_definition()
+            .task_definition(arn)
+            .include(aws_sdk_ecs::types::TaskDefinitionField::Tags)
+            .send()
+            .await
+            .map_err(err("DescribeTaskDefinition")),
+    )?;
+    Ok(out.and_then(|o| {
+        o.tags()
+            .iter()
+            .find(|t| t.key() == Some(OWNER_TAG))
+            .and_then(|t| t.value().map(str::to_owned))
+    }))
+}
+
+/// Deregisters and deletes every revision of exactly this family.
+pub async fn delete_family(c: &Clients, family: &str) -> AwsResult<()> {
+    let arns = revisions(c, family).await?;
     for arn in &arns {
         gone_ok(
             c.ecs

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::aws::lifecycle::Observed;
 use crate::service::defaults as d;
-use crate::service::expand::{DRAIN_TIMEOUT_TAG, ScalingMetric};
+use crate::service::expand::{DRAIN_TIMEOUT_TAG, OWNER_TAG, ScalingMetric};
 use crate::service::names::{ChildNames, derived_rule_priority};
 use crate::value::{Number, Value};
 
@@ -285,6 +285,7 @@ pub fn imported_state(
             .filter(|(k, v)| {
                 !k.starts_with("aws:")
                     && k.as_str() != DRAIN_TIMEOUT_TAG
+                    && k.as_str() != OWNER_TAG
                     && default_tags.get(*k) != Some(*v)
             })
             .map(|(k, v)| (k.clone(), v.clone()))

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::aws::clients::Clients;
-use crate::aws::lifecycle::{self, Rollout};
+use crate::aws::lifecycle::{self, ChildError, Rollout};
 use crate::service::checks;
 use crate::service::expand::{
     DeploymentStrategy, Expansion, Placement, ScalingMetric, Shape, expand,
@@ -85,6 +85,90 @@ impl ProductionService {
             )
             .at(AttributePath::attr("network").join_attr("subnets"))
             .into(),
+        }
+    }
+
+    /// Listener-rule priorities are unique per listener: with the listeners known, a priority
+    /// (derived or set) held by a rule that is not this service's stops the plan at
+    /// `listener_rule_priority`, instead of AWS's bare PriorityInUse halfway through an apply.
+    async fn check_rule_priority(
+        &self,
+        prior: &Value,
+        planned: &Value,
+        prior_private: &[u8],
+    ) -> Diagnostics {
+        let Ok((_, exp)) = expansion_of(planned, &BTreeMap::new()) else {
+            return Diagnostics::new();
+        };
+        let unchanged = expansion_of(prior, &BTreeMap::new()).is_ok_and(|(_, old)| {
+            old.production_rule == exp.production_rule && old.test_rule == exp.test_rule
+        });
+        if unchanged {
+            return Diagnostics::new();
+        }
+        let Some(configured) = self.configured_now() else {
+            return Diagnostics::new();
+        };
+        let clients = Clients::new(&configured.sdk, &configured.settings.endpoints);
+        let mine = ChildIds::from_private(prior_private);
+        let at = AttributePath::attr("load_balancer").join_attr("listener_rule_priority");
+        let mut out = Diagnostics::new();
+        for rule in [&exp.production_rule, &exp.test_rule] {
+            match crate::aws::listener_rule::holding_priority(
+                &clients,
+                &rule.listener_arn,
+                rule.priority,
+            )
+            .await
+            {
+                Ok(Some((arn, targets)))
+                    if Some(&arn) != mine.production_rule_arn.as_ref()
+                        && Some(&arn) != mine.test_rule_arn.as_ref()
+                        // One left by an interrupted apply of this service is adopted.
+                        && crate::aws::listener_rule::owner(&clients, &arn)
+                            .await
+                            .ok()
+                            .flatten()
+                            != Some(crate::aws::discover::owner_of(&exp)) =>
+                {
+                    out.push(
+                        Diagnostic::error(
+                            "Listener rule priority in use",
+                            format!(
+                                "Priority {} on listener {} is held by rule {arn} (forwarding to {}), which is not \
+                                 this service's. Set load_balancer.listener_rule_priority to a priority that is free \
+                                 on both listeners (1-50000).",
+                                rule.priority,
+                                rule.listener_arn,
+                                if targets.is_empty() { "no target group".to_owned() } else { targets.join(", ") },
+                            ),
+                        )
+                        .at(at.clone()),
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    out.push(
+                        Diagnostic::warning(
+                            "Listener rule priority check skipped",
+                            format!(
+                                "Could not read the rules of listener {} ({e}); the plan goes on without \
+                                 checking that priority {} is free.",
+                                rule.listener_arn, rule.priority
+                            ),
+                        )
+                        .at(at.clone()),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn configured_now(&self) -> Option<Arc<Configured>> {
+        match self.configured.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
@@ -196,13 +280,14 @@ const CHILD_ATTRIBUTES: &[&str] = &[
     "live_target_group",
 ];
 
-fn state_error(summary: &str, problems: &[String]) -> Diagnostic {
+fn state_error(summary: &str, problems: &[ChildError]) -> Diagnostic {
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
     Diagnostic::error(
         summary,
         format!(
             "{}\n\nThe state records exactly the children that exist; the next apply continues from there, and \
              destroy removes them.",
-            problems.join("\n")
+            lines.join("\n")
         ),
     )
 }
@@ -271,6 +356,14 @@ impl Resource for ProductionService {
                     }
                 }
             }
+            if !ChildIds::from_private(&request.prior_private)
+                .pending
+                .is_empty()
+            {
+                // Children to bring up to date (follow-up calls that failed, drift only the
+                // provider sees): the apply settles them.
+                set_attr(&mut planned, "children", Value::unknown());
+            }
             let rollout = needs_new_revision(prior, &planned);
             if rollout {
                 for a in [
@@ -296,7 +389,13 @@ impl Resource for ProductionService {
             .filter(Diagnostic::is_error)
             .collect();
         if !diagnostics.has_errors() {
-            diagnostics.extend(self.check_subnets(&planned).await);
+            // The plan-time lookups are independent: one round.
+            let (subnets, priorities) = tokio::join!(
+                self.check_subnets(&planned),
+                self.check_rule_priority(prior, &planned, &request.prior_private),
+            );
+            diagnostics.extend(subnets);
+            diagnostics.extend(priorities);
         }
         PlanResponse {
             planned_state: planned,
@@ -330,7 +429,11 @@ impl Resource for ProductionService {
                         return ApplyResponse {
                             new_state: request.prior_state,
                             private: request.planned_private,
-                            diagnostics: Diagnostic::error("Reading the service failed", e).into(),
+                            diagnostics: Diagnostic::error(
+                                "Reading the service failed",
+                                e.to_string(),
+                            )
+                            .into(),
                         };
                     }
                 },
@@ -413,10 +516,13 @@ impl Resource for ProductionService {
                                 lifecycle::follow_live_target_group(&clients, &exp, &mut ids, live)
                                     .await
                             {
-                                problems.push(e.to_string());
+                                problems.push(e);
                             }
                         }
-                        Err(e) => problems.push(e.to_string()),
+                        Err(e) => problems.push(lifecycle::service_error(
+                            "reading the service after the deployment",
+                            e,
+                        )),
                     },
                     Ok(Rollout::Started) => {}
                     Ok(Rollout::Failed(why)) => {
@@ -433,7 +539,10 @@ impl Resource for ProductionService {
                             ),
                         ));
                     }
-                    Err(e) => problems.push(format!("rolling out the new task definition: {e}")),
+                    Err(e) => problems.push(lifecycle::service_error(
+                        "rolling out the new task definition",
+                        e,
+                    )),
                 }
             }
         }
@@ -477,7 +586,12 @@ impl Resource for ProductionService {
         let ids = if ids.is_empty() {
             match discover(&clients, &exp).await {
                 Ok(ids) => ids,
-                Err(e) => return keep(Diagnostic::error("Reading the service failed", e), request),
+                Err(e) => {
+                    return keep(
+                        Diagnostic::error("Reading the service failed", e.to_string()),
+                        request,
+                    );
+                }
             }
         } else {
             ids
@@ -549,10 +663,29 @@ impl Resource for ProductionService {
     }
 }
 
-/// Whether a change needs a new task definition revision rolled out through CodeDeploy (the
-/// task, the container, or the network and capacity settings the AppSpec carries);
-/// drain_timeout only feeds the checks.
+/// Whether a change needs a new task definition revision rolled out through CodeDeploy: the
+/// task definition or the network and capacity settings the AppSpec carries differ between
+/// the two expansions. Settings that expand alike (an optional block left out or written out
+/// with its defaults, as after an import) never start a deployment. While a value is not
+/// wholly known, the raw settings decide.
 fn needs_new_revision(prior: &Value, planned: &Value) -> bool {
+    let none = BTreeMap::new();
+    match (expansion_of(prior, &none), expansion_of(planned, &none)) {
+        (Ok((_, a)), Ok((_, b))) => {
+            let (x, y) = (&a.ecs_service, &b.ecs_service);
+            a.task_definition != b.task_definition
+                || x.subnets != y.subnets
+                || x.security_groups != y.security_groups
+                || x.assign_public_ip != y.assign_public_ip
+                || x.platform_version != y.platform_version
+                || x.capacity_provider_strategy != y.capacity_provider_strategy
+        }
+        _ => raw_settings_differ(prior, planned),
+    }
+}
+
+/// The raw comparison of the settings a rollout carries; drain_timeout only feeds the checks.
+fn raw_settings_differ(prior: &Value, planned: &Value) -> bool {
     ROLLOUT_PATHS.iter().any(|p| {
         let (a, b) = (prior.get(p), planned.get(p));
         if *p == "container" {
@@ -584,102 +717,12 @@ fn cluster_of(state: &Value) -> &str {
 }
 
 /// Finds the identities of a service's children by their derived names (for a state without
-/// private data, and for import).
-async fn discover(c: &Clients, exp: &Expansion) -> Result<ChildIds, String> {
-    use crate::aws::{
-        codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
-        listener_rule, log_group, scalable_target, scaling_policy, target_group,
-    };
-    let e = |e: crate::aws::clients::AwsError| e.to_string();
-    let mut ids = ChildIds::default();
-    let service = ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name)
-        .await
-        .map_err(e)?;
-    if let Some(s) = &service {
-        ids.service_arn = Some(s.arn.clone());
-        ids.task_definition_arn = s.task_definition_arn.clone();
-        if let Some(registry) = &s.registry_arn {
-            ids.discovery_service_arn = Some(registry.clone());
-            ids.discovery_service_id = discovery_service::id_from_arn(registry).map(str::to_owned);
-        }
-    }
-    ids.blue_target_group_arn = target_group::find_by_name(c, &exp.names.blue_target_group)
-        .await
-        .map_err(e)?;
-    ids.green_target_group_arn = target_group::find_by_name(c, &exp.names.green_target_group)
-        .await
-        .map_err(e)?;
-    let groups: Vec<&str> = [&ids.blue_target_group_arn, &ids.green_target_group_arn]
-        .into_iter()
-        .filter_map(|a| a.as_deref())
-        .collect();
-    if !groups.is_empty() {
-        ids.production_rule_arn =
-            listener_rule::find_forwarding_to(c, &exp.production_rule.listener_arn, &groups)
-                .await
-                .map_err(e)?;
-        ids.test_rule_arn =
-            listener_rule::find_forwarding_to(c, &exp.test_rule.listener_arn, &groups)
-                .await
-                .map_err(e)?;
-    }
-    ids.execution_role_arn = iam_role::read(c, &exp.names.execution_role)
-        .await
-        .map_err(e)?;
-    ids.task_role_arn = iam_role::read(c, &exp.names.task_role).await.map_err(e)?;
-    ids.codedeploy_role_arn = iam_role::read(c, &exp.names.codedeploy_role)
-        .await
-        .map_err(e)?;
-    if log_group::read(c, &exp.log_group.name)
-        .await
-        .map_err(e)?
-        .is_some()
-    {
-        ids.log_group = Some(exp.log_group.name.clone());
-    }
-    if codedeploy_application::exists(c, &exp.codedeploy_application)
-        .await
-        .map_err(e)?
-    {
-        ids.codedeploy_application = Some(exp.codedeploy_application.clone());
-    }
-    if deployment_group::read(
-        c,
-        &exp.deployment_group.application,
-        &exp.deployment_group.name,
-    )
-    .await
-    .map_err(e)?
-    .is_some()
-    {
-        ids.deployment_group = Some(exp.deployment_group.name.clone());
-    }
-    let resource_id = format!(
-        "service/{}/{}",
-        crate::service::expand::cluster_name(&exp.ecs_service.cluster),
-        exp.ecs_service.name
-    );
-    if scalable_target::read(c, &resource_id)
-        .await
-        .map_err(e)?
-        .is_some()
-    {
-        for p in scaling_policy::read_all(c, &resource_id).await.map_err(e)? {
-            for (metric, name) in [
-                (ScalingMetric::Requests, &exp.names.requests_policy),
-                (ScalingMetric::Cpu, &exp.names.cpu_policy),
-                (ScalingMetric::Memory, &exp.names.memory_policy),
-            ] {
-                if &p.name == name {
-                    ids.scaling_policies.insert(
-                        crate::service::state::metric_key(metric).to_owned(),
-                        p.arn.clone(),
-                    );
-                }
-            }
-        }
-        ids.scalable_target = Some(resource_id);
-    }
+/// private data, and for import): this service's, and those without an owner tag (children
+/// made before owner tags existed), never another service's.
+async fn discover(c: &Clients, exp: &Expansion) -> Result<ChildIds, crate::aws::clients::AwsError> {
+    let found = crate::aws::discover::discover(c, exp).await?;
+    let mut ids = found.ours;
+    ids.merge_missing(&found.untagged);
     Ok(ids)
 }
 
@@ -708,7 +751,7 @@ async fn import_service(
     // A provisional state gives the expansion (names, listeners) to discover and observe with.
     let skeleton = provisional_state(cluster, name, &dg);
     let (_, exp) = expansion_of(&skeleton, default_tags).map_err(|d| d.detail)?;
-    let ids = discover(c, &exp).await?;
+    let ids = discover(c, &exp).await.map_err(|e| e.to_string())?;
     let observed = lifecycle::observe(c, &exp, &ids)
         .await
         .map_err(|e| e.to_string())?;

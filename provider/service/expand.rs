@@ -88,7 +88,9 @@ impl DeploymentStrategy {
 }
 
 /// Identifies one child of a service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ChildKey {
     LogGroup,
     ExecutionRole,
@@ -107,7 +109,9 @@ pub enum ChildKey {
     ScalingPolicy(ScalingMetric),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ScalingMetric {
     Requests,
     Cpu,
@@ -115,6 +119,27 @@ pub enum ScalingMetric {
 }
 
 impl ChildKey {
+    /// Every child a service can have, dependencies before dependents.
+    pub const ALL: [ChildKey; 17] = [
+        ChildKey::LogGroup,
+        ChildKey::ExecutionRole,
+        ChildKey::TaskRole,
+        ChildKey::CodeDeployRole,
+        ChildKey::TaskDefinition,
+        ChildKey::BlueTargetGroup,
+        ChildKey::GreenTargetGroup,
+        ChildKey::ProductionListenerRule,
+        ChildKey::TestListenerRule,
+        ChildKey::DiscoveryService,
+        ChildKey::EcsService,
+        ChildKey::CodeDeployApplication,
+        ChildKey::DeploymentGroup,
+        ChildKey::ScalableTarget,
+        ChildKey::ScalingPolicy(ScalingMetric::Requests),
+        ChildKey::ScalingPolicy(ScalingMetric::Cpu),
+        ChildKey::ScalingPolicy(ScalingMetric::Memory),
+    ];
+
     /// The hashicorp/aws resource type of this child: what `children` shows, what the module
     /// generator writes, and what eject imports into.
     pub fn kind(self) -> &'static str {
@@ -235,6 +260,16 @@ pub struct EcsServiceDef {
     pub container_port: i64,
     /// The expansion's tags plus provider-only settings AWS must remember for import.
     pub tags: BTreeMap<String, String>,
+}
+
+/// Tag that marks a child as this provider's, naming the service it belongs to
+/// (`<cluster name>/<service name>`): a child found by its derived name is adopted only when it
+/// carries this service's value, so a lost state never takes over someone else's resource.
+pub const OWNER_TAG: &str = "fargate:service";
+
+/// The owner tag's value for a service.
+pub fn owner_value(cluster: &str, name: &str) -> String {
+    format!("{}/{name}", cluster_name(cluster))
 }
 
 /// Service tag that keeps `drain_timeout`, a setting only the plan-time checks use, so an

@@ -2,7 +2,7 @@
 //! children that exist (in private state, so they survive provider restarts), and how they
 //! show in the resource's computed attributes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,11 @@ pub struct ChildIds {
     pub scalable_target: Option<String>,
     pub scaling_policies: BTreeMap<String, String>,
     pub last_deployment_id: Option<String>,
+    /// Children that exist but are not known to match their definition: created but their
+    /// follow-up calls (attributes, policies, retention) did not all succeed, adopted from an
+    /// interrupted apply, or found drifted in a way only the provider sees. The next apply
+    /// brings each up to date; until then the plan shows a change.
+    pub pending: BTreeSet<ChildKey>,
 }
 
 /// Which target group the production listener routes to.
@@ -135,16 +140,83 @@ impl ChildIds {
                 self.scaling_policies.remove(metric_key(m));
             }
         }
+        self.pending.remove(&key);
     }
 
-    /// Every identity this value holds, whether or not the current expansion has the child.
-    pub fn is_empty(&self) -> bool {
-        *self
-            == ChildIds {
-                namespace_name: self.namespace_name.clone(),
-                last_deployment_id: self.last_deployment_id.clone(),
-                ..ChildIds::default()
+    /// The keys of every child this value holds.
+    pub fn keys(&self) -> Vec<ChildKey> {
+        ChildKey::ALL.into_iter().filter(|k| self.has(*k)).collect()
+    }
+
+    /// Takes every identity `other` has that this value lacks (and its pending mark).
+    pub fn merge_missing(&mut self, other: &ChildIds) {
+        let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
+            if mine.is_none() {
+                mine.clone_from(theirs);
             }
+        };
+        for key in other.keys() {
+            if self.has(key) {
+                continue;
+            }
+            match key {
+                ChildKey::LogGroup => fill(&mut self.log_group, &other.log_group),
+                ChildKey::ExecutionRole => {
+                    fill(&mut self.execution_role_arn, &other.execution_role_arn)
+                }
+                ChildKey::TaskRole => fill(&mut self.task_role_arn, &other.task_role_arn),
+                ChildKey::CodeDeployRole => {
+                    fill(&mut self.codedeploy_role_arn, &other.codedeploy_role_arn)
+                }
+                ChildKey::TaskDefinition => {
+                    fill(&mut self.task_definition_arn, &other.task_definition_arn)
+                }
+                ChildKey::BlueTargetGroup => fill(
+                    &mut self.blue_target_group_arn,
+                    &other.blue_target_group_arn,
+                ),
+                ChildKey::GreenTargetGroup => fill(
+                    &mut self.green_target_group_arn,
+                    &other.green_target_group_arn,
+                ),
+                ChildKey::ProductionListenerRule => {
+                    fill(&mut self.production_rule_arn, &other.production_rule_arn)
+                }
+                ChildKey::TestListenerRule => fill(&mut self.test_rule_arn, &other.test_rule_arn),
+                ChildKey::DiscoveryService => {
+                    fill(&mut self.discovery_service_id, &other.discovery_service_id);
+                    fill(
+                        &mut self.discovery_service_arn,
+                        &other.discovery_service_arn,
+                    );
+                    fill(&mut self.namespace_name, &other.namespace_name);
+                }
+                ChildKey::EcsService => fill(&mut self.service_arn, &other.service_arn),
+                ChildKey::CodeDeployApplication => fill(
+                    &mut self.codedeploy_application,
+                    &other.codedeploy_application,
+                ),
+                ChildKey::DeploymentGroup => {
+                    fill(&mut self.deployment_group, &other.deployment_group)
+                }
+                ChildKey::ScalableTarget => fill(&mut self.scalable_target, &other.scalable_target),
+                ChildKey::ScalingPolicy(m) => {
+                    if let Some(arn) = other.scaling_policies.get(metric_key(m)) {
+                        self.scaling_policies
+                            .insert(metric_key(m).to_owned(), arn.clone());
+                    }
+                }
+            }
+            if other.pending.contains(&key) {
+                self.pending.insert(key);
+            }
+        }
+    }
+
+    /// Whether this value holds no child's identity at all (what it knows of the namespace and
+    /// the last deployment is not a child).
+    pub fn is_empty(&self) -> bool {
+        self.keys().is_empty()
     }
 }
 
@@ -252,6 +324,31 @@ mod tests {
         assert_eq!(ChildIds::from_private(&ids.to_private()), ids);
         assert_eq!(ChildIds::from_private(b"not json"), ChildIds::default());
         assert_eq!(ChildIds::from_private(b""), ChildIds::default());
+    }
+
+    #[test]
+    fn merging_fills_only_missing_children_and_keeps_their_pending_mark() {
+        let mut mine = ChildIds {
+            blue_target_group_arn: Some("mine".into()),
+            ..ChildIds::default()
+        };
+        let mut theirs = ChildIds {
+            blue_target_group_arn: Some("theirs".into()),
+            log_group: Some("/ecs/x".into()),
+            ..ChildIds::default()
+        };
+        theirs.pending.insert(ChildKey::LogGroup);
+        theirs.pending.insert(ChildKey::BlueTargetGroup);
+        mine.merge_missing(&theirs);
+        assert_eq!(mine.blue_target_group_arn.as_deref(), Some("mine"));
+        assert_eq!(mine.log_group.as_deref(), Some("/ecs/x"));
+        assert_eq!(
+            mine.pending.iter().copied().collect::<Vec<_>>(),
+            [ChildKey::LogGroup]
+        );
+        assert_eq!(mine.keys(), [ChildKey::LogGroup, ChildKey::BlueTargetGroup]);
+        mine.clear(ChildKey::LogGroup);
+        assert!(mine.pending.is_empty());
     }
 
     #[test]

@@ -1,0 +1,174 @@
+//! The whole fault sweep (tools/fault-sweep.sh; feature `fault-sweep`): every mutating AWS call
+//! that a create, an image change and a destroy of examples/basic make, failed once at its first
+//! call and once at its last (a follow-up call of a child), each on a fresh emulator. For each:
+//! the failed command names AWS's error, the next command converges, the plan is empty, and
+//! destroy leaves no child of any kind. It prints the figures (tried, converged, orphans) and
+//! fails unless every case converged with nothing left. `tests/integrity.rs` runs a
+//! representative subset in CI.
+
+mod support;
+
+use support::scenario::{Setup, setup};
+use support::{Fault, Run};
+
+const NEW_IMAGE: &str = "-var=image=public.ecr.aws/nginx/nginx:1.27.4";
+
+/// Calls that change something in AWS (reads are not swept: a failed read fails the command
+/// and changes nothing).
+fn mutating(action: &str) -> bool {
+    [
+        "Create", "Put", "Register", "Attach", "Modify", "Tag", "Set", "Update", "Delete",
+        "Deregister", "Detach", "Untag",
+    ]
+    .iter()
+    .any(|p| action.starts_with(p))
+}
+
+/// The mutating calls in the emulator's log since the last reset, as (service, action, count).
+fn mutating_calls(t: &Setup) -> Vec<(String, String, usize)> {
+    let mut out: Vec<(String, String, usize)> = Vec::new();
+    for call in t.emulator.requests() {
+        let Some((service, action)) = call.split_once(':') else {
+            continue;
+        };
+        if !mutating(action) {
+            continue;
+        }
+        match out.iter_mut().find(|(s, a, _)| s == service && a == action) {
+            Some(entry) => entry.2 += 1,
+            None => out.push((service.to_owned(), action.to_owned(), 1)),
+        }
+    }
+    out
+}
+
+fn refused(service: &str, action: &str, after: usize) -> Fault {
+    let code = match service {
+        "iam" | "elasticloadbalancing" => "AccessDenied",
+        _ => "AccessDeniedException",
+    };
+    Fault::new(action)
+        .service(service)
+        .code(code)
+        .times(1)
+        .after(u32::try_from(after).unwrap_or(u32::MAX))
+}
+
+/// Every case of a phase: each call failed at its first and at its last occurrence.
+fn cases(calls: &[(String, String, usize)]) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    for (service, action, count) in calls {
+        out.push((service.clone(), action.clone(), 0));
+        if *count > 1 {
+            out.push((service.clone(), action.clone(), count - 1));
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Figures {
+    tried: usize,
+    failed_as_injected: usize,
+    absorbed: usize,
+    converged: usize,
+    orphaned: Vec<String>,
+    problems: Vec<String>,
+}
+
+impl Figures {
+    fn record(&mut self, case: &str, run: &Run, t: &Setup, converge: impl FnOnce() -> bool) {
+        self.tried += 1;
+        if !run.success() && run.text().contains("AccessDenied") {
+            self.failed_as_injected += 1;
+        } else if run.success() {
+            // The command did without the failed call (a retried or optional one); the rest
+            // must still hold.
+            self.absorbed += 1;
+        } else {
+            self.problems
+                .push(format!("{case}: failed without AWS's error:\n{}", run.text()));
+        }
+        if converge() {
+            self.converged += 1;
+        } else {
+            self.problems.push(format!("{case}: did not converge"));
+        }
+        let left = t.children_left();
+        if !left.is_empty() {
+            self.orphaned.push(format!("{case}: {left:?}"));
+        }
+    }
+}
+
+fn destroy_ok(t: &Setup) -> bool {
+    t.tofu(&["destroy", "-auto-approve"]).success()
+}
+
+fn plans_empty(t: &Setup, extra: &[&str]) -> bool {
+    let mut args = vec!["plan", "-detailed-exitcode"];
+    args.extend_from_slice(extra);
+    t.tofu(&args).code() == 0
+}
+
+#[test]
+fn every_mutating_call_of_create_change_and_destroy_fails_and_converges() {
+    // The calls each phase makes, from one clean run.
+    let t = setup("sweep");
+    t.emulator.reset_requests();
+    t.apply(&[]);
+    let create = cases(&mutating_calls(&t));
+    t.emulator.reset_requests();
+    t.apply(&[NEW_IMAGE]);
+    let change = cases(&mutating_calls(&t));
+    t.emulator.reset_requests();
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    let destroy = cases(&mutating_calls(&t));
+    drop(t);
+
+    let mut figures = Figures::default();
+    for (service, action, after) in &create {
+        let case = format!("create {service}:{action}#{after}");
+        let t = setup("sweepc");
+        t.emulator.inject(&refused(service, action, *after));
+        let run = t.tofu(&["apply", "-auto-approve"]);
+        figures.record(&case, &run, &t, || {
+            t.tofu(&["apply", "-auto-approve"]).success() && plans_empty(&t, &[]) && destroy_ok(&t)
+        });
+    }
+    for (service, action, after) in &change {
+        let case = format!("image change {service}:{action}#{after}");
+        let t = setup("sweepu");
+        t.apply(&[]);
+        t.emulator.inject(&refused(service, action, *after));
+        let run = t.tofu(&["apply", "-auto-approve", NEW_IMAGE]);
+        figures.record(&case, &run, &t, || {
+            t.tofu(&["apply", "-auto-approve", NEW_IMAGE]).success()
+                && plans_empty(&t, &[NEW_IMAGE])
+                && destroy_ok(&t)
+        });
+    }
+    for (service, action, after) in &destroy {
+        let case = format!("destroy {service}:{action}#{after}");
+        let t = setup("sweepd");
+        t.apply(&[]);
+        t.emulator.inject(&refused(service, action, *after));
+        let run = t.tofu(&["destroy", "-auto-approve"]);
+        figures.record(&case, &run, &t, || destroy_ok(&t));
+    }
+    eprintln!(
+        "fault sweep: {} cases ({} create, {} image change, {} destroy); {} failed with AWS's error, {} \
+         absorbed it, {} converged, {} left children",
+        figures.tried,
+        create.len(),
+        change.len(),
+        destroy.len(),
+        figures.failed_as_injected,
+        figures.absorbed,
+        figures.converged,
+        figures.orphaned.len()
+    );
+    assert!(figures.problems.is_empty(), "{:#?}", figures.problems);
+    assert!(figures.orphaned.is_empty(), "{:#?}", figures.orphaned);
+    assert_eq!(figures.converged, figures.tried);
+}

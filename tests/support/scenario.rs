@@ -1,0 +1,280 @@
+//! One service applied from examples/basic against the emulator (or AWS_ENDPOINT_URL), with
+//! the checks every acceptance test makes through the AWS APIs: what the state says, what a plan
+//! would do, and which children of any kind exist in the account.
+
+use serde_json::Value as Json;
+
+use super::{Aws, Emulator, Fixtures, Run, Workdir};
+
+pub const ADDRESS: &str = "fargate_production_service.checkout";
+
+pub struct Setup {
+    pub emulator: Emulator,
+    pub fixtures: Fixtures,
+    pub aws: Aws,
+    pub w: Workdir,
+}
+
+pub fn setup(prefix: &str) -> Setup {
+    let emulator = Emulator::start();
+    let fixtures = Fixtures::create(&emulator, prefix);
+    let aws = Aws::new(&emulator);
+    let w = Workdir::new().with_env(emulator.aws_env());
+    w.copy_example("basic");
+    w.write("terraform.tfvars", &fixtures.tfvars());
+    Setup {
+        emulator,
+        fixtures,
+        aws,
+        w,
+    }
+}
+
+impl Setup {
+    pub fn tofu(&self, args: &[&str]) -> Run {
+        let mut all = args.to_vec();
+        all.push("-no-color");
+        self.w.tofu(&all)
+    }
+
+    #[track_caller]
+    pub fn apply(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["apply", "-auto-approve"];
+        args.extend_from_slice(extra);
+        let run = self.tofu(&args);
+        run.assert_ok();
+        run
+    }
+
+    /// Both of terraform-plugin-testing's post-apply checks: no changes with and without refresh.
+    #[track_caller]
+    pub fn assert_plans_empty(&self, extra: &[&str]) {
+        for mode in [
+            &["-detailed-exitcode"][..],
+            &["-detailed-exitcode", "-refresh=false"][..],
+        ] {
+            let mut args = vec!["plan"];
+            args.extend_from_slice(mode);
+            args.extend_from_slice(extra);
+            let run = self.tofu(&args);
+            assert_eq!(run.code(), 0, "plan {mode:?} is not empty:\n{}", run.text());
+        }
+    }
+
+    /// The resource's attributes in the state.
+    pub fn state(&self) -> Json {
+        let run = self.tofu(&["show", "-json"]);
+        run.assert_ok();
+        let json: Json = serde_json::from_str(&run.stdout).expect("show JSON");
+        json["values"]["root_module"]["resources"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["address"] == ADDRESS))
+            .map(|r| r["values"].clone())
+            .unwrap_or(Json::Null)
+    }
+
+    /// Actions planned for the resource.
+    pub fn planned_actions(&self, extra: &[&str]) -> Vec<String> {
+        let mut args = vec!["plan", "-out=next.tfplan"];
+        args.extend_from_slice(extra);
+        self.tofu(&args).assert_ok();
+        let show = self.tofu(&["show", "-json", "next.tfplan"]);
+        let json: Json = serde_json::from_str(&show.stdout).expect("plan JSON");
+        json["resource_changes"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["address"] == ADDRESS))
+            .and_then(|r| r["change"]["actions"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// Every child of any kind that exists in the account, as "kind name".
+    pub fn children_left(&self) -> Vec<String> {
+        let c = &self.aws.clients;
+        let cluster = self.fixtures.get("cluster");
+        let listeners = [
+            self.fixtures.get("production_listener_arn"),
+            self.fixtures.get("test_listener_arn"),
+        ];
+        let namespace = self.fixtures.get("namespace_id");
+        self.aws.run(async {
+            let mut left = Vec::new();
+            let services = c
+                .ecs
+                .list_services()
+                .cluster(&cluster)
+                .send()
+                .await
+                .expect("ListServices");
+            if !services.service_arns().is_empty() {
+                let described = c
+                    .ecs
+                    .describe_services()
+                    .cluster(&cluster)
+                    .set_services(Some(services.service_arns().to_vec()))
+                    .send()
+                    .await
+                    .expect("DescribeServices");
+                for s in described
+                    .services()
+                    .iter()
+                    .filter(|s| s.status() == Some("ACTIVE"))
+                {
+                    left.push(format!(
+                        "ecs service {}",
+                        s.service_name().unwrap_or_default()
+                    ));
+                }
+            }
+            for status in [
+                aws_sdk_ecs::types::TaskDefinitionStatus::Active,
+                aws_sdk_ecs::types::TaskDefinitionStatus::Inactive,
+            ] {
+                let tds = c
+                    .ecs
+                    .list_task_definitions()
+                    .status(status)
+                    .send()
+                    .await
+                    .expect("ListTaskDefinitions");
+                left.extend(
+                    tds.task_definition_arns()
+                        .iter()
+                        .map(|a| format!("task definition {a}")),
+                );
+            }
+            let tgs = c
+                .elbv2
+                .describe_target_groups()
+                .send()
+                .await
+                .expect("DescribeTargetGroups");
+            left.extend(
+                tgs.target_groups()
+                    .iter()
+                    .map(|t| format!("target group {}", t.target_group_name().unwrap_or_default())),
+            );
+            for l in &listeners {
+                let rules = c
+                    .elbv2
+                    .describe_rules()
+                    .listener_arn(l)
+                    .send()
+                    .await
+                    .expect("DescribeRules");
+                left.extend(
+                    rules
+                        .rules()
+                        .iter()
+                        .filter(|r| !r.is_default().unwrap_or(false))
+                        .map(|r| format!("listener rule {}", r.priority().unwrap_or_default())),
+                );
+            }
+            let in_namespace = aws_sdk_servicediscovery::types::ServiceFilter::builder()
+                .name(aws_sdk_servicediscovery::types::ServiceFilterName::NamespaceId)
+                .values(&namespace)
+                .build()
+                .expect("filter");
+            let sd = c
+                .discovery
+                .list_services()
+                .filters(in_namespace)
+                .send()
+                .await
+                .expect("ListServices (Cloud Map)");
+            left.extend(
+                sd.services()
+                    .iter()
+                    .map(|s| format!("cloud map service {}", s.name().unwrap_or_default())),
+            );
+            let apps = c
+                .codedeploy
+                .list_applications()
+                .send()
+                .await
+                .expect("ListApplications");
+            left.extend(
+                apps.applications()
+                    .iter()
+                    .map(|a| format!("codedeploy application {a}")),
+            );
+            let roles = c.iam.list_roles().send().await.expect("ListRoles");
+            left.extend(
+                roles
+                    .roles()
+                    .iter()
+                    .filter(|r| !r.path().starts_with("/aws-service-role/"))
+                    .map(|r| format!("iam role {}", r.role_name())),
+            );
+            let logs = c
+                .logs
+                .describe_log_groups()
+                .send()
+                .await
+                .expect("DescribeLogGroups");
+            left.extend(
+                logs.log_groups()
+                    .iter()
+                    .map(|g| format!("log group {}", g.log_group_name().unwrap_or_default())),
+            );
+            let targets = c
+                .autoscaling
+                .describe_scalable_targets()
+                .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+                .send()
+                .await
+                .expect("DescribeScalableTargets");
+            left.extend(
+                targets
+                    .scalable_targets()
+                    .iter()
+                    .map(|t| format!("scalable target {}", t.resource_id())),
+            );
+            let policies = c
+                .autoscaling
+                .describe_scaling_policies()
+                .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+                .send()
+                .await
+                .expect("DescribeScalingPolicies");
+            left.extend(
+                policies
+                    .scaling_policies()
+                    .iter()
+                    .map(|p| format!("scaling policy {}", p.policy_name())),
+            );
+            left
+        })
+    }
+
+    /// Which target group the production listener's rule forwards to.
+    pub fn production_target(&self) -> String {
+        let listener = self.fixtures.get("production_listener_arn");
+        self.aws.run(async {
+            let rules = self
+                .aws
+                .clients
+                .elbv2
+                .describe_rules()
+                .listener_arn(&listener)
+                .send()
+                .await
+                .expect("DescribeRules");
+            let rule = rules
+                .rules()
+                .iter()
+                .find(|r| !r.is_default().unwrap_or(false))
+                .expect("a forwarding rule");
+            rule.actions()[0]
+                .target_group_arn()
+                .unwrap_or_default()
+                .to_owned()
+        })
+    }
+}
+
+pub fn s(v: &Json) -> &str {
+    v.as_str().unwrap_or_default()
+}
