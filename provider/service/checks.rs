@@ -3,9 +3,12 @@
 //! attribute it is about. A rule whose inputs are unknown does not run; it runs again when
 //! they are known (plan during apply), so it never errors on an unknown.
 
+use serde_json::Value as Json;
+
 use crate::tfplugin::{Diagnostic, Diagnostics};
 use crate::value::{AttributePath, Value};
 
+use super::arn::{LISTENER_ARN_FORM, ListenerArn, SecretArn, SecretStore};
 use super::defaults as d;
 
 /// Fargate's CPU units and the memory sizes (MiB) each allows.
@@ -209,7 +212,22 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "listener-arn",
         severity: "error",
-        text: "listener ARNs must be ALB listener ARNs",
+        text: "`load_balancer.production_listener_arn` and `test_listener_arn` must be two different Application Load Balancer listener ARNs (`…:listener/app/<lb-name>/<lb-id>/<listener-id>`), not Network or Gateway Load Balancer listeners",
+    },
+    Rule {
+        id: "same-load-balancer",
+        severity: "error",
+        text: "the production and test listeners must belong to one load balancer, as CodeDeploy requires",
+    },
+    Rule {
+        id: "task-role-policy",
+        severity: "error",
+        text: "`task_role_policy_json` is an IAM identity policy: JSON with a `Statement` (an object or a non-empty list), each with `Effect` Allow or Deny, `Action`/`NotAction`, `Resource`/`NotResource` and no `Principal`; `Version` 2012-10-17 or 2008-10-17",
+    },
+    Rule {
+        id: "secret-placement",
+        severity: "warning",
+        text: "a `container.secrets` ARN in another account or Region than the listeners: names the resource or key policy the execution role then needs",
     },
 ];
 
@@ -225,6 +243,8 @@ pub fn check(config: &Value) -> Diagnostics {
     out.capacity(config);
     out.network(config);
     out.names_and_values(config);
+    out.listeners(config);
+    out.task_role_policy(config);
     out.diags
 }
 
@@ -455,12 +475,30 @@ impl Checker {
 
     fn secrets(&mut self, c: &Value) {
         let container = c.get("container");
+        // The production listener tells the service's account and Region.
+        let service = c
+            .get("load_balancer")
+            .get("production_listener_arn")
+            .as_str()
+            .and_then(|arn| ListenerArn::parse(arn).ok());
         if let Some(secrets) = container.get("secrets").entries() {
             for (key, v) in secrets {
                 let Some(arn) = v.as_str() else { continue };
-                if !is_secret_arn(arn) {
-                    self.error(
-                        path(&["container", "secrets"]).join_key(key),
+                let at = path(&["container", "secrets"]).join_key(key);
+                match SecretArn::parse(arn) {
+                    Some(secret) => {
+                        if let Some(service) = &service
+                            && let Some(why) = secret_placement_problem(&secret, service)
+                        {
+                            self.warning(
+                                at,
+                                "Secret in another account or Region",
+                                format!("{key} refers to {arn}. {why}"),
+                            );
+                        }
+                    }
+                    None => self.error(
+                        at,
                         "Secret value is not a secret ARN",
                         format!(
                             "secrets values are references, read by the execution role when a task starts: a Secrets \
@@ -468,7 +506,7 @@ impl Checker {
                              parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>). {key} holds something \
                              else; never put the secret itself here."
                         ),
-                    );
+                    ),
                 }
             }
         }
@@ -679,6 +717,75 @@ impl Checker {
         }
     }
 
+    fn listeners(&mut self, c: &Value) {
+        let lb = c.get("load_balancer");
+        let mut parsed = Vec::new();
+        for key in ["production_listener_arn", "test_listener_arn"] {
+            let Some(arn) = lb.get(key).as_str() else {
+                parsed.push(None);
+                continue;
+            };
+            match ListenerArn::parse(arn) {
+                Ok(l) => parsed.push(Some(l)),
+                Err(why) => {
+                    parsed.push(None);
+                    self.error(
+                        path(&["load_balancer", key]),
+                        "Invalid listener ARN",
+                        format!(
+                            "{arn:?} is not an Application Load Balancer listener ARN: {why}. Expected {LISTENER_ARN_FORM}."
+                        ),
+                    );
+                }
+            }
+        }
+        if let (Some(a), Some(b)) = (
+            lb.get("production_listener_arn").as_str(),
+            lb.get("test_listener_arn").as_str(),
+        ) && a == b
+        {
+            self.error(
+                path(&["load_balancer", "test_listener_arn"]),
+                "Test listener is the production listener",
+                "CodeDeploy routes test traffic through a separate listener; give a different one."
+                    .into(),
+            );
+        }
+        if let [Some(prod), Some(test)] = parsed.as_slice()
+            && prod.load_balancer_arn() != test.load_balancer_arn()
+        {
+            self.error(
+                path(&["load_balancer", "test_listener_arn"]),
+                "Listeners on different load balancers",
+                format!(
+                    "The test listener is on {}, the production listener on {}. CodeDeploy shifts traffic between \
+                     the target groups of one load balancer: give a test listener of {}.",
+                    test.load_balancer_arn(),
+                    prod.load_balancer_arn(),
+                    prod.load_balancer_arn()
+                ),
+            );
+        }
+    }
+
+    fn task_role_policy(&mut self, c: &Value) {
+        let Some(text) = c.get("task_role_policy_json").as_str() else {
+            return;
+        };
+        if let Some(problem) = policy_document_problem(text) {
+            self.error(
+                path(&["task_role_policy_json"]),
+                "Invalid task role policy",
+                format!(
+                    "task_role_policy_json is not an IAM policy document the task role can take: {problem}. Give a \
+                     document such as {{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": \
+                     [\"s3:GetObject\"], \"Resource\": [\"arn:aws:s3:::bucket/*\"]}}]}} (jsonencode() or an \
+                     aws_iam_policy_document's json), or leave the attribute out for no application permissions."
+                ),
+            );
+        }
+    }
+
     fn names_and_values(&mut self, c: &Value) {
         if let Some(name) = c.get("name").as_str() {
             let valid = name.len() <= 63
@@ -783,29 +890,6 @@ impl Checker {
             self.error(path(&["container", "log", "retention_days"]), "Invalid log retention", format!("CloudWatch Logs keeps logs for 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days; got {days}."));
         }
         let lb = c.get("load_balancer");
-        for key in ["production_listener_arn", "test_listener_arn"] {
-            if let Some(arn) = lb.get(key).as_str()
-                && super::expand::Placement::from_listener_arn(arn).is_none()
-            {
-                self.error(
-                    path(&["load_balancer", key]),
-                    "Invalid listener ARN",
-                    format!("{arn:?} is not an Application Load Balancer listener ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>)."),
-                );
-            }
-        }
-        if let (Some(a), Some(b)) = (
-            lb.get("production_listener_arn").as_str(),
-            lb.get("test_listener_arn").as_str(),
-        ) && a == b
-        {
-            self.error(
-                path(&["load_balancer", "test_listener_arn"]),
-                "Test listener is the production listener",
-                "CodeDeploy routes test traffic through a separate listener; give a different one."
-                    .into(),
-            );
-        }
         self.range(
             lb.get("listener_rule_priority"),
             &["load_balancer", "listener_rule_priority"],
@@ -923,28 +1007,106 @@ impl Checker {
     }
 }
 
-fn is_secret_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [arn_prefix, partition, service, region, account, resource] = parts.as_slice() else {
-        return false;
+/// Why a secret outside the service's account or Region may not reach the task, naming what
+/// the execution role needs there; `None` when it lives beside the service.
+pub fn secret_placement_problem(secret: &SecretArn, service: &ListenerArn) -> Option<String> {
+    let other_account = secret.account_id != service.account_id;
+    let other_region = secret.region != service.region;
+    if !other_account && !other_region {
+        return None;
+    }
+    let here = format!("account {} in {}", service.account_id, service.region);
+    let there = format!("account {} in {}", secret.account_id, secret.region);
+    let own_kms = format!(
+        "The execution role this resource creates may kms:Decrypt only keys of account {} in {}, so a \
+         customer-managed key there must grant kms:Decrypt to the execution role in its key policy.",
+        service.account_id, service.region
+    );
+    Some(match (secret.store, other_account) {
+        (SecretStore::SecretsManager, true) => format!(
+            "The service runs in {here}, the secret is in {there}. The execution role reads it only if the \
+             secret's resource policy allows the execution role secretsmanager:GetSecretValue and the secret is \
+             encrypted with a customer-managed KMS key whose key policy allows the execution role kms:Decrypt (the \
+             aws/secretsmanager key cannot be used from another account). {own_kms}"
+        ),
+        (SecretStore::SecretsManager, false) => format!(
+            "The service runs in {here}, the secret is in {there}. ECS reads it there by its full ARN; if the \
+             secret uses a customer-managed KMS key, the execution role needs kms:Decrypt on that key in {}. \
+             {own_kms} A replica of the secret in {} avoids both.",
+            secret.region, service.region
+        ),
+        (SecretStore::ParameterStore, true) => format!(
+            "The service runs in {here}, the parameter is in {there}. A parameter of another account is readable \
+             only when it is an advanced-tier parameter shared with this account through AWS RAM, and a \
+             SecureString's customer-managed KMS key must allow the execution role kms:Decrypt. {own_kms}"
+        ),
+        (SecretStore::ParameterStore, false) => format!(
+            "The service runs in {here}, the parameter is in {there}. ECS finds a parameter of another Region only \
+             by its full ARN (a name alone resolves in {} only), and a SecureString's customer-managed KMS key in \
+             {} must allow the execution role kms:Decrypt. {own_kms}",
+            service.region, secret.region
+        ),
+    })
+}
+
+/// What keeps `text` from being an identity policy IAM accepts on the task role, if anything.
+pub fn policy_document_problem(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some("it is empty".into());
+    }
+    let doc: Json = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) => return Some(format!("it is not valid JSON ({e})")),
     };
-    if *arn_prefix != "arn"
-        || partition.is_empty()
-        || region.is_empty()
-        || account.len() != 12
-        || !account.chars().all(|c| c.is_ascii_digit())
+    let Some(doc) = doc.as_object() else {
+        return Some("it is JSON but not an object".into());
+    };
+    if let Some(v) = doc.get("Version")
+        && !matches!(v.as_str(), Some("2012-10-17" | "2008-10-17"))
     {
-        return false;
+        return Some(format!(
+            "its Version is {v}; IAM knows \"2012-10-17\" (current) and \"2008-10-17\""
+        ));
     }
-    match *service {
-        "secretsmanager" => resource
-            .strip_prefix("secret:")
-            .is_some_and(|r| !r.is_empty()),
-        "ssm" => resource
-            .strip_prefix("parameter/")
-            .is_some_and(|r| !r.is_empty()),
-        _ => false,
+    let statements: Vec<&Json> = match doc.get("Statement") {
+        None => return Some("it has no Statement".into()),
+        Some(Json::Array(items)) if items.is_empty() => {
+            return Some("its Statement list is empty".into());
+        }
+        Some(Json::Array(items)) => items.iter().collect(),
+        Some(one @ Json::Object(_)) => vec![one],
+        Some(_) => return Some("its Statement is neither an object nor a list of objects".into()),
+    };
+    for (i, statement) in statements.iter().enumerate() {
+        let Some(st) = statement.as_object() else {
+            return Some(format!("statement {} is not an object", i + 1));
+        };
+        let which = match st.get("Sid").and_then(Json::as_str) {
+            Some(sid) => format!("statement {sid:?}"),
+            None => format!("statement {}", i + 1),
+        };
+        match st.get("Effect") {
+            Some(Json::String(e)) if e == "Allow" || e == "Deny" => {}
+            Some(e) => {
+                return Some(format!(
+                    "{which} has Effect {e}; it is \"Allow\" or \"Deny\""
+                ));
+            }
+            None => return Some(format!("{which} has no Effect")),
+        }
+        if !st.contains_key("Action") && !st.contains_key("NotAction") {
+            return Some(format!("{which} has no Action or NotAction"));
+        }
+        if !st.contains_key("Resource") && !st.contains_key("NotResource") {
+            return Some(format!("{which} has no Resource or NotResource"));
+        }
+        if st.contains_key("Principal") || st.contains_key("NotPrincipal") {
+            return Some(format!(
+                "{which} names a Principal, which a policy attached to a role cannot (is it a trust policy?)"
+            ));
+        }
     }
+    None
 }
 
 fn valid_matcher(m: &str) -> bool {
@@ -973,24 +1135,6 @@ mod tests {
             Some((32768, 122880, 8192))
         );
         assert_eq!(valid_memory(300), None);
-    }
-
-    #[test]
-    fn secret_arns() {
-        assert!(is_secret_arn(
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
-        ));
-        assert!(is_secret_arn(
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::"
-        ));
-        assert!(is_secret_arn(
-            "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db"
-        ));
-        assert!(!is_secret_arn("hunter2"));
-        assert!(!is_secret_arn("arn:aws:s3:::bucket/key"));
-        assert!(!is_secret_arn(
-            "arn:aws:secretsmanager:us-east-1:12345:secret:x"
-        ));
     }
 
     #[test]
@@ -1031,6 +1175,163 @@ mod tests {
         );
         assert_eq!(one_zone.0.len(), 1);
         assert!(!one_zone.has_errors());
+    }
+
+    #[test]
+    fn policy_documents() {
+        for ok in [
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}]}"#,
+            r#"{"Statement":{"Effect":"Deny","NotAction":"s3:*","NotResource":"arn:aws:s3:::x"}}"#,
+            r#"{"Version":"2008-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"sqs:*","Resource":"*"}]}"#,
+        ] {
+            assert_eq!(policy_document_problem(ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            ("{\"Statement\": [", "not valid JSON"),
+            ("[]", "not an object"),
+            (r#"{"Version":"2012-10-18","Statement":[]}"#, "Version"),
+            (r#"{"Version":"2012-10-17"}"#, "no Statement"),
+            (r#"{"Statement":[]}"#, "list is empty"),
+            (r#"{"Statement":"Allow"}"#, "neither an object"),
+            (r#"{"Statement":[1]}"#, "statement 1 is not an object"),
+            (
+                r#"{"Statement":[{"Effect":"allow","Action":"s3:*","Resource":"*"}]}"#,
+                "Effect \"allow\"",
+            ),
+            (
+                r#"{"Statement":[{"Sid":"Read","Action":"s3:*","Resource":"*"}]}"#,
+                "statement \"Read\" has no Effect",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#,
+                "no Action",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#,
+                "no Resource",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Principal":{"Service":"ecs-tasks.amazonaws.com"}}]}"#,
+                "Principal",
+            ),
+        ] {
+            let problem = policy_document_problem(bad).unwrap_or_default();
+            assert!(problem.contains(why), "{bad}: {problem:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_elsewhere_name_what_the_execution_role_needs() {
+        let service = ListenerArn::parse(
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2",
+        )
+        .expect("listener");
+        let problem = |arn: &str| {
+            secret_placement_problem(&SecretArn::parse(arn).expect(arn), &service)
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            problem("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"),
+            ""
+        );
+        let other_account =
+            problem("arn:aws:secretsmanager:us-east-1:210987654321:secret:db-AbCdEf");
+        assert!(
+            other_account.contains("resource policy") && other_account.contains("kms:Decrypt"),
+            "{other_account}"
+        );
+        let other_region =
+            problem("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf");
+        assert!(other_region.contains("replica"), "{other_region}");
+        let parameter = problem("arn:aws:ssm:eu-west-1:123456789012:parameter/db");
+        assert!(parameter.contains("full ARN"), "{parameter}");
+        let shared = problem("arn:aws:ssm:us-east-1:210987654321:parameter/db");
+        assert!(shared.contains("AWS RAM"), "{shared}");
+    }
+
+    #[test]
+    fn listener_and_policy_rules_in_a_configuration() {
+        let listener = |lb: &str, id: &str| {
+            Value::string(format!(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/{lb}/{id}"
+            ))
+        };
+        let config = |prod: Value, test: Value, policy: Value, secret: &str| {
+            Value::object([
+                ("task_role_policy_json", policy),
+                (
+                    "container",
+                    Value::object([(
+                        "secrets",
+                        Value::Map([("DB".to_owned(), Value::string(secret))].into()),
+                    )]),
+                ),
+                (
+                    "load_balancer",
+                    Value::object([
+                        ("production_listener_arn", prod),
+                        ("test_listener_arn", test),
+                        ("deregistration_delay", Value::int(30)),
+                    ]),
+                ),
+            ])
+        };
+        let secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+        let prod = listener("app/edge/50dc6c495c0c9188", "f2f7dc8efc522ab2");
+        let summaries = |d: Diagnostics| {
+            d.0.into_iter()
+                .map(|d| (d.summary, d.attribute))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            summaries(check(&config(
+                prod.clone(),
+                listener("app/edge/50dc6c495c0c9188", "3d0c4b8ba5a5b1b1"),
+                Value::Null,
+                secret
+            ))),
+            []
+        );
+        assert_eq!(
+            summaries(check(&config(
+                prod.clone(),
+                listener("app/other/60dc6c495c0c9188", "3d0c4b8ba5a5b1b1"),
+                Value::string("{not json"),
+                &secret.replace("123456789012", "210987654321"),
+            ))),
+            [
+                (
+                    "Secret in another account or Region".to_owned(),
+                    Some(path(&["container", "secrets"]).join_key("DB"))
+                ),
+                (
+                    "Listeners on different load balancers".to_owned(),
+                    Some(path(&["load_balancer", "test_listener_arn"]))
+                ),
+                (
+                    "Invalid task role policy".to_owned(),
+                    Some(path(&["task_role_policy_json"]))
+                ),
+            ]
+        );
+        let nlb = check(&config(
+            prod.clone(),
+            listener("net/edge/50dc6c495c0c9188", "3d0c4b8ba5a5b1b1"),
+            Value::unknown(),
+            secret,
+        ));
+        assert_eq!(nlb.0.len(), 1, "{nlb:?}");
+        assert!(
+            nlb.0[0].detail.contains("Network Load Balancer"),
+            "{:?}",
+            nlb.0[0]
+        );
+        assert!(
+            nlb.0[0].detail.contains("listener/app/<lb-name>"),
+            "{:?}",
+            nlb.0[0]
+        );
     }
 
     #[test]
