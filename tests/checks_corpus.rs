@@ -20,6 +20,17 @@ terraform {
 provider "fargate" {}
 "#;
 
+/// What the plan-time network checks ask AWS; nothing else may be called before apply.
+/// The lookups a plan makes, sorted: the network checks' and, for the listener-rule priority
+/// check, the rules of both listeners.
+const PLAN_LOOKUPS: &[&str] = &[
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeRules",
+    "elasticloadbalancing:DescribeRules",
+];
+
 struct Case {
     file: PathBuf,
     severity: String,
@@ -159,12 +170,11 @@ fn every_corpus_configuration_gets_its_diagnostic_without_aws_calls() {
         failures.join("\n\n")
     );
     if emulator.embedded {
-        // The subnet capacity check's and the listener-rule priority check's lookups are the
-        // only calls a plan may make.
+        // The plan-time lookups are the only calls a plan may make.
         let calls: Vec<String> = emulator
             .requests()
             .into_iter()
-            .filter(|c| c != "ec2:DescribeSubnets" && c != "elasticloadbalancing:DescribeRules")
+            .filter(|c| !PLAN_LOOKUPS.contains(&c.as_str()))
             .collect();
         assert!(calls.is_empty(), "the checks made AWS calls: {calls:?}");
     }
@@ -277,15 +287,15 @@ fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
     let w = Workdir::new().with_env(emulator.aws_env());
     w.copy_example("basic");
     w.write("terraform.tfvars", &fixtures.tfvars());
-    // Two /24 subnets hold about 500 free addresses: 300 tasks need 600 during a deployment.
+    // Two /24 subnets hold about 500 free addresses. Only 4 tasks are desired, but a deployment
+    // may start while autoscaling runs its maximum of 300: 600 tasks during the deployment.
     let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
-    let main = main
-        .replace("desired_count = 4", "desired_count = 300")
-        .replace(
-            "    max                 = 40",
-            "    max                 = 400",
-        );
-    w.write("main.tf", &main);
+    let scaled = main.replace(
+        "    max                 = 40",
+        "    max                 = 300",
+    );
+    assert_ne!(scaled, main, "examples/basic sets autoscaling.max = 40");
+    w.write("main.tf", &scaled);
     emulator.reset_requests();
     let run = w.tofu(&["plan", "-no-color"]);
     assert!(!run.success(), "{}", run.text());
@@ -294,25 +304,17 @@ fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
         text.contains("Not enough free IP addresses for a blue/green deployment"),
         "{text}"
     );
-    assert!(text.contains("runs 600"), "names the numbers: {text}");
+    assert!(
+        text.contains("runs 600") && text.contains("autoscaling.max"),
+        "names the numbers and where they come from: {text}"
+    );
     if emulator.embedded {
         let mut calls = emulator.requests();
         calls.sort();
-        // The subnets, and the rules of both listeners for the priority check.
-        assert_eq!(
-            calls,
-            [
-                "ec2:DescribeSubnets",
-                "elasticloadbalancing:DescribeRules",
-                "elasticloadbalancing:DescribeRules"
-            ]
-        );
+        assert_eq!(calls, PLAN_LOOKUPS);
     }
     // Within capacity: no diagnostic, the plan goes on.
-    w.write(
-        "main.tf",
-        &main.replace("desired_count = 300", "desired_count = 4"),
-    );
+    w.write("main.tf", &main);
     let run = w.tofu(&["plan", "-no-color"]);
     run.assert_ok();
     assert!(!run.text().contains("free IP addresses"), "{}", run.text());

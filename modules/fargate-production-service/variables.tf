@@ -46,6 +46,11 @@ variable "task_role_policy_json" {
   description = "IAM policy document (JSON) granting the application's own AWS permissions, attached inline to the task role."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.task_role_policy_json == null ? true : can(jsondecode(var.task_role_policy_json).Statement)
+    error_message = "task_role_policy_json must be a JSON IAM policy document with a Statement (check `task-role-policy`)."
+  }
 }
 
 variable "tags" {
@@ -151,7 +156,12 @@ variable "load_balancer" {
 
   validation {
     condition     = alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex("^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/", arn))])
-    error_message = "Listener ARNs must be ALB listener ARNs (check `listener-arn`)."
+    error_message = "load_balancer.production_listener_arn and test_listener_arn must be two different Application Load Balancer listener ARNs (…:listener/app/<lb-name>/<lb-id>/<listener-id>), not Network or Gateway Load Balancer listeners (check `listener-arn`)."
+  }
+
+  validation {
+    condition     = try(join("/", slice(split("/", var.load_balancer.production_listener_arn), 0, 4)) == join("/", slice(split("/", var.load_balancer.test_listener_arn), 0, 4)), true)
+    error_message = "The production and test listeners must belong to one load balancer, as CodeDeploy requires (check `same-load-balancer`)."
   }
 
   validation {

@@ -1,5 +1,6 @@
 //! The AWS rendering of the service: provider configuration, SDK clients, one file per child
-//! kind, and the executor that walks the expansion's dependency graph.
+//! kind, the executor that walks the expansion's dependency graph, and the network lookups of
+//! the plan-time checks.
 
 pub mod clients;
 pub mod codedeploy_application;
@@ -15,8 +16,8 @@ pub mod identity;
 pub mod lifecycle;
 pub mod listener_rule;
 pub mod log_group;
+pub mod network;
 pub mod scalable_target;
 pub mod scaling_policy;
-pub mod subnets;
 pub mod target_group;
 pub mod task_definition;

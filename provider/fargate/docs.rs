@@ -102,8 +102,9 @@ pub fn resource_markdown() -> String {
     block_section(&mut out, "Arguments", &schema.block);
     let _ = writeln!(
         out,
-        "## Production checks\n\nRun at `tofu validate` and `tofu plan`, before any AWS call, at the attribute they are about. \
-         A rule whose inputs are unknown waits until they are known.\n\n| rule | severity | what it checks |\n|---|---|---|"
+        "## Production checks\n\nRun at `tofu validate` and `tofu plan`, before anything is created, at the attribute they are \
+         about. Most need no AWS call; those marked *plan* look the network up in AWS, and a lookup that fails gives one \
+         warning that its check was skipped. A rule whose inputs are unknown waits until they are known.\n\n| rule | severity | what it checks |\n|---|---|---|"
     );
     for r in RULES {
         let _ = writeln!(out, "| `{}` | {} | {} |", r.id, r.severity, r.text);

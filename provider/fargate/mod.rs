@@ -3,6 +3,7 @@
 
 pub mod docs;
 mod functions;
+mod network_checks;
 mod observed_state;
 mod production_service;
 

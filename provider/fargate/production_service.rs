@@ -48,43 +48,16 @@ impl ProductionService {
         }
     }
 
-    /// The subnet capacity check: needs the subnets and desired count known, and AWS reachable;
-    /// when the lookup fails, one warning says the check was skipped and the plan goes on.
+    /// The plan-time checks that look at AWS (subnets, security groups); they need the provider
+    /// configured, and each lookup that fails gives one warning that its check was skipped.
     async fn check_subnets(&self, planned: &Value) -> Diagnostics {
-        let Some(subnets) = planned.get("network").get("subnets").elements() else {
-            return Diagnostics::new();
-        };
-        let ids: Option<Vec<String>> = subnets
-            .iter()
-            .map(|s| s.as_str().map(str::to_owned))
-            .collect();
-        let (Some(ids), Some(desired)) = (ids, planned.get("desired_count").as_i64()) else {
-            return Diagnostics::new();
-        };
         let configured = match self.configured.read() {
             Ok(g) => g.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         };
-        let Some(configured) = configured else {
-            return Diagnostics::new();
-        };
-        match crate::aws::subnets::describe(&configured.sdk, &configured.settings, &ids).await {
-            Ok(found) if found.len() == ids.len() => checks::subnet_capacity(&found, desired),
-            Ok(found) => Diagnostic::warning(
-                "Subnet capacity check skipped",
-                format!("DescribeSubnets returned {} of the {} subnets.", found.len(), ids.len()),
-            )
-            .at(AttributePath::attr("network").join_attr("subnets"))
-            .into(),
-            Err(e) => Diagnostic::warning(
-                "Subnet capacity check skipped",
-                format!(
-                    "Could not look up the subnets to check their Availability Zones and free IP addresses ({e}). The \
-                     plan goes on without that check."
-                ),
-            )
-            .at(AttributePath::attr("network").join_attr("subnets"))
-            .into(),
+        match configured {
+            Some(configured) => super::network_checks::check(&configured, planned).await,
+            None => Diagnostics::new(),
         }
     }
 

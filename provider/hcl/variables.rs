@@ -264,6 +264,11 @@ fn validations(variable: &str) -> Vec<Validation> {
             "can(regex(\"^[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$\", var.name))",
             "name",
         )],
+        "task_role_policy_json" => vec![check_that(
+            "var.task_role_policy_json == null ? true : can(jsondecode(var.task_role_policy_json).Statement)",
+            "task-role-policy",
+            "task_role_policy_json must be a JSON IAM policy document with a Statement",
+        )],
         "desired_count" => vec![check_that(
             "var.desired_count >= 0",
             "ranges",
@@ -350,6 +355,12 @@ fn validations(variable: &str) -> Vec<Validation> {
             check(
                 "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn))])",
                 "listener-arn",
+            ),
+            // The load balancer part of both ARNs (up to its ID); a malformed ARN is the
+            // listener-arn check's to report.
+            check(
+                "try(join(\"/\", slice(split(\"/\", var.load_balancer.production_listener_arn), 0, 4)) == join(\"/\", slice(split(\"/\", var.load_balancer.test_listener_arn), 0, 4)), true)",
+                "same-load-balancer",
             ),
             check_that(
                 "var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600",

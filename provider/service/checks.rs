@@ -3,9 +3,12 @@
 //! attribute it is about. A rule whose inputs are unknown does not run; it runs again when
 //! they are known (plan during apply), so it never errors on an unknown.
 
+use serde_json::Value as Json;
+
 use crate::tfplugin::{Diagnostic, Diagnostics};
 use crate::value::{AttributePath, Value};
 
+use super::arn::{LISTENER_ARN_FORM, ListenerArn, SecretArn, SecretStore};
 use super::defaults as d;
 
 /// Fargate's CPU units and the memory sizes (MiB) each allows.
@@ -39,19 +42,49 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "CREDENTIAL",
 ];
 
-/// What the subnet capacity check needs to know about a subnet.
+/// What the plan-time subnet checks need to know about a subnet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubnetInfo {
     pub id: String,
+    pub vpc_id: String,
     pub availability_zone: String,
     pub free_ips: i64,
 }
 
+/// The most tasks the service runs between deployments, which a deployment doubles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeakTasks {
+    /// No autoscaling: `desired_count`.
+    Desired(i64),
+    /// With autoscaling a deployment can start while scaled out to `autoscaling.max`.
+    AutoscalingMax(i64),
+}
+
+impl PeakTasks {
+    fn count(self) -> i64 {
+        match self {
+            PeakTasks::Desired(n) | PeakTasks::AutoscalingMax(n) => n,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            PeakTasks::Desired(n) => format!("a deployment of {n} tasks (desired_count)"),
+            PeakTasks::AutoscalingMax(n) => format!(
+                "a deployment while autoscaling has scaled out to {n} tasks (autoscaling.max)"
+            ),
+        }
+    }
+}
+
+fn subnets_path() -> AttributePath {
+    AttributePath::attr("network").join_attr("subnets")
+}
+
 /// Blue/green runs the replacement tasks beside the original ones: each task needs an IP in
 /// the subnets, twice over during a deployment.
-pub fn subnet_capacity(subnets: &[SubnetInfo], desired_count: i64) -> Diagnostics {
+pub fn subnet_capacity(subnets: &[SubnetInfo], peak: PeakTasks) -> Diagnostics {
     let mut out = Diagnostics::new();
-    let at = AttributePath::attr("network").join_attr("subnets");
     let zones: std::collections::BTreeSet<&str> = subnets
         .iter()
         .map(|s| s.availability_zone.as_str())
@@ -66,19 +99,194 @@ pub fn subnet_capacity(subnets: &[SubnetInfo], desired_count: i64) -> Diagnostic
                     zones.iter().next().copied().unwrap_or("one zone")
                 ),
             )
-            .at(at.clone()),
+            .at(subnets_path()),
         );
     }
     let free: i64 = subnets.iter().map(|s| s.free_ips).sum();
-    let needed = desired_count.saturating_mul(2);
+    let needed = peak.count().saturating_mul(2);
     if free < needed {
         out.push(
             Diagnostic::error(
                 "Not enough free IP addresses for a blue/green deployment",
                 format!(
-                    "The subnets have {free} free IP addresses ({}), but a deployment of {desired_count} tasks briefly \
-                     runs {needed} (the replacement set beside the original). Use larger or more subnets, or fewer tasks.",
-                    subnets.iter().map(|s| format!("{}: {}", s.id, s.free_ips)).collect::<Vec<_>>().join(", ")
+                    "The subnets have {free} free IP addresses ({}), but {} briefly runs {needed} (the replacement set \
+                     beside the original). Use larger or more subnets, or fewer tasks.",
+                    subnets.iter().map(|s| format!("{}: {}", s.id, s.free_ips)).collect::<Vec<_>>().join(", "),
+                    peak.describe()
+                ),
+            )
+            .at(subnets_path()),
+        );
+    }
+    out
+}
+
+/// The target groups live in `load_balancer.vpc_id` and only register tasks from that VPC, and
+/// ECS places a service's tasks in one VPC. `vpc_id` is `None` while it is unknown.
+pub fn subnet_vpcs(subnets: &[SubnetInfo], vpc_id: Option<&str>) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    if let Some(vpc) = vpc_id {
+        for s in subnets.iter().filter(|s| s.vpc_id != vpc) {
+            out.push(
+                Diagnostic::error(
+                    "Subnet outside the load balancer's VPC",
+                    format!(
+                        "Subnet {} is in {}, but load_balancer.vpc_id is {vpc}: the target groups there cannot \
+                         register tasks from another VPC. Give subnets of {vpc}, or the VPC these subnets are in.",
+                        s.id, s.vpc_id
+                    ),
+                )
+                .at(subnets_path()),
+            );
+        }
+        return out;
+    }
+    let vpcs: std::collections::BTreeSet<&str> =
+        subnets.iter().map(|s| s.vpc_id.as_str()).collect();
+    if vpcs.len() > 1 {
+        out.push(
+            Diagnostic::error(
+                "Subnets in more than one VPC",
+                format!(
+                    "A service's tasks all run in one VPC, but the subnets are in {} ({}).",
+                    vpcs.iter().copied().collect::<Vec<_>>().join(", "),
+                    subnets
+                        .iter()
+                        .map(|s| format!("{}: {}", s.id, s.vpc_id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .at(subnets_path()),
+        );
+    }
+    out
+}
+
+/// What the plan-time security group check needs to know about a task security group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityGroupInfo {
+    pub id: String,
+    pub ingress: Vec<IngressRule>,
+}
+
+/// One inbound permission of a security group, as EC2 describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IngressRule {
+    /// `tcp`, `udp`, `icmp`, a protocol number, or `-1` for every protocol.
+    pub protocol: String,
+    pub from_port: Option<i64>,
+    pub to_port: Option<i64>,
+    /// Security groups the rule admits.
+    pub source_groups: Vec<String>,
+    /// IPv4 and IPv6 ranges the rule admits.
+    pub cidrs: Vec<String>,
+    /// Managed prefix lists the rule admits (sets of ranges).
+    pub prefix_lists: Vec<String>,
+}
+
+impl IngressRule {
+    /// Whether the rule admits TCP to `port` (from whichever sources it names).
+    fn covers_tcp(&self, port: i64) -> bool {
+        match self.protocol.as_str() {
+            "-1" => true,
+            "tcp" | "6" => match (self.from_port, self.to_port) {
+                (Some(from), Some(to)) if from >= 0 => (from..=to).contains(&port),
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+
+    fn ports(&self) -> String {
+        match (self.protocol.as_str(), self.from_port, self.to_port) {
+            ("-1", _, _) => "all traffic".to_owned(),
+            (p, Some(from), Some(to)) if from == to => format!("{p} {from}"),
+            (p, Some(from), Some(to)) if from >= 0 => format!("{p} {from}-{to}"),
+            (p, _, _) => format!("all {p} ports"),
+        }
+    }
+}
+
+const WORLD: &[&str] = &["0.0.0.0/0", "::/0"];
+
+fn security_groups_path() -> AttributePath {
+    AttributePath::attr("network").join_attr("security_groups")
+}
+
+/// The seeds' network rule: tasks take traffic from the load balancer on the container port
+/// and from nowhere else. `configured` is `network.security_groups` as written, for the path of
+/// the group a warning is about; `lb_groups` is `None` when the load balancer's groups could
+/// not be looked up (only the second half runs then).
+pub fn security_group_reachability(
+    task_groups: &[SecurityGroupInfo],
+    configured: &[String],
+    lb_groups: Option<&[String]>,
+    port: i64,
+) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    if let Some(lb_groups) = lb_groups {
+        let admits_lb = task_groups.iter().flat_map(|g| &g.ingress).any(|r| {
+            r.covers_tcp(port)
+                && (r.source_groups.iter().any(|g| lb_groups.contains(g))
+                    || !r.cidrs.is_empty()
+                    || !r.prefix_lists.is_empty())
+        });
+        if !admits_lb {
+            let from = if lb_groups.is_empty() {
+                "the load balancer".to_owned()
+            } else {
+                format!(
+                    "the load balancer's security group ({})",
+                    lb_groups.join(", ")
+                )
+            };
+            out.push(
+                Diagnostic::warning(
+                    "Task security groups do not admit the load balancer",
+                    format!(
+                        "No inbound rule of {} allows TCP port {port} (container.port) from {from} or an address \
+                         range. The load balancer's health checks then fail and no deployment becomes healthy. Allow \
+                         TCP {port} from {}.",
+                        task_groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", "),
+                        lb_groups.first().map_or("the load balancer's security group", String::as_str)
+                    ),
+                )
+                .at(security_groups_path()),
+            );
+        }
+    }
+    for g in task_groups {
+        let open: Vec<String> = g
+            .ingress
+            .iter()
+            .filter_map(|r| {
+                let world: Vec<&str> = r
+                    .cidrs
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| WORLD.contains(c))
+                    .collect();
+                (!world.is_empty()).then(|| format!("{} from {}", r.ports(), world.join(" and ")))
+            })
+            .collect();
+        if open.is_empty() {
+            continue;
+        }
+        let at = configured
+            .iter()
+            .position(|c| *c == g.id)
+            .map_or_else(security_groups_path, |i| {
+                security_groups_path().join_index(i)
+            });
+        out.push(
+            Diagnostic::warning(
+                "Task security group open to the internet",
+                format!(
+                    "{} admits {}. Tasks should be reachable only from the load balancer: allow the container port \
+                     from the load balancer's security group instead of from any address.",
+                    g.id,
+                    open.join(", ")
                 ),
             )
             .at(at),
@@ -209,7 +417,37 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "listener-arn",
         severity: "error",
-        text: "listener ARNs must be ALB listener ARNs",
+        text: "`load_balancer.production_listener_arn` and `test_listener_arn` must be two different Application Load Balancer listener ARNs (`…:listener/app/<lb-name>/<lb-id>/<listener-id>`), not Network or Gateway Load Balancer listeners",
+    },
+    Rule {
+        id: "same-load-balancer",
+        severity: "error",
+        text: "the production and test listeners must belong to one load balancer, as CodeDeploy requires",
+    },
+    Rule {
+        id: "task-role-policy",
+        severity: "error",
+        text: "`task_role_policy_json` is an IAM identity policy: JSON with a `Statement` (an object or a non-empty list), each with `Effect` Allow or Deny, `Action`/`NotAction`, `Resource`/`NotResource` and no `Principal`; `Version` 2012-10-17 or 2008-10-17",
+    },
+    Rule {
+        id: "secret-placement",
+        severity: "warning",
+        text: "a `container.secrets` ARN in another account or Region than the listeners: names the resource or key policy the execution role then needs",
+    },
+    Rule {
+        id: "subnet-vpc",
+        severity: "error",
+        text: "*plan*, looking the subnets up (EC2 DescribeSubnets): every subnet is in `load_balancer.vpc_id`",
+    },
+    Rule {
+        id: "subnet-capacity",
+        severity: "error (warning for the zones)",
+        text: "*plan*, same lookup: the subnets' free IP addresses hold a blue/green deployment, twice `desired_count` tasks, or twice `autoscaling.max` with autoscaling; a warning when they span fewer than two Availability Zones",
+    },
+    Rule {
+        id: "security-groups",
+        severity: "warning",
+        text: "*plan*, looking up the task security groups and the load balancer's (EC2 DescribeSecurityGroups, ELBv2 DescribeLoadBalancers): some task group admits TCP `container.port` from the load balancer's groups or an address range, and none admits 0.0.0.0/0 or ::/0",
     },
 ];
 
@@ -225,6 +463,8 @@ pub fn check(config: &Value) -> Diagnostics {
     out.capacity(config);
     out.network(config);
     out.names_and_values(config);
+    out.listeners(config);
+    out.task_role_policy(config);
     out.diags
 }
 
@@ -455,12 +695,30 @@ impl Checker {
 
     fn secrets(&mut self, c: &Value) {
         let container = c.get("container");
+        // The production listener tells the service's account and Region.
+        let service = c
+            .get("load_balancer")
+            .get("production_listener_arn")
+            .as_str()
+            .and_then(|arn| ListenerArn::parse(arn).ok());
         if let Some(secrets) = container.get("secrets").entries() {
             for (key, v) in secrets {
                 let Some(arn) = v.as_str() else { continue };
-                if !is_secret_arn(arn) {
-                    self.error(
-                        path(&["container", "secrets"]).join_key(key),
+                let at = path(&["container", "secrets"]).join_key(key);
+                match SecretArn::parse(arn) {
+                    Some(secret) => {
+                        if let Some(service) = &service
+                            && let Some(why) = secret_placement_problem(&secret, service)
+                        {
+                            self.warning(
+                                at,
+                                "Secret in another account or Region",
+                                format!("{key} refers to {arn}. {why}"),
+                            );
+                        }
+                    }
+                    None => self.error(
+                        at,
                         "Secret value is not a secret ARN",
                         format!(
                             "secrets values are references, read by the execution role when a task starts: a Secrets \
@@ -468,7 +726,7 @@ impl Checker {
                              parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>). {key} holds something \
                              else; never put the secret itself here."
                         ),
-                    );
+                    ),
                 }
             }
         }
@@ -679,6 +937,75 @@ impl Checker {
         }
     }
 
+    fn listeners(&mut self, c: &Value) {
+        let lb = c.get("load_balancer");
+        let mut parsed = Vec::new();
+        for key in ["production_listener_arn", "test_listener_arn"] {
+            let Some(arn) = lb.get(key).as_str() else {
+                parsed.push(None);
+                continue;
+            };
+            match ListenerArn::parse(arn) {
+                Ok(l) => parsed.push(Some(l)),
+                Err(why) => {
+                    parsed.push(None);
+                    self.error(
+                        path(&["load_balancer", key]),
+                        "Invalid listener ARN",
+                        format!(
+                            "{arn:?} is not an Application Load Balancer listener ARN: {why}. Expected {LISTENER_ARN_FORM}."
+                        ),
+                    );
+                }
+            }
+        }
+        if let (Some(a), Some(b)) = (
+            lb.get("production_listener_arn").as_str(),
+            lb.get("test_listener_arn").as_str(),
+        ) && a == b
+        {
+            self.error(
+                path(&["load_balancer", "test_listener_arn"]),
+                "Test listener is the production listener",
+                "CodeDeploy routes test traffic through a separate listener; give a different one."
+                    .into(),
+            );
+        }
+        if let [Some(prod), Some(test)] = parsed.as_slice()
+            && prod.load_balancer_arn() != test.load_balancer_arn()
+        {
+            self.error(
+                path(&["load_balancer", "test_listener_arn"]),
+                "Listeners on different load balancers",
+                format!(
+                    "The test listener is on {}, the production listener on {}. CodeDeploy shifts traffic between \
+                     the target groups of one load balancer: give a test listener of {}.",
+                    test.load_balancer_arn(),
+                    prod.load_balancer_arn(),
+                    prod.load_balancer_arn()
+                ),
+            );
+        }
+    }
+
+    fn task_role_policy(&mut self, c: &Value) {
+        let Some(text) = c.get("task_role_policy_json").as_str() else {
+            return;
+        };
+        if let Some(problem) = policy_document_problem(text) {
+            self.error(
+                path(&["task_role_policy_json"]),
+                "Invalid task role policy",
+                format!(
+                    "task_role_policy_json is not an IAM policy document the task role can take: {problem}. Give a \
+                     document such as {{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": \
+                     [\"s3:GetObject\"], \"Resource\": [\"arn:aws:s3:::bucket/*\"]}}]}} (jsonencode() or an \
+                     aws_iam_policy_document's json), or leave the attribute out for no application permissions."
+                ),
+            );
+        }
+    }
+
     fn names_and_values(&mut self, c: &Value) {
         if let Some(name) = c.get("name").as_str() {
             let valid = name.len() <= 63
@@ -783,29 +1110,6 @@ impl Checker {
             self.error(path(&["container", "log", "retention_days"]), "Invalid log retention", format!("CloudWatch Logs keeps logs for 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days; got {days}."));
         }
         let lb = c.get("load_balancer");
-        for key in ["production_listener_arn", "test_listener_arn"] {
-            if let Some(arn) = lb.get(key).as_str()
-                && super::expand::Placement::from_listener_arn(arn).is_none()
-            {
-                self.error(
-                    path(&["load_balancer", key]),
-                    "Invalid listener ARN",
-                    format!("{arn:?} is not an Application Load Balancer listener ARN (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>)."),
-                );
-            }
-        }
-        if let (Some(a), Some(b)) = (
-            lb.get("production_listener_arn").as_str(),
-            lb.get("test_listener_arn").as_str(),
-        ) && a == b
-        {
-            self.error(
-                path(&["load_balancer", "test_listener_arn"]),
-                "Test listener is the production listener",
-                "CodeDeploy routes test traffic through a separate listener; give a different one."
-                    .into(),
-            );
-        }
         self.range(
             lb.get("listener_rule_priority"),
             &["load_balancer", "listener_rule_priority"],
@@ -923,28 +1227,106 @@ impl Checker {
     }
 }
 
-fn is_secret_arn(arn: &str) -> bool {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [arn_prefix, partition, service, region, account, resource] = parts.as_slice() else {
-        return false;
+/// Why a secret outside the service's account or Region may not reach the task, naming what
+/// the execution role needs there; `None` when it lives beside the service.
+pub fn secret_placement_problem(secret: &SecretArn, service: &ListenerArn) -> Option<String> {
+    let other_account = secret.account_id != service.account_id;
+    let other_region = secret.region != service.region;
+    if !other_account && !other_region {
+        return None;
+    }
+    let here = format!("account {} in {}", service.account_id, service.region);
+    let there = format!("account {} in {}", secret.account_id, secret.region);
+    let own_kms = format!(
+        "The execution role this resource creates may kms:Decrypt only keys of account {} in {}, so a \
+         customer-managed key there must grant kms:Decrypt to the execution role in its key policy.",
+        service.account_id, service.region
+    );
+    Some(match (secret.store, other_account) {
+        (SecretStore::SecretsManager, true) => format!(
+            "The service runs in {here}, the secret is in {there}. The execution role reads it only if the \
+             secret's resource policy allows the execution role secretsmanager:GetSecretValue and the secret is \
+             encrypted with a customer-managed KMS key whose key policy allows the execution role kms:Decrypt (the \
+             aws/secretsmanager key cannot be used from another account). {own_kms}"
+        ),
+        (SecretStore::SecretsManager, false) => format!(
+            "The service runs in {here}, the secret is in {there}. ECS reads it there by its full ARN; if the \
+             secret uses a customer-managed KMS key, the execution role needs kms:Decrypt on that key in {}. \
+             {own_kms} A replica of the secret in {} avoids both.",
+            secret.region, service.region
+        ),
+        (SecretStore::ParameterStore, true) => format!(
+            "The service runs in {here}, the parameter is in {there}. A parameter of another account is readable \
+             only when it is an advanced-tier parameter shared with this account through AWS RAM, and a \
+             SecureString's customer-managed KMS key must allow the execution role kms:Decrypt. {own_kms}"
+        ),
+        (SecretStore::ParameterStore, false) => format!(
+            "The service runs in {here}, the parameter is in {there}. ECS finds a parameter of another Region only \
+             by its full ARN (a name alone resolves in {} only), and a SecureString's customer-managed KMS key in \
+             {} must allow the execution role kms:Decrypt. {own_kms}",
+            service.region, secret.region
+        ),
+    })
+}
+
+/// What keeps `text` from being an identity policy IAM accepts on the task role, if anything.
+pub fn policy_document_problem(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some("it is empty".into());
+    }
+    let doc: Json = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) => return Some(format!("it is not valid JSON ({e})")),
     };
-    if *arn_prefix != "arn"
-        || partition.is_empty()
-        || region.is_empty()
-        || account.len() != 12
-        || !account.chars().all(|c| c.is_ascii_digit())
+    let Some(doc) = doc.as_object() else {
+        return Some("it is JSON but not an object".into());
+    };
+    if let Some(v) = doc.get("Version")
+        && !matches!(v.as_str(), Some("2012-10-17" | "2008-10-17"))
     {
-        return false;
+        return Some(format!(
+            "its Version is {v}; IAM knows \"2012-10-17\" (current) and \"2008-10-17\""
+        ));
     }
-    match *service {
-        "secretsmanager" => resource
-            .strip_prefix("secret:")
-            .is_some_and(|r| !r.is_empty()),
-        "ssm" => resource
-            .strip_prefix("parameter/")
-            .is_some_and(|r| !r.is_empty()),
-        _ => false,
+    let statements: Vec<&Json> = match doc.get("Statement") {
+        None => return Some("it has no Statement".into()),
+        Some(Json::Array(items)) if items.is_empty() => {
+            return Some("its Statement list is empty".into());
+        }
+        Some(Json::Array(items)) => items.iter().collect(),
+        Some(one @ Json::Object(_)) => vec![one],
+        Some(_) => return Some("its Statement is neither an object nor a list of objects".into()),
+    };
+    for (i, statement) in statements.iter().enumerate() {
+        let Some(st) = statement.as_object() else {
+            return Some(format!("statement {} is not an object", i + 1));
+        };
+        let which = match st.get("Sid").and_then(Json::as_str) {
+            Some(sid) => format!("statement {sid:?}"),
+            None => format!("statement {}", i + 1),
+        };
+        match st.get("Effect") {
+            Some(Json::String(e)) if e == "Allow" || e == "Deny" => {}
+            Some(e) => {
+                return Some(format!(
+                    "{which} has Effect {e}; it is \"Allow\" or \"Deny\""
+                ));
+            }
+            None => return Some(format!("{which} has no Effect")),
+        }
+        if !st.contains_key("Action") && !st.contains_key("NotAction") {
+            return Some(format!("{which} has no Action or NotAction"));
+        }
+        if !st.contains_key("Resource") && !st.contains_key("NotResource") {
+            return Some(format!("{which} has no Resource or NotResource"));
+        }
+        if st.contains_key("Principal") || st.contains_key("NotPrincipal") {
+            return Some(format!(
+                "{which} names a Principal, which a policy attached to a role cannot (is it a trust policy?)"
+            ));
+        }
     }
+    None
 }
 
 fn valid_matcher(m: &str) -> bool {
@@ -976,24 +1358,6 @@ mod tests {
     }
 
     #[test]
-    fn secret_arns() {
-        assert!(is_secret_arn(
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
-        ));
-        assert!(is_secret_arn(
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::"
-        ));
-        assert!(is_secret_arn(
-            "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db"
-        ));
-        assert!(!is_secret_arn("hunter2"));
-        assert!(!is_secret_arn("arn:aws:s3:::bucket/key"));
-        assert!(!is_secret_arn(
-            "arn:aws:secretsmanager:us-east-1:12345:secret:x"
-        ));
-    }
-
-    #[test]
     fn matchers() {
         for ok in ["200", "200,204", "200-299", "404"] {
             assert!(valid_matcher(ok), "{ok}");
@@ -1003,34 +1367,348 @@ mod tests {
         }
     }
 
-    #[test]
-    fn subnet_capacity_counts_the_blue_green_surge() {
-        let subnet = |id: &str, az: &str, free| SubnetInfo {
+    fn subnet(id: &str, vpc: &str, az: &str, free: i64) -> SubnetInfo {
+        SubnetInfo {
             id: id.into(),
+            vpc_id: vpc.into(),
             availability_zone: az.into(),
             free_ips: free,
+        }
+    }
+
+    #[test]
+    fn subnet_capacity_counts_the_blue_green_surge() {
+        let two = |a, b| {
+            [
+                subnet("a", "vpc-1", "us-east-1a", a),
+                subnet("b", "vpc-1", "us-east-1b", b),
+            ]
         };
-        let ok = subnet_capacity(
-            &[subnet("a", "us-east-1a", 5), subnet("b", "us-east-1b", 5)],
-            5,
-        );
+        let ok = subnet_capacity(&two(5, 5), PeakTasks::Desired(5));
         assert!(ok.is_empty(), "{ok:?}");
-        let short = subnet_capacity(
-            &[subnet("a", "us-east-1a", 4), subnet("b", "us-east-1b", 5)],
-            5,
-        );
+        let short = subnet_capacity(&two(4, 5), PeakTasks::Desired(5));
         assert!(short.has_errors());
         assert!(
             short.0[0].detail.contains("9 free IP addresses"),
             "{:?}",
             short.0[0]
         );
+        // Autoscaling may have scaled out when a deployment starts: its maximum is doubled.
+        let scaled = subnet_capacity(&two(50, 50), PeakTasks::AutoscalingMax(60));
+        assert!(scaled.has_errors());
+        assert!(
+            scaled.0[0].detail.contains("runs 120")
+                && scaled.0[0].detail.contains("autoscaling.max"),
+            "{:?}",
+            scaled.0[0]
+        );
         let one_zone = subnet_capacity(
-            &[subnet("a", "us-east-1a", 50), subnet("b", "us-east-1a", 50)],
-            2,
+            &[
+                subnet("a", "vpc-1", "us-east-1a", 50),
+                subnet("b", "vpc-1", "us-east-1a", 50),
+            ],
+            PeakTasks::Desired(2),
         );
         assert_eq!(one_zone.0.len(), 1);
         assert!(!one_zone.has_errors());
+    }
+
+    #[test]
+    fn subnets_are_in_the_load_balancers_vpc() {
+        let subnets = [
+            subnet("subnet-a", "vpc-1", "us-east-1a", 50),
+            subnet("subnet-b", "vpc-2", "us-east-1b", 50),
+        ];
+        assert!(subnet_vpcs(&subnets[..1], Some("vpc-1")).is_empty());
+        let wrong = subnet_vpcs(&subnets, Some("vpc-1"));
+        assert_eq!(wrong.0.len(), 1, "{wrong:?}");
+        assert!(wrong.has_errors());
+        assert!(
+            wrong.0[0].detail.contains("subnet-b is in vpc-2"),
+            "{:?}",
+            wrong.0[0]
+        );
+        assert_eq!(wrong.0[0].attribute, Some(path(&["network", "subnets"])));
+        // With the VPC unknown, the subnets must still share one.
+        let split = subnet_vpcs(&subnets, None);
+        assert!(split.has_errors());
+        assert!(split.0[0].detail.contains("vpc-1, vpc-2"), "{split:?}");
+        assert!(subnet_vpcs(&subnets[1..], None).is_empty());
+    }
+
+    fn group(id: &str, ingress: Vec<IngressRule>) -> SecurityGroupInfo {
+        SecurityGroupInfo {
+            id: id.into(),
+            ingress,
+        }
+    }
+
+    fn tcp(from: i64, to: i64) -> IngressRule {
+        IngressRule {
+            protocol: "tcp".into(),
+            from_port: Some(from),
+            to_port: Some(to),
+            ..IngressRule::default()
+        }
+    }
+
+    #[test]
+    fn tasks_admit_the_load_balancer_on_the_container_port() {
+        let lb = vec!["sg-lb".to_owned()];
+        let configured = vec!["sg-tasks".to_owned(), "sg-other".to_owned()];
+        let check = |groups: &[SecurityGroupInfo]| {
+            security_group_reachability(groups, &configured, Some(&lb), 8080)
+        };
+        let from_lb = IngressRule {
+            source_groups: lb.clone(),
+            ..tcp(8080, 8080)
+        };
+        assert!(check(&[group("sg-tasks", vec![from_lb.clone()])]).is_empty());
+        // A range covering the port, every protocol, or an address range also admit it.
+        for rule in [
+            IngressRule {
+                source_groups: lb.clone(),
+                ..tcp(8000, 9000)
+            },
+            IngressRule {
+                protocol: "-1".into(),
+                source_groups: lb.clone(),
+                ..IngressRule::default()
+            },
+            IngressRule {
+                cidrs: vec!["10.0.0.0/16".into()],
+                ..tcp(8080, 8080)
+            },
+        ] {
+            let d = check(&[group("sg-other", vec![rule.clone()])]);
+            assert!(d.is_empty(), "{rule:?}: {d:?}");
+        }
+        // Another port, another group, UDP: the load balancer is not admitted.
+        for rule in [
+            IngressRule {
+                source_groups: lb.clone(),
+                ..tcp(80, 80)
+            },
+            IngressRule {
+                source_groups: vec!["sg-elsewhere".into()],
+                ..tcp(8080, 8080)
+            },
+            IngressRule {
+                protocol: "udp".into(),
+                ..from_lb.clone()
+            },
+        ] {
+            let d = check(&[group("sg-tasks", vec![rule.clone()])]);
+            assert_eq!(d.0.len(), 1, "{rule:?}: {d:?}");
+            assert!(!d.has_errors());
+            assert_eq!(
+                d.0[0].summary,
+                "Task security groups do not admit the load balancer"
+            );
+            assert!(d.0[0].detail.contains("TCP port 8080") && d.0[0].detail.contains("sg-lb"));
+            assert_eq!(
+                d.0[0].attribute,
+                Some(path(&["network", "security_groups"]))
+            );
+        }
+        // Without the load balancer's groups, only the open-to-the-world half runs.
+        assert!(
+            security_group_reachability(&[group("sg-tasks", vec![])], &configured, None, 8080)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_task_group_open_to_the_world_is_named_at_its_index() {
+        let configured = vec!["sg-tasks".to_owned(), "sg-open".to_owned()];
+        let lb = vec!["sg-lb".to_owned()];
+        let groups = [
+            group(
+                "sg-tasks",
+                vec![IngressRule {
+                    source_groups: lb.clone(),
+                    ..tcp(8080, 8080)
+                }],
+            ),
+            group(
+                "sg-open",
+                vec![IngressRule {
+                    cidrs: vec!["0.0.0.0/0".into(), "::/0".into()],
+                    ..tcp(443, 443)
+                }],
+            ),
+        ];
+        let d = security_group_reachability(&groups, &configured, Some(&lb), 8080);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].summary, "Task security group open to the internet");
+        assert!(
+            d.0[0]
+                .detail
+                .contains("sg-open admits tcp 443 from 0.0.0.0/0 and ::/0"),
+            "{:?}",
+            d.0[0]
+        );
+        assert_eq!(
+            d.0[0].attribute,
+            Some(path(&["network", "security_groups"]).join_index(1))
+        );
+    }
+
+    #[test]
+    fn policy_documents() {
+        for ok in [
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}]}"#,
+            r#"{"Statement":{"Effect":"Deny","NotAction":"s3:*","NotResource":"arn:aws:s3:::x"}}"#,
+            r#"{"Version":"2008-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"sqs:*","Resource":"*"}]}"#,
+        ] {
+            assert_eq!(policy_document_problem(ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            ("{\"Statement\": [", "not valid JSON"),
+            ("[]", "not an object"),
+            (r#"{"Version":"2012-10-18","Statement":[]}"#, "Version"),
+            (r#"{"Version":"2012-10-17"}"#, "no Statement"),
+            (r#"{"Statement":[]}"#, "list is empty"),
+            (r#"{"Statement":"Allow"}"#, "neither an object"),
+            (r#"{"Statement":[1]}"#, "statement 1 is not an object"),
+            (
+                r#"{"Statement":[{"Effect":"allow","Action":"s3:*","Resource":"*"}]}"#,
+                "Effect \"allow\"",
+            ),
+            (
+                r#"{"Statement":[{"Sid":"Read","Action":"s3:*","Resource":"*"}]}"#,
+                "statement \"Read\" has no Effect",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#,
+                "no Action",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#,
+                "no Resource",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Principal":{"Service":"ecs-tasks.amazonaws.com"}}]}"#,
+                "Principal",
+            ),
+        ] {
+            let problem = policy_document_problem(bad).unwrap_or_default();
+            assert!(problem.contains(why), "{bad}: {problem:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_elsewhere_name_what_the_execution_role_needs() {
+        let service = ListenerArn::parse(
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2",
+        )
+        .expect("listener");
+        let problem = |arn: &str| {
+            secret_placement_problem(&SecretArn::parse(arn).expect(arn), &service)
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            problem("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"),
+            ""
+        );
+        let other_account =
+            problem("arn:aws:secretsmanager:us-east-1:210987654321:secret:db-AbCdEf");
+        assert!(
+            other_account.contains("resource policy") && other_account.contains("kms:Decrypt"),
+            "{other_account}"
+        );
+        let other_region =
+            problem("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf");
+        assert!(other_region.contains("replica"), "{other_region}");
+        let parameter = problem("arn:aws:ssm:eu-west-1:123456789012:parameter/db");
+        assert!(parameter.contains("full ARN"), "{parameter}");
+        let shared = problem("arn:aws:ssm:us-east-1:210987654321:parameter/db");
+        assert!(shared.contains("AWS RAM"), "{shared}");
+    }
+
+    #[test]
+    fn listener_and_policy_rules_in_a_configuration() {
+        let listener = |lb: &str, id: &str| {
+            Value::string(format!(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/{lb}/{id}"
+            ))
+        };
+        let config = |prod: Value, test: Value, policy: Value, secret: &str| {
+            Value::object([
+                ("task_role_policy_json", policy),
+                (
+                    "container",
+                    Value::object([(
+                        "secrets",
+                        Value::Map([("DB".to_owned(), Value::string(secret))].into()),
+                    )]),
+                ),
+                (
+                    "load_balancer",
+                    Value::object([
+                        ("production_listener_arn", prod),
+                        ("test_listener_arn", test),
+                        ("deregistration_delay", Value::int(30)),
+                    ]),
+                ),
+            ])
+        };
+        let secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+        let prod = listener("app/edge/50dc6c495c0c9188", "f2f7dc8efc522ab2");
+        let summaries = |d: Diagnostics| {
+            d.0.into_iter()
+                .map(|d| (d.summary, d.attribute))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            summaries(check(&config(
+                prod.clone(),
+                listener("app/edge/50dc6c495c0c9188", "3d0c4b8ba5a5b1b1"),
+                Value::Null,
+                secret
+            ))),
+            []
+        );
+        assert_eq!(
+            summaries(check(&config(
+                prod.clone(),
+                listener("app/other/60dc6c495c0c9188", "3d0c4b8ba5a5b1b1"),
+                Value::string("{not json"),
+                &secret.replace("123456789012", "210987654321"),
+            ))),
+            [
+                (
+                    "Secret in another account or Region".to_owned(),
+                    Some(path(&["container", "secrets"]).join_key("DB"))
+                ),
+                (
+                    "Listeners on different load balancers".to_owned(),
+                    Some(path(&["load_balancer", "test_listener_arn"]))
+                ),
+                (
+                    "Invalid task role policy".to_owned(),
+                    Some(path(&["task_role_policy_json"]))
+                ),
+            ]
+        );
+        let nlb = check(&config(
+            prod.clone(),
+            listener("net/edge/50dc6c495c0c9188", "3d0c4b8ba5a5b1b1"),
+            Value::unknown(),
+            secret,
+        ));
+        assert_eq!(nlb.0.len(), 1, "{nlb:?}");
+        assert!(
+            nlb.0[0].detail.contains("Network Load Balancer"),
+            "{:?}",
+            nlb.0[0]
+        );
+        assert!(
+            nlb.0[0].detail.contains("listener/app/<lb-name>"),
+            "{:?}",
+            nlb.0[0]
+        );
     }
 
     #[test]

@@ -481,12 +481,8 @@ pub fn expand(
         inline_policies: execution_inline,
     };
     let mut task_inline = BTreeMap::new();
-    if let Some(doc) = spec
-        .task_role_policy_json
-        .as_deref()
-        .and_then(|s| serde_json::from_str::<Json>(s).ok())
-    {
-        task_inline.insert(APPLICATION_POLICY_NAME.to_owned(), doc);
+    if let Some(doc) = &spec.task_role_policy {
+        task_inline.insert(APPLICATION_POLICY_NAME.to_owned(), doc.clone());
     }
     let task_role = RoleDef {
         name: names.task_role.clone(),

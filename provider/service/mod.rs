@@ -3,6 +3,7 @@
 //! Nothing here knows about gRPC or AWS SDK clients.
 
 pub mod appspec;
+pub mod arn;
 pub mod checks;
 pub mod defaults;
 pub mod expand;

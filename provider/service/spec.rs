@@ -24,7 +24,9 @@ pub struct ServiceSpec {
     pub platform_version: String,
     pub wait_for_deployment: bool,
     pub require_immutable_image: bool,
-    pub task_role_policy_json: Option<String>,
+    /// The application's policy document, parsed: a text that is not JSON is an error here,
+    /// never a task role left silently without its permissions.
+    pub task_role_policy: Option<serde_json::Value>,
     pub tags: BTreeMap<String, String>,
     pub task: TaskSpec,
     pub container: ContainerSpec,
@@ -190,6 +192,15 @@ impl<'a> Reader<'a> {
             (None, Some(d)) => Ok(d.to_owned()),
             (None, None) => Err(self.err(name, "value is required")),
         }
+    }
+
+    fn opt_json(&self, name: &str) -> Result<Option<serde_json::Value>, SpecError> {
+        self.opt_str(name)?
+            .map(|text| {
+                serde_json::from_str(&text)
+                    .map_err(|e| self.err(name, &format!("not valid JSON ({e})")))
+            })
+            .transpose()
     }
 
     fn opt_f64(&self, name: &str) -> Result<Option<f64>, SpecError> {
@@ -387,7 +398,7 @@ impl ServiceSpec {
             platform_version: r.str("platform_version", Some(d::PLATFORM_VERSION))?,
             wait_for_deployment: r.bool("wait_for_deployment", d::WAIT_FOR_DEPLOYMENT)?,
             require_immutable_image: r.bool("require_immutable_image", false)?,
-            task_role_policy_json: r.opt_str("task_role_policy_json")?,
+            task_role_policy: r.opt_json("task_role_policy_json")?,
             tags: r.string_map("tags")?,
             task: TaskSpec {
                 cpu: task.int("cpu", None)?,
@@ -474,5 +485,59 @@ impl Default for BlueGreenSpec {
                 .map(|s| (*s).to_owned())
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(policy: Value) -> Value {
+        Value::object([
+            ("name", Value::string("svc")),
+            ("cluster", Value::string("prod")),
+            ("task_role_policy_json", policy),
+            (
+                "task",
+                Value::object([("cpu", Value::int(256)), ("memory", Value::int(512))]),
+            ),
+            (
+                "container",
+                Value::object([
+                    ("name", Value::string("app")),
+                    ("image", Value::string("app:1")),
+                    ("port", Value::int(8080)),
+                ]),
+            ),
+            ("network", Value::object([])),
+            (
+                "load_balancer",
+                Value::object([
+                    ("vpc_id", Value::string("vpc-1")),
+                    ("production_listener_arn", Value::string("p")),
+                    ("test_listener_arn", Value::string("t")),
+                ]),
+            ),
+        ])
+    }
+
+    #[test]
+    fn a_task_role_policy_that_is_not_json_is_an_error_not_a_missing_policy() {
+        let err = ServiceSpec::from_value(&service(Value::string("{\"Statement\": [")))
+            .expect_err("not JSON");
+        assert_eq!(err.path, AttributePath::attr("task_role_policy_json"));
+        assert!(err.message.contains("not valid JSON"), "{err}");
+        let spec = ServiceSpec::from_value(&service(Value::string(
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
+        )))
+        .expect("JSON");
+        assert_eq!(
+            spec.task_role_policy
+                .as_ref()
+                .map(|d| d["Statement"]["Action"].clone()),
+            Some(serde_json::json!("s3:GetObject"))
+        );
+        let none = ServiceSpec::from_value(&service(Value::Null)).expect("no policy");
+        assert_eq!(none.task_role_policy, None);
     }
 }

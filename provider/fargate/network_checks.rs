@@ -1,0 +1,148 @@
+//! The plan-time checks that need AWS: the subnets (VPC, zones, free addresses) and the
+//! security groups between the load balancer and the tasks. Each runs once its inputs are
+//! known; a lookup that fails gives one warning that its check was skipped, and the plan goes
+//! on.
+
+use crate::aws::network;
+use crate::service::arn::ListenerArn;
+use crate::service::checks::{self, PeakTasks};
+use crate::tfplugin::{Diagnostic, Diagnostics};
+use crate::value::{AttributePath, Value};
+
+use super::Configured;
+
+/// Runs the lookups concurrently and the rules over their answers.
+pub async fn check(configured: &Configured, planned: &Value) -> Diagnostics {
+    let (mut out, groups) = futures::join!(
+        subnets(configured, planned),
+        security_groups(configured, planned)
+    );
+    out.extend(groups);
+    out
+}
+
+fn known_strings(v: &Value) -> Option<Vec<String>> {
+    v.elements()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_owned))
+        .collect()
+}
+
+fn skipped(check: &str, at: AttributePath, why: String) -> Diagnostics {
+    Diagnostic::warning(
+        format!("{check} check skipped"),
+        format!("{why} The plan goes on without that check."),
+    )
+    .at(at)
+    .into()
+}
+
+/// What a deployment doubles: `autoscaling.max` when autoscaling is set, else `desired_count`;
+/// `None` while the one that counts is unknown.
+fn peak_tasks(planned: &Value) -> Option<PeakTasks> {
+    match planned.get("autoscaling") {
+        Value::Null => planned
+            .get("desired_count")
+            .as_i64()
+            .map(PeakTasks::Desired),
+        a => a.get("max").as_i64().map(PeakTasks::AutoscalingMax),
+    }
+}
+
+async fn subnets(configured: &Configured, planned: &Value) -> Diagnostics {
+    let at = AttributePath::attr("network").join_attr("subnets");
+    let Some(ids) = known_strings(planned.get("network").get("subnets")) else {
+        return Diagnostics::new();
+    };
+    if ids.is_empty() {
+        return Diagnostics::new();
+    }
+    match network::subnets(&configured.sdk, &configured.settings, &ids).await {
+        Ok(found) if found.len() == ids.len() => {
+            let mut out =
+                checks::subnet_vpcs(&found, planned.get("load_balancer").get("vpc_id").as_str());
+            if let Some(peak) = peak_tasks(planned) {
+                out.extend(checks::subnet_capacity(&found, peak));
+            }
+            out
+        }
+        Ok(found) => skipped(
+            "Subnet capacity",
+            at,
+            format!(
+                "DescribeSubnets returned {} of the {} subnets.",
+                found.len(),
+                ids.len()
+            ),
+        ),
+        Err(e) => skipped(
+            "Subnet capacity",
+            at,
+            format!(
+                "Could not look up the subnets to check their VPC, Availability Zones and free IP addresses ({e})."
+            ),
+        ),
+    }
+}
+
+async fn security_groups(configured: &Configured, planned: &Value) -> Diagnostics {
+    let at = AttributePath::attr("network").join_attr("security_groups");
+    let Some(ids) = known_strings(planned.get("network").get("security_groups")) else {
+        return Diagnostics::new();
+    };
+    let Some(port) = planned.get("container").get("port").as_i64() else {
+        return Diagnostics::new();
+    };
+    if ids.is_empty() {
+        return Diagnostics::new();
+    }
+    let load_balancer = planned
+        .get("load_balancer")
+        .get("production_listener_arn")
+        .as_str()
+        .and_then(|arn| ListenerArn::parse(arn).ok())
+        .map(|l| l.load_balancer_arn());
+    let (sdk, settings) = (&configured.sdk, &configured.settings);
+    let lb_groups = async {
+        match &load_balancer {
+            Some(arn) => Some(network::load_balancer_security_groups(sdk, settings, arn).await),
+            None => None,
+        }
+    };
+    let (groups, lb_groups) =
+        futures::join!(network::security_groups(sdk, settings, &ids), lb_groups);
+    let groups = match groups {
+        Ok(groups) => groups,
+        Err(e) => {
+            return skipped(
+                "Security group",
+                at,
+                format!(
+                    "Could not look up the task security groups to check what they admit ({e})."
+                ),
+            );
+        }
+    };
+    let mut out = Diagnostics::new();
+    let lb_groups = match lb_groups {
+        Some(Ok(g)) => Some(g),
+        Some(Err(e)) => {
+            out.extend(skipped(
+                "Load balancer security group",
+                at.clone(),
+                format!(
+                    "Could not look up the load balancer's security groups to check that the tasks admit it ({e})."
+                ),
+            ));
+            None
+        }
+        None => None,
+    };
+    out.extend(checks::security_group_reachability(
+        &groups,
+        &ids,
+        lb_groups.as_deref(),
+        port,
+    ));
+    out
+}

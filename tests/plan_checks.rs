@@ -1,0 +1,172 @@
+//! The plan-time network checks against the emulator: examples/basic with the fixtures' VPC,
+//! subnets, security group and ALB, and the diagnostics plan gives as the security group's
+//! rules and the subnets change (the rules themselves are unit-tested in service::checks).
+
+mod support;
+
+use aws_sdk_ec2::types::{IpPermission, IpRange, UserIdGroupPair};
+use support::{Emulator, Fixtures, Workdir};
+
+const NOT_ADMITTED: &str = "Task security groups do not admit the load balancer";
+const OPEN: &str = "Task security group open to the internet";
+
+fn ec2(emulator: &Emulator, runtime: &tokio::runtime::Runtime) -> aws_sdk_ec2::Client {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&emulator.endpoint);
+    if emulator.embedded {
+        loader = loader
+            .region(aws_types::region::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "test", "test", None, None, "tests",
+            ));
+    }
+    aws_sdk_ec2::Client::new(&runtime.block_on(loader.load()))
+}
+
+fn tcp_8080() -> aws_sdk_ec2::types::builders::IpPermissionBuilder {
+    IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(8080)
+        .to_port(8080)
+}
+
+#[test]
+fn plan_checks_the_security_groups_and_subnets_in_aws() {
+    let emulator = Emulator::start();
+    let fixtures = Fixtures::create(&emulator, "plan-checks");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let ec2 = ec2(&emulator, &runtime);
+    let w = Workdir::new().with_env(emulator.aws_env());
+    w.copy_example("basic");
+    w.write("terraform.tfvars", &fixtures.tfvars());
+    // The fixtures' group is both the ALB's and the tasks', with no inbound rule yet.
+    let sg = fixtures.json["security_group_ids"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let plan = || {
+        let run = w.tofu(&["plan", "-no-color"]);
+        (run.success(), run.text().replace('\n', " "))
+    };
+
+    let (ok, text) = plan();
+    assert!(ok, "warnings do not stop the plan: {text}");
+    assert!(text.contains(NOT_ADMITTED), "{text}");
+    assert!(text.contains("TCP port 8080"), "{text}");
+    assert!(!text.contains(OPEN), "{text}");
+
+    // Open to the world: the load balancer gets in, but so does everyone.
+    let world = tcp_8080()
+        .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+        .build();
+    runtime
+        .block_on(
+            ec2.authorize_security_group_ingress()
+                .group_id(&sg)
+                .ip_permissions(world.clone())
+                .send(),
+        )
+        .expect("AuthorizeSecurityGroupIngress");
+    let (ok, text) = plan();
+    assert!(ok, "{text}");
+    assert!(text.contains(OPEN), "{text}");
+    assert!(text.contains("tcp 8080 from 0.0.0.0/0"), "{text}");
+    assert!(!text.contains(NOT_ADMITTED), "{text}");
+
+    // Only from the load balancer's group: what the seeds ask for, and no warning.
+    runtime
+        .block_on(
+            ec2.revoke_security_group_ingress()
+                .group_id(&sg)
+                .ip_permissions(world)
+                .send(),
+        )
+        .expect("RevokeSecurityGroupIngress");
+    runtime
+        .block_on(
+            ec2.authorize_security_group_ingress()
+                .group_id(&sg)
+                .ip_permissions(
+                    tcp_8080()
+                        .user_id_group_pairs(UserIdGroupPair::builder().group_id(&sg).build())
+                        .build(),
+                )
+                .send(),
+        )
+        .expect("AuthorizeSecurityGroupIngress");
+    emulator.reset_requests();
+    let (ok, text) = plan();
+    assert!(ok, "{text}");
+    assert!(
+        !text.contains(NOT_ADMITTED) && !text.contains(OPEN),
+        "{text}"
+    );
+    if emulator.embedded {
+        let mut calls = emulator.requests();
+        calls.sort();
+        calls.dedup();
+        assert_eq!(
+            calls,
+            [
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
+                "elasticloadbalancing:DescribeLoadBalancers"
+            ]
+        );
+    }
+
+    // A subnet of another VPC: an error at network.subnets naming the subnet and its VPC.
+    let (other_vpc, other_subnet) = runtime.block_on(async {
+        let vpc = ec2
+            .create_vpc()
+            .cidr_block("10.41.0.0/16")
+            .send()
+            .await
+            .expect("CreateVpc");
+        let vpc = vpc
+            .vpc()
+            .and_then(|v| v.vpc_id())
+            .unwrap_or_default()
+            .to_owned();
+        let subnet = ec2
+            .create_subnet()
+            .vpc_id(&vpc)
+            .cidr_block("10.41.1.0/24")
+            .availability_zone("us-east-1c")
+            .send()
+            .await
+            .expect("CreateSubnet");
+        let subnet = subnet
+            .subnet()
+            .and_then(|s| s.subnet_id())
+            .unwrap_or_default()
+            .to_owned();
+        (vpc, subnet)
+    });
+    let first = fixtures.json["private_subnet_ids"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    w.write(
+        "terraform.tfvars",
+        &format!(
+            "{}private_subnet_ids = [\"{first}\", \"{other_subnet}\"]\n",
+            fixtures
+                .tfvars()
+                .lines()
+                .filter(|l| !l.starts_with("private_subnet_ids"))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+        ),
+    );
+    let (ok, text) = plan();
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("Subnet outside the load balancer's VPC"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Subnet {other_subnet} is in {other_vpc}")),
+        "{text}"
+    );
+}
