@@ -48,7 +48,10 @@ pub async fn create(
         .name(&def.name)
         .namespace_id(&def.namespace_id)
         .dns_config(dns)
-        .health_check_custom_config(HealthCheckCustomConfig::builder().build())
+        .set_health_check_custom_config(
+            def.custom_health_check
+                .then(|| HealthCheckCustomConfig::builder().build()),
+        )
         .set_tags(Some(
             tags.iter()
                 .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
@@ -125,6 +128,7 @@ pub async fn read(c: &Clients, id: &str) -> AwsResult<Option<(DiscoveryServiceDe
             .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
         namespace_id: namespace_id.clone(),
+        custom_health_check: s.health_check_custom_config().is_some(),
     };
     let ids = DiscoveryIds {
         id: s.id().unwrap_or_default().to_owned(),

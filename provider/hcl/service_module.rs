@@ -9,9 +9,10 @@ use serde_json::Value as Json;
 
 use crate::service::defaults as d;
 use crate::service::expand::{
-    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, DeploymentStrategy, Placement,
-    ROLE_DESCRIPTION, SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY,
-    codedeploy_trust_policy, execution_trust_policy, managed_policy, task_trust_policy,
+    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK,
+    DeploymentStrategy, Placement, ROLE_DESCRIPTION, SECRETS_POLICY_NAME, ScalingMetric, Shape,
+    TASK_EXECUTION_POLICY, codedeploy_trust_policy, execution_trust_policy, managed_policy,
+    task_trust_policy,
 };
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
@@ -1114,21 +1115,26 @@ fn cloud_map_service() -> Module {
             tags_variable(),
         ],
     );
-    m.blocks = vec![
-        resource(ChildKey::DiscoveryService.kind(), "this")
-            .expr("name", "var.name")
-            .expr("tags", "var.tags")
-            .block(
-                Node::new("dns_config", &[])
-                    .expr("namespace_id", "var.namespace_id")
-                    .expr("routing_policy", "var.routing_policy")
-                    .block(
-                        Node::new("dns_records", &[])
-                            .expr("ttl", "var.dns_ttl")
-                            .expr("type", "var.record_type"),
-                    ),
-            ),
-    ];
+    let mut service = resource(ChildKey::DiscoveryService.kind(), "this")
+        .expr("name", "var.name")
+        .expr("tags", "var.tags")
+        .block(
+            Node::new("dns_config", &[])
+                .expr("namespace_id", "var.namespace_id")
+                .expr("routing_policy", "var.routing_policy")
+                .block(
+                    Node::new("dns_records", &[])
+                        .expr("ttl", "var.dns_ttl")
+                        .expr("type", "var.record_type"),
+                ),
+        );
+    if DISCOVERY_CUSTOM_HEALTH_CHECK {
+        // hashicorp/aws sends no custom health check for an empty block, so the block sets
+        // the deprecated failure_threshold to 1, the only value Cloud Map still keeps.
+        service = service
+            .block(Node::new("health_check_custom_config", &[]).expr("failure_threshold", "1"));
+    }
+    m.blocks = vec![service];
     m.outputs = vec![
         Output::new(
             "arn",

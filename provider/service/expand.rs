@@ -209,7 +209,15 @@ pub struct DiscoveryServiceDef {
     pub dns_ttl: i64,
     pub record_type: String,
     pub routing_policy: String,
+    /// Cloud Map takes each task's health from ECS (`HealthCheckCustomConfig`), so DNS
+    /// answers only with tasks ECS reports healthy.
+    pub custom_health_check: bool,
 }
+
+/// Whether the Cloud Map service has a custom health check: always, so ECS reports each
+/// task's health and DNS stops answering with a task ECS finds unhealthy. Cloud Map cannot
+/// add one to an existing service, so it is decided when the service is created.
+pub const DISCOVERY_CUSTOM_HEALTH_CHECK: bool = true;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapacityProviderDef {
@@ -529,6 +537,7 @@ pub fn expand(
             dns_ttl: sd.dns_ttl,
             record_type: sd.record_type.clone(),
             routing_policy: sd.routing_policy.clone(),
+            custom_health_check: DISCOVERY_CUSTOM_HEALTH_CHECK,
         });
 
     let ecs_service = EcsServiceDef {
