@@ -17,6 +17,7 @@ use crate::service::expand::{
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
 };
+use crate::service::schema::{DNS_RECORD_TYPES, one_of_code};
 
 use super::model::{Module, Node, Output, Variable};
 use super::variables::{root_variables, string_literal};
@@ -1110,7 +1111,11 @@ fn cloud_map_service() -> Module {
             var("name", "string", "Name of the Cloud Map service."),
             var("namespace_id", "string", "Private DNS namespace."),
             var("dns_ttl", "number", "TTL of the DNS records."),
-            var("record_type", "string", "`A` or `SRV`."),
+            var(
+                "record_type",
+                "string",
+                &format!("{}.", one_of_code(DNS_RECORD_TYPES)),
+            ),
             var("routing_policy", "string", "`MULTIVALUE` or `WEIGHTED`."),
             tags_variable(),
         ],

@@ -207,6 +207,8 @@ pub struct DiscoveryServiceDef {
     pub name: String,
     pub namespace_id: String,
     pub dns_ttl: i64,
+    /// One of `schema::DNS_RECORD_TYPES`: address records, which need no port in the ECS
+    /// service's registry.
     pub record_type: String,
     pub routing_policy: String,
     /// Cloud Map takes each task's health from ECS (`HealthCheckCustomConfig`), so DNS
