@@ -46,6 +46,11 @@ variable "task_role_policy_json" {
   description = "IAM policy document (JSON) granting the application's own AWS permissions, attached inline to the task role."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.task_role_policy_json == null ? true : can(jsondecode(var.task_role_policy_json))
+    error_message = "task_role_policy_json must be valid JSON: an IAM policy document (check `task-role-policy-json`)."
+  }
 }
 
 variable "tags" {

@@ -191,6 +191,20 @@ fn rule_text(id: &str) -> String {
         .unwrap_or_else(|| format!("check `{id}`"))
 }
 
+/// The id of the rule that `task_role_policy_json` is valid JSON; the resource's checks use
+/// the same id.
+const TASK_ROLE_POLICY_RULE: &str = "task-role-policy-json";
+
+/// A check by `rule`'s text in `RULES`, or by what the condition wants while `RULES` does not
+/// list the rule.
+fn check_or(condition: &str, rule: &str, wants: &str) -> Validation {
+    if RULES.iter().any(|r| r.id == rule) {
+        check(condition, rule)
+    } else {
+        check_that(condition, rule, wants)
+    }
+}
+
 fn check(condition: &str, rule: &str) -> Validation {
     Validation {
         condition: condition.to_owned(),
@@ -376,6 +390,11 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "service_discovery.record_type must be {}: awsvpc tasks register address records",
                 one_of(DNS_RECORD_TYPES)
             ),
+        )],
+        "task_role_policy_json" => vec![check_or(
+            "var.task_role_policy_json == null ? true : can(jsondecode(var.task_role_policy_json))",
+            TASK_ROLE_POLICY_RULE,
+            "task_role_policy_json must be valid JSON: an IAM policy document",
         )],
         "capacity_provider_strategy" => vec![check(
             "length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains([\"FARGATE\", \"FARGATE_SPOT\"], c.capacity_provider) && c.weight >= 0]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)",
