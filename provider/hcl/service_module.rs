@@ -9,10 +9,10 @@ use serde_json::Value as Json;
 
 use crate::service::defaults as d;
 use crate::service::expand::{
-    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK,
-    DeploymentStrategy, Placement, ROLE_DESCRIPTION, SECRETS_POLICY_NAME, ScalingMetric, Shape,
-    TASK_EXECUTION_POLICY, codedeploy_trust_policy, execution_trust_policy, managed_policy,
-    task_trust_policy,
+    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD,
+    ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK, DeploymentStrategy, Placement, ROLE_DESCRIPTION,
+    SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY, codedeploy_trust_policy,
+    execution_trust_policy, managed_policy, task_trust_policy,
 };
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
@@ -1134,10 +1134,11 @@ fn cloud_map_service() -> Module {
                 ),
         );
     if DISCOVERY_CUSTOM_HEALTH_CHECK {
-        // hashicorp/aws sends no custom health check for an empty block, so the block sets
-        // the deprecated failure_threshold to 1, the only value Cloud Map still keeps.
-        service = service
-            .block(Node::new("health_check_custom_config", &[]).expr("failure_threshold", "1"));
+        // hashicorp/aws sends no custom health check for an empty block.
+        service = service.block(Node::new("health_check_custom_config", &[]).expr(
+            "failure_threshold",
+            CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD.to_string(),
+        ));
     }
     m.blocks = vec![service];
     m.outputs = vec![

@@ -221,6 +221,11 @@ pub struct DiscoveryServiceDef {
 /// add one to an existing service, so it is decided when the service is created.
 pub const DISCOVERY_CUSTOM_HEALTH_CHECK: bool = true;
 
+/// The custom health check's failure threshold: deprecated, and the only value Cloud Map
+/// keeps. Both renderings state it because hashicorp/aws reads it back (and sends no custom
+/// health check for a block without it).
+pub const CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD: i32 = 1;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapacityProviderDef {
     pub capacity_provider: String,

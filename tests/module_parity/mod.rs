@@ -12,10 +12,10 @@ use std::collections::BTreeSet;
 
 use fargate_provider::hcl::{child_address, submodule_is_counted};
 use fargate_provider::service::expand::{
-    CapacityProviderDef, ChildKey, ContainerDef, DeploymentGroupDef, DiscoveryServiceDef,
-    EcsServiceDef, Expansion, ListenerRuleDef, LogGroupDef, ROLE_DESCRIPTION, RoleDef,
-    ScalableTargetDef, ScalingMetric, ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef,
-    alb_resource_label,
+    CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderDef, ChildKey, ContainerDef,
+    DeploymentGroupDef, DiscoveryServiceDef, EcsServiceDef, Expansion, ListenerRuleDef,
+    LogGroupDef, ROLE_DESCRIPTION, RoleDef, ScalableTargetDef, ScalingMetric, ScalingPolicyDef,
+    TargetGroupDef, TaskDefinitionDef, alb_resource_label,
 };
 use fargate_provider::service::spec::ContainerHealthCheck;
 use serde_json::{Map, Value as Json, json};
@@ -296,9 +296,8 @@ impl Children<'_> {
             "tags": self.exp.tags,
         });
         if *custom_health_check {
-            // hashicorp/aws sends no custom health check for an empty block; 1 is the only
-            // threshold Cloud Map keeps.
-            service["health_check_custom_config"] = json!([{ "failure_threshold": 1 }]);
+            service["health_check_custom_config"] =
+                json!([{ "failure_threshold": CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD }]);
         }
         service
     }
