@@ -1,9 +1,11 @@
 //! The module generator: the committed modules/ are its output, `tofu fmt` accepts them, and
-//! for the same inputs the modules ask hashicorp/aws for the same children with the same key
-//! settings as the resource's expansion (parity). `generate service` and `eject` are driven
-//! as a user runs them, through the binary.
+//! for the same inputs the modules ask hashicorp/aws for the same children with the same
+//! settings as the resource's expansion (parity, see module_parity/) and refuse what the
+//! resource's checks refuse. `generate service` and `eject` are driven as a user runs them,
+//! through the binary.
 
 mod module_eval;
+mod module_parity;
 mod support;
 
 use std::collections::BTreeMap;
@@ -13,9 +15,8 @@ use std::path::{Path, PathBuf};
 use fargate_provider::hcl::service_call::config_from_hcl;
 use fargate_provider::hcl::{ROOT_MODULE, render_modules};
 use fargate_provider::service::appspec::appspec;
-use fargate_provider::service::expand::{
-    ChildKey, Expansion, Placement, ROLE_DESCRIPTION, ScalingMetric, alb_resource_label, expand,
-};
+use fargate_provider::service::checks;
+use fargate_provider::service::expand::{Expansion, Placement, expand};
 use fargate_provider::service::schema::schema;
 use fargate_provider::service::spec::ServiceSpec;
 use fargate_provider::value::encode_json;
@@ -65,7 +66,7 @@ tags = {{ team = "payments", cost-centre = "42" }}
 task {{
   cpu              = 1024
   memory           = 3072
-  cpu_architecture = "ARM64"
+  cpu_architecture = "X86_64"
   ephemeral_storage_gib = 40
 }}
 container {{
@@ -125,6 +126,7 @@ blue_green {{
 service_discovery {{
   namespace_id   = "ns-abc123"
   dns_ttl        = 30
+  record_type    = "AAAA"
   routing_policy = "WEIGHTED"
 }}
 capacity_provider_strategy {{
@@ -149,12 +151,14 @@ autoscaling {{
     )
 }
 
-/// Autoscaling on CPU alone, Cloud Map with defaults.
+/// Autoscaling on CPU alone, Cloud Map with defaults, ARM64.
 fn cpu_only() -> String {
-    minimal().replace(
-        "network {",
-        "autoscaling {\n  min = 1\n  max = 6\n  cpu_target = 60\n}\nservice_discovery {\n  namespace_id = \"ns-1\"\n}\nnetwork {",
-    )
+    minimal()
+        .replace(
+            "network {",
+            "autoscaling {\n  min = 1\n  max = 6\n  cpu_target = 60\n}\nservice_discovery {\n  namespace_id = \"ns-1\"\n}\nnetwork {",
+        )
+        .replace("memory = 1024\n", "memory = 1024\n  cpu_architecture = \"ARM64\"\n")
 }
 
 /// What a run of the binary printed.
@@ -199,16 +203,20 @@ fn generated() -> BTreeMap<PathBuf, String> {
 
 /// The resource's expansion and the module's evaluation of the same settings.
 fn both(service: &str) -> (Expansion, Evaluated) {
+    (expansion(service), evaluate(&generated(), service))
+}
+
+fn expansion(service: &str) -> Expansion {
     let config = config_from_hcl(service).expect("service settings");
     let spec = ServiceSpec::from_value(&config).expect("spec");
     let placement = Placement::from_listener_arn(LISTENER).expect("listener");
-    let expansion = expand(&spec, &placement, &BTreeMap::new());
+    expand(&spec, &placement, &BTreeMap::new())
+}
 
-    let inputs = inputs_for(service);
-    let files = generated();
-    let evaluated =
-        module_eval::evaluate(&files, Path::new(ROOT_MODULE), inputs).expect("module evaluates");
-    (expansion, evaluated)
+/// The root module of `files` evaluated with a service's settings.
+fn evaluate(files: &BTreeMap<PathBuf, String>, service: &str) -> Evaluated {
+    module_eval::evaluate(files, Path::new(ROOT_MODULE), inputs_for(service))
+        .expect("module evaluates")
 }
 
 fn is_computed(name: &str) -> bool {
@@ -229,46 +237,12 @@ fn get<'a>(ev: &'a Evaluated, address: &str) -> &'a Json {
         .attrs
 }
 
-fn block<'a>(attrs: &'a Json, name: &str) -> &'a Json {
-    &attrs[name][0]
-}
-
 fn json_doc(v: &Json) -> Json {
     serde_json::from_str(v.as_str().expect("a JSON string")).expect("valid JSON")
 }
 
-fn pairs(list: &Json, key: &str, value: &str) -> BTreeMap<String, String> {
-    list.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|i| {
-                    (
-                        i[key].as_str().unwrap_or_default().to_owned(),
-                        i[value].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn numbers_as_f64(v: Json) -> Json {
-    match v {
-        Json::Number(n) => json!(n.as_f64()),
-        Json::Array(items) => Json::Array(items.into_iter().map(numbers_as_f64).collect()),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, numbers_as_f64(v)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
 fn assert_parity(service: &str) {
     let (exp, ev) = both(service);
-    let m = |sub: &str, rest: &str| format!("module.{sub}.{rest}");
 
     // The same children, in the same order, with the same names.
     let children: Vec<(String, String)> = exp
@@ -288,341 +262,20 @@ fn assert_parity(service: &str) {
         })
         .collect();
     assert_eq!(module_children, children);
-    // …and every one of them is a resource the modules create, no more.
-    for (kind, count) in [
-        ("aws_iam_role", 3),
-        ("aws_lb_target_group", 2),
-        ("aws_lb_listener_rule", 2),
-        ("aws_ecs_service", 1),
-        ("aws_ecs_task_definition", 1),
-        ("aws_codedeploy_app", 1),
-        ("aws_codedeploy_deployment_group", 1),
-        ("aws_cloudwatch_log_group", 1),
-        (
-            "aws_service_discovery_service",
-            usize::from(exp.discovery.is_some()),
-        ),
-        (
-            "aws_appautoscaling_target",
-            usize::from(exp.scalable_target.is_some()),
-        ),
-        ("aws_appautoscaling_policy", exp.scaling_policies.len()),
-    ] {
-        assert_eq!(ev.of_kind(kind).len(), count, "{kind}");
-    }
 
-    // IAM: names, trust policies, managed and inline policies.
-    for (role, def) in [
-        ("execution", &exp.execution_role),
-        ("task", &exp.task_role),
-        ("codedeploy", &exp.codedeploy_role),
-    ] {
-        let attrs = get(&ev, &m("iam_roles", &format!("aws_iam_role.{role}")));
-        assert_eq!(attrs["name"], json!(def.name));
-        assert_eq!(attrs["description"], json!(ROLE_DESCRIPTION));
-        assert_eq!(
-            json_doc(&attrs["assume_role_policy"]),
-            def.trust_policy,
-            "{role} trust"
-        );
-        let attached: Vec<Json> = ev
-            .of_kind("aws_iam_role_policy_attachment")
-            .iter()
-            .filter(|r| r.address.ends_with(&format!(".{role}")))
-            .map(|r| r.attrs["policy_arn"].clone())
-            .collect();
-        assert_eq!(
-            attached,
-            def.managed_policy_arns
-                .iter()
-                .map(|a| json!(a))
-                .collect::<Vec<_>>(),
-            "{role} managed"
-        );
-    }
-    let inline: BTreeMap<String, Json> = ev
-        .of_kind("aws_iam_role_policy")
-        .iter()
-        .map(|r| {
-            (
-                r.attrs["name"].as_str().unwrap_or_default().to_owned(),
-                json_doc(&r.attrs["policy"]),
-            )
-        })
-        .collect();
-    let mut expected_inline = exp.execution_role.inline_policies.clone();
-    expected_inline.extend(exp.task_role.inline_policies.clone());
-    assert_eq!(
-        inline,
-        expected_inline.into_iter().collect::<BTreeMap<_, _>>(),
-        "inline policies"
+    // Every setting of every child, and no resource the expansion lacks.
+    let differences = module_parity::differences(&exp, &ev);
+    assert!(
+        differences.is_empty(),
+        "the modules and the expansion differ:\n{}",
+        differences.join("\n")
     );
-
-    // Log group and task definition.
-    let lg = get(&ev, &m("task_definition", "aws_cloudwatch_log_group.this"));
-    assert_eq!(lg["name"], json!(exp.log_group.name));
-    assert_eq!(lg["retention_in_days"], json!(exp.log_group.retention_days));
-    let td = get(&ev, &m("task_definition", "aws_ecs_task_definition.this"));
-    let t = &exp.task_definition;
-    assert_eq!(td["family"], json!(t.family));
-    assert_eq!(td["cpu"], json!(t.cpu.to_string()));
-    assert_eq!(td["memory"], json!(t.memory.to_string()));
-    assert_eq!(
-        block(td, "runtime_platform")["cpu_architecture"],
-        json!(t.cpu_architecture)
-    );
-    assert_eq!(
-        block(td, "ephemeral_storage")["size_in_gib"],
-        json!(t.ephemeral_storage_gib)
-    );
-    let containers = json_doc(&td["container_definitions"]);
-    let c = &containers[0];
-    let ct = &t.container;
-    assert_eq!(c["name"], json!(ct.name));
-    assert_eq!(c["image"], json!(ct.image));
-    assert_eq!(c["essential"], json!(true));
-    assert_eq!(c["portMappings"][0]["containerPort"], json!(ct.port));
-    assert_eq!(
-        c["command"],
-        ct.command.as_ref().map_or(Json::Null, |cmd| json!(cmd))
-    );
-    assert_eq!(pairs(&c["environment"], "name", "value"), ct.environment);
-    assert_eq!(pairs(&c["secrets"], "name", "valueFrom"), ct.secrets);
-    assert_eq!(c["stopTimeout"], json!(ct.stop_timeout));
-    assert_eq!(
-        c["readonlyRootFilesystem"],
-        json!(ct.readonly_root_filesystem)
-    );
-    assert_eq!(
-        c["linuxParameters"]["initProcessEnabled"],
-        json!(ct.init_process_enabled)
-    );
-    assert_eq!(c["logConfiguration"]["logDriver"], json!("awslogs"));
-    assert_eq!(c["logConfiguration"]["options"], json!(ct.log_options));
-    match &ct.health_check {
-        Some(h) => assert_eq!(
-            c["healthCheck"],
-            json!({ "command": h.command, "interval": h.interval, "timeout": h.timeout, "retries": h.retries, "startPeriod": h.start_period })
-        ),
-        None => assert_eq!(c["healthCheck"], Json::Null),
-    }
-
-    // Target groups and listener rules.
-    for (name, def) in [
-        ("blue", &exp.blue_target_group),
-        ("green", &exp.green_target_group),
-    ] {
-        let tg = get(
-            &ev,
-            &m("target_group_pair", &format!("aws_lb_target_group.{name}")),
-        );
-        assert_eq!(tg["name"], json!(def.name));
-        assert_eq!(tg["port"], json!(def.port));
-        assert_eq!(tg["vpc_id"], json!(def.vpc_id));
-        assert_eq!(tg["target_type"], json!("ip"));
-        assert_eq!(tg["deregistration_delay"], json!(def.deregistration_delay));
-        let hc = block(tg, "health_check");
-        assert_eq!(hc["path"], json!(def.health_check_path));
-        assert_eq!(hc["matcher"], json!(def.health_check_matcher));
-        assert_eq!(hc["interval"], json!(def.health_check_interval));
-        assert_eq!(hc["timeout"], json!(def.health_check_timeout));
-        assert_eq!(hc["healthy_threshold"], json!(def.healthy_threshold));
-        assert_eq!(hc["unhealthy_threshold"], json!(def.unhealthy_threshold));
-    }
-    let blue = get(&ev, &m("target_group_pair", "aws_lb_target_group.blue"));
-    let blue_arn = format!(
-        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/{}/{}",
-        blue["name"].as_str().unwrap_or_default(),
-        module_eval::PLACEHOLDER_ID
-    );
-    for (name, def) in [
-        ("production", &exp.production_rule),
-        ("test", &exp.test_rule),
-    ] {
-        let rule = get(
-            &ev,
-            &m("target_group_pair", &format!("aws_lb_listener_rule.{name}")),
-        );
-        assert_eq!(rule["listener_arn"], json!(def.listener_arn));
-        assert_eq!(rule["priority"], json!(def.priority));
-        assert_eq!(def.initial_target, ChildKey::BlueTargetGroup);
-        assert_eq!(block(rule, "action")["target_group_arn"], json!(blue_arn));
-        let conditions = rule["condition"].as_array().cloned().unwrap_or_default();
-        let values = |kind: &str| -> Vec<String> {
-            conditions
-                .iter()
-                .filter_map(|c| c.get(kind))
-                .flat_map(|b| b[0]["values"].as_array().cloned().unwrap_or_default())
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        };
-        assert_eq!(values("path_pattern"), def.path_patterns);
-        assert_eq!(values("host_header"), def.host_headers);
-    }
-
-    // Cloud Map.
-    if let Some(d) = &exp.discovery {
-        let sd = get(
-            &ev,
-            &m("cloud_map_service[0]", "aws_service_discovery_service.this"),
-        );
-        assert_eq!(sd["name"], json!(d.name));
-        let dns = block(sd, "dns_config");
-        assert_eq!(dns["namespace_id"], json!(d.namespace_id));
-        assert_eq!(dns["routing_policy"], json!(d.routing_policy));
-        assert_eq!(block(dns, "dns_records")["ttl"], json!(d.dns_ttl));
-        assert_eq!(block(dns, "dns_records")["type"], json!(d.record_type));
-    }
-
-    // ECS service.
-    // With autoscaling, the variant that leaves the desired count to it.
-    let variant = if exp.scalable_target.is_some() {
-        "autoscaled"
-    } else {
-        "this"
-    };
-    let svc = get(
-        &ev,
-        &m("ecs_service", &format!("aws_ecs_service.{variant}[0]")),
-    );
-    let s = &exp.ecs_service;
-    assert_eq!(svc["name"], json!(s.name));
-    let cluster_arn = if s.cluster.starts_with("arn:") {
-        s.cluster.clone()
-    } else {
-        format!(
-            "arn:{}:ecs:{}:{}:cluster/{}",
-            exp.placement.partition, exp.placement.region, exp.placement.account_id, s.cluster
-        )
-    };
-    assert_eq!(svc["cluster"], json!(cluster_arn));
-    assert_eq!(svc["desired_count"], json!(s.desired_count));
-    assert_eq!(svc["platform_version"], json!(s.platform_version));
-    assert_eq!(
-        block(svc, "deployment_controller")["type"],
-        json!(s.deployment_controller)
-    );
-    assert_eq!(
-        svc["health_check_grace_period_seconds"],
-        json!(s.health_check_grace_period)
-    );
-    let strategy: Vec<Json> = svc["capacity_provider_strategy"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let expected_strategy: Vec<Json> = s
-        .capacity_provider_strategy
-        .iter()
-        .map(|c| json!({ "capacity_provider": c.capacity_provider, "base": c.base, "weight": c.weight }))
-        .collect();
-    assert_eq!(strategy, expected_strategy);
-    assert_eq!(
-        svc["launch_type"],
-        if s.capacity_provider_strategy.is_empty() {
-            json!("FARGATE")
-        } else {
-            Json::Null
-        }
-    );
-    let net = block(svc, "network_configuration");
-    assert_eq!(net["subnets"], json!(s.subnets));
-    assert_eq!(net["security_groups"], json!(s.security_groups));
-    assert_eq!(net["assign_public_ip"], json!(s.assign_public_ip));
-    let lb = block(svc, "load_balancer");
-    assert_eq!(lb["target_group_arn"], json!(blue_arn));
-    assert_eq!(lb["container_name"], json!(s.container_name));
-    assert_eq!(lb["container_port"], json!(s.container_port));
-    assert_eq!(svc["tags"], json!(s.tags));
-    assert_eq!(
-        svc.get("service_registries")
-            .and_then(Json::as_array)
-            .map_or(0, Vec::len),
-        usize::from(exp.discovery.is_some())
-    );
-
-    // CodeDeploy.
-    let app = get(&ev, &m("codedeploy", "aws_codedeploy_app.this"));
-    assert_eq!(app["name"], json!(exp.codedeploy_application));
-    assert_eq!(app["compute_platform"], json!("ECS"));
-    let dg = get(
-        &ev,
-        &m("codedeploy", "aws_codedeploy_deployment_group.this"),
-    );
-    let g = &exp.deployment_group;
-    assert_eq!(dg["app_name"], json!(g.application));
-    assert_eq!(dg["deployment_group_name"], json!(g.name));
-    assert_eq!(dg["deployment_config_name"], json!(g.deployment_config));
-    assert_eq!(
-        block(
-            block(dg, "blue_green_deployment_config"),
-            "terminate_blue_instances_on_deployment_success"
-        )["termination_wait_time_in_minutes"],
-        json!(g.termination_wait_minutes)
-    );
-    assert_eq!(
-        block(dg, "auto_rollback_configuration")["events"],
-        json!(g.auto_rollback_events)
-    );
-    let pair = block(block(dg, "load_balancer_info"), "target_group_pair_info");
-    assert_eq!(
-        block(pair, "prod_traffic_route")["listener_arns"],
-        json!([g.production_listener_arn])
-    );
-    assert_eq!(
-        block(pair, "test_traffic_route")["listener_arns"],
-        json!([g.test_listener_arn])
-    );
-    assert_eq!(
-        pair["target_group"],
-        json!([{ "name": exp.blue_target_group.name }, { "name": exp.green_target_group.name }])
-    );
-    assert_eq!(block(dg, "ecs_service")["cluster_name"], json!(g.cluster));
-    assert_eq!(block(dg, "ecs_service")["service_name"], json!(g.service));
-
-    // Autoscaling.
-    if let Some(target) = &exp.scalable_target {
-        let st = get(&ev, &m("autoscaling[0]", "aws_appautoscaling_target.this"));
-        assert_eq!(st["resource_id"], json!(target.resource_id));
-        assert_eq!(st["min_capacity"], json!(target.min));
-        assert_eq!(st["max_capacity"], json!(target.max));
-        for p in &exp.scaling_policies {
-            let name = match p.metric {
-                ScalingMetric::Requests => "requests",
-                ScalingMetric::Cpu => "cpu",
-                ScalingMetric::Memory => "memory",
-            };
-            let policy = get(
-                &ev,
-                &m(
-                    "autoscaling[0]",
-                    &format!("aws_appautoscaling_policy.{name}[0]"),
-                ),
-            );
-            assert_eq!(policy["name"], json!(p.name));
-            let cfg = block(policy, "target_tracking_scaling_policy_configuration");
-            assert_eq!(cfg["target_value"].as_f64(), Some(p.target_value));
-            assert_eq!(cfg["scale_in_cooldown"], json!(p.scale_in_cooldown));
-            assert_eq!(cfg["scale_out_cooldown"], json!(p.scale_out_cooldown));
-            let metric = block(cfg, "predefined_metric_specification");
-            assert_eq!(
-                metric["predefined_metric_type"],
-                json!(p.metric.predefined_metric())
-            );
-            if p.metric == ScalingMetric::Requests {
-                assert_eq!(
-                    metric["resource_label"],
-                    json!(alb_resource_label(&exp.placement.load_balancer, &blue_arn))
-                );
-            }
-        }
-    }
 
     // The AppSpec a pipeline sends is the one the resource sends.
     let td_arn = "<module.task_definition.aws_ecs_task_definition.this.arn>";
-    // (JSON numbers compared by value: Terraform writes the AppSpec version 0.0 as 0.)
     assert_eq!(
-        numbers_as_f64(json_doc(&ev.outputs["appspec"])),
-        numbers_as_f64(appspec(td_arn, &exp.ecs_service))
+        module_parity::numbers_by_value(json_doc(&ev.outputs["appspec"])),
+        module_parity::numbers_by_value(appspec(td_arn, &exp.ecs_service))
     );
 }
 
@@ -650,6 +303,142 @@ fn parity_notices_a_difference() {
         |e: &Evaluated| get(e, "module.target_group_pair.aws_lb_target_group.blue")["port"].clone();
     assert_eq!(tg(&ev), json!(exp.blue_target_group.port));
     assert_ne!(tg(&other), json!(exp.blue_target_group.port));
+}
+
+/// `files` with `from` replaced by `to` in one generated file, which must contain it.
+fn edited(
+    mut files: BTreeMap<PathBuf, String>,
+    file: &str,
+    from: &str,
+    to: &str,
+) -> BTreeMap<PathBuf, String> {
+    let path = PathBuf::from(ROOT_MODULE).join(file);
+    let text = files.get(&path).cloned().unwrap_or_default();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    files.insert(path, text.replace(from, to));
+    files
+}
+
+#[test]
+fn parity_notices_a_setting_one_rendering_lacks() {
+    // Modules without the Cloud Map custom health check, or registering A records whatever
+    // the record type, are not the resource's service.
+    let exp = expansion(&full());
+    let without_health_check = edited(
+        generated(),
+        "modules/cloud-map-service/main.tf",
+        "  health_check_custom_config {\n    failure_threshold = 1\n  }\n",
+        "",
+    );
+    let found = module_parity::differences(&exp, &evaluate(&without_health_check, &full()));
+    assert!(
+        found
+            .iter()
+            .any(|d| d.contains(".health_check_custom_config: the expansion sets")),
+        "{found:?}"
+    );
+    let always_a = edited(
+        generated(),
+        "main.tf",
+        "record_type    = var.service_discovery.record_type",
+        "record_type    = \"A\"",
+    );
+    let found = module_parity::differences(&exp, &evaluate(&always_a, &full()));
+    assert_eq!(
+        found,
+        vec![
+            "module.cloud_map_service[0].aws_service_discovery_service.this.dns_config[0].dns_records[0].type: the modules set \"A\", the expansion \"AAAA\""
+        ]
+    );
+}
+
+/// `tofu plan` of the root module's variables alone (no resources, so no provider to install)
+/// with a service's settings: Terraform itself runs the `validation` blocks. When it refuses
+/// them, its output.
+fn module_validation(service: &str) -> Result<(), String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let variables = PathBuf::from(ROOT_MODULE).join("variables.tf");
+    std::fs::write(
+        dir.path().join("variables.tf"),
+        generated().get(&variables).expect("root variables"),
+    )
+    .expect("write variables");
+    std::fs::write(
+        dir.path().join("terraform.tfvars.json"),
+        serde_json::to_string(&inputs_for(service)).expect("inputs as JSON"),
+    )
+    .expect("write inputs");
+    let out = std::process::Command::new(support::tofu_path())
+        .args(["plan", "-input=false", "-no-color"])
+        .current_dir(dir.path())
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .output()
+        .expect("run tofu plan");
+    if out.status.success() {
+        Ok(())
+    } else {
+        // Terraform wraps messages; one space between words keeps them searchable.
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Err(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+#[test]
+fn module_validations_accept_and_refuse_what_the_checks_do() {
+    let srv = cpu_only().replace(
+        "namespace_id = \"ns-1\"",
+        "namespace_id = \"ns-1\"\n  record_type = \"SRV\"",
+    );
+    for (case, service, refused) in [
+        ("defaults", minimal(), None),
+        ("every option, AAAA records", full(), None),
+        ("CPU scaling, Cloud Map defaults", cpu_only(), None),
+        (
+            "SRV records",
+            srv,
+            Some("service_discovery.record_type must be A or AAAA"),
+        ),
+    ] {
+        let config = config_from_hcl(&service).expect("service settings");
+        let errors: Vec<String> = checks::check(&config)
+            .0
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {}", d.summary, d.detail))
+            .collect();
+        let module = module_validation(&service);
+        match refused {
+            None => {
+                assert!(
+                    errors.is_empty(),
+                    "{case}: the resource refuses it: {errors:?}"
+                );
+                assert!(module.is_ok(), "{case}: the modules refuse it: {module:?}");
+            }
+            Some(message) => {
+                assert!(!errors.is_empty(), "{case}: the resource accepts it");
+                let Err(refusal) = module else {
+                    panic!("{case}: the modules accept it");
+                };
+                assert!(refusal.contains(message), "{case}: {refusal}");
+            }
+        }
+    }
+    // A task role policy that is not JSON: the modules refuse it at plan time under the rule
+    // the resource's checks name the same, instead of failing at apply.
+    let not_json = minimal().replace(
+        "network {",
+        "task_role_policy_json = \"{\\\"Version\\\": \"\nnetwork {",
+    );
+    let refusal = module_validation(&not_json).expect_err("not JSON");
+    assert!(
+        refusal.contains("check `task-role-policy`"),
+        "{refusal}"
+    );
 }
 
 /// The root module's inputs for a service file: one per attribute and block that is set.

@@ -7,7 +7,7 @@ use aws_sdk_servicediscovery::types::{
     RoutingPolicy, ServiceChange, ServiceFilter, ServiceFilterName, Tag,
 };
 
-use crate::service::expand::{DiscoveryServiceDef, OWNER_TAG};
+use crate::service::expand::{CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, DiscoveryServiceDef, OWNER_TAG};
 
 use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
 
@@ -25,6 +25,15 @@ fn records(def: &DiscoveryServiceDef) -> AwsResult<DnsRecord> {
         .ttl(def.dns_ttl)
         .build()
         .map_err(|e| AwsError::new("CreateService", e.to_string()))
+}
+
+/// The custom health check, with the threshold AWS keeps anyway, so a service ejected to the
+/// modules (which set it) imports without a change.
+#[allow(deprecated)]
+fn health_check() -> HealthCheckCustomConfig {
+    HealthCheckCustomConfig::builder()
+        .failure_threshold(CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD)
+        .build()
 }
 
 pub async fn create(
@@ -48,7 +57,7 @@ pub async fn create(
         .name(&def.name)
         .namespace_id(&def.namespace_id)
         .dns_config(dns)
-        .health_check_custom_config(HealthCheckCustomConfig::builder().build())
+        .set_health_check_custom_config(def.custom_health_check.then(health_check))
         .set_tags(Some(
             tags.iter()
                 .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
@@ -182,6 +191,7 @@ pub async fn read(c: &Clients, id: &str) -> AwsResult<Option<(DiscoveryServiceDe
             .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
         namespace_id: namespace_id.clone(),
+        custom_health_check: s.health_check_custom_config().is_some(),
     };
     let ids = DiscoveryIds {
         id: s.id().unwrap_or_default().to_owned(),

@@ -22,17 +22,21 @@ pub struct ObservedRule {
     pub host_headers: Vec<String>,
 }
 
+/// One condition per kind that has values, as the modules write them.
 fn conditions(def: &ListenerRuleDef) -> Vec<RuleCondition> {
-    let mut out = vec![
-        RuleCondition::builder()
-            .field("path-pattern")
-            .path_pattern_config(
-                PathPatternConditionConfig::builder()
-                    .set_values(Some(def.path_patterns.clone()))
-                    .build(),
-            )
-            .build(),
-    ];
+    let mut out = Vec::new();
+    if !def.path_patterns.is_empty() {
+        out.push(
+            RuleCondition::builder()
+                .field("path-pattern")
+                .path_pattern_config(
+                    PathPatternConditionConfig::builder()
+                        .set_values(Some(def.path_patterns.clone()))
+                        .build(),
+                )
+                .build(),
+        );
+    }
     if !def.host_headers.is_empty() {
         out.push(
             RuleCondition::builder()

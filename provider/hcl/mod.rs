@@ -6,8 +6,8 @@
 //! Like `aws/`, it decides nothing on its own: child kinds and names come from
 //! `service::expand` (`ChildKey::kind`, `NAME_RULES`, `Shape::children`), defaults and
 //! descriptions from the resource's schema, the size table from `service::checks`, and trust
-//! policies from the expansion. `tests/modules_parity.rs` evaluates the generated modules and
-//! holds them to `expand` for the same inputs.
+//! policies from the expansion. `tests/modules.rs` evaluates the generated modules and holds
+//! every setting of every child to `expand` for the same inputs.
 
 mod format;
 mod model;
@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use format::align_attributes;
 pub use model::Module;
-pub use service_module::{ROOT_MODULE, SUBMODULES, modules};
+pub use service_module::{ROOT_MODULE, SUBMODULES, child_address, modules, submodule_is_counted};
 
 /// The hashicorp/aws versions the generated modules declare they work with.
 pub const AWS_PROVIDER_CONSTRAINT: &str = ">= 5.50, < 7.0";

@@ -9,13 +9,15 @@ use serde_json::Value as Json;
 
 use crate::service::defaults as d;
 use crate::service::expand::{
-    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, DeploymentStrategy, Placement,
-    ROLE_DESCRIPTION, SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY,
-    codedeploy_trust_policy, execution_trust_policy, managed_policy, task_trust_policy,
+    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD,
+    ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK, DeploymentStrategy, Placement, ROLE_DESCRIPTION,
+    SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY, codedeploy_trust_policy,
+    execution_trust_policy, managed_policy, task_trust_policy,
 };
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
 };
+use crate::service::schema::{DNS_RECORD_TYPES, one_of_code};
 
 use super::model::{Module, Node, Output, Variable};
 use super::variables::{root_variables, string_literal};
@@ -1109,26 +1111,36 @@ fn cloud_map_service() -> Module {
             var("name", "string", "Name of the Cloud Map service."),
             var("namespace_id", "string", "Private DNS namespace."),
             var("dns_ttl", "number", "TTL of the DNS records."),
-            var("record_type", "string", "`A` or `SRV`."),
+            var(
+                "record_type",
+                "string",
+                &format!("{}.", one_of_code(DNS_RECORD_TYPES)),
+            ),
             var("routing_policy", "string", "`MULTIVALUE` or `WEIGHTED`."),
             tags_variable(),
         ],
     );
-    m.blocks = vec![
-        resource(ChildKey::DiscoveryService.kind(), "this")
-            .expr("name", "var.name")
-            .expr("tags", "var.tags")
-            .block(
-                Node::new("dns_config", &[])
-                    .expr("namespace_id", "var.namespace_id")
-                    .expr("routing_policy", "var.routing_policy")
-                    .block(
-                        Node::new("dns_records", &[])
-                            .expr("ttl", "var.dns_ttl")
-                            .expr("type", "var.record_type"),
-                    ),
-            ),
-    ];
+    let mut service = resource(ChildKey::DiscoveryService.kind(), "this")
+        .expr("name", "var.name")
+        .expr("tags", "var.tags")
+        .block(
+            Node::new("dns_config", &[])
+                .expr("namespace_id", "var.namespace_id")
+                .expr("routing_policy", "var.routing_policy")
+                .block(
+                    Node::new("dns_records", &[])
+                        .expr("ttl", "var.dns_ttl")
+                        .expr("type", "var.record_type"),
+                ),
+        );
+    if DISCOVERY_CUSTOM_HEALTH_CHECK {
+        // hashicorp/aws sends no custom health check for an empty block.
+        service = service.block(Node::new("health_check_custom_config", &[]).expr(
+            "failure_threshold",
+            CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD.to_string(),
+        ));
+    }
+    m.blocks = vec![service];
     m.outputs = vec![
         Output::new(
             "arn",

@@ -4,7 +4,7 @@
 //! the production checks a variable can express on its own.
 
 use crate::service::checks::{RULES, VALID_CPU, valid_memory};
-use crate::service::schema::schema;
+use crate::service::schema::{DNS_RECORD_TYPES, one_of, schema};
 use crate::tfplugin::{Attribute, Block, NestedBlock, Nesting};
 use crate::value::{Type, Value};
 
@@ -171,6 +171,12 @@ pub fn object_key(k: &str) -> String {
     } else {
         string_literal(k)
     }
+}
+
+/// `["A", "AAAA"]`: a list of strings as an HCL expression.
+fn string_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| string_literal(i)).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// A quoted HCL string whose content is taken literally (no interpolation).
@@ -374,9 +380,15 @@ fn validations(variable: &str) -> Vec<Validation> {
             "blue_green.termination_wait_minutes must be between 0 and 2880",
         )],
         "service_discovery" => vec![check_that(
-            "var.service_discovery == null ? true : contains([\"A\", \"SRV\"], var.service_discovery.record_type)",
+            &format!(
+                "var.service_discovery == null ? true : contains({}, var.service_discovery.record_type)",
+                string_list(DNS_RECORD_TYPES)
+            ),
             "ranges",
-            "service_discovery.record_type must be A or SRV",
+            &format!(
+                "service_discovery.record_type must be {}: awsvpc tasks register address records",
+                one_of(DNS_RECORD_TYPES)
+            ),
         )],
         "capacity_provider_strategy" => vec![check(
             "length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains([\"FARGATE\", \"FARGATE_SPOT\"], c.capacity_provider) && c.weight >= 0]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)",

@@ -10,6 +10,7 @@ use crate::value::{AttributePath, Value};
 
 use super::arn::{LISTENER_ARN_FORM, ListenerArn, SecretArn, SecretStore};
 use super::defaults as d;
+use super::schema::{DNS_RECORD_TYPES, one_of};
 
 /// Fargate's CPU units and the memory sizes (MiB) each allows.
 pub fn valid_memory(cpu: i64) -> Option<Vec<i64>> {
@@ -1205,13 +1206,15 @@ impl Checker {
             "DNS TTL",
         );
         if let Some(t) = sd.get("record_type").as_str()
-            && t != "A"
-            && t != "AAAA"
+            && !DNS_RECORD_TYPES.contains(&t)
         {
             self.error(
                 path(&["service_discovery", "record_type"]),
                 "Invalid record type",
-                format!("awsvpc tasks register A or AAAA records; got {t:?}."),
+                format!(
+                    "awsvpc tasks register {} records; got {t:?}.",
+                    one_of(DNS_RECORD_TYPES)
+                ),
             );
         }
         if let Some(p) = sd.get("routing_policy").as_str()

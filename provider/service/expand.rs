@@ -232,9 +232,24 @@ pub struct DiscoveryServiceDef {
     pub name: String,
     pub namespace_id: String,
     pub dns_ttl: i64,
+    /// One of `schema::DNS_RECORD_TYPES`: address records, which need no port in the ECS
+    /// service's registry.
     pub record_type: String,
     pub routing_policy: String,
+    /// Cloud Map takes each task's health from ECS (`HealthCheckCustomConfig`), so DNS
+    /// answers only with tasks ECS reports healthy.
+    pub custom_health_check: bool,
 }
+
+/// Whether the Cloud Map service has a custom health check: always, so ECS reports each
+/// task's health and DNS stops answering with a task ECS finds unhealthy. Cloud Map cannot
+/// add one to an existing service, so it is decided when the service is created.
+pub const DISCOVERY_CUSTOM_HEALTH_CHECK: bool = true;
+
+/// The custom health check's failure threshold: deprecated, and the only value Cloud Map
+/// keeps. Both renderings state it because hashicorp/aws reads it back (and sends no custom
+/// health check for a block without it).
+pub const CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD: i32 = 1;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapacityProviderDef {
@@ -560,6 +575,7 @@ pub fn expand(
             dns_ttl: sd.dns_ttl,
             record_type: sd.record_type.clone(),
             routing_policy: sd.routing_policy.clone(),
+            custom_health_check: DISCOVERY_CUSTOM_HEALTH_CHECK,
         });
 
     let ecs_service = EcsServiceDef {

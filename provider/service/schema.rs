@@ -12,6 +12,30 @@ pub const TYPE_NAME: &str = "fargate_production_service";
 /// Bumped whenever the stored state's shape changes; UpgradeResourceState migrates older ones.
 pub const SCHEMA_VERSION: i64 = 0;
 
+/// The Cloud Map record types `service_discovery.record_type` accepts: the address records an
+/// awsvpc task registers. SRV would also need the container name and port in the ECS
+/// service's registry, which the service does not set. The resource's checks and the modules'
+/// validation both read this list.
+pub const DNS_RECORD_TYPES: &[&str] = &["A", "AAAA"];
+
+/// `A or AAAA`, `A, B or C`: a list of allowed values as descriptions and messages write it.
+pub fn one_of<S: AsRef<str>>(values: &[S]) -> String {
+    match values.split_last() {
+        Some((last, [])) => last.as_ref().to_owned(),
+        Some((last, rest)) => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", rest.join(", "), last.as_ref())
+        }
+        None => String::new(),
+    }
+}
+
+/// `` `A` or `AAAA` ``: the values as code, for descriptions in markdown.
+pub fn one_of_code(values: &[&str]) -> String {
+    let code: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    one_of(&code)
+}
+
 fn strings() -> Type {
     Type::list(Type::String)
 }
@@ -492,7 +516,7 @@ fn service_discovery_block() -> Block {
             "record_type",
             Type::String,
             Value::string(d::DNS_RECORD_TYPE),
-            "`A` or `AAAA`.",
+            &format!("{}.", one_of_code(DNS_RECORD_TYPES)),
         ))
         .attribute(A::defaulted(
             "routing_policy",
@@ -554,6 +578,14 @@ fn autoscaling_block() -> Block {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allowed_values_read_as_a_list() {
+        assert_eq!(one_of(&["A"]), "A");
+        assert_eq!(one_of(DNS_RECORD_TYPES), "A or AAAA");
+        assert_eq!(one_of(&["X", "Y", "Z"]), "X, Y or Z");
+        assert_eq!(one_of_code(DNS_RECORD_TYPES), "`A` or `AAAA`");
+    }
 
     fn all_blocks(b: &Block, path: &str, out: &mut Vec<(String, String)>) {
         for a in &b.attributes {

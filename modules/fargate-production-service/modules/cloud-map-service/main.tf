@@ -14,4 +14,8 @@ resource "aws_service_discovery_service" "this" {
       type = var.record_type
     }
   }
+
+  health_check_custom_config {
+    failure_threshold = 1
+  }
 }

@@ -17,7 +17,7 @@ variable "dns_ttl" {
 }
 
 variable "record_type" {
-  description = "`A` or `SRV`."
+  description = "`A` or `AAAA`."
   type        = string
 }
 

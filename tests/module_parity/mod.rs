@@ -1,0 +1,623 @@
+//! The expansion in hashicorp/aws terms, and every difference between it and the evaluated
+//! modules. For each child the expansion lists, its `*Def` becomes the attributes and nested
+//! blocks (lists of objects) of the resource the modules render it as, and that whole object is
+//! compared with the module's resource: a setting one rendering makes and the other does not
+//! is a difference, unless `ALLOWED_DIFFERENCES` names it. Each `*Def` is destructured without
+//! `..`, so a field added to one does not compile here until it is compared.
+//!
+//! Settings that are fixed in both renderings (the target type, the deployment style…) are
+//! written out here as the constants they are in `aws/` and in the generator.
+
+use std::collections::BTreeSet;
+
+use fargate_provider::hcl::{child_address, submodule_is_counted};
+use fargate_provider::service::expand::{
+    CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderDef, ChildKey, ContainerDef,
+    DeploymentGroupDef, DiscoveryServiceDef, EcsServiceDef, Expansion, ListenerRuleDef,
+    LogGroupDef, ROLE_DESCRIPTION, RoleDef, ScalableTargetDef, ScalingMetric, ScalingPolicyDef,
+    TargetGroupDef, TaskDefinitionDef, alb_resource_label,
+};
+use fargate_provider::service::spec::ContainerHealthCheck;
+use serde_json::{Map, Value as Json, json};
+
+use super::module_eval::{Evaluated, PLACEHOLDER_ID, Resource};
+
+/// What legitimately differs, by resource type and attribute path (`*`: every list element;
+/// JSON documents are compared decoded). Nothing else may.
+pub const ALLOWED_DIFFERENCES: &[(&str, &str)] = &[
+    // awsvpc tasks listen on the container port: AWS stores hostPort = containerPort. The
+    // module states it, or hashicorp/aws would plan a new revision after every read; the
+    // resource leaves it to AWS.
+    (
+        "aws_ecs_task_definition",
+        "container_definitions/*/portMappings/*/hostPort",
+    ),
+];
+
+/// Attributes hashicorp/aws takes as JSON strings.
+const JSON_DOCUMENTS: &[&str] = &["assume_role_policy", "policy", "container_definitions"];
+
+/// Every difference between the modules' evaluation and the expansion of the same settings;
+/// empty when the two renderings agree.
+pub fn differences(exp: &Expansion, ev: &Evaluated) -> Vec<String> {
+    let autoscaled = exp.scalable_target.is_some();
+    let mut out = Vec::new();
+    let mut compared = BTreeSet::new();
+    for child in exp.children() {
+        let Some(resource) = module_resource(ev, child.key, autoscaled) else {
+            out.push(format!(
+                "{:?} ({} {}): not in the modules",
+                child.key,
+                child.key.kind(),
+                child.name
+            ));
+            continue;
+        };
+        compared.insert(resource.address.clone());
+        let expected = Children { exp, ev }.settings(child.key);
+        diff(
+            &resource.address,
+            &comparable(&resource.kind, resource.attrs.clone()),
+            &comparable(&resource.kind, expected),
+            &mut out,
+        );
+    }
+    // A role's managed and inline policies are resources of their own in hashicorp/aws.
+    for kind in ["aws_iam_role_policy_attachment", "aws_iam_role_policy"] {
+        let mut module: Vec<Json> = Vec::new();
+        for r in ev.of_kind(kind) {
+            compared.insert(r.address.clone());
+            module.push(comparable(kind, r.attrs.clone()));
+        }
+        let mut expansion: Vec<Json> = role_policies(exp)
+            .into_iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, attrs)| comparable(kind, attrs))
+            .collect();
+        module.sort_by_key(Json::to_string);
+        expansion.sort_by_key(Json::to_string);
+        diff(kind, &Json::from(module), &Json::from(expansion), &mut out);
+    }
+    for r in &ev.resources {
+        if !compared.contains(&r.address) {
+            out.push(format!(
+                "{}: the modules create it, the expansion has no such child",
+                r.address
+            ));
+        }
+    }
+    out
+}
+
+/// The module resource that renders a child.
+pub fn module_resource(ev: &Evaluated, key: ChildKey, autoscaled: bool) -> Option<&Resource> {
+    let (module, name) = child_address(key, autoscaled);
+    let index = if submodule_is_counted(module) {
+        "[0]"
+    } else {
+        ""
+    };
+    let address = format!("module.{module}{index}.{}.{name}", key.kind());
+    ev.find(&address)
+        .or_else(|| ev.find(&format!("{address}[0]")))
+}
+
+/// The children of one expansion, in hashicorp/aws terms.
+struct Children<'a> {
+    exp: &'a Expansion,
+    ev: &'a Evaluated,
+}
+
+impl Children<'_> {
+    fn settings(&self, key: ChildKey) -> Json {
+        let exp = self.exp;
+        match key {
+            ChildKey::LogGroup => self.log_group(&exp.log_group),
+            ChildKey::ExecutionRole => self.role(&exp.execution_role),
+            ChildKey::TaskRole => self.role(&exp.task_role),
+            ChildKey::CodeDeployRole => self.role(&exp.codedeploy_role),
+            ChildKey::TaskDefinition => self.task_definition(&exp.task_definition),
+            ChildKey::BlueTargetGroup => self.target_group(&exp.blue_target_group),
+            ChildKey::GreenTargetGroup => self.target_group(&exp.green_target_group),
+            ChildKey::ProductionListenerRule => self.listener_rule(&exp.production_rule),
+            ChildKey::TestListenerRule => self.listener_rule(&exp.test_rule),
+            ChildKey::DiscoveryService => match &exp.discovery {
+                Some(def) => self.discovery_service(def),
+                None => Json::Null,
+            },
+            ChildKey::EcsService => self.ecs_service(&exp.ecs_service),
+            ChildKey::CodeDeployApplication => json!({
+                "name": exp.codedeploy_application,
+                "compute_platform": "ECS",
+                "tags": exp.tags,
+            }),
+            ChildKey::DeploymentGroup => self.deployment_group(&exp.deployment_group),
+            ChildKey::ScalableTarget => match &exp.scalable_target {
+                Some(def) => self.scalable_target(def),
+                None => Json::Null,
+            },
+            ChildKey::ScalingPolicy(metric) => {
+                match exp.scaling_policies.iter().find(|p| p.metric == metric) {
+                    Some(def) => self.scaling_policy(def),
+                    None => Json::Null,
+                }
+            }
+        }
+    }
+
+    /// The ARN another child's resource refers to, as the evaluator names it: AWS assigns it,
+    /// so this checks which child a setting points at.
+    fn arn(&self, key: ChildKey) -> Json {
+        let p = &self.exp.placement;
+        match key {
+            ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => {
+                let name = match key {
+                    ChildKey::BlueTargetGroup => &self.exp.blue_target_group.name,
+                    _ => &self.exp.green_target_group.name,
+                };
+                json!(format!(
+                    "arn:{}:elasticloadbalancing:{}:{}:targetgroup/{name}/{PLACEHOLDER_ID}",
+                    p.partition, p.region, p.account_id
+                ))
+            }
+            _ => match module_resource(self.ev, key, self.exp.scalable_target.is_some()) {
+                Some(r) => json!(format!("<{}.arn>", r.address)),
+                None => json!(format!("<the ARN of {key:?}, which the modules lack>")),
+            },
+        }
+    }
+
+    fn log_group(&self, def: &LogGroupDef) -> Json {
+        let LogGroupDef {
+            name,
+            retention_days,
+        } = def;
+        json!({ "name": name, "retention_in_days": retention_days, "tags": self.exp.tags })
+    }
+
+    /// The role itself; its policies are `role_policies`.
+    fn role(&self, def: &RoleDef) -> Json {
+        let RoleDef {
+            name,
+            trust_policy,
+            managed_policy_arns: _,
+            inline_policies: _,
+        } = def;
+        json!({
+            "name": name,
+            "description": ROLE_DESCRIPTION,
+            "assume_role_policy": trust_policy,
+            "tags": self.exp.tags,
+        })
+    }
+
+    fn task_definition(&self, def: &TaskDefinitionDef) -> Json {
+        let TaskDefinitionDef {
+            family,
+            cpu,
+            memory,
+            cpu_architecture,
+            ephemeral_storage_gib,
+            container,
+        } = def;
+        json!({
+            "family": family,
+            "requires_compatibilities": ["FARGATE"],
+            "network_mode": "awsvpc",
+            // hashicorp/aws takes the task size as strings.
+            "cpu": cpu.to_string(),
+            "memory": memory.to_string(),
+            "execution_role_arn": self.arn(ChildKey::ExecutionRole),
+            "task_role_arn": self.arn(ChildKey::TaskRole),
+            "container_definitions": [container_definition(container)],
+            "runtime_platform": [{ "operating_system_family": "LINUX", "cpu_architecture": cpu_architecture }],
+            "ephemeral_storage": [{ "size_in_gib": ephemeral_storage_gib }],
+            "tags": self.exp.tags,
+        })
+    }
+
+    fn target_group(&self, def: &TargetGroupDef) -> Json {
+        let TargetGroupDef {
+            name,
+            port,
+            vpc_id,
+            health_check_path,
+            health_check_matcher,
+            health_check_interval,
+            health_check_timeout,
+            healthy_threshold,
+            unhealthy_threshold,
+            deregistration_delay,
+        } = def;
+        json!({
+            "name": name,
+            "port": port,
+            "protocol": "HTTP",
+            "target_type": "ip",
+            "vpc_id": vpc_id,
+            "deregistration_delay": deregistration_delay,
+            "health_check": [{
+                "enabled": true,
+                "protocol": "HTTP",
+                "path": health_check_path,
+                "matcher": health_check_matcher,
+                "interval": health_check_interval,
+                "timeout": health_check_timeout,
+                "healthy_threshold": healthy_threshold,
+                "unhealthy_threshold": unhealthy_threshold,
+            }],
+            "tags": self.exp.tags,
+        })
+    }
+
+    fn listener_rule(&self, def: &ListenerRuleDef) -> Json {
+        let ListenerRuleDef {
+            listener_arn,
+            priority,
+            path_patterns,
+            host_headers,
+            initial_target,
+        } = def;
+        let mut rule = json!({
+            "listener_arn": listener_arn,
+            "priority": priority,
+            "action": [{ "type": "forward", "target_group_arn": self.arn(*initial_target) }],
+            "tags": self.exp.tags,
+        });
+        let mut conditions = Vec::new();
+        if !path_patterns.is_empty() {
+            conditions.push(json!({ "path_pattern": [{ "values": path_patterns }] }));
+        }
+        if !host_headers.is_empty() {
+            conditions.push(json!({ "host_header": [{ "values": host_headers }] }));
+        }
+        if !conditions.is_empty() {
+            rule["condition"] = Json::from(conditions);
+        }
+        rule
+    }
+
+    fn discovery_service(&self, def: &DiscoveryServiceDef) -> Json {
+        let DiscoveryServiceDef {
+            name,
+            namespace_id,
+            dns_ttl,
+            record_type,
+            routing_policy,
+            custom_health_check,
+        } = def;
+        let mut service = json!({
+            "name": name,
+            "dns_config": [{
+                "namespace_id": namespace_id,
+                "routing_policy": routing_policy,
+                "dns_records": [{ "ttl": dns_ttl, "type": record_type }],
+            }],
+            "tags": self.exp.tags,
+        });
+        if *custom_health_check {
+            service["health_check_custom_config"] =
+                json!([{ "failure_threshold": CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD }]);
+        }
+        service
+    }
+
+    fn ecs_service(&self, def: &EcsServiceDef) -> Json {
+        let EcsServiceDef {
+            name,
+            cluster,
+            desired_count,
+            platform_version,
+            deployment_controller,
+            capacity_provider_strategy,
+            subnets,
+            security_groups,
+            assign_public_ip,
+            health_check_grace_period,
+            container_name,
+            container_port,
+            tags,
+        } = def;
+        let p = &self.exp.placement;
+        // hashicorp/aws reads the cluster back as an ARN, so the module names it so.
+        let cluster_arn = if cluster.starts_with("arn:") {
+            cluster.clone()
+        } else {
+            format!(
+                "arn:{}:ecs:{}:{}:cluster/{cluster}",
+                p.partition, p.region, p.account_id
+            )
+        };
+        let mut service = json!({
+            "name": name,
+            "cluster": cluster_arn,
+            "task_definition": self.arn(ChildKey::TaskDefinition),
+            "desired_count": desired_count,
+            "platform_version": platform_version,
+            "health_check_grace_period_seconds": health_check_grace_period,
+            "propagate_tags": "SERVICE",
+            "enable_ecs_managed_tags": true,
+            "deployment_controller": [{ "type": deployment_controller }],
+            // No capacity providers: the FARGATE launch type.
+            "launch_type": if capacity_provider_strategy.is_empty() { json!("FARGATE") } else { Json::Null },
+            "network_configuration": [{
+                "subnets": subnets,
+                "security_groups": security_groups,
+                "assign_public_ip": assign_public_ip,
+            }],
+            // The service starts on the group the production rule first forwards to.
+            "load_balancer": [{
+                "target_group_arn": self.arn(self.exp.production_rule.initial_target),
+                "container_name": container_name,
+                "container_port": container_port,
+            }],
+            "tags": tags,
+        });
+        if !capacity_provider_strategy.is_empty() {
+            service["capacity_provider_strategy"] = capacity_provider_strategy
+                .iter()
+                .map(|item| {
+                    let CapacityProviderDef {
+                        capacity_provider,
+                        base,
+                        weight,
+                    } = item;
+                    json!({ "capacity_provider": capacity_provider, "base": base, "weight": weight })
+                })
+                .collect();
+        }
+        if self.exp.discovery.is_some() {
+            // A and AAAA records: the registry needs no container name or port.
+            service["service_registries"] =
+                json!([{ "registry_arn": self.arn(ChildKey::DiscoveryService) }]);
+        }
+        service
+    }
+
+    fn deployment_group(&self, def: &DeploymentGroupDef) -> Json {
+        let DeploymentGroupDef {
+            application,
+            name,
+            deployment_config,
+            termination_wait_minutes,
+            auto_rollback_events,
+            production_listener_arn,
+            test_listener_arn,
+            cluster,
+            service,
+        } = def;
+        let mut group = json!({
+            "app_name": application,
+            "deployment_group_name": name,
+            "service_role_arn": self.arn(ChildKey::CodeDeployRole),
+            "deployment_config_name": deployment_config,
+            "deployment_style": [{ "deployment_option": "WITH_TRAFFIC_CONTROL", "deployment_type": "BLUE_GREEN" }],
+            "blue_green_deployment_config": [{
+                "deployment_ready_option": [{ "action_on_timeout": "CONTINUE_DEPLOYMENT" }],
+                "terminate_blue_instances_on_deployment_success": [{
+                    "action": "TERMINATE",
+                    "termination_wait_time_in_minutes": termination_wait_minutes,
+                }],
+            }],
+            "ecs_service": [{ "cluster_name": cluster, "service_name": service }],
+            "load_balancer_info": [{
+                "target_group_pair_info": [{
+                    "prod_traffic_route": [{ "listener_arns": [production_listener_arn] }],
+                    "test_traffic_route": [{ "listener_arns": [test_listener_arn] }],
+                    "target_group": [
+                        { "name": self.exp.blue_target_group.name },
+                        { "name": self.exp.green_target_group.name },
+                    ],
+                }],
+            }],
+            "tags": self.exp.tags,
+        });
+        // Without events the resource sends a disabled configuration, which hashicorp/aws
+        // does not read back: the module then has no block.
+        if !auto_rollback_events.is_empty() {
+            group["auto_rollback_configuration"] =
+                json!([{ "enabled": true, "events": auto_rollback_events }]);
+        }
+        group
+    }
+
+    fn scalable_target(&self, def: &ScalableTargetDef) -> Json {
+        let ScalableTargetDef {
+            resource_id,
+            min,
+            max,
+        } = def;
+        json!({
+            "service_namespace": "ecs",
+            "scalable_dimension": "ecs:service:DesiredCount",
+            "resource_id": resource_id,
+            "min_capacity": min,
+            "max_capacity": max,
+            "tags": self.exp.tags,
+        })
+    }
+
+    fn scaling_policy(&self, def: &ScalingPolicyDef) -> Json {
+        let ScalingPolicyDef {
+            name,
+            metric,
+            target_value,
+            scale_in_cooldown,
+            scale_out_cooldown,
+        } = def;
+        let mut predefined = json!({ "predefined_metric_type": metric.predefined_metric() });
+        if *metric == ScalingMetric::Requests {
+            // The group that takes production traffic when the service is created.
+            let group = self.arn(self.exp.production_rule.initial_target);
+            predefined["resource_label"] = json!(alb_resource_label(
+                &self.exp.placement.load_balancer,
+                group.as_str().unwrap_or_default()
+            ));
+        }
+        json!({
+            "name": name,
+            "policy_type": "TargetTrackingScaling",
+            "service_namespace": "ecs",
+            "scalable_dimension": "ecs:service:DesiredCount",
+            "resource_id": self.exp.scalable_target.as_ref().map(|t| &t.resource_id),
+            "target_tracking_scaling_policy_configuration": [{
+                "target_value": target_value,
+                "scale_in_cooldown": scale_in_cooldown,
+                "scale_out_cooldown": scale_out_cooldown,
+                "predefined_metric_specification": [predefined],
+            }],
+        })
+    }
+}
+
+/// The essential container, as ECS's container definition JSON.
+fn container_definition(def: &ContainerDef) -> Json {
+    let ContainerDef {
+        name,
+        image,
+        port,
+        command,
+        environment,
+        secrets,
+        stop_timeout,
+        init_process_enabled,
+        readonly_root_filesystem,
+        health_check,
+        log_options,
+    } = def;
+    let mut container = json!({
+        "name": name,
+        "image": image,
+        "essential": true,
+        "portMappings": [{ "containerPort": port, "protocol": "tcp" }],
+        "environment": environment.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect::<Vec<_>>(),
+        "secrets": secrets.iter().map(|(k, v)| json!({ "name": k, "valueFrom": v })).collect::<Vec<_>>(),
+        "stopTimeout": stop_timeout,
+        "readonlyRootFilesystem": readonly_root_filesystem,
+        "linuxParameters": { "initProcessEnabled": init_process_enabled },
+        "logConfiguration": { "logDriver": "awslogs", "options": log_options },
+    });
+    if let Some(command) = command {
+        container["command"] = json!(command);
+    }
+    if let Some(check) = health_check {
+        let ContainerHealthCheck {
+            command,
+            interval,
+            timeout,
+            retries,
+            start_period,
+        } = check;
+        container["healthCheck"] = json!({
+            "command": command,
+            "interval": interval,
+            "timeout": timeout,
+            "retries": retries,
+            "startPeriod": start_period,
+        });
+    }
+    container
+}
+
+/// The roles' managed policies (attachments) and inline policies, by resource type.
+fn role_policies(exp: &Expansion) -> Vec<(&'static str, Json)> {
+    let mut out = Vec::new();
+    for role in [&exp.execution_role, &exp.task_role, &exp.codedeploy_role] {
+        for arn in &role.managed_policy_arns {
+            out.push((
+                "aws_iam_role_policy_attachment",
+                json!({ "role": role.name, "policy_arn": arn }),
+            ));
+        }
+        for (name, document) in &role.inline_policies {
+            out.push((
+                "aws_iam_role_policy",
+                json!({ "name": name, "role": role.name, "policy": document }),
+            ));
+        }
+    }
+    out
+}
+
+/// Attributes as they compare: JSON documents decoded, numbers by value (Terraform has one
+/// number type), the allowed differences left out.
+fn comparable(kind: &str, attrs: Json) -> Json {
+    let mut attrs = numbers_by_value(attrs);
+    if let Json::Object(map) = &mut attrs {
+        for key in JSON_DOCUMENTS {
+            if let Some(Json::String(text)) = map.get(*key)
+                && let Ok(document) = serde_json::from_str::<Json>(text)
+            {
+                map.insert((*key).to_owned(), numbers_by_value(document));
+            }
+        }
+    }
+    for (allowed_kind, path) in ALLOWED_DIFFERENCES {
+        if *allowed_kind == kind {
+            remove(&mut attrs, &path.split('/').collect::<Vec<_>>());
+        }
+    }
+    attrs
+}
+
+/// JSON numbers compared by value: Terraform has one number type (and writes 0.0 as 0).
+pub fn numbers_by_value(v: Json) -> Json {
+    match v {
+        Json::Number(n) => json!(n.as_f64()),
+        Json::Array(items) => items.into_iter().map(numbers_by_value).collect(),
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_by_value(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        other => other,
+    }
+}
+
+fn remove(v: &mut Json, path: &[&str]) {
+    match (v, path) {
+        (Json::Object(map), [last]) => {
+            map.remove(*last);
+        }
+        (Json::Array(items), ["*", rest @ ..]) => {
+            for item in items {
+                remove(item, rest);
+            }
+        }
+        (Json::Object(map), [key, rest @ ..]) => {
+            if let Some(inner) = map.get_mut(*key) {
+                remove(inner, rest);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Records where `module` and `expansion` differ, by path.
+fn diff(path: &str, module: &Json, expansion: &Json, out: &mut Vec<String>) {
+    match (module, expansion) {
+        (Json::Object(m), Json::Object(e)) => {
+            let keys: BTreeSet<&String> = m.keys().chain(e.keys()).collect();
+            for key in keys {
+                let child = format!("{path}.{key}");
+                match (m.get(key), e.get(key)) {
+                    (Some(a), Some(b)) => diff(&child, a, b, out),
+                    (Some(a), None) => out.push(format!(
+                        "{child}: the modules set {a}, the expansion does not"
+                    )),
+                    (None, Some(b)) => out.push(format!(
+                        "{child}: the expansion sets {b}, the modules do not"
+                    )),
+                    (None, None) => {}
+                }
+            }
+        }
+        (Json::Array(m), Json::Array(e)) if m.len() == e.len() => {
+            for (i, (a, b)) in m.iter().zip(e).enumerate() {
+                diff(&format!("{path}[{i}]"), a, b, out);
+            }
+        }
+        (a, b) if a != b => out.push(format!("{path}: the modules set {a}, the expansion {b}")),
+        _ => {}
+    }
+}
