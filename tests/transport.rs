@@ -1,5 +1,6 @@
 //! The go-plugin transport seen from a gRPC client, as the host's would see it: the handshake
-//! line, AutoMTLS that lets in only the host's certificate, health, and Shutdown.
+//! line, AutoMTLS that lets in only the host's certificate, health, Shutdown, and the exit when the
+//! host is killed.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -327,4 +328,97 @@ async fn plaintext_when_the_host_disables_tls() {
     let mut controller = plugin::grpc_controller_client::GrpcControllerClient::new(channel);
     let _ = controller.shutdown(plugin::Empty {}).await;
     assert!(wait_exit(&mut plugin.child, Duration::from_secs(2)).is_some());
+}
+
+/// Starts the provider from an `sh` that is its parent, as OpenTofu is, and returns the `sh`,
+/// the provider's pid and the provider's first line on stdout.
+fn start_plugin_under_sh(args: &str) -> (Child, u32, String) {
+    let mut sh = Command::new("sh")
+        .args([
+            "-c",
+            &format!("\"$0\" {args} 2>/dev/null & echo \"pid $!\"; wait"),
+            env!("CARGO_BIN_EXE_terraform-provider-fargate"),
+        ])
+        .env(COOKIE.0, COOKIE.1)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sh");
+    let mut lines = BufReader::new(sh.stdout.take().expect("stdout")).lines();
+    let (mut pid, mut first) = (None, None);
+    while pid.is_none() || first.is_none() {
+        let line = lines.next().expect("a line").expect("read");
+        match line.strip_prefix("pid ") {
+            Some(p) => pid = Some(p.parse().expect("pid")),
+            None => first = first.or(Some(line)),
+        }
+    }
+    // Keep reading so the provider never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (sh, pid.expect("pid"), first.expect("first line"))
+}
+
+/// Whether `pid` still runs; a zombie does not (an adoptive init may be slow to reap it).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        let state = stat
+            .rsplit_once(") ")
+            .and_then(|(_, rest)| rest.chars().next());
+        !matches!(state, Some('Z' | 'X'))
+    })
+}
+
+fn kill(pid: u32, signal: &str) {
+    let _ = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status();
+}
+
+#[test]
+fn exits_when_the_host_is_killed() {
+    let (mut sh, pid, handshake) = start_plugin_under_sh("");
+    assert!(handshake.starts_with("1|6|unix|"), "{handshake:?}");
+    assert!(running(pid));
+
+    sh.kill().expect("SIGKILL the host");
+    let _ = sh.wait();
+    let killed = Instant::now();
+    while running(pid) && killed.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let gone = !running(pid);
+    if !gone {
+        kill(pid, "-KILL");
+    }
+    assert!(gone, "provider {pid} still running 5 s after its host died");
+}
+
+#[test]
+fn debug_mode_outlives_the_shell_that_started_it() {
+    let (mut sh, pid, banner) = start_plugin_under_sh("--debug");
+    assert!(
+        banner.starts_with("Provider started in debug mode"),
+        "{banner:?}"
+    );
+
+    sh.kill().expect("SIGKILL the shell");
+    let _ = sh.wait();
+    std::thread::sleep(Duration::from_millis(1500));
+    let alive = running(pid);
+    // Ctrl-C ends a debug-mode provider.
+    kill(pid, "-INT");
+    let stopped = Instant::now();
+    while running(pid) && stopped.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if running(pid) {
+        kill(pid, "-KILL");
+    }
+    assert!(
+        alive,
+        "a debug-mode provider exited with the shell that started it"
+    );
 }

@@ -1,5 +1,5 @@
 //! Serving one plugin process: listen on a private unix socket, print the handshake line,
-//! serve until the host calls Shutdown.
+//! serve until the host calls Shutdown or is gone.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -10,8 +10,8 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Server;
 use tracing::{info, warn};
 
-use crate::tfplugin::ProviderService;
 use crate::tfplugin::proto::plugin as pb;
+use crate::tfplugin::{ProviderService, StopHandle};
 
 use super::handshake::{handshake_line, negotiate_protocol};
 use super::services::{Controller, Stdio};
@@ -30,6 +30,10 @@ pub struct ServeOptions {
 /// How long in-flight requests get to finish after Shutdown before the process exits anyway;
 /// go-plugin kills the process after 2 s.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
+
+/// How often the process checks that its host is still there; with the grace above, it exits
+/// within about 2 s of the host's death.
+const HOST_POLL: Duration = Duration::from_millis(500);
 
 /// A private directory for the socket, removed when dropped.
 struct SocketDir(PathBuf);
@@ -62,10 +66,14 @@ impl Drop for SocketDir {
     }
 }
 
-/// Serves `service` until the host asks the process to exit (or, in debug mode, until Ctrl-C).
+/// Serves `service` until the host asks the process to exit or dies (or, in debug mode, until
+/// Ctrl-C).
 pub async fn serve(service: ProviderService, options: ServeOptions) -> Result<(), PluginError> {
     let shutdown = CancellationToken::new();
     watch_interrupts(options.debug, shutdown.clone());
+    if !options.debug {
+        watch_host(service.stop_handle(), shutdown.clone());
+    }
 
     let protocol = negotiate_protocol(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref());
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT")
@@ -198,6 +206,39 @@ fn watch_interrupts(debug: bool, shutdown: CancellationToken) {
         }
         Err(e) => warn!(error = %e, "could not install the SIGINT handler"),
     }
+}
+
+/// A host that is killed (SIGKILL, out of memory) never calls Shutdown, and the provider would
+/// go on serving nobody, with its AWS calls in flight. go-plugin hosts start plugins as their
+/// own children, so a change of parent (the orphan is adopted by init or a subreaper) means the
+/// host is gone: stop the in-flight operations as StopProvider would, and shut down. Standard
+/// input tells nothing: go-plugin passes the host's own stdin on, which outlives the host, and
+/// reading it would take the user's answers to the host's prompts.
+///
+/// Not in debug mode: there the parent is a developer's shell or debugger and the host attaches
+/// from elsewhere, so the parent says nothing about the host.
+fn watch_host(stop: StopHandle, shutdown: CancellationToken) {
+    use std::os::unix::process::parent_id;
+    let host = parent_id();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(HOST_POLL);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = ticks.tick() => {}
+            }
+            let parent = parent_id();
+            if parent != host {
+                warn!(
+                    host,
+                    parent, "the host process is gone; stopping in-flight operations and exiting"
+                );
+                stop.stop();
+                shutdown.cancel();
+                return;
+            }
+        }
+    });
 }
 
 fn print_reattach_instructions(provider_address: &str, protocol: u32, address: &str) {

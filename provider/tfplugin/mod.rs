@@ -16,4 +16,4 @@ pub use resource::{
     ReadResponse, Resource, StopSignal,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
-pub use server::ProviderService;
+pub use server::{ProviderService, StopHandle};

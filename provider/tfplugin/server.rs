@@ -33,8 +33,31 @@ pub struct ProviderService {
     provider_type: Type,
     resources: BTreeMap<String, ResourceEntry>,
     functions: BTreeMap<String, Arc<dyn Function>>,
-    /// Replaced by a fresh token on every StopProvider, so later requests run normally.
-    stop: Mutex<CancellationToken>,
+    stop: StopHandle,
+}
+
+/// Cancels the operations in flight, as StopProvider does; the transport also uses it when the
+/// host is gone. Later requests get a fresh signal and run normally.
+#[derive(Clone, Default)]
+pub struct StopHandle(Arc<Mutex<CancellationToken>>);
+
+impl StopHandle {
+    pub fn stop(&self) {
+        let mut guard = match self.0.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        guard.cancel();
+        *guard = CancellationToken::new();
+    }
+
+    fn signal(&self) -> StopSignal {
+        let token = match self.0.lock() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        StopSignal(token)
+    }
 }
 
 impl ProviderService {
@@ -68,8 +91,13 @@ impl ProviderService {
             provider_type,
             resources,
             functions,
-            stop: Mutex::new(CancellationToken::new()),
+            stop: StopHandle::default(),
         }
+    }
+
+    /// What stops this service's in-flight operations, for whoever serves it.
+    pub fn stop_handle(&self) -> StopHandle {
+        self.stop.clone()
     }
 
     /// Wraps the service for tonic with message limits raised far above tonic's 4 MiB default,
@@ -88,11 +116,7 @@ impl ProviderService {
     }
 
     fn stop_signal(&self) -> StopSignal {
-        let token = match self.stop.lock() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        };
-        StopSignal(token)
+        self.stop.signal()
     }
 
     fn function_to_proto(f: &dyn Function) -> pb::Function {
@@ -591,12 +615,7 @@ impl pb::provider_server::Provider for ProviderService {
         _: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
         info!("StopProvider: cancelling in-flight operations");
-        let mut guard = match self.stop.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        guard.cancel();
-        *guard = CancellationToken::new();
+        self.stop.stop();
         Ok(Response::new(pb::stop_provider::Response {
             error: String::new(),
         }))

@@ -43,7 +43,7 @@ fn from_json(json: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Code
             let number = if let Some(i) = n.as_i64() {
                 Number::Int(i)
             } else if let Some(u) = n.as_u64() {
-                Number::Decimal(u.to_string())
+                Number::from_decimal(&u.to_string()).ok_or_else(|| wrong("number"))?
             } else {
                 Number::from_decimal(&n.to_string()).ok_or_else(|| wrong("number"))?
             };
@@ -109,12 +109,19 @@ fn to_json(value: &Value, ty: &Type, path: &AttributePath) -> Result<Json, Codec
         (Value::Dynamic(inner_ty, inner), _) if inner_ty == ty => to_json(inner, ty, path)?,
         (Value::Bool(b), Type::Bool) => Json::Bool(*b),
         (Value::String(s), Type::String) => Json::String(s.clone()),
-        (Value::Number(n), Type::Number) => match n {
-            Number::Int(i) => Json::from(*i),
-            Number::Float(f) => serde_json::Number::from_f64(*f)
+        (Value::Number(n), Type::Number) => match n.canonical() {
+            Some(Number::Int(i)) => Json::from(i),
+            // JSON has no infinities (nor has cty's JSON).
+            Some(Number::Float(f)) => serde_json::Number::from_f64(f)
                 .map(Json::Number)
-                .ok_or_else(mismatch)?,
-            Number::Decimal(s) => serde_json::from_str::<Json>(s).map_err(|_| mismatch())?,
+                .ok_or_else(|| CodecError::new(path, format!("JSON cannot hold {f}")))?,
+            // serde_json's numbers are u64, i64 or f64: any other decimal would lose digits as
+            // a JSON number, so it is written as a string, which cty's JSON decoder also reads.
+            Some(Number::Decimal(s)) => match s.parse::<u64>() {
+                Ok(u) => Json::from(u),
+                Err(_) => Json::String(s),
+            },
+            None => return Err(CodecError::new(path, format!("{n} is not a number"))),
         },
         (Value::List(items) | Value::Set(items), Type::List(e) | Type::Set(e)) => Json::Array(
             items
@@ -174,6 +181,17 @@ mod tests {
             encode_json(&v, &Type::Number).unwrap().to_string(),
             "18446744073709551615"
         );
+    }
+
+    #[test]
+    fn decimals_beyond_u64_and_f64_are_written_as_strings() {
+        let v = Value::Number(Number::from_decimal("0.10000000000000000001").unwrap());
+        let json = encode_json(&v, &Type::Number).unwrap();
+        assert_eq!(json, Json::String("0.10000000000000000001".into()));
+        let back = decode_json(json.to_string().as_bytes(), &Type::Number).unwrap();
+        assert_eq!(back, v);
+        let inf = Value::Number(Number::Float(f64::INFINITY));
+        assert!(encode_json(&inf, &Type::Number).is_err());
     }
 
     #[test]

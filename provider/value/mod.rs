@@ -6,6 +6,7 @@
 mod fuzzing;
 mod json;
 mod msgpack;
+mod number;
 mod path;
 mod types;
 #[allow(clippy::module_inception)]
@@ -14,9 +15,10 @@ mod value;
 pub use fuzzing::{fuzz_decode, fuzz_types};
 pub use json::{decode_json, encode_json};
 pub use msgpack::{decode_msgpack, encode_msgpack};
+pub use number::Number;
 pub use path::{AttributePath, PathStep};
 pub use types::Type;
-pub use value::{Number, Refinements, Value};
+pub use value::{Refinements, Value};
 
 /// A value that does not fit the type it is decoded against, or bytes that are not a value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

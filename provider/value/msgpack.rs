@@ -64,7 +64,7 @@ fn to_mp(value: &Value, ty: &Type, path: &AttributePath) -> Result<Mp, CodecErro
         (Value::Dynamic(inner_ty, inner), _) if inner_ty == ty => to_mp(inner, ty, path)?,
         (Value::Bool(b), Type::Bool) => Mp::Boolean(*b),
         (Value::String(s), Type::String) => Mp::from(s.as_str()),
-        (Value::Number(n), Type::Number) => number_to_mp(n),
+        (Value::Number(n), Type::Number) => number_to_mp(n, path)?,
         (Value::List(items) | Value::Set(items), Type::List(e) | Type::Set(e)) => Mp::Array(
             items
                 .iter()
@@ -114,12 +114,15 @@ fn to_mp(value: &Value, ty: &Type, path: &AttributePath) -> Result<Mp, CodecErro
     })
 }
 
-fn number_to_mp(n: &Number) -> Mp {
-    match n {
-        Number::Int(i) => Mp::from(*i),
-        Number::Float(f) => Mp::F64(*f),
-        Number::Decimal(s) => Mp::from(s.as_str()),
-    }
+/// Writes the canonical form, as cty does: an integer, else a float64, else the decimal text.
+/// A hand-built number in another form is normalised first, so it reads back as what it is.
+fn number_to_mp(n: &Number, path: &AttributePath) -> Result<Mp, CodecError> {
+    Ok(match n.canonical() {
+        Some(Number::Int(i)) => Mp::from(i),
+        Some(Number::Float(f)) => Mp::F64(f),
+        Some(Number::Decimal(s)) => Mp::from(s),
+        None => return Err(CodecError::new(path, format!("{n} is not a number"))),
+    })
 }
 
 fn unknown_to_mp(r: &Refinements, path: &AttributePath) -> Result<Mp, CodecError> {
@@ -137,7 +140,7 @@ fn unknown_to_mp(r: &Refinements, path: &AttributePath) -> Result<Mp, CodecError
         if let Some((n, inclusive)) = bound {
             entries.push((
                 Mp::from(key),
-                Mp::Array(vec![number_to_mp(n), Mp::Boolean(*inclusive)]),
+                Mp::Array(vec![number_to_mp(n, path)?, Mp::Boolean(*inclusive)]),
             ));
         }
     }
@@ -190,7 +193,10 @@ fn number_from_mp(mp: &Mp) -> Option<Number> {
     match mp {
         Mp::Integer(i) => match i.as_i64() {
             Some(v) => Some(Number::Int(v)),
-            None => i.as_u64().map(|u| Number::Decimal(u.to_string())),
+            // Above i64: a float64 or a decimal, whichever its text makes it.
+            None => i
+                .as_u64()
+                .and_then(|u| Number::from_decimal(&u.to_string())),
         },
         // cty numbers have no NaN.
         Mp::F32(f) if !f.is_nan() => Some(Number::from_f64(f64::from(*f))),
@@ -399,6 +405,140 @@ mod tests {
         assert_eq!(
             enc(Mp::from(u64::MAX)),
             Value::Number(Number::Decimal(u64::MAX.to_string()))
+        );
+    }
+
+    fn mp_bytes(mp: &Mp) -> Vec<u8> {
+        let mut b = Vec::new();
+        rmpv::encode::write_value(&mut b, mp).unwrap();
+        b
+    }
+
+    /// Decodes, re-encodes and decodes again; the two decoded values must be the same.
+    fn round_trip(bytes: &[u8], ty: &Type) -> Value {
+        let value = decode_msgpack(bytes, ty).unwrap();
+        let again = encode_msgpack(&value, ty).unwrap();
+        assert_eq!(decode_msgpack(&again, ty).unwrap(), value, "{bytes:x?}");
+        value
+    }
+
+    #[test]
+    fn fuzz_found_u64_above_i64_keeps_its_form() {
+        // A tuple [false, {…, 13775103886098432000, …}]: the u64 is a float64 exactly, and used
+        // to decode as a decimal that re-read as a float.
+        let input = [
+            0x05, 0x92, 0xc2, 0x9b, 0x03, 0xcf, 0xbf, 0x2b, 0x00, 0x00, 0x33, 0x00, 0x00, 0x00,
+            0x00, 0x03, 0xcf, 0x70, 0x72, 0x64, 0x75, 0x73, 0x74, 0xff, 0x80, 0xff, 0xcc, 0x00,
+            0x00, 0x00, 0xff, 0x02,
+        ];
+        let ty = Type::Tuple(vec![Type::Bool, Type::set(Type::Number)]);
+        let value = round_trip(&input[1..], &ty);
+        let numbers = value.elements().unwrap()[1].elements().unwrap();
+        assert_eq!(
+            numbers[1],
+            Value::Number(Number::Float(1.3775103886098432e19))
+        );
+        crate::value::fuzz_decode(&input, &crate::value::fuzz_types([Type::Bool]));
+    }
+
+    #[test]
+    fn every_kind_of_number_survives_a_round_trip() {
+        let two_63 = 9_223_372_036_854_775_808.0;
+        let cases = [
+            (Mp::from(i64::MIN), Number::Int(i64::MIN)),
+            (
+                Mp::from(i64::MAX as u64 + 1),
+                Number::Decimal("9223372036854775808".into()),
+            ),
+            (
+                Mp::from(13_775_103_886_098_432_000u64),
+                Number::Float(1.3775103886098432e19),
+            ),
+            (Mp::from(u64::MAX), Number::Decimal(u64::MAX.to_string())),
+            (Mp::F64(two_63), Number::Float(two_63)),
+            (Mp::F64(-two_63), Number::Int(i64::MIN)),
+            (Mp::F64(1e19), Number::Float(1e19)),
+            (Mp::F64(f64::MAX), Number::Float(f64::MAX)),
+            (
+                Mp::F64(-f64::MIN_POSITIVE),
+                Number::Float(-f64::MIN_POSITIVE),
+            ),
+            (Mp::F64(5e-324), Number::Float(5e-324)),
+            (Mp::F64(f64::INFINITY), Number::Float(f64::INFINITY)),
+            (Mp::F64(f64::NEG_INFINITY), Number::Float(f64::NEG_INFINITY)),
+            (Mp::F64(-0.0), Number::Int(0)),
+            (Mp::F32(-0.0), Number::Int(0)),
+            (Mp::F32(0.1), Number::Float(f64::from(0.1f32))),
+            (Mp::F32(f32::INFINITY), Number::Float(f64::INFINITY)),
+            (Mp::from("-0.0"), Number::Int(0)),
+            (Mp::from("1e3"), Number::Int(1000)),
+            (Mp::from("0.1"), Number::Float(0.1)),
+            (
+                Mp::from("13775103886098432000"),
+                Number::Float(1.3775103886098432e19),
+            ),
+            (
+                Mp::from("9223372036854775808"),
+                Number::Decimal("9223372036854775808".into()),
+            ),
+            (
+                Mp::from("-9223372036854776000"),
+                Number::Decimal("-9223372036854776000".into()),
+            ),
+            (Mp::from("1e400"), Number::Decimal("1e400".into())),
+            (Mp::from("1.0e-400"), Number::Decimal("1e-400".into())),
+            (
+                Mp::from("0.10000000000000000001"),
+                Number::Decimal("0.10000000000000000001".into()),
+            ),
+            (Mp::from("-inf"), Number::Float(f64::NEG_INFINITY)),
+        ];
+        for (mp, want) in cases {
+            let bytes = mp_bytes(&mp);
+            assert_eq!(
+                round_trip(&bytes, &Type::Number),
+                Value::Number(want),
+                "{mp}"
+            );
+            // The same inside a refinement's bound.
+            let refined = Value::Unknown(Refinements {
+                number_lower: decode_msgpack(&bytes, &Type::Number)
+                    .unwrap()
+                    .as_number()
+                    .map(|n| (n.clone(), true)),
+                ..Refinements::default()
+            });
+            let encoded = encode_msgpack(&refined, &Type::Number).unwrap();
+            assert_eq!(round_trip(&encoded, &Type::Number), refined, "{mp}");
+        }
+    }
+
+    #[test]
+    fn nan_is_not_a_number() {
+        for mp in [Mp::F64(f64::NAN), Mp::F32(f32::NAN), Mp::from("NaN")] {
+            assert!(
+                decode_msgpack(&mp_bytes(&mp), &Type::Number).is_err(),
+                "{mp}"
+            );
+        }
+        let err =
+            encode_msgpack(&Value::Number(Number::Float(f64::NAN)), &Type::Number).unwrap_err();
+        assert_eq!(err.message, "NaN is not a number");
+    }
+
+    #[test]
+    fn hand_built_numbers_are_written_in_canonical_form() {
+        let written = |n: Number| {
+            decode_msgpack(
+                &encode_msgpack(&Value::Number(n), &Type::Number).unwrap(),
+                &Type::Number,
+            )
+            .unwrap()
+        };
+        assert_eq!(written(Number::Float(3.0)), Value::int(3));
+        assert_eq!(
+            written(Number::Decimal("2.50".into())),
+            Value::Number(Number::Float(2.5))
         );
     }
 

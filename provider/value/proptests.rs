@@ -24,18 +24,22 @@ fn arb_type() -> impl Strategy<Value = Type> {
     })
 }
 
-fn arb_number(decimals: bool) -> BoxedStrategy<Number> {
-    let base = prop_oneof![
+/// Numbers of every form, built as the decoders build them: everyday ints and fractions, any
+/// float64 (huge, subnormal, integral beyond i64, negative zero, infinite), u64 above i64, and
+/// decimal texts. `finite` leaves out the infinities, which JSON cannot hold.
+fn arb_number(finite: bool) -> BoxedStrategy<Number> {
+    let float = any::<f64>().prop_filter("cty has no NaN", move |f| {
+        !f.is_nan() && (!finite || f.is_finite())
+    });
+    prop_oneof![
         any::<i64>().prop_map(Number::Int),
-        (-1e12f64..1e12f64)
-            .prop_filter("non-integral", |f| f.fract() != 0.0)
-            .prop_map(Number::Float),
-    ];
-    if decimals {
-        prop_oneof![base, "[1-9][0-9]{25,40}".prop_map(Number::Decimal)].boxed()
-    } else {
-        base.boxed()
-    }
+        (-1e12f64..1e12f64).prop_map(Number::from_f64),
+        float.prop_map(Number::from_f64),
+        any::<u64>().prop_filter_map("a number", |u| Number::from_decimal(&u.to_string())),
+        "-?[0-9]{1,30}(\\.[0-9]{1,30})?([eE][+-]?[0-9]{1,3})?"
+            .prop_filter_map("a number", |s| Number::from_decimal(&s)),
+    ]
+    .boxed()
 }
 
 fn arb_refinements() -> impl Strategy<Value = Refinements> {
@@ -58,7 +62,7 @@ fn arb_known(ty: Type, knowns_only: bool, depth: u32) -> BoxedStrategy<Value> {
     match ty {
         Type::String => "\\PC{0,12}".prop_map(Value::String).boxed(),
         Type::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
-        Type::Number => arb_number(!knowns_only).prop_map(Value::Number).boxed(),
+        Type::Number => arb_number(knowns_only).prop_map(Value::Number).boxed(),
         Type::Dynamic => {
             let inner = if depth == 0 {
                 prop_oneof![Just(Type::String), Just(Type::Number), Just(Type::Bool)].boxed()
@@ -133,6 +137,20 @@ proptest! {
     fn json_round_trips((ty, value) in typed_value(true)) {
         let json = encode_json(&value, &ty).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let back = decode_json(json.to_string().as_bytes(), &ty).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, value);
+    }
+
+    #[test]
+    fn numbers_are_canonical_and_survive_their_text(n in arb_number(false)) {
+        prop_assert_eq!(n.canonical(), Some(n.clone()));
+        prop_assert_eq!(Number::from_decimal(&n.to_string()), Some(n));
+    }
+
+    #[test]
+    fn number_msgpack_round_trips(n in arb_number(false)) {
+        let value = Value::Number(n);
+        let bytes = encode_msgpack(&value, &Type::Number).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back = decode_msgpack(&bytes, &Type::Number).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(back, value);
     }
 

@@ -1,70 +1,7 @@
 use std::collections::BTreeMap;
 
+use super::Number;
 use super::types::Type;
-
-/// A cty number in the form it arrived in. Decoders normalise it (an integral float becomes
-/// `Int`), so equal numbers compare equal.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Number {
-    Int(i64),
-    Float(f64),
-    /// A number too large or too precise for `i64`/`f64`, in decimal notation.
-    Decimal(String),
-}
-
-impl Number {
-    /// Canonical form of a float: integral values within `i64` become `Int`.
-    pub fn from_f64(f: f64) -> Number {
-        if f.fract() == 0.0 && (-9.2e18..=9.2e18).contains(&f) {
-            Number::Int(f as i64)
-        } else {
-            Number::Float(f)
-        }
-    }
-
-    /// Canonical form of a decimal string, or `None` if it is not a number.
-    pub fn from_decimal(s: &str) -> Option<Number> {
-        if let Ok(i) = s.parse::<i64>() {
-            return Some(Number::Int(i));
-        }
-        let f = s.parse::<f64>().ok().filter(|f| !f.is_nan())?;
-        if !f.is_finite() {
-            return Some(Number::Float(f));
-        }
-        // Keep the text when f64 would lose digits.
-        if f.to_string() == s || format!("{f:e}") == s {
-            Some(Number::from_f64(f))
-        } else {
-            Some(Number::Decimal(s.to_owned()))
-        }
-    }
-
-    pub fn as_i64(&self) -> Option<i64> {
-        match self {
-            Number::Int(i) => Some(*i),
-            Number::Float(_) => None,
-            Number::Decimal(_) => None,
-        }
-    }
-
-    pub fn as_f64(&self) -> f64 {
-        match self {
-            Number::Int(i) => *i as f64,
-            Number::Float(f) => *f,
-            Number::Decimal(s) => s.parse().unwrap_or(f64::NAN),
-        }
-    }
-}
-
-impl std::fmt::Display for Number {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Number::Int(i) => write!(f, "{i}"),
-            Number::Float(x) => write!(f, "{x}"),
-            Number::Decimal(s) => f.write_str(s),
-        }
-    }
-}
 
 /// What Terraform already knows about an unknown value (the refined-unknown extension).
 /// Providers may ignore refinements; we keep them so a round trip loses nothing.
