@@ -17,8 +17,18 @@ const NEW_IMAGE: &str = "-var=image=public.ecr.aws/nginx/nginx:1.27.4";
 /// and changes nothing).
 fn mutating(action: &str) -> bool {
     [
-        "Create", "Put", "Register", "Attach", "Modify", "Tag", "Set", "Update", "Delete",
-        "Deregister", "Detach", "Untag",
+        "Create",
+        "Put",
+        "Register",
+        "Attach",
+        "Modify",
+        "Tag",
+        "Set",
+        "Update",
+        "Delete",
+        "Deregister",
+        "Detach",
+        "Untag",
     ]
     .iter()
     .any(|p| action.starts_with(p))
@@ -86,8 +96,10 @@ impl Figures {
             // must still hold.
             self.absorbed += 1;
         } else {
-            self.problems
-                .push(format!("{case}: failed without AWS's error:\n{}", run.text()));
+            self.problems.push(format!(
+                "{case}: failed without AWS's error:\n{}",
+                run.text()
+            ));
         }
         if converge() {
             self.converged += 1;

@@ -435,10 +435,7 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
         "task_role_policy_json = \"{\\\"Version\\\": \"\nnetwork {",
     );
     let refusal = module_validation(&not_json).expect_err("not JSON");
-    assert!(
-        refusal.contains("check `task-role-policy`"),
-        "{refusal}"
-    );
+    assert!(refusal.contains("check `task-role-policy`"), "{refusal}");
 }
 
 /// The root module's inputs for a service file: one per attribute and block that is set.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_config::BehaviorVersion;
 use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
+use aws_config::retry::{RetryConfig, RetryMode};
 use aws_config::timeout::TimeoutConfig;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::SdkConfig;
@@ -75,9 +75,15 @@ pub fn provider_schema() -> Schema {
             .attribute(A::optional(
                 "max_retries",
                 Type::Number,
-                "Maximum retries of a throttled or transiently failed AWS call, with exponential backoff and \
-                 adaptive client-side rate limiting. Defaults to `AWS_MAX_ATTEMPTS` - 1 when that is set, else 25 \
-                 (hashicorp/aws's default).",
+                "Maximum retries of a throttled or transiently failed AWS call, with exponential backoff. \
+                 Defaults to `AWS_MAX_ATTEMPTS` - 1 when that is set, else 25 (hashicorp/aws's default).",
+            ))
+            .attribute(A::optional(
+                "retry_mode",
+                Type::String,
+                "`standard` (exponential backoff with jitter) or `adaptive` (also slows the client's own \
+                 request rate while AWS throttles it). Defaults to `AWS_RETRY_MODE`, else `standard`, as in \
+                 hashicorp/aws.",
             ))
             .attribute(A::optional(
                 "skip_credentials_validation",
@@ -115,6 +121,7 @@ pub struct AwsSettings {
     pub secret_key: Option<String>,
     pub token: Option<String>,
     pub max_retries: Option<u32>,
+    pub retry_mode: Option<RetryMode>,
     pub skip_credentials_validation: bool,
     pub assume_role: Option<AssumeRole>,
     pub default_tags: BTreeMap<String, String>,
@@ -222,6 +229,18 @@ impl AwsSettings {
                     .at(root.join_attr("max_retries")),
                 ),
             },
+        }
+        if let Some(mode) = s("retry_mode", &mut diags) {
+            match mode.parse::<RetryMode>() {
+                Ok(m) => settings.retry_mode = Some(m),
+                Err(_) => diags.push(
+                    Diagnostic::error(
+                        "Invalid retry_mode",
+                        format!("retry_mode is \"standard\" or \"adaptive\", not {mode:?}."),
+                    )
+                    .at(root.join_attr("retry_mode")),
+                ),
+            }
         }
         if settings.access_key.is_some() != settings.secret_key.is_some() {
             diags.push(
@@ -345,7 +364,9 @@ impl AwsSettings {
         loader = loader
             .retry_config(retry_config(
                 self.max_retries,
+                self.retry_mode,
                 std::env::var("AWS_MAX_ATTEMPTS").ok(),
+                std::env::var("AWS_RETRY_MODE").ok(),
             ))
             .timeout_config(
                 TimeoutConfig::builder()
@@ -403,9 +424,16 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 /// All attempts of one AWS call together, so retries stay bounded.
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// Adaptive retry (exponential backoff plus client-side rate limiting when AWS throttles):
-/// `max_retries` wins, then `AWS_MAX_ATTEMPTS`, then [`DEFAULT_MAX_RETRIES`].
-fn retry_config(max_retries: Option<u32>, env_attempts: Option<String>) -> RetryConfig {
+/// Retries as hashicorp/aws has them: `max_retries` wins, then `AWS_MAX_ATTEMPTS`, then
+/// [`DEFAULT_MAX_RETRIES`]; `retry_mode`, then `AWS_RETRY_MODE`, then standard (exponential
+/// backoff with jitter). Adaptive mode also cuts the client's request rate on every throttle,
+/// which suits an account throttled by rate but starves one throttled at random.
+fn retry_config(
+    max_retries: Option<u32>,
+    mode: Option<RetryMode>,
+    env_attempts: Option<String>,
+    env_mode: Option<String>,
+) -> RetryConfig {
     let attempts = match (
         max_retries,
         env_attempts.and_then(|v| v.trim().parse::<u32>().ok()),
@@ -414,8 +442,14 @@ fn retry_config(max_retries: Option<u32>, env_attempts: Option<String>) -> Retry
         (None, Some(attempts)) if attempts >= 1 => attempts,
         _ => DEFAULT_MAX_RETRIES + 1,
     };
-    RetryConfig::adaptive()
-        .with_max_attempts(attempts)
+    let mode = mode
+        .or_else(|| env_mode.and_then(|m| m.trim().parse().ok()))
+        .unwrap_or(RetryMode::Standard);
+    let base = match mode {
+        RetryMode::Adaptive => RetryConfig::adaptive(),
+        _ => RetryConfig::standard(),
+    };
+    base.with_max_attempts(attempts)
         .with_max_backoff(MAX_BACKOFF)
 }
 
@@ -494,13 +528,24 @@ mod tests {
 
     #[test]
     fn retries_follow_setting_then_environment_then_default() {
-        assert_eq!(retry_config(Some(0), Some("7".into())).max_attempts(), 1);
-        assert_eq!(retry_config(None, Some("7".into())).max_attempts(), 7);
-        assert_eq!(retry_config(None, Some("junk".into())).max_attempts(), 26);
-        assert_eq!(retry_config(None, None).max_attempts(), 26);
+        let attempts = |n, env: Option<&str>| {
+            retry_config(n, None, env.map(str::to_owned), None).max_attempts()
+        };
+        assert_eq!(attempts(Some(0), Some("7")), 1);
+        assert_eq!(attempts(None, Some("7")), 7);
+        assert_eq!(attempts(None, Some("junk")), 26);
+        assert_eq!(attempts(None, None), 26);
+        let mode =
+            |m, env: Option<&str>| retry_config(None, m, None, env.map(str::to_owned)).mode();
+        assert_eq!(mode(None, None), RetryMode::Standard);
+        assert_eq!(mode(None, Some("adaptive")), RetryMode::Adaptive);
         assert_eq!(
-            retry_config(None, None).mode(),
-            aws_config::retry::RetryMode::Adaptive
+            mode(Some(RetryMode::Standard), Some("adaptive")),
+            RetryMode::Standard
+        );
+        assert!(
+            AwsSettings::from_config(&config(vec![("retry_mode", Value::string("legacy"))]))
+                .is_err()
         );
     }
 

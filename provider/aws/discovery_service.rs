@@ -7,7 +7,9 @@ use aws_sdk_servicediscovery::types::{
     RoutingPolicy, ServiceChange, ServiceFilter, ServiceFilterName, Tag,
 };
 
-use crate::service::expand::{CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, DiscoveryServiceDef, OWNER_TAG};
+use crate::service::expand::{
+    CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, DiscoveryServiceDef, OWNER_TAG,
+};
 
 use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
 
