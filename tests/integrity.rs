@@ -319,3 +319,59 @@ fn ten_services_with_a_fifth_of_calls_throttled_apply_change_and_destroy() {
     let state = t.state();
     assert!(state.is_null(), "{ADDRESS} instances remain in the state");
 }
+
+/// After an import, a configuration matching what exists plans nothing, whether it leaves the
+/// optional blocks out or writes them out with their defaults: no new revision, no deployment.
+#[test]
+fn an_import_plans_nothing_whichever_optional_blocks_the_configuration_leaves_out() {
+    let t = setup("importmin");
+    let main = std::fs::read_to_string(t.w.path().join("main.tf")).expect("main.tf");
+    let cut = |main: &str, start: &str, end: &str| -> (String, String) {
+        let from = main.find(start).expect("block start");
+        let to = from + main[from..].find(end).expect("block end") + end.len();
+        (
+            format!("{}{}", &main[..from], &main[to..]),
+            main[from..to].to_owned(),
+        )
+    };
+    // The service is created without blue_green, container.log and load_balancer.health_check.
+    let (lean, blue_green) = cut(&main, "  blue_green {", "\n  }\n");
+    let (lean, _) = cut(&lean, "    log {", "\n    }\n");
+    let (lean, _) = cut(&lean, "    health_check {\n      path", "\n    }\n");
+    t.w.write("main.tf", &lean);
+    t.apply(&[]);
+    let id = format!("{}/checkout-api", t.fixtures.get("cluster"));
+    // The example's blue_green block holds the defaults: written out, it matches too.
+    let written_out = lean.replace(
+        "  service_discovery {",
+        &format!("{blue_green}\n  service_discovery {{"),
+    );
+    for (case, config) in [("left out", &lean), ("written out", &written_out)] {
+        let w = support::Workdir::new().with_env(t.emulator.aws_env());
+        w.copy_example("basic");
+        w.write("main.tf", config);
+        w.write("terraform.tfvars", &t.fixtures.tfvars());
+        w.tofu(&["import", "-no-color", ADDRESS, &id]).assert_ok();
+        let plan = w.tofu(&["plan", "-no-color", "-detailed-exitcode"]);
+        assert_eq!(
+            plan.code(),
+            0,
+            "{case}: plan after import is not empty:\n{}",
+            plan.text()
+        );
+        t.emulator.reset_requests();
+        w.tofu(&["apply", "-no-color", "-auto-approve"]).assert_ok();
+        let changes: Vec<String> = t
+            .emulator
+            .requests()
+            .into_iter()
+            .filter(|c| c.contains(":Register") || c.contains(":CreateDeployment"))
+            .collect();
+        assert!(
+            changes.is_empty(),
+            "{case}: registered or deployed: {changes:?}"
+        );
+    }
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_nothing_left(&t);
+}

@@ -60,7 +60,10 @@ impl Number {
         if decimal.digits.len() <= F64_MAX_DIGITS
             && let Ok(f) = text.parse::<f64>()
             && f.is_finite()
-            && DecimalText::shortest(f).as_ref() == Some(&decimal)
+            // Any text as short as the shortest form of the float it reads as names that float:
+            // a float halfway between two such texts (…0.28125 at 16 digits) has two, and
+            // printers choose differently (Rust's formatter one, serde_json's ryu the other).
+            && DecimalText::shortest(f).is_some_and(|s| decimal.digits.len() <= s.digits.len())
             && let float @ Number::Float(_) = Number::from_f64(f)
         {
             return Some(float);
@@ -247,6 +250,20 @@ mod tests {
 
     fn decimal(s: &str) -> Number {
         Number::Decimal(s.to_owned())
+    }
+
+    #[test]
+    fn both_shortest_texts_of_a_float_halfway_between_them_name_it() {
+        // -841421673480.28125 is a double: "…2812" and "…2813" both read as it.
+        let f = -841_421_673_480.281_25_f64;
+        for text in ["-841421673480.2812", "-841421673480.2813"] {
+            assert_eq!(Number::from_decimal(text), Some(Number::Float(f)), "{text}");
+        }
+        // One digit more is not a shortest form: it stays a decimal.
+        assert_eq!(
+            Number::from_decimal("-841421673480.28125"),
+            Some(decimal("-841421673480.28125"))
+        );
     }
 
     #[test]
