@@ -67,6 +67,12 @@ pub enum ChildProblem {
     /// A child this one needs does not exist (its own failure is reported separately).
     #[error("{0} does not exist")]
     Needs(&'static str),
+    /// Children never started because a dependency failed or the operation was stopped.
+    #[error("{0}")]
+    NotAttempted(String),
+    /// A child still there after it was deleted.
+    #[error("{0}")]
+    StillThere(String),
 }
 
 /// A problem with one child (or, without a key, with the service as a whole), typed until it
@@ -160,7 +166,7 @@ fn problems(
             verb: "not attempted (a dependency failed or the operation was stopped)",
             key: None,
             name: String::new(),
-            problem: ChildProblem::Aws(AwsError::new("-", names.join(", "))),
+            problem: ChildProblem::NotAttempted(names.join(", ")),
         });
     }
     out
@@ -636,10 +642,11 @@ pub async fn delete_all(
                     exp,
                     "checking",
                     key,
-                    ChildProblem::Aws(AwsError::new(
-                        "-",
-                        "it still exists after being deleted; the state keeps it, so the next destroy tries again",
-                    )),
+                    ChildProblem::StillThere(
+                        "it still exists after being deleted; the state keeps it, so the next \
+                         destroy tries again"
+                            .to_owned(),
+                    ),
                 ));
             }
             ids.merge_missing(&found.ours);
@@ -653,13 +660,10 @@ pub async fn delete_all(
                 exp,
                 "checking",
                 ChildKey::TaskDefinition,
-                ChildProblem::Aws(AwsError::new(
-                    "ListTaskDefinitions",
-                    format!(
-                        "{} revision(s) are still listed: {}",
-                        left.len(),
-                        left.join(", ")
-                    ),
+                ChildProblem::StillThere(format!(
+                    "{} revision(s) are still listed after the family was deleted: {}",
+                    left.len(),
+                    left.join(", ")
                 )),
             )),
             Ok(_) => {}

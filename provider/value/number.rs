@@ -254,8 +254,9 @@ mod tests {
 
     #[test]
     fn both_shortest_texts_of_a_float_halfway_between_them_name_it() {
-        // -841421673480.28125 is a double: "…2812" and "…2813" both read as it.
-        let f = -841_421_673_480.281_25_f64;
+        // -841421673480.28125 is a double (-26925493551369 / 32): "…2812" and "…2813" both
+        // read as it.
+        let f = -26_925_493_551_369_f64 / 32.0;
         for text in ["-841421673480.2812", "-841421673480.2813"] {
             assert_eq!(Number::from_decimal(text), Some(Number::Float(f)), "{text}");
         }
