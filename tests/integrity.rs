@@ -152,7 +152,85 @@ fn a_failed_image_change_is_proposed_again_and_converges() {
     let run = t.tofu(&["apply", "-auto-approve", NEW_IMAGE]);
     assert!(!run.success(), "{}", run.text());
     assert!(run.text().contains("CreateDeployment"), "{}", run.text());
-    converge_and_destroy(&t, &[NEW_IMAGE]);
+    // The state keeps what runs, so the change is proposed again.
+    let plan = t.tofu(&["plan", "-detailed-exitcode", NEW_IMAGE]);
+    assert_eq!(
+        plan.code(),
+        2,
+        "the image change is proposed again:\n{}",
+        plan.text()
+    );
+    t.apply(&[NEW_IMAGE]);
+    assert_eq!(running_image(&t), "public.ecr.aws/nginx/nginx:1.27.4");
+    t.assert_plans_empty(&[NEW_IMAGE]);
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_nothing_left(&t);
+}
+
+/// The image of the task definition the ECS service runs, as AWS reports it.
+fn running_image(t: &Setup) -> String {
+    let cluster = t.fixtures.get("cluster");
+    t.aws.run(async {
+        let c = &t.aws.clients;
+        let services = c
+            .ecs
+            .describe_services()
+            .cluster(&cluster)
+            .services("checkout-api")
+            .send()
+            .await
+            .expect("DescribeServices");
+        let td = services.services()[0]
+            .task_definition()
+            .unwrap_or_default()
+            .to_owned();
+        let out = c
+            .ecs
+            .describe_task_definition()
+            .task_definition(td)
+            .send()
+            .await
+            .expect("DescribeTaskDefinition");
+        out.task_definition()
+            .and_then(|d| d.container_definitions().first())
+            .and_then(|c| c.image())
+            .unwrap_or_default()
+            .to_owned()
+    })
+}
+
+/// A fault during an in-place update: the state keeps the old settings, the next plan proposes
+/// the change again, and the apply makes it.
+#[test]
+fn a_failed_in_place_update_is_proposed_again_and_converges() {
+    let t = setup("faultupdate");
+    t.apply(&[]);
+    let main = std::fs::read_to_string(t.w.path().join("main.tf")).expect("main.tf");
+    t.w.write(
+        "main.tf",
+        &main.replace(
+            "deregistration_delay      = 30",
+            "deregistration_delay      = 45",
+        ),
+    );
+    t.emulator.inject(&refused(
+        "elasticloadbalancing",
+        "ModifyTargetGroupAttributes",
+    ));
+    let run = t.tofu(&["apply", "-auto-approve"]);
+    assert_names_child_and_error(&run, "aws_lb_target_group", "AccessDenied");
+    let plan = t.tofu(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        plan.code(),
+        2,
+        "the change is proposed again:\n{}",
+        plan.text()
+    );
+    t.apply(&[]);
+    t.assert_plans_empty(&[]);
+    assert_eq!(t.state()["load_balancer"]["deregistration_delay"], 45);
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_nothing_left(&t);
 }
 
 /// After a swap, a request-count policy left measuring the idle target group (its follow-up

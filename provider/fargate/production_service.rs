@@ -463,6 +463,10 @@ impl Resource for ProductionService {
         // Create, or recreate children found missing.
         let mut live = live_of(&request.prior_state).unwrap_or(Colour::Blue);
         let mut problems = lifecycle::create_missing(&clients, &exp, &mut ids, live, stop).await;
+        if !request.prior_state.is_null() && !problems.is_empty() {
+            // The update did not start: the state keeps the settings that are there.
+            state = request.prior_state.clone();
+        }
 
         if !request.prior_state.is_null() && problems.is_empty() {
             match expansion_of(&request.prior_state, default_tags) {
@@ -472,6 +476,12 @@ impl Resource for ProductionService {
                     );
                 }
                 Err(d) => diagnostics.push(d),
+            }
+            if !problems.is_empty() {
+                // Some changes were not made: the state keeps the settings that were there, so
+                // the next plan proposes the whole change again (redoing what did succeed is
+                // harmless) instead of claiming it done.
+                state = request.prior_state.clone();
             }
             if problems.is_empty()
                 && needs_new_revision(&request.prior_state, &request.planned_state)
@@ -512,10 +522,17 @@ impl Resource for ProductionService {
                             ),
                         ));
                     }
-                    Err(e) => problems.push(lifecycle::service_error(
-                        "rolling out the new task definition",
-                        e,
-                    )),
+                    Err(e) => {
+                        // Nothing was deployed: as after a failed deployment, the state keeps
+                        // the settings the service still runs.
+                        for p in ROLLOUT_PATHS {
+                            set_attr(&mut state, p, request.prior_state.get(p).clone());
+                        }
+                        problems.push(lifecycle::service_error(
+                            "rolling out the new task definition",
+                            e,
+                        ));
+                    }
                 }
             }
         }
