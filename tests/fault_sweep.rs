@@ -184,3 +184,55 @@ fn every_mutating_call_of_create_change_and_destroy_fails_and_converges() {
     assert!(figures.orphaned.is_empty(), "{:#?}", figures.orphaned);
     assert_eq!(figures.converged, figures.tried);
 }
+
+/// SIGKILL and SIGINT of `tofu apply` at every half second of a create with AWS-like latency,
+/// and of `tofu destroy` every second: the next command converges and destroy leaves nothing.
+#[test]
+fn interrupting_tofu_anywhere_in_an_apply_or_a_destroy_converges() {
+    let mut tried = 0;
+    let mut left = Vec::new();
+    for signal in ["-KILL", "-INT"] {
+        for tenths in (5u64..=60).step_by(5) {
+            let case = format!("apply {signal} at {}.{} s", tenths / 10, tenths % 10);
+            let t = setup("sweepk");
+            t.emulator.delay(150);
+            t.interrupt(
+                &["apply", "-auto-approve"],
+                signal,
+                std::time::Duration::from_millis(tenths * 100),
+            );
+            t.emulator.delay(0);
+            tried += 1;
+            let converged = t.tofu(&["apply", "-auto-approve"]).success()
+                && plans_empty(&t, &[])
+                && destroy_ok(&t);
+            let remaining = t.children_left();
+            if !converged || !remaining.is_empty() {
+                left.push(format!("{case}: converged {converged}, left {remaining:?}"));
+            }
+        }
+        for seconds in 1..=4 {
+            let case = format!("destroy {signal} at {seconds} s");
+            let t = setup("sweepkd");
+            t.apply(&[]);
+            t.emulator.delay(150);
+            t.interrupt(
+                &["destroy", "-auto-approve"],
+                signal,
+                std::time::Duration::from_secs(seconds),
+            );
+            t.emulator.delay(0);
+            tried += 1;
+            let converged = destroy_ok(&t);
+            let remaining = t.children_left();
+            if !converged || !remaining.is_empty() {
+                left.push(format!("{case}: converged {converged}, left {remaining:?}"));
+            }
+        }
+    }
+    eprintln!(
+        "interruption sweep: {tried} cases, {} converged with nothing left",
+        tried - left.len()
+    );
+    assert!(left.is_empty(), "{left:#?}");
+}

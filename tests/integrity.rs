@@ -295,35 +295,6 @@ fn request_policy_label(t: &Setup) -> String {
     })
 }
 
-/// Starts `tofu <args>` and kills it with `signal` after `after`; returns once it has exited.
-fn interrupt(t: &Setup, args: &[&str], signal: &str, after: Duration) {
-    let mut all = args.to_vec();
-    all.push("-no-color");
-    let mut child =
-        t.w.command(&all)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start tofu");
-    std::thread::sleep(after);
-    let status = std::process::Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "tofu did not exit after {signal}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// A killed tofu (a CI runner that died) writes no state: the next apply adopts what the
 /// interrupted one created (it carries the service's owner tag) and converges; destroy leaves
 /// nothing. An interrupted destroy is finished by the next one.
@@ -333,8 +304,7 @@ fn after_sigkill_or_sigint_the_next_command_converges_and_destroy_leaves_nothing
         let t = setup("kill");
         // AWS-like latency, so the signal lands halfway through the apply.
         t.emulator.delay(150);
-        interrupt(
-            &t,
+        t.interrupt(
             &["apply", "-auto-approve"],
             signal,
             Duration::from_secs_f64(seconds),
@@ -345,8 +315,7 @@ fn after_sigkill_or_sigint_the_next_command_converges_and_destroy_leaves_nothing
     let t = setup("killdestroy");
     t.apply(&[]);
     t.emulator.delay(150);
-    interrupt(
-        &t,
+    t.interrupt(
         &["destroy", "-auto-approve"],
         "-KILL",
         Duration::from_secs(3),

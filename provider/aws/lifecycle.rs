@@ -511,8 +511,9 @@ async fn settle(
             } else {
                 &g.test_rule_arn
             };
-            listener_rule::update(c, &required(arn, "the listener rule")?, rule_def(exp, key))
-                .await?;
+            let arn = required(arn, "the listener rule")?;
+            let current = listener_rule::read(c, &arn).await?.and_then(|r| r.priority);
+            listener_rule::update(c, &arn, rule_def(exp, key), current).await?;
         }
         ChildKey::DiscoveryService => {
             let (Some(def), Some(id)) = (&exp.discovery, &g.discovery_service_id) else {
@@ -994,7 +995,10 @@ pub async fn update_in_place(
                 || o.path_patterns != n.path_patterns
                 || o.host_headers != n.host_headers)
         {
-            note(key, listener_rule::update(c, arn, n).await);
+            note(
+                key,
+                listener_rule::update(c, arn, n, Some(o.priority)).await,
+            );
         }
     }
     if let (Some(id), Some(n)) = (&ids.discovery_service_id, &new.discovery)

@@ -84,8 +84,14 @@ pub async fn create(
         .ok_or_else(|| AwsError::new("CreateRule", "no ARN in the response"))
 }
 
-/// Changes the rule's conditions and priority, leaving where it forwards alone.
-pub async fn update(c: &Clients, arn: &str, def: &ListenerRuleDef) -> AwsResult<()> {
+/// Changes the rule's conditions and, when it differs from `current_priority`, its priority,
+/// leaving where it forwards alone.
+pub async fn update(
+    c: &Clients,
+    arn: &str,
+    def: &ListenerRuleDef,
+    current_priority: Option<i64>,
+) -> AwsResult<()> {
     c.elbv2
         .modify_rule()
         .rule_arn(arn)
@@ -93,6 +99,9 @@ pub async fn update(c: &Clients, arn: &str, def: &ListenerRuleDef) -> AwsResult<
         .send()
         .await
         .map_err(err("ModifyRule"))?;
+    if current_priority == Some(def.priority) {
+        return Ok(());
+    }
     c.elbv2
         .set_rule_priorities()
         .rule_priorities(

@@ -2,6 +2,8 @@
 //! the checks every acceptance test makes through the AWS APIs: what the state says, what a plan
 //! would do, and which children of any kind exist in the account.
 
+use std::time::{Duration, Instant};
+
 use serde_json::Value as Json;
 
 use super::{Aws, Emulator, Fixtures, Run, Workdir};
@@ -272,6 +274,36 @@ impl Setup {
                 .unwrap_or_default()
                 .to_owned()
         })
+    }
+
+    /// Starts `tofu <args>` and kills it with `signal` after `after`; returns once it has exited.
+    pub fn interrupt(&self, args: &[&str], signal: &str, after: Duration) {
+        let mut all = args.to_vec();
+        all.push("-no-color");
+        let mut child = self
+            .w
+            .command(&all)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start tofu");
+        std::thread::sleep(after);
+        let status = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if child.try_wait().expect("wait").is_some() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "tofu did not exit after {signal}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 
