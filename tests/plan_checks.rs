@@ -110,7 +110,9 @@ fn plan_checks_the_security_groups_and_subnets_in_aws() {
             [
                 "ec2:DescribeSecurityGroups",
                 "ec2:DescribeSubnets",
-                "elasticloadbalancing:DescribeLoadBalancers"
+                "elasticloadbalancing:DescribeLoadBalancers",
+                // The listener-rule priority check.
+                "elasticloadbalancing:DescribeRules"
             ]
         );
     }

@@ -85,10 +85,9 @@ pub async fn find(
                 ChildKey::TaskRole => &exp.names.task_role,
                 _ => &exp.names.codedeploy_role,
             };
-            let Some(arn) = iam_role::read(c, name).await? else {
+            let Some((arn, tag)) = iam_role::read_with_owner(c, name).await? else {
                 return Ok(None);
             };
-            let tag = iam_role::owner(c, name).await?;
             match key {
                 ChildKey::ExecutionRole => ids.execution_role_arn = Some(arn),
                 ChildKey::TaskRole => ids.task_role_arn = Some(arn),

@@ -45,26 +45,6 @@ pub async fn configure(c: &Clients, def: &RoleDef) -> AwsResult<()> {
     put_inline(c, def).await
 }
 
-/// The role's owner tag, when it has one; `None` also when the role is gone.
-pub async fn owner(c: &Clients, name: &str) -> AwsResult<Option<String>> {
-    let out = absent(
-        c.iam
-            .get_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(err("GetRole")),
-    )?;
-    Ok(out.and_then(|o| {
-        o.role().and_then(|r| {
-            r.tags()
-                .iter()
-                .find(|t| t.key() == OWNER_TAG)
-                .map(|t| t.value().to_owned())
-        })
-    }))
-}
-
 /// Attaches the definition's managed policies that are not in `attached`.
 async fn attach_missing(c: &Clients, def: &RoleDef, attached: &[String]) -> AwsResult<()> {
     for arn in def
@@ -158,6 +138,14 @@ pub async fn update(c: &Clients, def: &RoleDef) -> AwsResult<()> {
 
 /// The role's ARN, or `None` when it is gone.
 pub async fn read(c: &Clients, name: &str) -> AwsResult<Option<String>> {
+    Ok(read_with_owner(c, name).await?.map(|(arn, _)| arn))
+}
+
+/// The role's ARN and its owner tag (when it has one), or `None` when it is gone.
+pub async fn read_with_owner(
+    c: &Clients,
+    name: &str,
+) -> AwsResult<Option<(String, Option<String>)>> {
     let out = absent(
         c.iam
             .get_role()
@@ -166,7 +154,16 @@ pub async fn read(c: &Clients, name: &str) -> AwsResult<Option<String>> {
             .await
             .map_err(err("GetRole")),
     )?;
-    Ok(out.and_then(|o| o.role().map(|r| r.arn().to_owned())))
+    Ok(out.and_then(|o| {
+        o.role().map(|r| {
+            let owner = r
+                .tags()
+                .iter()
+                .find(|t| t.key() == OWNER_TAG)
+                .map(|t| t.value().to_owned());
+            (r.arn().to_owned(), owner)
+        })
+    }))
 }
 
 /// The role's inline policy `name` as JSON, if present.

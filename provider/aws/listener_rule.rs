@@ -176,14 +176,7 @@ pub async fn find_forwarding_to(
     listener_arn: &str,
     target_groups: &[&str],
 ) -> AwsResult<Option<String>> {
-    let out = c
-        .elbv2
-        .describe_rules()
-        .listener_arn(listener_arn)
-        .send()
-        .await
-        .map_err(err("DescribeRules"))?;
-    for rule in out.rules() {
+    for rule in &rules_of(c, listener_arn).await? {
         if rule.is_default().unwrap_or(false) {
             continue;
         }
@@ -210,19 +203,28 @@ pub async fn holding_priority(
     listener_arn: &str,
     priority: i64,
 ) -> AwsResult<Option<(String, Vec<String>)>> {
+    let wanted = priority.to_string();
+    Ok(rules_of(c, listener_arn)
+        .await?
+        .iter()
+        .find(|r| r.priority() == Some(wanted.as_str()))
+        .and_then(|r| Some((r.rule_arn()?.to_owned(), forward_targets(r)))))
+}
+
+/// The rules of a listener (at most 100, AWS's limit per listener, in one page).
+async fn rules_of(
+    c: &Clients,
+    listener_arn: &str,
+) -> AwsResult<Vec<aws_sdk_elasticloadbalancingv2::types::Rule>> {
     let out = c
         .elbv2
         .describe_rules()
         .listener_arn(listener_arn)
+        .page_size(400)
         .send()
         .await
         .map_err(err("DescribeRules"))?;
-    let wanted = priority.to_string();
-    Ok(out
-        .rules()
-        .iter()
-        .find(|r| r.priority() == Some(wanted.as_str()))
-        .and_then(|r| Some((r.rule_arn()?.to_owned(), forward_targets(r)))))
+    Ok(out.rules().to_vec())
 }
 
 /// Every target group a rule's actions forward to.

@@ -1586,26 +1586,7 @@ mod tests {
     #[test]
     fn every_child_kind_is_a_resource_of_its_submodule() {
         let modules = modules();
-        let keys = [
-            ChildKey::LogGroup,
-            ChildKey::ExecutionRole,
-            ChildKey::TaskRole,
-            ChildKey::CodeDeployRole,
-            ChildKey::TaskDefinition,
-            ChildKey::BlueTargetGroup,
-            ChildKey::GreenTargetGroup,
-            ChildKey::ProductionListenerRule,
-            ChildKey::TestListenerRule,
-            ChildKey::DiscoveryService,
-            ChildKey::EcsService,
-            ChildKey::CodeDeployApplication,
-            ChildKey::DeploymentGroup,
-            ChildKey::ScalableTarget,
-            ChildKey::ScalingPolicy(ScalingMetric::Requests),
-            ChildKey::ScalingPolicy(ScalingMetric::Cpu),
-            ChildKey::ScalingPolicy(ScalingMetric::Memory),
-        ];
-        for key in keys {
+        for key in ChildKey::ALL {
             for autoscaled in [false, true] {
                 let (module_name, resource_name) = child_address(key, autoscaled);
                 let dir = SUBMODULES
