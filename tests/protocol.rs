@@ -64,10 +64,17 @@ fn schema_lists_the_resource_with_its_attributes() {
         assert_eq!(blocks[required]["nesting_mode"], "single", "{required}");
         assert_eq!(blocks[required]["min_items"], 1, "{required}");
     }
-    for optional in ["blue_green", "service_discovery", "autoscaling"] {
+    for optional in ["service_discovery", "autoscaling"] {
         assert_eq!(blocks[optional]["nesting_mode"], "single", "{optional}");
         assert!(blocks[optional]["min_items"].is_null(), "{optional}");
     }
+    // Left out, blue_green (like container.log and load_balancer.health_check) is its
+    // defaults, never null: a group block.
+    assert_eq!(blocks["blue_green"]["nesting_mode"], "group");
+    assert_eq!(
+        blocks["container"]["block"]["block_types"]["log"]["nesting_mode"],
+        "group"
+    );
     assert_eq!(blocks["capacity_provider_strategy"]["nesting_mode"], "list");
     let container = &blocks["container"]["block"];
     assert_eq!(
