@@ -113,7 +113,7 @@ fn health_check(h: &ContainerHealthCheck) -> AwsResult<HealthCheck> {
 /// What a registered revision says, in the expansion's terms; `None` when it is gone or
 /// deregistered.
 pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<TaskDefinitionDef>> {
-    let Some(out) = absent(
+    let Some(out) = described(
         c.ecs
             .describe_task_definition()
             .task_definition(arn)
@@ -189,6 +189,17 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<TaskDefinitionDef>
     }))
 }
 
+/// `Ok(None)` when the revision does not exist: ECS answers a revision it has deleted (or never
+/// had) with ClientException "Unable to describe task definition.", not a not-found code.
+fn described<T>(r: AwsResult<T>) -> AwsResult<Option<T>> {
+    match absent(r) {
+        Err(e) if e.has_code("ClientException") && e.message.contains("Unable to describe") => {
+            Ok(None)
+        }
+        other => other,
+    }
+}
+
 /// The family part of `…:task-definition/<family>:<revision>`.
 fn family_of(arn: &str) -> Option<&str> {
     arn.rsplit_once(":task-definition/")?
@@ -230,7 +241,7 @@ pub async fn latest(c: &Clients, family: &str) -> AwsResult<Option<String>> {
 
 /// A revision's owner tag, when it has one.
 pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
-    let out = absent(
+    let out = described(
         c.ecs
             .describe_task_definition()
             .task_definition(arn)
@@ -277,6 +288,23 @@ pub async fn delete_family(c: &Clients, family: &str) -> AwsResult<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_revision_ecs_cannot_describe_is_gone() {
+        use super::super::clients::AwsError;
+        let gone = AwsError {
+            operation: "DescribeTaskDefinition",
+            code: Some("ClientException".into()),
+            message: "ClientException: Unable to describe task definition.".into(),
+        };
+        assert!(matches!(super::described::<()>(Err(gone)), Ok(None)));
+        let denied = AwsError {
+            operation: "DescribeTaskDefinition",
+            code: Some("ClientException".into()),
+            message: "ClientException: not authorized".into(),
+        };
+        assert!(super::described::<()>(Err(denied)).is_err());
+    }
+
     #[test]
     fn family_is_matched_exactly() {
         let arn = "arn:aws:ecs:us-east-1:1:task-definition/checkout-api:3";
