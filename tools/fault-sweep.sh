@@ -2,7 +2,8 @@
 # The whole fault sweep (README, "Test"): every mutating AWS call of a create, an image change and
 # a destroy of examples/basic fails once at its first and once at its last call, each on a fresh
 # emulator; each must fail with AWS's error, converge on the next command, plan empty and leave no
-# child behind. Prints the figures. About 15 minutes here; CI runs the subset in tests/integrity.rs.
+# child behind; and SIGKILL/SIGINT of tofu apply and destroy at every half second. Prints the
+# figures. About 4 minutes here; CI runs a subset in tests/integrity.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(tools/install.sh)"
