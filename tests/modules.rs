@@ -78,6 +78,7 @@ container {{
   secrets = {{
     DB_PASSWORD = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::"
     API_TOKEN   = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-123456"
+    SIGNING_KEY = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:payments/signing-key"
     FLAGS       = "arn:aws:ssm:eu-west-1:123456789012:parameter/payments/flags"
   }}
   stop_timeout  = 90

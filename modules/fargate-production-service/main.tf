@@ -27,7 +27,7 @@ locals {
   cluster_arn    = startswith(var.cluster, "arn:") ? var.cluster : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${var.cluster}"
   cluster_name   = reverse(split("/", var.cluster))[0]
   rule_priority  = var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : 10000 + parseint(substr(sha256(var.name), 0, 8), 16) % 40000
-  secret_arns    = sort(distinct([for arn in values(var.container.secrets) : join(":", slice(split(":", arn), 0, 7)) if strcontains(arn, ":secretsmanager:")]))
+  secret_arns    = sort(distinct([for arn in values(var.container.secrets) : length(regexall("-[0-9A-Za-z]{6}$", join(":", slice(split(":", arn), 0, 7)))) > 0 ? join(":", slice(split(":", arn), 0, 7)) : "${join(":", slice(split(":", arn), 0, 7))}-??????" if strcontains(arn, ":secretsmanager:")]))
   parameter_arns = sort(distinct([for arn in values(var.container.secrets) : arn if strcontains(arn, ":ssm:")]))
   service_tags   = merge(var.tags, { for k, v in { "fargate:drain_timeout" = var.container.drain_timeout } : k => tostring(v) if v != null })
   children = [

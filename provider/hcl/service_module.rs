@@ -11,8 +11,8 @@ use crate::service::defaults as d;
 use crate::service::expand::{
     APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD,
     ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK, DeploymentStrategy, Placement, ROLE_DESCRIPTION,
-    SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY, codedeploy_trust_policy,
-    execution_trust_policy, managed_policy, task_trust_policy,
+    SECRET_SUFFIX_PATTERN, SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY,
+    codedeploy_trust_policy, execution_trust_policy, managed_policy, task_trust_policy,
 };
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
@@ -264,7 +264,12 @@ fn root() -> Module {
         ),
         (
             "secret_arns".to_owned(),
-            "sort(distinct([for arn in values(var.container.secrets) : join(\":\", slice(split(\":\", arn), 0, 7)) if strcontains(arn, \":secretsmanager:\")]))".to_owned(),
+            // The secret itself (a key inside it is read through it), with Secrets Manager's
+            // six-character suffix as a pattern when the ARN is partial (expand.rs,
+            // secret_policy_resource).
+            format!(
+                "sort(distinct([for arn in values(var.container.secrets) : length(regexall(\"-[0-9A-Za-z]{{6}}$\", join(\":\", slice(split(\":\", arn), 0, 7)))) > 0 ? join(\":\", slice(split(\":\", arn), 0, 7)) : \"${{join(\":\", slice(split(\":\", arn), 0, 7))}}{SECRET_SUFFIX_PATTERN}\" if strcontains(arn, \":secretsmanager:\")]))"
+            ),
         ),
         (
             "parameter_arns".to_owned(),

@@ -418,14 +418,36 @@ pub fn codedeploy_trust_policy() -> Json {
 
 /// Read access to exactly the secrets and parameters the container references, and KMS
 /// decryption only through those two services; never a wildcard on secrets.
+/// The six characters Secrets Manager appends to a secret's name in its ARN, as an IAM
+/// pattern; the module renders the same.
+pub const SECRET_SUFFIX_PATTERN: &str = "-??????";
+
+/// The IAM resource that grants reading a secret referenced by `arn`. A key inside a JSON
+/// secret is addressed as `<secret-arn>:<key>:<stage>:<version>`; the permission is on the
+/// secret itself. A partial ARN (the name without Secrets Manager's `-XXXXXX` suffix) matches
+/// nothing as it is: it gets the suffix pattern, `-??????` rather than `-*`, which would also
+/// match other secrets whose names start the same (Secrets Manager user guide, "Grant
+/// permissions to limited resources"). A name that itself ends in a dash and six letters or
+/// digits cannot be told from a full ARN; full ARNs avoid the question.
+pub fn secret_policy_resource(arn: &str) -> String {
+    let secret = arn.splitn(8, ':').take(7).collect::<Vec<_>>().join(":");
+    let name = secret.rsplit(':').next().unwrap_or_default();
+    let has_suffix = name.rsplit_once('-').is_some_and(|(_, tail)| {
+        tail.len() == 6 && tail.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    if has_suffix {
+        secret
+    } else {
+        format!("{secret}{SECRET_SUFFIX_PATTERN}")
+    }
+}
+
 fn secrets_policy(spec: &ServiceSpec, placement: &Placement) -> Option<Json> {
     let mut secret_arns: Vec<String> = Vec::new();
     let mut parameter_arns: Vec<String> = Vec::new();
     for arn in spec.container.secrets.values() {
         if arn.contains(":secretsmanager:") {
-            // A key inside a JSON secret is addressed as <secret-arn>:<key>:<stage>:<version>;
-            // the permission is on the secret itself.
-            secret_arns.push(arn.splitn(8, ':').take(7).collect::<Vec<_>>().join(":"));
+            secret_arns.push(secret_policy_resource(arn));
         } else if arn.contains(":ssm:") {
             parameter_arns.push(arn.clone());
         }
@@ -798,6 +820,27 @@ impl Expansion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_secret_arn_gets_the_suffix_pattern() {
+        let full = "arn:aws:secretsmanager:us-east-1:1:secret:checkout/db-password-AbCdEf";
+        assert_eq!(secret_policy_resource(full), full);
+        assert_eq!(
+            secret_policy_resource(&format!("{full}:password::")),
+            full,
+            "a key inside the secret is read through the secret"
+        );
+        assert_eq!(
+            secret_policy_resource(
+                "arn:aws:secretsmanager:us-east-1:1:secret:checkout/db-password"
+            ),
+            "arn:aws:secretsmanager:us-east-1:1:secret:checkout/db-password-??????"
+        );
+        assert_eq!(
+            secret_policy_resource("arn:aws:secretsmanager:us-east-1:1:secret:db:password::"),
+            "arn:aws:secretsmanager:us-east-1:1:secret:db-??????"
+        );
+    }
 
     #[test]
     fn resource_label_joins_load_balancer_and_target_group() {

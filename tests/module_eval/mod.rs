@@ -523,6 +523,7 @@ fn declare_functions(ctx: &mut Context) {
     ctx.declare_func("slice", fixed(3, f_slice));
     ctx.declare_func("strcontains", fixed(2, f_strcontains));
     ctx.declare_func("startswith", fixed(2, f_startswith));
+    ctx.declare_func("regexall", fixed(2, f_regexall));
 }
 
 fn s(v: &Value) -> Result<&str, String> {
@@ -703,6 +704,16 @@ fn f_slice(a: FuncArgs) -> Result<Value, String> {
 }
 fn f_strcontains(a: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(s(&a[0])?.contains(s(&a[1])?)))
+}
+/// Every match of the pattern (Terraform's RE2 syntax, which the regex crate shares for the
+/// patterns the modules use).
+fn f_regexall(a: FuncArgs) -> Result<Value, String> {
+    let re = regex::Regex::new(s(&a[0])?).map_err(|e| e.to_string())?;
+    Ok(Value::Array(
+        re.find_iter(s(&a[1])?)
+            .map(|m| Value::String(m.as_str().to_owned()))
+            .collect(),
+    ))
 }
 fn f_startswith(a: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(s(&a[0])?.starts_with(s(&a[1])?)))
