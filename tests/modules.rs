@@ -658,6 +658,9 @@ fn eject_writes_module_call_imports_and_removed_block() {
         "{text}"
     );
     assert!(text.contains("destroy = false"), "{text}");
+    // The children carry the provider's owner tag: the module call keeps it, so the imported
+    // resources plan no tag change.
+    assert!(text.contains("\"fargate:service\" = "), "{text}");
     let body = hcl::parse(&text).expect("eject output is HCL");
     let imports: Vec<(String, String)> = body
         .blocks()

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use crate::service::expand::{
-    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, Expansion, Placement,
-    SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, cluster_name, expand, managed_policy,
+    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, Expansion, OWNER_TAG, Placement,
+    SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, cluster_name, expand, managed_policy, owner_value,
 };
 use crate::service::schema::{TYPE_NAME, schema};
 use crate::service::spec::ServiceSpec;
@@ -279,6 +279,24 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
 }
 
 /// The configuration that replaces the resources found in `state`.
+/// The children carry the provider's owner tag (`fargate:service`); the module call keeps it
+/// in `tags`, so the imported resources plan no tag change.
+fn keep_owner_tag(config: &mut Value) {
+    let (Some(cluster), Some(name)) = (config.get("cluster").as_str(), config.get("name").as_str())
+    else {
+        return;
+    };
+    let owner = owner_value(cluster, name);
+    if let Value::Object(fields) = config {
+        let mut tags = match fields.remove("tags") {
+            Some(Value::Map(m)) => m,
+            _ => BTreeMap::new(),
+        };
+        tags.insert(OWNER_TAG.to_owned(), Value::string(owner));
+        fields.insert("tags".to_owned(), Value::Map(tags));
+    }
+}
+
 pub fn eject(state: &Json, module_source: &str) -> Result<String, RenderError> {
     let resources = resources_in_state(state)?;
     if resources.is_empty() {
@@ -290,7 +308,8 @@ pub fn eject(state: &Json, module_source: &str) -> Result<String, RenderError> {
         "# Written by `terraform-provider-fargate eject`. Replace the fargate_production_service\n# blocks with this file, and give the hashicorp/aws provider the same default_tags as the\n# fargate provider; `tofu plan` then shows only imports. Once applied, the import and removed\n# blocks can be deleted.\n\n",
     );
     for resource in &resources {
-        let config = config_of(resource)?;
+        let mut config = config_of(resource)?;
+        keep_owner_tag(&mut config);
         text.push_str(&super::service_call::module_call_named(
             &config,
             module_source,
