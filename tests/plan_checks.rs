@@ -39,7 +39,7 @@ fn plan_checks_the_security_groups_and_subnets_in_aws() {
     let w = Workdir::new().with_env(emulator.aws_env());
     w.copy_example("basic");
     w.write("terraform.tfvars", &fixtures.tfvars());
-    // The fixtures' group is both the ALB's and the tasks', with no inbound rule yet.
+    // The fixtures' group is both the ALB's and the tasks', and admits itself on 8080.
     let sg = fixtures.json["security_group_ids"][0]
         .as_str()
         .unwrap_or_default()
@@ -48,7 +48,27 @@ fn plan_checks_the_security_groups_and_subnets_in_aws() {
         let run = w.tofu(&["plan", "-no-color"]);
         (run.success(), run.text().replace('\n', " "))
     };
+    let from_itself = || {
+        tcp_8080()
+            .user_id_group_pairs(UserIdGroupPair::builder().group_id(&sg).build())
+            .build()
+    };
+    let (ok, text) = plan();
+    assert!(ok, "{text}");
+    assert!(
+        !text.contains(NOT_ADMITTED) && !text.contains(OPEN),
+        "{text}"
+    );
 
+    // Without that rule, nothing lets the load balancer reach the tasks.
+    runtime
+        .block_on(
+            ec2.revoke_security_group_ingress()
+                .group_id(&sg)
+                .ip_permissions(from_itself())
+                .send(),
+        )
+        .expect("RevokeSecurityGroupIngress");
     let (ok, text) = plan();
     assert!(ok, "warnings do not stop the plan: {text}");
     assert!(text.contains(NOT_ADMITTED), "{text}");
@@ -86,11 +106,7 @@ fn plan_checks_the_security_groups_and_subnets_in_aws() {
         .block_on(
             ec2.authorize_security_group_ingress()
                 .group_id(&sg)
-                .ip_permissions(
-                    tcp_8080()
-                        .user_id_group_pairs(UserIdGroupPair::builder().group_id(&sg).build())
-                        .build(),
-                )
+                .ip_permissions(from_itself())
                 .send(),
         )
         .expect("AuthorizeSecurityGroupIngress");

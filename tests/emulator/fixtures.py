@@ -34,6 +34,14 @@ def create(prefix):
     sg = ec2.create_security_group(GroupName=f"{prefix}-tasks", Description="tasks", VpcId=vpc)[
         "GroupId"
     ]
+    # The group is the ALB's and the tasks': it admits itself on examples/basic's container port,
+    # so the load balancer reaches the tasks (what the plan-time security group check wants).
+    ec2.authorize_security_group_ingress(
+        GroupId=sg,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": sg}]}
+        ],
+    )
     lb = elbv2.create_load_balancer(
         Name=f"{prefix}-alb"[:32], Subnets=subnets, SecurityGroups=[sg], Scheme="internal", Type="application"
     )["LoadBalancers"][0]["LoadBalancerArn"]
