@@ -305,11 +305,19 @@ pub async fn discover(c: &Clients, exp: &Expansion) -> AwsResult<Discovery> {
     }
     // Rules and policies are whose their target groups and target are: found through ours
     // they are ours; found through untagged ones, untagged.
-    let (via_ours, via_untagged) = tokio::try_join!(
+    // The scalable target is this service's by its identity, so its policies are too: one
+    // DescribeScalingPolicies finds them all.
+    let second: Vec<ChildKey> = second
+        .into_iter()
+        .filter(|k| !matches!(k, ChildKey::ScalingPolicy(_)))
+        .collect();
+    let (via_ours, via_untagged, policies) = tokio::try_join!(
         find_all(c, exp, &second, &out.ours),
         find_all(c, exp, &second, &out.untagged),
+        policies_of(c, exp, &out.ours),
     )?;
     let (mut ours, mut untagged) = (out.ours.clone(), out.untagged.clone());
+    ours.merge_missing(&policies);
     for (a, b) in via_ours.into_iter().zip(via_untagged) {
         match (a, b) {
             (Some(f), _) => ours.merge_missing(&f.ids),
@@ -320,6 +328,25 @@ pub async fn discover(c: &Clients, exp: &Expansion) -> AwsResult<Discovery> {
     out.ours = ours;
     out.untagged = untagged;
     Ok(out)
+}
+
+/// The expansion's policies on the scalable target `known` has, by name, in one call.
+async fn policies_of(c: &Clients, exp: &Expansion, known: &ChildIds) -> AwsResult<ChildIds> {
+    let mut ids = ChildIds::default();
+    let Some(target) = &known.scalable_target else {
+        return Ok(ids);
+    };
+    let policies = scaling_policy::read_all(c, target).await?;
+    for metric in ScalingMetric::ALL {
+        if let Some(p) = policies
+            .iter()
+            .find(|p| &p.name == policy_name(exp, metric))
+        {
+            ids.scaling_policies
+                .insert(metric_key(metric).to_owned(), p.arn.clone());
+        }
+    }
+    Ok(ids)
 }
 
 async fn find_all(

@@ -102,16 +102,6 @@ impl std::fmt::Display for ChildError {
     }
 }
 
-impl ChildError {
-    /// The AWS error under this problem, when there is one.
-    pub fn aws(&self) -> Option<&AwsError> {
-        match &self.problem {
-            ChildProblem::Aws(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
 /// The name of a child as `children` shows it, whether or not the expansion has it now.
 fn child_name(exp: &Expansion, key: ChildKey) -> String {
     exp.children()
@@ -582,11 +572,7 @@ async fn create_deployment_group(
 /// the current expansion no longer has (autoscaling removed, …) are still deleted in order.
 fn full_graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
     let mut full = graph(exp);
-    for metric in [
-        ScalingMetric::Requests,
-        ScalingMetric::Cpu,
-        ScalingMetric::Memory,
-    ] {
+    for metric in ScalingMetric::ALL {
         let key = ChildKey::ScalingPolicy(metric);
         if !full.iter().any(|(k, _)| *k == key) {
             full.push((key, vec![ChildKey::ScalableTarget]));
@@ -861,11 +847,8 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
     };
     gone(target_bounds.is_some(), ChildKey::ScalableTarget);
     // Policies are known by name: PutScalingPolicy may give an updated policy a new ARN.
-    for (metric, name) in [
-        (ScalingMetric::Requests, &exp.names.requests_policy),
-        (ScalingMetric::Cpu, &exp.names.cpu_policy),
-        (ScalingMetric::Memory, &exp.names.memory_policy),
-    ] {
+    for metric in ScalingMetric::ALL {
+        let name = super::discover::policy_name(exp, metric);
         if !seen.scaling_policies.contains_key(metric_key(metric)) {
             continue;
         }

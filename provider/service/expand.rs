@@ -322,6 +322,13 @@ pub struct ScalingPolicyDef {
 }
 
 impl ScalingMetric {
+    /// Every metric a policy can track.
+    pub const ALL: [ScalingMetric; 3] = [
+        ScalingMetric::Requests,
+        ScalingMetric::Cpu,
+        ScalingMetric::Memory,
+    ];
+
     /// The predefined metric type of Application Auto Scaling.
     pub fn predefined_metric(self) -> &'static str {
         match self {
