@@ -49,7 +49,34 @@ pub async fn start(
         .ok_or_else(|| AwsError::new("CreateDeployment", "no deployment ID in the response"))
 }
 
-/// Polls until the deployment ends, the stop signal fires, or `timeout` passes.
+/// The deployments of a group that have not ended (CodeDeploy runs one at a time per group).
+pub async fn active(c: &Clients, application: &str, group: &str) -> AwsResult<Vec<String>> {
+    let out = c
+        .codedeploy
+        .list_deployments()
+        .application_name(application)
+        .deployment_group_name(group)
+        .set_include_only_statuses(Some(vec![
+            DeploymentStatus::Created,
+            DeploymentStatus::Queued,
+            DeploymentStatus::InProgress,
+            DeploymentStatus::Baking,
+            DeploymentStatus::Ready,
+        ]))
+        .send()
+        .await
+        .map_err(err("ListDeployments"))?;
+    Ok(out.deployments().to_vec())
+}
+
+/// The wait between two polls: short at first, because most deployments the provider starts
+/// end within a few polls of an emulator and within minutes on AWS, then up to `max`.
+fn next_poll(current: Duration, max: Duration) -> Duration {
+    (current * 2).min(max)
+}
+
+/// Polls until the deployment ends, the stop signal fires, or `timeout` passes; polls start
+/// one second apart and back off to `poll`.
 pub async fn wait(
     c: &Clients,
     id: &str,
@@ -58,6 +85,7 @@ pub async fn wait(
     timeout: Duration,
 ) -> AwsResult<Outcome> {
     let deadline = tokio::time::Instant::now() + timeout;
+    let mut interval = poll.min(Duration::from_secs(1));
     loop {
         let out = c
             .codedeploy
@@ -112,7 +140,25 @@ pub async fn wait(
         }
         tokio::select! {
             () = stop.stopped() => return Ok(Outcome::Interrupted),
-            () = tokio::time::sleep(poll) => {}
+            () = tokio::time::sleep(interval) => {}
         }
+        interval = next_poll(interval, poll);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polls_back_off_to_the_configured_interval() {
+        let max = Duration::from_secs(15);
+        let mut d = Duration::from_secs(1);
+        let mut seen = vec![d.as_secs()];
+        for _ in 0..6 {
+            d = next_poll(d, max);
+            seen.push(d.as_secs());
+        }
+        assert_eq!(seen, [1, 2, 4, 8, 15, 15, 15]);
     }
 }

@@ -29,6 +29,36 @@ pub struct ObservedService {
     pub capacity_provider_strategy: Vec<(String, i64, i64)>,
     pub platform_version: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// The task sets of a CODE_DEPLOY service: one PRIMARY, and during and just after a
+    /// deployment the other (ACTIVE, then DRAINING).
+    pub task_sets: Vec<ObservedTaskSet>,
+}
+
+/// A task set as DescribeServices reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedTaskSet {
+    /// PRIMARY, ACTIVE or DRAINING.
+    pub status: String,
+    pub task_definition_arn: Option<String>,
+    pub target_group_arn: Option<String>,
+}
+
+impl ObservedService {
+    /// The target group production traffic is meant for: the PRIMARY task set's, which is what
+    /// CodeDeploy itself goes by; the service's own load balancer when AWS reports no task sets.
+    pub fn primary_target_group(&self) -> Option<&str> {
+        match self.task_sets.iter().find(|t| t.status == "PRIMARY") {
+            Some(primary) => primary.target_group_arn.as_deref(),
+            None if self.task_sets.is_empty() => self.load_balancer_target_group.as_deref(),
+            None => None,
+        }
+    }
+
+    /// Whether a deployment is under way or its original tasks are still there: more than one
+    /// task set. Listener rules may then legitimately forward elsewhere than the primary.
+    pub fn deployment_in_flight(&self) -> bool {
+        self.task_sets.len() > 1
+    }
 }
 
 pub fn network(def: &EcsServiceDef) -> AwsResult<NetworkConfiguration> {
@@ -100,7 +130,13 @@ pub async fn create(
         }
     }
     if let Some(arn) = registry_arn {
-        req = req.service_registries(ServiceRegistry::builder().registry_arn(arn).build());
+        let mut registry = ServiceRegistry::builder().registry_arn(arn);
+        if def.registry_with_port {
+            registry = registry
+                .container_name(&def.container_name)
+                .container_port(def.container_port as i32);
+        }
+        req = req.service_registries(registry.build());
     }
     let out = req.send().await.map_err(err("CreateService"))?;
     out.service()
@@ -181,24 +217,19 @@ pub async fn read(c: &Clients, cluster: &str, name: &str) -> AwsResult<Option<Ob
             .iter()
             .filter_map(|t| Some((t.key()?.to_owned(), t.value()?.to_owned())))
             .collect(),
+        task_sets: s
+            .task_sets()
+            .iter()
+            .map(|t| ObservedTaskSet {
+                status: t.status().unwrap_or_default().to_owned(),
+                task_definition_arn: t.task_definition().map(str::to_owned),
+                target_group_arn: t
+                    .load_balancers()
+                    .first()
+                    .and_then(|l| l.target_group_arn().map(str::to_owned)),
+            })
+            .collect(),
     }))
-}
-
-/// Points the service at a (recreated) Cloud Map service.
-pub async fn set_registry(c: &Clients, def: &EcsServiceDef, registry_arn: &str) -> AwsResult<()> {
-    c.ecs
-        .update_service()
-        .cluster(&def.cluster)
-        .service(&def.name)
-        .service_registries(
-            ServiceRegistry::builder()
-                .registry_arn(registry_arn)
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(err("UpdateService"))?;
-    Ok(())
 }
 
 /// Replaces the service's tags with `tags`.

@@ -253,17 +253,22 @@ pub async fn create_missing(
     .await;
     *ids = lock(&shared).clone();
     let mut out = problems(exp, "creating", report);
-    // A recreated Cloud Map service has a new ARN; the existing ECS service must use it.
+    // A Cloud Map service recreated under an existing ECS service (deleted between plan and
+    // apply): ECS cannot take the new registry in place, the next plan replaces the service.
     if service_existed
         && let Some(arn) = &ids.discovery_service_arn
         && registry_before.as_ref() != Some(arn)
-        && let Err(e) = ecs_service::set_registry(c, &exp.ecs_service, arn).await
     {
         out.push(child_error(
             exp,
             "pointing the ECS service at the recreated Cloud Map service",
             ChildKey::EcsService,
-            e.into(),
+            AwsError::new(
+                "UpdateService",
+                "ECS does not change the service registries of a CODE_DEPLOY service in place; \
+                 the next plan replaces the service",
+            )
+            .into(),
         ));
     }
     out
@@ -502,8 +507,17 @@ async fn settle(
                 &g.test_rule_arn
             };
             let arn = required(arn, "the listener rule")?;
-            let current = listener_rule::read(c, &arn).await?.and_then(|r| r.priority);
+            let observed = listener_rule::read(c, &arn).await?;
+            let current = observed.as_ref().and_then(|r| r.priority);
             listener_rule::update(c, &arn, rule_def(exp, key), current).await?;
+            // A rule that forwards to the idle group (changed out of band) goes back to the
+            // live one; a split forward is a deployment shifting traffic and is left to it.
+            if let (Some(rule), Some(target)) = (&observed, live_target_group(&g, live))
+                && !rule.split()
+                && rule.target_group_arn.as_deref() != Some(target.as_str())
+            {
+                listener_rule::forward_to(c, &arn, &target).await?;
+            }
         }
         ChildKey::DiscoveryService => {
             let (Some(def), Some(id)) = (&exp.discovery, &g.discovery_service_id) else {
@@ -547,7 +561,8 @@ async fn settle(
 }
 
 /// CodeDeploy checks that it can assume its role, which IAM may not have propagated yet right
-/// after the role was created; retry that one error for a while.
+/// after the role was created ("does not have the permissions required to assume the role");
+/// that one error is retried for about two minutes, first after one second, backing off.
 async fn create_deployment_group(
     c: &Clients,
     def: &DeploymentGroupDef,
@@ -556,17 +571,23 @@ async fn create_deployment_group(
     second: &str,
     tags: &BTreeMap<String, String>,
 ) -> AwsResult<String> {
-    let mut attempt = 0;
+    let mut pause = Duration::from_secs(1);
+    let mut waited = Duration::ZERO;
     loop {
         match deployment_group::create(c, def, role, first, second, tags).await {
-            Err(e) if e.has_code("InvalidRoleException") && attempt < 12 => {
-                attempt += 1;
-                tokio::time::sleep(Duration::from_secs(5)).await;
+            Err(e) if e.has_code("InvalidRoleException") && waited < ROLE_PROPAGATION => {
+                tracing::debug!(role, "CodeDeploy cannot assume the role yet; retrying");
+                tokio::time::sleep(pause).await;
+                waited += pause;
+                pause = (pause * 2).min(Duration::from_secs(10));
             }
             other => return other,
         }
     }
 }
+
+/// How long a new role may take to become assumable before its refusal is reported.
+const ROLE_PROPAGATION: Duration = Duration::from_secs(120);
 
 /// The graph of every child any expansion of this service can have, for deletes: children
 /// the current expansion no longer has (autoscaling removed, …) are still deleted in order.
@@ -736,6 +757,9 @@ pub struct Observed {
     pub scaling_policies: Vec<scaling_policy::ObservedPolicy>,
     pub log_retention: Option<Option<i64>>,
     pub task_role_policy: Option<serde_json::Value>,
+    /// The ECS service exists but does not register in the service's Cloud Map service (that
+    /// one deleted or replaced outside Terraform): only a new ECS service can fix it.
+    pub registry_detached: bool,
 }
 
 /// Reads every child in `ids`. A child AWS reports as gone is cleared from the returned ids;
@@ -748,7 +772,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         opt(&ids.production_rule_arn),
         opt(&ids.test_rule_arn),
     );
-    let (service, task_def, blue_tg, green_exists, prod, test_exists) = tokio::try_join!(
+    let (service, task_def, blue_tg, green_exists, prod, test) = tokio::try_join!(
         ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name),
         async {
             match &ids.task_definition_arn {
@@ -776,8 +800,8 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         },
         async {
             match &test_rule {
-                Some(arn) => Ok(listener_rule::read(c, arn).await?.is_some()),
-                None => Ok(false),
+                Some(arn) => listener_rule::read(c, arn).await,
+                None => Ok(None),
             }
         },
     )?;
@@ -833,7 +857,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
     gone(blue_tg.is_some(), ChildKey::BlueTargetGroup);
     gone(green_exists, ChildKey::GreenTargetGroup);
     gone(prod.is_some(), ChildKey::ProductionListenerRule);
-    gone(test_exists, ChildKey::TestListenerRule);
+    gone(test.is_some(), ChildKey::TestListenerRule);
     gone(roles.0.is_some(), ChildKey::ExecutionRole);
     gone(roles.1.is_some(), ChildKey::TaskRole);
     gone(roles.2.is_some(), ChildKey::CodeDeployRole);
@@ -863,18 +887,58 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
     if let Some((_, d)) = &discovery {
         seen.namespace_name = d.namespace_name.clone();
     }
-    let live = prod
-        .as_ref()
-        .and_then(|r| r.target_group_arn.as_deref())
-        .and_then(|tg| {
-            if Some(tg) == seen.blue_target_group_arn.as_deref() {
-                Some(Colour::Blue)
-            } else if Some(tg) == seen.green_target_group_arn.as_deref() {
-                Some(Colour::Green)
-            } else {
-                None
-            }
+    let registry_detached = exp.discovery.is_some()
+        && service.as_ref().is_some_and(|s| {
+            s.registry_arn.is_none() || s.registry_arn != seen.discovery_service_arn
         });
+    let colour_of = |tg: &str| {
+        if Some(tg) == seen.blue_target_group_arn.as_deref() {
+            Some(Colour::Blue)
+        } else if Some(tg) == seen.green_target_group_arn.as_deref() {
+            Some(Colour::Green)
+        } else {
+            None
+        }
+    };
+    // The live colour is the PRIMARY task set's group, as CodeDeploy sees it; the production
+    // rule only stands in when AWS reports no service.
+    let live = match service.as_ref().and_then(|s| s.primary_target_group()) {
+        Some(tg) => colour_of(tg),
+        None => prod
+            .as_ref()
+            .and_then(|r| r.target_group_arn.as_deref())
+            .and_then(colour_of),
+    };
+    // With no deployment under way, every rule must forward to the live group: CodeDeploy
+    // refuses to deploy otherwise, and traffic goes to tasks the service does not count as
+    // serving. A rule that does not is drift: pending, explained, and repaired by the apply.
+    seen.drift.clear();
+    let in_flight = service.as_ref().is_some_and(|s| s.deployment_in_flight());
+    if let Some(live) = live
+        && !in_flight
+    {
+        for (key, rule, listener) in [
+            (ChildKey::ProductionListenerRule, &prod, "production"),
+            (ChildKey::TestListenerRule, &test, "test"),
+        ] {
+            let Some(rule) = rule else { continue };
+            let Some(target) = rule.target_group_arn.as_deref() else {
+                continue;
+            };
+            if rule.split() || colour_of(target) == Some(live) {
+                continue;
+            }
+            let now =
+                colour_of(target).map_or_else(|| target.to_owned(), |c| c.as_str().to_owned());
+            seen.pending.insert(key);
+            seen.drift.push(format!(
+                "the {listener} listener rule forwards to {now}, but the service's primary task \
+                 set serves {live}: changed outside Terraform. The apply points the rule back at \
+                 the {live} target group.",
+                live = live.as_str()
+            ));
+        }
+    }
     // A request-count policy measuring the idle target group (a follow-up that failed after a
     // swap, or a change out of band) is drift only the provider sees: marked pending, the plan
     // shows a change and the apply points it at the live group.
@@ -907,6 +971,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         scaling_policies: policies,
         log_retention,
         task_role_policy: task_policy,
+        registry_detached,
     })
 }
 
@@ -1153,19 +1218,44 @@ pub async fn roll_out(
         .deployment_group
         .clone()
         .unwrap_or_else(|| exp.deployment_group.name.clone());
-    let id = deployment::start(c, &app, &group, &spec).await?;
-    ids.last_deployment_id = Some(id.clone());
-    if !wait {
-        ids.task_definition_arn = Some(arn);
-        return Ok(Rollout::Started);
-    }
     let poll = Duration::from_millis(
         std::env::var("FARGATE_DEPLOYMENT_POLL_MS")
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(15_000),
     );
-    match deployment::wait(c, &id, stop, poll, Duration::from_secs(3 * 3600)).await? {
+    let timeout = Duration::from_secs(3 * 3600);
+    // CodeDeploy runs one deployment per group at a time: one still shifting traffic (a canary
+    // between its steps, one started without waiting) is waited for, then this one starts.
+    let mut attempts = 0;
+    let id = loop {
+        match deployment::start(c, &app, &group, &spec).await {
+            Err(e) if e.has_code("DeploymentLimitExceededException") && attempts < 3 => {
+                attempts += 1;
+                for running in deployment::active(c, &app, &group).await? {
+                    tracing::info!(deployment = %running, "waiting for the deployment in progress to end");
+                    if deployment::wait(c, &running, stop, poll, timeout).await?
+                        == Outcome::Interrupted
+                    {
+                        return Err(AwsError::new(
+                            "CreateDeployment",
+                            format!(
+                                "stopped while waiting for deployment {running}, which was in \
+                                 progress, to end; nothing was deployed"
+                            ),
+                        ));
+                    }
+                }
+            }
+            other => break other?,
+        }
+    };
+    ids.last_deployment_id = Some(id.clone());
+    if !wait {
+        ids.task_definition_arn = Some(arn);
+        return Ok(Rollout::Started);
+    }
+    match deployment::wait(c, &id, stop, poll, timeout).await? {
         Outcome::Succeeded => {
             ids.task_definition_arn = Some(arn);
             Ok(Rollout::Deployed)

@@ -16,7 +16,11 @@ use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
 /// What a rule looks like in AWS.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObservedRule {
+    /// Where the rule sends (most of) its traffic: the forward's target group, or the heaviest
+    /// of a weighted forward such as the {new: 100, old: 0} CodeDeploy leaves behind.
     pub target_group_arn: Option<String>,
+    /// Every target group the forward names, with its weight (1 for a plain forward).
+    pub weights: Vec<(String, i64)>,
     pub priority: Option<i64>,
     pub path_patterns: Vec<String>,
     pub host_headers: Vec<String>,
@@ -133,11 +137,24 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<ObservedRule>> {
     };
     let mut observed = ObservedRule {
         target_group_arn: None,
+        weights: Vec::new(),
         priority: rule.priority().and_then(|p| p.parse().ok()),
         path_patterns: Vec::new(),
         host_headers: Vec::new(),
     };
     for action in rule.actions() {
+        if let Some(f) = action.forward_config() {
+            observed
+                .weights
+                .extend(f.target_groups().iter().filter_map(|t| {
+                    Some((
+                        t.target_group_arn()?.to_owned(),
+                        i64::from(t.weight().unwrap_or(1)),
+                    ))
+                }));
+        } else if let Some(tg) = action.target_group_arn() {
+            observed.weights.push((tg.to_owned(), 1));
+        }
         if let Some(tg) = action.target_group_arn() {
             observed.target_group_arn = Some(tg.to_owned());
         } else if let Some(first) = action.forward_config().and_then(|f| {
@@ -168,6 +185,31 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<ObservedRule>> {
         }
     }
     Ok(Some(observed))
+}
+
+impl ObservedRule {
+    /// Whether traffic is split between groups, as during a canary or linear shift.
+    pub fn split(&self) -> bool {
+        self.weights.iter().filter(|(_, w)| *w > 0).count() > 1
+    }
+}
+
+/// Points the rule's forward at `target_group_arn` alone: the repair of a rule changed out of
+/// band to forward to the idle group. Conditions and priority are left alone.
+pub async fn forward_to(c: &Clients, arn: &str, target_group_arn: &str) -> AwsResult<()> {
+    c.elbv2
+        .modify_rule()
+        .rule_arn(arn)
+        .actions(
+            Action::builder()
+                .r#type(ActionTypeEnum::Forward)
+                .target_group_arn(target_group_arn)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(err("ModifyRule"))?;
+    Ok(())
 }
 
 /// The rule on `listener_arn` that forwards to one of `target_groups` (for import).

@@ -301,6 +301,7 @@ impl Resource for ProductionService {
             .map(|s| children_value(s, |_| true))
             .unwrap_or_else(Value::unknown);
         let mut requires_replace = Vec::new();
+        let mut drift_warnings = Vec::new();
         if prior.is_null() {
             for a in self
                 .schema
@@ -329,10 +330,14 @@ impl Resource for ProductionService {
                     }
                 }
             }
-            if !ChildIds::from_private(&request.prior_private)
-                .pending
-                .is_empty()
-            {
+            let prior_ids = ChildIds::from_private(&request.prior_private);
+            for note in &prior_ids.drift {
+                drift_warnings.push(Diagnostic::warning(
+                    "Changed outside Terraform",
+                    note.clone(),
+                ));
+            }
+            if !prior_ids.pending.is_empty() {
                 // Children to bring up to date (follow-up calls that failed, drift only the
                 // provider sees): the apply settles them.
                 set_attr(&mut planned, "children", Value::unknown());
@@ -354,6 +359,38 @@ impl Resource for ProductionService {
                 // ECS cannot add or remove a service registry in place.
                 requires_replace.push(AttributePath::attr("service_discovery"));
             }
+            let (was, now) = (
+                prior.get("service_discovery"),
+                planned.get("service_discovery"),
+            );
+            if !was.is_null() && !now.is_null() {
+                // Cloud Map fixes these at creation, and the ECS service cannot be pointed at
+                // a new Cloud Map service in place (UpdateService refuses serviceRegistries on
+                // a CODE_DEPLOY service).
+                for field in ["namespace_id", "record_type", "routing_policy"] {
+                    if was.get(field) != now.get(field) {
+                        requires_replace
+                            .push(AttributePath::attr("service_discovery").join_attr(field));
+                    }
+                }
+                if !prior.get("service_arn").is_null()
+                    && prior.get("service_discovery_arn").is_null()
+                {
+                    // The read found the ECS service's registry gone (its Cloud Map service
+                    // deleted or replaced outside Terraform).
+                    set_attr(&mut planned, "service_discovery_arn", Value::unknown());
+                    set_attr(&mut planned, "dns_name", Value::unknown());
+                    requires_replace.push(AttributePath::attr("service_discovery_arn"));
+                    drift_warnings.push(Diagnostic::warning(
+                        "The service's Cloud Map registry is gone",
+                        "The Cloud Map service the ECS service registers its tasks in was deleted or \
+                         replaced outside Terraform. ECS does not change the service registries of a \
+                         service under the CODE_DEPLOY deployment controller in place (UpdateService \
+                         refuses them), so the service is replaced: destroyed, then created again \
+                         with a new Cloud Map service.",
+                    ));
+                }
+            }
         }
         // Validation ran the checks already; errors are repeated here because inputs unknown
         // then may be known now (the plan during apply), and an error must stop the apply.
@@ -370,6 +407,7 @@ impl Resource for ProductionService {
             diagnostics.extend(subnets);
             diagnostics.extend(priorities);
         }
+        diagnostics.extend(Diagnostics(drift_warnings));
         PlanResponse {
             planned_state: planned,
             planned_private: request.prior_private,
@@ -392,6 +430,8 @@ impl Resource for ProductionService {
         let default_tags = &configured.settings.default_tags;
         let stop = &request.stop;
         let mut ids = ChildIds::from_private(&request.planned_private);
+        // What the last read found drifted is repaired (or found again) by this apply.
+        ids.drift.clear();
         // Private data can be missing (a state written by other tools, or one the host did not
         // keep after a failed apply); the children are then found by their derived names.
         if ids.is_empty() && !request.prior_state.is_null() {
@@ -604,6 +644,10 @@ impl Resource for ProductionService {
         let live = observed.live.or_else(|| live_of(&state));
         let cluster = cluster_of(&state).to_owned();
         set_computed(&mut state, &exp.shape(), &observed.ids, live, &cluster);
+        if observed.registry_detached {
+            // Shown as no registry, so the plan replaces the service (see plan).
+            set_attr(&mut state, "service_discovery_arn", Value::Null);
+        }
         ReadResponse {
             new_state: state,
             private: observed.ids.to_private(),

@@ -38,6 +38,10 @@ pub struct ChildIds {
     /// interrupted apply, or found drifted in a way only the provider sees. The next apply
     /// brings each up to date; until then the plan shows a change.
     pub pending: BTreeSet<ChildKey>,
+    /// What the last read found changed outside Terraform that only the provider can see
+    /// (a listener rule forwarding to the idle group): the plan shows each as a warning.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<String>,
 }
 
 /// Which target group the production listener routes to.
