@@ -296,6 +296,15 @@ fn modules_match_the_expansion_with_cpu_scaling_and_cloud_map_defaults() {
 }
 
 #[test]
+fn modules_match_the_expansion_with_srv_records() {
+    // SRV: the ECS service's registry names the container and its port in both renderings.
+    assert_parity(&cpu_only().replace(
+        "namespace_id = \"ns-1\"",
+        "namespace_id = \"ns-1\"\n  record_type = \"SRV\"",
+    ));
+}
+
+#[test]
 fn parity_notices_a_difference() {
     // The evaluator is not blind: change one setting on the module side only.
     let (exp, ev) = both(&minimal());
@@ -390,18 +399,21 @@ fn module_validation(service: &str) -> Result<(), String> {
 
 #[test]
 fn module_validations_accept_and_refuse_what_the_checks_do() {
-    let srv = cpu_only().replace(
-        "namespace_id = \"ns-1\"",
-        "namespace_id = \"ns-1\"\n  record_type = \"SRV\"",
-    );
+    let record = |kind: &str| {
+        cpu_only().replace(
+            "namespace_id = \"ns-1\"",
+            &format!("namespace_id = \"ns-1\"\n  record_type = \"{kind}\""),
+        )
+    };
     for (case, service, refused) in [
         ("defaults", minimal(), None),
         ("every option, AAAA records", full(), None),
         ("CPU scaling, Cloud Map defaults", cpu_only(), None),
+        ("SRV records", record("SRV"), None),
         (
-            "SRV records",
-            srv,
-            Some("service_discovery.record_type must be A or AAAA"),
+            "CNAME records",
+            record("CNAME"),
+            Some("service_discovery.record_type must be A, AAAA or SRV"),
         ),
     ] {
         let config = config_from_hcl(&service).expect("service settings");

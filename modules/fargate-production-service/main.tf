@@ -239,6 +239,7 @@ module "ecs_service" {
   container_name             = var.container.name
   container_port             = var.container.port
   service_registry_arn       = one(module.cloud_map_service[*].arn)
+  service_registry_with_port = var.service_discovery == null ? false : var.service_discovery.record_type == "SRV"
   autoscaled                 = var.autoscaling != null
   cpu_architecture           = var.task.cpu_architecture
   tags                       = local.service_tags

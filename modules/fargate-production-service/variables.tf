@@ -188,8 +188,8 @@ variable "service_discovery" {
   default     = null
 
   validation {
-    condition     = var.service_discovery == null ? true : contains(["A", "AAAA"], var.service_discovery.record_type)
-    error_message = "service_discovery.record_type must be A or AAAA: awsvpc tasks register address records (check `ranges`)."
+    condition     = var.service_discovery == null ? true : contains(["A", "AAAA", "SRV"], var.service_discovery.record_type)
+    error_message = "service_discovery.record_type must be A, AAAA or SRV: the records an awsvpc task registers (check `ranges`)."
   }
 }
 

@@ -379,6 +379,10 @@ fn root() -> Module {
                 "service_registry_arn",
                 "one(module.cloud_map_service[*].arn)",
             )
+            .expr(
+                "service_registry_with_port",
+                "var.service_discovery == null ? false : var.service_discovery.record_type == \"SRV\"",
+            )
             .expr("autoscaled", "var.autoscaling != null")
             .expr("cpu_architecture", "var.task.cpu_architecture")
             .expr("tags", "local.service_tags")
@@ -1212,6 +1216,12 @@ fn ecs_service() -> Module {
             )
             .with_default("null"),
             var(
+                "service_registry_with_port",
+                "bool",
+                "Whether the registry names the container and port (SRV records need them).",
+            )
+            .with_default("false"),
+            var(
                 "autoscaled",
                 "bool",
                 "Whether Application Auto Scaling owns the desired count (then later changes of desired_count are not applied).",
@@ -1284,7 +1294,16 @@ fn ecs_service() -> Module {
                         "var.service_registry_arn == null ? [] : [var.service_registry_arn]",
                     )
                     .block(
-                        Node::new("content", &[]).expr("registry_arn", "service_registries.value"),
+                        Node::new("content", &[])
+                            .expr("registry_arn", "service_registries.value")
+                            .expr(
+                                "container_name",
+                                "var.service_registry_with_port ? var.container_name : null",
+                            )
+                            .expr(
+                                "container_port",
+                                "var.service_registry_with_port ? var.container_port : null",
+                            ),
                     ),
             )
             .block(

@@ -386,7 +386,7 @@ fn validations(variable: &str) -> Vec<Validation> {
             ),
             "ranges",
             &format!(
-                "service_discovery.record_type must be {}: awsvpc tasks register address records",
+                "service_discovery.record_type must be {}: the records an awsvpc task registers",
                 one_of(DNS_RECORD_TYPES)
             ),
         )],

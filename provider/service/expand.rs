@@ -232,8 +232,8 @@ pub struct DiscoveryServiceDef {
     pub name: String,
     pub namespace_id: String,
     pub dns_ttl: i64,
-    /// One of `schema::DNS_RECORD_TYPES`: address records, which need no port in the ECS
-    /// service's registry.
+    /// One of `schema::DNS_RECORD_TYPES`; SRV also needs the container and port in the ECS
+    /// service's registry (`EcsServiceDef::registry_with_port`).
     pub record_type: String,
     pub routing_policy: String,
     /// Cloud Map takes each task's health from ECS (`HealthCheckCustomConfig`), so DNS
@@ -273,6 +273,9 @@ pub struct EcsServiceDef {
     pub health_check_grace_period: i64,
     pub container_name: String,
     pub container_port: i64,
+    /// Whether the service registry names the container and port: SRV records carry a port,
+    /// so with awsvpc AWS requires them; address records need neither.
+    pub registry_with_port: bool,
     /// The expansion's tags plus provider-only settings AWS must remember for import.
     pub tags: BTreeMap<String, String>,
 }
@@ -628,6 +631,7 @@ pub fn expand(
         health_check_grace_period: lb.health_check_grace_period,
         container_name: c.name.clone(),
         container_port: c.port,
+        registry_with_port: discovery.as_ref().is_some_and(|d| d.record_type == "SRV"),
         tags: {
             let mut t = tags.clone();
             if let Some(drain) = c.drain_timeout {

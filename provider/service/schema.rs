@@ -13,10 +13,10 @@ pub const TYPE_NAME: &str = "fargate_production_service";
 pub const SCHEMA_VERSION: i64 = 0;
 
 /// The Cloud Map record types `service_discovery.record_type` accepts: the address records an
-/// awsvpc task registers. SRV would also need the container name and port in the ECS
-/// service's registry, which the service does not set. The resource's checks and the modules'
-/// validation both read this list.
-pub const DNS_RECORD_TYPES: &[&str] = &["A", "AAAA"];
+/// awsvpc task registers, or SRV (with A records Cloud Map adds for the task's address), for
+/// which the ECS service's registry names the container and its port. The resource's checks
+/// and the modules' validation both read this list.
+pub const DNS_RECORD_TYPES: &[&str] = &["A", "AAAA", "SRV"];
 
 /// `A or AAAA`, `A, B or C`: a list of allowed values as descriptions and messages write it.
 pub fn one_of<S: AsRef<str>>(values: &[S]) -> String {
@@ -582,9 +582,9 @@ mod tests {
     #[test]
     fn allowed_values_read_as_a_list() {
         assert_eq!(one_of(&["A"]), "A");
-        assert_eq!(one_of(DNS_RECORD_TYPES), "A or AAAA");
+        assert_eq!(one_of(&["A", "AAAA"]), "A or AAAA");
         assert_eq!(one_of(&["X", "Y", "Z"]), "X, Y or Z");
-        assert_eq!(one_of_code(DNS_RECORD_TYPES), "`A` or `AAAA`");
+        assert_eq!(one_of_code(&["A", "AAAA"]), "`A` or `AAAA`");
     }
 
     fn all_blocks(b: &Block, path: &str, out: &mut Vec<(String, String)>) {

@@ -316,6 +316,7 @@ impl Children<'_> {
             health_check_grace_period,
             container_name,
             container_port,
+            registry_with_port,
             tags,
         } = def;
         let p = &self.exp.placement;
@@ -367,9 +368,18 @@ impl Children<'_> {
                 .collect();
         }
         if self.exp.discovery.is_some() {
-            // A and AAAA records: the registry needs no container name or port.
-            service["service_registries"] =
-                json!([{ "registry_arn": self.arn(ChildKey::DiscoveryService) }]);
+            // SRV records: the registry names the container and port; address records need
+            // neither.
+            let (name, port) = if *registry_with_port {
+                (json!(container_name), json!(container_port))
+            } else {
+                (Json::Null, Json::Null)
+            };
+            service["service_registries"] = json!([{
+                "registry_arn": self.arn(ChildKey::DiscoveryService),
+                "container_name": name,
+                "container_port": port,
+            }]);
         }
         service
     }

@@ -17,7 +17,7 @@ variable "dns_ttl" {
 }
 
 variable "record_type" {
-  description = "`A` or `AAAA`."
+  description = "`A`, `AAAA` or `SRV`."
   type        = string
 }
 

@@ -44,7 +44,9 @@ resource "aws_ecs_service" "this" {
     for_each = var.service_registry_arn == null ? [] : [var.service_registry_arn]
 
     content {
-      registry_arn = service_registries.value
+      registry_arn   = service_registries.value
+      container_name = var.service_registry_with_port ? var.container_name : null
+      container_port = var.service_registry_with_port ? var.container_port : null
     }
   }
 
@@ -107,7 +109,9 @@ resource "aws_ecs_service" "autoscaled" {
     for_each = var.service_registry_arn == null ? [] : [var.service_registry_arn]
 
     content {
-      registry_arn = service_registries.value
+      registry_arn   = service_registries.value
+      container_name = var.service_registry_with_port ? var.container_name : null
+      container_port = var.service_registry_with_port ? var.container_port : null
     }
   }
 

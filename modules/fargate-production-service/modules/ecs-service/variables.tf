@@ -74,6 +74,12 @@ variable "service_registry_arn" {
   default     = null
 }
 
+variable "service_registry_with_port" {
+  description = "Whether the registry names the container and port (SRV records need them)."
+  type        = bool
+  default     = false
+}
+
 variable "autoscaled" {
   description = "Whether Application Auto Scaling owns the desired count (then later changes of desired_count are not applied)."
   type        = bool
