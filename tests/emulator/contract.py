@@ -73,6 +73,7 @@ import os
 import threading
 import time
 
+import yaml
 from moto.codedeploy import responses as codedeploy_responses
 from moto.codedeploy.exceptions import DeploymentDoesNotExistException
 from moto.codedeploy.models import CodeDeployBackend
@@ -396,6 +397,14 @@ def _create_service(self):
     if self._get_param("taskDefinition"):
         task_definition = backend.describe_task_definition(self._get_param("taskDefinition"))
     network_mode = getattr(task_definition, "network_mode", None)
+    controller = (self._get_param("deploymentController") or {}).get("type")
+    if controller == "CODE_DEPLOY" and not self._get_param("loadBalancers"):
+        # Modelled on API_CreateService's loadBalancers: "If the service uses the CODE_DEPLOY
+        # deployment controller, the service is required to use either an Application Load
+        # Balancer or Network Load Balancer."
+        raise EcsInvalidParameterException(
+            "A service with a CODE_DEPLOY deployment controller requires a load balancer."
+        )
     _check_load_balancers(
         self.current_account, self.region, self._get_param("loadBalancers"), network_mode
     )
@@ -1119,7 +1128,15 @@ class Run:
         strategy = _capacity_from_appspec(spec.get("CapacityProviderStrategy"))
         if strategy is None and self.original is not None:
             strategy = self.original.capacity_provider_strategy or None
-        task_definition = self.ecs.describe_task_definition(spec["TaskDefinition"]).arn
+        try:
+            definition = self.ecs.describe_task_definition(spec["TaskDefinition"])
+        except Exception:  # moto's ClientException for an unknown revision
+            raise DeploymentFailed(
+                "INVALID_REVISION",
+                f"The task definition {spec['TaskDefinition']} in the AppSpec does not exist.",  # modelled
+            ) from None
+        _check_container(definition, first.get("containerName"), first.get("containerPort"))
+        task_definition = definition.arn
         self.replacement = _new_task_set(
             self.service,
             task_definition,
@@ -1245,18 +1262,34 @@ def _appspec_properties(deployment):
         revision.get("string") or {}
     ).get("content")
     try:
-        spec = json.loads(content)
+        # AppSpecs are YAML or JSON; JSON is YAML.
+        spec = yaml.safe_load(content)
         properties = spec["Resources"][0]
         properties = next(iter(properties.values()))["Properties"]
         if not properties.get("TaskDefinition"):
             raise KeyError("TaskDefinition")
         return properties
-    except (TypeError, ValueError, KeyError, IndexError, StopIteration, AttributeError):
+    except (TypeError, ValueError, KeyError, IndexError, StopIteration, AttributeError,
+            yaml.YAMLError):
         raise DeploymentFailed(
             "INVALID_REVISION",
-            "The AppSpec file is not valid JSON with Resources[0].TargetService.Properties."
-            "TaskDefinition (the emulator reads JSON AppSpecs only).",  # modelled
+            "The AppSpec file has no Resources[0].TargetService.Properties.TaskDefinition.",  # modelled
         ) from None
+
+
+def _check_container(definition, name, port):
+    """The AppSpec's LoadBalancerInfo names a container of the task definition and one of its
+    container ports (reference-appspec-file-structure-resources: "ContainerName: The name of
+    the Amazon ECS container that contains your Amazon ECS application. It must be a container
+    specified in your Amazon ECS task definition"; ContainerPort likewise)."""
+    container = next((c for c in definition.container_definitions if c.get("name") == name), None)
+    ports = [m.get("containerPort") for m in (container or {}).get("portMappings") or []]
+    if container is None or (port is not None and int(port) not in ports):
+        raise DeploymentFailed(
+            "INVALID_REVISION",
+            f"The AppSpec's LoadBalancerInfo names container {name} port {port}, which task "
+            f"definition {definition.arn} does not have.",  # modelled
+        )
 
 
 def _network_from_appspec(network):

@@ -415,6 +415,19 @@ class CreateServiceTest(ContractTest):
             "incompatible with the awsvpc network mode specified in the task definition.",
         )
 
+    def test_a_code_deploy_service_needs_a_load_balancer(self):
+        error = self.error(
+            self.client("ecs").create_service,
+            cluster=self.cluster,
+            serviceName="nolb",
+            taskDefinition=self.task_definition(),
+            desiredCount=1,
+            launchType="FARGATE",
+            deploymentController={"type": "CODE_DEPLOY"},
+            networkConfiguration=self.network_configuration(),
+        )
+        self.assertEqual(error["Code"], "InvalidParameterException")
+
     def test_the_service_starts_with_one_primary_task_set(self):
         blue = self.target_group("blue")
         self.rules(blue)
@@ -730,6 +743,39 @@ class DeploymentTest(ContractTest):
         self.assertEqual(statuses["AfterAllowTraffic"], "Succeeded")
         # The test listener's rule was not the group's: untouched.
         self.assertEqual(self.rule_weights(self.test_rule), {self.blue: 100})
+
+    def test_an_appspec_container_the_task_definition_lacks_fails_at_install(self):
+        self.world()
+        second = self.task_definition("nginx:2")
+        info = self.wait(
+            self.deploy(second, LoadBalancerInfo={"ContainerName": "api", "ContainerPort": 8080})
+        )
+        self.assertEqual(info["status"], "Failed")
+        self.assertEqual(info["errorInformation"]["code"], "INVALID_REVISION")
+        self.assertEqual(self.described()["taskDefinition"], self.first)
+        self.assertEqual(len(self.described()["taskSets"]), 1)
+
+    def test_a_yaml_appspec_deploys_too(self):
+        self.world(wait=0)
+        second = self.task_definition("nginx:2")
+        content = (
+            "version: 0.0\n"
+            "Resources:\n"
+            "  - TargetService:\n"
+            "      Type: AWS::ECS::Service\n"
+            "      Properties:\n"
+            f"        TaskDefinition: \"{second}\"\n"
+            "        LoadBalancerInfo:\n"
+            "          ContainerName: web\n"
+            "          ContainerPort: 8080\n"
+        )
+        deployment_id = self.client("codedeploy").create_deployment(
+            applicationName=self.name,
+            deploymentGroupName=self.name,
+            revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": content}},
+        )["deploymentId"]
+        self.assertEqual(self.wait(deployment_id)["status"], "Succeeded")
+        self.assertEqual(self.described()["taskDefinition"], second)
 
     def test_the_appspec_sets_network_platform_and_capacity_providers(self):
         self.world(wait=0)
