@@ -193,6 +193,9 @@ def _invalid_role(arn):
 _CODE_DEPLOY_UPDATABLE = {
     "cluster",
     "service",
+    # Changing the controller itself is how AWS's guide migrates a service to ECS blue/green
+    # (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/migrate-codedeploy-to-ecs-bluegreen.html).
+    "deploymentController",
     "desiredCount",
     "deploymentConfiguration",
     "healthCheckGracePeriodSeconds",
@@ -961,10 +964,15 @@ class Run:
                 )
 
     def _snapshot(self):
+        """What a rollback restores: the rules that name the pair (only those: other services'
+        rules on a shared listener are theirs), and the service's settings."""
         for arn in self.prod_listeners + self.test_listeners:
             listener = _listener(self.elbv2, arn)
+            if listener is None:
+                continue
             for key, rule in _rules(listener):
-                self.rule_snapshot[key] = (listener, rule, list(rule.actions))
+                if any(set(_forward_targets(a.data)) & set(self.pair) for a in rule.actions):
+                    self.rule_snapshot[key] = (listener, rule, list(rule.actions))
         s = self.service
         self.service_snapshot = {
             "task_definition": s.task_definition,

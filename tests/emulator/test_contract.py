@@ -729,6 +729,29 @@ class DeploymentTest(ContractTest):
         error = self.error(codedeploy.stop_deployment, deploymentId=deployment_id)
         self.assertEqual(error["Code"], "DeploymentAlreadyCompletedException")
 
+    def test_a_rollback_leaves_other_services_rules_alone(self):
+        self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 1})
+        self.world(config="CodeDeployDefault.ECSCanary10Percent5Minutes")
+        elbv2 = self.client("elbv2")
+        other_blue, other_green = self.target_group("o-blue"), self.target_group("o-green")
+        other = elbv2.create_rule(
+            ListenerArn=self.prod,
+            Priority=20,
+            Conditions=[{"Field": "path-pattern", "Values": ["/other/*"]}],
+            Actions=forward(other_blue),
+        )["Rules"][0]["RuleArn"]
+        deployment_id = self.deploy(self.task_definition("nginx:2"))
+        self.wait_for(
+            lambda: self.rule_weights(self.prod_rule) == {self.green: 10, self.blue: 90},
+            "the canary split",
+        )
+        # The other service's rule is not this deployment's, and changes meanwhile.
+        self.assertEqual(self.rule_weights(other), {other_blue: 100})
+        elbv2.modify_rule(RuleArn=other, Actions=forward(other_green))
+        self.client("codedeploy").stop_deployment(deploymentId=deployment_id)
+        self.assertEqual(self.rule_weights(self.prod_rule), {self.blue: 100})
+        self.assertEqual(self.rule_weights(other), {other_green: 100})
+
     def test_a_group_without_a_test_listener_skips_test_traffic(self):
         self.world(test=False, wait=0)
         deployment_id = self.deploy(self.task_definition("nginx:2"))
