@@ -825,10 +825,11 @@ def _weighted(action, weights):
 
 
 class DeploymentFailed(Exception):
-    def __init__(self, code, message):
+    def __init__(self, code, message, status="Failed"):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.status = status
 
 
 class Event:
@@ -900,7 +901,7 @@ class Run:
                 self.finished = True
                 break
             except DeploymentFailed as failure:
-                self.fail(failure.code, failure.message, status="Failed")
+                self.fail(failure.code, failure.message, status=failure.status)
                 break
             self.updated = self.at()
             self.due += max(0.0, float(delay))
@@ -1109,10 +1110,13 @@ class Run:
         deadline = time.monotonic() + _minutes(wait)
         while not self.continued:
             if time.monotonic() >= deadline:
-                self.deployment.status = "InProgress"
+                # API_DeploymentReadyOption: "If traffic rerouting is not started before the
+                # end of the specified wait period, the deployment status is changed to
+                # Stopped."
                 raise DeploymentFailed(
                     "TIMEOUT",
-                    "The deployment was not continued within the deployment ready wait time.",
+                    "The deployment was not continued within the deployment ready wait time.",  # modelled
+                    status="Stopped",
                 )
             yield min(_step(), max(0.0, deadline - time.monotonic())) or 0.001
         self.deployment.status = "InProgress"

@@ -752,6 +752,45 @@ class DeploymentTest(ContractTest):
         self.assertEqual(self.rule_weights(self.prod_rule), {self.blue: 100})
         self.assertEqual(self.rule_weights(other), {other_green: 100})
 
+    def ready_group(self, wait):
+        self.client("codedeploy").update_deployment_group(
+            applicationName=self.name,
+            currentDeploymentGroupName=self.name,
+            blueGreenDeploymentConfiguration={
+                "terminateBlueInstancesOnDeploymentSuccess": {
+                    "action": "TERMINATE",
+                    "terminationWaitTimeInMinutes": 0,
+                },
+                "deploymentReadyOption": {
+                    "actionOnTimeout": "STOP_DEPLOYMENT",
+                    "waitTimeInMinutes": wait,
+                },
+            },
+        )
+
+    def test_stop_deployment_waits_ready_for_continue_deployment(self):
+        self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 1})
+        self.world()
+        self.ready_group(wait=60)
+        deployment_id = self.deploy(self.task_definition("nginx:2"))
+        self.wait_for(lambda: self.deployment(deployment_id)["status"] == "Ready", "Ready")
+        # Test traffic is on green, production still on blue.
+        self.assertEqual(self.rule_weights(self.test_rule), {self.green: 100, self.blue: 0})
+        self.assertEqual(self.rule_weights(self.prod_rule), {self.blue: 100})
+        self.client("codedeploy").continue_deployment(
+            deploymentId=deployment_id, deploymentWaitType="READY_WAIT"
+        )
+        self.assertEqual(self.wait(deployment_id)["status"], "Succeeded")
+        self.assertEqual(self.rule_weights(self.prod_rule), {self.green: 100, self.blue: 0})
+
+    def test_a_ready_wait_that_runs_out_stops_the_deployment(self):
+        self.world()
+        self.ready_group(wait=2)
+        info = self.wait(self.deploy(self.task_definition("nginx:2")))
+        self.assertEqual(info["status"], "Stopped")
+        self.assertEqual(self.rule_weights(self.test_rule), {self.blue: 100})
+        self.assertEqual(len(self.described()["taskSets"]), 1)
+
     def test_a_group_without_a_test_listener_skips_test_traffic(self):
         self.world(test=False, wait=0)
         deployment_id = self.deploy(self.task_definition("nginx:2"))
