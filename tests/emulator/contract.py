@@ -32,7 +32,12 @@ Rules (see README.md for how to tune them):
     https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html ,
     https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html ,
     https://docs.aws.amazon.com/codedeploy/latest/userguide/troubleshooting-ecs.html ,
-    https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeployment.html
+    https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeployment.html ,
+    https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_DeploymentReadyOption.html
+    (STOP_DEPLOYMENT waits in Ready for ContinueDeployment, and is Stopped when the wait ends),
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskSet.html (startedBy
+    CODE_DEPLOY, externalId the deployment ID). A CODE_DEPLOY service starts with one PRIMARY
+    task set; an AppSpec container the task definition lacks fails the deployment.
  4. IAM eventual consistency: CodeDeploy cannot assume a service role younger than
     iam_delay_seconds, nor one whose trust policy does not admit codedeploy.amazonaws.com:
     InvalidRoleException "AWS CodeDeploy does not have the permissions required to assume the
@@ -54,8 +59,9 @@ Rules (see README.md for how to tune them):
     finished deployment is DeploymentAlreadyCompletedException; CreateDeploymentGroup and
     CreateDeployment refuse an unknown deployment configuration
     (DeploymentConfigDoesNotExistException); CreateDeploymentConfig/GetDeploymentConfig/
-    ListDeploymentConfigs/DeleteDeploymentConfig exist; ModifyRule on a listener's default rule
-    also changes what DescribeListeners shows.
+    ListDeploymentConfigs/DeleteDeploymentConfig, ContinueDeployment, ListDeploymentTargets/
+    BatchGetDeploymentTargets/GetDeploymentTarget exist; ModifyRule on a listener's default rule
+    also changes what DescribeListeners shows; a CODE_DEPLOY service needs a load balancer.
     https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_StopDeployment.html ,
     https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentConfig.html
 

@@ -450,6 +450,10 @@ class CreateServiceTest(ContractTest):
             cluster=self.cluster, service=service["serviceName"], taskSets=[task_set["taskSetArn"]]
         )["taskSets"]
         self.assertEqual([t["id"] for t in described_sets], [task_set["id"]])
+        by_id = self.client("ecs").describe_task_sets(
+            cluster=self.cluster, service=service["serviceName"], taskSets=[task_set["id"]]
+        )["taskSets"]
+        self.assertEqual([t["taskSetArn"] for t in by_id], [task_set["taskSetArn"]])
 
     def registry(self, *types):
         sd = self.client("servicediscovery")
