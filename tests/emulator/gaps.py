@@ -1,7 +1,8 @@
 """Fills the gaps moto 5.2.5 has for this provider's call flow (shared/reference/feasibility.md
 §2). Each patch is named after the AWS behaviour it supplies. Imported by launcher.py before the
 server starts; moto looks actions up on its response classes per request, so functions attached
-here are served like moto's own.
+here are served like moto's own. CodeDeploy deployments themselves (and the rules AWS enforces
+that moto does not) are contract.py's.
 """
 
 import inspect
@@ -12,39 +13,19 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.codedeploy import responses as codedeploy_responses
 from moto.codedeploy.exceptions import (
     ApplicationDoesNotExistException,
-    DeploymentDoesNotExistException,
     DeploymentGroupDoesNotExistException,
 )
 from moto.codedeploy.models import CodeDeployBackend
 from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
-from moto.core.utils import utcnow
 from moto.ecs.exceptions import InvalidParameterException as EcsInvalidParameterException
 from moto.ecs.models import ecs_backends
 from moto.ecs.responses import EC2ContainerServiceResponse
-from moto.elbv2.models import FakeAction, elbv2_backends
 from moto.servicediscovery.models import ServiceDiscoveryBackend
 
-# Outcomes for the next deployments, set through the launcher's control endpoint
-# (POST /_emulator/deployments {"fail": N}): each pending failure makes one deployment fail
-# and roll back instead of swapping blue and green.
+# Guards the Application Auto Scaling tags below.
 _control = threading.Lock()
-_pending_failures = [0]
-
-
-def fail_next_deployments(count):
-    with _control:
-        _pending_failures[0] = int(count)
-
-
-def _take_failure():
-    with _control:
-        if _pending_failures[0] > 0:
-            _pending_failures[0] -= 1
-            return True
-        return False
-
 
 # --- CodeDeploy: deployment group and application operations moto lacks -------------------
 
@@ -124,119 +105,6 @@ def _response_batch_get_deployment_groups(self):
             missing.append(name)
     message = f"Deployment groups not found: {', '.join(missing)}" if missing else ""
     return ActionResult({"deploymentGroupsInfo": infos, "errorMessage": message})
-
-
-def _response_stop_deployment(self):
-    deployment_id = self._get_param("deploymentId")
-    deployment = self.codedeploy_backend.deployments.get(deployment_id)
-    if deployment is None:
-        raise DeploymentDoesNotExistException(f"The deployment {deployment_id} does not exist.")
-    if deployment.status in ("Succeeded", "Failed", "Stopped"):
-        return ActionResult({"status": "Succeeded", "statusMessage": "Deployment already finished."})
-    deployment.status = "Stopped"
-    deployment.complete_time = utcnow()
-    return ActionResult({"status": "Succeeded", "statusMessage": "Deployment stopped."})
-
-
-# --- CodeDeploy: ECS blue/green deployments that run to completion ------------------------
-
-
-def _listener(elbv2, arn):
-    for lb in elbv2.load_balancers.values():
-        if arn in lb.listeners:
-            return lb.listeners[arn]
-    return None
-
-
-def _reroute(action, old_arn, new_arn):
-    """A copy of a forward action with old_arn replaced by new_arn, or None if untouched."""
-    data = json.loads(json.dumps(action.data))
-    changed = False
-    if data.get("TargetGroupArn") == old_arn:
-        data["TargetGroupArn"] = new_arn
-        changed = True
-    for tg in (data.get("ForwardConfig") or {}).get("TargetGroups", []):
-        if tg.get("TargetGroupArn") == old_arn:
-            tg["TargetGroupArn"] = new_arn
-            changed = True
-    return FakeAction(data) if changed else None
-
-
-def _swap(codedeploy, deployment):
-    """Does what CodeDeploy does for a successful ECS blue/green deployment: the service runs
-    the new revision in the replacement target group, and every listener rule of the production
-    and test routes that forwarded to the original group now forwards to the replacement."""
-    group = deployment.deployment_group
-    ecs = ecs_backends[codedeploy.account_id][codedeploy.region_name]
-    elbv2 = elbv2_backends[codedeploy.account_id][codedeploy.region_name]
-    content = json.loads(deployment.revision.get("appSpecContent", {}).get("content", "{}"))
-    properties = content["Resources"][0]["TargetService"]["Properties"]
-    target = group.ecs_services[0]
-    key = f"{target['clusterName']}:{target['serviceName']}"
-    service = ecs.services[key]
-    pair = group.load_balancer_info["targetGroupPairInfoList"][0]
-    names = [tg["name"] for tg in pair["targetGroups"]]
-    arns = {tg.name: tg.arn for tg in elbv2.target_groups.values() if tg.name in names}
-    current = service.load_balancers[0]["targetGroupArn"]
-    replacement = next(arn for name, arn in arns.items() if arn != current)
-    listeners = pair["prodTrafficRoute"]["listenerArns"] + pair.get("testTrafficRoute", {}).get(
-        "listenerArns", []
-    )
-    for listener_arn in listeners:
-        listener = _listener(elbv2, listener_arn)
-        if listener is None:
-            continue
-        rules = list(listener._non_default_rules.values()) + list(listener._default_rule.values())
-        for rule in rules:
-            rule.actions = [_reroute(a, current, replacement) or a for a in rule.actions]
-        listener.default_actions = [
-            _reroute(a, current, replacement) or a for a in listener.default_actions
-        ]
-    service.task_definition = properties["TaskDefinition"]
-    service.load_balancers = [dict(service.load_balancers[0], targetGroupArn=replacement)]
-    if "NetworkConfiguration" in properties:
-        vpc = properties["NetworkConfiguration"]["AwsvpcConfiguration"]
-        service.network_configuration = {
-            "awsvpcConfiguration": {
-                "subnets": vpc.get("Subnets", []),
-                "securityGroups": vpc.get("SecurityGroups", []),
-                "assignPublicIp": vpc.get("AssignPublicIp", "DISABLED"),
-            }
-        }
-
-
-_original_create_deployment = CodeDeployBackend.create_deployment
-
-
-def _create_deployment(self, *args, **kwargs):
-    deployment_id = _original_create_deployment(self, *args, **kwargs)
-    deployment = self.deployments[deployment_id]
-    deployment.start_time = utcnow()
-    if _take_failure():
-        deployment.status = "Failed"
-        deployment.error_information = {
-            "code": "HEALTH_CONSTRAINTS",
-            "message": "The deployment failed because the replacement tasks did not pass the "
-            "target group health checks (emulator fault injection).",
-        }
-        deployment.rollback_info = {
-            "rollbackMessage": "Automatic rollback: traffic stays on the original target group."
-        }
-    else:
-        _swap(self, deployment)
-        deployment.status = "Succeeded"
-    deployment.complete_time = utcnow()
-    return deployment_id
-
-
-_original_deployment_info = codedeploy_responses._deployment_info
-
-
-def _deployment_info(deployment):
-    info = _original_deployment_info(deployment)
-    info["errorInformation"] = getattr(deployment, "error_information", {})
-    info["rollbackInfo"] = getattr(deployment, "rollback_info", {})
-    return info
 
 
 # --- ECS: CreateService fields moto drops --------------------------------------------------
@@ -392,13 +260,10 @@ def _sd_create_service(self, *args, **kwargs):
 def install():
     CodeDeployBackend.delete_deployment_group = _delete_deployment_group
     CodeDeployBackend.delete_application = _delete_application
-    CodeDeployBackend.create_deployment = _create_deployment
     CodeDeployResponse.delete_deployment_group = _response_delete_deployment_group
     CodeDeployResponse.delete_application = _response_delete_application
     CodeDeployResponse.update_deployment_group = _response_update_deployment_group
     CodeDeployResponse.batch_get_deployment_groups = _response_batch_get_deployment_groups
-    CodeDeployResponse.stop_deployment = _response_stop_deployment
-    codedeploy_responses._deployment_info = _deployment_info
     codedeploy_responses._deployment_group_info = _deployment_group_info
     EC2ContainerServiceResponse.create_service = _ecs_create_service
     ApplicationAutoScalingResponse.register_scalable_target = _register_scalable_target

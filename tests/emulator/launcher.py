@@ -1,9 +1,12 @@
 """The project's AWS emulator for tests and the demo: moto (pinned 5.2.5) in server mode on
 127.0.0.1, with the gaps this provider's call flow hits filled in by `gaps.py` (CodeDeploy
-operations moto lacks and deployments that run to completion, ECS CreateService fields moto
-drops, Application Auto Scaling tags, Cloud Map's refusal of duplicate service names and its
-CreatorRequestId idempotency), plus test-only control endpoints (JSON in, JSON out; a bad
-request answers 400 with {"error": ...}):
+operations moto lacks, ECS CreateService fields moto drops, Application Auto Scaling tags, Cloud
+Map's refusal of duplicate service names and its CreatorRequestId idempotency) and AWS's
+documented contract enforced by `contract.py` (CODE_DEPLOY UpdateService limits, target groups
+that must be behind a listener, CodeDeploy blue/green deployments that progress over scaled time
+with task sets and weighted listener rules, IAM propagation delay for CodeDeploy's role, Cloud
+Map SRV registries; README.md lists every rule), plus test-only control endpoints (JSON in, JSON
+out; a bad request answers 400 with {"error": ...}):
 
   GET  /_emulator/requests        every AWS call served so far, in order, as
                                   [{"service", "action", "injected", "code"}]: service is the
@@ -49,8 +52,25 @@ request answers 400 with {"error": ...}):
   POST /_emulator/delay           {"ms": 200} delays every AWS call by that long (0 turns it
                                   off): latency like AWS's, so a test can interrupt tofu halfway
                                   through an apply, and a bench can count sequential rounds
-  POST /_emulator/deployments     {"fail": 1} makes the next CodeDeploy deployment fail and roll
-                                  back instead of swapping blue and green
+  POST /_emulator/deployments     {"fail": 1} makes the next CodeDeploy deployment fail after
+                                  its Install step (errorInformation HEALTH_CONSTRAINTS) and roll
+                                  back: rules as they were, the replacement task set removed
+  POST /_emulator/contract        {"minute_seconds": 0.05, "step_seconds": 0.05,
+                                   "iam_delay_seconds": 2} (any subset) sets the contract's
+                                  time scale: one AWS minute of a deployment (canary and linear
+                                  intervals, the termination wait) lasts minute_seconds real
+                                  seconds, each lifecycle step step_seconds, and CodeDeploy
+                                  cannot assume a role younger than iam_delay_seconds. Answers
+                                  the settings. Defaults come from --minute-seconds,
+                                  --step-seconds, --iam-delay-seconds, else the environment's
+                                  FARGATE_EMULATOR_MINUTE_SECONDS, FARGATE_EMULATOR_STEP_SECONDS,
+                                  FARGATE_EMULATOR_IAM_DELAY_SECONDS, else 0.05, 0.05 and 2.
+  GET  /_emulator/contract        the settings
+
+Deployments advance lazily: before serving each AWS call the launcher performs every deployment
+step whose time has passed, so GetDeployment polling sees Created, InProgress (with split weights
+during a canary), and Succeeded only after the termination wait. AWS calls reach moto one at a
+time.
 
 A call is throttled before faults are considered (a throttled call does not consume a fault).
 Control calls are never logged, faulted or throttled; neither are Smithy RPC v2 CBOR calls,
@@ -86,6 +106,7 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 
 import errors  # noqa: E402
 import gaps  # noqa: E402  (patches moto in place)
+import contract  # noqa: E402  (patches moto in place, after gaps)
 
 
 def call_name(environ):
@@ -288,10 +309,10 @@ class Emulator:
             # Outside the lock: concurrent calls wait side by side, as AWS's latency does.
             time.sleep(self.delay)
         if answer is None:
-            return self.app(environ, start_response)
+            return self._serve(environ, start_response)
         if applied:
             # The call takes effect; only its answer is lost.
-            served = self.app(environ, lambda *_args, **_kwargs: (lambda _data: None))
+            served = self._serve(environ, lambda *_args, **_kwargs: (lambda _data: None))
             try:
                 for _ in served:
                     pass
@@ -304,6 +325,12 @@ class Emulator:
         for name, value in headers:
             response.headers[name] = value
         return response(environ, start_response)
+
+    def _serve(self, environ, start_response):
+        """moto's answer, one call at a time, after every deployment step that is due."""
+        with contract.lock:
+            contract.tick()
+            return self.app(environ, start_response)
 
     def control(self, environ, start_response):
         request = Request(environ)
@@ -325,8 +352,16 @@ class Emulator:
             return {}
         if path == "/_emulator/deployments" and method == "POST":
             spec = _json_body(request)
-            gaps.fail_next_deployments(_member(spec, "fail", int, 0, lambda v: v >= 0))
+            contract.fail_next_deployments(_member(spec, "fail", int, 0, lambda v: v >= 0))
             return {}
+        if path == "/_emulator/contract" and method == "POST":
+            try:
+                contract.configure(_json_body(request))
+            except contract.BadSetting as e:
+                raise BadRequest(str(e)) from None
+            return contract.current()
+        if path == "/_emulator/contract" and method == "GET":
+            return contract.current()
         if path == "/_emulator/faults" and method == "POST":
             rule = Fault(_json_body(request))
             self.faults = [r for r in self.faults if r.key != rule.key]
@@ -369,7 +404,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--until", choices=["stdin", "parent"], default="stdin")
+    for name, (variable, default, _top) in contract.SETTINGS.items():
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            type=float,
+            default=None,
+            help=f"contract setting {name} (default ${variable}, else {default:g})",
+        )
     args = parser.parse_args()
+    try:
+        contract.configure_from_env()
+        contract.configure(
+            {name: getattr(args, name) for name in contract.SETTINGS if getattr(args, name) is not None}
+        )
+    except contract.BadSetting as e:
+        parser.error(str(e))
 
     emulator = Emulator()
     server = make_server(

@@ -53,11 +53,11 @@ class Launcher:
     """The launcher as the Rust harness runs it: a child that prints its endpoint and serves
     until its standard input closes."""
 
-    def __init__(self):
+    def __init__(self, args=()):
         self.log = tempfile.TemporaryFile()
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT")}
         self.process = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "launcher.py")],
+            [sys.executable, os.path.join(HERE, "launcher.py"), *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.log,
