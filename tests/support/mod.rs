@@ -212,6 +212,23 @@ impl Emulator {
         );
     }
 
+    /// Tunes the strict emulator's AWS contract (tests/emulator/README.md): how many real
+    /// seconds an AWS minute of a deployment lasts ("minute_seconds"), each deployment step
+    /// ("step_seconds"), and how long a new IAM role stays unassumable ("iam_delay_seconds").
+    pub fn contract(&self, settings: serde_json::Value) {
+        assert!(
+            self.embedded,
+            "this test tunes the emulator's time scaling and IAM delay, which only the project's \
+             emulator has: run it without AWS_ENDPOINT_URL"
+        );
+        http(
+            &self.endpoint,
+            "POST",
+            "/_emulator/contract",
+            &settings.to_string(),
+        );
+    }
+
     pub fn throttled_count(&self) -> usize {
         self.injected_requests()
             .iter()

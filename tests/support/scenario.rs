@@ -269,8 +269,17 @@ impl Setup {
                 .iter()
                 .find(|r| !r.is_default().unwrap_or(false))
                 .expect("a forwarding rule");
-            rule.actions()[0]
-                .target_group_arn()
+            // A plain forward names one group; the weighted forward a CodeDeploy deployment
+            // leaves behind ({new: 100, old: 0}) sends the traffic to its heaviest group.
+            let action = &rule.actions()[0];
+            let heaviest = action.forward_config().and_then(|f| {
+                f.target_groups()
+                    .iter()
+                    .max_by_key(|t| t.weight().unwrap_or(1))
+                    .and_then(|t| t.target_group_arn())
+            });
+            heaviest
+                .or(action.target_group_arn())
                 .unwrap_or_default()
                 .to_owned()
         })
