@@ -160,7 +160,18 @@ fn modules_basic_validates_applies_plans_empty_and_destroys() {
             .iter()
             .filter(|r| !r.is_default().unwrap_or(false))
             .flat_map(|r| r.actions())
-            .filter_map(|a| a.target_group_arn().map(str::to_owned))
+            .filter_map(|a| {
+                // CodeDeploy leaves a weighted forward ({green: 100, blue: 0}).
+                a.forward_config()
+                    .and_then(|f| {
+                        f.target_groups()
+                            .iter()
+                            .max_by_key(|t| t.weight().unwrap_or(1))
+                            .and_then(|t| t.target_group_arn())
+                    })
+                    .or(a.target_group_arn())
+                    .map(str::to_owned)
+            })
             .collect::<Vec<_>>()
     });
     assert_eq!(
