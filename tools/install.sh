@@ -6,6 +6,7 @@
 #   FARGATE_TOOLS_DIR   where the cache lives (default: ~/.cache/terraform-provider-fargate)
 #   OPENTOFU_VERSION    pinned OpenTofu release built from its Go module (default below)
 #   MOTO_VERSION        pinned moto[server] release (default below)
+#   CBOR2_VERSION       pinned cbor2 release in the same venv (the emulator's Smithy RPC v2 CBOR)
 #   TERRAFORM_VERSION   HashiCorp Terraform release also built (default below: 1.5.7, the last MPL
 #                       release; later releases replace internal modules with local paths the
 #                       module proxy cannot serve). Set to "none" to skip it.
@@ -13,6 +14,7 @@ set -euo pipefail
 
 OPENTOFU_VERSION="${OPENTOFU_VERSION:-1.12.6}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
+CBOR2_VERSION="${CBOR2_VERSION:-5.9.0}"
 TERRAFORM_VERSION="${TERRAFORM_VERSION:-1.5.7}"
 TOOLS_DIR="${FARGATE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-fargate}"
 mkdir -p "$TOOLS_DIR"
@@ -71,7 +73,13 @@ if [ ! -f "$moto_dir/.complete" ]; then
   rm -rf "$moto_dir"
   python3 -m venv "$moto_dir/venv"
   "$moto_dir/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "moto[server]==$MOTO_VERSION" "cbor2>=5.4,<6" >&2
+    "moto[server]==$MOTO_VERSION" "cbor2==$CBOR2_VERSION" >&2
   touch "$moto_dir/.complete"
+fi
+# A venv cached before cbor2 was pinned (or with another release) gets the pinned one in place.
+if ! "$moto_dir/venv/bin/python" -c \
+    "import importlib.metadata as m, sys; sys.exit(m.version('cbor2') != '$CBOR2_VERSION')" 2>/dev/null; then
+  log "installing cbor2==$CBOR2_VERSION into $moto_dir"
+  "$moto_dir/venv/bin/pip" install --quiet --disable-pip-version-check "cbor2==$CBOR2_VERSION" >&2
 fi
 echo "MOTO_PYTHON=$moto_dir/venv/bin/python"

@@ -12,9 +12,9 @@ Protocols, told apart by the request itself:
          <RequestId/></ErrorResponse>
   ec2    the EC2 query protocol: <Response><Errors><Error><Code/><Message/></Error></Errors>
          <RequestID/></Response>
-  cbor   Smithy RPC v2 CBOR (CloudWatch's current SDKs). moto does not serve it (it answers
-         404) and the launcher has no shim for it, so these calls are never faulted or
-         throttled.
+  cbor   Smithy RPC v2 CBOR (CloudWatch's current SDKs; rpcv2cbor.py serves it): a CBOR map
+         {"__type": "<namespace>#<shape>", "message": ...} with Smithy-Protocol: rpc-v2-cbor and,
+         CloudWatch being awsQueryCompatible, x-amzn-query-error: <code>;Sender|Receiver.
   rest   anything else (REST protocols; none in the provider's call flow): answered like json,
          whose X-Amzn-ErrorType header restJson1 clients read too.
 """
@@ -22,6 +22,8 @@ Protocols, told apart by the request itself:
 import json
 import uuid
 from xml.sax.saxutils import escape
+
+import rpcv2cbor
 
 # Default namespaces of the query services' answers, by the form's Version.
 _QUERY_XMLNS = {
@@ -90,8 +92,9 @@ def throttling(service, action, proto):
       plane): ThrottlingException, HTTP 400, "Rate exceeded" (their Common Errors pages; modeled
       for CodeDeploy and Logs in botocore);
     - Cloud Map DiscoverInstances and DiscoverInstancesRevision: RequestLimitExceeded, HTTP 400;
-    - awsQuery services (ELBv2, IAM, STS): Throttling, HTTP 400, "Rate exceeded" (botocore's
-      _retry.json "throttling" policy: code Throttling with status 400);
+    - awsQuery services (ELBv2, IAM, STS) and CloudWatch in RPC v2 CBOR (awsQueryCompatible, so
+      its x-amzn-query-error header carries the awsQuery code): Throttling, HTTP 400, "Rate
+      exceeded" (botocore's _retry.json "throttling" policy: code Throttling with status 400);
     - EC2: RequestLimitExceeded, HTTP 503 (botocore's _retry.json ec2 policy
       "request_limit_exceeded": code RequestLimitExceeded with status 503).
 
@@ -100,7 +103,7 @@ def throttling(service, action, proto):
     """
     if proto == "ec2":
         return "RequestLimitExceeded", 503, "Request limit exceeded."
-    if proto == "query":
+    if proto in ("query", "cbor"):
         return "Throttling", 400, "Rate exceeded"
     if service == "servicediscovery" and action in _CLOUD_MAP_DISCOVERY:
         return (
@@ -115,6 +118,13 @@ def throttling(service, action, proto):
 def render(environ, form, proto, code, message, status):
     """(status, headers, body bytes) of an AWS error answer in the request's protocol."""
     request_id = str(uuid.uuid4())
+    if proto == "cbor":
+        service = ""
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        if "Credential=" in auth:
+            parts = auth.split("Credential=")[1].split("/")
+            service = parts[3] if len(parts) > 3 else ""
+        return rpcv2cbor.error_for_request(environ, service, code, message, status)
     if proto == "ec2":
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'

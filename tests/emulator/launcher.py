@@ -55,6 +55,12 @@ out; a bad request answers 400 with {"error": ...}):
   POST /_emulator/deployments     {"fail": 1} makes the next CodeDeploy deployment fail after
                                   its Install step (errorInformation HEALTH_CONSTRAINTS) and roll
                                   back: rules as they were, the replacement task set removed
+  POST /_emulator/alarms          {"name": "web-5xx", "state": "ALARM"} sets a CloudWatch alarm's
+                                  state as SetAlarmState does (optional "reason", "region";
+                                  without "region" every region that has alarms is searched);
+                                  OK, ALARM or INSUFFICIENT_DATA, kept until changed (nothing
+                                  evaluates metrics). Deployment steps due before the change
+                                  are performed first. 400 for an unknown alarm or state.
   POST /_emulator/contract        {"minute_seconds": 0.05, "step_seconds": 0.05,
                                    "iam_delay_seconds": 2} (any subset) sets the contract's
                                   time scale: one AWS minute of a deployment (canary and linear
@@ -72,9 +78,17 @@ step whose time has passed, so GetDeployment polling sees Created, InProgress (w
 during a canary), and Succeeded only after the termination wait. AWS calls reach moto one at a
 time.
 
+CloudWatch answers in all three of its protocols: awsQuery (moto's), awsJson1_0 (moto's, with
+the Content-Type corrected to application/x-amz-json-1.0) and Smithy RPC v2 CBOR
+(POST /service/GraniteServiceVersion20100801/operation/<Op>, Smithy-Protocol: rpc-v2-cbor; the
+SDK for Rust's aws-sdk-cloudwatch), which rpcv2cbor.py translates to awsJson for moto and back
+(https://smithy.io/2.0/additional-specs/protocols/smithy-rpc-v2-cbor.html). CBOR calls are logged
+(service "monitoring"), faulted and throttled like the others; their errors are CBOR maps with
+__type and the x-amzn-query-error header. New alarms start INSUFFICIENT_DATA and PutMetricAlarm
+keeps an existing alarm's state (alarms.py).
+
 A call is throttled before faults are considered (a throttled call does not consume a fault).
-Control calls are never logged, faulted or throttled; neither are Smithy RPC v2 CBOR calls,
-which moto does not serve.
+Control calls are never logged, faulted or throttled.
 
 It prints one JSON line, {"endpoint": "http://127.0.0.1:<port>"}, once it is ready, and runs
 until SIGTERM/SIGINT or, so that a caller that dies does not leave it behind, until its standard
@@ -107,6 +121,8 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 import errors  # noqa: E402
 import gaps  # noqa: E402  (patches moto in place)
 import contract  # noqa: E402  (patches moto in place, after gaps)
+import alarms  # noqa: E402  (CloudWatch alarm states)
+import rpcv2cbor  # noqa: E402
 
 
 def call_name(environ):
@@ -237,7 +253,7 @@ class Throttle:
         self.throttled = 0
 
     def hits(self, service, proto):
-        if self.rate <= 0 or proto in ("cbor", "internal"):
+        if self.rate <= 0 or proto == "internal":
             return False
         if self.services is not None and service not in self.services:
             return False
@@ -295,7 +311,7 @@ class Emulator:
             if self.throttle.hits(service, proto):
                 answer = errors.throttling(service, action, proto)
                 entry["injected"] = "throttle"
-            elif proto not in ("cbor", "internal"):
+            elif proto != "internal":
                 fault = self._take_fault(service, action)
                 if fault is not None:
                     code, message, status = fault.answer(service, action, proto)
@@ -327,10 +343,13 @@ class Emulator:
         return response(environ, start_response)
 
     def _serve(self, environ, start_response):
-        """moto's answer, one call at a time, after every deployment step that is due."""
+        """moto's answer, one call at a time, after every deployment step that is due. Smithy RPC
+        v2 CBOR calls go through rpcv2cbor (moto serves their awsJson form)."""
         with contract.lock:
             contract.tick()
-            return self.app(environ, start_response)
+            if errors.protocol(environ, "", {}) == "cbor":
+                return rpcv2cbor.serve(self.app, environ, start_response)
+            return self.app(environ, rpcv2cbor.fix_json_content_type(environ, start_response))
 
     def control(self, environ, start_response):
         request = Request(environ)
@@ -354,6 +373,8 @@ class Emulator:
             spec = _json_body(request)
             contract.fail_next_deployments(_member(spec, "fail", int, 0, lambda v: v >= 0))
             return {}
+        if path == "/_emulator/alarms" and method == "POST":
+            return self._set_alarm(_json_body(request))
         if path == "/_emulator/contract" and method == "POST":
             try:
                 contract.configure(_json_body(request))
@@ -383,6 +404,31 @@ class Emulator:
             self.delay = ms / 1000
             return {}
         return None
+
+
+    def _set_alarm(self, spec):
+        unknown = set(spec) - {"name", "state", "reason", "region", "account"}
+        if unknown:
+            raise BadRequest(f"unknown alarm members {sorted(unknown)}")
+        name = _member(spec, "name", str)
+        value = _member(spec, "state", str)
+        if not name or not value:
+            raise BadRequest('an alarm needs "name" and "state"')
+        with contract.lock:
+            # Deployment steps due before the change see the state before it.
+            contract.tick()
+            try:
+                return alarms.set_state(
+                    name,
+                    value,
+                    reason=_member(spec, "reason", str),
+                    account=_member(spec, "account", str) or "123456789012",
+                    region=_member(spec, "region", str),
+                )
+            except ValueError as e:
+                raise BadRequest(str(e)) from None
+            except KeyError:
+                raise BadRequest(f"no alarm named {name}") from None
 
 
 def _json_body(request):
