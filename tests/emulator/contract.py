@@ -96,6 +96,7 @@ from moto.iam.models import IAMBackend, iam_backends
 from moto.moto_api._internal import mock_random
 from moto.servicediscovery.models import servicediscovery_backends
 
+import alarms
 import gaps  # noqa: F401  (its patches first: contract wraps some of them)
 
 # --- Settings -------------------------------------------------------------------------------
@@ -708,6 +709,42 @@ def _response_delete_deployment_config(self):
 
 # --- CodeDeploy deployment groups: role and configuration checks ----------------------------
 
+# At most 10 alarms per group: API_AlarmConfiguration ("A maximum of 10 alarms can be added")
+# and AlarmsLimitExceededException. hashicorp/terraform-provider-aws PR #39971 reports that the
+# service quota is now 50 (adjustable); the emulator keeps the documented 10.
+MAX_ALARMS = 10
+
+
+def _check_alarm_configuration(config):
+    """CreateDeploymentGroup/UpdateDeploymentGroup's alarm rules (API_CreateDeploymentGroup,
+    errors AlarmsLimitExceededException and InvalidAlarmConfigException; both texts modelled on
+    the exceptions' documentation)."""
+    if not config:
+        return
+    entries = config.get("alarms") or []
+    if len(entries) > MAX_ALARMS:
+        raise _codedeploy_error(
+            "AlarmsLimitExceededException",
+            f"The maximum number of alarms for a deployment group ({MAX_ALARMS}) was exceeded.",
+        )
+    names = [(entry or {}).get("name") for entry in entries]
+    if any(not name or len(name) > 255 for name in names):
+        raise _codedeploy_error(
+            "InvalidAlarmConfigException",
+            "The alarm name is empty or null or exceeds the limit of 255 characters.",
+        )
+    if len(set(names)) != len(names):
+        raise _codedeploy_error(
+            "InvalidAlarmConfigException",
+            "Two alarms with the same name have been specified.",
+        )
+    if config.get("enabled") and not names:
+        raise _codedeploy_error(
+            "InvalidAlarmConfigException",
+            "The alarm configuration is enabled, but the alarm list is empty.",
+        )
+
+
 _original_create_deployment_group = CodeDeployBackend.create_deployment_group
 
 
@@ -719,6 +756,7 @@ def _create_deployment_group(self, application_name, deployment_group_name,
         deployment_config_name = "CodeDeployDefault.ECSAllAtOnce"
     if deployment_config_name and _config(self, deployment_config_name) is None:
         raise _config_missing(deployment_config_name)
+    _check_alarm_configuration(kwargs.get("alarm_configuration"))
     service_role = kwargs.get("service_role_arn") or (args[3] if len(args) > 3 else None)
     if application is not None:
         _check_service_role(self.account_id, service_role)
@@ -741,7 +779,25 @@ def _update_deployment_group(self):
     config = self._get_param("deploymentConfigName")
     if config and _config(self.codedeploy_backend, config) is None:
         raise _config_missing(config)
+    _check_alarm_configuration(self._get_param("alarmConfiguration"))
     return _original_update_deployment_group(self)
+
+
+_previous_deployment_group_info = codedeploy_responses._deployment_group_info
+
+
+def _deployment_group_info(group):
+    """Answers the group's alarmConfiguration (moto answers {})."""
+    info = _previous_deployment_group_info(group)
+    config = getattr(group, "alarm_configuration", None) or {}
+    if not isinstance(config, dict):
+        config = {}
+    info["alarmConfiguration"] = {
+        "enabled": bool(config.get("enabled", False)),
+        "ignorePollAlarmFailure": bool(config.get("ignorePollAlarmFailure", False)),
+        "alarms": [{"name": a.get("name")} for a in config.get("alarms") or []],
+    }
+    return info
 
 
 # --- Rule 3: deployments that progress over time --------------------------------------------
@@ -900,6 +956,7 @@ class Run:
         return utcnow() - datetime.timedelta(seconds=late)
 
     def advance(self, now):
+        self._poll_alarms()
         while not self.finished and now >= self.due:
             try:
                 delay = next(self.script)
@@ -911,6 +968,87 @@ class Run:
                 break
             self.updated = self.at()
             self.due += max(0.0, float(delay))
+            self._poll_alarms()
+
+    # Alarms (https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html:
+    # "If any of the specified alarms are activated, the deployment stops, and the status is
+    # updated to Stopped").
+
+    def alarm_configuration(self):
+        """The deployment's alarm configuration: CreateDeployment's overrideAlarmConfiguration,
+        else the group's."""
+        override = getattr(self.deployment, "override_alarm_configuration", None)
+        return override or getattr(self.group, "alarm_configuration", None) or {}
+
+    def _poll_alarms(self):
+        """Stops the deployment when an alarm of an enabled configuration is in ALARM (or, with
+        ignorePollAlarmFailure false, does not exist), from InProgress through the termination
+        wait."""
+        d = self.deployment
+        if self.finished or d.status not in ("InProgress", "Ready", "Baking"):
+            return
+        config = self.alarm_configuration()
+        if not config.get("enabled"):
+            return
+        account, region = self.codedeploy.account_id, self.codedeploy.region_name
+        names = [a.get("name") for a in config.get("alarms") or [] if a.get("name")]
+        active, missing = [], []
+        for name in names:
+            value = alarms.state(account, region, name)
+            if value is None:
+                missing.append(name)
+            elif value == "ALARM":
+                active.append(name)
+        if active:
+            # Quoted: GetDeployment output published in public repositories (ALARM_ACTIVE,
+            # status Stopped); each alarm's name in angle brackets.
+            message = (
+                "One or more alarms have been activated according to the Amazon CloudWatch "
+                "metrics you selected, and the affected deployments have been stopped. "
+                "Activated alarms: " + " ".join(f"<{n}>" for n in active)
+            )
+        elif missing and not config.get("ignorePollAlarmFailure"):
+            # Modelled on AlarmConfiguration.ignorePollAlarmFailure ("false: The deployment
+            # stops if alarm status information can't be retrieved from Amazon CloudWatch").
+            message = (
+                "The deployment was stopped because the state of the following alarms could "
+                "not be retrieved from Amazon CloudWatch: " + " ".join(f"<{n}>" for n in missing)
+            )
+        else:
+            return
+        rollback = self._rolls_back_on("DEPLOYMENT_STOP_ON_ALARM")
+        if rollback:
+            self.fail(
+                "ALARM_ACTIVE",
+                message,
+                status="Stopped",
+                rollback_message="Stopped on alarm: production traffic is back on the original "
+                "task set.",
+            )
+        else:
+            self.stop(message)
+
+    def _rolls_back_on(self, event):
+        config = getattr(self.deployment, "auto_rollback_configuration", None) or (
+            getattr(self.group, "auto_rollback_configuration", None) or {}
+        )
+        return bool(config.get("enabled")) and event in (config.get("events") or [])
+
+    def stop(self, message, code="ALARM_ACTIVE"):
+        """Stops without a rollback: the replacement task set and the listener rules stay as
+        they are (CodeDeploy rolls back only when the group's autoRollbackConfiguration asks)."""
+        d = self.deployment
+        for event in self.events:
+            if event is self.current:
+                event.finish(self.at(), "Skipped")
+            elif event.status in ("Pending", "InProgress"):
+                event.status = "Skipped"
+        d.status = "Stopped"
+        d.complete_time = self.at()
+        d.error_information = {"code": code, "message": message}
+        d.deployment_overview.update({"InProgress": 0, "Pending": 0, "Failed": 1})
+        self.finished = True
+        self.script = iter(())
 
     # Resources.
 
@@ -1516,6 +1654,7 @@ def install():
     CodeDeployResponse.batch_get_deployment_targets = _response_batch_get_deployment_targets
     CodeDeployResponse.get_deployment_target = _response_get_deployment_target
     codedeploy_responses._deployment_info = _deployment_info
+    codedeploy_responses._deployment_group_info = _deployment_group_info
 
 
 install()

@@ -57,6 +57,7 @@ _UPDATABLE = {
     "deploymentConfigName": "deployment_config_name",
     "serviceRoleArn": "service_role_arn",
     "autoRollbackConfiguration": "auto_rollback_configuration",
+    "alarmConfiguration": "alarm_configuration",
     "deploymentStyle": "deployment_style",
     "blueGreenDeploymentConfiguration": "blue_green_deployment_configuration",
     "loadBalancerInfo": "load_balancer_info",

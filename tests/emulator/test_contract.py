@@ -881,6 +881,157 @@ class DeploymentTest(ContractTest):
         self.assertEqual(self.deployment(deployment_id)["status"], "Failed")
 
 
+class AlarmTest(ContractTest):
+    """Deployment group alarms: alarmConfiguration is kept and checked, and an alarm in ALARM
+    stops a running deployment (rolled back when autoRollbackConfiguration has
+    DEPLOYMENT_STOP_ON_ALARM)."""
+
+    ACTIVATED = (
+        "One or more alarms have been activated according to the Amazon CloudWatch metrics you "
+        "selected, and the affected deployments have been stopped. Activated alarms: "
+    )
+
+    def alarm(self, suffix="5xx"):
+        name = f"{self.name}-{suffix}"
+        self.client("cloudwatch").put_metric_alarm(
+            AlarmName=name,
+            MetricName="HTTPCode_Target_5XX_Count",
+            Namespace="AWS/ApplicationELB",
+            Statistic="Sum",
+            Period=60,
+            EvaluationPeriods=1,
+            Threshold=1.0,
+            ComparisonOperator="GreaterThanThreshold",
+        )
+        return name
+
+    def configure(self, names, enabled=True, ignore=False, rollback=True):
+        codedeploy = self.client("codedeploy")
+        request = dict(
+            applicationName=self.name,
+            currentDeploymentGroupName=self.name,
+            alarmConfiguration={
+                "enabled": enabled,
+                "ignorePollAlarmFailure": ignore,
+                "alarms": [{"name": n} for n in names],
+            },
+        )
+        if rollback:
+            request["autoRollbackConfiguration"] = {
+                "enabled": True,
+                "events": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"],
+            }
+        codedeploy.update_deployment_group(**request)
+
+    def set_state(self, name, state):
+        self.emulator.ok("POST", "/_emulator/alarms", {"name": name, "state": state})
+
+    def test_the_alarm_configuration_is_kept_and_checked(self):
+        self.world()
+        codedeploy = self.client("codedeploy")
+        names = [self.alarm("a"), self.alarm("b")]
+        self.configure(names)
+        group = codedeploy.get_deployment_group(
+            applicationName=self.name, deploymentGroupName=self.name
+        )["deploymentGroupInfo"]
+        self.assertEqual(
+            group["alarmConfiguration"],
+            {"enabled": True, "ignorePollAlarmFailure": False, "alarms": [{"name": n} for n in names]},
+        )
+        batch = codedeploy.batch_get_deployment_groups(
+            applicationName=self.name, deploymentGroupNames=[self.name]
+        )["deploymentGroupsInfo"][0]
+        self.assertEqual(batch["alarmConfiguration"], group["alarmConfiguration"])
+        cases = [
+            ([f"x{i}" for i in range(11)], True, "AlarmsLimitExceededException",
+             "The maximum number of alarms for a deployment group (10) was exceeded."),
+            ([], True, "InvalidAlarmConfigException",
+             "The alarm configuration is enabled, but the alarm list is empty."),
+            (["same", "same"], True, "InvalidAlarmConfigException",
+             "Two alarms with the same name have been specified."),
+        ]
+        for alarms, enabled, code, message in cases:
+            with self.subTest(code=code, alarms=len(alarms)):
+                error = self.error(self.configure, alarms, enabled=enabled)
+                self.assertEqual((error["Code"], error["Message"]), (code, message))
+        # CreateDeploymentGroup checks the same.
+        request = self.group_request(self.role())
+        request["deploymentGroupName"] = f"{self.name}-2"
+        request["alarmConfiguration"] = {"enabled": True, "alarms": []}
+        error = self.error(codedeploy.create_deployment_group, **request)
+        self.assertEqual(error["Code"], "InvalidAlarmConfigException")
+
+    def test_an_alarm_stops_the_deployment_and_rolls_back(self):
+        self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 0.2})
+        self.world(wait=30)
+        name = self.alarm()
+        self.set_state(name, "OK")
+        self.configure([name])
+        second = self.task_definition("nginx:2")
+        deployment_id = self.deploy(second)
+        # Traffic shifted; the termination wait (6 s) is running.
+        self.wait_for(
+            lambda: self.deployment(deployment_id).get("instanceTerminationWaitTimeStarted"),
+            "the termination wait",
+        )
+        self.assertEqual(self.rule_weights(self.prod_rule), {self.green: 100, self.blue: 0})
+        self.set_state(name, "ALARM")
+        info = self.wait(deployment_id)
+        self.assertEqual(info["status"], "Stopped")
+        self.assertEqual(info["errorInformation"]["code"], "ALARM_ACTIVE")
+        self.assertEqual(info["errorInformation"]["message"], self.ACTIVATED + f"<{name}>")
+        self.assertTrue(info["rollbackInfo"]["rollbackMessage"])
+        self.assertEqual(self.rule_weights(self.prod_rule), {self.blue: 100})
+        service = self.described()
+        self.assertEqual(service["taskDefinition"], self.first)
+        self.assertEqual([t["status"] for t in service["taskSets"]], ["PRIMARY"])
+
+    def test_without_stop_on_alarm_rollback_the_deployment_only_stops(self):
+        self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 0.2})
+        self.world(wait=30)
+        name = self.alarm()
+        self.configure([name], rollback=False)
+        deployment_id = self.deploy(self.task_definition("nginx:2"))
+        self.wait_for(
+            lambda: self.deployment(deployment_id).get("instanceTerminationWaitTimeStarted"),
+            "the termination wait",
+        )
+        self.set_state(name, "ALARM")
+        info = self.wait(deployment_id)
+        self.assertEqual(info["status"], "Stopped")
+        self.assertEqual(info["errorInformation"]["code"], "ALARM_ACTIVE")
+        self.assertEqual(info["rollbackInfo"], {})
+        # Nothing moves back: production stays on green.
+        self.assertEqual(self.rule_weights(self.prod_rule), {self.green: 100, self.blue: 0})
+
+    def test_an_alarm_that_does_not_exist_stops_unless_ignored(self):
+        self.world(wait=0)
+        self.configure([f"{self.name}-missing"])
+        info = self.wait(self.deploy(self.task_definition("nginx:2")))
+        self.assertEqual(info["status"], "Stopped")
+        self.assertEqual(info["errorInformation"]["code"], "ALARM_ACTIVE")
+        self.assertIn(f"<{self.name}-missing>", info["errorInformation"]["message"])
+        self.assertEqual(self.described()["taskDefinition"], self.first)
+        self.configure([f"{self.name}-missing"], ignore=True)
+        info = self.wait(self.deploy(self.task_definition("nginx:3")))
+        self.assertEqual(info["status"], "Succeeded")
+
+    def test_alarms_that_stay_ok_or_are_disabled_let_it_succeed(self):
+        self.world(wait=0)
+        name = self.alarm()
+        self.set_state(name, "ALARM")
+        self.configure([name], enabled=False)
+        self.assertEqual(self.wait(self.deploy(self.task_definition("nginx:2")))["status"], "Succeeded")
+        self.set_state(name, "OK")
+        self.configure([name])
+        self.assertEqual(self.wait(self.deploy(self.task_definition("nginx:3")))["status"], "Succeeded")
+        # {"fail": N} still fails a group with alarms, with its own code.
+        self.emulator.ok("POST", "/_emulator/deployments", {"fail": 1})
+        info = self.wait(self.deploy(self.task_definition("nginx:4")))
+        self.assertEqual(info["status"], "Failed")
+        self.assertEqual(info["errorInformation"]["code"], "HEALTH_CONSTRAINTS")
+
+
 class IamTest(ContractTest):
     def setUp(self):
         super().setUp()
