@@ -1064,6 +1064,12 @@ class Run:
                 f"The ECS service {target.get('serviceName')} in cluster "
                 f"{target.get('clusterName')} does not exist or is not active.",  # modelled
             )
+        if (service.deployment_controller or {}).get("type") != "CODE_DEPLOY":
+            raise DeploymentFailed(
+                "INVALID_ECS_SERVICE",
+                f"The ECS service {target.get('serviceName')} does not use the CODE_DEPLOY "
+                "deployment controller.",  # modelled
+            )
         self.service = service
         pair = (self.group.load_balancer_info.get("targetGroupPairInfoList") or [{}])[0]
         names = [tg.get("name") for tg in pair.get("targetGroups", [])]

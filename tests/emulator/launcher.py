@@ -122,6 +122,7 @@ import errors  # noqa: E402
 import gaps  # noqa: E402  (patches moto in place)
 import contract  # noqa: E402  (patches moto in place, after gaps)
 import alarms  # noqa: E402  (CloudWatch alarm states)
+import native  # noqa: E402  (ECS-controller deployments, after contract)
 import rpcv2cbor  # noqa: E402
 
 
@@ -347,6 +348,7 @@ class Emulator:
         v2 CBOR calls go through rpcv2cbor (moto serves their awsJson form)."""
         with contract.lock:
             contract.tick()
+            native.tick()
             if errors.protocol(environ, "", {}) == "cbor":
                 return rpcv2cbor.serve(self.app, environ, start_response)
             return self.app(environ, rpcv2cbor.fix_json_content_type(environ, start_response))
@@ -417,6 +419,7 @@ class Emulator:
         with contract.lock:
             # Deployment steps due before the change see the state before it.
             contract.tick()
+            native.tick()
             try:
                 return alarms.set_state(
                     name,
