@@ -12,7 +12,9 @@ Rules (see README.md for how to tune them):
     "Unable to update ... on services with a CODE_DEPLOY deployment controller. Use AWS
     CodeDeploy to trigger a new deployment."
     https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
-    UpdateService on an INACTIVE (deleted) service is ServiceNotActiveException.
+    UpdateService on an INACTIVE (deleted) service is ServiceNotActiveException. A request that
+    sets deploymentController ECS is the migration to the ECS controller (native.py) and is not
+    limited.
     https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html#API_UpdateService_Errors
  2. CreateService with a target group that no listener default action or rule forwards to is
     InvalidParameterException "The target group with targetGroupArn <arn> does not have an
@@ -38,6 +40,15 @@ Rules (see README.md for how to tune them):
     https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskSet.html (startedBy
     CODE_DEPLOY, externalId the deployment ID). A CODE_DEPLOY service starts with one PRIMARY
     task set; an AppSpec container the task definition lacks fails the deployment.
+    Deployment group alarms: alarmConfiguration is kept (more than 10 alarms is
+    AlarmsLimitExceededException, an enabled empty list or duplicate names
+    InvalidAlarmConfigException), and an alarm in ALARM (or a missing one, unless
+    ignorePollAlarmFailure) stops a running deployment: Stopped, ALARM_ACTIVE "One or more alarms
+    have been activated according to the Amazon CloudWatch metrics you selected, and the affected
+    deployments have been stopped. Activated alarms: <name>", rolled back when
+    autoRollbackConfiguration lists DEPLOYMENT_STOP_ON_ALARM.
+    https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html ,
+    https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AlarmConfiguration.html
  4. IAM eventual consistency: CodeDeploy cannot assume a service role younger than
     iam_delay_seconds, nor one whose trust policy does not admit codedeploy.amazonaws.com:
     InvalidRoleException "AWS CodeDeploy does not have the permissions required to assume the

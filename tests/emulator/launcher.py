@@ -4,9 +4,14 @@ operations moto lacks, ECS CreateService fields moto drops, Application Auto Sca
 Map's refusal of duplicate service names and its CreatorRequestId idempotency) and AWS's
 documented contract enforced by `contract.py` (CODE_DEPLOY UpdateService limits, target groups
 that must be behind a listener, CodeDeploy blue/green deployments that progress over scaled time
-with task sets and weighted listener rules, IAM propagation delay for CodeDeploy's role, Cloud
-Map SRV registries; README.md lists every rule), plus test-only control endpoints (JSON in, JSON
-out; a bad request answers 400 with {"error": ...}):
+with task sets and weighted listener rules and stop on CloudWatch alarms, IAM propagation delay
+for CodeDeploy's role, Cloud Map SRV registries) and `native.py` (ECS-controller deployments:
+ROLLING, BLUE_GREEN, LINEAR and CANARY over scaled time with service deployments and revisions,
+circuit breaker and alarm rollbacks, weighted production and test listener rules, the CODE_DEPLOY
+to ECS migration; ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions,
+StopServiceDeployment), CloudWatch over Smithy RPC v2 CBOR (`rpcv2cbor.py`) with alarm states
+that stay as set (`alarms.py`); README.md lists every rule and its source. Plus test-only control
+endpoints (JSON in, JSON out; a bad request answers 400 with {"error": ...}):
 
   GET  /_emulator/requests        every AWS call served so far, in order, as
                                   [{"service", "action", "injected", "code"}]: service is the
@@ -52,9 +57,16 @@ out; a bad request answers 400 with {"error": ...}):
   POST /_emulator/delay           {"ms": 200} delays every AWS call by that long (0 turns it
                                   off): latency like AWS's, so a test can interrupt tofu halfway
                                   through an apply, and a bench can count sequential rounds
-  POST /_emulator/deployments     {"fail": 1} makes the next CodeDeploy deployment fail after
-                                  its Install step (errorInformation HEALTH_CONSTRAINTS) and roll
-                                  back: rules as they were, the replacement task set removed
+  POST /_emulator/deployments     {"fail": 1} makes the next deployment fail, CodeDeploy's or an
+                                  ECS-controller service's (whichever starts first; not the
+                                  one CreateService makes). CodeDeploy: after its Install step
+                                  (errorInformation HEALTH_CONSTRAINTS), rolled back: rules as
+                                  they were, the replacement task set removed. ECS: the new
+                                  tasks never start, one more failed task per step; with the
+                                  deployment circuit breaker it fails at the threshold ("ECS
+                                  deployment circuit breaker: tasks failed to start.") and,
+                                  with rollback, ends ROLLBACK_SUCCESSFUL on the old revision;
+                                  without the breaker it stays IN_PROGRESS (as ECS keeps trying)
   POST /_emulator/alarms          {"name": "web-5xx", "state": "ALARM"} sets a CloudWatch alarm's
                                   state as SetAlarmState does (optional "reason", "region";
                                   without "region" every region that has alarms is searched);
@@ -75,8 +87,12 @@ out; a bad request answers 400 with {"error": ...}):
 
 Deployments advance lazily: before serving each AWS call the launcher performs every deployment
 step whose time has passed, so GetDeployment polling sees Created, InProgress (with split weights
-during a canary), and Succeeded only after the termination wait. AWS calls reach moto one at a
-time.
+during a canary), and Succeeded only after the termination wait, and DescribeServiceDeployments
+sees PENDING, IN_PROGRESS through each lifecycle stage, then SUCCESSFUL, STOPPED or
+ROLLBACK_SUCCESSFUL. An alarm set to ALARM (SetAlarmState or /_emulator/alarms) stops a running
+CodeDeploy deployment of a group whose alarmConfiguration names it (Stopped, ALARM_ACTIVE) and
+fails an ECS deployment whose deploymentConfiguration.alarms names it. AWS calls reach moto one
+at a time.
 
 CloudWatch answers in all three of its protocols: awsQuery (moto's), awsJson1_0 (moto's, with
 the Content-Type corrected to application/x-amz-json-1.0) and Smithy RPC v2 CBOR
