@@ -223,6 +223,8 @@ def error_for_request(environ, service_signing_name, code, message, status):
 
 def _respond(start_response, status, headers, body):
     reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
+    headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(len(body))))
     start_response(f"{status} {reason.get(status, 'Status')}", headers)
     return [body]
 
@@ -303,7 +305,6 @@ def serve(app, environ, start_response):
     headers = [("Smithy-Protocol", PROTOCOL), ("x-amzn-RequestId", request_id)]
     output = operation_model.output_shape
     if output is None:
-        headers.append(("Content-Length", "0"))
         return _respond(start_response, 200, headers, b"")
     body = encode(to_cbor(output, parsed) or {})
     headers.append(("Content-Type", CONTENT_TYPE))
