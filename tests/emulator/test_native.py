@@ -315,6 +315,8 @@ class RollingTest(NativeTest):
 
     def test_the_circuit_breaker_rolls_back(self):
         self.rolling_world({"strategy": "ROLLING", "deploymentCircuitBreaker": {"enable": True, "rollback": True}})
+        # Steps long enough to see the failed deployment before it drains.
+        self.emulator.ok("POST", "/_emulator/contract", {"step_seconds": 0.4})
         before = self.described()["deployments"][0]["id"]
         self.emulator.ok("POST", "/_emulator/deployments", {"fail": 1})
         arn = self.deploy()
@@ -375,7 +377,7 @@ class RollingTest(NativeTest):
         self.assertEqual([b["serviceDeploymentArn"] for b in statuses], [stuck])
 
     def test_an_alarm_rolls_a_rolling_deployment_back(self):
-        self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 0.5})
+        self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 1.5})
         name = f"{self.name}-5xx"
         self.rolling_world({
             "strategy": "ROLLING",
@@ -408,7 +410,7 @@ class RollingTest(NativeTest):
 
 class TrafficTest(NativeTest):
     def test_blue_green_shifts_test_then_production_and_bakes(self):
-        self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 0.5, "step_seconds": 0.1})
+        self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 0.5, "step_seconds": 0.3})
         self.native_world({"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 2})
         arn = self.deploy()
         seen = []
@@ -424,7 +426,7 @@ class TrafficTest(NativeTest):
                 seen.append(snapshot)
             return deployment["status"] in ENDED
 
-        self.wait_for(observe, "the deployment", timeout=15)
+        self.wait_for(observe, "the deployment", timeout=20)
         self.assertEqual(self.service_deployment(arn)["status"], "SUCCESSFUL")
         stages = [s for s, _t, _p in seen]
         for stage in ("SCALE_UP", "TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME"):
@@ -509,6 +511,8 @@ class TrafficTest(NativeTest):
         self.alarm()
         arn = self.deploy()
         self.wait_for(lambda: self.service_deployment(arn).get("lifecycleStage") == "BAKE_TIME", "the bake")
+        # Steps long enough to see the failed deployment before it drains.
+        self.emulator.ok("POST", "/_emulator/contract", {"step_seconds": 0.5})
         self.assertEqual(self.rule_weights(self.prod_rule), {self.green: 100, self.blue: 0})
         self.emulator.ok("POST", "/_emulator/alarms", {"name": name, "state": "ALARM"})
         failing = next(d for d in self.described()["deployments"] if d["taskDefinition"] == self.second)
