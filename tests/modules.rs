@@ -148,6 +148,13 @@ autoscaling {{
   scale_in_cooldown   = 120
   scale_out_cooldown  = 30
 }}
+alarms {{
+  response_time_p99_ms = 1500
+  unhealthy_hosts      = 0
+  period               = 30
+  evaluation_periods   = 4
+  names                = ["payments-error-budget"]
+}}
 "#
     )
 }

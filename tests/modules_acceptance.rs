@@ -220,6 +220,22 @@ fn eject_moves_a_service_to_the_modules_with_imports_only() {
         .with_aws_provider();
     w.copy_example("basic");
     w.write("terraform.tfvars", &fixtures.tfvars());
+    // With alarms that roll a deployment back: four alarms (two metrics on both groups) wired
+    // into the deployment group, which eject imports into the alarms submodule.
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    let with_alarms = main
+        .replacen(
+            "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]",
+            "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\", \"DEPLOYMENT_STOP_ON_ALARM\"]",
+            1,
+        )
+        .replacen(
+            "  desired_count = 4\n",
+            "  desired_count = 4\n\n  alarms {\n    unhealthy_hosts = 0\n  }\n",
+            1,
+        );
+    assert_ne!(with_alarms, main, "examples/basic takes an alarms block");
+    w.write("main.tf", &with_alarms);
     timed(
         "apply with the resource",
         w.tofu(&["apply", "-auto-approve", "-input=false", "-no-color"]),
@@ -275,7 +291,7 @@ fn eject_moves_a_service_to_the_modules_with_imports_only() {
     plan.assert_ok();
     assert!(
         plan.stdout
-            .contains("Plan: 19 to import, 0 to add, 0 to change, 0 to destroy, 1 to forget."),
+            .contains("Plan: 23 to import, 0 to add, 0 to change, 0 to destroy, 1 to forget."),
         "the plan after eject is not imports only:\n{}",
         plan.stdout
     );

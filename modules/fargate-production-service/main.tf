@@ -17,6 +17,12 @@ locals {
     requests_policy        = length(var.name) + 9 <= 256 ? "${var.name}-requests" : "${replace(substr(var.name, 0, 240), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-requests"
     cpu_policy             = length(var.name) + 4 <= 256 ? "${var.name}-cpu" : "${replace(substr(var.name, 0, 245), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-cpu"
     memory_policy          = length(var.name) + 7 <= 256 ? "${var.name}-memory" : "${replace(substr(var.name, 0, 242), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-memory"
+    alarm_5xx_blue         = length(var.name) + 9 <= 255 ? "${var.name}-5xx-blue" : "${replace(substr(var.name, 0, 239), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-5xx-blue"
+    alarm_5xx_green        = length(var.name) + 10 <= 255 ? "${var.name}-5xx-green" : "${replace(substr(var.name, 0, 238), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-5xx-green"
+    alarm_latency_blue     = length(var.name) + 9 <= 255 ? "${var.name}-p99-blue" : "${replace(substr(var.name, 0, 239), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-p99-blue"
+    alarm_latency_green    = length(var.name) + 10 <= 255 ? "${var.name}-p99-green" : "${replace(substr(var.name, 0, 238), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-p99-green"
+    alarm_unhealthy_blue   = length(var.name) + 15 <= 255 ? "${var.name}-unhealthy-blue" : "${replace(substr(var.name, 0, 233), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-unhealthy-blue"
+    alarm_unhealthy_green  = length(var.name) + 16 <= 255 ? "${var.name}-unhealthy-green" : "${replace(substr(var.name, 0, 232), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-unhealthy-green"
   }
   log_group      = coalesce(var.container.log.group, local.names.log_group)
   listener_arn   = split(":", var.load_balancer.production_listener_arn)
@@ -99,6 +105,48 @@ locals {
       child = {
         kind = "aws_ecs_service"
         name = local.names.ecs_service
+      }
+    },
+    {
+      present = var.alarms != null ? (var.alarms.target_5xx_count > 0) : false
+      child = {
+        kind = "aws_cloudwatch_metric_alarm"
+        name = local.names.alarm_5xx_blue
+      }
+    },
+    {
+      present = var.alarms != null ? (var.alarms.target_5xx_count > 0) : false
+      child = {
+        kind = "aws_cloudwatch_metric_alarm"
+        name = local.names.alarm_5xx_green
+      }
+    },
+    {
+      present = var.alarms != null ? (var.alarms.response_time_p99_ms > 0) : false
+      child = {
+        kind = "aws_cloudwatch_metric_alarm"
+        name = local.names.alarm_latency_blue
+      }
+    },
+    {
+      present = var.alarms != null ? (var.alarms.response_time_p99_ms > 0) : false
+      child = {
+        kind = "aws_cloudwatch_metric_alarm"
+        name = local.names.alarm_latency_green
+      }
+    },
+    {
+      present = var.alarms != null ? (var.alarms.unhealthy_hosts > 0) : false
+      child = {
+        kind = "aws_cloudwatch_metric_alarm"
+        name = local.names.alarm_unhealthy_blue
+      }
+    },
+    {
+      present = var.alarms != null ? (var.alarms.unhealthy_hosts > 0) : false
+      child = {
+        kind = "aws_cloudwatch_metric_alarm"
+        name = local.names.alarm_unhealthy_green
       }
     },
     {
@@ -262,7 +310,33 @@ module "codedeploy" {
   green_target_group_name  = module.target_group_pair.green_name
   cluster_name             = local.cluster_name
   service_name             = module.ecs_service.name
+  alarm_names              = var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)
   tags                     = var.tags
+}
+
+module "alarms" {
+  source = "./modules/alarms"
+  count  = var.alarms == null ? 0 : 1
+  names = {
+    "5xx-blue"        = local.names.alarm_5xx_blue
+    "5xx-green"       = local.names.alarm_5xx_green
+    "p99-blue"        = local.names.alarm_latency_blue
+    "p99-green"       = local.names.alarm_latency_green
+    "unhealthy-blue"  = local.names.alarm_unhealthy_blue
+    "unhealthy-green" = local.names.alarm_unhealthy_green
+  }
+  service_name            = local.names.ecs_service
+  target_5xx_count        = var.alarms.target_5xx_count
+  response_time_p99_ms    = var.alarms.response_time_p99_ms
+  unhealthy_hosts         = var.alarms.unhealthy_hosts
+  period                  = var.alarms.period
+  evaluation_periods      = var.alarms.evaluation_periods
+  load_balancer           = local.load_balancer
+  blue_target_group_name  = module.target_group_pair.blue_name
+  green_target_group_name = module.target_group_pair.green_name
+  blue_target_group       = module.target_group_pair.blue_arn_suffix
+  green_target_group      = module.target_group_pair.green_arn_suffix
+  tags                    = var.tags
 }
 
 module "autoscaling" {

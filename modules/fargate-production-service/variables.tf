@@ -215,3 +215,9 @@ variable "autoscaling" {
     error_message = "autoscaling.min must not exceed autoscaling.max (check `scaling-bounds`)."
   }
 }
+
+variable "alarms" {
+  description = "CloudWatch alarms the service creates on its target groups (blue and green), wired into the deployment: an alarm in ALARM during a roll-out stops it, and with `DEPLOYMENT_STOP_ON_ALARM` in `blue_green.auto_rollback_events` rolls it back. A threshold of 0 leaves that alarm out."
+  type        = object({ target_5xx_count = optional(number, 10), response_time_p99_ms = optional(number, 2000), unhealthy_hosts = optional(number, 1), period = optional(number, 60), evaluation_periods = optional(number, 3), names = optional(list(string), []) })
+  default     = null
+}

@@ -15,6 +15,7 @@ pub struct Clients {
     pub iam: aws_sdk_iam::Client,
     pub autoscaling: aws_sdk_applicationautoscaling::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
 }
 
 macro_rules! client {
@@ -42,6 +43,7 @@ impl Clients {
                 "applicationautoscaling"
             ),
             logs: client!(aws_sdk_cloudwatchlogs, sdk, endpoints, "logs"),
+            cloudwatch: client!(aws_sdk_cloudwatch, sdk, endpoints, "cloudwatch"),
         }
     }
 }

@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_codedeploy::types::{
-    AutoRollbackConfiguration, AutoRollbackEvent, BlueGreenDeploymentConfiguration,
-    DeploymentOption, DeploymentReadyAction, DeploymentReadyOption, DeploymentStyle,
-    DeploymentType, EcsService, GreenFleetProvisioningAction, GreenFleetProvisioningOption,
-    InstanceAction, LoadBalancerInfo, Tag, TargetGroupInfo, TargetGroupPairInfo,
+    Alarm, AlarmConfiguration, AutoRollbackConfiguration, AutoRollbackEvent,
+    BlueGreenDeploymentConfiguration, DeploymentOption, DeploymentReadyAction,
+    DeploymentReadyOption, DeploymentStyle, DeploymentType, EcsService,
+    GreenFleetProvisioningAction, GreenFleetProvisioningOption, InstanceAction, LoadBalancerInfo,
+    Tag, TargetGroupInfo, TargetGroupPairInfo,
 };
 
 use crate::service::expand::DeploymentGroupDef;
@@ -68,6 +69,21 @@ fn rollback(def: &DeploymentGroupDef) -> AutoRollbackConfiguration {
         .build()
 }
 
+/// The alarms that stop a deployment; disabled (and empty) when there are none, so an update
+/// removes alarms a group had.
+fn alarms(def: &DeploymentGroupDef) -> AlarmConfiguration {
+    AlarmConfiguration::builder()
+        .enabled(!def.alarm_names.is_empty())
+        .ignore_poll_alarm_failure(false)
+        .set_alarms(Some(
+            def.alarm_names
+                .iter()
+                .map(|n| Alarm::builder().name(n).build())
+                .collect(),
+        ))
+        .build()
+}
+
 fn style() -> DeploymentStyle {
     DeploymentStyle::builder()
         .deployment_type(DeploymentType::BlueGreen)
@@ -106,6 +122,7 @@ pub async fn create(
         ))
         .ecs_services(ecs_service(def))
         .auto_rollback_configuration(rollback(def))
+        .set_alarm_configuration((!def.alarm_names.is_empty()).then(|| alarms(def)))
         .set_tags(Some(
             tags.iter()
                 .map(|(k, v)| Tag::builder().key(k).value(v).build())
@@ -133,6 +150,7 @@ pub async fn update(
         .load_balancer_info(load_balancer_info(def, blue, green))
         .ecs_services(ecs_service(def))
         .auto_rollback_configuration(rollback(def))
+        .alarm_configuration(alarms(def))
         .send()
         .await
         .map_err(err("UpdateDeploymentGroup"))?;
@@ -192,6 +210,16 @@ pub async fn read(
             .and_then(|s| s.service_name())
             .unwrap_or_default()
             .to_owned(),
+        alarm_names: info
+            .alarm_configuration()
+            .filter(|a| a.enabled())
+            .map(|a| {
+                a.alarms()
+                    .iter()
+                    .filter_map(|x| x.name().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
     }))
 }
 

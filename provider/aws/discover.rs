@@ -2,12 +2,14 @@
 //! where the kind takes tags), never only through another child: what a lost or empty private
 //! state, an interrupted apply or the delete half of a replacement relies on.
 
-use crate::service::expand::{ChildKey, Expansion, OWNER_TAG, ScalingMetric, cluster_name};
+use crate::service::expand::{
+    ChildKey, Expansion, OWNER_TAG, ScalingMetric, alarm_key, cluster_name,
+};
 use crate::service::state::{ChildIds, metric_key};
 
 use super::clients::{AwsResult, Clients};
 use super::{
-    codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
+    alarm, codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
     listener_rule, log_group, scalable_target, scaling_policy, target_group, task_definition,
 };
 
@@ -255,6 +257,20 @@ pub async fn find(
                 ids,
                 ownership: Ownership::Ours,
             })
+        }
+        ChildKey::Alarm(metric, target) => {
+            let name = exp.names.alarm(metric, target).to_owned();
+            let Some(a) = alarm::read(c, std::slice::from_ref(&name))
+                .await?
+                .into_iter()
+                .next()
+            else {
+                return Ok(None);
+            };
+            let tag = alarm::owner(c, &a.arn).await?;
+            ids.alarms
+                .insert(alarm_key(metric, target).to_owned(), a.arn);
+            one(ids, tag, &ours)
         }
     })
 }

@@ -10,8 +10,8 @@ use std::time::Duration;
 use crate::service::appspec::appspec;
 use crate::service::expand::alb_resource_label;
 use crate::service::expand::{
-    ChildKey, DeploymentGroupDef, Expansion, ListenerRuleDef, OWNER_TAG, RoleDef, ScalingMetric,
-    TargetGroupDef, TaskDefinitionDef,
+    AlarmDef, AlarmMetric, AlarmTarget, ChildKey, DeploymentGroupDef, Expansion, ListenerRuleDef,
+    OWNER_TAG, RoleDef, ScalingMetric, TargetGroupDef, TaskDefinitionDef, alarm_key,
 };
 use crate::service::state::{ChildIds, Colour, metric_key};
 use crate::tfplugin::StopSignal;
@@ -21,7 +21,7 @@ use super::deployment::{self, Outcome};
 use super::executor::{WalkReport, reversed, walk};
 use super::listener_rule::ObservedRule;
 use super::{
-    codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
+    alarm, codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
     listener_rule, log_group, scalable_target, scaling_policy, target_group, task_definition,
 };
 
@@ -404,8 +404,32 @@ async fn create_child(
                     .insert(metric_key(metric).to_owned(), arn.clone());
             });
         }
+        ChildKey::Alarm(metric, target) => {
+            let Some(def) = alarm_def(exp, metric, target) else {
+                return Ok(());
+            };
+            let group = alarm_target_group(&lock(ids), target)?;
+            let arn = alarm::put(c, def, &exp.placement.load_balancer, &group, tags).await?;
+            record(&|g| {
+                g.alarms
+                    .insert(alarm_key(metric, target).to_owned(), arn.clone());
+            });
+        }
     }
     Ok(())
+}
+
+fn alarm_def(exp: &Expansion, metric: AlarmMetric, target: AlarmTarget) -> Option<&AlarmDef> {
+    exp.alarms
+        .iter()
+        .find(|a| a.metric == metric && a.target == target)
+}
+
+fn alarm_target_group(ids: &ChildIds, target: AlarmTarget) -> Result<String, ChildProblem> {
+    match target {
+        AlarmTarget::Blue => required(&ids.blue_target_group_arn, "the blue target group"),
+        AlarmTarget::Green => required(&ids.green_target_group_arn, "the green target group"),
+    }
 }
 
 fn role_def(exp: &Expansion, key: ChildKey) -> &RoleDef {
@@ -555,6 +579,23 @@ async fn settle(
                 .scaling_policies
                 .insert(metric_key(metric).to_owned(), arn);
         }
+        ChildKey::Alarm(metric, target) if !fresh => {
+            let Some(def) = alarm_def(exp, metric, target) else {
+                return Ok(());
+            };
+            let group = alarm_target_group(&g, target)?;
+            let arn = alarm::put(
+                c,
+                def,
+                &exp.placement.load_balancer,
+                &group,
+                &creation_tags(exp),
+            )
+            .await?;
+            lock(ids)
+                .alarms
+                .insert(alarm_key(metric, target).to_owned(), arn);
+        }
         _ => {}
     }
     Ok(())
@@ -597,6 +638,14 @@ fn full_graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
         let key = ChildKey::ScalingPolicy(metric);
         if !full.iter().any(|(k, _)| *k == key) {
             full.push((key, vec![ChildKey::ScalableTarget]));
+        }
+    }
+    for metric in AlarmMetric::ALL {
+        for target in AlarmTarget::ALL {
+            let key = ChildKey::Alarm(metric, target);
+            if !full.iter().any(|(k, _)| *k == key) {
+                full.push((key, vec![target.target_group()]));
+            }
         }
     }
     for (key, deps) in [
@@ -738,6 +787,7 @@ async fn delete_child(
             let name = super::discover::policy_name(exp, metric);
             scaling_policy::delete(c, &some(&g.scalable_target), name).await
         }
+        ChildKey::Alarm(metric, target) => alarm::delete(c, exp.names.alarm(metric, target)).await,
     }
 }
 
@@ -760,6 +810,8 @@ pub struct Observed {
     /// The ECS service exists but does not register in the service's Cloud Map service (that
     /// one deleted or replaced outside Terraform): only a new ECS service can fix it.
     pub registry_detached: bool,
+    /// The service's alarms that exist.
+    pub alarms: Vec<alarm::ObservedAlarm>,
 }
 
 /// Reads every child in `ids`. A child AWS reports as gone is cleared from the returned ids;
@@ -805,7 +857,15 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
             }
         },
     )?;
-    let (roles, discovery, app_exists, dg, scaling, log_retention, task_policy) = tokio::try_join!(
+    let alarm_names: Vec<String> = ids
+        .keys()
+        .into_iter()
+        .filter_map(|k| match k {
+            ChildKey::Alarm(m, t) => Some(exp.names.alarm(m, t).to_owned()),
+            _ => None,
+        })
+        .collect();
+    let (roles, discovery, app_exists, dg, scaling, log_retention, task_policy, alarms) = tokio::try_join!(
         async {
             tokio::try_join!(
                 iam_role::read(c, &exp.names.execution_role),
@@ -845,6 +905,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
             &exp.names.task_role,
             crate::service::expand::APPLICATION_POLICY_NAME,
         ),
+        alarm::read(c, &alarm_names),
     )?;
     let mut seen = ids.clone();
     let mut gone = |present: bool, key: ChildKey| {
@@ -882,6 +943,36 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                     .insert(metric_key(metric).to_owned(), p.arn.clone());
             }
             None => seen.clear(ChildKey::ScalingPolicy(metric)),
+        }
+    }
+    // Alarms are known by name; one changed outside Terraform (threshold, period, group) is
+    // drift only the provider sees: pending, so the plan shows it and the apply puts it back.
+    for metric in AlarmMetric::ALL {
+        for target in AlarmTarget::ALL {
+            let key = ChildKey::Alarm(metric, target);
+            if !seen.has(key) {
+                continue;
+            }
+            match alarms
+                .iter()
+                .find(|a| a.name == exp.names.alarm(metric, target))
+            {
+                None => seen.clear(key),
+                Some(a) => {
+                    seen.alarms
+                        .insert(alarm_key(metric, target).to_owned(), a.arn.clone());
+                    let group = match target {
+                        AlarmTarget::Blue => seen.blue_target_group_arn.as_deref(),
+                        AlarmTarget::Green => seen.green_target_group_arn.as_deref(),
+                    }
+                    .and_then(alarm::target_group_dimension);
+                    if let Some(def) = alarm_def(exp, metric, target)
+                        && !a.matches(def, group)
+                    {
+                        seen.pending.insert(key);
+                    }
+                }
+            }
         }
     }
     if let Some((_, d)) = &discovery {
@@ -972,6 +1063,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         log_retention,
         task_role_policy: task_policy,
         registry_detached,
+        alarms,
     })
 }
 
@@ -1089,6 +1181,39 @@ pub async fn update_in_place(
             ChildKey::ScalableTarget,
             scalable_target::register(c, def, None).await.map(|_| ()),
         );
+    }
+    for def in &new.alarms {
+        let key = ChildKey::Alarm(def.metric, def.target);
+        let before = old
+            .alarms
+            .iter()
+            .find(|a| a.metric == def.metric && a.target == def.target);
+        if before != Some(def) && ids.has(key) {
+            let group = match def.target {
+                AlarmTarget::Blue => ids.blue_target_group_arn.clone(),
+                AlarmTarget::Green => ids.green_target_group_arn.clone(),
+            }
+            .unwrap_or_default();
+            let tags = creation_tags(new);
+            match alarm::put(c, def, &new.placement.load_balancer, &group, &tags).await {
+                Ok(arn) => {
+                    ids.alarms
+                        .insert(alarm_key(def.metric, def.target).to_owned(), arn);
+                }
+                Err(e) => out.push(child_error(new, "updating", key, e.into())),
+            }
+        }
+    }
+    for gone in old.alarms.iter().filter(|a| {
+        !new.alarms
+            .iter()
+            .any(|n| n.metric == a.metric && n.target == a.target)
+    }) {
+        let key = ChildKey::Alarm(gone.metric, gone.target);
+        match alarm::delete(c, &gone.name).await {
+            Ok(()) => ids.clear(key),
+            Err(e) => out.push(child_error(old, "deleting", key, e.into())),
+        }
     }
     if let Some(target) = ids.scalable_target.clone() {
         let label = live_target_group(ids, live)

@@ -2,6 +2,7 @@
 //! kind, the executor that walks the expansion's dependency graph, and the network lookups of
 //! the plan-time checks.
 
+pub mod alarm;
 pub mod clients;
 pub mod codedeploy_application;
 pub mod config;

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::aws::lifecycle::Observed;
 use crate::service::defaults as d;
-use crate::service::expand::{DRAIN_TIMEOUT_TAG, OWNER_TAG, ScalingMetric};
+use crate::service::expand::{
+    AlarmMetric, AlarmTarget, DRAIN_TIMEOUT_TAG, OWNER_TAG, ScalingMetric,
+};
 use crate::service::names::{ChildNames, derived_rule_priority};
 use crate::value::{Number, Value};
 
@@ -490,6 +492,58 @@ pub fn imported_state(
                 ("dns_ttl", Value::int(sd.dns_ttl)),
                 ("record_type", Value::string(sd.record_type.clone())),
                 ("routing_policy", Value::string(sd.routing_policy.clone())),
+            ]),
+        );
+    }
+    let alarm_names = o
+        .deployment_group
+        .as_ref()
+        .map(|g| g.alarm_names.clone())
+        .unwrap_or_default();
+    if !o.alarms.is_empty() || !alarm_names.is_empty() {
+        // The blue group's alarm carries each threshold; a metric without one was left out (0).
+        let threshold = |metric: AlarmMetric, scale: f64| {
+            o.alarms
+                .iter()
+                .find(|a| a.name == names.alarm(metric, AlarmTarget::Blue))
+                .map(|a| Value::int((a.threshold * scale).round() as i64))
+                .unwrap_or(Value::int(0))
+        };
+        let derived: Vec<&str> = AlarmMetric::ALL
+            .iter()
+            .flat_map(|m| AlarmTarget::ALL.iter().map(|t| names.alarm(*m, *t)))
+            .collect();
+        let any = o.alarms.first();
+        put(
+            "alarms",
+            Value::object([
+                ("target_5xx_count", threshold(AlarmMetric::Target5xx, 1.0)),
+                (
+                    "response_time_p99_ms",
+                    threshold(AlarmMetric::ResponseTime, 1000.0),
+                ),
+                (
+                    "unhealthy_hosts",
+                    threshold(AlarmMetric::UnhealthyHosts, 1.0),
+                ),
+                (
+                    "period",
+                    Value::int(any.map_or(d::ALARM_PERIOD, |a| a.period)),
+                ),
+                (
+                    "evaluation_periods",
+                    Value::int(any.map_or(d::ALARM_EVALUATION_PERIODS, |a| a.evaluation_periods)),
+                ),
+                (
+                    "names",
+                    strings(
+                        &alarm_names
+                            .iter()
+                            .filter(|n| !derived.contains(&n.as_str()))
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    ),
+                ),
             ]),
         );
     }

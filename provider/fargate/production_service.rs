@@ -10,8 +10,9 @@ use async_trait::async_trait;
 use crate::aws::clients::Clients;
 use crate::aws::lifecycle::{self, ChildError, Rollout};
 use crate::service::checks;
+use crate::service::defaults;
 use crate::service::expand::{
-    DeploymentStrategy, Expansion, Placement, ScalingMetric, Shape, expand,
+    AlarmMetric, DeploymentStrategy, Expansion, Placement, ScalingMetric, Shape, expand,
 };
 use crate::service::names::ChildNames;
 use crate::service::schema::{TYPE_NAME, schema};
@@ -218,6 +219,39 @@ fn shape_of(value: &Value) -> Option<Shape> {
             _ => scaling_metrics.push(metric),
         }
     }
+    let alarms = value.get("alarms");
+    if alarms.is_unknown() {
+        return None;
+    }
+    let mut alarm_metrics = Vec::new();
+    if !alarms.is_null() {
+        for (attr, metric, default) in [
+            (
+                "target_5xx_count",
+                AlarmMetric::Target5xx,
+                defaults::ALARM_TARGET_5XX_COUNT,
+            ),
+            (
+                "response_time_p99_ms",
+                AlarmMetric::ResponseTime,
+                defaults::ALARM_RESPONSE_TIME_P99_MS,
+            ),
+            (
+                "unhealthy_hosts",
+                AlarmMetric::UnhealthyHosts,
+                defaults::ALARM_UNHEALTHY_HOSTS,
+            ),
+        ] {
+            let threshold = match alarms.get(attr) {
+                Value::Unknown(_) => return None,
+                Value::Null => default,
+                v => v.as_i64().unwrap_or(default),
+            };
+            if threshold > 0 {
+                alarm_metrics.push(metric);
+            }
+        }
+    }
     Some(Shape {
         names: ChildNames::for_service(name),
         log_group,
@@ -225,6 +259,7 @@ fn shape_of(value: &Value) -> Option<Shape> {
         discovery,
         autoscaling: !autoscaling.is_null(),
         scaling_metrics,
+        alarm_metrics,
     })
 }
 

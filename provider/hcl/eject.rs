@@ -273,6 +273,10 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
                 at(key, key.kind(), name, true),
                 format!("{scalable}/{}", child.name),
             )),
+            // An alarm is imported by its name.
+            ChildKey::Alarm(..) => {
+                out.push(import(at(key, key.kind(), name, true), child.name.clone()))
+            }
         }
     }
     Ok(out)

@@ -9,10 +9,11 @@ use serde_json::Value as Json;
 
 use crate::service::defaults as d;
 use crate::service::expand::{
-    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD,
-    ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK, DeploymentStrategy, Placement, ROLE_DESCRIPTION,
-    SECRET_SUFFIX_PATTERN, SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY,
-    codedeploy_trust_policy, execution_trust_policy, managed_policy, task_trust_policy,
+    APPLICATION_POLICY_NAME, AlarmMetric, AlarmTarget, CODEDEPLOY_ECS_POLICY,
+    CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK,
+    DeploymentStrategy, Placement, ROLE_DESCRIPTION, SECRET_SUFFIX_PATTERN, SECRETS_POLICY_NAME,
+    ScalingMetric, Shape, TASK_EXECUTION_POLICY, alarm_key, codedeploy_trust_policy,
+    execution_trust_policy, managed_policy, task_trust_policy,
 };
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
@@ -62,6 +63,11 @@ pub const SUBMODULES: &[(&str, &str, &str)] = &[
         "autoscaling",
         "the scalable target and the target-tracking policies",
     ),
+    (
+        "alarms",
+        "alarms",
+        "the CloudWatch alarms on both target groups that stop (and roll back) a deployment",
+    ),
 ];
 
 const STRATEGY: DeploymentStrategy = DeploymentStrategy::CodeDeployBlueGreen;
@@ -86,6 +92,28 @@ pub fn child_address(key: ChildKey, autoscaled: bool) -> (&'static str, &'static
         ChildKey::DeploymentGroup => ("codedeploy", "this"),
         ChildKey::ScalableTarget => ("autoscaling", "this"),
         ChildKey::ScalingPolicy(m) => ("autoscaling", metric_name(m)),
+        ChildKey::Alarm(m, t) => ("alarms", alarm_resource(m, t)),
+    }
+}
+
+/// An alarm's resource name in the alarms submodule.
+fn alarm_resource(m: AlarmMetric, t: AlarmTarget) -> &'static str {
+    match (m, t) {
+        (AlarmMetric::Target5xx, AlarmTarget::Blue) => "target_5xx_blue",
+        (AlarmMetric::Target5xx, AlarmTarget::Green) => "target_5xx_green",
+        (AlarmMetric::ResponseTime, AlarmTarget::Blue) => "response_time_blue",
+        (AlarmMetric::ResponseTime, AlarmTarget::Green) => "response_time_green",
+        (AlarmMetric::UnhealthyHosts, AlarmTarget::Blue) => "unhealthy_hosts_blue",
+        (AlarmMetric::UnhealthyHosts, AlarmTarget::Green) => "unhealthy_hosts_green",
+    }
+}
+
+/// The alarm's threshold variable (0 leaves the alarm out), its name field and its wording.
+fn alarm_setting(m: AlarmMetric) -> (&'static str, &'static str) {
+    match m {
+        AlarmMetric::Target5xx => ("target_5xx_count", "alarm_5xx"),
+        AlarmMetric::ResponseTime => ("response_time_p99_ms", "alarm_latency"),
+        AlarmMetric::UnhealthyHosts => ("unhealthy_hosts", "alarm_unhealthy"),
     }
 }
 
@@ -96,7 +124,7 @@ pub const ECS_SERVICE_AUTOSCALED: &str = "autoscaled";
 
 /// Submodules that exist only for some configurations carry `count`.
 pub fn submodule_is_counted(module: &str) -> bool {
-    matches!(module, "cloud_map_service" | "autoscaling")
+    matches!(module, "cloud_map_service" | "autoscaling" | "alarms")
 }
 
 fn metric_name(m: ScalingMetric) -> &'static str {
@@ -124,6 +152,7 @@ pub fn modules() -> Vec<Module> {
         ecs_service(),
         codedeploy(),
         autoscaling(),
+        alarms(),
     ]
 }
 
@@ -416,6 +445,50 @@ fn root() -> Module {
             )
             .expr("cluster_name", "local.cluster_name")
             .expr("service_name", "module.ecs_service.name")
+            .expr(
+                "alarm_names",
+                "var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)",
+            )
+            .expr("tags", "var.tags"),
+        module_call("alarms", "alarms")
+            .expr("count", "var.alarms == null ? 0 : 1")
+            .expr(
+                "names",
+                format!(
+                    "{{ {} }}",
+                    AlarmMetric::ALL
+                        .iter()
+                        .flat_map(|m| AlarmTarget::ALL.iter().map(move |t| (*m, *t)))
+                        .map(|(m, t)| format!(
+                            "\"{}\" = local.names.{}_{}",
+                            alarm_key(m, t),
+                            alarm_setting(m).1,
+                            match t {
+                                AlarmTarget::Blue => "blue",
+                                AlarmTarget::Green => "green",
+                            }
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .expr("service_name", "local.names.ecs_service")
+            .expr("target_5xx_count", "var.alarms.target_5xx_count")
+            .expr("response_time_p99_ms", "var.alarms.response_time_p99_ms")
+            .expr("unhealthy_hosts", "var.alarms.unhealthy_hosts")
+            .expr("period", "var.alarms.period")
+            .expr("evaluation_periods", "var.alarms.evaluation_periods")
+            .expr("load_balancer", "local.load_balancer")
+            .expr("blue_target_group_name", "module.target_group_pair.blue_name")
+            .expr("green_target_group_name", "module.target_group_pair.green_name")
+            .expr(
+                "blue_target_group",
+                "module.target_group_pair.blue_arn_suffix",
+            )
+            .expr(
+                "green_target_group",
+                "module.target_group_pair.green_arn_suffix",
+            )
             .expr("tags", "var.tags"),
         module_call("autoscaling", "autoscaling")
             .expr("count", "var.autoscaling == null ? 0 : 1")
@@ -614,6 +687,7 @@ fn children_expression() -> String {
         discovery: true,
         autoscaling: true,
         scaling_metrics: METRICS.to_vec(),
+        alarm_metrics: AlarmMetric::ALL.to_vec(),
     };
     let mut items = Vec::new();
     for child in shape.children() {
@@ -637,6 +711,14 @@ fn children_expression() -> String {
             ChildKey::DeploymentGroup => "local.names.deployment_group".to_owned(),
             ChildKey::ScalableTarget => "\"service/${local.names.ecs_service}\"".to_owned(),
             ChildKey::ScalingPolicy(m) => format!("local.names.{}_policy", metric_name(m)),
+            ChildKey::Alarm(m, t) => format!(
+                "local.names.{}_{}",
+                alarm_setting(m).1,
+                match t {
+                    AlarmTarget::Blue => "blue",
+                    AlarmTarget::Green => "green",
+                }
+            ),
         };
         let present = match child.key {
             ChildKey::DiscoveryService => "var.service_discovery != null".to_owned(),
@@ -648,6 +730,10 @@ fn children_expression() -> String {
                     ScalingMetric::Cpu => "cpu_target",
                     ScalingMetric::Memory => "memory_target",
                 }
+            ),
+            ChildKey::Alarm(m, _) => format!(
+                "var.alarms != null ? (var.alarms.{} > 0) : false",
+                alarm_setting(m).0
             ),
             _ => "true".to_owned(),
         };
@@ -1100,6 +1186,11 @@ fn target_group_pair() -> Module {
             "`targetgroup/<name>/<id>` of the blue group, for ALBRequestCountPerTarget.",
         ),
         Output::new(
+            "green_arn_suffix",
+            "aws_lb_target_group.green.arn_suffix",
+            "`targetgroup/<name>/<id>` of the green group, for its alarms.",
+        ),
+        Output::new(
             "production_rule_arn",
             "aws_lb_listener_rule.production.arn",
             "ARN of the rule on the production listener.",
@@ -1391,6 +1482,12 @@ fn codedeploy() -> Module {
             var("green_target_group_name", "string", "Green target group."),
             var("cluster_name", "string", "Cluster of the ECS service."),
             var("service_name", "string", "The ECS service."),
+            var(
+                "alarm_names",
+                "list(string)",
+                "Alarms that stop a deployment (at most 10).",
+            )
+            .with_default("[]"),
             tags_variable(),
         ],
     );
@@ -1417,6 +1514,18 @@ fn codedeploy() -> Module {
                         Node::new("content", &[])
                             .expr("enabled", "true")
                             .expr("events", "auto_rollback_configuration.value"),
+                    ),
+            )
+            .block(
+                Node::new("dynamic", &["alarm_configuration"])
+                    .expr(
+                        "for_each",
+                        "length(var.alarm_names) > 0 ? [var.alarm_names] : []",
+                    )
+                    .block(
+                        Node::new("content", &[])
+                            .expr("enabled", "true")
+                            .expr("alarms", "alarm_configuration.value"),
                     ),
             )
             .block(
@@ -1598,6 +1707,137 @@ fn autoscaling() -> Module {
         "policy_arns",
         "{ for p in concat(aws_appautoscaling_policy.requests, aws_appautoscaling_policy.cpu, aws_appautoscaling_policy.memory) : p.name => p.arn }",
         "ARNs of the scaling policies by name.",
+    )];
+    module
+}
+
+fn alarms() -> Module {
+    let mut module = submodule(
+        "alarms",
+        vec![
+            var(
+                "names",
+                "map(string)",
+                "Alarm names by key (`5xx-blue`, `p99-green`, …).",
+            ),
+            var(
+                "service_name",
+                "string",
+                "The ECS service, for the descriptions.",
+            ),
+            var(
+                "target_5xx_count",
+                "number",
+                "HTTP 5xx answers per period that fire the 5xx alarms; 0 for none.",
+            ),
+            var(
+                "response_time_p99_ms",
+                "number",
+                "p99 response time (ms) that fires the latency alarms; 0 for none.",
+            ),
+            var(
+                "unhealthy_hosts",
+                "number",
+                "Unhealthy targets that fire the health alarms; 0 for none.",
+            ),
+            var("period", "number", "Seconds per evaluation period."),
+            var(
+                "evaluation_periods",
+                "number",
+                "Breaching periods before an alarm fires.",
+            ),
+            var(
+                "load_balancer",
+                "string",
+                "`app/<name>/<id>` of the load balancer.",
+            ),
+            var("blue_target_group_name", "string", "Blue target group."),
+            var("green_target_group_name", "string", "Green target group."),
+            var(
+                "blue_target_group",
+                "string",
+                "`targetgroup/<name>/<id>` of the blue group.",
+            ),
+            var(
+                "green_target_group",
+                "string",
+                "`targetgroup/<name>/<id>` of the green group.",
+            ),
+            tags_variable(),
+        ],
+    );
+    let mut blocks = Vec::new();
+    let mut resources = Vec::new();
+    for m in AlarmMetric::ALL {
+        let (threshold_var, _) = alarm_setting(m);
+        let (metric_name, statistic, threshold, comparison, what) = match m {
+            AlarmMetric::Target5xx => (
+                "HTTPCode_Target_5XX_Count",
+                "Sum",
+                "var.target_5xx_count",
+                "GreaterThanThreshold",
+                "more than ${var.target_5xx_count} HTTP 5xx answers",
+            ),
+            AlarmMetric::ResponseTime => (
+                "TargetResponseTime",
+                "p99",
+                "var.response_time_p99_ms / 1000",
+                "GreaterThanThreshold",
+                "a p99 response time over ${var.response_time_p99_ms} ms",
+            ),
+            AlarmMetric::UnhealthyHosts => (
+                "UnHealthyHostCount",
+                "Maximum",
+                "var.unhealthy_hosts",
+                "GreaterThanOrEqualToThreshold",
+                "${var.unhealthy_hosts} or more unhealthy targets",
+            ),
+        };
+        for t in AlarmTarget::ALL {
+            let colour = match t {
+                AlarmTarget::Blue => "blue",
+                AlarmTarget::Green => "green",
+            };
+            let name = alarm_resource(m, t);
+            resources.push(format!("aws_cloudwatch_metric_alarm.{name}"));
+            let mut alarm = resource(ChildKey::Alarm(m, t).kind(), name)
+                .expr("count", format!("var.{threshold_var} > 0 ? 1 : 0"))
+                .expr("alarm_name", format!("var.names[\"{}\"]", alarm_key(m, t)))
+                .expr(
+                    "alarm_description",
+                    format!(
+                        "\"${{var.service_name}}: {what} on target group ${{var.{colour}_target_group_name}} in ${{var.evaluation_periods}} of ${{var.evaluation_periods}} periods of ${{var.period}} s; stops a roll-out of the service.\""
+                    ),
+                )
+                .string("namespace", "AWS/ApplicationELB")
+                .string("metric_name", metric_name);
+            alarm = if statistic.starts_with('p') {
+                alarm.string("extended_statistic", statistic)
+            } else {
+                alarm.string("statistic", statistic)
+            };
+            blocks.push(
+                alarm
+                    .expr("threshold", threshold)
+                    .string("comparison_operator", comparison)
+                    .expr("period", "var.period")
+                    .expr("evaluation_periods", "var.evaluation_periods")
+                    .string("treat_missing_data", "notBreaching")
+                    .expr(
+                        "dimensions",
+                        format!(
+                            "{{ TargetGroup = var.{colour}_target_group, LoadBalancer = var.load_balancer }}"
+                        ),
+                    )
+                    .expr("tags", "var.tags"),
+            );
+        }
+    }
+    module.blocks = blocks;
+    module.outputs = vec![Output::new(
+        "names",
+        &format!("concat({})[*].alarm_name", resources.join(", ")),
+        "Names of the alarms, in the order the deployment group lists them.",
     )];
     module
 }

@@ -51,7 +51,9 @@ pub fn root_variables() -> Vec<Variable> {
             Nesting::Single | Nesting::Group => {
                 let mut v = Variable::required(&b.name, &object, &b.block.description);
                 if b.min_items == 0 {
-                    if all_optional(&b.block) {
+                    // A group block always exists (its defaults apply when it is left out); an
+                    // optional single block left out is none (`alarms`, `autoscaling`).
+                    if b.nesting == Nesting::Group && all_optional(&b.block) {
                         v.default = Some("{}".to_owned());
                         v.non_nullable = true;
                     } else {

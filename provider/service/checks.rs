@@ -416,6 +416,16 @@ pub const RULES: &[Rule] = &[
         text: "AWS's bounds on intervals, timeouts, thresholds, retries, TTL, cooldowns, termination wait and rule priority",
     },
     Rule {
+        id: "alarms",
+        severity: "error",
+        text: "`blue_green.auto_rollback_events` with `DEPLOYMENT_STOP_ON_ALARM` needs alarms (`alarms` with a threshold above 0, or `alarms.names`); CodeDeploy takes at most 10 alarms (each alarm of `alarms` counts twice, one per target group); `alarms.period` 10, 30 or a multiple of 60, `evaluation_periods` at least 1 and their product at most a day; thresholds not negative",
+    },
+    Rule {
+        id: "rollback",
+        severity: "warning",
+        text: "no `auto_rollback_events` (nothing undoes a bad release), or alarms without `DEPLOYMENT_STOP_ON_ALARM` (an alarm stops a roll-out but does not roll it back)",
+    },
+    Rule {
         id: "listener-arn",
         severity: "error",
         text: "`load_balancer.production_listener_arn` and `test_listener_arn` must be two different Application Load Balancer listener ARNs (`…:listener/app/<lb-name>/<lb-id>/<listener-id>`), not Network or Gateway Load Balancer listeners",
@@ -466,8 +476,12 @@ pub fn check(config: &Value) -> Diagnostics {
     out.names_and_values(config);
     out.listeners(config);
     out.task_role_policy(config);
+    out.alarms(config);
     out.diags
 }
+
+/// CodeDeploy's limit on the alarms of one deployment group.
+pub const MAX_DEPLOYMENT_ALARMS: usize = 10;
 
 struct Checker {
     diags: Diagnostics,
@@ -506,6 +520,141 @@ impl Checker {
                 path(at),
                 &format!("Invalid {what}"),
                 format!("{what} must be between {min} and {max}; got {n}."),
+            );
+        }
+    }
+
+    fn alarms(&mut self, c: &Value) {
+        let alarms = c.get("alarms");
+        let events = c.get("blue_green").get("auto_rollback_events");
+        let stop_on_alarm = events.elements().map(|e| {
+            e.iter()
+                .any(|x| x.as_str() == Some("DEPLOYMENT_STOP_ON_ALARM"))
+        });
+        // How many alarms the deployment group gets: two per enabled metric, plus the names.
+        let mut count = Some(0usize);
+        if !alarms.is_null() {
+            for (attr, default) in [
+                ("target_5xx_count", d::ALARM_TARGET_5XX_COUNT),
+                ("response_time_p99_ms", d::ALARM_RESPONSE_TIME_P99_MS),
+                ("unhealthy_hosts", d::ALARM_UNHEALTHY_HOSTS),
+            ] {
+                let v = alarms.get(attr);
+                let n = if v.is_null() { Some(default) } else { int(v) };
+                match n {
+                    Some(n) if n < 0 => self.error(
+                        path(&["alarms", attr]),
+                        "Invalid alarm threshold",
+                        format!(
+                            "{attr} must be 0 (no such alarm) or more; got {n} (check `alarms`)."
+                        ),
+                    ),
+                    Some(n) => count = count.map(|c| c + if n > 0 { 2 } else { 0 }),
+                    None => count = None,
+                }
+            }
+            match alarms.get("names").elements() {
+                Some(names) => {
+                    count = count.map(|c| c + names.len());
+                    for (i, n) in names.iter().enumerate() {
+                        if let Some(s) = n.as_str()
+                            && (s.is_empty() || s.len() > 255)
+                        {
+                            self.error(
+                                AttributePath::attr("alarms").join_attr("names").join_index(i),
+                                "Invalid alarm name",
+                                format!("Alarm names have 1 to 255 characters; got {s:?} (check `alarms`)."),
+                            );
+                        }
+                    }
+                }
+                None if alarms.get("names").is_null() => {}
+                None => count = None,
+            }
+            let period = alarms.get("period");
+            let period = if period.is_null() {
+                Some(d::ALARM_PERIOD)
+            } else {
+                int(period)
+            };
+            let periods = alarms.get("evaluation_periods");
+            let periods = if periods.is_null() {
+                Some(d::ALARM_EVALUATION_PERIODS)
+            } else {
+                int(periods)
+            };
+            if let Some(p) = period
+                && !(p == 10 || p == 30 || (p >= 60 && p % 60 == 0))
+            {
+                self.error(
+                    path(&["alarms", "period"]),
+                    "Invalid alarm period",
+                    format!("CloudWatch alarm periods are 10, 30 or a multiple of 60 seconds; got {p} (check `alarms`)."),
+                );
+            }
+            if let Some(n) = periods
+                && n < 1
+            {
+                self.error(
+                    path(&["alarms", "evaluation_periods"]),
+                    "Invalid evaluation periods",
+                    format!("An alarm evaluates at least 1 period; got {n} (check `alarms`)."),
+                );
+            }
+            if let (Some(p), Some(n)) = (period, periods)
+                && p > 0
+                && n > 0
+                && p * n > 86_400
+            {
+                self.error(
+                    path(&["alarms", "evaluation_periods"]),
+                    "Alarm evaluates more than a day",
+                    format!("evaluation_periods × period must be at most 86400 seconds; got {n} × {p} = {} (check `alarms`).", n * p),
+                );
+            }
+            if let Some(n) = count
+                && n > MAX_DEPLOYMENT_ALARMS
+            {
+                self.error(
+                    path(&["alarms", "names"]),
+                    "Too many alarms",
+                    format!(
+                        "CodeDeploy takes at most {MAX_DEPLOYMENT_ALARMS} alarms per deployment group; this service \
+                         would give it {n} (each alarm of `alarms` watches both target groups, so it counts twice, \
+                         plus `alarms.names`). Set a threshold to 0 or name fewer alarms (check `alarms`)."
+                    ),
+                );
+            }
+        } else {
+            count = Some(0);
+        }
+        if stop_on_alarm == Some(true) && count == Some(0) {
+            self.error(
+                path(&["blue_green", "auto_rollback_events"]),
+                "Rollback on alarm without alarms",
+                "DEPLOYMENT_STOP_ON_ALARM rolls back when an alarm stops a deployment, but the service has no \
+                 alarms: add an `alarms` block (or `alarms.names`) (check `alarms`)."
+                    .to_owned(),
+            );
+        }
+        if let Some(e) = events.elements()
+            && e.is_empty()
+        {
+            self.warning(
+                path(&["blue_green", "auto_rollback_events"]),
+                "No automatic rollback",
+                "With no auto_rollback_events nothing undoes a failed or stopped deployment; the release \
+                 stays half done until someone acts. DEPLOYMENT_FAILURE is the default (check `rollback`)."
+                    .to_owned(),
+            );
+        }
+        if stop_on_alarm == Some(false) && count.is_some_and(|n| n > 0) {
+            self.warning(
+                path(&["blue_green", "auto_rollback_events"]),
+                "Alarms stop but do not roll back",
+                "An alarm in ALARM stops a roll-out, but without DEPLOYMENT_STOP_ON_ALARM in \
+                 auto_rollback_events CodeDeploy leaves traffic where it was when it stopped (check `rollback`)."
+                    .to_owned(),
             );
         }
     }

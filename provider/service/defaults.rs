@@ -46,5 +46,12 @@ pub const WAIT_FOR_DEPLOYMENT: bool = true;
 pub const CAPACITY_BASE: i64 = 0;
 pub const CAPACITY_WEIGHT: i64 = 1;
 
+/// Alarms (seed 003: roll back on 5xx, latency and unhealthy targets): thresholds per period.
+pub const ALARM_TARGET_5XX_COUNT: i64 = 10;
+pub const ALARM_RESPONSE_TIME_P99_MS: i64 = 2000;
+pub const ALARM_UNHEALTHY_HOSTS: i64 = 1;
+pub const ALARM_PERIOD: i64 = 60;
+pub const ALARM_EVALUATION_PERIODS: i64 = 3;
+
 pub const SCALE_IN_COOLDOWN: i64 = 300;
 pub const SCALE_OUT_COOLDOWN: i64 = 60;

@@ -107,6 +107,92 @@ pub enum ChildKey {
     DeploymentGroup,
     ScalableTarget,
     ScalingPolicy(ScalingMetric),
+    /// A CloudWatch alarm on one target group, wired into the deployment.
+    Alarm(AlarmMetric, AlarmTarget),
+}
+
+/// What an alarm of the service watches.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum AlarmMetric {
+    /// HTTPCode_Target_5XX_Count, Sum.
+    Target5xx,
+    /// TargetResponseTime, p99.
+    ResponseTime,
+    /// UnHealthyHostCount, Maximum.
+    UnhealthyHosts,
+}
+
+/// Which target group of the pair an alarm watches: a roll-out moves traffic to the idle one,
+/// so both are watched, whichever is live.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum AlarmTarget {
+    Blue,
+    Green,
+}
+
+impl AlarmMetric {
+    pub const ALL: [AlarmMetric; 3] = [
+        AlarmMetric::Target5xx,
+        AlarmMetric::ResponseTime,
+        AlarmMetric::UnhealthyHosts,
+    ];
+}
+
+impl AlarmTarget {
+    pub const ALL: [AlarmTarget; 2] = [AlarmTarget::Blue, AlarmTarget::Green];
+
+    pub fn target_group(self) -> ChildKey {
+        match self {
+            AlarmTarget::Blue => ChildKey::BlueTargetGroup,
+            AlarmTarget::Green => ChildKey::GreenTargetGroup,
+        }
+    }
+}
+
+/// The key an alarm's ARN is kept under in the private state, e.g. `5xx-blue`.
+pub fn alarm_key(metric: AlarmMetric, target: AlarmTarget) -> &'static str {
+    match (metric, target) {
+        (AlarmMetric::Target5xx, AlarmTarget::Blue) => "5xx-blue",
+        (AlarmMetric::Target5xx, AlarmTarget::Green) => "5xx-green",
+        (AlarmMetric::ResponseTime, AlarmTarget::Blue) => "p99-blue",
+        (AlarmMetric::ResponseTime, AlarmTarget::Green) => "p99-green",
+        (AlarmMetric::UnhealthyHosts, AlarmTarget::Blue) => "unhealthy-blue",
+        (AlarmMetric::UnhealthyHosts, AlarmTarget::Green) => "unhealthy-green",
+    }
+}
+
+impl ChildNames {
+    /// The derived name of one alarm.
+    pub fn alarm(&self, metric: AlarmMetric, target: AlarmTarget) -> &str {
+        match (metric, target) {
+            (AlarmMetric::Target5xx, AlarmTarget::Blue) => &self.alarm_5xx_blue,
+            (AlarmMetric::Target5xx, AlarmTarget::Green) => &self.alarm_5xx_green,
+            (AlarmMetric::ResponseTime, AlarmTarget::Blue) => &self.alarm_latency_blue,
+            (AlarmMetric::ResponseTime, AlarmTarget::Green) => &self.alarm_latency_green,
+            (AlarmMetric::UnhealthyHosts, AlarmTarget::Blue) => &self.alarm_unhealthy_blue,
+            (AlarmMetric::UnhealthyHosts, AlarmTarget::Green) => &self.alarm_unhealthy_green,
+        }
+    }
+}
+
+/// A CloudWatch metric alarm on one target group of the service's load balancer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmDef {
+    pub name: String,
+    pub metric: AlarmMetric,
+    pub target: AlarmTarget,
+    pub metric_name: &'static str,
+    /// `Sum`/`Maximum`, or a percentile such as `p99` (CloudWatch's ExtendedStatistic).
+    pub statistic: &'static str,
+    pub threshold: f64,
+    pub comparison: &'static str,
+    pub period: i64,
+    pub evaluation_periods: i64,
+    pub description: String,
 }
 
 #[derive(
@@ -120,7 +206,7 @@ pub enum ScalingMetric {
 
 impl ChildKey {
     /// Every child a service can have, dependencies before dependents.
-    pub const ALL: [ChildKey; 17] = [
+    pub const ALL: [ChildKey; 23] = [
         ChildKey::LogGroup,
         ChildKey::ExecutionRole,
         ChildKey::TaskRole,
@@ -138,6 +224,12 @@ impl ChildKey {
         ChildKey::ScalingPolicy(ScalingMetric::Requests),
         ChildKey::ScalingPolicy(ScalingMetric::Cpu),
         ChildKey::ScalingPolicy(ScalingMetric::Memory),
+        ChildKey::Alarm(AlarmMetric::Target5xx, AlarmTarget::Blue),
+        ChildKey::Alarm(AlarmMetric::Target5xx, AlarmTarget::Green),
+        ChildKey::Alarm(AlarmMetric::ResponseTime, AlarmTarget::Blue),
+        ChildKey::Alarm(AlarmMetric::ResponseTime, AlarmTarget::Green),
+        ChildKey::Alarm(AlarmMetric::UnhealthyHosts, AlarmTarget::Blue),
+        ChildKey::Alarm(AlarmMetric::UnhealthyHosts, AlarmTarget::Green),
     ];
 
     /// The hashicorp/aws resource type of this child: what `children` shows, what the module
@@ -157,6 +249,7 @@ impl ChildKey {
             ChildKey::DeploymentGroup => "aws_codedeploy_deployment_group",
             ChildKey::ScalableTarget => "aws_appautoscaling_target",
             ChildKey::ScalingPolicy(_) => "aws_appautoscaling_policy",
+            ChildKey::Alarm(..) => "aws_cloudwatch_metric_alarm",
         }
     }
 }
@@ -305,6 +398,8 @@ pub struct DeploymentGroupDef {
     pub test_listener_arn: String,
     pub cluster: String,
     pub service: String,
+    /// The alarms that stop a deployment: the service's own, then the user's.
+    pub alarm_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -365,6 +460,7 @@ pub struct Expansion {
     pub deployment_group: DeploymentGroupDef,
     pub scalable_target: Option<ScalableTargetDef>,
     pub scaling_policies: Vec<ScalingPolicyDef>,
+    pub alarms: Vec<AlarmDef>,
 }
 
 /// One node of the expansion's dependency graph.
@@ -641,6 +737,69 @@ pub fn expand(
         },
     };
 
+    let mut alarms = Vec::new();
+    if let Some(a) = &spec.alarms {
+        for metric in AlarmMetric::ALL {
+            let (metric_name, statistic, threshold, comparison, what) = match metric {
+                AlarmMetric::Target5xx => (
+                    "HTTPCode_Target_5XX_Count",
+                    "Sum",
+                    a.target_5xx_count as f64,
+                    "GreaterThanThreshold",
+                    format!("more than {} HTTP 5xx answers", a.target_5xx_count),
+                ),
+                AlarmMetric::ResponseTime => (
+                    "TargetResponseTime",
+                    "p99",
+                    a.response_time_p99_ms as f64 / 1000.0,
+                    "GreaterThanThreshold",
+                    format!("a p99 response time over {} ms", a.response_time_p99_ms),
+                ),
+                AlarmMetric::UnhealthyHosts => (
+                    "UnHealthyHostCount",
+                    "Maximum",
+                    a.unhealthy_hosts as f64,
+                    "GreaterThanOrEqualToThreshold",
+                    format!("{} or more unhealthy targets", a.unhealthy_hosts),
+                ),
+            };
+            let configured = match metric {
+                AlarmMetric::Target5xx => a.target_5xx_count,
+                AlarmMetric::ResponseTime => a.response_time_p99_ms,
+                AlarmMetric::UnhealthyHosts => a.unhealthy_hosts,
+            };
+            if configured <= 0 {
+                continue;
+            }
+            for target in AlarmTarget::ALL {
+                let group = match target {
+                    AlarmTarget::Blue => &names.blue_target_group,
+                    AlarmTarget::Green => &names.green_target_group,
+                };
+                alarms.push(AlarmDef {
+                    name: names.alarm(metric, target).to_owned(),
+                    metric,
+                    target,
+                    metric_name,
+                    statistic,
+                    threshold,
+                    comparison,
+                    period: a.period,
+                    evaluation_periods: a.evaluation_periods,
+                    description: format!(
+                        "{}: {what} on target group {group} in {} of {} periods of {} s; stops a \
+                         roll-out of the service.",
+                        names.ecs_service, a.evaluation_periods, a.evaluation_periods, a.period
+                    ),
+                });
+            }
+        }
+    }
+    let mut alarm_names: Vec<String> = alarms.iter().map(|a| a.name.clone()).collect();
+    if let Some(a) = &spec.alarms {
+        alarm_names.extend(a.names.iter().cloned());
+    }
+
     let deployment_group = DeploymentGroupDef {
         application: names.codedeploy_application.clone(),
         name: names.deployment_group.clone(),
@@ -651,6 +810,7 @@ pub fn expand(
         test_listener_arn: lb.test_listener_arn.clone(),
         cluster: cluster_name(&spec.cluster).to_owned(),
         service: names.ecs_service.clone(),
+        alarm_names,
     };
 
     let scalable_target = spec.autoscaling.as_ref().map(|a| ScalableTargetDef {
@@ -704,6 +864,7 @@ pub fn expand(
         deployment_group,
         scalable_target,
         scaling_policies,
+        alarms,
         placement: placement.clone(),
         tags,
         strategy,
@@ -721,6 +882,8 @@ pub struct Shape {
     pub discovery: bool,
     pub autoscaling: bool,
     pub scaling_metrics: Vec<ScalingMetric>,
+    /// The alarms the service creates (each on both target groups).
+    pub alarm_metrics: Vec<AlarmMetric>,
 }
 
 impl Shape {
@@ -772,6 +935,18 @@ impl Shape {
             service_deps.push(DiscoveryService);
         }
         out.push(child(EcsService, &n.ecs_service, service_deps));
+        let mut alarms = Vec::new();
+        for metric in &self.alarm_metrics {
+            for target in AlarmTarget::ALL {
+                let key = Alarm(*metric, target);
+                out.push(child(
+                    key,
+                    n.alarm(*metric, target),
+                    vec![target.target_group()],
+                ));
+                alarms.push(key);
+            }
+        }
         match self.strategy {
             DeploymentStrategy::CodeDeployBlueGreen => {
                 out.push(child(CodeDeployRole, &n.codedeploy_role, vec![]));
@@ -783,12 +958,16 @@ impl Shape {
                 out.push(child(
                     DeploymentGroup,
                     &n.deployment_group,
-                    vec![
-                        CodeDeployApplication,
-                        CodeDeployRole,
-                        EcsService,
-                        GreenTargetGroup,
-                    ],
+                    [
+                        vec![
+                            CodeDeployApplication,
+                            CodeDeployRole,
+                            EcsService,
+                            GreenTargetGroup,
+                        ],
+                        alarms,
+                    ]
+                    .concat(),
                 ));
             }
         }
@@ -820,6 +999,10 @@ impl Expansion {
             discovery: self.discovery.is_some(),
             autoscaling: self.scalable_target.is_some(),
             scaling_metrics: self.scaling_policies.iter().map(|p| p.metric).collect(),
+            alarm_metrics: AlarmMetric::ALL
+                .into_iter()
+                .filter(|m| self.alarms.iter().any(|a| a.metric == *m))
+                .collect(),
         }
     }
 

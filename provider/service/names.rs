@@ -21,6 +21,12 @@ pub struct ChildNames {
     pub requests_policy: String,
     pub cpu_policy: String,
     pub memory_policy: String,
+    pub alarm_5xx_blue: String,
+    pub alarm_5xx_green: String,
+    pub alarm_latency_blue: String,
+    pub alarm_latency_green: String,
+    pub alarm_unhealthy_blue: String,
+    pub alarm_unhealthy_green: String,
 }
 
 /// How many hex digits of SHA-256 a shortened name carries: stable across releases (unlike
@@ -93,6 +99,12 @@ pub const NAME_RULES: &[NameRule] = &[
     NameRule::bounded("requests_policy", "-requests", 256),
     NameRule::bounded("cpu_policy", "-cpu", 256),
     NameRule::bounded("memory_policy", "-memory", 256),
+    NameRule::bounded("alarm_5xx_blue", "-5xx-blue", 255),
+    NameRule::bounded("alarm_5xx_green", "-5xx-green", 255),
+    NameRule::bounded("alarm_latency_blue", "-p99-blue", 255),
+    NameRule::bounded("alarm_latency_green", "-p99-green", 255),
+    NameRule::bounded("alarm_unhealthy_blue", "-unhealthy-blue", 255),
+    NameRule::bounded("alarm_unhealthy_green", "-unhealthy-green", 255),
 ];
 
 /// `base` + `suffix` within `limit` characters: `base` is cut and followed by a hash of the
@@ -145,6 +157,12 @@ impl ChildNames {
             requests_policy: n("requests_policy"),
             cpu_policy: n("cpu_policy"),
             memory_policy: n("memory_policy"),
+            alarm_5xx_blue: n("alarm_5xx_blue"),
+            alarm_5xx_green: n("alarm_5xx_green"),
+            alarm_latency_blue: n("alarm_latency_blue"),
+            alarm_latency_green: n("alarm_latency_green"),
+            alarm_unhealthy_blue: n("alarm_unhealthy_blue"),
+            alarm_unhealthy_green: n("alarm_unhealthy_green"),
         }
     }
 
@@ -165,6 +183,12 @@ impl ChildNames {
             ("requests_policy", &self.requests_policy),
             ("cpu_policy", &self.cpu_policy),
             ("memory_policy", &self.memory_policy),
+            ("alarm_5xx_blue", &self.alarm_5xx_blue),
+            ("alarm_5xx_green", &self.alarm_5xx_green),
+            ("alarm_latency_blue", &self.alarm_latency_blue),
+            ("alarm_latency_green", &self.alarm_latency_green),
+            ("alarm_unhealthy_blue", &self.alarm_unhealthy_blue),
+            ("alarm_unhealthy_green", &self.alarm_unhealthy_green),
         ]
     }
 }

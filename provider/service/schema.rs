@@ -201,6 +201,7 @@ fn service_block() -> Block {
         2,
     ))
     .block(NestedBlock::optional_single("autoscaling", autoscaling_block()))
+    .block(NestedBlock::optional_single("alarms", alarms_block()))
 }
 
 fn task_block() -> Block {
@@ -573,6 +574,54 @@ fn autoscaling_block() -> Block {
             Value::int(d::SCALE_OUT_COOLDOWN),
             "Seconds between scale-out steps.",
         ))
+}
+
+fn alarms_block() -> Block {
+    Block::new(
+        "CloudWatch alarms the service creates on its target groups (blue and green), wired into the \
+         deployment: an alarm in ALARM during a roll-out stops it, and with `DEPLOYMENT_STOP_ON_ALARM` \
+         in `blue_green.auto_rollback_events` rolls it back. A threshold of 0 leaves that alarm out.",
+    )
+    .attribute(A::defaulted(
+        "target_5xx_count",
+        Type::Number,
+        Value::int(d::ALARM_TARGET_5XX_COUNT),
+        "Alarm when the targets answer more than this many HTTP 5xx responses in a period \
+         (HTTPCode_Target_5XX_Count, Sum).",
+    ))
+    .attribute(A::defaulted(
+        "response_time_p99_ms",
+        Type::Number,
+        Value::int(d::ALARM_RESPONSE_TIME_P99_MS),
+        "Alarm when the 99th percentile of the target response time (TargetResponseTime) exceeds \
+         this many milliseconds.",
+    ))
+    .attribute(A::defaulted(
+        "unhealthy_hosts",
+        Type::Number,
+        Value::int(d::ALARM_UNHEALTHY_HOSTS),
+        "Alarm when at least this many targets are unhealthy (UnHealthyHostCount, Maximum).",
+    ))
+    .attribute(A::defaulted(
+        "period",
+        Type::Number,
+        Value::int(d::ALARM_PERIOD),
+        "Seconds per evaluation period: 10, 30 or a multiple of 60.",
+    ))
+    .attribute(A::defaulted(
+        "evaluation_periods",
+        Type::Number,
+        Value::int(d::ALARM_EVALUATION_PERIODS),
+        "Consecutive breaching periods before an alarm fires (at least 1; periods × period at most \
+         one day).",
+    ))
+    .attribute(A::defaulted(
+        "names",
+        strings(),
+        strings_value(&[]),
+        "Names of alarms managed elsewhere that also stop a roll-out. With the service's own, at \
+         most 10 (CodeDeploy's limit).",
+    ))
 }
 
 #[cfg(test)]

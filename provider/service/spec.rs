@@ -36,6 +36,19 @@ pub struct ServiceSpec {
     pub service_discovery: Option<DiscoverySpec>,
     pub capacity_provider_strategy: Vec<CapacityProviderItem>,
     pub autoscaling: Option<AutoscalingSpec>,
+    pub alarms: Option<AlarmsSpec>,
+}
+
+/// The alarms that stop (and roll back) a roll-out. A threshold of 0 leaves that alarm out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmsSpec {
+    pub target_5xx_count: i64,
+    pub response_time_p99_ms: i64,
+    pub unhealthy_hosts: i64,
+    pub period: i64,
+    pub evaluation_periods: i64,
+    /// Alarms managed elsewhere that also stop a roll-out.
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -392,6 +405,21 @@ impl ServiceSpec {
                 })
             })
             .transpose()?;
+        let alarms = r
+            .block("alarms")?
+            .map(|a| {
+                Ok::<_, SpecError>(AlarmsSpec {
+                    target_5xx_count: a.int("target_5xx_count", Some(d::ALARM_TARGET_5XX_COUNT))?,
+                    response_time_p99_ms: a
+                        .int("response_time_p99_ms", Some(d::ALARM_RESPONSE_TIME_P99_MS))?,
+                    unhealthy_hosts: a.int("unhealthy_hosts", Some(d::ALARM_UNHEALTHY_HOSTS))?,
+                    period: a.int("period", Some(d::ALARM_PERIOD))?,
+                    evaluation_periods: a
+                        .int("evaluation_periods", Some(d::ALARM_EVALUATION_PERIODS))?,
+                    names: a.strings("names", &[])?,
+                })
+            })
+            .transpose()?;
         Ok(ServiceSpec {
             cluster: r.str("cluster", None)?,
             desired_count: r.int("desired_count", Some(d::DESIRED_COUNT))?,
@@ -446,6 +474,7 @@ impl ServiceSpec {
             service_discovery,
             capacity_provider_strategy,
             autoscaling,
+            alarms,
             name,
         })
     }

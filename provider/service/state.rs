@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::value::Value;
 
-use super::expand::{ChildKey, ScalingMetric, Shape};
+use super::expand::{ChildKey, ScalingMetric, Shape, alarm_key};
 
 /// The identity of every child that exists, keyed by what each AWS API addresses it by.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +32,8 @@ pub struct ChildIds {
     pub deployment_group: Option<String>,
     pub scalable_target: Option<String>,
     pub scaling_policies: BTreeMap<String, String>,
+    /// Alarm ARNs by `expand::alarm_key`.
+    pub alarms: BTreeMap<String, String>,
     pub last_deployment_id: Option<String>,
     /// Children that exist but are not known to match their definition: created but their
     /// follow-up calls (attributes, policies, retention) did not all succeed, adopted from an
@@ -117,6 +119,7 @@ impl ChildIds {
             ChildKey::DeploymentGroup => self.deployment_group.is_some(),
             ChildKey::ScalableTarget => self.scalable_target.is_some(),
             ChildKey::ScalingPolicy(m) => self.scaling_policies.contains_key(metric_key(m)),
+            ChildKey::Alarm(m, t) => self.alarms.contains_key(alarm_key(m, t)),
         }
     }
 
@@ -142,6 +145,9 @@ impl ChildIds {
             ChildKey::ScalableTarget => self.scalable_target = None,
             ChildKey::ScalingPolicy(m) => {
                 self.scaling_policies.remove(metric_key(m));
+            }
+            ChildKey::Alarm(m, t) => {
+                self.alarms.remove(alarm_key(m, t));
             }
         }
         self.pending.remove(&key);
@@ -208,6 +214,11 @@ impl ChildIds {
                     if let Some(arn) = other.scaling_policies.get(metric_key(m)) {
                         self.scaling_policies
                             .insert(metric_key(m).to_owned(), arn.clone());
+                    }
+                }
+                ChildKey::Alarm(m, t) => {
+                    if let Some(arn) = other.alarms.get(alarm_key(m, t)) {
+                        self.alarms.insert(alarm_key(m, t).to_owned(), arn.clone());
                     }
                 }
             }

@@ -9,6 +9,7 @@ import inspect
 import json
 import threading
 
+from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.codedeploy import responses as codedeploy_responses
 from moto.codedeploy.exceptions import (
@@ -258,6 +259,33 @@ def _sd_create_service(self, *args, **kwargs):
     return _original_sd_create_service(self, *args, **kwargs)
 
 
+# --- Application Auto Scaling: a policy put again keeps one set of target-tracking alarms.
+# AWS manages a target-tracking policy's CloudWatch alarms itself and updates them with the
+# policy ("DO NOT EDIT OR DELETE"; https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html);
+# moto 5.2.5 builds a new policy object with new alarms and leaves the old ones behind, so an
+# updated policy (its ResourceLabel following the live target group) would leave alarms that
+# nothing deletes.
+
+_original_put_scaling_policy = ApplicationAutoscalingBackend.put_scaling_policy
+
+
+def _put_scaling_policy(self, policy_name, service_namespace, resource_id, scalable_dimension, *args, **kwargs):
+    old = None
+    for policy in self.policies.values():
+        if (
+            policy.policy_name == policy_name
+            and policy.service_namespace == service_namespace
+            and policy.resource_id == resource_id
+            and policy.scalable_dimension == scalable_dimension
+        ):
+            old = policy
+    if old is not None:
+        old.delete_alarms(self.account_id, self.region_name)
+    return _original_put_scaling_policy(
+        self, policy_name, service_namespace, resource_id, scalable_dimension, *args, **kwargs
+    )
+
+
 def install():
     CodeDeployBackend.delete_deployment_group = _delete_deployment_group
     CodeDeployBackend.delete_application = _delete_application
@@ -272,6 +300,7 @@ def install():
     ApplicationAutoScalingResponse.tag_resource = _scaling_tag_resource
     ApplicationAutoScalingResponse.untag_resource = _scaling_untag_resource
     ServiceDiscoveryBackend.create_service = _sd_create_service
+    ApplicationAutoscalingBackend.put_scaling_policy = _put_scaling_policy
 
 
 install()

@@ -396,6 +396,47 @@ class EcsServiceTest(EmulatorTest):
         ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=family)
 
 
+class ScalingPolicyTest(EmulatorTest):
+    def test_a_policy_put_again_keeps_one_set_of_target_tracking_alarms(self):
+        scaling = self.client("application-autoscaling")
+        cloudwatch = self.client("cloudwatch")
+        ecs = self.client("ecs")
+        cluster = f"c-{uuid.uuid4().hex[:8]}"
+        ecs.create_cluster(clusterName=cluster)
+        family = ecs.register_task_definition(
+            family="web",
+            containerDefinitions=[{"name": "web", "image": "nginx", "memory": 512}],
+        )["taskDefinition"]["taskDefinitionArn"]
+        ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=family)
+        resource = f"service/{cluster}/web"
+        target = {**SCALING, "ResourceId": resource, "ScalableDimension": "ecs:service:DesiredCount"}
+        scaling.register_scalable_target(**target, MinCapacity=1, MaxCapacity=4)
+
+        def put(value):
+            scaling.put_scaling_policy(
+                **target,
+                PolicyName="cpu",
+                PolicyType="TargetTrackingScaling",
+                TargetTrackingScalingPolicyConfiguration={
+                    "TargetValue": value,
+                    "PredefinedMetricSpecification": {
+                        "PredefinedMetricType": "ECSServiceAverageCPUUtilization"
+                    },
+                },
+            )
+            prefix = f"TargetTracking-{resource}-"
+            return [
+                a["AlarmName"]
+                for a in cloudwatch.describe_alarms(AlarmNamePrefix=prefix)["MetricAlarms"]
+            ]
+
+        first = put(60.0)
+        self.assertEqual(len(first), 2)
+        second = put(70.0)
+        self.assertEqual(len(second), 2, second)
+        self.assertFalse(set(first) & set(second), "the old alarms are gone")
+
+
 class DelayTest(EmulatorTest):
     def tearDown(self):
         self.emulator.ok("POST", "/_emulator/delay", {"ms": 0})

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use fargate_provider::hcl::{child_address, submodule_is_counted};
 use fargate_provider::service::expand::{
-    CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderDef, ChildKey, ContainerDef,
+    AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderDef, ChildKey, ContainerDef,
     DeploymentGroupDef, DiscoveryServiceDef, EcsServiceDef, Expansion, ListenerRuleDef,
     LogGroupDef, ROLE_DESCRIPTION, RoleDef, ScalableTargetDef, ScalingMetric, ScalingPolicyDef,
     TargetGroupDef, TaskDefinitionDef, alb_resource_label,
@@ -142,7 +142,59 @@ impl Children<'_> {
                     None => Json::Null,
                 }
             }
+            ChildKey::Alarm(metric, target) => {
+                match exp
+                    .alarms
+                    .iter()
+                    .find(|a| a.metric == metric && a.target == target)
+                {
+                    Some(def) => self.alarm(def),
+                    None => Json::Null,
+                }
+            }
         }
+    }
+
+    fn alarm(&self, def: &AlarmDef) -> Json {
+        let AlarmDef {
+            name,
+            metric: _,
+            target,
+            metric_name,
+            statistic,
+            threshold,
+            comparison,
+            period,
+            evaluation_periods,
+            description,
+        } = def;
+        let group = self.arn(target.target_group());
+        let suffix = group
+            .as_str()
+            .and_then(|a| a.find("targetgroup/").map(|i| a[i..].to_owned()))
+            .unwrap_or_default();
+        let mut alarm = json!({
+            "alarm_name": name,
+            "alarm_description": description,
+            "namespace": "AWS/ApplicationELB",
+            "metric_name": metric_name,
+            "threshold": threshold,
+            "comparison_operator": comparison,
+            "period": period,
+            "evaluation_periods": evaluation_periods,
+            "treat_missing_data": "notBreaching",
+            "dimensions": {
+                "TargetGroup": suffix,
+                "LoadBalancer": self.exp.placement.load_balancer,
+            },
+            "tags": self.exp.tags,
+        });
+        if statistic.starts_with('p') {
+            alarm["extended_statistic"] = json!(statistic);
+        } else {
+            alarm["statistic"] = json!(statistic);
+        }
+        alarm
     }
 
     /// The ARN another child's resource refers to, as the evaluator names it: AWS assigns it,
@@ -395,6 +447,7 @@ impl Children<'_> {
             test_listener_arn,
             cluster,
             service,
+            alarm_names,
         } = def;
         let mut group = json!({
             "app_name": application,
@@ -427,6 +480,10 @@ impl Children<'_> {
         if !auto_rollback_events.is_empty() {
             group["auto_rollback_configuration"] =
                 json!([{ "enabled": true, "events": auto_rollback_events }]);
+        }
+        // Likewise the alarms: the resource sends none when there are none.
+        if !alarm_names.is_empty() {
+            group["alarm_configuration"] = json!([{ "enabled": true, "alarms": alarm_names }]);
         }
         group
     }

@@ -229,6 +229,20 @@ impl Emulator {
         );
     }
 
+    /// Sets a CloudWatch alarm's state ("ALARM", "OK"), as its metric would.
+    pub fn alarm_state(&self, name: &str, state: &str) {
+        assert!(
+            self.embedded,
+            "setting an alarm's state by hand is a feature of the embedded emulator"
+        );
+        http(
+            &self.endpoint,
+            "POST",
+            "/_emulator/alarms",
+            &serde_json::json!({ "name": name, "state": state }).to_string(),
+        );
+    }
+
     pub fn throttled_count(&self) -> usize {
         self.injected_requests()
             .iter()

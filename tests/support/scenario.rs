@@ -247,6 +247,18 @@ impl Setup {
                     .iter()
                     .map(|p| format!("scaling policy {}", p.policy_name())),
             );
+            let alarms = c
+                .cloudwatch
+                .describe_alarms()
+                .send()
+                .await
+                .expect("DescribeAlarms");
+            left.extend(
+                alarms
+                    .metric_alarms()
+                    .iter()
+                    .map(|a| format!("alarm {}", a.alarm_name().unwrap_or_default())),
+            );
             left
         })
     }

@@ -23,6 +23,15 @@ resource "aws_codedeploy_deployment_group" "this" {
     }
   }
 
+  dynamic "alarm_configuration" {
+    for_each = length(var.alarm_names) > 0 ? [var.alarm_names] : []
+
+    content {
+      enabled = true
+      alarms  = alarm_configuration.value
+    }
+  }
+
   blue_green_deployment_config {
     deployment_ready_option {
       action_on_timeout = "CONTINUE_DEPLOYMENT"

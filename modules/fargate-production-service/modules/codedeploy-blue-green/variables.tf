@@ -61,6 +61,12 @@ variable "service_name" {
   type        = string
 }
 
+variable "alarm_names" {
+  description = "Alarms that stop a deployment (at most 10)."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags for every resource of this module that takes tags."
   type        = map(string)

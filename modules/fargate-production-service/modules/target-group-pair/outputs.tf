@@ -26,6 +26,11 @@ output "blue_arn_suffix" {
   value       = aws_lb_target_group.blue.arn_suffix
 }
 
+output "green_arn_suffix" {
+  description = "`targetgroup/<name>/<id>` of the green group, for its alarms."
+  value       = aws_lb_target_group.green.arn_suffix
+}
+
 output "production_rule_arn" {
   description = "ARN of the rule on the production listener."
   value       = aws_lb_listener_rule.production.arn

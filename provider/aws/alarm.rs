@@ -1,0 +1,196 @@
+//! CloudWatch metric alarms on the service's target groups, which stop (and roll back) a
+//! roll-out while they are in ALARM.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
+
+use crate::service::expand::AlarmDef;
+
+use super::clients::{AwsError, AwsResult, Clients, err, gone_ok};
+
+/// The namespace of the ALB metrics the alarms watch.
+const NAMESPACE: &str = "AWS/ApplicationELB";
+
+/// What an alarm watches and how, as AWS reports it: compared with the definition to find
+/// settings changed outside Terraform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedAlarm {
+    pub name: String,
+    pub arn: String,
+    pub metric_name: String,
+    /// The statistic, or the extended statistic (a percentile such as `p99`).
+    pub statistic: String,
+    pub threshold: f64,
+    pub comparison: String,
+    pub period: i64,
+    pub evaluation_periods: i64,
+    /// The `TargetGroup` dimension: `targetgroup/<name>/<id>`.
+    pub target_group: Option<String>,
+}
+
+impl ObservedAlarm {
+    /// Whether the alarm watches what `def` says, on `target_group` (its dimension value).
+    pub fn matches(&self, def: &AlarmDef, target_group: Option<&str>) -> bool {
+        self.metric_name == def.metric_name
+            && self.statistic == def.statistic
+            && (self.threshold - def.threshold).abs() < 1e-9
+            && self.comparison == def.comparison
+            && self.period == def.period
+            && self.evaluation_periods == def.evaluation_periods
+            && (target_group.is_none() || self.target_group.as_deref() == target_group)
+    }
+}
+
+/// `targetgroup/<name>/<id>` of a target group ARN: the TargetGroup dimension of ALB metrics.
+pub fn target_group_dimension(arn: &str) -> Option<&str> {
+    arn.find("targetgroup/").map(|i| &arn[i..])
+}
+
+/// Creates or updates the alarm (PutMetricAlarm is both); tags apply when it is created.
+pub async fn put(
+    c: &Clients,
+    def: &AlarmDef,
+    load_balancer: &str,
+    target_group_arn: &str,
+    tags: &BTreeMap<String, String>,
+) -> AwsResult<String> {
+    let target_group = target_group_dimension(target_group_arn).ok_or_else(|| {
+        AwsError::new(
+            "PutMetricAlarm",
+            format!("{target_group_arn} is not a target group ARN"),
+        )
+    })?;
+    let mut req = c
+        .cloudwatch
+        .put_metric_alarm()
+        .alarm_name(&def.name)
+        .alarm_description(&def.description)
+        .namespace(NAMESPACE)
+        .metric_name(def.metric_name)
+        .dimensions(
+            Dimension::builder()
+                .name("TargetGroup")
+                .value(target_group)
+                .build(),
+        )
+        .dimensions(
+            Dimension::builder()
+                .name("LoadBalancer")
+                .value(load_balancer)
+                .build(),
+        )
+        .period(def.period as i32)
+        .evaluation_periods(def.evaluation_periods as i32)
+        .threshold(def.threshold)
+        .comparison_operator(ComparisonOperator::from(def.comparison))
+        // No traffic is no evidence of a bad release.
+        .treat_missing_data("notBreaching")
+        .set_tags(Some(
+            tags.iter()
+                .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                .collect(),
+        ));
+    req = if def.statistic.starts_with('p') {
+        req.extended_statistic(def.statistic)
+    } else {
+        req.statistic(Statistic::from(def.statistic))
+    };
+    req.send().await.map_err(err("PutMetricAlarm"))?;
+    // PutMetricAlarm answers nothing; the ARN follows from the name.
+    let found = read(c, std::slice::from_ref(&def.name)).await?;
+    found
+        .into_iter()
+        .next()
+        .map(|a| a.arn)
+        .ok_or_else(|| AwsError::new("PutMetricAlarm", "the alarm is not there after it was put"))
+}
+
+/// The alarms of these names that exist (one DescribeAlarms call for up to 100 names).
+pub async fn read(c: &Clients, names: &[String]) -> AwsResult<Vec<ObservedAlarm>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let out = c
+        .cloudwatch
+        .describe_alarms()
+        .set_alarm_names(Some(names.to_vec()))
+        .max_records(100)
+        .send()
+        .await
+        .map_err(err("DescribeAlarms"))?;
+    Ok(out
+        .metric_alarms()
+        .iter()
+        .filter_map(|a| {
+            Some(ObservedAlarm {
+                name: a.alarm_name()?.to_owned(),
+                arn: a.alarm_arn()?.to_owned(),
+                metric_name: a.metric_name().unwrap_or_default().to_owned(),
+                statistic: a
+                    .extended_statistic()
+                    .map(str::to_owned)
+                    .or_else(|| a.statistic().map(|s| s.as_str().to_owned()))
+                    .unwrap_or_default(),
+                threshold: a.threshold().unwrap_or_default(),
+                comparison: a
+                    .comparison_operator()
+                    .map(|c| c.as_str().to_owned())
+                    .unwrap_or_default(),
+                period: a.period().map(i64::from).unwrap_or_default(),
+                evaluation_periods: a.evaluation_periods().map(i64::from).unwrap_or_default(),
+                target_group: a
+                    .dimensions()
+                    .iter()
+                    .find(|d| d.name() == Some("TargetGroup"))
+                    .and_then(|d| d.value().map(str::to_owned)),
+            })
+        })
+        .collect())
+}
+
+/// The alarm's owner tag, when it has one.
+pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
+    let out = c
+        .cloudwatch
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(err("ListTagsForResource"))?;
+    Ok(out
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some(crate::service::expand::OWNER_TAG))
+        .and_then(|t| t.value().map(str::to_owned)))
+}
+
+/// Deletes the alarm; one already gone is no error. One name per call: DeleteAlarms deletes
+/// nothing when any name it is given does not exist.
+pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
+    gone_ok(
+        c.cloudwatch
+            .delete_alarms()
+            .alarm_names(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeleteAlarms")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_group_dimension_is_the_arn_suffix() {
+        assert_eq!(
+            target_group_dimension(
+                "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/api-blue/73e2d6bc24d8a067"
+            ),
+            Some("targetgroup/api-blue/73e2d6bc24d8a067")
+        );
+        assert_eq!(target_group_dimension("arn:aws:iam::1:role/x"), None);
+    }
+}
