@@ -123,6 +123,12 @@ blue_green {{
   deployment_config        = "CodeDeployDefault.ECSCanary10Percent5Minutes"
   termination_wait_minutes = 15
   auto_rollback_events     = ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]
+  test_traffic_wait_minutes = 30
+  approve_traffic          = true
+  hooks = {{
+    AfterAllowTraffic     = "arn:aws:lambda:eu-west-1:123456789012:function:CodeDeployHook_smoke"
+    AfterAllowTestTraffic = "arn:aws:lambda:eu-west-1:123456789012:function:CodeDeployHook_contract:live"
+  }}
 }}
 service_discovery {{
   namespace_id   = "ns-abc123"
@@ -283,7 +289,11 @@ fn assert_parity(service: &str) {
     let td_arn = "<module.task_definition.aws_ecs_task_definition.this.arn>";
     assert_eq!(
         module_parity::numbers_by_value(json_doc(&ev.outputs["appspec"])),
-        module_parity::numbers_by_value(appspec(td_arn, &exp.ecs_service))
+        module_parity::numbers_by_value(appspec(
+            td_arn,
+            &exp.ecs_service,
+            &exp.deployment_group.hooks
+        ))
     );
 }
 

@@ -297,21 +297,23 @@ module "ecs_service" {
 }
 
 module "codedeploy" {
-  source                   = "./modules/codedeploy-blue-green"
-  application_name         = local.names.codedeploy_application
-  deployment_group_name    = local.names.deployment_group
-  service_role_arn         = module.iam_roles.codedeploy_role_arn
-  deployment_config        = var.blue_green.deployment_config
-  termination_wait_minutes = var.blue_green.termination_wait_minutes
-  auto_rollback_events     = var.blue_green.auto_rollback_events
-  production_listener_arn  = var.load_balancer.production_listener_arn
-  test_listener_arn        = var.load_balancer.test_listener_arn
-  blue_target_group_name   = module.target_group_pair.blue_name
-  green_target_group_name  = module.target_group_pair.green_name
-  cluster_name             = local.cluster_name
-  service_name             = module.ecs_service.name
-  alarm_names              = var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)
-  tags                     = var.tags
+  source                    = "./modules/codedeploy-blue-green"
+  application_name          = local.names.codedeploy_application
+  deployment_group_name     = local.names.deployment_group
+  service_role_arn          = module.iam_roles.codedeploy_role_arn
+  deployment_config         = var.blue_green.deployment_config
+  termination_wait_minutes  = var.blue_green.termination_wait_minutes
+  auto_rollback_events      = var.blue_green.auto_rollback_events
+  production_listener_arn   = var.load_balancer.production_listener_arn
+  test_listener_arn         = var.load_balancer.test_listener_arn
+  blue_target_group_name    = module.target_group_pair.blue_name
+  green_target_group_name   = module.target_group_pair.green_name
+  cluster_name              = local.cluster_name
+  service_name              = module.ecs_service.name
+  alarm_names               = var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)
+  test_traffic_wait_minutes = var.blue_green.test_traffic_wait_minutes
+  ready_action              = var.blue_green.approve_traffic ? "STOP_DEPLOYMENT" : "CONTINUE_DEPLOYMENT"
+  tags                      = var.tags
 }
 
 module "alarms" {

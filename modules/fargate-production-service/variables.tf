@@ -172,7 +172,7 @@ variable "load_balancer" {
 
 variable "blue_green" {
   description = "CodeDeploy blue/green deployment settings."
-  type        = object({ deployment_config = optional(string, "CodeDeployDefault.ECSAllAtOnce"), termination_wait_minutes = optional(number, 5), auto_rollback_events = optional(list(string), ["DEPLOYMENT_FAILURE"]) })
+  type        = object({ deployment_config = optional(string, "CodeDeployDefault.ECSAllAtOnce"), termination_wait_minutes = optional(number, 5), auto_rollback_events = optional(list(string), ["DEPLOYMENT_FAILURE"]), test_traffic_wait_minutes = optional(number, 0), approve_traffic = optional(bool, false), hooks = optional(map(string), {}) })
   default     = {}
   nullable    = false
 

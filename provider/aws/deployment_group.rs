@@ -25,7 +25,8 @@ fn blue_green(def: &DeploymentGroupDef) -> BlueGreenDeploymentConfiguration {
         )
         .deployment_ready_option(
             DeploymentReadyOption::builder()
-                .action_on_timeout(DeploymentReadyAction::ContinueDeployment)
+                .action_on_timeout(DeploymentReadyAction::from(def.ready_action))
+                .wait_time_in_minutes(def.test_traffic_wait_minutes as i32)
                 .build(),
         )
         .green_fleet_provisioning_option(
@@ -210,6 +211,21 @@ pub async fn read(
             .and_then(|s| s.service_name())
             .unwrap_or_default()
             .to_owned(),
+        test_traffic_wait_minutes: info
+            .blue_green_deployment_configuration()
+            .and_then(|b| b.deployment_ready_option())
+            .map(|r| i64::from(r.wait_time_in_minutes()))
+            .unwrap_or(0),
+        ready_action: match info
+            .blue_green_deployment_configuration()
+            .and_then(|b| b.deployment_ready_option())
+            .and_then(|r| r.action_on_timeout())
+        {
+            Some(DeploymentReadyAction::StopDeployment) => "STOP_DEPLOYMENT",
+            _ => "CONTINUE_DEPLOYMENT",
+        },
+        // Hooks are AppSpec content, not the group's: the read keeps the configured ones.
+        hooks: Vec::new(),
         alarm_names: info
             .alarm_configuration()
             .filter(|a| a.enabled())

@@ -1334,7 +1334,7 @@ pub async fn roll_out(
         .clone()
         .ok_or_else(|| AwsError::new("RegisterTaskDefinition", "the task role does not exist"))?;
     let arn = task_definition::register(c, &exp.task_definition, &exec, &task, &exp.tags).await?;
-    let spec = appspec(&arn, &exp.ecs_service).to_string();
+    let spec = appspec(&arn, &exp.ecs_service, &exp.deployment_group.hooks).to_string();
     let app = ids
         .codedeploy_application
         .clone()

@@ -213,6 +213,16 @@ pub fn apply_drift(state: &mut Value, o: &Observed, autoscaled: bool) {
             &["blue_green", "auto_rollback_events"],
             strings(&dg.auto_rollback_events),
         );
+        set(
+            state,
+            &["blue_green", "test_traffic_wait_minutes"],
+            Value::int(dg.test_traffic_wait_minutes),
+        );
+        set(
+            state,
+            &["blue_green", "approve_traffic"],
+            Value::Bool(dg.ready_action == "STOP_DEPLOYMENT"),
+        );
     }
     if let Some(sd) = &o.discovery {
         set(
@@ -481,6 +491,16 @@ pub fn imported_state(
                     Value::int(dg.termination_wait_minutes),
                 ),
                 ("auto_rollback_events", strings(&dg.auto_rollback_events)),
+                (
+                    "test_traffic_wait_minutes",
+                    Value::int(dg.test_traffic_wait_minutes),
+                ),
+                (
+                    "approve_traffic",
+                    Value::Bool(dg.ready_action == "STOP_DEPLOYMENT"),
+                ),
+                // AppSpec content, which the group does not hold: none until configured.
+                ("hooks", Value::Null),
             ]),
         );
     }

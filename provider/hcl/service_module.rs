@@ -449,6 +449,14 @@ fn root() -> Module {
                 "alarm_names",
                 "var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)",
             )
+            .expr(
+                "test_traffic_wait_minutes",
+                "var.blue_green.test_traffic_wait_minutes",
+            )
+            .expr(
+                "ready_action",
+                "var.blue_green.approve_traffic ? \"STOP_DEPLOYMENT\" : \"CONTINUE_DEPLOYMENT\"",
+            )
             .expr("tags", "var.tags"),
         module_call("alarms", "alarms")
             .expr("count", "var.alarms == null ? 0 : 1")
@@ -631,7 +639,7 @@ fn root() -> Module {
     }
 }
 
-const APPSPEC: &str = "jsonencode({ version = 0, Resources = [{ TargetService = { Type = \"AWS::ECS::Service\", Properties = merge({ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = { ContainerName = var.container.name, ContainerPort = var.container.port }, PlatformVersion = var.platform_version, NetworkConfiguration = { AwsvpcConfiguration = { Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? \"ENABLED\" : \"DISABLED\" } } }, { for k, v in { CapacityProviderStrategy = [for c in var.capacity_provider_strategy : { CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }] } : k => v if length(v) > 0 }) } }] })";
+const APPSPEC: &str = "jsonencode(merge({ version = 0, Resources = [{ TargetService = { Type = \"AWS::ECS::Service\", Properties = merge({ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = { ContainerName = var.container.name, ContainerPort = var.container.port }, PlatformVersion = var.platform_version, NetworkConfiguration = { AwsvpcConfiguration = { Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? \"ENABLED\" : \"DISABLED\" } } }, { for k, v in { CapacityProviderStrategy = [for c in var.capacity_provider_strategy : { CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }] } : k => v if length(v) > 0 }) } }] }, length(coalesce(var.blue_green.hooks, {})) > 0 ? { Hooks = [for e in [\"BeforeInstall\", \"AfterInstall\", \"AfterAllowTestTraffic\", \"BeforeAllowTraffic\", \"AfterAllowTraffic\"] : { (e) = var.blue_green.hooks[e] } if contains(keys(coalesce(var.blue_green.hooks, {})), e)] } : {}))";
 
 const ROOT_NOTES: &str = r#"## Deployments
 
@@ -1488,6 +1496,18 @@ fn codedeploy() -> Module {
                 "Alarms that stop a deployment (at most 10).",
             )
             .with_default("[]"),
+            var(
+                "test_traffic_wait_minutes",
+                "number",
+                "Minutes on the test listener before production traffic moves.",
+            )
+            .with_default("0"),
+            var(
+                "ready_action",
+                "string",
+                "CONTINUE_DEPLOYMENT after the wait, or STOP_DEPLOYMENT unless approved within it.",
+            )
+            .with_default("\"CONTINUE_DEPLOYMENT\""),
             tags_variable(),
         ],
     );
@@ -1532,7 +1552,8 @@ fn codedeploy() -> Module {
                 Node::new("blue_green_deployment_config", &[])
                     .block(
                         Node::new("deployment_ready_option", &[])
-                            .string("action_on_timeout", "CONTINUE_DEPLOYMENT"),
+                            .expr("action_on_timeout", "var.ready_action")
+                            .expr("wait_time_in_minutes", "var.test_traffic_wait_minutes"),
                     )
                     .block(
                         Node::new("terminate_blue_instances_on_deployment_success", &[])

@@ -6,7 +6,13 @@ use serde_json::{Value as Json, json};
 
 use super::expand::EcsServiceDef;
 
-pub fn appspec(task_definition_arn: &str, service: &EcsServiceDef) -> Json {
+/// The AppSpec of a deployment of `task_definition_arn`, with the lifecycle `hooks`
+/// ((event, Lambda ARN), in the order the events run).
+pub fn appspec(
+    task_definition_arn: &str,
+    service: &EcsServiceDef,
+    hooks: &[(String, String)],
+) -> Json {
     let mut properties = json!({
         "TaskDefinition": task_definition_arn,
         "LoadBalancerInfo": {
@@ -31,8 +37,15 @@ pub fn appspec(task_definition_arn: &str, service: &EcsServiceDef) -> Json {
                 .collect(),
         );
     }
-    json!({
+    let mut spec = json!({
         "version": 0.0,
         "Resources": [ { "TargetService": { "Type": "AWS::ECS::Service", "Properties": properties } } ],
-    })
+    });
+    if !hooks.is_empty() {
+        spec["Hooks"] = hooks
+            .iter()
+            .map(|(event, arn)| json!({ event: arn }))
+            .collect();
+    }
+    spec
 }

@@ -10,7 +10,7 @@ use crate::value::{AttributePath, Value};
 
 use super::arn::{LISTENER_ARN_FORM, ListenerArn, SecretArn, SecretStore};
 use super::defaults as d;
-use super::schema::{DNS_RECORD_TYPES, one_of};
+use super::schema::{APPSPEC_HOOK_EVENTS, DNS_RECORD_TYPES, one_of};
 
 /// Fargate's CPU units and the memory sizes (MiB) each allows.
 pub fn valid_memory(cpu: i64) -> Option<Vec<i64>> {
@@ -421,6 +421,11 @@ pub const RULES: &[Rule] = &[
         text: "`blue_green.auto_rollback_events` with `DEPLOYMENT_STOP_ON_ALARM` needs alarms (`alarms` with a threshold above 0, or `alarms.names`); CodeDeploy takes at most 10 alarms (each alarm of `alarms` counts twice, one per target group); `alarms.period` 10, 30 or a multiple of 60, `evaluation_periods` at least 1 and their product at most a day; thresholds not negative",
     },
     Rule {
+        id: "traffic-validation",
+        severity: "error",
+        text: "`blue_green.hooks` keys are AppSpec events of an ECS deployment (BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic) and values Lambda function ARNs named `CodeDeployHook_*` (what AWSCodeDeployRoleForECS lets CodeDeploy invoke); `approve_traffic` needs a `test_traffic_wait_minutes` of at least 1; the wait is 0–2880 minutes",
+    },
+    Rule {
         id: "rollback",
         severity: "warning",
         text: "no `auto_rollback_events` (nothing undoes a bad release), or alarms without `DEPLOYMENT_STOP_ON_ALARM` (an alarm stops a roll-out but does not roll it back)",
@@ -477,6 +482,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.listeners(config);
     out.task_role_policy(config);
     out.alarms(config);
+    out.traffic_validation(config);
     out.diags
 }
 
@@ -521,6 +527,77 @@ impl Checker {
                 &format!("Invalid {what}"),
                 format!("{what} must be between {min} and {max}; got {n}."),
             );
+        }
+    }
+
+    fn traffic_validation(&mut self, c: &Value) {
+        let bg = c.get("blue_green");
+        let wait = bg.get("test_traffic_wait_minutes");
+        self.range(
+            wait,
+            &["blue_green", "test_traffic_wait_minutes"],
+            0,
+            2880,
+            "test traffic wait (minutes)",
+        );
+        if bg.get("approve_traffic").as_bool() == Some(true)
+            && (wait.is_null() || int(wait) == Some(0))
+        {
+            self.error(
+                path(&["blue_green", "approve_traffic"]),
+                "Approval without a wait",
+                "approve_traffic stops a deployment unless it is approved within \
+                 test_traffic_wait_minutes, which is 0: no deployment could ever be approved. Set \
+                 test_traffic_wait_minutes to the minutes an approval may take (check \
+                 `traffic-validation`)."
+                    .to_owned(),
+            );
+        }
+        let (Value::Map(hooks) | Value::Object(hooks)) = bg.get("hooks") else {
+            return;
+        };
+        for (event, arn) in hooks {
+            let at = AttributePath::attr("blue_green")
+                .join_attr("hooks")
+                .join_key(event);
+            if !APPSPEC_HOOK_EVENTS.contains(&event.as_str()) {
+                self.error(
+                    at,
+                    "Invalid hook event",
+                    format!(
+                        "ECS deployments run hooks at {}; got {event:?} (check `traffic-validation`).",
+                        one_of(APPSPEC_HOOK_EVENTS)
+                    ),
+                );
+                continue;
+            }
+            let Some(arn) = arn.as_str() else { continue };
+            let function = arn
+                .strip_prefix("arn:")
+                .and_then(|rest| rest.split_once(":lambda:"))
+                .and_then(|(_, rest)| rest.split(':').nth(3))
+                .filter(|_| arn.contains(":function:"));
+            match function {
+                None => self.error(
+                    at,
+                    "Invalid hook",
+                    format!(
+                        "A hook is a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>); \
+                         got {arn:?} (check `traffic-validation`)."
+                    ),
+                ),
+                Some(name) if !name.starts_with("CodeDeployHook_") => self.error(
+                    at,
+                    "CodeDeploy may not invoke this hook",
+                    format!(
+                        "The service's CodeDeploy role has AWSCodeDeployRoleForECS, which lets CodeDeploy \
+                         invoke only Lambda functions named CodeDeployHook_*; {name:?} would fail the \
+                         deployment at {event}. Name the function CodeDeployHook_{name} (check \
+                         `traffic-validation`)."
+                    ),
+                ),
+                Some(_) => {}
+            }
         }
     }
 

@@ -34,6 +34,8 @@ pub const LISTENER_PATH_PATTERNS: &[&str] = &["/*"];
 pub const DEPLOYMENT_CONFIG: &str = "CodeDeployDefault.ECSAllAtOnce";
 pub const TERMINATION_WAIT_MINUTES: i64 = 5;
 pub const AUTO_ROLLBACK_EVENTS: &[&str] = &["DEPLOYMENT_FAILURE"];
+/// No wait on the test listener before production traffic moves.
+pub const TEST_TRAFFIC_WAIT_MINUTES: i64 = 0;
 
 pub const DNS_TTL: i64 = 10;
 pub const DNS_RECORD_TYPE: &str = "A";

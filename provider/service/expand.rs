@@ -400,6 +400,11 @@ pub struct DeploymentGroupDef {
     pub service: String,
     /// The alarms that stop a deployment: the service's own, then the user's.
     pub alarm_names: Vec<String>,
+    pub test_traffic_wait_minutes: i64,
+    /// CONTINUE_DEPLOYMENT, or STOP_DEPLOYMENT when production traffic waits for approval.
+    pub ready_action: &'static str,
+    /// AppSpec hooks in the order their events run: (event, Lambda function ARN).
+    pub hooks: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -811,6 +816,21 @@ pub fn expand(
         cluster: cluster_name(&spec.cluster).to_owned(),
         service: names.ecs_service.clone(),
         alarm_names,
+        test_traffic_wait_minutes: spec.blue_green.test_traffic_wait_minutes,
+        ready_action: if spec.blue_green.approve_traffic {
+            "STOP_DEPLOYMENT"
+        } else {
+            "CONTINUE_DEPLOYMENT"
+        },
+        hooks: crate::service::schema::APPSPEC_HOOK_EVENTS
+            .iter()
+            .filter_map(|e| {
+                spec.blue_green
+                    .hooks
+                    .get(*e)
+                    .map(|arn| ((*e).to_owned(), arn.clone()))
+            })
+            .collect(),
     };
 
     let scalable_target = spec.autoscaling.as_ref().map(|a| ScalableTargetDef {

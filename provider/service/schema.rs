@@ -495,7 +495,41 @@ fn blue_green_block() -> Block {
             "Events that roll a deployment back: `DEPLOYMENT_FAILURE`, `DEPLOYMENT_STOP_ON_ALARM`, \
              `DEPLOYMENT_STOP_ON_REQUEST`.",
         ))
+        .attribute(A::defaulted(
+            "test_traffic_wait_minutes",
+            Type::Number,
+            Value::int(d::TEST_TRAFFIC_WAIT_MINUTES),
+            "Minutes the new tasks serve only the test listener before production traffic moves \
+             (0–2880): time to test them where users do not reach them.",
+        ))
+        .attribute(A::defaulted(
+            "approve_traffic",
+            Type::Bool,
+            Value::Bool(false),
+            "Production traffic moves only once someone approves (`aws deploy continue-deployment \
+             --deployment-wait-type READY_WAIT`) within `test_traffic_wait_minutes`; otherwise the \
+             deployment stops. False: it moves when the wait ends.",
+        ))
+        .attribute(A::optional(
+            "hooks",
+            string_map(),
+            &format!(
+                "AppSpec lifecycle hooks: Lambda function ARNs by event ({}) that validate the new \
+                 tasks before and after traffic reaches them. CodeDeploy's role \
+                 (AWSCodeDeployRoleForECS) may invoke only functions named `CodeDeployHook_*`.",
+                one_of_code(APPSPEC_HOOK_EVENTS)
+            ),
+        ))
 }
+
+/// The AppSpec lifecycle events of an ECS deployment that take a hook, in the order they run.
+pub const APPSPEC_HOOK_EVENTS: &[&str] = &[
+    "BeforeInstall",
+    "AfterInstall",
+    "AfterAllowTestTraffic",
+    "BeforeAllowTraffic",
+    "AfterAllowTraffic",
+];
 
 fn service_discovery_block() -> Block {
     Block::new("Cloud Map service discovery, so other services reach this one by DNS name.")

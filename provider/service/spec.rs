@@ -128,6 +128,12 @@ pub struct BlueGreenSpec {
     pub deployment_config: String,
     pub termination_wait_minutes: i64,
     pub auto_rollback_events: Vec<String>,
+    /// Minutes the new tasks serve only the test listener before production traffic moves.
+    pub test_traffic_wait_minutes: i64,
+    /// Whether production traffic waits for an approval (ContinueDeployment) within the wait.
+    pub approve_traffic: bool,
+    /// AppSpec lifecycle hooks: event name → Lambda function ARN.
+    pub hooks: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -363,6 +369,12 @@ impl ServiceSpec {
                     Some(d::TERMINATION_WAIT_MINUTES),
                 )?,
                 auto_rollback_events: b.strings("auto_rollback_events", d::AUTO_ROLLBACK_EVENTS)?,
+                test_traffic_wait_minutes: b.int(
+                    "test_traffic_wait_minutes",
+                    Some(d::TEST_TRAFFIC_WAIT_MINUTES),
+                )?,
+                approve_traffic: b.bool("approve_traffic", false)?,
+                hooks: b.string_map("hooks")?,
             },
             None => BlueGreenSpec::default(),
         };
@@ -513,6 +525,9 @@ impl Default for BlueGreenSpec {
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
+            test_traffic_wait_minutes: d::TEST_TRAFFIC_WAIT_MINUTES,
+            approve_traffic: false,
+            hooks: BTreeMap::new(),
         }
     }
 }

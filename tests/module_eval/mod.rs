@@ -524,6 +524,7 @@ fn declare_functions(ctx: &mut Context) {
     ctx.declare_func("strcontains", fixed(2, f_strcontains));
     ctx.declare_func("startswith", fixed(2, f_startswith));
     ctx.declare_func("regexall", fixed(2, f_regexall));
+    ctx.declare_func("contains", fixed(2, f_contains));
 }
 
 fn s(v: &Value) -> Result<&str, String> {
@@ -701,6 +702,10 @@ fn f_slice(a: FuncArgs) -> Result<Value, String> {
         .get(from..to)
         .map(|s| Value::Array(s.to_vec()))
         .ok_or_else(|| format!("slice {from}..{to} of {} elements", items.len()))
+}
+/// Whether a list holds a value.
+fn f_contains(a: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(list(&a[0])?.contains(&a[1])))
 }
 fn f_strcontains(a: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(s(&a[0])?.contains(s(&a[1])?)))

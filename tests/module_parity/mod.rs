@@ -448,6 +448,10 @@ impl Children<'_> {
             cluster,
             service,
             alarm_names,
+            test_traffic_wait_minutes,
+            ready_action,
+            // AppSpec content; compared through the `appspec` output.
+            hooks: _,
         } = def;
         let mut group = json!({
             "app_name": application,
@@ -456,7 +460,10 @@ impl Children<'_> {
             "deployment_config_name": deployment_config,
             "deployment_style": [{ "deployment_option": "WITH_TRAFFIC_CONTROL", "deployment_type": "BLUE_GREEN" }],
             "blue_green_deployment_config": [{
-                "deployment_ready_option": [{ "action_on_timeout": "CONTINUE_DEPLOYMENT" }],
+                "deployment_ready_option": [{
+                    "action_on_timeout": ready_action,
+                    "wait_time_in_minutes": test_traffic_wait_minutes,
+                }],
                 "terminate_blue_instances_on_deployment_success": [{
                     "action": "TERMINATE",
                     "termination_wait_time_in_minutes": termination_wait_minutes,

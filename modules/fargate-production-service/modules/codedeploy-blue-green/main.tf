@@ -34,7 +34,8 @@ resource "aws_codedeploy_deployment_group" "this" {
 
   blue_green_deployment_config {
     deployment_ready_option {
-      action_on_timeout = "CONTINUE_DEPLOYMENT"
+      action_on_timeout    = var.ready_action
+      wait_time_in_minutes = var.test_traffic_wait_minutes
     }
 
     terminate_blue_instances_on_deployment_success {

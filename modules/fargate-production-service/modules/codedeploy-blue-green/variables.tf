@@ -67,6 +67,18 @@ variable "alarm_names" {
   default     = []
 }
 
+variable "test_traffic_wait_minutes" {
+  description = "Minutes on the test listener before production traffic moves."
+  type        = number
+  default     = 0
+}
+
+variable "ready_action" {
+  description = "CONTINUE_DEPLOYMENT after the wait, or STOP_DEPLOYMENT unless approved within it."
+  type        = string
+  default     = "CONTINUE_DEPLOYMENT"
+}
+
 variable "tags" {
   description = "Tags for every resource of this module that takes tags."
   type        = map(string)
