@@ -39,11 +39,15 @@ enum Command {
     Serve,
     /// Print the version.
     Version,
-    /// Write the resource's reference documentation (markdown).
+    /// Write the reference documentation (markdown): with --dir, every page of the registry
+    /// layout (index.md, resources/, functions/); else the resource's page.
     Docs {
-        /// File to write; standard output when absent.
-        #[arg(long)]
+        /// File to write the resource's page to; standard output when absent.
+        #[arg(long, conflicts_with = "dir")]
         out: Option<std::path::PathBuf>,
+        /// Directory to write the registry layout into (e.g. `docs`).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
     },
     /// Render Terraform modules (hashicorp/aws) from the resource's expansion.
     Generate {
@@ -95,7 +99,25 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve => serve(cli.debug, cli.provider_address),
-        Command::Docs { out } => write_output(
+        Command::Docs {
+            out: _,
+            dir: Some(dir),
+        } => {
+            for (page, text) in fargate_provider::fargate::docs::registry_pages() {
+                let path = dir.join(page);
+                if let Some(parent) = path.parent()
+                    && let Err(e) = std::fs::create_dir_all(parent)
+                {
+                    return fail(&format!("{}: {e}", parent.display()));
+                }
+                if let Err(e) = std::fs::write(&path, text) {
+                    return fail(&format!("{}: {e}", path.display()));
+                }
+                eprintln!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Docs { out, dir: None } => write_output(
             out.as_deref(),
             &fargate_provider::fargate::docs::resource_markdown(),
         ),

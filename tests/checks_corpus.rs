@@ -263,14 +263,17 @@ output "label" {{
 
 #[test]
 fn the_committed_reference_documentation_is_current() {
+    for (page, text) in fargate_provider::fargate::docs::registry_pages() {
+        let committed = std::fs::read_to_string(support::repo_root().join("docs").join(&page))
+            .unwrap_or_else(|e| panic!("docs/{page}: {e}"));
+        assert_eq!(
+            committed, text,
+            "docs/{page} is stale: run `cargo run -- docs --dir docs`"
+        );
+    }
     let committed =
         std::fs::read_to_string(support::repo_root().join("docs/resources/production_service.md"))
             .expect("docs/resources/production_service.md");
-    assert_eq!(
-        committed,
-        fargate_provider::fargate::docs::resource_markdown(),
-        "docs are stale: run `cargo run -- docs --out docs/resources/production_service.md`"
-    );
     for rule in fargate_provider::service::checks::RULES {
         assert!(
             committed.contains(&format!("`{}`", rule.id)),
