@@ -824,39 +824,42 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         opt(&ids.production_rule_arn),
         opt(&ids.test_rule_arn),
     );
-    let (service, task_def, blue_tg, green_exists, prod, test) = tokio::try_join!(
-        ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name),
-        async {
-            match &ids.task_definition_arn {
-                Some(arn) => task_definition::read(c, arn).await,
-                None => Ok(None),
-            }
-        },
-        async {
-            match &blue {
-                Some(arn) => target_group::read(c, arn).await,
-                None => Ok(None),
-            }
-        },
-        async {
-            match &green {
-                Some(arn) => Ok(target_group::read(c, arn).await?.is_some()),
-                None => Ok(false),
-            }
-        },
-        async {
-            match &prod_rule {
-                Some(arn) => listener_rule::read(c, arn).await,
-                None => Ok(None),
-            }
-        },
-        async {
-            match &test_rule {
-                Some(arn) => listener_rule::read(c, arn).await,
-                None => Ok(None),
-            }
-        },
-    )?;
+    // Every read is independent of the others: one concurrent round.
+    let first = async {
+        tokio::try_join!(
+            ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name),
+            async {
+                match &ids.task_definition_arn {
+                    Some(arn) => task_definition::read(c, arn).await,
+                    None => Ok(None),
+                }
+            },
+            async {
+                match &blue {
+                    Some(arn) => target_group::read(c, arn).await,
+                    None => Ok(None),
+                }
+            },
+            async {
+                match &green {
+                    Some(arn) => Ok(target_group::read(c, arn).await?.is_some()),
+                    None => Ok(false),
+                }
+            },
+            async {
+                match &prod_rule {
+                    Some(arn) => listener_rule::read(c, arn).await,
+                    None => Ok(None),
+                }
+            },
+            async {
+                match &test_rule {
+                    Some(arn) => listener_rule::read(c, arn).await,
+                    None => Ok(None),
+                }
+            },
+        )
+    };
     let alarm_names: Vec<String> = ids
         .keys()
         .into_iter()
@@ -865,48 +868,54 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
             _ => None,
         })
         .collect();
-    let (roles, discovery, app_exists, dg, scaling, log_retention, task_policy, alarms) = tokio::try_join!(
-        async {
-            tokio::try_join!(
-                iam_role::read(c, &exp.names.execution_role),
-                iam_role::read(c, &exp.names.task_role),
-                iam_role::read(c, &exp.names.codedeploy_role),
-            )
-        },
-        async {
-            match &ids.discovery_service_id {
-                Some(id) => discovery_service::read(c, id).await,
-                None => Ok(None),
-            }
-        },
-        codedeploy_application::exists(c, &exp.codedeploy_application),
-        deployment_group::read(
-            c,
-            &exp.deployment_group.application,
-            &exp.deployment_group.name
-        ),
-        async {
-            match &ids.scalable_target {
-                Some(id) => Ok(Some((
-                    scalable_target::read(c, id).await?,
-                    scaling_policy::read_all(c, id).await?,
-                ))),
-                None => Ok(None),
-            }
-        },
-        async {
-            match &ids.log_group {
-                Some(name) => log_group::read(c, name).await,
-                None => Ok(None),
-            }
-        },
-        iam_role::read_inline_policy(
-            c,
-            &exp.names.task_role,
-            crate::service::expand::APPLICATION_POLICY_NAME,
-        ),
-        alarm::read(c, &alarm_names),
-    )?;
+    let second = async {
+        tokio::try_join!(
+            async {
+                tokio::try_join!(
+                    iam_role::read(c, &exp.names.execution_role),
+                    iam_role::read(c, &exp.names.task_role),
+                    iam_role::read(c, &exp.names.codedeploy_role),
+                )
+            },
+            async {
+                match &ids.discovery_service_id {
+                    Some(id) => discovery_service::read(c, id).await,
+                    None => Ok(None),
+                }
+            },
+            codedeploy_application::exists(c, &exp.codedeploy_application),
+            deployment_group::read(
+                c,
+                &exp.deployment_group.application,
+                &exp.deployment_group.name
+            ),
+            async {
+                match &ids.scalable_target {
+                    Some(id) => Ok(Some(tokio::try_join!(
+                        scalable_target::read(c, id),
+                        scaling_policy::read_all(c, id),
+                    )?)),
+                    None => Ok(None),
+                }
+            },
+            async {
+                match &ids.log_group {
+                    Some(name) => log_group::read(c, name).await,
+                    None => Ok(None),
+                }
+            },
+            iam_role::read_inline_policy(
+                c,
+                &exp.names.task_role,
+                crate::service::expand::APPLICATION_POLICY_NAME,
+            ),
+            alarm::read(c, &alarm_names),
+        )
+    };
+    let (
+        (service, task_def, blue_tg, green_exists, prod, test),
+        (roles, discovery, app_exists, dg, scaling, log_retention, task_policy, alarms),
+    ) = tokio::try_join!(first, second)?;
     let mut seen = ids.clone();
     let mut gone = |present: bool, key: ChildKey| {
         if !present {
