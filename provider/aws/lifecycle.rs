@@ -691,8 +691,13 @@ pub async fn delete_all(
     if !out.is_empty() {
         return out;
     }
-    // Destroy proves itself: nothing of the service may be left.
-    match super::discover::discover(c, exp).await {
+    // Destroy proves itself: nothing of the service may be left, and every revision of the
+    // family is gone, not only the one discovery reports (both looked up in one round).
+    let (found, revisions) = tokio::join!(
+        super::discover::discover(c, exp),
+        task_definition::revisions(c, &exp.task_definition.family),
+    );
+    match found {
         Ok(found) => {
             for key in found.ours.keys() {
                 out.push(child_error(
@@ -710,9 +715,8 @@ pub async fn delete_all(
         }
         Err(e) => out.push(service_error("checking that nothing is left", e)),
     }
-    // Every revision of the family goes, not only the one discovery reports.
     if out.is_empty() {
-        match task_definition::revisions(c, &exp.task_definition.family).await {
+        match revisions {
             Ok(left) if !left.is_empty() => out.push(child_error(
                 exp,
                 "checking",
