@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use crate::aws::clients::Clients;
 use crate::aws::lifecycle::{self, ChildError, Rollout};
 use crate::service::checks;
-use crate::service::defaults;
 use crate::service::expand::{
     AlarmMetric, DeploymentStrategy, Expansion, Placement, ScalingMetric, Shape, expand,
 };
@@ -225,24 +224,9 @@ fn shape_of(value: &Value) -> Option<Shape> {
     }
     let mut alarm_metrics = Vec::new();
     if !alarms.is_null() {
-        for (attr, metric, default) in [
-            (
-                "target_5xx_count",
-                AlarmMetric::Target5xx,
-                defaults::ALARM_TARGET_5XX_COUNT,
-            ),
-            (
-                "response_time_p99_ms",
-                AlarmMetric::ResponseTime,
-                defaults::ALARM_RESPONSE_TIME_P99_MS,
-            ),
-            (
-                "unhealthy_hosts",
-                AlarmMetric::UnhealthyHosts,
-                defaults::ALARM_UNHEALTHY_HOSTS,
-            ),
-        ] {
-            let threshold = match alarms.get(attr) {
+        for metric in AlarmMetric::ALL {
+            let default = metric.default_threshold();
+            let threshold = match alarms.get(metric.attribute()) {
                 Value::Unknown(_) => return None,
                 Value::Null => default,
                 v => v.as_i64().unwrap_or(default),

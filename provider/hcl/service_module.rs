@@ -18,10 +18,10 @@ use crate::service::expand::{
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
 };
-use crate::service::schema::{DNS_RECORD_TYPES, one_of_code};
+use crate::service::schema::{APPSPEC_HOOK_EVENTS, DNS_RECORD_TYPES, one_of_code};
 
 use super::model::{Module, Node, Output, Variable};
-use super::variables::{root_variables, string_literal};
+use super::variables::{root_variables, string_list, string_literal};
 
 /// The root module's directory name.
 pub const ROOT_MODULE: &str = "fargate-production-service";
@@ -108,13 +108,18 @@ fn alarm_resource(m: AlarmMetric, t: AlarmTarget) -> &'static str {
     }
 }
 
-/// The alarm's threshold variable (0 leaves the alarm out), its name field and its wording.
-fn alarm_setting(m: AlarmMetric) -> (&'static str, &'static str) {
-    match m {
-        AlarmMetric::Target5xx => ("target_5xx_count", "alarm_5xx"),
-        AlarmMetric::ResponseTime => ("response_time_p99_ms", "alarm_latency"),
-        AlarmMetric::UnhealthyHosts => ("unhealthy_hosts", "alarm_unhealthy"),
-    }
+/// The alarm's name as the root module's `local.names` holds it (`NameRule::field`).
+fn alarm_name_local(m: AlarmMetric, t: AlarmTarget) -> String {
+    let metric = match m {
+        AlarmMetric::Target5xx => "5xx",
+        AlarmMetric::ResponseTime => "latency",
+        AlarmMetric::UnhealthyHosts => "unhealthy",
+    };
+    let colour = match t {
+        AlarmTarget::Blue => "blue",
+        AlarmTarget::Green => "green",
+    };
+    format!("local.names.alarm_{metric}_{colour}")
 }
 
 /// The ECS service's resource name in its submodule: one variant ignores the desired count
@@ -468,13 +473,9 @@ fn root() -> Module {
                         .iter()
                         .flat_map(|m| AlarmTarget::ALL.iter().map(move |t| (*m, *t)))
                         .map(|(m, t)| format!(
-                            "\"{}\" = local.names.{}_{}",
+                            "\"{}\" = {}",
                             alarm_key(m, t),
-                            alarm_setting(m).1,
-                            match t {
-                                AlarmTarget::Blue => "blue",
-                                AlarmTarget::Green => "green",
-                            }
+                            alarm_name_local(m, t)
                         ))
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -600,7 +601,7 @@ fn root() -> Module {
         ),
         Output::new(
             "appspec",
-            APPSPEC,
+            &appspec_expression(),
             "The AppSpec (JSON) of a CodeDeploy deployment of `task_definition_arn`: what the resource sends on an image change, and what a pipeline sends with `aws deploy create-deployment` when using these modules.",
         ),
     ];
@@ -639,7 +640,13 @@ fn root() -> Module {
     }
 }
 
-const APPSPEC: &str = "jsonencode(merge({ version = 0, Resources = [{ TargetService = { Type = \"AWS::ECS::Service\", Properties = merge({ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = { ContainerName = var.container.name, ContainerPort = var.container.port }, PlatformVersion = var.platform_version, NetworkConfiguration = { AwsvpcConfiguration = { Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? \"ENABLED\" : \"DISABLED\" } } }, { for k, v in { CapacityProviderStrategy = [for c in var.capacity_provider_strategy : { CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }] } : k => v if length(v) > 0 }) } }] }, length(coalesce(var.blue_green.hooks, {})) > 0 ? { Hooks = [for e in [\"BeforeInstall\", \"AfterInstall\", \"AfterAllowTestTraffic\", \"BeforeAllowTraffic\", \"AfterAllowTraffic\"] : { (e) = var.blue_green.hooks[e] } if contains(keys(coalesce(var.blue_green.hooks, {})), e)] } : {}))";
+/// The `appspec` output; the hook events are `APPSPEC_HOOK_EVENTS`, in the order they run.
+fn appspec_expression() -> String {
+    format!(
+        "jsonencode(merge({{ version = 0, Resources = [{{ TargetService = {{ Type = \"AWS::ECS::Service\", Properties = merge({{ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = {{ ContainerName = var.container.name, ContainerPort = var.container.port }}, PlatformVersion = var.platform_version, NetworkConfiguration = {{ AwsvpcConfiguration = {{ Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? \"ENABLED\" : \"DISABLED\" }} }} }}, {{ for k, v in {{ CapacityProviderStrategy = [for c in var.capacity_provider_strategy : {{ CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }}] }} : k => v if length(v) > 0 }}) }} }}] }}, length(coalesce(var.blue_green.hooks, {{}})) > 0 ? {{ Hooks = [for e in {} : {{ (e) = var.blue_green.hooks[e] }} if contains(keys(coalesce(var.blue_green.hooks, {{}})), e)] }} : {{}}))",
+        string_list(APPSPEC_HOOK_EVENTS)
+    )
+}
 
 const ROOT_NOTES: &str = r#"## Deployments
 
@@ -719,14 +726,7 @@ fn children_expression() -> String {
             ChildKey::DeploymentGroup => "local.names.deployment_group".to_owned(),
             ChildKey::ScalableTarget => "\"service/${local.names.ecs_service}\"".to_owned(),
             ChildKey::ScalingPolicy(m) => format!("local.names.{}_policy", metric_name(m)),
-            ChildKey::Alarm(m, t) => format!(
-                "local.names.{}_{}",
-                alarm_setting(m).1,
-                match t {
-                    AlarmTarget::Blue => "blue",
-                    AlarmTarget::Green => "green",
-                }
-            ),
+            ChildKey::Alarm(m, t) => alarm_name_local(m, t),
         };
         let present = match child.key {
             ChildKey::DiscoveryService => "var.service_discovery != null".to_owned(),
@@ -741,7 +741,7 @@ fn children_expression() -> String {
             ),
             ChildKey::Alarm(m, _) => format!(
                 "var.alarms != null ? (var.alarms.{} > 0) : false",
-                alarm_setting(m).0
+                m.attribute()
             ),
             _ => "true".to_owned(),
         };
@@ -1790,27 +1790,19 @@ fn alarms() -> Module {
     let mut blocks = Vec::new();
     let mut resources = Vec::new();
     for m in AlarmMetric::ALL {
-        let (threshold_var, _) = alarm_setting(m);
-        let (metric_name, statistic, threshold, comparison, what) = match m {
+        let threshold_var = m.attribute();
+        let (metric_name, statistic, comparison) = (m.metric_name(), m.statistic(), m.comparison());
+        let (threshold, what) = match m {
             AlarmMetric::Target5xx => (
-                "HTTPCode_Target_5XX_Count",
-                "Sum",
                 "var.target_5xx_count",
-                "GreaterThanThreshold",
                 "more than ${var.target_5xx_count} HTTP 5xx answers",
             ),
             AlarmMetric::ResponseTime => (
-                "TargetResponseTime",
-                "p99",
                 "var.response_time_p99_ms / 1000",
-                "GreaterThanThreshold",
                 "a p99 response time over ${var.response_time_p99_ms} ms",
             ),
             AlarmMetric::UnhealthyHosts => (
-                "UnHealthyHostCount",
-                "Maximum",
                 "var.unhealthy_hosts",
-                "GreaterThanOrEqualToThreshold",
                 "${var.unhealthy_hosts} or more unhealthy targets",
             ),
         };

@@ -176,7 +176,7 @@ pub fn object_key(k: &str) -> String {
 }
 
 /// `["A", "AAAA"]`: a list of strings as an HCL expression.
-fn string_list(items: &[&str]) -> String {
+pub fn string_list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| string_literal(i)).collect();
     format!("[{}]", quoted.join(", "))
 }

@@ -10,6 +10,7 @@ use crate::value::{AttributePath, Value};
 
 use super::arn::{LISTENER_ARN_FORM, ListenerArn, SecretArn, SecretStore};
 use super::defaults as d;
+use super::expand::AlarmMetric;
 use super::schema::{APPSPEC_HOOK_EVENTS, DNS_RECORD_TYPES, one_of};
 
 /// Fargate's CPU units and the memory sizes (MiB) each allows.
@@ -611,13 +612,14 @@ impl Checker {
         // How many alarms the deployment group gets: two per enabled metric, plus the names.
         let mut count = Some(0usize);
         if !alarms.is_null() {
-            for (attr, default) in [
-                ("target_5xx_count", d::ALARM_TARGET_5XX_COUNT),
-                ("response_time_p99_ms", d::ALARM_RESPONSE_TIME_P99_MS),
-                ("unhealthy_hosts", d::ALARM_UNHEALTHY_HOSTS),
-            ] {
+            for metric in AlarmMetric::ALL {
+                let attr = metric.attribute();
                 let v = alarms.get(attr);
-                let n = if v.is_null() { Some(default) } else { int(v) };
+                let n = if v.is_null() {
+                    Some(metric.default_threshold())
+                } else {
+                    int(v)
+                };
                 match n {
                     Some(n) if n < 0 => self.error(
                         path(&["alarms", attr]),

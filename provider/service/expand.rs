@@ -140,6 +140,49 @@ impl AlarmMetric {
         AlarmMetric::ResponseTime,
         AlarmMetric::UnhealthyHosts,
     ];
+
+    /// The `alarms` attribute holding this alarm's threshold (0 leaves the alarm out), also the
+    /// alarms submodule's variable.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            AlarmMetric::Target5xx => "target_5xx_count",
+            AlarmMetric::ResponseTime => "response_time_p99_ms",
+            AlarmMetric::UnhealthyHosts => "unhealthy_hosts",
+        }
+    }
+
+    pub fn default_threshold(self) -> i64 {
+        match self {
+            AlarmMetric::Target5xx => crate::service::defaults::ALARM_TARGET_5XX_COUNT,
+            AlarmMetric::ResponseTime => crate::service::defaults::ALARM_RESPONSE_TIME_P99_MS,
+            AlarmMetric::UnhealthyHosts => crate::service::defaults::ALARM_UNHEALTHY_HOSTS,
+        }
+    }
+
+    /// The ALB metric (namespace AWS/ApplicationELB).
+    pub fn metric_name(self) -> &'static str {
+        match self {
+            AlarmMetric::Target5xx => "HTTPCode_Target_5XX_Count",
+            AlarmMetric::ResponseTime => "TargetResponseTime",
+            AlarmMetric::UnhealthyHosts => "UnHealthyHostCount",
+        }
+    }
+
+    /// The statistic, or a percentile (CloudWatch's ExtendedStatistic).
+    pub fn statistic(self) -> &'static str {
+        match self {
+            AlarmMetric::Target5xx => "Sum",
+            AlarmMetric::ResponseTime => "p99",
+            AlarmMetric::UnhealthyHosts => "Maximum",
+        }
+    }
+
+    pub fn comparison(self) -> &'static str {
+        match self {
+            AlarmMetric::UnhealthyHosts => "GreaterThanOrEqualToThreshold",
+            _ => "GreaterThanThreshold",
+        }
+    }
 }
 
 impl AlarmTarget {
@@ -745,33 +788,22 @@ pub fn expand(
     let mut alarms = Vec::new();
     if let Some(a) = &spec.alarms {
         for metric in AlarmMetric::ALL {
-            let (metric_name, statistic, threshold, comparison, what) = match metric {
+            let (configured, threshold, what) = match metric {
                 AlarmMetric::Target5xx => (
-                    "HTTPCode_Target_5XX_Count",
-                    "Sum",
+                    a.target_5xx_count,
                     a.target_5xx_count as f64,
-                    "GreaterThanThreshold",
                     format!("more than {} HTTP 5xx answers", a.target_5xx_count),
                 ),
                 AlarmMetric::ResponseTime => (
-                    "TargetResponseTime",
-                    "p99",
+                    a.response_time_p99_ms,
                     a.response_time_p99_ms as f64 / 1000.0,
-                    "GreaterThanThreshold",
                     format!("a p99 response time over {} ms", a.response_time_p99_ms),
                 ),
                 AlarmMetric::UnhealthyHosts => (
-                    "UnHealthyHostCount",
-                    "Maximum",
+                    a.unhealthy_hosts,
                     a.unhealthy_hosts as f64,
-                    "GreaterThanOrEqualToThreshold",
                     format!("{} or more unhealthy targets", a.unhealthy_hosts),
                 ),
-            };
-            let configured = match metric {
-                AlarmMetric::Target5xx => a.target_5xx_count,
-                AlarmMetric::ResponseTime => a.response_time_p99_ms,
-                AlarmMetric::UnhealthyHosts => a.unhealthy_hosts,
             };
             if configured <= 0 {
                 continue;
@@ -785,10 +817,10 @@ pub fn expand(
                     name: names.alarm(metric, target).to_owned(),
                     metric,
                     target,
-                    metric_name,
-                    statistic,
+                    metric_name: metric.metric_name(),
+                    statistic: metric.statistic(),
                     threshold,
-                    comparison,
+                    comparison: metric.comparison(),
                     period: a.period,
                     evaluation_periods: a.evaluation_periods,
                     description: format!(
