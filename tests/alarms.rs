@@ -37,10 +37,6 @@ fn with_alarms(t: &Setup) {
     std::fs::write(&path, main).expect("main.tf");
 }
 
-fn state_str(t: &Setup, attr: &str) -> String {
-    t.state()[attr].as_str().unwrap_or_default().to_owned()
-}
-
 /// (name, threshold, statistic, TargetGroup dimension) of the service's alarms.
 fn alarms(t: &Setup) -> Vec<(String, f64, String, String)> {
     let out = t
@@ -117,8 +113,8 @@ fn alarms_watch_both_target_groups_and_one_firing_mid_deployment_rolls_it_back()
         ],
         "two metrics (unhealthy_hosts = 0 leaves that one out), each on both groups"
     );
-    let blue = state_str(&t, "blue_target_group_arn");
-    let green = state_str(&t, "green_target_group_arn");
+    let blue = t.state_str("blue_target_group_arn");
+    let green = t.state_str("green_target_group_arn");
     let suffix =
         |arn: &str| arn[arn.find("targetgroup/").expect("a target group ARN")..].to_owned();
     assert_eq!(found[0].1, 25.0);
@@ -136,7 +132,7 @@ fn alarms_watch_both_target_groups_and_one_firing_mid_deployment_rolls_it_back()
 
     // A roll-out slow enough to catch: one AWS minute lasts a second.
     t.emulator.contract(json!({ "minute_seconds": 1.0 }));
-    let before = state_str(&t, "task_definition_arn");
+    let before = t.state_str("task_definition_arn");
     let apply = std::thread::scope(|s| {
         let run = s.spawn(|| {
             t.tofu(&[
@@ -178,11 +174,11 @@ fn alarms_watch_both_target_groups_and_one_firing_mid_deployment_rolls_it_back()
         apply.text()
     );
     assert_eq!(
-        state_str(&t, "task_definition_arn"),
+        t.state_str("task_definition_arn"),
         before,
         "the old revision still runs"
     );
-    assert_eq!(state_str(&t, "live_target_group"), "blue");
+    assert_eq!(t.state_str("live_target_group"), "blue");
     assert_eq!(t.production_target(), blue, "traffic rolled back to blue");
 
     // The alarm clears; the change is proposed again and goes through.
@@ -197,7 +193,7 @@ fn alarms_watch_both_target_groups_and_one_firing_mid_deployment_rolls_it_back()
         plan.text()
     );
     t.apply(&v2);
-    assert_eq!(state_str(&t, "live_target_group"), "green");
+    assert_eq!(t.state_str("live_target_group"), "green");
     t.assert_plans_empty(&v2);
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();

@@ -10,20 +10,6 @@ mod support;
 use serde_json::json;
 use support::scenario::{Setup, setup};
 
-fn state_str(t: &Setup, attr: &str) -> String {
-    t.state()[attr]
-        .as_str()
-        .unwrap_or_else(|| panic!("{attr} in the state"))
-        .to_owned()
-}
-
-fn edit_main(t: &Setup, from: &str, to: &str) {
-    let path = t.w.path().join("main.tf");
-    let main = std::fs::read_to_string(&path).expect("main.tf");
-    assert!(main.contains(from), "main.tf has {from:?}");
-    std::fs::write(&path, main.replacen(from, to, 1)).expect("write main.tf");
-}
-
 /// The ECS service as DescribeServices shows it.
 fn service(t: &Setup) -> aws_sdk_ecs::types::Service {
     let cluster = t.fixtures.get("cluster");
@@ -94,7 +80,7 @@ fn destroy_leaves_nothing(t: &Setup) {
 fn a_cloud_map_service_deleted_outside_terraform_is_a_replacement_the_plan_shows() {
     let t = setup("cmgone");
     t.apply(&[]);
-    let old = state_str(&t, "service_discovery_arn");
+    let old = t.state_str("service_discovery_arn");
     let id = old.rsplit('/').next().expect("service ID").to_owned();
     t.aws
         .run(t.aws.clients.discovery.delete_service().id(&id).send())
@@ -115,7 +101,7 @@ fn a_cloud_map_service_deleted_outside_terraform_is_a_replacement_the_plan_shows
 
     t.emulator.reset_requests();
     t.apply(&[]);
-    let new = state_str(&t, "service_discovery_arn");
+    let new = t.state_str("service_discovery_arn");
     assert_ne!(new, old, "a new Cloud Map service");
     let registry = service(&t)
         .service_registries()
@@ -141,9 +127,9 @@ fn a_cloud_map_service_deleted_outside_terraform_is_a_replacement_the_plan_shows
 fn a_listener_rule_pointed_at_the_idle_group_is_drift_the_plan_shows_and_the_apply_repairs() {
     let t = setup("ruledrift");
     t.apply(&[]);
-    let rule = state_str(&t, "production_listener_rule_arn");
-    let blue = state_str(&t, "blue_target_group_arn");
-    let green = state_str(&t, "green_target_group_arn");
+    let rule = t.state_str("production_listener_rule_arn");
+    let blue = t.state_str("blue_target_group_arn");
+    let green = t.state_str("green_target_group_arn");
     t.aws
         .run(
             t.aws
@@ -184,7 +170,7 @@ fn a_listener_rule_pointed_at_the_idle_group_is_drift_the_plan_shows_and_the_app
 
     // The deployment CodeDeploy would have refused now runs: green goes live.
     t.apply(&["-var", "image=registry.example.com/checkout:v2"]);
-    assert_eq!(state_str(&t, "live_target_group"), "green");
+    assert_eq!(t.state_str("live_target_group"), "green");
     t.assert_plans_empty(&["-var", "image=registry.example.com/checkout:v2"]);
     destroy_leaves_nothing(&t);
 }
@@ -199,12 +185,12 @@ fn an_image_change_moves_task_sets_and_weighted_rules_and_the_next_one_swaps_bac
     let t = setup("tasksets");
     t.apply(&[]);
     let (blue, green) = (
-        state_str(&t, "blue_target_group_arn"),
-        state_str(&t, "green_target_group_arn"),
+        t.state_str("blue_target_group_arn"),
+        t.state_str("green_target_group_arn"),
     );
     let rules = [
-        state_str(&t, "production_listener_rule_arn"),
-        state_str(&t, "test_listener_rule_arn"),
+        t.state_str("production_listener_rule_arn"),
+        t.state_str("test_listener_rule_arn"),
     ];
     let v2 = ["-var", "image=registry.example.com/checkout:v2"];
     t.apply(&v2);
@@ -218,7 +204,7 @@ fn an_image_change_moves_task_sets_and_weighted_rules_and_the_next_one_swaps_bac
         primary.load_balancers()[0].target_group_arn(),
         Some(green.as_str())
     );
-    let revision = state_str(&t, "task_definition_arn");
+    let revision = t.state_str("task_definition_arn");
     assert_eq!(primary.task_definition(), Some(revision.as_str()));
     assert_eq!(svc.task_definition(), Some(revision.as_str()));
     assert_eq!(
@@ -230,12 +216,12 @@ fn an_image_change_moves_task_sets_and_weighted_rules_and_the_next_one_swaps_bac
         expected.sort();
         assert_eq!(rule_weights(&t, rule), expected, "rule {rule}");
     }
-    assert_eq!(state_str(&t, "live_target_group"), "green");
+    assert_eq!(t.state_str("live_target_group"), "green");
     t.assert_plans_empty(&v2);
 
     let v3 = ["-var", "image=registry.example.com/checkout:v3"];
     t.apply(&v3);
-    assert_eq!(state_str(&t, "live_target_group"), "blue");
+    assert_eq!(t.state_str("live_target_group"), "blue");
     for rule in &rules {
         assert_eq!(heaviest(&rule_weights(&t, rule)), blue, "rule {rule}");
     }
@@ -249,18 +235,16 @@ fn an_image_change_moves_task_sets_and_weighted_rules_and_the_next_one_swaps_bac
 #[test]
 fn an_image_change_during_a_canary_split_waits_for_it_and_then_rolls_out() {
     let t = setup("canary");
-    edit_main(
-        &t,
+    t.edit_main(
         "CodeDeployDefault.ECSAllAtOnce",
         "CodeDeployDefault.ECSCanary10Percent5Minutes",
     );
-    edit_main(
-        &t,
+    t.edit_main(
         "  desired_count = 4",
         "  desired_count = 4\n  wait_for_deployment = false",
     );
     t.apply(&[]);
-    let rule = state_str(&t, "production_listener_rule_arn");
+    let rule = t.state_str("production_listener_rule_arn");
     // One AWS minute lasts a second: the canary holds 10 % for five seconds.
     t.emulator.contract(json!({ "minute_seconds": 1.0 }));
     let v2 = ["-var", "image=registry.example.com/checkout:v2"];
@@ -285,18 +269,14 @@ fn an_image_change_during_a_canary_split_waits_for_it_and_then_rolls_out() {
         "split weights are a deployment, not drift:\n{}",
         plan.text()
     );
-    assert_eq!(state_str(&t, "live_target_group"), "blue");
+    assert_eq!(t.state_str("live_target_group"), "blue");
 
-    edit_main(
-        &t,
-        "wait_for_deployment = false",
-        "wait_for_deployment = true",
-    );
+    t.edit_main("wait_for_deployment = false", "wait_for_deployment = true");
     let v3 = ["-var", "image=registry.example.com/checkout:v3"];
     t.apply(&v3);
     // blue → green (v2), then green → blue (v3).
-    assert_eq!(state_str(&t, "live_target_group"), "blue");
-    let revision = state_str(&t, "task_definition_arn");
+    assert_eq!(t.state_str("live_target_group"), "blue");
+    let revision = t.state_str("task_definition_arn");
     assert_eq!(service(&t).task_definition(), Some(revision.as_str()));
     t.emulator.contract(json!({ "minute_seconds": 0.05 }));
     t.assert_plans_empty(&v3);
@@ -307,8 +287,7 @@ fn an_image_change_during_a_canary_split_waits_for_it_and_then_rolls_out() {
 #[test]
 fn srv_records_register_the_container_and_its_port() {
     let t = setup("srv");
-    edit_main(
-        &t,
+    t.edit_main(
         "    dns_ttl      = 10",
         "    dns_ttl      = 10\n    record_type  = \"SRV\"",
     );
@@ -351,14 +330,12 @@ fn in_place_changes_use_only_what_update_service_allows_and_network_changes_depl
     t.apply(&[]);
     let first: Vec<String> =
         serde_json::from_value(t.fixtures.json["private_subnet_ids"].clone()).expect("subnet list");
-    edit_main(&t, "desired_count = 4", "desired_count = 5");
-    edit_main(
-        &t,
+    t.edit_main("desired_count = 4", "desired_count = 5");
+    t.edit_main(
         "health_check_grace_period = 60",
         "health_check_grace_period = 90",
     );
-    edit_main(
-        &t,
+    t.edit_main(
         "subnets         = var.private_subnet_ids",
         "subnets         = [var.private_subnet_ids[0]]",
     );

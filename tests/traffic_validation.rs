@@ -8,17 +8,6 @@ use std::time::Duration;
 use serde_json::json;
 use support::scenario::{Setup, setup};
 
-fn edit_main(t: &Setup, from: &str, to: &str) {
-    let path = t.w.path().join("main.tf");
-    let main = std::fs::read_to_string(&path).expect("main.tf");
-    assert!(main.contains(from), "main.tf has {from:?}");
-    std::fs::write(&path, main.replacen(from, to, 1)).expect("main.tf");
-}
-
-fn state_str(t: &Setup, attr: &str) -> String {
-    t.state()[attr].as_str().unwrap_or_default().to_owned()
-}
-
 /// The group's deployment that has not ended, once there is one.
 fn active_deployment(t: &Setup) -> Option<(String, String)> {
     let c = &t.aws.clients.codedeploy;
@@ -63,16 +52,14 @@ fn wait_for_status(t: &Setup, wanted: &str) -> String {
 #[test]
 fn production_traffic_waits_for_an_approval_and_stops_without_one() {
     let t = setup("approve");
-    edit_main(
-        &t,
-        "    termination_wait_minutes = 5\n",
+    t.edit_main("    termination_wait_minutes = 5\n",
         // No termination wait: the old tasks go as soon as traffic has moved.
         "    termination_wait_minutes = 0\n    test_traffic_wait_minutes = 2\n    approve_traffic = true\n",
     );
     t.apply(&[]);
     t.assert_plans_empty(&[]);
-    let blue = state_str(&t, "blue_target_group_arn");
-    let green = state_str(&t, "green_target_group_arn");
+    let blue = t.state_str("blue_target_group_arn");
+    let green = t.state_str("green_target_group_arn");
     // Two AWS minutes of waiting last ten seconds.
     t.emulator.contract(json!({ "minute_seconds": 5.0 }));
 
@@ -104,11 +91,11 @@ fn production_traffic_waits_for_an_approval_and_stops_without_one() {
         "approved: the apply succeeds\n{}",
         run.text()
     );
-    assert_eq!(state_str(&t, "live_target_group"), "green");
+    assert_eq!(t.state_str("live_target_group"), "green");
     assert_eq!(t.production_target(), green);
 
     // Not approved within the wait: the deployment stops and the apply says so.
-    let before = state_str(&t, "task_definition_arn");
+    let before = t.state_str("task_definition_arn");
     let v3 = ["-var", "image=registry.example.com/checkout:v3"];
     let run = t.tofu(&["apply", "-auto-approve", v3[0], v3[1]]);
     assert!(
@@ -117,7 +104,7 @@ fn production_traffic_waits_for_an_approval_and_stops_without_one() {
         run.text()
     );
     assert!(run.text().contains("stopped"), "{}", run.text());
-    assert_eq!(state_str(&t, "task_definition_arn"), before);
+    assert_eq!(t.state_str("task_definition_arn"), before);
     assert_eq!(
         t.production_target(),
         green,
@@ -133,16 +120,14 @@ fn production_traffic_waits_for_an_approval_and_stops_without_one() {
 fn lifecycle_hooks_go_into_the_appspec_of_every_deployment() {
     let t = setup("hooks");
     let hook = "arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_smoke";
-    edit_main(
-        &t,
-        "    termination_wait_minutes = 5\n",
+    t.edit_main("    termination_wait_minutes = 5\n",
         &format!(
             "    termination_wait_minutes = 5\n    hooks = {{\n      AfterAllowTestTraffic = \"{hook}\"\n    }}\n"
         ),
     );
     t.apply(&[]);
     t.apply(&["-var", "image=registry.example.com/checkout:v2"]);
-    let id = state_str(&t, "last_deployment_id");
+    let id = t.state_str("last_deployment_id");
     let info = t
         .aws
         .run(

@@ -63,6 +63,20 @@ impl Setup {
         }
     }
 
+    /// A string attribute of the resource in the state ("" when absent).
+    pub fn state_str(&self, attr: &str) -> String {
+        self.state()[attr].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Replaces the first `from` in the working directory's main.tf with `to`.
+    #[track_caller]
+    pub fn edit_main(&self, from: &str, to: &str) {
+        let path = self.w.path().join("main.tf");
+        let main = std::fs::read_to_string(&path).expect("main.tf");
+        assert!(main.contains(from), "main.tf has {from:?}");
+        std::fs::write(&path, main.replacen(from, to, 1)).expect("write main.tf");
+    }
+
     /// The resource's attributes in the state.
     pub fn state(&self) -> Json {
         let run = self.tofu(&["show", "-json"]);
