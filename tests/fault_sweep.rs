@@ -8,8 +8,23 @@
 
 mod support;
 
-use support::scenario::{Setup, setup};
+use support::scenario::{Setup, setup as plain_setup};
 use support::{Fault, Run};
+
+/// examples/basic with alarms wired into the deployment group, so the alarms' calls
+/// (PutMetricAlarm, DeleteAlarms) are swept with the rest.
+fn setup(prefix: &str) -> Setup {
+    let t = plain_setup(prefix);
+    t.edit_main(
+        "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]",
+        "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\", \"DEPLOYMENT_STOP_ON_ALARM\"]",
+    );
+    t.edit_main(
+        "  desired_count = 4\n",
+        "  desired_count = 4\n\n  alarms {\n    target_5xx_count = 10\n  }\n",
+    );
+    t
+}
 
 const NEW_IMAGE: &str = "-var=image=public.ecr.aws/nginx/nginx:1.27.4";
 
