@@ -71,7 +71,7 @@ pub async fn active(c: &Clients, application: &str, group: &str) -> AwsResult<Ve
 
 /// The wait between two polls: short at first, because most deployments the provider starts
 /// end within a few polls of an emulator and within minutes on AWS, then up to `max`.
-fn next_poll(current: Duration, max: Duration) -> Duration {
+pub(super) fn next_poll(current: Duration, max: Duration) -> Duration {
     (current * 2).min(max)
 }
 

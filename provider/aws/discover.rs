@@ -81,10 +81,14 @@ pub async fn find(
             ids.log_group = Some(exp.log_group.name.clone());
             one(ids, log_group::owner(c, &exp.log_group.name).await?, &ours)
         }
-        ChildKey::ExecutionRole | ChildKey::TaskRole | ChildKey::CodeDeployRole => {
+        ChildKey::ExecutionRole
+        | ChildKey::TaskRole
+        | ChildKey::CodeDeployRole
+        | ChildKey::InfrastructureRole => {
             let name = match key {
                 ChildKey::ExecutionRole => &exp.names.execution_role,
                 ChildKey::TaskRole => &exp.names.task_role,
+                ChildKey::InfrastructureRole => &exp.names.infrastructure_role,
                 _ => &exp.names.codedeploy_role,
             };
             let Some((arn, tag)) = iam_role::read_with_owner(c, name).await? else {
@@ -93,6 +97,7 @@ pub async fn find(
             match key {
                 ChildKey::ExecutionRole => ids.execution_role_arn = Some(arn),
                 ChildKey::TaskRole => ids.task_role_arn = Some(arn),
+                ChildKey::InfrastructureRole => ids.infrastructure_role_arn = Some(arn),
                 _ => ids.codedeploy_role_arn = Some(arn),
             }
             one(ids, tag, &ours)
@@ -135,6 +140,10 @@ pub async fn find(
             } else {
                 &exp.test_rule
             };
+            if def.listener_arn.is_empty() {
+                // A rolling service without a test listener.
+                return Ok(None);
+            }
             let Some(arn) =
                 listener_rule::find_forwarding_to(c, &def.listener_arn, &groups).await?
             else {

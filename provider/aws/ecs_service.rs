@@ -1,14 +1,19 @@
-//! The ECS service, under the CODE_DEPLOY deployment controller.
+//! The ECS service: under the CODE_DEPLOY deployment controller, or under ECS's own with the
+//! strategy's deployment configuration (and, for ECS-native blue/green, the load balancer's
+//! advanced configuration).
 
 use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentController,
-    DeploymentControllerType, LaunchType, LoadBalancer, NetworkConfiguration, PropagateTags,
+    AdvancedConfiguration, AssignPublicIp, AwsVpcConfiguration, CanaryConfiguration,
+    CapacityProviderStrategyItem, DeploymentAlarms, DeploymentCircuitBreaker,
+    DeploymentConfiguration, DeploymentController, DeploymentControllerType,
+    DeploymentLifecycleHook, DeploymentLifecycleHookStage, DeploymentStrategy as EcsStrategy,
+    LaunchType, LinearConfiguration, LoadBalancer, NetworkConfiguration, PropagateTags,
     ServiceRegistry, Tag,
 };
 
-use crate::service::expand::EcsServiceDef;
+use crate::service::expand::{EcsDeploymentDef, EcsServiceDef};
 
 use super::clients::{AwsError, AwsResult, Clients, err, gone_ok};
 
@@ -32,6 +37,16 @@ pub struct ObservedService {
     /// The task sets of a CODE_DEPLOY service: one PRIMARY, and during and just after a
     /// deployment the other (ACTIVE, then DRAINING).
     pub task_sets: Vec<ObservedTaskSet>,
+    /// CODE_DEPLOY or ECS.
+    pub deployment_controller: Option<String>,
+    /// The deployment configuration as AWS reports it, in the expansion's terms (an
+    /// ECS-controller service only).
+    pub deployment: Option<EcsDeploymentDef>,
+    /// The load balancer's advanced configuration (members AWS leaves out are empty).
+    pub advanced: Option<Advanced>,
+    /// How many deployments the service lists: more than one while an ECS-controller
+    /// deployment is under way.
+    pub deployments: usize,
 }
 
 /// A task set as DescribeServices reports it.
@@ -57,7 +72,7 @@ impl ObservedService {
     /// Whether a deployment is under way or its original tasks are still there: more than one
     /// task set. Listener rules may then legitimately forward elsewhere than the primary.
     pub fn deployment_in_flight(&self) -> bool {
-        self.task_sets.len() > 1
+        self.task_sets.len() > 1 || self.deployments > 1
     }
 }
 
@@ -77,12 +92,104 @@ pub fn network(def: &EcsServiceDef) -> AwsResult<NetworkConfiguration> {
         .build())
 }
 
+/// What ECS-native blue/green needs besides the live target group: the idle one, the rules
+/// ECS rewrites, and the role it does so with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Advanced {
+    pub alternate_target_group: String,
+    pub production_rule: String,
+    pub test_rule: Option<String>,
+    pub role: String,
+}
+
+fn bad(op: &'static str) -> impl Fn(aws_smithy_types::error::operation::BuildError) -> AwsError {
+    move |e| AwsError::new(op, e.to_string())
+}
+
+/// `deploymentConfiguration` of an ECS-controller service; `role` invokes the hooks.
+pub fn deployment_configuration(
+    d: &EcsDeploymentDef,
+    role: Option<&str>,
+    op: &'static str,
+) -> AwsResult<DeploymentConfiguration> {
+    let mut b = DeploymentConfiguration::builder()
+        .strategy(EcsStrategy::from(d.strategy))
+        .minimum_healthy_percent(d.minimum_healthy_percent as i32)
+        .maximum_percent(d.maximum_percent as i32)
+        .deployment_circuit_breaker(
+            DeploymentCircuitBreaker::builder()
+                .enable(d.circuit_breaker)
+                .rollback(d.circuit_breaker)
+                .build(),
+        )
+        .alarms(
+            DeploymentAlarms::builder()
+                .set_alarm_names(Some(d.alarm_names.clone()))
+                .enable(!d.alarm_names.is_empty())
+                .rollback(!d.alarm_names.is_empty())
+                .build()
+                .map_err(bad(op))?,
+        );
+    if let Some(minutes) = d.bake_time_minutes {
+        b = b.bake_time_in_minutes(minutes as i32);
+    }
+    if let Some((percent, minutes)) = d.linear {
+        b = b.linear_configuration(
+            LinearConfiguration::builder()
+                .step_percent(percent)
+                .step_bake_time_in_minutes(minutes as i32)
+                .build(),
+        );
+    }
+    if let Some((percent, minutes)) = d.canary {
+        b = b.canary_configuration(
+            CanaryConfiguration::builder()
+                .canary_percent(percent)
+                .canary_bake_time_in_minutes(minutes as i32)
+                .build(),
+        );
+    }
+    for (stage, arn) in &d.hooks {
+        let mut hook = DeploymentLifecycleHook::builder()
+            .hook_target_arn(arn)
+            .lifecycle_stages(DeploymentLifecycleHookStage::from(stage.as_str()));
+        if let Some(role) = role {
+            hook = hook.role_arn(role);
+        }
+        b = b.lifecycle_hooks(hook.build());
+    }
+    Ok(b.build())
+}
+
+fn load_balancer(
+    def: &EcsServiceDef,
+    target_group_arn: &str,
+    advanced: Option<&Advanced>,
+) -> LoadBalancer {
+    let mut lb = LoadBalancer::builder()
+        .target_group_arn(target_group_arn)
+        .container_name(&def.container_name)
+        .container_port(def.container_port as i32);
+    if let Some(a) = advanced {
+        lb = lb.advanced_configuration(
+            AdvancedConfiguration::builder()
+                .alternate_target_group_arn(&a.alternate_target_group)
+                .production_listener_rule(&a.production_rule)
+                .set_test_listener_rule(a.test_rule.clone())
+                .role_arn(&a.role)
+                .build(),
+        );
+    }
+    lb.build()
+}
+
 pub async fn create(
     c: &Clients,
     def: &EcsServiceDef,
     task_definition_arn: &str,
     target_group_arn: &str,
     registry_arn: Option<&str>,
+    advanced: Option<&Advanced>,
 ) -> AwsResult<String> {
     let tags = &def.tags;
     let mut req = c
@@ -98,13 +205,7 @@ pub async fn create(
                 .build()
                 .map_err(|e| AwsError::new("CreateService", e.to_string()))?,
         )
-        .load_balancers(
-            LoadBalancer::builder()
-                .target_group_arn(target_group_arn)
-                .container_name(&def.container_name)
-                .container_port(def.container_port as i32)
-                .build(),
-        )
+        .load_balancers(load_balancer(def, target_group_arn, advanced))
         .network_configuration(network(def)?)
         .platform_version(&def.platform_version)
         .health_check_grace_period_seconds(def.health_check_grace_period as i32)
@@ -115,6 +216,13 @@ pub async fn create(
                 .map(|(k, v)| Tag::builder().key(k).value(v).build())
                 .collect(),
         ));
+    if let Some(d) = &def.deployment {
+        req = req.deployment_configuration(deployment_configuration(
+            d,
+            advanced.map(|a| a.role.as_str()),
+            "CreateService",
+        )?);
+    }
     if def.capacity_provider_strategy.is_empty() {
         req = req.launch_type(LaunchType::Fargate);
     } else {
@@ -145,8 +253,14 @@ pub async fn create(
         .ok_or_else(|| AwsError::new("CreateService", "no ARN in the response"))
 }
 
-/// Settings ECS lets a CODE_DEPLOY service change in place.
-pub async fn update(c: &Clients, def: &EcsServiceDef, desired_count: Option<i64>) -> AwsResult<()> {
+/// Settings that change in place without a deployment: the count, the grace period and, under
+/// the ECS controller, the deployment configuration (`role` invokes the lifecycle hooks).
+pub async fn update(
+    c: &Clients,
+    def: &EcsServiceDef,
+    desired_count: Option<i64>,
+    role: Option<&str>,
+) -> AwsResult<()> {
     let mut req = c
         .ecs
         .update_service()
@@ -156,8 +270,132 @@ pub async fn update(c: &Clients, def: &EcsServiceDef, desired_count: Option<i64>
     if let Some(n) = desired_count {
         req = req.desired_count(n as i32);
     }
+    if let Some(d) = &def.deployment {
+        req = req.deployment_configuration(deployment_configuration(d, role, "UpdateService")?);
+    }
     req.send().await.map_err(err("UpdateService"))?;
     Ok(())
+}
+
+/// AWS's in-place migration of a CODE_DEPLOY service to the ECS controller: the controller,
+/// the strategy's configuration and the load balancer with its advanced configuration in one
+/// UpdateService (the rules already forward to both groups). ECS answers with a deployment.
+pub async fn migrate_to_ecs(
+    c: &Clients,
+    def: &EcsServiceDef,
+    live_target_group: &str,
+    advanced: Option<&Advanced>,
+) -> AwsResult<Option<String>> {
+    let Some(d) = &def.deployment else {
+        return Ok(None);
+    };
+    let out = c
+        .ecs
+        .update_service()
+        .cluster(&def.cluster)
+        .service(&def.name)
+        .deployment_controller(
+            DeploymentController::builder()
+                .r#type(DeploymentControllerType::Ecs)
+                .build()
+                .map_err(bad("UpdateService"))?,
+        )
+        .deployment_configuration(deployment_configuration(
+            d,
+            advanced.map(|a| a.role.as_str()),
+            "UpdateService",
+        )?)
+        .load_balancers(load_balancer(def, live_target_group, advanced))
+        .send()
+        .await
+        .map_err(err("UpdateService"))?;
+    Ok(out
+        .service()
+        .and_then(|s| s.current_service_deployment())
+        .map(str::to_owned))
+}
+
+/// Starts an ECS-controller roll-out of a task definition revision (with the network, platform
+/// and capacity settings a revision carries); returns the service deployment's ARN when AWS
+/// names it.
+pub async fn deploy(
+    c: &Clients,
+    def: &EcsServiceDef,
+    task_definition_arn: &str,
+) -> AwsResult<Option<String>> {
+    let mut req = c
+        .ecs
+        .update_service()
+        .cluster(&def.cluster)
+        .service(&def.name)
+        .task_definition(task_definition_arn)
+        .network_configuration(network(def)?)
+        .platform_version(&def.platform_version);
+    for item in &def.capacity_provider_strategy {
+        req = req.capacity_provider_strategy(
+            CapacityProviderStrategyItem::builder()
+                .capacity_provider(&item.capacity_provider)
+                .base(item.base as i32)
+                .weight(item.weight as i32)
+                .build()
+                .map_err(bad("UpdateService"))?,
+        );
+    }
+    let out = req.send().await.map_err(err("UpdateService"))?;
+    Ok(out
+        .service()
+        .and_then(|s| s.current_service_deployment())
+        .map(str::to_owned))
+}
+
+/// The deployment configuration AWS reports, in the expansion's terms.
+fn observed_deployment(d: &DeploymentConfiguration, advanced: bool) -> EcsDeploymentDef {
+    let strategy = d
+        .strategy()
+        .and_then(|s| {
+            crate::service::expand::DeploymentStrategy::ALL
+                .into_iter()
+                .filter_map(|x| x.ecs_strategy())
+                .find(|x| *x == s.as_str())
+        })
+        .unwrap_or("ROLLING");
+    EcsDeploymentDef {
+        strategy,
+        bake_time_minutes: d.bake_time_in_minutes().map(i64::from),
+        linear: d.linear_configuration().map(|l| {
+            (
+                l.step_percent().unwrap_or_default(),
+                i64::from(l.step_bake_time_in_minutes().unwrap_or_default()),
+            )
+        }),
+        canary: d.canary_configuration().map(|l| {
+            (
+                l.canary_percent().unwrap_or_default(),
+                i64::from(l.canary_bake_time_in_minutes().unwrap_or_default()),
+            )
+        }),
+        minimum_healthy_percent: i64::from(d.minimum_healthy_percent().unwrap_or(100)),
+        maximum_percent: i64::from(d.maximum_percent().unwrap_or(200)),
+        circuit_breaker: d.deployment_circuit_breaker().is_some_and(|b| b.enable()),
+        alarm_names: d
+            .alarms()
+            .filter(|a| a.enable())
+            .map(|a| a.alarm_names().to_vec())
+            .unwrap_or_default(),
+        hooks: d
+            .lifecycle_hooks()
+            .iter()
+            .flat_map(|h| {
+                h.lifecycle_stages().iter().map(|s| {
+                    (
+                        s.as_str().to_owned(),
+                        h.hook_target_arn().unwrap_or_default().to_owned(),
+                    )
+                })
+            })
+            .collect(),
+        advanced,
+    }
 }
 
 /// The service; `None` when it is gone (or draining/inactive after a delete).
@@ -229,6 +467,30 @@ pub async fn read(c: &Clients, cluster: &str, name: &str) -> AwsResult<Option<Ob
                     .and_then(|l| l.target_group_arn().map(str::to_owned)),
             })
             .collect(),
+        deployment_controller: s
+            .deployment_controller()
+            .map(|d| d.r#type().as_str().to_owned()),
+        deployment: s
+            .deployment_configuration()
+            .filter(|_| {
+                s.deployment_controller()
+                    .is_none_or(|d| d.r#type() == &DeploymentControllerType::Ecs)
+            })
+            .map(|d| {
+                observed_deployment(d, lb.is_some_and(|l| l.advanced_configuration().is_some()))
+            }),
+        advanced: lb
+            .and_then(|l| l.advanced_configuration())
+            .map(|a| Advanced {
+                alternate_target_group: a
+                    .alternate_target_group_arn()
+                    .unwrap_or_default()
+                    .to_owned(),
+                production_rule: a.production_listener_rule().unwrap_or_default().to_owned(),
+                test_rule: a.test_listener_rule().map(str::to_owned),
+                role: a.role_arn().unwrap_or_default().to_owned(),
+            }),
+        deployments: s.deployments().len(),
     }))
 }
 

@@ -22,8 +22,10 @@ use super::executor::{WalkReport, reversed, walk};
 use super::listener_rule::ObservedRule;
 use super::{
     alarm, codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
-    listener_rule, log_group, scalable_target, scaling_policy, target_group, task_definition,
+    listener_rule, log_group, scalable_target, scaling_policy, service_deployment, target_group,
+    task_definition,
 };
+use crate::service::expand::DeploymentStrategy;
 
 type SharedIds = Arc<Mutex<ChildIds>>;
 
@@ -294,12 +296,16 @@ async fn create_child(
             let name = log_group::create(c, &exp.log_group, tags).await?;
             record(&|g| g.log_group = Some(name.clone()));
         }
-        ChildKey::ExecutionRole | ChildKey::TaskRole | ChildKey::CodeDeployRole => {
+        ChildKey::ExecutionRole
+        | ChildKey::TaskRole
+        | ChildKey::CodeDeployRole
+        | ChildKey::InfrastructureRole => {
             let def = role_def(exp, key);
             let arn = iam_role::create(c, def, tags).await?;
             record(&|g| match key {
                 ChildKey::ExecutionRole => g.execution_role_arn = Some(arn.clone()),
                 ChildKey::TaskRole => g.task_role_arn = Some(arn.clone()),
+                ChildKey::InfrastructureRole => g.infrastructure_role_arn = Some(arn.clone()),
                 _ => g.codedeploy_role_arn = Some(arn.clone()),
             });
         }
@@ -331,9 +337,23 @@ async fn create_child(
             });
         }
         ChildKey::ProductionListenerRule | ChildKey::TestListenerRule => {
-            let target = live_target_group(&lock(ids), live)
-                .ok_or(ChildProblem::Needs("the live target group"))?;
-            let arn = listener_rule::create(c, rule_def(exp, key), &target, tags).await?;
+            let def = rule_def(exp, key);
+            let (target, idle) = {
+                let g = lock(ids);
+                (
+                    live_target_group(&g, live)
+                        .ok_or(ChildProblem::Needs("the live target group"))?,
+                    if def.weighted_pair {
+                        Some(
+                            live_target_group(&g, live.other())
+                                .ok_or(ChildProblem::Needs("the idle target group"))?,
+                        )
+                    } else {
+                        None
+                    },
+                )
+            };
+            let arn = listener_rule::create(c, def, &target, idle.as_deref(), tags).await?;
             record(&|g| {
                 if key == ChildKey::ProductionListenerRule {
                     g.production_rule_arn = Some(arn.clone());
@@ -353,19 +373,38 @@ async fn create_child(
             });
         }
         ChildKey::EcsService => {
-            let (task_def, target, registry) = {
+            let (task_def, target, registry, advanced) = {
                 let g = lock(ids);
                 (
                     required(&g.task_definition_arn, "the task definition")?,
                     live_target_group(&g, live)
                         .ok_or(ChildProblem::Needs("the live target group"))?,
                     g.discovery_service_arn.clone(),
+                    advanced_of(exp, &g, live)?,
                 )
             };
             let mut def = exp.ecs_service.clone();
             def.tags
                 .insert(OWNER_TAG.to_owned(), super::discover::owner_of(exp));
-            let arn = ecs_service::create(c, &def, &task_def, &target, registry.as_deref()).await?;
+            // ECS checks that it can assume the infrastructure role, which IAM may not have
+            // propagated yet right after it was created.
+            let arn = while_role_propagates(
+                |e| {
+                    e.has_code("InvalidParameterException")
+                        && e.message.contains("Unable to assume role")
+                },
+                || {
+                    ecs_service::create(
+                        c,
+                        &def,
+                        &task_def,
+                        &target,
+                        registry.as_deref(),
+                        advanced.as_ref(),
+                    )
+                },
+            )
+            .await?;
             record(&|g| g.service_arn = Some(arn.clone()));
         }
         ChildKey::CodeDeployApplication => {
@@ -419,6 +458,25 @@ async fn create_child(
     Ok(())
 }
 
+/// The load balancer's advanced configuration of an ECS-native blue/green service: the idle
+/// group, the rules and the infrastructure role; `None` for other strategies.
+fn advanced_of(
+    exp: &Expansion,
+    ids: &ChildIds,
+    live: Colour,
+) -> Result<Option<ecs_service::Advanced>, ChildProblem> {
+    if !exp.strategy.ecs_shifts_traffic() {
+        return Ok(None);
+    }
+    Ok(Some(ecs_service::Advanced {
+        alternate_target_group: live_target_group(ids, live.other())
+            .ok_or(ChildProblem::Needs("the idle target group"))?,
+        production_rule: required(&ids.production_rule_arn, "the production listener rule")?,
+        test_rule: ids.test_rule_arn.clone(),
+        role: required(&ids.infrastructure_role_arn, "the infrastructure role")?,
+    }))
+}
+
 fn alarm_def(exp: &Expansion, metric: AlarmMetric, target: AlarmTarget) -> Option<&AlarmDef> {
     exp.alarms
         .iter()
@@ -436,6 +494,7 @@ fn role_def(exp: &Expansion, key: ChildKey) -> &RoleDef {
     match key {
         ChildKey::ExecutionRole => &exp.execution_role,
         ChildKey::TaskRole => &exp.task_role,
+        ChildKey::InfrastructureRole => &exp.infrastructure_role,
         _ => &exp.codedeploy_role,
     }
 }
@@ -504,7 +563,10 @@ async fn settle(
     let g = lock(ids).clone();
     match key {
         ChildKey::LogGroup => log_group::update(c, &exp.log_group).await?,
-        ChildKey::ExecutionRole | ChildKey::TaskRole | ChildKey::CodeDeployRole => {
+        ChildKey::ExecutionRole
+        | ChildKey::TaskRole
+        | ChildKey::CodeDeployRole
+        | ChildKey::InfrastructureRole => {
             if fresh {
                 iam_role::configure(c, role_def(exp, key)).await?;
             } else {
@@ -535,12 +597,19 @@ async fn settle(
             let current = observed.as_ref().and_then(|r| r.priority);
             listener_rule::update(c, &arn, rule_def(exp, key), current).await?;
             // A rule that forwards to the idle group (changed out of band) goes back to the
-            // live one; a split forward is a deployment shifting traffic and is left to it.
+            // live one, and for ECS-native blue/green names the idle one again at weight 0; a
+            // split forward is a deployment shifting traffic and is left to it.
+            let idle = if rule_def(exp, key).weighted_pair {
+                live_target_group(&g, live.other())
+            } else {
+                None
+            };
             if let (Some(rule), Some(target)) = (&observed, live_target_group(&g, live))
                 && !rule.split()
-                && rule.target_group_arn.as_deref() != Some(target.as_str())
+                && (rule.target_group_arn.as_deref() != Some(target.as_str())
+                    || idle.as_deref().is_some_and(|i| !rule.names(i)))
             {
-                listener_rule::forward_to(c, &arn, &target).await?;
+                listener_rule::forward_to(c, &arn, &target, idle.as_deref()).await?;
             }
         }
         ChildKey::DiscoveryService => {
@@ -554,7 +623,13 @@ async fn settle(
             lock(ids).namespace_name = namespace;
         }
         ChildKey::EcsService if !fresh => {
-            ecs_service::update(c, &exp.ecs_service, Some(exp.ecs_service.desired_count)).await?;
+            ecs_service::update(
+                c,
+                &exp.ecs_service,
+                Some(exp.ecs_service.desired_count),
+                g.infrastructure_role_arn.as_deref(),
+            )
+            .await?;
         }
         ChildKey::DeploymentGroup if !fresh => {
             let (first, second) = names_for(exp, live);
@@ -612,12 +687,29 @@ async fn create_deployment_group(
     second: &str,
     tags: &BTreeMap<String, String>,
 ) -> AwsResult<String> {
+    while_role_propagates(
+        |e| e.has_code("InvalidRoleException"),
+        || deployment_group::create(c, def, role, first, second, tags),
+    )
+    .await
+}
+
+/// Calls `call` again while AWS answers that it cannot assume a role yet (`refused`): for about
+/// two minutes, first after one second, backing off.
+async fn while_role_propagates<T, F, Fut>(
+    refused: impl Fn(&AwsError) -> bool,
+    call: F,
+) -> AwsResult<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = AwsResult<T>>,
+{
     let mut pause = Duration::from_secs(1);
     let mut waited = Duration::ZERO;
     loop {
-        match deployment_group::create(c, def, role, first, second, tags).await {
-            Err(e) if e.has_code("InvalidRoleException") && waited < ROLE_PROPAGATION => {
-                tracing::debug!(role, "CodeDeploy cannot assume the role yet; retrying");
+        match call().await {
+            Err(e) if refused(&e) && waited < ROLE_PROPAGATION => {
+                tracing::debug!(error = %e, "the role cannot be assumed yet; retrying");
                 tokio::time::sleep(pause).await;
                 waited += pause;
                 pause = (pause * 2).min(Duration::from_secs(10));
@@ -634,26 +726,24 @@ const ROLE_PROPAGATION: Duration = Duration::from_secs(120);
 /// the current expansion no longer has (autoscaling removed, …) are still deleted in order.
 fn full_graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
     let mut full = graph(exp);
-    for metric in ScalingMetric::ALL {
-        let key = ChildKey::ScalingPolicy(metric);
-        if !full.iter().any(|(k, _)| *k == key) {
-            full.push((key, vec![ChildKey::ScalableTarget]));
-        }
-    }
-    for metric in AlarmMetric::ALL {
-        for target in AlarmTarget::ALL {
-            let key = ChildKey::Alarm(metric, target);
-            if !full.iter().any(|(k, _)| *k == key) {
-                full.push((key, vec![target.target_group()]));
+    let mut every = exp.shape();
+    every.discovery = true;
+    every.autoscaling = true;
+    every.scaling_metrics = ScalingMetric::ALL.to_vec();
+    every.alarm_metrics = AlarmMetric::ALL.to_vec();
+    for strategy in crate::service::expand::DeploymentStrategy::ALL {
+        every.strategy = strategy;
+        for child in every.children() {
+            match full.iter_mut().find(|(k, _)| *k == child.key) {
+                Some((_, deps)) => {
+                    for d in child.depends_on {
+                        if !deps.contains(&d) {
+                            deps.push(d);
+                        }
+                    }
+                }
+                None => full.push((child.key, child.depends_on)),
             }
-        }
-    }
-    for (key, deps) in [
-        (ChildKey::DiscoveryService, vec![]),
-        (ChildKey::ScalableTarget, vec![ChildKey::EcsService]),
-    ] {
-        if !full.iter().any(|(k, _)| *k == key) {
-            full.push((key, deps));
         }
     }
     full
@@ -747,6 +837,7 @@ async fn delete_child(
         ChildKey::ExecutionRole => iam_role::delete(c, &exp.names.execution_role).await,
         ChildKey::TaskRole => iam_role::delete(c, &exp.names.task_role).await,
         ChildKey::CodeDeployRole => iam_role::delete(c, &exp.names.codedeploy_role).await,
+        ChildKey::InfrastructureRole => iam_role::delete(c, &exp.names.infrastructure_role).await,
         ChildKey::TaskDefinition => {
             task_definition::delete_family(c, &exp.task_definition.family).await
         }
@@ -879,6 +970,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                     iam_role::read(c, &exp.names.execution_role),
                     iam_role::read(c, &exp.names.task_role),
                     iam_role::read(c, &exp.names.codedeploy_role),
+                    iam_role::read(c, &exp.names.infrastructure_role),
                 )
             },
             async {
@@ -935,6 +1027,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
     gone(roles.0.is_some(), ChildKey::ExecutionRole);
     gone(roles.1.is_some(), ChildKey::TaskRole);
     gone(roles.2.is_some(), ChildKey::CodeDeployRole);
+    gone(roles.3.is_some(), ChildKey::InfrastructureRole);
     gone(discovery.is_some(), ChildKey::DiscoveryService);
     gone(app_exists, ChildKey::CodeDeployApplication);
     gone(dg.is_some(), ChildKey::DeploymentGroup);
@@ -1004,14 +1097,24 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
             None
         }
     };
-    // The live colour is the PRIMARY task set's group, as CodeDeploy sees it; the production
-    // rule only stands in when AWS reports no service.
-    let live = match service.as_ref().and_then(|s| s.primary_target_group()) {
-        Some(tg) => colour_of(tg),
-        None => prod
-            .as_ref()
-            .and_then(|r| r.target_group_arn.as_deref())
-            .and_then(colour_of),
+    let prod_live = prod
+        .as_ref()
+        .and_then(|r| r.target_group_arn.as_deref())
+        .and_then(colour_of);
+    let live = if exp.strategy.ecs_shifts_traffic() {
+        // ECS moves traffic by the rules' weights and keeps the service's load balancer as it
+        // was created: the production rule's heaviest group is live.
+        prod_live
+    } else if exp.strategy.shifts_traffic() {
+        // The PRIMARY task set's group, as CodeDeploy sees it; the production rule only stands
+        // in when AWS reports no service.
+        match service.as_ref().and_then(|s| s.primary_target_group()) {
+            Some(tg) => colour_of(tg),
+            None => prod_live,
+        }
+    } else {
+        // Rolling: one group.
+        seen.blue_target_group_arn.as_ref().map(|_| Colour::Blue)
     };
     // With no deployment under way, every rule must forward to the live group: CodeDeploy
     // refuses to deploy otherwise, and traffic goes to tasks the service does not count as
@@ -1029,6 +1132,20 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
             let Some(target) = rule.target_group_arn.as_deref() else {
                 continue;
             };
+            let pair_lost = exp.strategy.ecs_shifts_traffic()
+                && [&seen.blue_target_group_arn, &seen.green_target_group_arn]
+                    .into_iter()
+                    .flatten()
+                    .any(|g| !rule.names(g));
+            if pair_lost {
+                seen.pending.insert(key);
+                seen.drift.push(format!(
+                    "the {listener} listener rule no longer forwards to both target groups: \
+                     changed outside Terraform. ECS-native blue/green needs both (the idle one at \
+                     weight 0) or its next deployment fails; the apply restores the pair."
+                ));
+                continue;
+            }
             if rule.split() || colour_of(target) == Some(live) {
                 continue;
             }
@@ -1036,12 +1153,25 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                 colour_of(target).map_or_else(|| target.to_owned(), |c| c.as_str().to_owned());
             seen.pending.insert(key);
             seen.drift.push(format!(
-                "the {listener} listener rule forwards to {now}, but the service's primary task \
-                 set serves {live}: changed outside Terraform. The apply points the rule back at \
-                 the {live} target group.",
+                "the {listener} listener rule forwards to {now}, but the service serves {live}: \
+                 changed outside Terraform. The apply points the rule back at the {live} target \
+                 group.",
                 live = live.as_str()
             ));
         }
+    }
+    // The deployment configuration of an ECS-controller service changed outside Terraform
+    // (strategy, bake time, alarms, circuit breaker): the apply puts it back.
+    if let (Some(want), Some(svc)) = (&exp.ecs_service.deployment, &service)
+        && svc.deployment_controller.as_deref() == Some("ECS")
+        && svc.deployment.as_ref() != Some(want)
+    {
+        seen.pending.insert(ChildKey::EcsService);
+        seen.drift.push(
+            "the ECS service's deployment configuration differs from the configuration \
+             (changed outside Terraform); the apply sets it again."
+                .to_owned(),
+        );
     }
     // A request-count policy measuring the idle target group (a follow-up that failed after a
     // swap, or a change out of band) is drift only the provider sees: marked pending, the plan
@@ -1104,6 +1234,7 @@ pub async fn update_in_place(
         ChildKey::ExecutionRole,
         ChildKey::TaskRole,
         ChildKey::CodeDeployRole,
+        ChildKey::InfrastructureRole,
     ] {
         if role_def(old, key) != role_def(new, key) && ids.has(key) {
             note(key, iam_role::update(c, role_def(new, key)).await);
@@ -1168,9 +1299,14 @@ pub async fn update_in_place(
     // change of desired_count is pushed.
     let count = (o.desired_count != n.desired_count).then_some(n.desired_count);
     if ids.service_arn.is_some()
-        && (count.is_some() || o.health_check_grace_period != n.health_check_grace_period)
+        && (count.is_some()
+            || o.health_check_grace_period != n.health_check_grace_period
+            || (o.deployment.is_some() && o.deployment != n.deployment))
     {
-        note(ChildKey::EcsService, ecs_service::update(c, n, count).await);
+        note(
+            ChildKey::EcsService,
+            ecs_service::update(c, n, count, ids.infrastructure_role_arn.as_deref()).await,
+        );
     }
     if let Some(arn) = &ids.service_arn
         && o.tags != n.tags
@@ -1180,7 +1316,10 @@ pub async fn update_in_place(
             ecs_service::retag(c, arn, &o.tags, &n.tags).await,
         );
     }
-    if ids.deployment_group.is_some() && old.deployment_group != new.deployment_group {
+    if ids.deployment_group.is_some()
+        && new.strategy.uses_codedeploy()
+        && old.deployment_group != new.deployment_group
+    {
         let (first, second) = names_for(new, live);
         note(
             ChildKey::DeploymentGroup,
@@ -1347,6 +1486,9 @@ pub async fn roll_out(
         .clone()
         .ok_or_else(|| AwsError::new("RegisterTaskDefinition", "the task role does not exist"))?;
     let arn = task_definition::register(c, &exp.task_definition, &exec, &task, &exp.tags).await?;
+    if !exp.strategy.uses_codedeploy() {
+        return roll_out_ecs(c, exp, ids, arn, wait, stop).await;
+    }
     let spec = appspec(&arn, &exp.ecs_service, &exp.deployment_group.hooks).to_string();
     let app = ids
         .codedeploy_application
@@ -1356,12 +1498,7 @@ pub async fn roll_out(
         .deployment_group
         .clone()
         .unwrap_or_else(|| exp.deployment_group.name.clone());
-    let poll = Duration::from_millis(
-        std::env::var("FARGATE_DEPLOYMENT_POLL_MS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(15_000),
-    );
+    let poll = poll_interval();
     let timeout = Duration::from_secs(3 * 3600);
     // CodeDeploy runs one deployment per group at a time: one still shifting traffic (a canary
     // between its steps, one started without waiting) is waited for, then this one starts.
@@ -1404,4 +1541,183 @@ pub async fn roll_out(
         }
         Outcome::Failed(why) => Ok(Rollout::Failed(why)),
     }
+}
+
+fn poll_interval() -> Duration {
+    Duration::from_millis(
+        std::env::var("FARGATE_DEPLOYMENT_POLL_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(15_000),
+    )
+}
+
+/// The ECS controller's roll-out: UpdateService with the new revision (after any deployment
+/// still under way has ended), then the service deployment ECS started, until it ends.
+async fn roll_out_ecs(
+    c: &Clients,
+    exp: &Expansion,
+    ids: &mut ChildIds,
+    task_definition_arn: String,
+    wait: bool,
+    stop: &StopSignal,
+) -> AwsResult<Rollout> {
+    let (cluster, name) = (&exp.ecs_service.cluster, &exp.ecs_service.name);
+    let poll = poll_interval();
+    let timeout = Duration::from_secs(3 * 3600);
+    for running in service_deployment::active(c, cluster, name).await? {
+        tracing::info!(deployment = %running, "waiting for the deployment in progress to end");
+        if service_deployment::wait(c, &running, stop, poll, timeout).await? == Outcome::Interrupted
+        {
+            return Err(AwsError::new(
+                "UpdateService",
+                format!(
+                    "stopped while waiting for deployment {running}, which was in progress, to \
+                     end; nothing was deployed"
+                ),
+            ));
+        }
+    }
+    let started = ecs_service::deploy(c, &exp.ecs_service, &task_definition_arn).await?;
+    let deployment = match started {
+        Some(arn) => arn,
+        None => service_deployment::latest(c, cluster, name)
+            .await?
+            .ok_or_else(|| {
+                AwsError::new("UpdateService", "ECS named no service deployment to watch")
+            })?,
+    };
+    finish_ecs_deployment(c, ids, deployment, task_definition_arn, wait, stop).await
+}
+
+/// Records the deployment and, with `wait`, waits for it: the state names the new revision
+/// once it is live (or left to go on), the old one when ECS stopped or rolled it back.
+async fn finish_ecs_deployment(
+    c: &Clients,
+    ids: &mut ChildIds,
+    deployment: String,
+    task_definition_arn: String,
+    wait: bool,
+    stop: &StopSignal,
+) -> AwsResult<Rollout> {
+    ids.last_deployment_id = Some(deployment.clone());
+    if !wait {
+        ids.task_definition_arn = Some(task_definition_arn);
+        return Ok(Rollout::Started);
+    }
+    let timeout = Duration::from_secs(3 * 3600);
+    match service_deployment::wait(c, &deployment, stop, poll_interval(), timeout).await? {
+        Outcome::Succeeded => {
+            ids.task_definition_arn = Some(task_definition_arn);
+            Ok(Rollout::Deployed)
+        }
+        Outcome::Interrupted => {
+            ids.task_definition_arn = Some(task_definition_arn);
+            Ok(Rollout::Started)
+        }
+        Outcome::Failed(why) => Ok(Rollout::Failed(why)),
+    }
+}
+
+/// Whether a service can move from one strategy to the other in place: between the ECS-native
+/// blue/green strategies (a new deployment configuration), and from CodeDeploy to one of them
+/// (AWS's documented migration). Anything else needs a new ECS service.
+pub fn switches_in_place(from: DeploymentStrategy, to: DeploymentStrategy) -> bool {
+    from == to || (to.ecs_shifts_traffic() && (from.ecs_shifts_traffic() || from.uses_codedeploy()))
+}
+
+/// AWS's in-place migration from CodeDeploy to ECS-native blue/green: both rules forward to
+/// the pair (live 1, idle 0), then one UpdateService moves the service to the ECS controller
+/// with its strategy and advanced configuration. ECS answers with a deployment of the running
+/// revision, which moves traffic to the idle group; it is waited for like a roll-out.
+pub async fn migrate_to_ecs(
+    c: &Clients,
+    exp: &Expansion,
+    ids: &mut ChildIds,
+    live: Colour,
+    wait: bool,
+    stop: &StopSignal,
+) -> Result<Rollout, ChildError> {
+    let fail = |key: ChildKey, e: AwsError| {
+        child_error(exp, "moving to the ECS controller", key, e.into())
+    };
+    let (Some(target), Some(idle)) = (
+        live_target_group(ids, live),
+        live_target_group(ids, live.other()),
+    ) else {
+        return Err(child_error(
+            exp,
+            "moving to the ECS controller",
+            ChildKey::EcsService,
+            ChildProblem::Needs("the blue and green target groups"),
+        ));
+    };
+    for (key, arn) in [
+        (
+            ChildKey::ProductionListenerRule,
+            ids.production_rule_arn.clone(),
+        ),
+        (ChildKey::TestListenerRule, ids.test_rule_arn.clone()),
+    ] {
+        if let Some(arn) = arn {
+            listener_rule::forward_to(c, &arn, &target, Some(&idle))
+                .await
+                .map_err(|e| fail(key, e))?;
+        }
+    }
+    let advanced = advanced_of(exp, ids, live)
+        .map_err(|p| child_error(exp, "moving to the ECS controller", ChildKey::EcsService, p))?;
+    let started = while_role_propagates(
+        |e| e.has_code("InvalidParameterException") && e.message.contains("Unable to assume role"),
+        || ecs_service::migrate_to_ecs(c, &exp.ecs_service, &target, advanced.as_ref()),
+    )
+    .await
+    .map_err(|e| fail(ChildKey::EcsService, e))?;
+    let running = ids.task_definition_arn.clone().unwrap_or_default();
+    let deployment = match started {
+        Some(arn) => arn,
+        None => {
+            match service_deployment::latest(c, &exp.ecs_service.cluster, &exp.ecs_service.name)
+                .await
+                .map_err(|e| fail(ChildKey::EcsService, e))?
+            {
+                Some(arn) => arn,
+                None => return Ok(Rollout::Deployed),
+            }
+        }
+    };
+    finish_ecs_deployment(c, ids, deployment, running, wait, stop)
+        .await
+        .map_err(|e| fail(ChildKey::EcsService, e))
+}
+
+/// Deletes the children `old` has and `new` does not (a strategy change: CodeDeploy's
+/// application, group and role; the infrastructure role), dependents first. Alarms, scaling
+/// policies and the scalable target are handled with their settings.
+pub async fn delete_dropped(
+    c: &Clients,
+    old: &Expansion,
+    new: &Expansion,
+    ids: &mut ChildIds,
+) -> Vec<ChildError> {
+    let kept: Vec<ChildKey> = new.children().into_iter().map(|c| c.key).collect();
+    let mut out = Vec::new();
+    for key in [
+        ChildKey::DeploymentGroup,
+        ChildKey::CodeDeployApplication,
+        ChildKey::CodeDeployRole,
+        ChildKey::InfrastructureRole,
+        ChildKey::TestListenerRule,
+        ChildKey::GreenTargetGroup,
+    ] {
+        if kept.contains(&key) || !ids.has(key) {
+            continue;
+        }
+        let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
+        match delete_child(c, old, key, &shared).await {
+            Ok(()) => ids.clear(key),
+            Err(e) => out.push(child_error(old, "deleting", key, e.into())),
+        }
+    }
+    out
 }

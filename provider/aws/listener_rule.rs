@@ -1,12 +1,13 @@
 //! The forwarding rules on the production and test listeners. They route to the blue target
-//! group when created; CodeDeploy moves them between blue and green, so the target is only
-//! ever set at creation and read back afterwards.
+//! group when created (for ECS-native blue/green, a weighted forward naming both groups, green
+//! at weight 0); CodeDeploy or ECS moves them between blue and green, so the target is only ever
+//! set at creation (or by a drift repair) and read back afterwards.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, HostHeaderConditionConfig, PathPatternConditionConfig, RuleCondition,
-    RulePriorityPair, Tag,
+    Action, ActionTypeEnum, ForwardActionConfig, HostHeaderConditionConfig,
+    PathPatternConditionConfig, RuleCondition, RulePriorityPair, Tag, TargetGroupTuple,
 };
 
 use crate::service::expand::ListenerRuleDef;
@@ -56,16 +57,46 @@ fn conditions(def: &ListenerRuleDef) -> Vec<RuleCondition> {
     out
 }
 
+/// The forward action: to `live` alone, or with `idle` named at weight 0 (live at 1), as
+/// ECS-native blue/green needs before its first deployment.
+fn forward(live: &str, idle: Option<&str>) -> Action {
+    match idle {
+        None => Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .target_group_arn(live)
+            .build(),
+        Some(idle) => Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .forward_config(
+                ForwardActionConfig::builder()
+                    .target_groups(
+                        TargetGroupTuple::builder()
+                            .target_group_arn(live)
+                            .weight(1)
+                            .build(),
+                    )
+                    .target_groups(
+                        TargetGroupTuple::builder()
+                            .target_group_arn(idle)
+                            .weight(0)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build(),
+    }
+}
+
+/// Creates the rule forwarding to `target_group_arn`, and with `idle` also to that group at
+/// weight 0.
 pub async fn create(
     c: &Clients,
     def: &ListenerRuleDef,
     target_group_arn: &str,
+    idle: Option<&str>,
     tags: &BTreeMap<String, String>,
 ) -> AwsResult<String> {
-    let forward = Action::builder()
-        .r#type(ActionTypeEnum::Forward)
-        .target_group_arn(target_group_arn)
-        .build();
+    let forward = forward(target_group_arn, idle);
     let out = c
         .elbv2
         .create_rule()
@@ -192,20 +223,26 @@ impl ObservedRule {
     pub fn split(&self) -> bool {
         self.weights.iter().filter(|(_, w)| *w > 0).count() > 1
     }
+
+    /// Whether the forward names `group` (at any weight).
+    pub fn names(&self, group: &str) -> bool {
+        self.weights.iter().any(|(g, _)| g == group)
+    }
 }
 
 /// Points the rule's forward at `target_group_arn` alone: the repair of a rule changed out of
 /// band to forward to the idle group. Conditions and priority are left alone.
-pub async fn forward_to(c: &Clients, arn: &str, target_group_arn: &str) -> AwsResult<()> {
+/// With `idle`, the forward names both groups (live 1, idle 0), as ECS-native blue/green needs.
+pub async fn forward_to(
+    c: &Clients,
+    arn: &str,
+    target_group_arn: &str,
+    idle: Option<&str>,
+) -> AwsResult<()> {
     c.elbv2
         .modify_rule()
         .rule_arn(arn)
-        .actions(
-            Action::builder()
-                .r#type(ActionTypeEnum::Forward)
-                .target_group_arn(target_group_arn)
-                .build(),
-        )
+        .actions(forward(target_group_arn, idle))
         .send()
         .await
         .map_err(err("ModifyRule"))?;

@@ -20,5 +20,6 @@ pub mod log_group;
 pub mod network;
 pub mod scalable_target;
 pub mod scaling_policy;
+pub mod service_deployment;
 pub mod target_group;
 pub mod task_definition;

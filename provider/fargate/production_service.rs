@@ -236,10 +236,15 @@ fn shape_of(value: &Value) -> Option<Shape> {
             }
         }
     }
+    let strategy = match value.get("deployment_strategy") {
+        Value::Null => DeploymentStrategy::CodeDeployBlueGreen,
+        Value::String(s) => DeploymentStrategy::from_name(s)?,
+        _ => return None,
+    };
     Some(Shape {
         names: ChildNames::for_service(name),
         log_group,
-        strategy: DeploymentStrategy::CodeDeployBlueGreen,
+        strategy,
         discovery,
         autoscaling: !autoscaling.is_null(),
         scaling_metrics,
@@ -260,6 +265,7 @@ const CHILD_ATTRIBUTES: &[&str] = &[
     "task_definition_revision",
     "execution_role_arn",
     "task_role_arn",
+    "infrastructure_role_arn",
     "log_group_name",
     "blue_target_group_arn",
     "green_target_group_arn",
@@ -370,6 +376,29 @@ impl Resource for ProductionService {
                     "live_target_group",
                 ] {
                     set_attr(&mut planned, a, Value::unknown());
+                }
+            }
+            let (was, now) = (strategy_of(prior), strategy_of(&planned));
+            if let (Some(was), Some(now)) = (was, now)
+                && was != now
+            {
+                if lifecycle::switches_in_place(was, now) {
+                    // ECS takes the new strategy in place; from CodeDeploy, with a deployment
+                    // that moves traffic to the other group.
+                    // The children that come and go with a strategy are known after apply.
+                    for a in [
+                        "live_target_group",
+                        "last_deployment_id",
+                        "codedeploy_application_name",
+                        "codedeploy_deployment_group_name",
+                        "infrastructure_role_arn",
+                        "green_target_group_arn",
+                        "test_listener_rule_arn",
+                    ] {
+                        set_attr(&mut planned, a, Value::unknown());
+                    }
+                } else {
+                    requires_replace.push(AttributePath::attr("deployment_strategy"));
                 }
             }
             if prior.get("service_discovery").is_null()
@@ -527,12 +556,46 @@ impl Resource for ProductionService {
             state = request.prior_state.clone();
         }
 
+        let wait = request
+            .planned_state
+            .get("wait_for_deployment")
+            .as_bool()
+            .unwrap_or(true);
         if !request.prior_state.is_null() && problems.is_empty() {
             match expansion_of(&request.prior_state, default_tags) {
                 Ok((_, old)) => {
-                    problems.extend(
-                        lifecycle::update_in_place(&clients, &old, &exp, &mut ids, live).await,
-                    );
+                    if old.strategy != exp.strategy
+                        && old.strategy.uses_codedeploy()
+                        && exp.strategy.ecs_shifts_traffic()
+                    {
+                        match lifecycle::migrate_to_ecs(&clients, &exp, &mut ids, live, wait, stop)
+                            .await
+                        {
+                            Ok(Rollout::Deployed) => {
+                                live = after_deployment(&clients, &exp, &mut ids, live, &mut problems)
+                                    .await;
+                            }
+                            Ok(Rollout::Started) => {}
+                            Ok(Rollout::Failed(why)) => diagnostics.push(Diagnostic::error(
+                                "Moving to the ECS deployment controller: its first deployment did not succeed",
+                                format!(
+                                    "The service is under the ECS controller now, but the deployment ECS started \
+                                     with it {why}. The service still runs its task definition revision."
+                                ),
+                            )),
+                            Err(e) => problems.push(e),
+                        }
+                    }
+                    if problems.is_empty() {
+                        problems.extend(
+                            lifecycle::update_in_place(&clients, &old, &exp, &mut ids, live).await,
+                        );
+                    }
+                    if problems.is_empty() {
+                        problems.extend(
+                            lifecycle::delete_dropped(&clients, &old, &exp, &mut ids).await,
+                        );
+                    }
                 }
                 Err(d) => diagnostics.push(d),
             }
@@ -545,27 +608,11 @@ impl Resource for ProductionService {
             if problems.is_empty()
                 && needs_new_revision(&request.prior_state, &request.planned_state)
             {
-                let wait = request
-                    .planned_state
-                    .get("wait_for_deployment")
-                    .as_bool()
-                    .unwrap_or(true);
                 match lifecycle::roll_out(&clients, &exp, &mut ids, wait, stop).await {
-                    Ok(Rollout::Deployed) => match lifecycle::observe(&clients, &exp, &ids).await {
-                        Ok(o) => {
-                            live = o.live.unwrap_or(live.other());
-                            if let Err(e) =
-                                lifecycle::follow_live_target_group(&clients, &exp, &mut ids, live)
-                                    .await
-                            {
-                                problems.push(e);
-                            }
-                        }
-                        Err(e) => problems.push(lifecycle::service_error(
-                            "reading the service after the deployment",
-                            e,
-                        )),
-                    },
+                    Ok(Rollout::Deployed) => {
+                        live =
+                            after_deployment(&clients, &exp, &mut ids, live, &mut problems).await;
+                    }
                     Ok(Rollout::Started) => {}
                     Ok(Rollout::Failed(why)) => {
                         // The old revision is still what runs: keep its settings in the state,
@@ -573,10 +620,15 @@ impl Resource for ProductionService {
                         for p in ROLLOUT_PATHS {
                             set_attr(&mut state, p, request.prior_state.get(p).clone());
                         }
+                        let (summary, by) = if exp.strategy.uses_codedeploy() {
+                            ("Blue/green deployment did not succeed", "CodeDeploy")
+                        } else {
+                            ("Deployment did not succeed", "ECS")
+                        };
                         diagnostics.push(Diagnostic::error(
-                            "Blue/green deployment did not succeed",
+                            summary,
                             format!(
-                                "CodeDeploy {why}. The service still runs the previous task definition revision; \
+                                "{by} {why}. The service still runs the previous task definition revision; \
                                  the state keeps its settings, so the next plan proposes the change again."
                             ),
                         ));
@@ -716,6 +768,33 @@ impl Resource for ProductionService {
     }
 }
 
+/// After a deployment that succeeded: the live colour as AWS now reports it, and the
+/// request-count policy moved to measure that group.
+async fn after_deployment(
+    clients: &Clients,
+    exp: &Expansion,
+    ids: &mut ChildIds,
+    live: Colour,
+    problems: &mut Vec<ChildError>,
+) -> Colour {
+    match lifecycle::observe(clients, exp, ids).await {
+        Ok(o) => {
+            let now = o.live.unwrap_or(live.other());
+            if let Err(e) = lifecycle::follow_live_target_group(clients, exp, ids, now).await {
+                problems.push(e);
+            }
+            now
+        }
+        Err(e) => {
+            problems.push(lifecycle::service_error(
+                "reading the service after the deployment",
+                e,
+            ));
+            live
+        }
+    }
+}
+
 /// Whether a change needs a new task definition revision rolled out through CodeDeploy: the
 /// task definition or the network and capacity settings the AppSpec carries differ between
 /// the two expansions. Settings that expand alike (an optional block left out or written out
@@ -755,6 +834,16 @@ fn raw_settings_differ(prior: &Value, planned: &Value) -> bool {
             a != b
         }
     })
+}
+
+/// The strategy a state or plan names (`codedeploy` when absent, as before the attribute);
+/// `None` while unknown.
+fn strategy_of(value: &Value) -> Option<DeploymentStrategy> {
+    match value.get("deployment_strategy") {
+        Value::Null => Some(DeploymentStrategy::CodeDeployBlueGreen),
+        Value::String(s) => DeploymentStrategy::from_name(s),
+        _ => None,
+    }
 }
 
 fn live_of(state: &Value) -> Option<Colour> {

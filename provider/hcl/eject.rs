@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use crate::service::expand::{
-    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, Expansion, OWNER_TAG, Placement,
-    SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, cluster_name, expand, managed_policy, owner_value,
+    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, ECS_LOAD_BALANCERS_POLICY, Expansion,
+    OWNER_TAG, Placement, SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, cluster_name, expand,
+    managed_policy, owner_value,
 };
 use crate::service::schema::{TYPE_NAME, schema};
 use crate::service::spec::ServiceSpec;
@@ -218,6 +219,22 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
                     format!(
                         "{role}/{}",
                         managed_policy(partition, CODEDEPLOY_ECS_POLICY)
+                    ),
+                ));
+            }
+            ChildKey::InfrastructureRole => {
+                let role = &exp.infrastructure_role.name;
+                out.push(import(at(key, key.kind(), name, false), role.clone()));
+                out.push(import(
+                    at(
+                        key,
+                        "aws_iam_role_policy_attachment",
+                        "infrastructure",
+                        false,
+                    ),
+                    format!(
+                        "{role}/{}",
+                        managed_policy(partition, ECS_LOAD_BALANCERS_POLICY)
                     ),
                 ));
             }

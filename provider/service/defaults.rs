@@ -37,6 +37,23 @@ pub const AUTO_ROLLBACK_EVENTS: &[&str] = &["DEPLOYMENT_FAILURE"];
 /// No wait on the test listener before production traffic moves.
 pub const TEST_TRAFFIC_WAIT_MINUTES: i64 = 0;
 
+/// How a new task definition reaches production (see `expand::DeploymentStrategy`).
+pub const DEPLOYMENT_STRATEGY: &str = "codedeploy";
+/// ECS-native strategies: minutes the new tasks serve all production traffic, the old ones
+/// still up, before the deployment completes (a rollback in that time is immediate).
+pub const BAKE_TIME_MINUTES: i64 = 5;
+/// Linear: AWS's own defaults (10 % per step); minutes between steps.
+pub const LINEAR_STEP_PERCENT: f64 = 10.0;
+pub const LINEAR_STEP_MINUTES: i64 = 5;
+/// Canary: the share the new tasks get first, and for how long, before the rest moves.
+pub const CANARY_PERCENT: f64 = 10.0;
+pub const CANARY_MINUTES: i64 = 10;
+/// Rolling (seed 003): never below the desired count while new tasks start; at most twice it.
+pub const MINIMUM_HEALTHY_PERCENT: i64 = 100;
+pub const MAXIMUM_PERCENT: i64 = 200;
+/// Rolling (seed 003): the deployment circuit breaker, with rollback.
+pub const CIRCUIT_BREAKER: bool = true;
+
 pub const DNS_TTL: i64 = 10;
 pub const DNS_RECORD_TYPE: &str = "A";
 pub const DNS_ROUTING_POLICY: &str = "MULTIVALUE";

@@ -71,21 +71,121 @@ pub fn alb_resource_label(load_balancer: &str, target_group_arn: &str) -> Option
     ))
 }
 
-/// How a new task definition reaches production. CodeDeploy blue/green is what the product
-/// promises; ECS-native blue/green is the planned alternative, so the strategy decides which
-/// children exist and which controller the ECS service uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a new task definition reaches production. It decides which children exist (CodeDeploy's
+/// application, group and role; ECS's infrastructure role; one target group or a pair), which
+/// controller the ECS service uses and how a roll-out is started, watched and read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeploymentStrategy {
+    /// CodeDeploy blue/green: task sets, AppSpec roll-outs, CodeDeploy's deployment configs.
     CodeDeployBlueGreen,
+    /// ECS-native blue/green: all production traffic moves at once, then a bake time.
+    BlueGreen,
+    /// ECS-native linear: equal steps of production traffic.
+    Linear,
+    /// ECS-native canary: a share first, the rest after a wait.
+    Canary,
+    /// ECS rolling update with the deployment circuit breaker: one target group.
+    Rolling,
 }
 
 impl DeploymentStrategy {
+    pub const ALL: [DeploymentStrategy; 5] = [
+        DeploymentStrategy::CodeDeployBlueGreen,
+        DeploymentStrategy::BlueGreen,
+        DeploymentStrategy::Linear,
+        DeploymentStrategy::Canary,
+        DeploymentStrategy::Rolling,
+    ];
+
+    /// The names `deployment_strategy` takes.
+    pub const NAMES: [&'static str; 5] =
+        ["codedeploy", "blue_green", "linear", "canary", "rolling"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DeploymentStrategy::CodeDeployBlueGreen => "codedeploy",
+            DeploymentStrategy::BlueGreen => "blue_green",
+            DeploymentStrategy::Linear => "linear",
+            DeploymentStrategy::Canary => "canary",
+            DeploymentStrategy::Rolling => "rolling",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DeploymentStrategy> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     pub fn deployment_controller(self) -> &'static str {
         match self {
             DeploymentStrategy::CodeDeployBlueGreen => "CODE_DEPLOY",
+            _ => "ECS",
+        }
+    }
+
+    /// ECS's `deploymentConfiguration.strategy`; `None` under CodeDeploy.
+    pub fn ecs_strategy(self) -> Option<&'static str> {
+        match self {
+            DeploymentStrategy::CodeDeployBlueGreen => None,
+            DeploymentStrategy::BlueGreen => Some("BLUE_GREEN"),
+            DeploymentStrategy::Linear => Some("LINEAR"),
+            DeploymentStrategy::Canary => Some("CANARY"),
+            DeploymentStrategy::Rolling => Some("ROLLING"),
+        }
+    }
+
+    /// The strategy whose `deploymentConfiguration.strategy` (and controller) AWS reports.
+    pub fn from_ecs(controller: &str, strategy: Option<&str>) -> Option<DeploymentStrategy> {
+        if controller == "CODE_DEPLOY" {
+            return Some(DeploymentStrategy::CodeDeployBlueGreen);
+        }
+        if controller != "ECS" {
+            return None;
+        }
+        let strategy = strategy.unwrap_or("ROLLING");
+        Self::ALL
+            .into_iter()
+            .find(|s| s.ecs_strategy() == Some(strategy))
+    }
+
+    /// Whether traffic moves between a blue and a green target group (all but rolling).
+    pub fn shifts_traffic(self) -> bool {
+        self != DeploymentStrategy::Rolling
+    }
+
+    /// Whether ECS itself moves the traffic (the load balancer's advanced configuration, an
+    /// infrastructure role, rules forwarding to both groups).
+    pub fn ecs_shifts_traffic(self) -> bool {
+        matches!(
+            self,
+            DeploymentStrategy::BlueGreen | DeploymentStrategy::Linear | DeploymentStrategy::Canary
+        )
+    }
+
+    pub fn uses_codedeploy(self) -> bool {
+        self == DeploymentStrategy::CodeDeployBlueGreen
+    }
+
+    /// The target groups alarms watch: both of a pair (a roll-out moves traffic to the idle
+    /// one), or the one group of a rolling service.
+    pub fn alarm_targets(self) -> &'static [AlarmTarget] {
+        if self.shifts_traffic() {
+            &AlarmTarget::ALL
+        } else {
+            &[AlarmTarget::Blue]
         }
     }
 }
+
+/// ECS lifecycle hook stages, in the order a deployment reaches them.
+pub const ECS_HOOK_STAGES: &[&str] = &[
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+];
 
 /// Identifies one child of a service.
 #[derive(
@@ -96,6 +196,8 @@ pub enum ChildKey {
     ExecutionRole,
     TaskRole,
     CodeDeployRole,
+    /// The role ECS assumes to rewrite the listener rules (ECS-native blue/green strategies).
+    InfrastructureRole,
     TaskDefinition,
     BlueTargetGroup,
     GreenTargetGroup,
@@ -249,11 +351,12 @@ pub enum ScalingMetric {
 
 impl ChildKey {
     /// Every child a service can have, dependencies before dependents.
-    pub const ALL: [ChildKey; 23] = [
+    pub const ALL: [ChildKey; 24] = [
         ChildKey::LogGroup,
         ChildKey::ExecutionRole,
         ChildKey::TaskRole,
         ChildKey::CodeDeployRole,
+        ChildKey::InfrastructureRole,
         ChildKey::TaskDefinition,
         ChildKey::BlueTargetGroup,
         ChildKey::GreenTargetGroup,
@@ -280,9 +383,10 @@ impl ChildKey {
     pub fn kind(self) -> &'static str {
         match self {
             ChildKey::LogGroup => "aws_cloudwatch_log_group",
-            ChildKey::ExecutionRole | ChildKey::TaskRole | ChildKey::CodeDeployRole => {
-                "aws_iam_role"
-            }
+            ChildKey::ExecutionRole
+            | ChildKey::TaskRole
+            | ChildKey::CodeDeployRole
+            | ChildKey::InfrastructureRole => "aws_iam_role",
             ChildKey::TaskDefinition => "aws_ecs_task_definition",
             ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => "aws_lb_target_group",
             ChildKey::ProductionListenerRule | ChildKey::TestListenerRule => "aws_lb_listener_rule",
@@ -361,6 +465,9 @@ pub struct ListenerRuleDef {
     pub host_headers: Vec<String>,
     /// Where the rule forwards when it is created; CodeDeploy moves it afterwards.
     pub initial_target: ChildKey,
+    /// Whether the rule forwards to both groups (the live one weight 1, the idle one 0), as
+    /// ECS-native blue/green requires before its first deployment.
+    pub weighted_pair: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -414,6 +521,32 @@ pub struct EcsServiceDef {
     pub registry_with_port: bool,
     /// The expansion's tags plus provider-only settings AWS must remember for import.
     pub tags: BTreeMap<String, String>,
+    /// The deployment configuration of an ECS-controller service; `None` under CodeDeploy.
+    pub deployment: Option<EcsDeploymentDef>,
+}
+
+/// `deploymentConfiguration` of an ECS-controller service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsDeploymentDef {
+    /// ROLLING, BLUE_GREEN, LINEAR or CANARY.
+    pub strategy: &'static str,
+    pub bake_time_minutes: Option<i64>,
+    /// (stepPercent, stepBakeTimeInMinutes).
+    pub linear: Option<(f64, i64)>,
+    /// (canaryPercent, canaryBakeTimeInMinutes).
+    pub canary: Option<(f64, i64)>,
+    pub minimum_healthy_percent: i64,
+    pub maximum_percent: i64,
+    /// The circuit breaker, with rollback.
+    pub circuit_breaker: bool,
+    /// Alarms that roll a deployment back: the service's own, then the user's.
+    pub alarm_names: Vec<String>,
+    /// Lifecycle hooks in stage order: (stage, Lambda function ARN); ECS invokes them with the
+    /// infrastructure role.
+    pub hooks: Vec<(String, String)>,
+    /// Whether the load balancer has an advanced configuration: the alternate (idle) target
+    /// group, both listener rules and the infrastructure role.
+    pub advanced: bool,
 }
 
 /// Tag that marks a child as this provider's, naming the service it belongs to
@@ -497,6 +630,7 @@ pub struct Expansion {
     pub execution_role: RoleDef,
     pub task_role: RoleDef,
     pub codedeploy_role: RoleDef,
+    pub infrastructure_role: RoleDef,
     pub task_definition: TaskDefinitionDef,
     pub blue_target_group: TargetGroupDef,
     pub green_target_group: TargetGroupDef,
@@ -530,6 +664,9 @@ pub const APPLICATION_POLICY_NAME: &str = "application";
 /// The AWS-managed policies the roles attach.
 pub const TASK_EXECUTION_POLICY: &str = "service-role/AmazonECSTaskExecutionRolePolicy";
 pub const CODEDEPLOY_ECS_POLICY: &str = "AWSCodeDeployRoleForECS";
+pub const ECS_LOAD_BALANCERS_POLICY: &str = "AmazonECSInfrastructureRolePolicyForLoadBalancers";
+/// The infrastructure role's inline policy that lets ECS invoke the lifecycle hooks.
+pub const HOOKS_POLICY_NAME: &str = "lifecycle-hooks";
 
 /// The ARN of an AWS-managed policy.
 pub fn managed_policy(partition: &str, name: &str) -> String {
@@ -563,6 +700,11 @@ pub fn task_trust_policy(placement: &Placement) -> Json {
             "StringEquals": { "aws:SourceAccount": placement.account_id },
         })),
     )
+}
+
+/// Who may assume the role ECS moves traffic with (and invokes lifecycle hooks with).
+pub fn infrastructure_trust_policy() -> Json {
+    trust("ecs.amazonaws.com", None)
 }
 
 /// Who may assume the role CodeDeploy deploys with.
@@ -656,7 +798,7 @@ pub fn expand(
     default_tags: &BTreeMap<String, String>,
 ) -> Expansion {
     let names = ChildNames::for_service(&spec.name);
-    let strategy = DeploymentStrategy::CodeDeployBlueGreen;
+    let strategy = spec.deployment_strategy;
     let mut tags = default_tags.clone();
     tags.extend(spec.tags.clone());
     let p = &placement.partition;
@@ -686,6 +828,31 @@ pub fn expand(
         trust_policy: codedeploy_trust_policy(),
         managed_policy_arns: vec![managed_policy(p, CODEDEPLOY_ECS_POLICY)],
         inline_policies: BTreeMap::new(),
+    };
+
+    let mut hook_arns: Vec<&String> = spec.ecs_deployment.hooks.values().collect();
+    hook_arns.sort_unstable();
+    hook_arns.dedup();
+    let mut infrastructure_inline = BTreeMap::new();
+    if strategy.ecs_shifts_traffic() && !hook_arns.is_empty() {
+        infrastructure_inline.insert(
+            HOOKS_POLICY_NAME.to_owned(),
+            json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "InvokeLifecycleHooks",
+                    "Effect": "Allow",
+                    "Action": ["lambda:InvokeFunction"],
+                    "Resource": hook_arns,
+                }],
+            }),
+        );
+    }
+    let infrastructure_role = RoleDef {
+        name: names.infrastructure_role.clone(),
+        trust_policy: infrastructure_trust_policy(),
+        managed_policy_arns: vec![managed_policy(p, ECS_LOAD_BALANCERS_POLICY)],
+        inline_policies: infrastructure_inline,
     };
 
     let c = &spec.container;
@@ -740,6 +907,7 @@ pub fn expand(
         path_patterns: lb.path_patterns.clone(),
         host_headers: lb.host_headers.clone(),
         initial_target,
+        weighted_pair: strategy.ecs_shifts_traffic(),
     };
 
     let discovery = spec
@@ -783,6 +951,7 @@ pub fn expand(
             }
             t
         },
+        deployment: None,
     };
 
     let mut alarms = Vec::new();
@@ -808,7 +977,7 @@ pub fn expand(
             if configured <= 0 {
                 continue;
             }
-            for target in AlarmTarget::ALL {
+            for &target in strategy.alarm_targets() {
                 let group = match target {
                     AlarmTarget::Blue => &names.blue_target_group,
                     AlarmTarget::Green => &names.green_target_group,
@@ -836,6 +1005,47 @@ pub fn expand(
     if let Some(a) = &spec.alarms {
         alarm_names.extend(a.names.iter().cloned());
     }
+
+    let ecs = &spec.ecs_deployment;
+    let mut ecs_service = ecs_service;
+    ecs_service.deployment = strategy
+        .ecs_strategy()
+        .map(|ecs_strategy| EcsDeploymentDef {
+            strategy: ecs_strategy,
+            bake_time_minutes: strategy
+                .ecs_shifts_traffic()
+                .then_some(ecs.bake_time_minutes),
+            linear: (strategy == DeploymentStrategy::Linear)
+                .then_some((ecs.linear_step_percent, ecs.linear_step_minutes)),
+            canary: (strategy == DeploymentStrategy::Canary)
+                .then_some((ecs.canary_percent, ecs.canary_minutes)),
+            // Blue/green strategies run the new tasks beside the old: AWS's defaults apply.
+            minimum_healthy_percent: if strategy == DeploymentStrategy::Rolling {
+                ecs.minimum_healthy_percent
+            } else {
+                super::defaults::MINIMUM_HEALTHY_PERCENT
+            },
+            maximum_percent: if strategy == DeploymentStrategy::Rolling {
+                ecs.maximum_percent
+            } else {
+                super::defaults::MAXIMUM_PERCENT
+            },
+            circuit_breaker: strategy == DeploymentStrategy::Rolling && ecs.circuit_breaker,
+            alarm_names: alarm_names.clone(),
+            hooks: if strategy.ecs_shifts_traffic() {
+                ECS_HOOK_STAGES
+                    .iter()
+                    .filter_map(|stage| {
+                        ecs.hooks
+                            .get(*stage)
+                            .map(|arn| ((*stage).to_owned(), arn.clone()))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            advanced: strategy.ecs_shifts_traffic(),
+        });
 
     let deployment_group = DeploymentGroupDef {
         application: names.codedeploy_application.clone(),
@@ -905,6 +1115,7 @@ pub fn expand(
         execution_role,
         task_role,
         codedeploy_role,
+        infrastructure_role,
         task_definition,
         blue_target_group: target_group(&names.blue_target_group),
         green_target_group: target_group(&names.green_target_group),
@@ -948,15 +1159,26 @@ impl Shape {
             name: name.to_owned(),
             depends_on,
         };
+        let pair = self.strategy.shifts_traffic();
+        let groups = if pair {
+            vec![BlueTargetGroup, GreenTargetGroup]
+        } else {
+            vec![BlueTargetGroup]
+        };
         let mut out = vec![
             child(LogGroup, &self.log_group, vec![]),
             child(ExecutionRole, &n.execution_role, vec![]),
             child(TaskRole, &n.task_role, vec![]),
             child(BlueTargetGroup, &n.blue_target_group, vec![]),
-            child(GreenTargetGroup, &n.green_target_group, vec![]),
         ];
+        if pair {
+            out.push(child(GreenTargetGroup, &n.green_target_group, vec![]));
+        }
         if self.discovery {
             out.push(child(DiscoveryService, &n.discovery_service, vec![]));
+        }
+        if self.strategy.ecs_shifts_traffic() {
+            out.push(child(InfrastructureRole, &n.infrastructure_role, vec![]));
         }
         out.push(child(
             TaskDefinition,
@@ -967,29 +1189,18 @@ impl Shape {
         out.push(child(
             ProductionListenerRule,
             &format!("{} (production listener)", n.ecs_service),
-            vec![BlueTargetGroup, GreenTargetGroup],
+            groups.clone(),
         ));
-        out.push(child(
-            TestListenerRule,
-            &format!("{} (test listener)", n.ecs_service),
-            vec![BlueTargetGroup, GreenTargetGroup],
-        ));
-        // Both target groups: the service is deleted before either (it routes to green after a
-        // deployment).
-        let mut service_deps = vec![
-            TaskDefinition,
-            BlueTargetGroup,
-            GreenTargetGroup,
-            ProductionListenerRule,
-            TestListenerRule,
-        ];
-        if self.discovery {
-            service_deps.push(DiscoveryService);
+        if pair {
+            out.push(child(
+                TestListenerRule,
+                &format!("{} (test listener)", n.ecs_service),
+                groups.clone(),
+            ));
         }
-        out.push(child(EcsService, &n.ecs_service, service_deps));
         let mut alarms = Vec::new();
         for metric in &self.alarm_metrics {
-            for target in AlarmTarget::ALL {
+            for &target in self.strategy.alarm_targets() {
                 let key = Alarm(*metric, target);
                 out.push(child(
                     key,
@@ -999,29 +1210,46 @@ impl Shape {
                 alarms.push(key);
             }
         }
-        match self.strategy {
-            DeploymentStrategy::CodeDeployBlueGreen => {
-                out.push(child(CodeDeployRole, &n.codedeploy_role, vec![]));
-                out.push(child(
-                    CodeDeployApplication,
-                    &n.codedeploy_application,
-                    vec![],
-                ));
-                out.push(child(
-                    DeploymentGroup,
-                    &n.deployment_group,
-                    [
-                        vec![
-                            CodeDeployApplication,
-                            CodeDeployRole,
-                            EcsService,
-                            GreenTargetGroup,
-                        ],
-                        alarms,
-                    ]
-                    .concat(),
-                ));
-            }
+        // Both target groups: the service is deleted before either (it routes to green after a
+        // deployment).
+        let mut service_deps = vec![TaskDefinition];
+        service_deps.extend(groups.iter().copied());
+        service_deps.push(ProductionListenerRule);
+        if pair {
+            service_deps.push(TestListenerRule);
+        }
+        if self.discovery {
+            service_deps.push(DiscoveryService);
+        }
+        if !self.strategy.uses_codedeploy() {
+            // ECS watches the alarms from the service's first deployment on.
+            service_deps.extend(alarms.iter().copied());
+        }
+        if self.strategy.ecs_shifts_traffic() {
+            service_deps.push(InfrastructureRole);
+        }
+        out.push(child(EcsService, &n.ecs_service, service_deps));
+        if self.strategy.uses_codedeploy() {
+            out.push(child(CodeDeployRole, &n.codedeploy_role, vec![]));
+            out.push(child(
+                CodeDeployApplication,
+                &n.codedeploy_application,
+                vec![],
+            ));
+            out.push(child(
+                DeploymentGroup,
+                &n.deployment_group,
+                [
+                    vec![
+                        CodeDeployApplication,
+                        CodeDeployRole,
+                        EcsService,
+                        GreenTargetGroup,
+                    ],
+                    alarms,
+                ]
+                .concat(),
+            ));
         }
         if self.autoscaling {
             out.push(child(

@@ -14,6 +14,8 @@ pub struct ChildNames {
     pub execution_role: String,
     pub task_role: String,
     pub codedeploy_role: String,
+    /// The role ECS assumes to move traffic between the target groups (ECS-native strategies).
+    pub infrastructure_role: String,
     pub log_group: String,
     pub codedeploy_application: String,
     pub deployment_group: String,
@@ -87,6 +89,7 @@ pub const NAME_RULES: &[NameRule] = &[
     NameRule::bounded("execution_role", "-execution", 64),
     NameRule::bounded("task_role", "-task", 64),
     NameRule::bounded("codedeploy_role", "-codedeploy", 64),
+    NameRule::bounded("infrastructure_role", "-ecs-infra", 64),
     NameRule {
         field: "log_group",
         prefix: "/ecs/",
@@ -150,6 +153,7 @@ impl ChildNames {
             execution_role: n("execution_role"),
             task_role: n("task_role"),
             codedeploy_role: n("codedeploy_role"),
+            infrastructure_role: n("infrastructure_role"),
             log_group: n("log_group"),
             codedeploy_application: n("codedeploy_application"),
             deployment_group: n("deployment_group"),
@@ -176,6 +180,7 @@ impl ChildNames {
             ("execution_role", &self.execution_role),
             ("task_role", &self.task_role),
             ("codedeploy_role", &self.codedeploy_role),
+            ("infrastructure_role", &self.infrastructure_role),
             ("log_group", &self.log_group),
             ("codedeploy_application", &self.codedeploy_application),
             ("deployment_group", &self.deployment_group),

@@ -16,6 +16,8 @@ pub const SCHEMA_VERSION: i64 = 0;
 /// awsvpc task registers, or SRV (with A records Cloud Map adds for the task's address), for
 /// which the ECS service's registry names the container and its port. The resource's checks
 /// and the modules' validation both read this list.
+pub use super::expand::ECS_HOOK_STAGES;
+
 pub const DNS_RECORD_TYPES: &[&str] = &["A", "AAAA", "SRV"];
 
 /// `A or AAAA`, `A, B or C`: a list of allowed values as descriptions and messages write it.
@@ -105,6 +107,19 @@ fn service_block() -> Block {
          back.",
         ))
     .attribute(A::defaulted(
+            "deployment_strategy",
+            Type::String,
+            Value::string(d::DEPLOYMENT_STRATEGY),
+            "How a new task definition reaches production. `codedeploy`: CodeDeploy blue/green (task sets, \
+             the `blue_green` block). `blue_green`, `linear`, `canary`: ECS-native blue/green under the ECS \
+             deployment controller, which moves production traffic between the target groups by rewriting \
+             the listener rules' weights (all at once, in equal steps, or a share first; the \
+             `ecs_deployment` block), with an infrastructure role and no CodeDeploy children. `rolling`: \
+             an ECS rolling update with the circuit breaker, one target group and no test rule. Changing \
+             `codedeploy` to `blue_green`, `linear` or `canary` (and between those three) happens in place; \
+             any other change replaces the service.",
+        ))
+    .attribute(A::defaulted(
             "require_immutable_image",
             Type::Bool,
             Value::Bool(false),
@@ -140,6 +155,11 @@ fn service_block() -> Block {
     ))
     .attribute(A::computed("execution_role_arn", Type::String, "ARN of the task execution role."))
     .attribute(A::computed("task_role_arn", Type::String, "ARN of the task role."))
+    .attribute(A::computed(
+        "infrastructure_role_arn",
+        Type::String,
+        "ARN of the role ECS moves traffic with (`blue_green`, `linear`, `canary`).",
+    ))
     .attribute(A::computed("log_group_name", Type::String, "Name of the CloudWatch log group."))
     .attribute(A::computed("blue_target_group_arn", Type::String, "ARN of the blue target group."))
     .attribute(A::computed("green_target_group_arn", Type::String, "ARN of the green target group."))
@@ -194,6 +214,7 @@ fn service_block() -> Block {
     .block(NestedBlock::required_single("network", network_block()))
     .block(NestedBlock::required_single("load_balancer", load_balancer_block()))
     .block(NestedBlock::optional_group("blue_green", blue_green_block()))
+    .block(NestedBlock::optional_group("ecs_deployment", ecs_deployment_block()))
     .block(NestedBlock::optional_single("service_discovery", service_discovery_block()))
     .block(NestedBlock::list(
         "capacity_provider_strategy",
@@ -396,10 +417,11 @@ fn load_balancer_block() -> Block {
         Type::String,
         "ARN of the ALB listener that serves production traffic.",
     ))
-    .attribute(A::required(
+    .attribute(A::optional(
         "test_listener_arn",
         Type::String,
-        "ARN of the ALB listener CodeDeploy routes test traffic through before the swap.",
+        "ARN of the ALB listener that serves the new tasks to testers before production traffic moves. \
+         Required by every strategy but `rolling`, which has one target group and no test rule.",
     ))
     .attribute(A::optional(
         "listener_rule_priority",
@@ -520,6 +542,74 @@ fn blue_green_block() -> Block {
                 one_of_code(APPSPEC_HOOK_EVENTS)
             ),
         ))
+}
+
+fn ecs_deployment_block() -> Block {
+    Block::new(
+        "Settings of the ECS-controller strategies (`deployment_strategy` = `blue_green`, `linear`, `canary` \
+         or `rolling`). Each strategy takes only its own settings; the service's alarms (and `alarms.names`) \
+         roll a deployment back under every one of them.",
+    )
+    .attribute(A::defaulted(
+        "bake_time_minutes",
+        Type::Number,
+        Value::int(d::BAKE_TIME_MINUTES),
+        "`blue_green`, `linear`, `canary`: minutes the new tasks serve all production traffic, the old ones still \
+         running, before the deployment completes (0–1440); a rollback in that time is immediate.",
+    ))
+    .attribute(A::defaulted(
+        "linear_step_percent",
+        Type::Number,
+        Value::Number(crate::value::Number::from_f64(d::LINEAR_STEP_PERCENT)),
+        "`linear`: the share of production traffic each step moves (3–100).",
+    ))
+    .attribute(A::defaulted(
+        "linear_step_minutes",
+        Type::Number,
+        Value::int(d::LINEAR_STEP_MINUTES),
+        "`linear`: minutes between steps (0–1440).",
+    ))
+    .attribute(A::defaulted(
+        "canary_percent",
+        Type::Number,
+        Value::Number(crate::value::Number::from_f64(d::CANARY_PERCENT)),
+        "`canary`: the share of production traffic the new tasks get first (0.1–100).",
+    ))
+    .attribute(A::defaulted(
+        "canary_minutes",
+        Type::Number,
+        Value::int(d::CANARY_MINUTES),
+        "`canary`: minutes before the rest of the traffic moves (0–1440).",
+    ))
+    .attribute(A::defaulted(
+        "minimum_healthy_percent",
+        Type::Number,
+        Value::int(d::MINIMUM_HEALTHY_PERCENT),
+        "`rolling`: running tasks kept during a deployment, as a percentage of the desired count (0–100).",
+    ))
+    .attribute(A::defaulted(
+        "maximum_percent",
+        Type::Number,
+        Value::int(d::MAXIMUM_PERCENT),
+        "`rolling`: tasks allowed during a deployment, as a percentage of the desired count (100–200, and \
+         above `minimum_healthy_percent`).",
+    ))
+    .attribute(A::defaulted(
+        "circuit_breaker",
+        Type::Bool,
+        Value::Bool(d::CIRCUIT_BREAKER),
+        "`rolling`: the deployment circuit breaker, with rollback: tasks that keep failing to start stop the \
+         deployment and the previous revision runs again.",
+    ))
+    .attribute(A::optional(
+        "hooks",
+        string_map(),
+        &format!(
+            "`blue_green`, `linear`, `canary`: lifecycle hooks, Lambda function ARNs by stage ({}). ECS invokes \
+             them with the infrastructure role, which may invoke exactly these functions.",
+            one_of_code(ECS_HOOK_STAGES)
+        ),
+    ))
 }
 
 /// The AppSpec lifecycle events of an ECS deployment that take a hook, in the order they run.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::value::{AttributePath, Value};
 
 use super::defaults as d;
+use super::expand::DeploymentStrategy;
 use super::names::derived_rule_priority;
 
 /// A value that is missing, unknown or of the wrong shape where the spec needs it.
@@ -32,7 +33,9 @@ pub struct ServiceSpec {
     pub container: ContainerSpec,
     pub network: NetworkSpec,
     pub load_balancer: LoadBalancerSpec,
+    pub deployment_strategy: DeploymentStrategy,
     pub blue_green: BlueGreenSpec,
+    pub ecs_deployment: EcsDeploymentSpec,
     pub service_discovery: Option<DiscoverySpec>,
     pub capacity_provider_strategy: Vec<CapacityProviderItem>,
     pub autoscaling: Option<AutoscalingSpec>,
@@ -133,6 +136,22 @@ pub struct BlueGreenSpec {
     /// Whether production traffic waits for an approval (ContinueDeployment) within the wait.
     pub approve_traffic: bool,
     /// AppSpec lifecycle hooks: event name → Lambda function ARN.
+    pub hooks: BTreeMap<String, String>,
+}
+
+/// Settings of the ECS-controller strategies (`blue_green`, `linear`, `canary`, `rolling`);
+/// each strategy reads only its own (the checks refuse the others).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsDeploymentSpec {
+    pub bake_time_minutes: i64,
+    pub linear_step_percent: f64,
+    pub linear_step_minutes: i64,
+    pub canary_percent: f64,
+    pub canary_minutes: i64,
+    pub minimum_healthy_percent: i64,
+    pub maximum_percent: i64,
+    pub circuit_breaker: bool,
+    /// ECS lifecycle hooks: stage → Lambda function ARN.
     pub hooks: BTreeMap<String, String>,
 }
 
@@ -378,6 +397,34 @@ impl ServiceSpec {
             },
             None => BlueGreenSpec::default(),
         };
+        let ecs_deployment = match r.block("ecs_deployment")? {
+            Some(e) => EcsDeploymentSpec {
+                bake_time_minutes: e.int("bake_time_minutes", Some(d::BAKE_TIME_MINUTES))?,
+                linear_step_percent: e
+                    .opt_f64("linear_step_percent")?
+                    .unwrap_or(d::LINEAR_STEP_PERCENT),
+                linear_step_minutes: e.int("linear_step_minutes", Some(d::LINEAR_STEP_MINUTES))?,
+                canary_percent: e.opt_f64("canary_percent")?.unwrap_or(d::CANARY_PERCENT),
+                canary_minutes: e.int("canary_minutes", Some(d::CANARY_MINUTES))?,
+                minimum_healthy_percent: e
+                    .int("minimum_healthy_percent", Some(d::MINIMUM_HEALTHY_PERCENT))?,
+                maximum_percent: e.int("maximum_percent", Some(d::MAXIMUM_PERCENT))?,
+                circuit_breaker: e.bool("circuit_breaker", d::CIRCUIT_BREAKER)?,
+                hooks: e.string_map("hooks")?,
+            },
+            None => EcsDeploymentSpec::default(),
+        };
+        let strategy_name = r.str("deployment_strategy", Some(d::DEPLOYMENT_STRATEGY))?;
+        let deployment_strategy =
+            DeploymentStrategy::from_name(&strategy_name).ok_or_else(|| {
+                r.err(
+                    "deployment_strategy",
+                    &format!(
+                        "{strategy_name:?} is not a deployment strategy; expected one of {}",
+                        DeploymentStrategy::NAMES.join(", ")
+                    ),
+                )
+            })?;
         let service_discovery = r
             .block("service_discovery")?
             .map(|s| {
@@ -470,7 +517,7 @@ impl ServiceSpec {
             load_balancer: LoadBalancerSpec {
                 vpc_id: lb.str("vpc_id", None)?,
                 production_listener_arn: lb.str("production_listener_arn", None)?,
-                test_listener_arn: lb.str("test_listener_arn", None)?,
+                test_listener_arn: lb.str("test_listener_arn", Some(""))?,
                 listener_rule_priority: lb.opt_int("listener_rule_priority")?,
                 path_patterns: lb.strings("path_patterns", d::LISTENER_PATH_PATTERNS)?,
                 host_headers: lb.strings("host_headers", &[])?,
@@ -482,7 +529,9 @@ impl ServiceSpec {
                 )?,
                 health_check: tg_health,
             },
+            deployment_strategy,
             blue_green,
+            ecs_deployment,
             service_discovery,
             capacity_provider_strategy,
             autoscaling,
@@ -512,6 +561,22 @@ impl Default for TargetHealthCheck {
             timeout: d::TG_HEALTH_TIMEOUT,
             healthy_threshold: d::TG_HEALTHY_THRESHOLD,
             unhealthy_threshold: d::TG_UNHEALTHY_THRESHOLD,
+        }
+    }
+}
+
+impl Default for EcsDeploymentSpec {
+    fn default() -> Self {
+        EcsDeploymentSpec {
+            bake_time_minutes: d::BAKE_TIME_MINUTES,
+            linear_step_percent: d::LINEAR_STEP_PERCENT,
+            linear_step_minutes: d::LINEAR_STEP_MINUTES,
+            canary_percent: d::CANARY_PERCENT,
+            canary_minutes: d::CANARY_MINUTES,
+            minimum_healthy_percent: d::MINIMUM_HEALTHY_PERCENT,
+            maximum_percent: d::MAXIMUM_PERCENT,
+            circuit_breaker: d::CIRCUIT_BREAKER,
+            hooks: BTreeMap::new(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub struct ChildIds {
     pub execution_role_arn: Option<String>,
     pub task_role_arn: Option<String>,
     pub codedeploy_role_arn: Option<String>,
+    pub infrastructure_role_arn: Option<String>,
     pub task_definition_arn: Option<String>,
     pub blue_target_group_arn: Option<String>,
     pub green_target_group_arn: Option<String>,
@@ -108,6 +109,7 @@ impl ChildIds {
             ChildKey::ExecutionRole => self.execution_role_arn.is_some(),
             ChildKey::TaskRole => self.task_role_arn.is_some(),
             ChildKey::CodeDeployRole => self.codedeploy_role_arn.is_some(),
+            ChildKey::InfrastructureRole => self.infrastructure_role_arn.is_some(),
             ChildKey::TaskDefinition => self.task_definition_arn.is_some(),
             ChildKey::BlueTargetGroup => self.blue_target_group_arn.is_some(),
             ChildKey::GreenTargetGroup => self.green_target_group_arn.is_some(),
@@ -130,6 +132,7 @@ impl ChildIds {
             ChildKey::ExecutionRole => self.execution_role_arn = None,
             ChildKey::TaskRole => self.task_role_arn = None,
             ChildKey::CodeDeployRole => self.codedeploy_role_arn = None,
+            ChildKey::InfrastructureRole => self.infrastructure_role_arn = None,
             ChildKey::TaskDefinition => self.task_definition_arn = None,
             ChildKey::BlueTargetGroup => self.blue_target_group_arn = None,
             ChildKey::GreenTargetGroup => self.green_target_group_arn = None,
@@ -178,6 +181,10 @@ impl ChildIds {
                 ChildKey::CodeDeployRole => {
                     fill(&mut self.codedeploy_role_arn, &other.codedeploy_role_arn)
                 }
+                ChildKey::InfrastructureRole => fill(
+                    &mut self.infrastructure_role_arn,
+                    &other.infrastructure_role_arn,
+                ),
                 ChildKey::TaskDefinition => {
                     fill(&mut self.task_definition_arn, &other.task_definition_arn)
                 }
@@ -292,6 +299,7 @@ pub fn set_computed(
     );
     set("execution_role_arn", opt(&ids.execution_role_arn));
     set("task_role_arn", opt(&ids.task_role_arn));
+    set("infrastructure_role_arn", opt(&ids.infrastructure_role_arn));
     set("log_group_name", opt(&ids.log_group));
     set("blue_target_group_arn", opt(&ids.blue_target_group_arn));
     set("green_target_group_arn", opt(&ids.green_target_group_arn));

@@ -1,0 +1,382 @@
+//! The deployment strategies through the real tofu against the emulator: examples/basic moved
+//! from CodeDeploy to ECS-native blue/green, linear and canary, and to a rolling update. Each
+//! creates what its strategy needs and nothing else, rolls an image change out (the plan empty
+//! after it), rolls back when an alarm fires mid-deployment (the apply failing with the alarm's
+//! name), and destroys with nothing left; a CodeDeploy service moves to ECS blue/green in place
+//! and a switch AWS cannot make in place is a planned replacement.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use support::scenario::{Setup, setup};
+
+const CODEDEPLOY_BLOCK: &str = r#"  blue_green {
+    deployment_config        = "CodeDeployDefault.ECSAllAtOnce"
+    termination_wait_minutes = 5
+    auto_rollback_events     = ["DEPLOYMENT_FAILURE"]
+  }
+"#;
+
+const V2: [&str; 2] = ["-var", "image=registry.example.com/checkout:v2"];
+
+/// examples/basic under `strategy`, with `settings` in its `ecs_deployment` block and one alarm
+/// (5xx) on each target group, wired into the deployment.
+fn with_strategy(t: &Setup, strategy: &str, settings: &str) {
+    t.edit_main(
+        CODEDEPLOY_BLOCK,
+        &format!(
+            "  deployment_strategy = \"{strategy}\"\n\n  ecs_deployment {{\n{settings}  }}\n\n  \
+             alarms {{\n    target_5xx_count     = 10\n    response_time_p99_ms = 0\n    \
+             unhealthy_hosts      = 0\n  }}\n"
+        ),
+    );
+    if strategy == "rolling" {
+        t.edit_main(
+            "    test_listener_arn         = var.test_listener_arn\n",
+            "",
+        );
+    }
+}
+
+/// What ECS reports for the service: (controller, strategy, alarm names, advanced configuration
+/// present, target group).
+fn ecs_view(t: &Setup) -> (String, String, Vec<String>, bool, String) {
+    let cluster = t.fixtures.get("cluster");
+    t.aws.run(async {
+        let out = t
+            .aws
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(&cluster)
+            .services("checkout-api")
+            .send()
+            .await
+            .expect("DescribeServices");
+        let s = out.services().first().expect("the service");
+        let d = s.deployment_configuration();
+        let lb = s.load_balancers().first();
+        (
+            s.deployment_controller()
+                .map(|c| c.r#type().as_str().to_owned())
+                .unwrap_or_default(),
+            d.and_then(|d| d.strategy())
+                .map(|x| x.as_str().to_owned())
+                .unwrap_or_default(),
+            d.and_then(|d| d.alarms())
+                .map(|a| a.alarm_names().to_vec())
+                .unwrap_or_default(),
+            lb.is_some_and(|l| l.advanced_configuration().is_some()),
+            lb.and_then(|l| l.target_group_arn())
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    })
+}
+
+/// The weights of a rule's forward, by target group ARN.
+fn weights(t: &Setup, rule_arn: &str) -> Vec<(String, i32)> {
+    t.aws.run(async {
+        let out = t
+            .aws
+            .clients
+            .elbv2
+            .describe_rules()
+            .rule_arns(rule_arn)
+            .send()
+            .await
+            .expect("DescribeRules");
+        let action = &out.rules()[0].actions()[0];
+        match action.forward_config() {
+            Some(f) => {
+                let mut w: Vec<(String, i32)> = f
+                    .target_groups()
+                    .iter()
+                    .map(|g| {
+                        (
+                            g.target_group_arn().unwrap_or_default().to_owned(),
+                            g.weight().unwrap_or(1),
+                        )
+                    })
+                    .collect();
+                w.sort();
+                w
+            }
+            None => vec![(action.target_group_arn().unwrap_or_default().to_owned(), 1)],
+        }
+    })
+}
+
+fn sorted(mut v: Vec<(String, i32)>) -> Vec<(String, i32)> {
+    v.sort();
+    v
+}
+
+/// Whether the service has a deployment that has not ended.
+fn deployment_in_progress(t: &Setup) -> bool {
+    let cluster = t.fixtures.get("cluster");
+    t.aws.run(async {
+        t.aws
+            .clients
+            .ecs
+            .list_service_deployments()
+            .cluster(&cluster)
+            .service("checkout-api")
+            .status(aws_sdk_ecs::types::ServiceDeploymentStatus::InProgress)
+            .send()
+            .await
+            .map(|o| !o.service_deployments().is_empty())
+            .unwrap_or(false)
+    })
+}
+
+fn codedeploy_children(t: &Setup) -> Vec<String> {
+    t.children_left()
+        .into_iter()
+        .filter(|c| c.contains("codedeploy"))
+        .collect()
+}
+
+#[test]
+fn ecs_blue_green_moves_traffic_by_rule_weights_and_rolls_back_on_an_alarm() {
+    let t = setup("ecsbg");
+    with_strategy(&t, "blue_green", "    bake_time_minutes = 5\n");
+    t.apply(&[]);
+    let (blue, green) = (
+        t.state_str("blue_target_group_arn"),
+        t.state_str("green_target_group_arn"),
+    );
+    let (prod, test) = (
+        t.state_str("production_listener_rule_arn"),
+        t.state_str("test_listener_rule_arn"),
+    );
+    let (controller, strategy, alarms, advanced, group) = ecs_view(&t);
+    assert_eq!(
+        (controller.as_str(), strategy.as_str()),
+        ("ECS", "BLUE_GREEN")
+    );
+    assert!(advanced, "the load balancer has its advanced configuration");
+    assert_eq!(group, blue, "the service starts on blue");
+    assert_eq!(alarms, ["checkout-api-5xx-blue", "checkout-api-5xx-green"]);
+    assert_eq!(
+        weights(&t, &prod),
+        sorted(vec![(blue.clone(), 1), (green.clone(), 0)]),
+        "the production rule forwards to both groups, the idle one at weight 0"
+    );
+    assert_eq!(weights(&t, &test), weights(&t, &prod));
+    assert!(
+        codedeploy_children(&t).is_empty(),
+        "no CodeDeploy children: {:?}",
+        codedeploy_children(&t)
+    );
+    assert!(
+        t.children_left()
+            .contains(&"iam role checkout-api-ecs-infra".to_owned()),
+        "the infrastructure role exists"
+    );
+    assert!(
+        t.state_str("infrastructure_role_arn")
+            .ends_with("checkout-api-ecs-infra")
+    );
+    assert_eq!(t.state_str("live_target_group"), "blue");
+    t.assert_plans_empty(&[]);
+
+    // An image change: ECS shifts production traffic to green, and the plan is empty after it.
+    let before = t.state_str("task_definition_arn");
+    t.apply(&V2);
+    assert_ne!(t.state_str("task_definition_arn"), before);
+    assert_eq!(t.state_str("live_target_group"), "green");
+    assert_eq!(
+        weights(&t, &prod),
+        sorted(vec![(blue.clone(), 0), (green.clone(), 100)])
+    );
+    assert!(
+        t.state_str("last_deployment_id")
+            .contains(":service-deployment/"),
+        "the deployment is ECS's"
+    );
+    t.assert_plans_empty(&V2);
+
+    // Back to v1, and the blue group's alarm fires mid-deployment: ECS rolls back, the apply
+    // fails naming the alarm, and the state keeps what runs.
+    let on_v2 = t.state_str("task_definition_arn");
+    let run = apply_v2_with_alarm_back(&t);
+    assert!(!run.success(), "the apply fails:\n{}", run.text());
+    assert!(
+        run.text().contains("checkout-api-5xx-blue"),
+        "the failure names the alarm:\n{}",
+        run.text()
+    );
+    assert_eq!(t.state_str("task_definition_arn"), on_v2, "v2 still runs");
+    assert_eq!(t.state_str("live_target_group"), "green");
+    assert_eq!(
+        weights(&t, &prod),
+        sorted(vec![(blue.clone(), 0), (green.clone(), 100)]),
+        "traffic is back on green"
+    );
+    let plan = t.tofu(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        plan.code(),
+        2,
+        "the change is proposed again:\n{}",
+        plan.text()
+    );
+    t.apply(&[]);
+    assert_eq!(t.state_str("live_target_group"), "blue");
+    t.assert_plans_empty(&[]);
+
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
+#[test]
+fn linear_and_canary_shift_in_steps_and_end_on_the_other_group() {
+    for (strategy, settings, ecs) in [
+        (
+            "linear",
+            "    linear_step_percent = 25\n    linear_step_minutes = 1\n    bake_time_minutes   = 1\n",
+            "LINEAR",
+        ),
+        (
+            "canary",
+            "    canary_percent    = 10\n    canary_minutes    = 2\n    bake_time_minutes = 1\n",
+            "CANARY",
+        ),
+    ] {
+        let t = setup(&format!("ecs{strategy}"));
+        with_strategy(&t, strategy, settings);
+        t.apply(&[]);
+        assert_eq!(ecs_view(&t).1, ecs, "{strategy}");
+        t.assert_plans_empty(&[]);
+        t.apply(&V2);
+        assert_eq!(t.state_str("live_target_group"), "green", "{strategy}");
+        t.assert_plans_empty(&V2);
+        // An alarm mid-deployment rolls the next one back.
+        let run = apply_v2_with_alarm_back(&t);
+        assert!(
+            !run.success(),
+            "{strategy}: the apply fails:\n{}",
+            run.text()
+        );
+        assert!(
+            run.text().contains("checkout-api-5xx-blue"),
+            "{}",
+            run.text()
+        );
+        assert_eq!(t.state_str("live_target_group"), "green", "{strategy}");
+        t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+        assert_eq!(
+            t.children_left(),
+            Vec::<String>::new(),
+            "{strategy}: children left"
+        );
+    }
+}
+
+/// Applies the configuration's own image (back from V2) while the blue group's alarm fires.
+fn apply_v2_with_alarm_back(t: &Setup) -> support::Run {
+    t.emulator.contract(json!({ "minute_seconds": 1.0 }));
+    let run = std::thread::scope(|s| {
+        let run = s.spawn(|| t.tofu(&["apply", "-auto-approve"]));
+        for _ in 0..600 {
+            if deployment_in_progress(t) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        t.emulator.alarm_state("checkout-api-5xx-blue", "ALARM");
+        run.join().expect("apply thread")
+    });
+    t.emulator.alarm_state("checkout-api-5xx-blue", "OK");
+    t.emulator.contract(json!({ "minute_seconds": 0.05 }));
+    run
+}
+
+#[test]
+fn rolling_has_one_target_group_and_rolls_back_on_an_alarm() {
+    let t = setup("rolling");
+    with_strategy(&t, "rolling", "");
+    t.apply(&[]);
+    let (controller, strategy, alarms, advanced, group) = ecs_view(&t);
+    assert_eq!((controller.as_str(), strategy.as_str()), ("ECS", "ROLLING"));
+    assert!(!advanced);
+    assert_eq!(group, t.state_str("blue_target_group_arn"));
+    assert_eq!(alarms, ["checkout-api-5xx-blue"], "one group, one alarm");
+    assert_eq!(t.state_str("green_target_group_arn"), "");
+    assert_eq!(t.state_str("test_listener_rule_arn"), "");
+    let left = t.children_left();
+    assert!(
+        !left
+            .iter()
+            .any(|c| c.contains("green") || c.contains("codedeploy") || c.contains("ecs-infra")),
+        "only what rolling needs: {left:?}"
+    );
+    t.assert_plans_empty(&[]);
+
+    t.apply(&V2);
+    t.assert_plans_empty(&V2);
+    let on_v2 = t.state_str("task_definition_arn");
+    let run = apply_v2_with_alarm_back(&t);
+    assert!(!run.success(), "the apply fails:\n{}", run.text());
+    assert!(
+        run.text().contains("checkout-api-5xx-blue"),
+        "{}",
+        run.text()
+    );
+    assert_eq!(t.state_str("task_definition_arn"), on_v2, "v2 still runs");
+
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
+#[test]
+fn codedeploy_moves_to_ecs_blue_green_in_place_and_to_rolling_by_replacement() {
+    let t = setup("switch");
+    t.apply(&[]);
+    let service = t.state_str("service_arn");
+    assert_eq!(ecs_view(&t).0, "CODE_DEPLOY");
+
+    with_strategy(&t, "blue_green", "    bake_time_minutes = 1\n");
+    assert_eq!(
+        t.planned_actions(&[]),
+        ["update"],
+        "AWS migrates a CODE_DEPLOY service to ECS blue/green in place"
+    );
+    t.apply(&[]);
+    assert_eq!(t.state_str("service_arn"), service, "the same ECS service");
+    let (controller, strategy, _, advanced, _) = ecs_view(&t);
+    assert_eq!(
+        (controller.as_str(), strategy.as_str()),
+        ("ECS", "BLUE_GREEN")
+    );
+    assert!(advanced);
+    assert!(
+        codedeploy_children(&t).is_empty(),
+        "CodeDeploy's application, group and role are gone: {:?}",
+        codedeploy_children(&t)
+    );
+    t.assert_plans_empty(&[]);
+    t.apply(&V2);
+    t.assert_plans_empty(&V2);
+
+    // To rolling: ECS cannot drop the advanced configuration's pair in place here; a new
+    // service, and the plan says so.
+    t.edit_main(
+        "deployment_strategy = \"blue_green\"",
+        "deployment_strategy = \"rolling\"",
+    );
+    t.edit_main("    bake_time_minutes = 1\n", "");
+    t.edit_main(
+        "    test_listener_arn         = var.test_listener_arn\n",
+        "",
+    );
+    assert_eq!(t.planned_actions(&V2), ["delete", "create"]);
+    t.apply(&V2);
+    assert_eq!(ecs_view(&t).1, "ROLLING");
+    t.assert_plans_empty(&V2);
+    t.tofu(&["destroy", "-auto-approve", V2[0], V2[1]])
+        .assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
