@@ -10,7 +10,7 @@ use crate::value::{AttributePath, Value};
 
 use super::arn::{LISTENER_ARN_FORM, ListenerArn, SecretArn, SecretStore};
 use super::defaults as d;
-use super::expand::AlarmMetric;
+use super::expand::{AlarmMetric, DeploymentStrategy, ECS_HOOK_STAGES};
 use super::schema::{APPSPEC_HOOK_EVENTS, DNS_RECORD_TYPES, one_of};
 
 /// Fargate's CPU units and the memory sizes (MiB) each allows.
@@ -427,9 +427,14 @@ pub const RULES: &[Rule] = &[
         text: "`blue_green.hooks` keys are AppSpec events of an ECS deployment (BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic) and values Lambda function ARNs named `CodeDeployHook_*` (what AWSCodeDeployRoleForECS lets CodeDeploy invoke); `approve_traffic` needs a `test_traffic_wait_minutes` of at least 1; the wait is 0–2880 minutes",
     },
     Rule {
+        id: "strategy",
+        severity: "error",
+        text: "`deployment_strategy` one of codedeploy, blue_green, linear, canary, rolling; each strategy's settings only with it (`blue_green` with codedeploy; `ecs_deployment` bake time and hooks with blue_green/linear/canary, linear and canary steps with their strategy, percents and the circuit breaker with rolling); a test listener for every strategy but rolling, none for rolling; bake and step waits 0–1440 minutes, linear steps 3–100 %, a canary 0.1–100 %, minimum healthy 0–100 % below a maximum of 100–200 %; hooks at ECS lifecycle stages and Lambda function ARNs",
+    },
+    Rule {
         id: "rollback",
         severity: "warning",
-        text: "no `auto_rollback_events` (nothing undoes a bad release), or alarms without `DEPLOYMENT_STOP_ON_ALARM` (an alarm stops a roll-out but does not roll it back)",
+        text: "no `auto_rollback_events` (nothing undoes a bad release), or alarms without `DEPLOYMENT_STOP_ON_ALARM` (an alarm stops a roll-out but does not roll it back); a rolling service without the circuit breaker or alarms",
     },
     Rule {
         id: "listener-arn",
@@ -484,8 +489,44 @@ pub fn check(config: &Value) -> Diagnostics {
     out.task_role_policy(config);
     out.alarms(config);
     out.traffic_validation(config);
+    out.deployment_strategy(config);
     out.diags
 }
+
+/// The configured strategy: `codedeploy` when unset, `None` while unknown or not a strategy.
+fn strategy_of(c: &Value) -> Option<DeploymentStrategy> {
+    match c.get("deployment_strategy") {
+        Value::Null => Some(DeploymentStrategy::CodeDeployBlueGreen),
+        Value::String(s) => DeploymentStrategy::from_name(s),
+        _ => None,
+    }
+}
+
+/// Which strategies take each `ecs_deployment` setting.
+const ECS_SETTING_STRATEGIES: &[(&str, &[DeploymentStrategy])] = {
+    use DeploymentStrategy::{BlueGreen, Canary, Linear, Rolling};
+    &[
+        ("bake_time_minutes", &[BlueGreen, Linear, Canary]),
+        ("linear_step_percent", &[Linear]),
+        ("linear_step_minutes", &[Linear]),
+        ("canary_percent", &[Canary]),
+        ("canary_minutes", &[Canary]),
+        ("minimum_healthy_percent", &[Rolling]),
+        ("maximum_percent", &[Rolling]),
+        ("circuit_breaker", &[Rolling]),
+        ("hooks", &[BlueGreen, Linear, Canary]),
+    ]
+};
+
+/// The `blue_green` settings, all CodeDeploy's.
+const CODEDEPLOY_SETTINGS: &[&str] = &[
+    "deployment_config",
+    "termination_wait_minutes",
+    "auto_rollback_events",
+    "test_traffic_wait_minutes",
+    "approve_traffic",
+    "hooks",
+];
 
 /// CodeDeploy's limit on the alarms of one deployment group.
 pub const MAX_DEPLOYMENT_ALARMS: usize = 10;
@@ -527,6 +568,194 @@ impl Checker {
                 path(at),
                 &format!("Invalid {what}"),
                 format!("{what} must be between {min} and {max}; got {n}."),
+            );
+        }
+    }
+
+    fn deployment_strategy(&mut self, c: &Value) {
+        let name = c.get("deployment_strategy");
+        if let Some(n) = name.as_str()
+            && DeploymentStrategy::from_name(n).is_none()
+        {
+            self.error(
+                path(&["deployment_strategy"]),
+                "Unknown deployment strategy",
+                format!(
+                    "{n:?} is not a deployment strategy: use {} (check `strategy`).",
+                    one_of(&DeploymentStrategy::NAMES)
+                ),
+            );
+            return;
+        }
+        let Some(strategy) = strategy_of(c) else {
+            return;
+        };
+        let set = |v: &Value| !v.is_null();
+        // Settings of other strategies: an error at the setting, so none is silently ignored.
+        let bg = c.get("blue_green");
+        if !strategy.uses_codedeploy() {
+            for attr in CODEDEPLOY_SETTINGS {
+                if set(bg.get(attr)) {
+                    self.error(
+                        path(&["blue_green", attr]),
+                        "Setting of another deployment strategy",
+                        format!(
+                            "blue_green.{attr} configures CodeDeploy (deployment_strategy = \"codedeploy\"); this \
+                             service deploys with {:?}. Remove it, or use ecs_deployment (check `strategy`).",
+                            strategy.name()
+                        ),
+                    );
+                }
+            }
+        }
+        let ecs = c.get("ecs_deployment");
+        for (attr, takes) in ECS_SETTING_STRATEGIES {
+            if set(ecs.get(attr)) && !takes.contains(&strategy) {
+                let names: Vec<&str> = takes.iter().map(|s| s.name()).collect();
+                self.error(
+                    path(&["ecs_deployment", attr]),
+                    "Setting of another deployment strategy",
+                    format!(
+                        "ecs_deployment.{attr} applies to deployment_strategy {}; this service deploys with \
+                         {:?}, which ignores it. Remove it or change the strategy (check `strategy`).",
+                        one_of(&names),
+                        strategy.name()
+                    ),
+                );
+            }
+        }
+        self.range(
+            ecs.get("bake_time_minutes"),
+            &["ecs_deployment", "bake_time_minutes"],
+            0,
+            1440,
+            "bake time (minutes)",
+        );
+        self.range(
+            ecs.get("linear_step_minutes"),
+            &["ecs_deployment", "linear_step_minutes"],
+            0,
+            1440,
+            "linear step wait (minutes)",
+        );
+        self.range(
+            ecs.get("canary_minutes"),
+            &["ecs_deployment", "canary_minutes"],
+            0,
+            1440,
+            "canary wait (minutes)",
+        );
+        for (attr, low, high) in [
+            ("linear_step_percent", 3.0, 100.0),
+            ("canary_percent", 0.1, 100.0),
+        ] {
+            if let Some(n) = num(ecs.get(attr))
+                && !(low..=high).contains(&n)
+            {
+                self.error(
+                    path(&["ecs_deployment", attr]),
+                    "Invalid traffic share",
+                    format!("{attr} must be between {low} and {high} percent; got {n} (check `strategy`)."),
+                );
+            }
+        }
+        let min = ecs.get("minimum_healthy_percent");
+        let max = ecs.get("maximum_percent");
+        self.range(
+            min,
+            &["ecs_deployment", "minimum_healthy_percent"],
+            0,
+            100,
+            "minimum healthy percent",
+        );
+        self.range(
+            max,
+            &["ecs_deployment", "maximum_percent"],
+            100,
+            200,
+            "maximum percent",
+        );
+        let min_n = if min.is_null() {
+            Some(d::MINIMUM_HEALTHY_PERCENT)
+        } else {
+            int(min)
+        };
+        let max_n = if max.is_null() {
+            Some(d::MAXIMUM_PERCENT)
+        } else {
+            int(max)
+        };
+        if strategy == DeploymentStrategy::Rolling
+            && let (Some(lo), Some(hi)) = (min_n, max_n)
+            && hi <= lo
+        {
+            self.error(
+                path(&["ecs_deployment", "maximum_percent"]),
+                "A rolling deployment that cannot start",
+                format!(
+                    "maximum_percent ({hi}) must be above minimum_healthy_percent ({lo}): ECS could neither \
+                     start a new task nor stop an old one (check `strategy`)."
+                ),
+            );
+        }
+        if let Value::Map(hooks) | Value::Object(hooks) = ecs.get("hooks") {
+            for (stage, arn) in hooks {
+                let at = AttributePath::attr("ecs_deployment")
+                    .join_attr("hooks")
+                    .join_key(stage);
+                if !ECS_HOOK_STAGES.contains(&stage.as_str()) {
+                    self.error(
+                        at.clone(),
+                        "Unknown lifecycle stage",
+                        format!(
+                            "{stage:?} is not a lifecycle stage of an ECS deployment: use {} (check `strategy`).",
+                            one_of(ECS_HOOK_STAGES)
+                        ),
+                    );
+                }
+                if let Some(a) = arn.as_str()
+                    && !(a.starts_with("arn:")
+                        && a.contains(":lambda:")
+                        && a.contains(":function:"))
+                {
+                    self.error(
+                        at,
+                        "Lifecycle hook is not a Lambda function",
+                        format!("ECS invokes lifecycle hooks as Lambda functions: give a function ARN (arn:aws:lambda:<region>:<account>:function:<name>); got {a:?} (check `strategy`)."),
+                    );
+                }
+            }
+        }
+        let test = c.get("load_balancer").get("test_listener_arn");
+        if strategy.shifts_traffic() && test.is_null() {
+            self.error(
+                path(&["load_balancer", "test_listener_arn"]),
+                "Missing test listener",
+                format!(
+                    "The {:?} strategy serves the new tasks on a test listener before production traffic \
+                     moves: set load_balancer.test_listener_arn (only \"rolling\" has none) (check `strategy`).",
+                    strategy.name()
+                ),
+            );
+        }
+        if !strategy.shifts_traffic() && set(test) {
+            self.error(
+                path(&["load_balancer", "test_listener_arn"]),
+                "Setting of another deployment strategy",
+                "A rolling service has one target group and no test rule: remove test_listener_arn, or use a \
+                 blue/green strategy (check `strategy`)."
+                    .to_owned(),
+            );
+        }
+        let breaker_off = ecs.get("circuit_breaker").as_bool() == Some(false);
+        let alarms = c.get("alarms");
+        if strategy == DeploymentStrategy::Rolling && breaker_off && alarms.is_null() {
+            self.warning(
+                path(&["ecs_deployment", "circuit_breaker"]),
+                "No automatic rollback",
+                "Without the circuit breaker or alarms nothing undoes a rolling deployment whose tasks keep \
+                 failing: ECS goes on trying until someone acts (check `rollback`)."
+                    .to_owned(),
             );
         }
     }
@@ -603,6 +832,10 @@ impl Checker {
     }
 
     fn alarms(&mut self, c: &Value) {
+        let strategy = strategy_of(c);
+        let codedeploy = strategy.is_some_and(DeploymentStrategy::uses_codedeploy);
+        // Each metric alarms on both target groups of a pair, on the one group of a rolling service.
+        let per_metric = strategy.map_or(2, |s| s.alarm_targets().len());
         let alarms = c.get("alarms");
         let events = c.get("blue_green").get("auto_rollback_events");
         let stop_on_alarm = events.elements().map(|e| {
@@ -628,7 +861,7 @@ impl Checker {
                             "{attr} must be 0 (no such alarm) or more; got {n} (check `alarms`)."
                         ),
                     ),
-                    Some(n) => count = count.map(|c| c + if n > 0 { 2 } else { 0 }),
+                    Some(n) => count = count.map(|c| c + if n > 0 { per_metric } else { 0 }),
                     None => count = None,
                 }
             }
@@ -692,6 +925,7 @@ impl Checker {
                 );
             }
             if let Some(n) = count
+                && codedeploy
                 && n > MAX_DEPLOYMENT_ALARMS
             {
                 self.error(
@@ -706,6 +940,10 @@ impl Checker {
             }
         } else {
             count = Some(0);
+        }
+        if !codedeploy {
+            // ECS rolls back on any of the alarms; blue_green's settings are refused elsewhere.
+            return;
         }
         if stop_on_alarm == Some(true) && count == Some(0) {
             self.error(
