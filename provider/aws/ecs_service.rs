@@ -69,6 +69,15 @@ impl ObservedService {
         }
     }
 
+    /// The task definition revision the service serves production with: the PRIMARY task
+    /// set's under CodeDeploy, the service's own under the ECS controller.
+    pub fn running_task_definition(&self) -> Option<&str> {
+        match self.task_sets.iter().find(|t| t.status == "PRIMARY") {
+            Some(primary) => primary.task_definition_arn.as_deref(),
+            None => self.task_definition_arn.as_deref(),
+        }
+    }
+
     /// Whether a deployment is under way or its original tasks are still there: more than one
     /// task set. Listener rules may then legitimately forward elsewhere than the primary.
     pub fn deployment_in_flight(&self) -> bool {

@@ -249,6 +249,44 @@ pub async fn forward_to(
     Ok(())
 }
 
+/// The listener and rule that forward to `target_group_arn`, looked up through the target
+/// group's load balancers (for the import of a rolling service, which names no rule).
+pub async fn forwarding_to(
+    c: &Clients,
+    target_group_arn: &str,
+) -> AwsResult<Option<(String, String)>> {
+    let groups = c
+        .elbv2
+        .describe_target_groups()
+        .target_group_arns(target_group_arn)
+        .send()
+        .await
+        .map_err(err("DescribeTargetGroups"))?;
+    let balancers: Vec<String> = groups
+        .target_groups()
+        .iter()
+        .flat_map(|g| g.load_balancer_arns().to_vec())
+        .collect();
+    for lb in balancers {
+        let listeners = c
+            .elbv2
+            .describe_listeners()
+            .load_balancer_arn(&lb)
+            .send()
+            .await
+            .map_err(err("DescribeListeners"))?;
+        for l in listeners.listeners() {
+            let Some(listener) = l.listener_arn() else {
+                continue;
+            };
+            if let Some(rule) = find_forwarding_to(c, listener, &[target_group_arn]).await? {
+                return Ok(Some((listener.to_owned(), rule)));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// The rule on `listener_arn` that forwards to one of `target_groups` (for import).
 pub async fn find_forwarding_to(
     c: &Clients,

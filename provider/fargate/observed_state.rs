@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::aws::lifecycle::Observed;
 use crate::service::defaults as d;
 use crate::service::expand::{
-    AlarmMetric, AlarmTarget, DRAIN_TIMEOUT_TAG, OWNER_TAG, ScalingMetric,
+    AlarmMetric, AlarmTarget, DRAIN_TIMEOUT_TAG, DeploymentStrategy, OWNER_TAG, ScalingMetric,
 };
 use crate::service::names::{ChildNames, derived_rule_priority};
 use crate::value::{Number, Value};
@@ -262,11 +262,96 @@ fn policy_target<'a>(
 
 /// A complete state for a service found in AWS: everything a configuration can say, read back,
 /// with provider-only settings at their defaults (or, for drain_timeout, from its service tag).
+/// Where an imported service's traffic comes from: its strategy and the production and test
+/// listeners (a rolling service has no test listener).
+pub struct ImportedRouting {
+    pub strategy: DeploymentStrategy,
+    pub production_listener: String,
+    pub test_listener: Option<String>,
+}
+
+/// The `ecs_deployment` block as AWS reports it; settings the strategy does not use (and a
+/// CodeDeploy service's whole block) take their defaults, as a plan fills them.
+fn ecs_deployment_value(strategy: DeploymentStrategy, o: &Observed) -> Value {
+    let seen = o.service.as_ref().and_then(|s| s.deployment.as_ref());
+    let rolling = strategy == DeploymentStrategy::Rolling;
+    let hooks: BTreeMap<String, String> = seen
+        .map(|d| d.hooks.iter().cloned().collect())
+        .unwrap_or_default();
+    Value::object([
+        (
+            "bake_time_minutes",
+            Value::int(
+                seen.and_then(|d| d.bake_time_minutes)
+                    .unwrap_or(d::BAKE_TIME_MINUTES),
+            ),
+        ),
+        (
+            "linear_step_percent",
+            number(
+                seen.and_then(|d| d.linear)
+                    .map_or(d::LINEAR_STEP_PERCENT, |l| l.0),
+            ),
+        ),
+        (
+            "linear_step_minutes",
+            Value::int(
+                seen.and_then(|d| d.linear)
+                    .map_or(d::LINEAR_STEP_MINUTES, |l| l.1),
+            ),
+        ),
+        (
+            "canary_percent",
+            number(
+                seen.and_then(|d| d.canary)
+                    .map_or(d::CANARY_PERCENT, |c| c.0),
+            ),
+        ),
+        (
+            "canary_minutes",
+            Value::int(
+                seen.and_then(|d| d.canary)
+                    .map_or(d::CANARY_MINUTES, |c| c.1),
+            ),
+        ),
+        (
+            "minimum_healthy_percent",
+            Value::int(
+                seen.filter(|_| rolling)
+                    .map_or(d::MINIMUM_HEALTHY_PERCENT, |d| d.minimum_healthy_percent),
+            ),
+        ),
+        (
+            "maximum_percent",
+            Value::int(
+                seen.filter(|_| rolling)
+                    .map_or(d::MAXIMUM_PERCENT, |d| d.maximum_percent),
+            ),
+        ),
+        (
+            "circuit_breaker",
+            Value::Bool(
+                seen.filter(|_| rolling)
+                    .map_or(d::CIRCUIT_BREAKER, |d| d.circuit_breaker),
+            ),
+        ),
+        (
+            "hooks",
+            if hooks.is_empty() {
+                Value::Null
+            } else {
+                string_map(&hooks)
+            },
+        ),
+    ])
+}
+
 pub fn imported_state(
     cluster: &str,
     name: &str,
     o: &Observed,
     default_tags: &BTreeMap<String, String>,
+    routing: &ImportedRouting,
 ) -> Value {
     let names = ChildNames::for_service(name);
     let mut root: BTreeMap<String, Value> = BTreeMap::new();
@@ -276,6 +361,11 @@ pub fn imported_state(
     put("name", Value::string(name));
     put("cluster", Value::string(cluster));
     put("wait_for_deployment", Value::Bool(d::WAIT_FOR_DEPLOYMENT));
+    put(
+        "deployment_strategy",
+        Value::string(routing.strategy.name()),
+    );
+    put("ecs_deployment", ecs_deployment_value(routing.strategy, o));
     put("require_immutable_image", Value::Bool(false));
     if let Some(doc) = &o.task_role_policy {
         put("task_role_policy_json", Value::string(doc.to_string()));
@@ -424,7 +514,7 @@ pub fn imported_state(
             ]),
         );
     }
-    if let (Some(tg), Some(dg)) = (&o.target_group, &o.deployment_group) {
+    if let Some(tg) = &o.target_group {
         let priority = o
             .production_rule
             .as_ref()
@@ -439,11 +529,15 @@ pub fn imported_state(
                 ("vpc_id", Value::string(tg.vpc_id.clone())),
                 (
                     "production_listener_arn",
-                    Value::string(dg.production_listener_arn.clone()),
+                    Value::string(routing.production_listener.clone()),
                 ),
                 (
                     "test_listener_arn",
-                    Value::string(dg.test_listener_arn.clone()),
+                    routing
+                        .test_listener
+                        .clone()
+                        .map(Value::string)
+                        .unwrap_or(Value::Null),
                 ),
                 ("listener_rule_priority", priority),
                 (
@@ -479,6 +573,8 @@ pub fn imported_state(
                 ),
             ]),
         );
+    }
+    if let Some(dg) = &o.deployment_group {
         put(
             "blue_green",
             Value::object([
@@ -515,11 +611,36 @@ pub fn imported_state(
             ]),
         );
     }
-    let alarm_names = o
-        .deployment_group
-        .as_ref()
-        .map(|g| g.alarm_names.clone())
-        .unwrap_or_default();
+    if o.deployment_group.is_none() {
+        // Not CodeDeploy's: the block's defaults, as a plan fills them.
+        let bg = crate::service::spec::BlueGreenSpec::default();
+        put(
+            "blue_green",
+            Value::object([
+                ("deployment_config", Value::string(bg.deployment_config)),
+                (
+                    "termination_wait_minutes",
+                    Value::int(bg.termination_wait_minutes),
+                ),
+                ("auto_rollback_events", strings(&bg.auto_rollback_events)),
+                (
+                    "test_traffic_wait_minutes",
+                    Value::int(bg.test_traffic_wait_minutes),
+                ),
+                ("approve_traffic", Value::Bool(bg.approve_traffic)),
+                ("hooks", Value::Null),
+            ]),
+        );
+    }
+    let alarm_names = match &o.deployment_group {
+        Some(g) => g.alarm_names.clone(),
+        None => o
+            .service
+            .as_ref()
+            .and_then(|s| s.deployment.as_ref())
+            .map(|d| d.alarm_names.clone())
+            .unwrap_or_default(),
+    };
     if !o.alarms.is_empty() || !alarm_names.is_empty() {
         // The blue group's alarm carries each threshold; a metric without one was left out (0).
         let threshold = |metric: AlarmMetric, scale: f64| {

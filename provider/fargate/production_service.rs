@@ -23,7 +23,7 @@ use crate::tfplugin::{
 };
 use crate::value::{AttributePath, Value};
 
-use super::observed_state::{apply_drift, imported_state};
+use super::observed_state::{ImportedRouting, apply_drift, imported_state};
 use super::{Configured, SharedConfig};
 
 pub struct ProductionService {
@@ -760,7 +760,7 @@ impl Resource for ProductionService {
             Ok(None) => fail(
                 "Cannot import non-existent remote object",
                 format!(
-                    "There is no active ECS service {name:?} in cluster {cluster:?}, or it lacks its CodeDeploy deployment group."
+                    "There is no active ECS service {name:?} in cluster {cluster:?}, or (under CodeDeploy) it lacks its deployment group."
                 ),
             ),
             Err(e) => fail("Importing the service failed", e),
@@ -865,6 +865,16 @@ async fn discover(c: &Clients, exp: &Expansion) -> Result<ChildIds, crate::aws::
     let found = crate::aws::discover::discover(c, exp).await?;
     let mut ids = found.ours;
     ids.merge_missing(&found.untagged);
+    // The family's newest revision is not necessarily what runs (a roll-out that failed, or
+    // one rolled back): the service says which one it serves.
+    if ids.service_arn.is_some()
+        && let Some(running) =
+            crate::aws::ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name)
+                .await?
+                .and_then(|s| s.running_task_definition().map(str::to_owned))
+    {
+        ids.task_definition_arn = Some(running);
+    }
     Ok(ids)
 }
 
@@ -875,31 +885,88 @@ async fn import_service(
     name: &str,
     default_tags: &BTreeMap<String, String>,
 ) -> Result<Option<(Value, ChildIds)>, String> {
-    use crate::aws::{deployment_group, ecs_service};
+    use crate::aws::{deployment_group, ecs_service, listener_rule};
+    use crate::service::arn::listener_of_rule;
     let names = ChildNames::for_service(name);
-    let Some(_) = ecs_service::read(c, cluster, name)
+    let Some(service) = ecs_service::read(c, cluster, name)
         .await
         .map_err(|e| e.to_string())?
     else {
         return Ok(None);
     };
-    let Some(dg) =
-        deployment_group::read(c, &names.codedeploy_application, &names.deployment_group)
+    let controller = service.deployment_controller.as_deref().unwrap_or("ECS");
+    let Some(strategy) =
+        DeploymentStrategy::from_ecs(controller, service.deployment.as_ref().map(|d| d.strategy))
+    else {
+        return Err(format!(
+            "the service's deployment controller is {controller}; the resource manages CODE_DEPLOY and ECS services"
+        ));
+    };
+    // Where traffic comes from: CodeDeploy's group names the listeners; ECS-native blue/green
+    // names the rules; a rolling service only its target group.
+    let (production_listener, test_listener) = if strategy.uses_codedeploy() {
+        let Some(dg) =
+            deployment_group::read(c, &names.codedeploy_application, &names.deployment_group)
+                .await
+                .map_err(|e| e.to_string())?
+        else {
+            return Ok(None);
+        };
+        (dg.production_listener_arn, Some(dg.test_listener_arn))
+    } else if let Some(a) = &service.advanced {
+        let production = listener_of_rule(&a.production_rule).ok_or_else(|| {
+            format!(
+                "the service's production listener rule {:?} is not a listener rule ARN",
+                a.production_rule
+            )
+        })?;
+        (
+            production,
+            a.test_rule.as_deref().and_then(listener_of_rule),
+        )
+    } else {
+        let Some(tg) = &service.load_balancer_target_group else {
+            return Err(
+                "the service has no load balancer; the resource manages services behind an ALB"
+                    .into(),
+            );
+        };
+        let Some((listener, _)) = listener_rule::forwarding_to(c, tg)
             .await
             .map_err(|e| e.to_string())?
-    else {
-        return Ok(None);
+        else {
+            return Err(format!(
+                "no listener rule forwards to the service's target group {tg}"
+            ));
+        };
+        (listener, None)
+    };
+    let routing = ImportedRouting {
+        strategy,
+        production_listener,
+        test_listener,
     };
     // A provisional state gives the expansion (names, listeners) to discover and observe with.
-    let skeleton = provisional_state(cluster, name, &dg);
+    let skeleton = provisional_state(cluster, name, &routing);
     let (_, exp) = expansion_of(&skeleton, default_tags).map_err(|d| d.detail)?;
     let ids = discover(c, &exp).await.map_err(|e| e.to_string())?;
     let observed = lifecycle::observe(c, &exp, &ids)
         .await
         .map_err(|e| e.to_string())?;
-    let mut state = imported_state(cluster, name, &observed, default_tags);
+    let mut state = imported_state(cluster, name, &observed, default_tags, &routing);
     let (_, exp) =
         expansion_of(&state, default_tags).map_err(|d| format!("{}: {}", d.summary, d.detail))?;
+    // What only the provider compares (deployment configuration, alarms, rule weights) is
+    // judged against the imported settings, not the provisional ones.
+    let mut observed = observed;
+    if !observed.ids.pending.is_empty() {
+        let mut ids = observed.ids.clone();
+        ids.pending.clear();
+        ids.drift.clear();
+        observed = lifecycle::observe(c, &exp, &ids)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     set_computed(
         &mut state,
         &exp.shape(),
@@ -910,14 +977,14 @@ async fn import_service(
     Ok(Some((state, observed.ids)))
 }
 
-fn provisional_state(
-    cluster: &str,
-    name: &str,
-    dg: &crate::service::expand::DeploymentGroupDef,
-) -> Value {
+fn provisional_state(cluster: &str, name: &str, routing: &ImportedRouting) -> Value {
     Value::object([
         ("name", Value::string(name)),
         ("cluster", Value::string(cluster)),
+        (
+            "deployment_strategy",
+            Value::string(routing.strategy.name()),
+        ),
         (
             "task",
             Value::object([("cpu", Value::int(256)), ("memory", Value::int(512))]),
@@ -937,11 +1004,15 @@ fn provisional_state(
                 ("vpc_id", Value::string("")),
                 (
                     "production_listener_arn",
-                    Value::string(dg.production_listener_arn.clone()),
+                    Value::string(routing.production_listener.clone()),
                 ),
                 (
                     "test_listener_arn",
-                    Value::string(dg.test_listener_arn.clone()),
+                    routing
+                        .test_listener
+                        .clone()
+                        .map(Value::string)
+                        .unwrap_or(Value::Null),
                 ),
             ]),
         ),

@@ -77,6 +77,17 @@ impl ListenerArn {
     }
 }
 
+/// The listener a listener rule belongs to, from the rule's ARN
+/// (`…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`).
+pub fn listener_of_rule(rule_arn: &str) -> Option<String> {
+    let (head, path) = rule_arn.split_once(":listener-rule/")?;
+    let (listener, rule) = path.rsplit_once('/')?;
+    if rule.is_empty() || listener.split('/').count() != 4 {
+        return None;
+    }
+    Some(format!("{head}:listener/{listener}"))
+}
+
 /// Where a secret reference lives: Secrets Manager or SSM Parameter Store, Region and account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretArn {
@@ -128,6 +139,21 @@ impl SecretArn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_arn_names_its_listener() {
+        assert_eq!(
+            listener_of_rule(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"
+            )
+            .as_deref(),
+            Some("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2")
+        );
+        assert_eq!(
+            listener_of_rule("arn:aws:elasticloadbalancing:us-east-1:1:listener/app/a/b/c"),
+            None
+        );
+    }
 
     const LISTENER: &str = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2";
 
