@@ -132,6 +132,31 @@ fn deployment_in_progress(t: &Setup) -> bool {
     })
 }
 
+/// Imports the service into a fresh working directory with the same configuration and asserts
+/// the plan after it is empty: nothing redeploys, nothing is replaced.
+#[track_caller]
+fn import_plans_nothing(t: &Setup, extra: &[&str]) {
+    let main = std::fs::read_to_string(t.w.path().join("main.tf")).expect("main.tf");
+    let w = support::Workdir::new().with_env(t.emulator.aws_env());
+    w.copy_example("basic");
+    w.write("main.tf", &main);
+    w.write("terraform.tfvars", &t.fixtures.tfvars());
+    let id = format!("{}/checkout-api", t.fixtures.get("cluster"));
+    let mut args = vec!["import", "-no-color"];
+    args.extend_from_slice(extra);
+    args.extend([support::scenario::ADDRESS, id.as_str()]);
+    w.tofu(&args).assert_ok();
+    let mut args = vec!["plan", "-no-color", "-detailed-exitcode"];
+    args.extend_from_slice(extra);
+    let plan = w.tofu(&args);
+    assert_eq!(
+        plan.code(),
+        0,
+        "plan after import is not empty:\n{}",
+        plan.text()
+    );
+}
+
 fn codedeploy_children(t: &Setup) -> Vec<String> {
     t.children_left()
         .into_iter()
@@ -198,6 +223,7 @@ fn ecs_blue_green_moves_traffic_by_rule_weights_and_rolls_back_on_an_alarm() {
         "the deployment is ECS's"
     );
     t.assert_plans_empty(&V2);
+    import_plans_nothing(&t, &V2);
 
     // Back to v1, and the blue group's alarm fires mid-deployment: ECS rolls back, the apply
     // fails naming the alarm, and the state keeps what runs.
@@ -317,6 +343,7 @@ fn rolling_has_one_target_group_and_rolls_back_on_an_alarm() {
 
     t.apply(&V2);
     t.assert_plans_empty(&V2);
+    import_plans_nothing(&t, &V2);
     let on_v2 = t.state_str("task_definition_arn");
     let run = apply_v2_with_alarm_back(&t);
     assert!(!run.success(), "the apply fails:\n{}", run.text());
@@ -379,4 +406,61 @@ fn codedeploy_moves_to_ecs_blue_green_in_place_and_to_rolling_by_replacement() {
     t.tofu(&["destroy", "-auto-approve", V2[0], V2[1]])
         .assert_ok();
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
+/// Every example, one per strategy, as a user runs it: apply, an image change rolled out through
+/// its strategy, an empty plan, destroy with nothing left. Prints each strategy's times and AWS
+/// calls (the emulator's defaults: one AWS minute lasts 0.05 s).
+#[test]
+fn every_strategy_example_applies_rolls_out_and_destroys() {
+    let mut figures = Vec::new();
+    for example in [
+        "basic",
+        "ecs-blue-green",
+        "ecs-linear",
+        "ecs-canary",
+        "rolling",
+    ] {
+        let t = setup(&format!("ex{}", example.replace('-', "")));
+        let main = std::fs::read_to_string(
+            support::repo_root()
+                .join("examples")
+                .join(example)
+                .join("main.tf"),
+        )
+        .expect("example main.tf");
+        t.w.write("main.tf", &main);
+        let mut row = vec![example.to_owned()];
+        for (what, args) in [
+            ("apply", vec!["apply", "-auto-approve"]),
+            ("roll-out", vec!["apply", "-auto-approve", V2[0], V2[1]]),
+            ("destroy", vec!["destroy", "-auto-approve", V2[0], V2[1]]),
+        ] {
+            t.emulator.reset_requests();
+            let started = std::time::Instant::now();
+            t.tofu(&args).assert_ok();
+            let took = started.elapsed().as_secs_f64();
+            let calls = if t.emulator.embedded {
+                t.emulator.requests().len().to_string()
+            } else {
+                "(not counted outside the emulator)".to_owned()
+            };
+            row.push(format!("{what} {took:.1} s / {calls} calls"));
+            if what == "roll-out" {
+                if example != "rolling" {
+                    assert_eq!(t.state_str("live_target_group"), "green", "{example}");
+                }
+                t.assert_plans_empty(&V2);
+            }
+        }
+        assert_eq!(
+            t.children_left(),
+            Vec::<String>::new(),
+            "{example}: children left"
+        );
+        figures.push(row.join(", "));
+    }
+    for row in figures {
+        eprintln!("strategy example: {row}");
+    }
 }
