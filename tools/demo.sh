@@ -66,6 +66,19 @@ echo "== the plan after the swap is empty"
 tofu plan -detailed-exitcode -var image=public.ecr.aws/nginx/nginx:1.27.4
 echo "== tofu destroy"
 tofu destroy -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4
+echo "== ECS-native blue/green (examples/ecs-blue-green): no CodeDeploy, ECS moves the rules' weights"
+mkdir -p "$work/native"
+cp "$root"/examples/ecs-blue-green/*.tf "$work/native/"
+cp "$work/terraform.tfvars" "$work/native/"
+cd "$work/native"
+tofu apply -auto-approve | tail -n 3
+tofu output live_target_group
+echo "== roll out a new image through ECS (the live colour flips)"
+tofu apply -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4 | tail -n 3
+tofu output live_target_group
+echo "== the plan after the roll-out is empty"
+tofu plan -detailed-exitcode -var image=public.ecr.aws/nginx/nginx:1.27.4
+tofu destroy -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4 | tail -n 1
 cd "$root"
 "$MOTO_PYTHON" tests/emulator/fixtures.py destroy "$work/fixtures.json"
 echo "== demo finished"
