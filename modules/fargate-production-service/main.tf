@@ -10,6 +10,7 @@ locals {
     execution_role         = length(var.name) + 10 <= 64 ? "${var.name}-execution" : "${replace(substr(var.name, 0, 47), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-execution"
     task_role              = length(var.name) + 5 <= 64 ? "${var.name}-task" : "${replace(substr(var.name, 0, 52), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-task"
     codedeploy_role        = length(var.name) + 11 <= 64 ? "${var.name}-codedeploy" : "${replace(substr(var.name, 0, 46), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-codedeploy"
+    infrastructure_role    = length(var.name) + 10 <= 64 ? "${var.name}-ecs-infra" : "${replace(substr(var.name, 0, 47), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-ecs-infra"
     log_group              = "/ecs/${var.name}"
     codedeploy_application = length(var.name) + 0 <= 100 ? "${var.name}" : "${replace(substr(var.name, 0, 93), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}"
     deployment_group       = length(var.name) + 0 <= 100 ? "${var.name}" : "${replace(substr(var.name, 0, 93), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}"
@@ -101,13 +102,6 @@ locals {
       }
     },
     {
-      present = true
-      child = {
-        kind = "aws_ecs_service"
-        name = local.names.ecs_service
-      }
-    },
-    {
       present = var.alarms != null ? (var.alarms.target_5xx_count > 0) : false
       child = {
         kind = "aws_cloudwatch_metric_alarm"
@@ -147,6 +141,13 @@ locals {
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_unhealthy_green
+      }
+    },
+    {
+      present = true
+      child = {
+        kind = "aws_ecs_service"
+        name = local.names.ecs_service
       }
     },
     {

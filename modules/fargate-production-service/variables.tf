@@ -35,6 +35,18 @@ variable "platform_version" {
   nullable    = false
 }
 
+variable "deployment_strategy" {
+  description = "How a new task definition reaches production. `codedeploy`: CodeDeploy blue/green (task sets, the `blue_green` block). `blue_green`, `linear`, `canary`: ECS-native blue/green under the ECS deployment controller, which moves production traffic between the target groups by rewriting the listener rules' weights (all at once, in equal steps, or a share first; the `ecs_deployment` block), with an infrastructure role and no CodeDeploy children. `rolling`: an ECS rolling update with the circuit breaker, one target group and no test rule. Changing `codedeploy` to `blue_green`, `linear` or `canary` (and between those three) happens in place; any other change replaces the service. Defaults to `\"codedeploy\"`."
+  type        = string
+  default     = "codedeploy"
+  nullable    = false
+
+  validation {
+    condition     = var.deployment_strategy == "codedeploy"
+    error_message = "The generated modules render deployment_strategy = \"codedeploy\" only; use the fargate provider's resource for blue_green, linear, canary or rolling (check `strategy`)."
+  }
+}
+
 variable "require_immutable_image" {
   description = "Make a mutable image reference (a `:latest` tag or no tag) an error instead of a warning. Defaults to `false`."
   type        = bool
@@ -132,7 +144,7 @@ variable "network" {
 
 variable "load_balancer" {
   description = "Application Load Balancer routing. The resource creates the blue and green target groups and one forwarding rule on each of the given listeners (so several services can share one ALB); CodeDeploy moves those rules between blue and green during a deployment."
-  type        = object({ vpc_id = string, production_listener_arn = string, test_listener_arn = string, listener_rule_priority = optional(number), path_patterns = optional(list(string), ["/*"]), host_headers = optional(list(string)), deregistration_delay = optional(number, 300), health_check_grace_period = optional(number, 60), health_check = optional(object({ path = optional(string, "/"), matcher = optional(string, "200"), interval = optional(number, 15), timeout = optional(number, 5), healthy_threshold = optional(number, 2), unhealthy_threshold = optional(number, 3) }), {}) })
+  type        = object({ vpc_id = string, production_listener_arn = string, test_listener_arn = optional(string), listener_rule_priority = optional(number), path_patterns = optional(list(string), ["/*"]), host_headers = optional(list(string)), deregistration_delay = optional(number, 300), health_check_grace_period = optional(number, 60), health_check = optional(object({ path = optional(string, "/"), matcher = optional(string, "200"), interval = optional(number, 15), timeout = optional(number, 5), healthy_threshold = optional(number, 2), unhealthy_threshold = optional(number, 3) }), {}) })
 
   validation {
     condition     = var.load_balancer.health_check.timeout < var.load_balancer.health_check.interval
@@ -180,6 +192,13 @@ variable "blue_green" {
     condition     = var.blue_green.termination_wait_minutes >= 0 && var.blue_green.termination_wait_minutes <= 2880
     error_message = "blue_green.termination_wait_minutes must be between 0 and 2880 (check `ranges`)."
   }
+}
+
+variable "ecs_deployment" {
+  description = "Settings of the ECS-controller strategies (`deployment_strategy` = `blue_green`, `linear`, `canary` or `rolling`). Each strategy takes only its own settings; the service's alarms (and `alarms.names`) roll a deployment back under every one of them."
+  type        = object({ bake_time_minutes = optional(number, 5), linear_step_percent = optional(number, 10), linear_step_minutes = optional(number, 5), canary_percent = optional(number, 10), canary_minutes = optional(number, 10), minimum_healthy_percent = optional(number, 100), maximum_percent = optional(number, 200), circuit_breaker = optional(bool, true), hooks = optional(map(string), {}) })
+  default     = {}
+  nullable    = false
 }
 
 variable "service_discovery" {

@@ -1865,7 +1865,14 @@ mod tests {
     #[test]
     fn every_child_kind_is_a_resource_of_its_submodule() {
         let modules = modules();
+        // The modules render the CodeDeploy strategy; the ECS strategies' infrastructure role
+        // is not rendered yet (issue 11, item 7), and this test names it rather than pass.
+        let not_rendered = [ChildKey::InfrastructureRole];
         for key in ChildKey::ALL {
+            if not_rendered.contains(&key) {
+                assert_eq!(STRATEGY, DeploymentStrategy::CodeDeployBlueGreen);
+                continue;
+            }
             for autoscaled in [false, true] {
                 let (module_name, resource_name) = child_address(key, autoscaled);
                 let dir = SUBMODULES

@@ -277,6 +277,13 @@ fn validations(variable: &str) -> Vec<Validation> {
             "task-role-policy",
             "task_role_policy_json must be a JSON IAM policy document with a Statement",
         )],
+        // The modules render the CodeDeploy strategy; until they render the ECS strategies
+        // (issue 11), another value is refused rather than silently deployed with CodeDeploy.
+        "deployment_strategy" => vec![check_that(
+            "var.deployment_strategy == \"codedeploy\"",
+            "strategy",
+            "the generated modules render deployment_strategy = \"codedeploy\" only; use the fargate provider's resource for blue_green, linear, canary or rolling",
+        )],
         "desired_count" => vec![check_that(
             "var.desired_count >= 0",
             "ranges",

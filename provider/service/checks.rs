@@ -726,8 +726,9 @@ impl Checker {
                 }
             }
         }
-        let test = c.get("load_balancer").get("test_listener_arn");
-        if strategy.shifts_traffic() && test.is_null() {
+        let lb = c.get("load_balancer");
+        let test = lb.get("test_listener_arn");
+        if strategy.shifts_traffic() && test.is_null() && !lb.is_unknown() {
             self.error(
                 path(&["load_balancer", "test_listener_arn"]),
                 "Missing test listener",

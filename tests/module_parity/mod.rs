@@ -116,6 +116,7 @@ impl Children<'_> {
             ChildKey::ExecutionRole => self.role(&exp.execution_role),
             ChildKey::TaskRole => self.role(&exp.task_role),
             ChildKey::CodeDeployRole => self.role(&exp.codedeploy_role),
+            ChildKey::InfrastructureRole => self.role(&exp.infrastructure_role),
             ChildKey::TaskDefinition => self.task_definition(&exp.task_definition),
             ChildKey::BlueTargetGroup => self.target_group(&exp.blue_target_group),
             ChildKey::GreenTargetGroup => self.target_group(&exp.green_target_group),
@@ -309,7 +310,10 @@ impl Children<'_> {
             path_patterns,
             host_headers,
             initial_target,
+            weighted_pair,
         } = def;
+        // The modules render the CodeDeploy strategy's single forward only (issue 11, item 7).
+        assert!(!weighted_pair, "parity covers the CodeDeploy strategy");
         let mut rule = json!({
             "listener_arn": listener_arn,
             "priority": priority,
@@ -370,7 +374,12 @@ impl Children<'_> {
             container_port,
             registry_with_port,
             tags,
+            deployment,
         } = def;
+        assert!(
+            deployment.is_none(),
+            "parity covers the CodeDeploy strategy, which has no ECS deployment configuration"
+        );
         let p = &self.exp.placement;
         // hashicorp/aws reads the cluster back as an ARN, so the module names it so.
         let cluster_arn = if cluster.starts_with("arn:") {
