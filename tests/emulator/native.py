@@ -1038,6 +1038,10 @@ def _update_service(self):
             result = _previous_update_service(self)
         finally:
             service.deployments = deployments
+        if given.get("taskDefinition"):
+            # AWS reports the revision's ARN whichever form UpdateService names it in (moto keeps
+            # a `family:revision` as given, as CreateService does not).
+            service.task_definition = backend.describe_task_definition(given["taskDefinition"]).arn
         if config is not None:
             _fill_configuration(service)
         changed = _revision_settings(service) != before

@@ -313,6 +313,17 @@ class RollingTest(NativeTest):
         self.assertEqual(service["taskDefinition"], self.second)
         self.assertEqual(service["currentServiceDeployment"], arn)
 
+    def test_a_task_definition_named_by_family_and_revision_is_reported_as_its_arn(self):
+        self.rolling_world()
+        self.second = self.task_definition("nginx:2")
+        family_revision = self.second.split("/")[-1]
+        arn = self.update(taskDefinition=family_revision)["currentServiceDeployment"]
+        self.assertEqual(self.described()["taskDefinition"], self.second)
+        deployment = self.wait_deployment(arn)
+        self.assertEqual(
+            self.revision(deployment["targetServiceRevision"]["arn"])["taskDefinition"], self.second
+        )
+
     def test_the_circuit_breaker_rolls_back(self):
         self.rolling_world({"strategy": "ROLLING", "deploymentCircuitBreaker": {"enable": True, "rollback": True}})
         # Steps long enough to see the failed deployment before it drains.
