@@ -16,7 +16,7 @@ use fargate_provider::hcl::service_call::config_from_hcl;
 use fargate_provider::hcl::{ROOT_MODULE, render_modules};
 use fargate_provider::service::appspec::appspec;
 use fargate_provider::service::checks;
-use fargate_provider::service::expand::{Expansion, Placement, expand};
+use fargate_provider::service::expand::{DeploymentStrategy, Expansion, Placement, expand};
 use fargate_provider::service::schema::schema;
 use fargate_provider::service::spec::ServiceSpec;
 use fargate_provider::value::encode_json;
@@ -165,6 +165,38 @@ alarms {{
     )
 }
 
+/// `service` under another deployment strategy.
+fn with_strategy(service: &str, strategy: &str) -> String {
+    format!("deployment_strategy = \"{strategy}\"\n{service}")
+}
+
+/// `service` without a test listener, as a rolling service may be.
+fn without_test_listener(service: &str) -> String {
+    let line = format!("  test_listener_arn       = \"{TEST_LISTENER}\"\n");
+    assert!(service.contains(&line));
+    service.replace(&line, "")
+}
+
+/// Every ECS-controller setting off its default, and lifecycle hooks (one function at two
+/// stages, the stages not in the order their names sort).
+const ECS_DEPLOYMENT: &str = r#"
+ecs_deployment {
+  bake_time_minutes       = 15
+  linear_step_percent     = 25
+  linear_step_minutes     = 3
+  canary_percent          = 5.5
+  canary_minutes          = 20
+  minimum_healthy_percent = 50
+  maximum_percent         = 150
+  circuit_breaker         = false
+  hooks = {
+    PRODUCTION_TRAFFIC_SHIFT = "arn:aws:lambda:eu-west-1:123456789012:function:contract-tests"
+    POST_TEST_TRAFFIC_SHIFT  = "arn:aws:lambda:eu-west-1:123456789012:function:contract-tests"
+    PRE_SCALE_UP             = "arn:aws:lambda:eu-west-1:123456789012:function:warm-up"
+  }
+}
+"#;
+
 /// Autoscaling on CPU alone, Cloud Map with defaults, ARM64.
 fn cpu_only() -> String {
     minimal()
@@ -257,6 +289,7 @@ fn json_doc(v: &Json) -> Json {
 
 fn assert_parity(service: &str) {
     let (exp, ev) = both(service);
+    let strategy = exp.strategy;
 
     // The same children, in the same order, with the same names.
     let children: Vec<(String, String)> = exp
@@ -275,17 +308,22 @@ fn assert_parity(service: &str) {
             )
         })
         .collect();
-    assert_eq!(module_children, children);
+    assert_eq!(module_children, children, "{strategy:?}");
 
     // Every setting of every child, and no resource the expansion lacks.
     let differences = module_parity::differences(&exp, &ev);
     assert!(
         differences.is_empty(),
-        "the modules and the expansion differ:\n{}",
+        "{strategy:?}: the modules and the expansion differ:\n{}",
         differences.join("\n")
     );
 
-    // The AppSpec a pipeline sends is the one the resource sends.
+    // The AppSpec a pipeline sends is the one the resource sends; there is none without
+    // CodeDeploy.
+    if !strategy.uses_codedeploy() {
+        assert_eq!(ev.outputs["appspec"], Json::Null, "{strategy:?}");
+        return;
+    }
     let td_arn = "<module.task_definition.aws_ecs_task_definition.this.arn>";
     assert_eq!(
         module_parity::numbers_by_value(json_doc(&ev.outputs["appspec"])),
@@ -318,6 +356,22 @@ fn modules_match_the_expansion_with_srv_records() {
     assert_parity(&cpu_only().replace(
         "namespace_id = \"ns-1\"",
         "namespace_id = \"ns-1\"\n  record_type = \"SRV\"",
+    ));
+}
+
+#[test]
+fn modules_match_the_expansion_under_every_strategy() {
+    for strategy in DeploymentStrategy::NAMES {
+        assert_parity(&with_strategy(&minimal(), strategy));
+        assert_parity(&with_strategy(
+            &format!("{}{ECS_DEPLOYMENT}", full()),
+            strategy,
+        ));
+    }
+    // A rolling service needs no test listener.
+    assert_parity(&with_strategy(
+        &without_test_listener(&minimal()),
+        "rolling",
     ));
 }
 
@@ -379,6 +433,38 @@ fn parity_notices_a_setting_one_rendering_lacks() {
     );
 }
 
+#[test]
+fn parity_notices_a_weighted_rule_or_deployment_setting_the_modules_get_wrong() {
+    let service = with_strategy(&format!("{}{ECS_DEPLOYMENT}", full()), "canary");
+    let exp = expansion(&service);
+    let both_live = edited(
+        generated(),
+        "modules/target-group-pair/main.tf",
+        "          weight = 0\n",
+        "          weight = 1\n",
+    );
+    let found = module_parity::differences(&exp, &evaluate(&both_live, &service));
+    assert!(
+        found.iter().any(|d| d.contains(
+            "aws_lb_listener_rule.production.action[0].forward[0].target_group[1].weight"
+        )),
+        "{found:?}"
+    );
+    let no_bake_time = edited(
+        generated(),
+        "main.tf",
+        "bake_time_minutes       = local.ecs_shifts_traffic ? var.ecs_deployment.bake_time_minutes : null",
+        "bake_time_minutes       = null",
+    );
+    let found = module_parity::differences(&exp, &evaluate(&no_bake_time, &service));
+    assert_eq!(
+        found,
+        vec![
+            "module.ecs_service.aws_ecs_service.ecs_controller_autoscaled[0].deployment_configuration[0].bake_time_in_minutes: the modules set null, the expansion \"15\""
+        ]
+    );
+}
+
 /// `tofu plan` of the root module's variables alone (no resources, so no provider to install)
 /// with a service's settings: Terraform itself runs the `validation` blocks. When it refuses
 /// them, its output.
@@ -432,6 +518,22 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
             record("CNAME"),
             Some("service_discovery.record_type must be A, AAAA or SRV"),
         ),
+        (
+            "rolling without a test listener",
+            with_strategy(&without_test_listener(&minimal()), "rolling"),
+            None,
+        ),
+        (
+            "linear with its own settings and hooks",
+            with_strategy(
+                &format!(
+                    "{}\necs_deployment {{\n  bake_time_minutes = 0\n  linear_step_percent = 20\n  linear_step_minutes = 2\n  hooks = {{ POST_PRODUCTION_TRAFFIC_SHIFT = \"arn:aws:lambda:eu-west-1:123456789012:function:smoke\" }}\n}}\n",
+                    minimal()
+                ),
+                "linear",
+            ),
+            None,
+        ),
     ] {
         let config = config_from_hcl(&service).expect("service settings");
         let errors: Vec<String> = checks::check(&config)
@@ -466,6 +568,27 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
     );
     let refusal = module_validation(&not_json).expect_err("not JSON");
     assert!(refusal.contains("check `task-role-policy`"), "{refusal}");
+    // A strategy the resource does not know, a lifecycle stage ECS does not have.
+    let refusal =
+        module_validation(&with_strategy(&minimal(), "big_bang")).expect_err("no such strategy");
+    assert!(
+        refusal.contains(
+            "deployment_strategy must be codedeploy, blue_green, linear, canary or rolling"
+        ),
+        "{refusal}"
+    );
+    let refusal = module_validation(&with_strategy(
+        &format!(
+            "{}\necs_deployment {{\n  hooks = {{ AfterInstall = \"arn:aws:lambda:eu-west-1:123456789012:function:x\" }}\n}}\n",
+            minimal()
+        ),
+        "blue_green",
+    ))
+    .expect_err("not a lifecycle stage");
+    assert!(
+        refusal.contains("ecs_deployment.hooks keys must be lifecycle stages"),
+        "{refusal}"
+    );
 }
 
 /// The root module's inputs for a service file: one per attribute and block that is set.
@@ -635,63 +758,67 @@ fn generate_service_writes_a_module_call_and_runs_the_checks() {
     assert!(!target.exists());
 }
 
-#[test]
-fn eject_writes_module_call_imports_and_removed_block() {
-    // A state as OpenTofu writes it for an applied resource.
-    let config = config_from_hcl(&full()).expect("settings");
+/// A state as OpenTofu writes it for `service` applied as `fargate_production_service.payments`,
+/// with the ARNs of the children the strategy has.
+fn applied_state(service: &str) -> Json {
+    let config = config_from_hcl(service).expect("settings");
     let mut attributes = encode_json(&config, &schema().block.value_type()).expect("json");
-    for (k, v) in [
+    let pair = expansion(service).strategy.shifts_traffic();
+    for (k, v, present) in [
         (
             "task_definition_arn",
             "arn:aws:ecs:eu-west-1:123456789012:task-definition/payments-reconciliation-worker-eu:3",
+            true,
         ),
         (
             "blue_target_group_arn",
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/b/1",
+            true,
         ),
         (
             "green_target_group_arn",
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/g/2",
+            pair,
         ),
         (
             "production_listener_rule_arn",
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shared/1/2/3",
+            true,
         ),
         (
             "test_listener_rule_arn",
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shared/1/2/4",
+            pair,
         ),
         (
             "service_discovery_arn",
             "arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-abc",
+            true,
         ),
     ] {
-        attributes[k] = json!(v);
+        if present {
+            attributes[k] = json!(v);
+        }
     }
-    let state = json!({
+    json!({
         "version": 4,
         "resources": [{
             "mode": "managed", "type": "fargate_production_service", "name": "payments",
             "provider": "provider[\"registry.opentofu.org/terraform-provider-fargate/fargate\"]",
             "instances": [{ "schema_version": 0, "attributes": attributes }]
         }]
-    });
+    })
+}
+
+/// `eject` of `state`: its output, and the import blocks as (to, id).
+fn eject_state(state: &Json) -> (String, Vec<(String, String)>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("terraform.tfstate");
     std::fs::write(&path, state.to_string()).expect("write");
     let out = cli(&["eject".as_ref(), "--state".as_ref(), path.as_os_str()]).succeeded();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(text.contains("module \"payments\" {"), "{text}");
-    assert!(
-        text.contains("removed {\n  from = fargate_production_service.payments"),
-        "{text}"
-    );
-    assert!(text.contains("destroy = false"), "{text}");
-    // The children carry the provider's owner tag: the module call keeps it, so the imported
-    // resources plan no tag change.
-    assert!(text.contains("\"fargate:service\" = "), "{text}");
     let body = hcl::parse(&text).expect("eject output is HCL");
-    let imports: Vec<(String, String)> = body
+    let imports = body
         .blocks()
         .filter(|b| b.identifier() == "import")
         .map(|b| {
@@ -702,14 +829,44 @@ fn eject_writes_module_call_imports_and_removed_block() {
                     .map(|a| a.expr().to_string())
                     .unwrap_or_default()
             };
-            (attr("to"), attr("id"))
+            (attr("to"), attr("id").trim_matches('"').to_owned())
         })
         .collect();
+    (text, imports)
+}
+
+/// One import per child resource the modules create for `service`, and none else.
+#[track_caller]
+fn assert_one_import_per_module_resource(service: &str, imports: &[(String, String)]) {
+    let (exp, ev) = both(service);
+    let mut module_addresses: Vec<String> = ev
+        .resources
+        .iter()
+        .map(|r| format!("module.payments.{}", r.address))
+        .collect();
+    let mut import_addresses: Vec<String> = imports.iter().map(|(t, _)| t.clone()).collect();
+    module_addresses.sort();
+    import_addresses.sort();
+    assert_eq!(import_addresses, module_addresses, "{:?}", exp.strategy);
+}
+
+#[test]
+fn eject_writes_module_call_imports_and_removed_block() {
+    let (text, imports) = eject_state(&applied_state(&full()));
+    assert!(text.contains("module \"payments\" {"), "{text}");
+    assert!(
+        text.contains("removed {\n  from = fargate_production_service.payments"),
+        "{text}"
+    );
+    assert!(text.contains("destroy = false"), "{text}");
+    // The children carry the provider's owner tag: the module call keeps it, so the imported
+    // resources plan no tag change.
+    assert!(text.contains("\"fargate:service\" = "), "{text}");
     let id = |to: &str| {
         imports
             .iter()
             .find(|(t, _)| t == to)
-            .map(|(_, id)| id.trim_matches('"').to_owned())
+            .map(|(_, id)| id.clone())
             .unwrap_or_else(|| panic!("no import to {to}: {imports:?}"))
     };
     let p = "module.payments.module";
@@ -743,27 +900,93 @@ fn eject_writes_module_call_imports_and_removed_block() {
     );
     assert_eq!(
         id(&format!(
-            "{p}.codedeploy.aws_codedeploy_deployment_group.this"
+            "{p}.codedeploy[0].aws_codedeploy_deployment_group.this"
         )),
         "payments-reconciliation-worker-eu:payments-reconciliation-worker-eu"
     );
-    // One import per child resource the modules create for this configuration.
-    let (_, ev) = both(&full());
-    let mut module_addresses: Vec<String> = ev
-        .resources
-        .iter()
-        .map(|r| format!("module.payments.{}", r.address))
-        .collect();
-    let mut import_addresses: Vec<String> = imports.iter().map(|(t, _)| t.clone()).collect();
-    module_addresses.sort();
-    import_addresses.sort();
-    assert_eq!(import_addresses, module_addresses);
+    assert_eq!(
+        id(&format!("{p}.iam_roles.aws_iam_role.codedeploy[0]")),
+        "payments-reconciliation-worker-eu-codedeploy"
+    );
+    assert_one_import_per_module_resource(&full(), &imports);
 
     // Not a state: a clear error.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("terraform.tfstate");
     std::fs::write(&path, "{}").expect("write");
     let out = cli(&["eject".as_ref(), "--state".as_ref(), path.as_os_str()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a state file"));
+}
+
+#[test]
+fn eject_imports_what_each_strategy_has() {
+    let p = "module.payments.module";
+    for strategy in DeploymentStrategy::NAMES {
+        let mut service = with_strategy(&format!("{}{ECS_DEPLOYMENT}", full()), strategy);
+        if strategy == "rolling" {
+            service = without_test_listener(&service);
+        }
+        let exp = expansion(&service);
+        let (text, imports) = eject_state(&applied_state(&service));
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start().starts_with("deployment_strategy ")
+                    && l.ends_with(&format!("= \"{strategy}\""))),
+            "{text}"
+        );
+        let to = |address: &str| imports.iter().find(|(t, _)| t == address).map(|(_, id)| id);
+        let infrastructure = to(&format!("{p}.iam_roles.aws_iam_role.infrastructure[0]"));
+        let hooks = to(&format!(
+            "{p}.iam_roles.aws_iam_role_policy.infrastructure_hooks[0]"
+        ));
+        let codedeploy = to(&format!("{p}.codedeploy[0].aws_codedeploy_app.this"));
+        let green = to(&format!(
+            "{p}.target_group_pair.aws_lb_target_group.green[0]"
+        ));
+        let test_rule = to(&format!(
+            "{p}.target_group_pair.aws_lb_listener_rule.test[0]"
+        ));
+        let service_import = to(&format!(
+            "{p}.ecs_service.aws_ecs_service.{}[0]",
+            if exp.strategy.uses_codedeploy() {
+                "autoscaled"
+            } else {
+                "ecs_controller_autoscaled"
+            }
+        ));
+        assert_eq!(
+            service_import.map(String::as_str),
+            Some("payments/payments-reconciliation-worker-eu"),
+            "{strategy}"
+        );
+        if exp.strategy.ecs_shifts_traffic() {
+            assert_eq!(
+                infrastructure.map(String::as_str),
+                Some("payments-reconciliation-worker-eu-ecs-infra"),
+                "{strategy}"
+            );
+            assert_eq!(
+                hooks.map(String::as_str),
+                Some("payments-reconciliation-worker-eu-ecs-infra:lifecycle-hooks"),
+                "{strategy}"
+            );
+        } else {
+            assert_eq!((infrastructure, hooks), (None, None), "{strategy}");
+        }
+        assert_eq!(
+            codedeploy.is_some(),
+            exp.strategy.uses_codedeploy(),
+            "{strategy}"
+        );
+        assert_eq!(green.is_some(), exp.strategy.shifts_traffic(), "{strategy}");
+        assert_eq!(
+            test_rule.is_some(),
+            exp.strategy.shifts_traffic(),
+            "{strategy}"
+        );
+        assert_one_import_per_module_resource(&service, &imports);
+    }
 }
 
 #[test]

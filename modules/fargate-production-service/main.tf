@@ -25,18 +25,53 @@ locals {
     alarm_unhealthy_blue   = length(var.name) + 15 <= 255 ? "${var.name}-unhealthy-blue" : "${replace(substr(var.name, 0, 233), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-unhealthy-blue"
     alarm_unhealthy_green  = length(var.name) + 16 <= 255 ? "${var.name}-unhealthy-green" : "${replace(substr(var.name, 0, 232), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-unhealthy-green"
   }
-  log_group      = coalesce(var.container.log.group, local.names.log_group)
-  listener_arn   = split(":", var.load_balancer.production_listener_arn)
-  partition      = local.listener_arn[1]
-  region         = local.listener_arn[3]
-  account_id     = local.listener_arn[4]
-  load_balancer  = join("/", slice(split("/", local.listener_arn[5]), 1, 4))
-  cluster_arn    = startswith(var.cluster, "arn:") ? var.cluster : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${var.cluster}"
-  cluster_name   = reverse(split("/", var.cluster))[0]
-  rule_priority  = var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : 10000 + parseint(substr(sha256(var.name), 0, 8), 16) % 40000
-  secret_arns    = sort(distinct([for arn in values(var.container.secrets) : length(regexall("-[0-9A-Za-z]{6}$", join(":", slice(split(":", arn), 0, 7)))) > 0 ? join(":", slice(split(":", arn), 0, 7)) : "${join(":", slice(split(":", arn), 0, 7))}-??????" if strcontains(arn, ":secretsmanager:")]))
-  parameter_arns = sort(distinct([for arn in values(var.container.secrets) : arn if strcontains(arn, ":ssm:")]))
-  service_tags   = merge(var.tags, { for k, v in { "fargate:drain_timeout" = var.container.drain_timeout } : k => tostring(v) if v != null })
+  log_group          = coalesce(var.container.log.group, local.names.log_group)
+  listener_arn       = split(":", var.load_balancer.production_listener_arn)
+  partition          = local.listener_arn[1]
+  region             = local.listener_arn[3]
+  account_id         = local.listener_arn[4]
+  load_balancer      = join("/", slice(split("/", local.listener_arn[5]), 1, 4))
+  cluster_arn        = startswith(var.cluster, "arn:") ? var.cluster : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${var.cluster}"
+  cluster_name       = reverse(split("/", var.cluster))[0]
+  rule_priority      = var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : 10000 + parseint(substr(sha256(var.name), 0, 8), 16) % 40000
+  secret_arns        = sort(distinct([for arn in values(var.container.secrets) : length(regexall("-[0-9A-Za-z]{6}$", join(":", slice(split(":", arn), 0, 7)))) > 0 ? join(":", slice(split(":", arn), 0, 7)) : "${join(":", slice(split(":", arn), 0, 7))}-??????" if strcontains(arn, ":secretsmanager:")]))
+  parameter_arns     = sort(distinct([for arn in values(var.container.secrets) : arn if strcontains(arn, ":ssm:")]))
+  service_tags       = merge(var.tags, { for k, v in { "fargate:drain_timeout" = var.container.drain_timeout } : k => tostring(v) if v != null })
+  uses_codedeploy    = contains(["codedeploy"], var.deployment_strategy)
+  shifts_traffic     = contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
+  ecs_shifts_traffic = contains(["blue_green", "linear", "canary"], var.deployment_strategy)
+  deployment_controller = {
+    codedeploy = "CODE_DEPLOY"
+    blue_green = "ECS"
+    linear     = "ECS"
+    canary     = "ECS"
+    rolling    = "ECS"
+  }[var.deployment_strategy]
+  ecs_strategy = {
+    codedeploy = null
+    blue_green = "BLUE_GREEN"
+    linear     = "LINEAR"
+    canary     = "CANARY"
+    rolling    = "ROLLING"
+  }[var.deployment_strategy]
+  alarm_names = var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)
+  ecs_deployment = {
+    strategy                = local.ecs_strategy
+    bake_time_minutes       = local.ecs_shifts_traffic ? var.ecs_deployment.bake_time_minutes : null
+    linear                  = var.deployment_strategy == "linear" ? { step_percent = var.ecs_deployment.linear_step_percent, step_minutes = var.ecs_deployment.linear_step_minutes } : null
+    canary                  = var.deployment_strategy == "canary" ? { percent = var.ecs_deployment.canary_percent, minutes = var.ecs_deployment.canary_minutes } : null
+    minimum_healthy_percent = var.deployment_strategy == "rolling" ? var.ecs_deployment.minimum_healthy_percent : 100
+    maximum_percent         = var.deployment_strategy == "rolling" ? var.ecs_deployment.maximum_percent : 200
+    circuit_breaker         = var.deployment_strategy == "rolling" ? var.ecs_deployment.circuit_breaker : false
+    alarm_names             = local.alarm_names
+    hooks                   = local.ecs_shifts_traffic ? [for s in ["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"] : { stage = s, arn = var.ecs_deployment.hooks[s] } if contains(keys(var.ecs_deployment.hooks), s)] : []
+  }
+  advanced_configuration = {
+    alternate_target_group_arn = module.target_group_pair.green_arn
+    production_listener_rule   = module.target_group_pair.production_rule_arn
+    test_listener_rule         = module.target_group_pair.test_rule_arn
+    role_arn                   = module.iam_roles.infrastructure_role_arn
+  }
   children = [
     {
       present = true
@@ -67,7 +102,7 @@ locals {
       }
     },
     {
-      present = true
+      present = contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
       child = {
         kind = "aws_lb_target_group"
         name = local.names.green_target_group
@@ -78,6 +113,13 @@ locals {
       child = {
         kind = "aws_service_discovery_service"
         name = local.names.discovery_service
+      }
+    },
+    {
+      present = contains(["blue_green", "linear", "canary"], var.deployment_strategy)
+      child = {
+        kind = "aws_iam_role"
+        name = local.names.infrastructure_role
       }
     },
     {
@@ -95,7 +137,7 @@ locals {
       }
     },
     {
-      present = true
+      present = contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
       child = {
         kind = "aws_lb_listener_rule"
         name = "${local.names.ecs_service} (test listener)"
@@ -109,7 +151,7 @@ locals {
       }
     },
     {
-      present = var.alarms != null ? (var.alarms.target_5xx_count > 0) : false
+      present = (var.alarms != null ? (var.alarms.target_5xx_count > 0) : false) && contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_5xx_green
@@ -123,7 +165,7 @@ locals {
       }
     },
     {
-      present = var.alarms != null ? (var.alarms.response_time_p99_ms > 0) : false
+      present = (var.alarms != null ? (var.alarms.response_time_p99_ms > 0) : false) && contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_latency_green
@@ -137,7 +179,7 @@ locals {
       }
     },
     {
-      present = var.alarms != null ? (var.alarms.unhealthy_hosts > 0) : false
+      present = (var.alarms != null ? (var.alarms.unhealthy_hosts > 0) : false) && contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_unhealthy_green
@@ -151,21 +193,21 @@ locals {
       }
     },
     {
-      present = true
+      present = contains(["codedeploy"], var.deployment_strategy)
       child = {
         kind = "aws_iam_role"
         name = local.names.codedeploy_role
       }
     },
     {
-      present = true
+      present = contains(["codedeploy"], var.deployment_strategy)
       child = {
         kind = "aws_codedeploy_app"
         name = local.names.codedeploy_application
       }
     },
     {
-      present = true
+      present = contains(["codedeploy"], var.deployment_strategy)
       child = {
         kind = "aws_codedeploy_deployment_group"
         name = local.names.deployment_group
@@ -203,18 +245,23 @@ locals {
 }
 
 module "iam_roles" {
-  source                = "./modules/iam-roles"
-  execution_role_name   = local.names.execution_role
-  task_role_name        = local.names.task_role
-  codedeploy_role_name  = local.names.codedeploy_role
-  partition             = local.partition
-  region                = local.region
-  account_id            = local.account_id
-  secret_arns           = local.secret_arns
-  parameter_arns        = local.parameter_arns
-  reads_secrets         = length(var.container.secrets) > 0
-  task_role_policy_json = var.task_role_policy_json
-  tags                  = var.tags
+  source                     = "./modules/iam-roles"
+  execution_role_name        = local.names.execution_role
+  task_role_name             = local.names.task_role
+  codedeploy_role_name       = local.names.codedeploy_role
+  create_codedeploy_role     = local.uses_codedeploy
+  infrastructure_role_name   = local.names.infrastructure_role
+  create_infrastructure_role = local.ecs_shifts_traffic
+  invokes_lifecycle_hooks    = local.ecs_shifts_traffic && length(var.ecs_deployment.hooks) > 0
+  lifecycle_hook_arns        = local.ecs_shifts_traffic ? values(var.ecs_deployment.hooks) : []
+  partition                  = local.partition
+  region                     = local.region
+  account_id                 = local.account_id
+  secret_arns                = local.secret_arns
+  parameter_arns             = local.parameter_arns
+  reads_secrets              = length(var.container.secrets) > 0
+  task_role_policy_json      = var.task_role_policy_json
+  tags                       = var.tags
 }
 
 module "task_definition" {
@@ -258,6 +305,8 @@ module "target_group_pair" {
   rule_priority           = local.rule_priority
   path_patterns           = var.load_balancer.path_patterns
   host_headers            = var.load_balancer.host_headers
+  pair                    = local.shifts_traffic
+  weighted                = local.ecs_shifts_traffic
   tags                    = var.tags
 }
 
@@ -276,7 +325,7 @@ module "ecs_service" {
   source                     = "./modules/ecs-service"
   name                       = local.names.ecs_service
   cluster                    = local.cluster_arn
-  task_definition_arn        = module.task_definition.arn
+  task_definition            = "${module.task_definition.family}:${module.task_definition.revision}"
   desired_count              = var.desired_count
   platform_version           = var.platform_version
   capacity_provider_strategy = var.capacity_provider_strategy
@@ -292,13 +341,18 @@ module "ecs_service" {
   autoscaled                 = var.autoscaling != null
   cpu_architecture           = var.task.cpu_architecture
   tags                       = local.service_tags
+  deployment_controller      = local.deployment_controller
+  deployment                 = local.uses_codedeploy ? null : local.ecs_deployment
+  advanced                   = local.ecs_shifts_traffic ? local.advanced_configuration : null
   depends_on = [
-    module.target_group_pair
+    module.target_group_pair,
+    module.iam_roles
   ]
 }
 
 module "codedeploy" {
   source                    = "./modules/codedeploy-blue-green"
+  count                     = local.uses_codedeploy ? 1 : 0
   application_name          = local.names.codedeploy_application
   deployment_group_name     = local.names.deployment_group
   service_role_arn          = module.iam_roles.codedeploy_role_arn
@@ -311,7 +365,7 @@ module "codedeploy" {
   green_target_group_name   = module.target_group_pair.green_name
   cluster_name              = local.cluster_name
   service_name              = module.ecs_service.name
-  alarm_names               = var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)
+  alarm_names               = local.alarm_names
   test_traffic_wait_minutes = var.blue_green.test_traffic_wait_minutes
   ready_action              = var.blue_green.approve_traffic ? "STOP_DEPLOYMENT" : "CONTINUE_DEPLOYMENT"
   tags                      = var.tags
@@ -339,6 +393,7 @@ module "alarms" {
   green_target_group_name = module.target_group_pair.green_name
   blue_target_group       = module.target_group_pair.blue_arn_suffix
   green_target_group      = module.target_group_pair.green_arn_suffix
+  pair                    = local.shifts_traffic
   tags                    = var.tags
 }
 

@@ -12,7 +12,7 @@ output "service_arn" {
 }
 
 output "task_definition_arn" {
-  description = "ARN of the task definition revision this configuration registers; CodeDeploy deploys it (see `appspec`)."
+  description = "ARN of the task definition revision this configuration registers; CodeDeploy deploys it (see `appspec`), ECS rolls it out under the other strategies."
   value       = module.task_definition.arn
 }
 
@@ -42,7 +42,7 @@ output "blue_target_group_arn" {
 }
 
 output "green_target_group_arn" {
-  description = "ARN of the green target group."
+  description = "ARN of the green target group; null with `rolling`."
   value       = module.target_group_pair.green_arn
 }
 
@@ -52,18 +52,23 @@ output "production_listener_rule_arn" {
 }
 
 output "test_listener_rule_arn" {
-  description = "ARN of the service's rule on the test listener."
+  description = "ARN of the service's rule on the test listener; null with `rolling`."
   value       = module.target_group_pair.test_rule_arn
 }
 
+output "infrastructure_role_arn" {
+  description = "ARN of the role ECS moves traffic with (`blue_green`, `linear`, `canary`); null otherwise."
+  value       = module.iam_roles.infrastructure_role_arn
+}
+
 output "codedeploy_application_name" {
-  description = "Name of the CodeDeploy application."
-  value       = module.codedeploy.application_name
+  description = "Name of the CodeDeploy application; null unless `deployment_strategy` is `codedeploy`."
+  value       = one(module.codedeploy[*].application_name)
 }
 
 output "codedeploy_deployment_group_name" {
-  description = "Name of the CodeDeploy deployment group."
-  value       = module.codedeploy.deployment_group_name
+  description = "Name of the CodeDeploy deployment group; null unless `deployment_strategy` is `codedeploy`."
+  value       = one(module.codedeploy[*].deployment_group_name)
 }
 
 output "service_discovery_arn" {
@@ -77,6 +82,6 @@ output "children" {
 }
 
 output "appspec" {
-  description = "The AppSpec (JSON) of a CodeDeploy deployment of `task_definition_arn`: what the resource sends on an image change, and what a pipeline sends with `aws deploy create-deployment` when using these modules."
-  value       = jsonencode(merge({ version = 0, Resources = [{ TargetService = { Type = "AWS::ECS::Service", Properties = merge({ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = { ContainerName = var.container.name, ContainerPort = var.container.port }, PlatformVersion = var.platform_version, NetworkConfiguration = { AwsvpcConfiguration = { Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? "ENABLED" : "DISABLED" } } }, { for k, v in { CapacityProviderStrategy = [for c in var.capacity_provider_strategy : { CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }] } : k => v if length(v) > 0 }) } }] }, length(coalesce(var.blue_green.hooks, {})) > 0 ? { Hooks = [for e in ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"] : { (e) = var.blue_green.hooks[e] } if contains(keys(coalesce(var.blue_green.hooks, {})), e)] } : {}))
+  description = "The AppSpec (JSON) of a CodeDeploy deployment of `task_definition_arn`: what the resource sends on an image change, and what a pipeline sends with `aws deploy create-deployment` when using these modules; null unless `deployment_strategy` is `codedeploy`."
+  value       = local.uses_codedeploy ? jsonencode(merge({ version = 0, Resources = [{ TargetService = { Type = "AWS::ECS::Service", Properties = merge({ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = { ContainerName = var.container.name, ContainerPort = var.container.port }, PlatformVersion = var.platform_version, NetworkConfiguration = { AwsvpcConfiguration = { Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? "ENABLED" : "DISABLED" } } }, { for k, v in { CapacityProviderStrategy = [for c in var.capacity_provider_strategy : { CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }] } : k => v if length(v) > 0 }) } }] }, length(coalesce(var.blue_green.hooks, {})) > 0 ? { Hooks = [for e in ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AfterAllowTraffic"] : { (e) = var.blue_green.hooks[e] } if contains(keys(coalesce(var.blue_green.hooks, {})), e)] } : {})) : null
 }

@@ -42,8 +42,8 @@ variable "deployment_strategy" {
   nullable    = false
 
   validation {
-    condition     = var.deployment_strategy == "codedeploy"
-    error_message = "The generated modules render deployment_strategy = \"codedeploy\" only; use the fargate provider's resource for blue_green, linear, canary or rolling (check `strategy`)."
+    condition     = contains(["codedeploy", "blue_green", "linear", "canary", "rolling"], var.deployment_strategy)
+    error_message = "deployment_strategy must be codedeploy, blue_green, linear, canary or rolling (check `strategy`)."
   }
 }
 
@@ -167,7 +167,7 @@ variable "load_balancer" {
   }
 
   validation {
-    condition     = alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex("^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/", arn))])
+    condition     = alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex("^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/", arn)) if arn != null])
     error_message = "load_balancer.production_listener_arn and test_listener_arn must be two different Application Load Balancer listener ARNs (…:listener/app/<lb-name>/<lb-id>/<listener-id>), not Network or Gateway Load Balancer listeners (check `listener-arn`)."
   }
 
@@ -199,6 +199,26 @@ variable "ecs_deployment" {
   type        = object({ bake_time_minutes = optional(number, 5), linear_step_percent = optional(number, 10), linear_step_minutes = optional(number, 5), canary_percent = optional(number, 10), canary_minutes = optional(number, 10), minimum_healthy_percent = optional(number, 100), maximum_percent = optional(number, 200), circuit_breaker = optional(bool, true), hooks = optional(map(string), {}) })
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = alltrue([for m in [var.ecs_deployment.bake_time_minutes, var.ecs_deployment.linear_step_minutes, var.ecs_deployment.canary_minutes] : m >= 0 && m <= 1440])
+    error_message = "ecs_deployment.bake_time_minutes, linear_step_minutes and canary_minutes must be between 0 and 1440 (check `strategy`)."
+  }
+
+  validation {
+    condition     = var.ecs_deployment.linear_step_percent >= 3 && var.ecs_deployment.linear_step_percent <= 100 && var.ecs_deployment.canary_percent >= 0.1 && var.ecs_deployment.canary_percent <= 100
+    error_message = "ecs_deployment.linear_step_percent must be between 3 and 100, and canary_percent between 0.1 and 100 (check `strategy`)."
+  }
+
+  validation {
+    condition     = var.ecs_deployment.minimum_healthy_percent >= 0 && var.ecs_deployment.minimum_healthy_percent <= 100 && var.ecs_deployment.maximum_percent >= 100 && var.ecs_deployment.maximum_percent <= 200 && var.ecs_deployment.maximum_percent > var.ecs_deployment.minimum_healthy_percent
+    error_message = "ecs_deployment.minimum_healthy_percent must be between 0 and 100, and maximum_percent between 100 and 200 and above it (check `strategy`)."
+  }
+
+  validation {
+    condition     = alltrue([for stage in keys(var.ecs_deployment.hooks) : contains(["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"], stage)])
+    error_message = "ecs_deployment.hooks keys must be lifecycle stages: RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP, TEST_TRAFFIC_SHIFT, POST_TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT or POST_PRODUCTION_TRAFFIC_SHIFT (check `strategy`)."
+  }
 }
 
 variable "service_discovery" {

@@ -11,8 +11,8 @@ use serde_json::Value as Json;
 
 use crate::service::expand::{
     APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, ECS_LOAD_BALANCERS_POLICY, Expansion,
-    OWNER_TAG, Placement, SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, cluster_name, expand,
-    managed_policy, owner_value,
+    HOOKS_POLICY_NAME, OWNER_TAG, Placement, SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY,
+    cluster_name, expand, managed_policy, owner_value,
 };
 use crate::service::schema::{TYPE_NAME, schema};
 use crate::service::spec::ServiceSpec;
@@ -20,7 +20,7 @@ use crate::value::{Value, decode_json};
 
 use super::RenderError;
 use super::model::{Node, render_body};
-use super::service_module::{child_address, submodule_is_counted};
+use super::service_module::{child_address, resource_is_counted, submodule_is_counted};
 use super::variables::string_literal;
 
 /// One composite found in the state.
@@ -152,14 +152,16 @@ fn attr<'a>(resource: &'a StateResource, name: &str) -> Result<&'a str, RenderEr
         })
 }
 
-/// Every child's import, in the order of the resource's children.
+/// Every child's import, in the order of the resource's children: the children the service's
+/// deployment strategy has, at the addresses the modules give them for that strategy.
 pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError> {
     let config = config_of(resource)?;
     let exp = expansion_of(resource, &config)?;
     let module = &resource.name;
     let autoscaled = exp.scalable_target.is_some();
+    let strategy = exp.strategy;
     let at = |key: ChildKey, kind: &str, name: &str, indexed: bool| {
-        let (sub, _) = child_address(key, autoscaled);
+        let (sub, _) = child_address(key, strategy, autoscaled);
         let sub_index = if submodule_is_counted(sub) { "[0]" } else { "" };
         let index = if indexed { "[0]" } else { "" };
         format!("module.{module}.module.{sub}{sub_index}.{kind}.{name}{index}")
@@ -173,12 +175,13 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
     let mut out = Vec::new();
     for child in exp.children() {
         let key = child.key;
-        let (_, name) = child_address(key, autoscaled);
+        let (_, name) = child_address(key, strategy, autoscaled);
+        let counted = resource_is_counted(key);
         let import = |to: String, id: String| ChildImport { to, id };
         match key {
             ChildKey::ExecutionRole => {
                 let role = &exp.execution_role.name;
-                out.push(import(at(key, key.kind(), name, false), role.clone()));
+                out.push(import(at(key, key.kind(), name, counted), role.clone()));
                 out.push(import(
                     at(key, "aws_iam_role_policy_attachment", "execution", false),
                     format!(
@@ -199,7 +202,7 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
             }
             ChildKey::TaskRole => {
                 let role = &exp.task_role.name;
-                out.push(import(at(key, key.kind(), name, false), role.clone()));
+                out.push(import(at(key, key.kind(), name, counted), role.clone()));
                 if exp
                     .task_role
                     .inline_policies
@@ -213,9 +216,9 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
             }
             ChildKey::CodeDeployRole => {
                 let role = &exp.codedeploy_role.name;
-                out.push(import(at(key, key.kind(), name, false), role.clone()));
+                out.push(import(at(key, key.kind(), name, counted), role.clone()));
                 out.push(import(
-                    at(key, "aws_iam_role_policy_attachment", "codedeploy", false),
+                    at(key, "aws_iam_role_policy_attachment", "codedeploy", counted),
                     format!(
                         "{role}/{}",
                         managed_policy(partition, CODEDEPLOY_ECS_POLICY)
@@ -224,76 +227,87 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
             }
             ChildKey::InfrastructureRole => {
                 let role = &exp.infrastructure_role.name;
-                out.push(import(at(key, key.kind(), name, false), role.clone()));
+                out.push(import(at(key, key.kind(), name, counted), role.clone()));
                 out.push(import(
                     at(
                         key,
                         "aws_iam_role_policy_attachment",
                         "infrastructure",
-                        false,
+                        counted,
                     ),
                     format!(
                         "{role}/{}",
                         managed_policy(partition, ECS_LOAD_BALANCERS_POLICY)
                     ),
                 ));
+                if exp
+                    .infrastructure_role
+                    .inline_policies
+                    .contains_key(HOOKS_POLICY_NAME)
+                {
+                    out.push(import(
+                        at(key, "aws_iam_role_policy", "infrastructure_hooks", true),
+                        format!("{role}:{HOOKS_POLICY_NAME}"),
+                    ));
+                }
             }
             ChildKey::LogGroup => out.push(import(
-                at(key, key.kind(), name, false),
+                at(key, key.kind(), name, counted),
                 exp.log_group.name.clone(),
             )),
             ChildKey::TaskDefinition => out.push(import(
-                at(key, key.kind(), name, false),
+                at(key, key.kind(), name, counted),
                 attr(resource, "task_definition_arn")?.to_owned(),
             )),
             ChildKey::BlueTargetGroup => out.push(import(
-                at(key, key.kind(), name, false),
+                at(key, key.kind(), name, counted),
                 attr(resource, "blue_target_group_arn")?.to_owned(),
             )),
             ChildKey::GreenTargetGroup => out.push(import(
-                at(key, key.kind(), name, false),
+                at(key, key.kind(), name, counted),
                 attr(resource, "green_target_group_arn")?.to_owned(),
             )),
             ChildKey::ProductionListenerRule => out.push(import(
-                at(key, key.kind(), name, false),
+                at(key, key.kind(), name, counted),
                 attr(resource, "production_listener_rule_arn")?.to_owned(),
             )),
             ChildKey::TestListenerRule => out.push(import(
-                at(key, key.kind(), name, false),
+                at(key, key.kind(), name, counted),
                 attr(resource, "test_listener_rule_arn")?.to_owned(),
             )),
             ChildKey::DiscoveryService => {
                 let arn = attr(resource, "service_discovery_arn")?;
                 let id = arn.rsplit('/').next().unwrap_or(arn);
-                out.push(import(at(key, key.kind(), name, false), id.to_owned()));
+                out.push(import(at(key, key.kind(), name, counted), id.to_owned()));
             }
-            // Both variants of the ECS service are counted.
+            // Every variant of the ECS service is counted.
             ChildKey::EcsService => out.push(import(
-                at(key, key.kind(), name, true),
+                at(key, key.kind(), name, counted),
                 format!("{cluster}/{}", exp.ecs_service.name),
             )),
             ChildKey::CodeDeployApplication => out.push(import(
-                at(key, key.kind(), name, false),
+                at(key, key.kind(), name, counted),
                 exp.codedeploy_application.clone(),
             )),
             ChildKey::DeploymentGroup => out.push(import(
-                at(key, key.kind(), name, false),
+                at(key, key.kind(), name, counted),
                 format!(
                     "{}:{}",
                     exp.deployment_group.application, exp.deployment_group.name
                 ),
             )),
             ChildKey::ScalableTarget => {
-                out.push(import(at(key, key.kind(), name, false), scalable.clone()))
+                out.push(import(at(key, key.kind(), name, counted), scalable.clone()))
             }
             ChildKey::ScalingPolicy(_) => out.push(import(
-                at(key, key.kind(), name, true),
+                at(key, key.kind(), name, counted),
                 format!("{scalable}/{}", child.name),
             )),
             // An alarm is imported by its name.
-            ChildKey::Alarm(..) => {
-                out.push(import(at(key, key.kind(), name, true), child.name.clone()))
-            }
+            ChildKey::Alarm(..) => out.push(import(
+                at(key, key.kind(), name, counted),
+                child.name.clone(),
+            )),
         }
     }
     Ok(out)

@@ -22,7 +22,9 @@ use std::path::{Path, PathBuf};
 
 pub use format::align_attributes;
 pub use model::Module;
-pub use service_module::{ROOT_MODULE, SUBMODULES, child_address, modules, submodule_is_counted};
+pub use service_module::{
+    ROOT_MODULE, SUBMODULES, child_address, modules, resource_is_counted, submodule_is_counted,
+};
 
 /// The hashicorp/aws versions the generated modules declare they work with.
 pub const AWS_PROVIDER_CONSTRAINT: &str = ">= 5.50, < 7.0";

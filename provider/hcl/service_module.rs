@@ -11,9 +11,10 @@ use crate::service::defaults as d;
 use crate::service::expand::{
     APPLICATION_POLICY_NAME, AlarmMetric, AlarmTarget, CODEDEPLOY_ECS_POLICY,
     CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK,
-    DeploymentStrategy, Placement, ROLE_DESCRIPTION, SECRET_SUFFIX_PATTERN, SECRETS_POLICY_NAME,
-    ScalingMetric, Shape, TASK_EXECUTION_POLICY, alarm_key, codedeploy_trust_policy,
-    execution_trust_policy, managed_policy, task_trust_policy,
+    DeploymentStrategy, ECS_HOOK_STAGES, ECS_LOAD_BALANCERS_POLICY, HOOKS_POLICY_NAME, Placement,
+    ROLE_DESCRIPTION, SECRET_SUFFIX_PATTERN, SECRETS_POLICY_NAME, ScalingMetric, Shape,
+    TASK_EXECUTION_POLICY, alarm_key, codedeploy_trust_policy, execution_trust_policy,
+    infrastructure_trust_policy, managed_policy, task_trust_policy,
 };
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
@@ -31,7 +32,7 @@ pub const SUBMODULES: &[(&str, &str, &str)] = &[
     (
         "iam-roles",
         "iam_roles",
-        "the task execution role, the task role and the role CodeDeploy deploys with",
+        "the task execution role, the task role, and the role CodeDeploy deploys with or the infrastructure role ECS moves traffic with",
     ),
     (
         "task-definition",
@@ -41,7 +42,7 @@ pub const SUBMODULES: &[(&str, &str, &str)] = &[
     (
         "target-group-pair",
         "target_group_pair",
-        "the blue and green target groups and the service's rule on the production and test listeners",
+        "the blue and green target groups and the service's rule on the production and test listeners (one group and one rule for a rolling service)",
     ),
     (
         "cloud-map-service",
@@ -51,12 +52,12 @@ pub const SUBMODULES: &[(&str, &str, &str)] = &[
     (
         "ecs-service",
         "ecs_service",
-        "the ECS service under the CODE_DEPLOY deployment controller",
+        "the ECS service under the CODE_DEPLOY or the ECS deployment controller",
     ),
     (
         "codedeploy-blue-green",
         "codedeploy",
-        "the CodeDeploy application and blue/green deployment group",
+        "the CodeDeploy application and blue/green deployment group (`deployment_strategy` `codedeploy`)",
     ),
     (
         "autoscaling",
@@ -66,15 +67,18 @@ pub const SUBMODULES: &[(&str, &str, &str)] = &[
     (
         "alarms",
         "alarms",
-        "the CloudWatch alarms on both target groups that stop (and roll back) a deployment",
+        "the CloudWatch alarms on the target groups that stop (and roll back) a deployment",
     ),
 ];
 
-const STRATEGY: DeploymentStrategy = DeploymentStrategy::CodeDeployBlueGreen;
-
 /// Which submodule (module block name) a child belongs to, and its resource name there; the
-/// ECS service's resource depends on whether autoscaling owns its count.
-pub fn child_address(key: ChildKey, autoscaled: bool) -> (&'static str, &'static str) {
+/// ECS service's resource depends on the deployment controller and on whether autoscaling owns
+/// its count.
+pub fn child_address(
+    key: ChildKey,
+    strategy: DeploymentStrategy,
+    autoscaled: bool,
+) -> (&'static str, &'static str) {
     match key {
         ChildKey::ExecutionRole => ("iam_roles", "execution"),
         ChildKey::TaskRole => ("iam_roles", "task"),
@@ -87,14 +91,28 @@ pub fn child_address(key: ChildKey, autoscaled: bool) -> (&'static str, &'static
         ChildKey::ProductionListenerRule => ("target_group_pair", "production"),
         ChildKey::TestListenerRule => ("target_group_pair", "test"),
         ChildKey::DiscoveryService => ("cloud_map_service", "this"),
-        ChildKey::EcsService if autoscaled => ("ecs_service", ECS_SERVICE_AUTOSCALED),
-        ChildKey::EcsService => ("ecs_service", ECS_SERVICE_FIXED_COUNT),
+        ChildKey::EcsService => ("ecs_service", ecs_service_resource(strategy, autoscaled)),
         ChildKey::CodeDeployApplication => ("codedeploy", "this"),
         ChildKey::DeploymentGroup => ("codedeploy", "this"),
         ChildKey::ScalableTarget => ("autoscaling", "this"),
         ChildKey::ScalingPolicy(m) => ("autoscaling", metric_name(m)),
         ChildKey::Alarm(m, t) => ("alarms", alarm_resource(m, t)),
     }
+}
+
+/// Whether the child's resource carries `count` in its submodule (it exists only for some
+/// configurations), so its address ends in `[0]`.
+pub fn resource_is_counted(key: ChildKey) -> bool {
+    matches!(
+        key,
+        ChildKey::CodeDeployRole
+            | ChildKey::InfrastructureRole
+            | ChildKey::GreenTargetGroup
+            | ChildKey::TestListenerRule
+            | ChildKey::EcsService
+            | ChildKey::ScalingPolicy(_)
+            | ChildKey::Alarm(..)
+    )
 }
 
 /// An alarm's resource name in the alarms submodule.
@@ -123,14 +141,32 @@ fn alarm_name_local(m: AlarmMetric, t: AlarmTarget) -> String {
     format!("local.names.alarm_{metric}_{colour}")
 }
 
-/// The ECS service's resource name in its submodule: one variant ignores the desired count
-/// (autoscaling owns it), the other applies it.
+/// The ECS service's resource names in its submodule. `ignore_changes` cannot depend on a
+/// variable, so there is one resource block per deployment controller (CodeDeploy owns the
+/// task definition, load balancer and network of a CODE_DEPLOY service; nothing of an ECS
+/// service's own settings changes behind Terraform under the ECS controller) and per owner of
+/// the desired count (Application Auto Scaling, or the configuration).
 pub const ECS_SERVICE_FIXED_COUNT: &str = "this";
 pub const ECS_SERVICE_AUTOSCALED: &str = "autoscaled";
+pub const ECS_SERVICE_ECS_CONTROLLER: &str = "ecs_controller";
+pub const ECS_SERVICE_ECS_CONTROLLER_AUTOSCALED: &str = "ecs_controller_autoscaled";
+
+/// The ECS service's resource for a strategy and an owner of the count.
+pub fn ecs_service_resource(strategy: DeploymentStrategy, autoscaled: bool) -> &'static str {
+    match (strategy.uses_codedeploy(), autoscaled) {
+        (true, false) => ECS_SERVICE_FIXED_COUNT,
+        (true, true) => ECS_SERVICE_AUTOSCALED,
+        (false, false) => ECS_SERVICE_ECS_CONTROLLER,
+        (false, true) => ECS_SERVICE_ECS_CONTROLLER_AUTOSCALED,
+    }
+}
 
 /// Submodules that exist only for some configurations carry `count`.
 pub fn submodule_is_counted(module: &str) -> bool {
-    matches!(module, "cloud_map_service" | "autoscaling" | "alarms")
+    matches!(
+        module,
+        "cloud_map_service" | "codedeploy" | "autoscaling" | "alarms"
+    )
 }
 
 fn metric_name(m: ScalingMetric) -> &'static str {
@@ -209,6 +245,34 @@ fn json_expression(v: &Json) -> String {
                 .join("\n")
         ),
     }
+}
+
+/// The names of the strategies for which `holds` is true, as an HCL list.
+fn strategies_where(holds: impl Fn(DeploymentStrategy) -> bool) -> String {
+    let names: Vec<&str> = DeploymentStrategy::ALL
+        .into_iter()
+        .filter(|s| holds(*s))
+        .map(DeploymentStrategy::name)
+        .collect();
+    string_list(&names)
+}
+
+/// Whether the root module's `deployment_strategy` is one for which `holds` is true.
+fn strategy_is(holds: impl Fn(DeploymentStrategy) -> bool) -> String {
+    format!(
+        "contains({}, var.deployment_strategy)",
+        strategies_where(holds)
+    )
+}
+
+/// `value` of the root module's `deployment_strategy`: an object from every strategy's name to
+/// its value (an HCL expression), indexed by the variable.
+fn per_strategy(value: impl Fn(DeploymentStrategy) -> String) -> String {
+    let entries: Vec<String> = DeploymentStrategy::ALL
+        .into_iter()
+        .map(|s| format!("{} = {}", s.name(), value(s)))
+        .collect();
+    format!("{{ {} }}[var.deployment_strategy]", entries.join(", "))
 }
 
 fn symbolic_placement() -> Placement {
@@ -317,6 +381,57 @@ fn root() -> Module {
                 string_literal(crate::service::expand::DRAIN_TIMEOUT_TAG)
             ),
         ),
+        // What the strategy decides, from `DeploymentStrategy`.
+        (
+            "uses_codedeploy".to_owned(),
+            strategy_is(DeploymentStrategy::uses_codedeploy),
+        ),
+        (
+            "shifts_traffic".to_owned(),
+            strategy_is(DeploymentStrategy::shifts_traffic),
+        ),
+        (
+            "ecs_shifts_traffic".to_owned(),
+            strategy_is(DeploymentStrategy::ecs_shifts_traffic),
+        ),
+        (
+            "deployment_controller".to_owned(),
+            per_strategy(|s| string_literal(s.deployment_controller())),
+        ),
+        (
+            "ecs_strategy".to_owned(),
+            per_strategy(|s| s.ecs_strategy().map_or("null".to_owned(), string_literal)),
+        ),
+        // The alarms that stop a deployment: the service's own, then the user's.
+        (
+            "alarm_names".to_owned(),
+            "var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)"
+                .to_owned(),
+        ),
+        // The ECS-controller strategies' deployment configuration and, for ECS-native
+        // blue/green, the load balancer's advanced configuration.
+        ("ecs_deployment".to_owned(), ecs_deployment_expression()),
+        (
+            "advanced_configuration".to_owned(),
+            object_expression(&[
+                (
+                    "alternate_target_group_arn",
+                    "module.target_group_pair.green_arn".to_owned(),
+                ),
+                (
+                    "production_listener_rule",
+                    "module.target_group_pair.production_rule_arn".to_owned(),
+                ),
+                (
+                    "test_listener_rule",
+                    "module.target_group_pair.test_rule_arn".to_owned(),
+                ),
+                (
+                    "role_arn",
+                    "module.iam_roles.infrastructure_role_arn".to_owned(),
+                ),
+            ]),
+        ),
         ("children".to_owned(), children_expression()),
     ];
 
@@ -325,6 +440,18 @@ fn root() -> Module {
             .expr("execution_role_name", "local.names.execution_role")
             .expr("task_role_name", "local.names.task_role")
             .expr("codedeploy_role_name", "local.names.codedeploy_role")
+            .expr("create_codedeploy_role", "local.uses_codedeploy")
+            .expr("infrastructure_role_name", "local.names.infrastructure_role")
+            .expr("create_infrastructure_role", "local.ecs_shifts_traffic")
+            // Known at plan time even when the ARNs are not.
+            .expr(
+                "invokes_lifecycle_hooks",
+                "local.ecs_shifts_traffic && length(var.ecs_deployment.hooks) > 0",
+            )
+            .expr(
+                "lifecycle_hook_arns",
+                "local.ecs_shifts_traffic ? values(var.ecs_deployment.hooks) : []",
+            )
             .expr("partition", "local.partition")
             .expr("region", "local.region")
             .expr("account_id", "local.account_id")
@@ -379,6 +506,8 @@ fn root() -> Module {
             .expr("rule_priority", "local.rule_priority")
             .expr("path_patterns", "var.load_balancer.path_patterns")
             .expr("host_headers", "var.load_balancer.host_headers")
+            .expr("pair", "local.shifts_traffic")
+            .expr("weighted", "local.ecs_shifts_traffic")
             .expr("tags", "var.tags"),
         module_call("cloud_map_service", "cloud-map-service")
             .expr("count", "var.service_discovery == null ? 0 : 1")
@@ -393,7 +522,12 @@ fn root() -> Module {
             // hashicorp/aws reads the cluster back as an ARN and replaces a service whose
             // configuration names it otherwise.
             .expr("cluster", "local.cluster_arn")
-            .expr("task_definition_arn", "module.task_definition.arn")
+            // As `family:revision`, the form hashicorp/aws reads back after an import (eject),
+            // so an imported ECS-controller service plans no change.
+            .expr(
+                "task_definition",
+                "\"${module.task_definition.family}:${module.task_definition.revision}\"",
+            )
             .expr("desired_count", "var.desired_count")
             .expr("platform_version", "var.platform_version")
             .expr(
@@ -421,9 +555,20 @@ fn root() -> Module {
             .expr("autoscaled", "var.autoscaling != null")
             .expr("cpu_architecture", "var.task.cpu_architecture")
             .expr("tags", "local.service_tags")
-            // ECS accepts a target group only once a listener rule routes to it.
-            .expr("depends_on", "[module.target_group_pair]"),
+            .expr("deployment_controller", "local.deployment_controller")
+            .expr(
+                "deployment",
+                "local.uses_codedeploy ? null : local.ecs_deployment",
+            )
+            .expr(
+                "advanced",
+                "local.ecs_shifts_traffic ? local.advanced_configuration : null",
+            )
+            // ECS accepts a target group only once a listener rule routes to it, and assumes
+            // the infrastructure role only once its policies are attached.
+            .expr("depends_on", "[module.target_group_pair, module.iam_roles]"),
         module_call("codedeploy", "codedeploy-blue-green")
+            .expr("count", "local.uses_codedeploy ? 1 : 0")
             .expr("application_name", "local.names.codedeploy_application")
             .expr("deployment_group_name", "local.names.deployment_group")
             .expr("service_role_arn", "module.iam_roles.codedeploy_role_arn")
@@ -451,10 +596,7 @@ fn root() -> Module {
             )
             .expr("cluster_name", "local.cluster_name")
             .expr("service_name", "module.ecs_service.name")
-            .expr(
-                "alarm_names",
-                "var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)",
-            )
+            .expr("alarm_names", "local.alarm_names")
             .expr(
                 "test_traffic_wait_minutes",
                 "var.blue_green.test_traffic_wait_minutes",
@@ -499,6 +641,7 @@ fn root() -> Module {
                 "green_target_group",
                 "module.target_group_pair.green_arn_suffix",
             )
+            .expr("pair", "local.shifts_traffic")
             .expr("tags", "var.tags"),
         module_call("autoscaling", "autoscaling")
             .expr("count", "var.autoscaling == null ? 0 : 1")
@@ -538,7 +681,7 @@ fn root() -> Module {
         Output::new(
             "task_definition_arn",
             "module.task_definition.arn",
-            "ARN of the task definition revision this configuration registers; CodeDeploy deploys it (see `appspec`).",
+            "ARN of the task definition revision this configuration registers; CodeDeploy deploys it (see `appspec`), ECS rolls it out under the other strategies.",
         ),
         Output::new(
             "task_definition_revision",
@@ -568,7 +711,7 @@ fn root() -> Module {
         Output::new(
             "green_target_group_arn",
             "module.target_group_pair.green_arn",
-            "ARN of the green target group.",
+            "ARN of the green target group; null with `rolling`.",
         ),
         Output::new(
             "production_listener_rule_arn",
@@ -578,17 +721,22 @@ fn root() -> Module {
         Output::new(
             "test_listener_rule_arn",
             "module.target_group_pair.test_rule_arn",
-            "ARN of the service's rule on the test listener.",
+            "ARN of the service's rule on the test listener; null with `rolling`.",
+        ),
+        Output::new(
+            "infrastructure_role_arn",
+            "module.iam_roles.infrastructure_role_arn",
+            "ARN of the role ECS moves traffic with (`blue_green`, `linear`, `canary`); null otherwise.",
         ),
         Output::new(
             "codedeploy_application_name",
-            "module.codedeploy.application_name",
-            "Name of the CodeDeploy application.",
+            "one(module.codedeploy[*].application_name)",
+            "Name of the CodeDeploy application; null unless `deployment_strategy` is `codedeploy`.",
         ),
         Output::new(
             "codedeploy_deployment_group_name",
-            "module.codedeploy.deployment_group_name",
-            "Name of the CodeDeploy deployment group.",
+            "one(module.codedeploy[*].deployment_group_name)",
+            "Name of the CodeDeploy deployment group; null unless `deployment_strategy` is `codedeploy`.",
         ),
         Output::new(
             "service_discovery_arn",
@@ -603,7 +751,7 @@ fn root() -> Module {
         Output::new(
             "appspec",
             &appspec_expression(),
-            "The AppSpec (JSON) of a CodeDeploy deployment of `task_definition_arn`: what the resource sends on an image change, and what a pipeline sends with `aws deploy create-deployment` when using these modules.",
+            "The AppSpec (JSON) of a CodeDeploy deployment of `task_definition_arn`: what the resource sends on an image change, and what a pipeline sends with `aws deploy create-deployment` when using these modules; null unless `deployment_strategy` is `codedeploy`.",
         ),
     ];
 
@@ -644,25 +792,99 @@ fn root() -> Module {
 /// The `appspec` output; the hook events are `APPSPEC_HOOK_EVENTS`, in the order they run.
 fn appspec_expression() -> String {
     format!(
-        "jsonencode(merge({{ version = 0, Resources = [{{ TargetService = {{ Type = \"AWS::ECS::Service\", Properties = merge({{ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = {{ ContainerName = var.container.name, ContainerPort = var.container.port }}, PlatformVersion = var.platform_version, NetworkConfiguration = {{ AwsvpcConfiguration = {{ Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? \"ENABLED\" : \"DISABLED\" }} }} }}, {{ for k, v in {{ CapacityProviderStrategy = [for c in var.capacity_provider_strategy : {{ CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }}] }} : k => v if length(v) > 0 }}) }} }}] }}, length(coalesce(var.blue_green.hooks, {{}})) > 0 ? {{ Hooks = [for e in {} : {{ (e) = var.blue_green.hooks[e] }} if contains(keys(coalesce(var.blue_green.hooks, {{}})), e)] }} : {{}}))",
+        "local.uses_codedeploy ? jsonencode(merge({{ version = 0, Resources = [{{ TargetService = {{ Type = \"AWS::ECS::Service\", Properties = merge({{ TaskDefinition = module.task_definition.arn, LoadBalancerInfo = {{ ContainerName = var.container.name, ContainerPort = var.container.port }}, PlatformVersion = var.platform_version, NetworkConfiguration = {{ AwsvpcConfiguration = {{ Subnets = var.network.subnets, SecurityGroups = var.network.security_groups, AssignPublicIp = var.network.assign_public_ip ? \"ENABLED\" : \"DISABLED\" }} }} }}, {{ for k, v in {{ CapacityProviderStrategy = [for c in var.capacity_provider_strategy : {{ CapacityProvider = c.capacity_provider, Base = c.base, Weight = c.weight }}] }} : k => v if length(v) > 0 }}) }} }}] }}, length(coalesce(var.blue_green.hooks, {{}})) > 0 ? {{ Hooks = [for e in {} : {{ (e) = var.blue_green.hooks[e] }} if contains(keys(coalesce(var.blue_green.hooks, {{}})), e)] }} : {{}})) : null",
         string_list(APPSPEC_HOOK_EVENTS)
     )
 }
 
+/// An HCL object expression, one attribute a line.
+fn object_expression(fields: &[(&str, String)]) -> String {
+    let lines: Vec<String> = fields.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    format!("{{\n{}\n}}", lines.join("\n"))
+}
+
+/// The ECS service's `deployment` input under an ECS-controller strategy: `EcsDeploymentDef`,
+/// with the settings each strategy takes from `ecs_deployment`.
+fn ecs_deployment_expression() -> String {
+    let only = |strategy: DeploymentStrategy, value: &str, otherwise: &str| {
+        format!(
+            "var.deployment_strategy == {} ? {value} : {otherwise}",
+            string_literal(strategy.name())
+        )
+    };
+    let rolling =
+        |value: &str, otherwise: &str| only(DeploymentStrategy::Rolling, value, otherwise);
+    // Blue/green strategies run the new tasks beside the old: AWS's defaults apply.
+    let (min, max) = (
+        d::MINIMUM_HEALTHY_PERCENT.to_string(),
+        d::MAXIMUM_PERCENT.to_string(),
+    );
+    object_expression(&[
+        ("strategy", "local.ecs_strategy".to_owned()),
+        (
+            "bake_time_minutes",
+            "local.ecs_shifts_traffic ? var.ecs_deployment.bake_time_minutes : null".to_owned(),
+        ),
+        (
+            "linear",
+            only(
+                DeploymentStrategy::Linear,
+                "{ step_percent = var.ecs_deployment.linear_step_percent, step_minutes = var.ecs_deployment.linear_step_minutes }",
+                "null",
+            ),
+        ),
+        (
+            "canary",
+            only(
+                DeploymentStrategy::Canary,
+                "{ percent = var.ecs_deployment.canary_percent, minutes = var.ecs_deployment.canary_minutes }",
+                "null",
+            ),
+        ),
+        (
+            "minimum_healthy_percent",
+            rolling("var.ecs_deployment.minimum_healthy_percent", &min),
+        ),
+        (
+            "maximum_percent",
+            rolling("var.ecs_deployment.maximum_percent", &max),
+        ),
+        (
+            "circuit_breaker",
+            rolling("var.ecs_deployment.circuit_breaker", "false"),
+        ),
+        ("alarm_names", "local.alarm_names".to_owned()),
+        (
+            "hooks",
+            format!(
+                "local.ecs_shifts_traffic ? [for s in {} : {{ stage = s, arn = var.ecs_deployment.hooks[s] }} if contains(keys(var.ecs_deployment.hooks), s)] : []",
+                string_list(ECS_HOOK_STAGES)
+            ),
+        ),
+    ])
+}
+
 const ROOT_NOTES: &str = r#"## Deployments
 
-The ECS service runs under the `CODE_DEPLOY` deployment controller, so Terraform does not roll
-out new task definitions: CodeDeploy does, shifting traffic from the blue target group to the
-green one through the production and test listener rules. The module therefore tells Terraform
-to leave alone what CodeDeploy owns — the service's `task_definition`, `load_balancer`,
-`network_configuration`, `platform_version` and `capacity_provider_strategy`, and the listener
-rules' `action` — which is why a plan after a deployment is empty instead of showing the drift
-other modules show. With `autoscaling`, Application Auto Scaling owns the desired count, so the
-service (then the `autoscaled` variant of the ECS service resource) ignores later changes of
-`desired_count`; without it, a changed `desired_count` is applied.
+`deployment_strategy` decides how a new task definition reaches production, as on the resource:
 
-An image (or environment, secrets, cpu, memory) change registers a new task definition
-revision on `tofu apply`. Deploy it with the `appspec` output, as the resource does:
+- `codedeploy` (the default): the ECS service runs under the `CODE_DEPLOY` deployment
+  controller, and CodeDeploy shifts traffic from the blue target group to the green one through
+  the production and test listener rules.
+- `blue_green`, `linear`, `canary`: ECS-native blue/green under the `ECS` controller. The rules
+  forward to both target groups (blue at weight 1, green at 0), an infrastructure role lets ECS
+  rewrite their weights, and ECS moves production traffic all at once, in equal steps or a share
+  first, then bakes (`ecs_deployment`). There is no CodeDeploy application, group or role.
+- `rolling`: an ECS rolling update with the deployment circuit breaker; one target group, one
+  rule on the production listener, no test listener needed.
+
+With `codedeploy`, Terraform does not roll out new task definitions: CodeDeploy does. The module
+therefore tells Terraform to leave alone what CodeDeploy owns — the service's `task_definition`,
+`load_balancer`, `network_configuration`, `platform_version` and `capacity_provider_strategy`,
+and the listener rules' `action` — which is why a plan after a deployment is empty instead of
+showing the drift other modules show. An image (or environment, secrets, cpu, memory) change
+registers a new task definition revision on `tofu apply`. Deploy it with the `appspec` output,
+as the resource does:
 
 ```sh
 aws deploy create-deployment \
@@ -675,18 +897,37 @@ aws deploy create-deployment \
 (with the module's outputs passed through your root module's outputs). The AppSpec names the new revision, the container and port the target groups route to, and
 the network settings (CodeDeploy, not UpdateService, changes those on such a service).
 
+Under the other strategies `tofu apply` of a new revision is the deployment: the service takes
+the new task definition and ECS rolls it out, rolling it back when a circuit breaker or one of
+the alarms trips. ECS rewrites only the listener rules' weights, which the rules ignore, so the
+plan after a deployment is empty too.
+
+`ignore_changes` cannot depend on a variable, so the ECS service is one of four resource blocks:
+one per deployment controller, and one per owner of the desired count. With `autoscaling`,
+Application Auto Scaling owns the desired count, so the service (then an `autoscaled` variant)
+ignores later changes of `desired_count`; without it, a changed `desired_count` is applied.
+
 ## What differs from the resource
 
-- The resource waits for the deployment and fails the apply when CodeDeploy rolls back; with
-  modules your pipeline runs and watches the deployment (`wait_for_deployment` has no
-  counterpart).
+- The resource waits for the deployment and fails the apply when CodeDeploy or ECS rolls it
+  back; with modules your pipeline runs and watches the deployment (`wait_for_deployment` has
+  no counterpart).
+- `blue_green`, `linear` and `canary` change into one another in place. Changing
+  `deployment_strategy` between `codedeploy`, `rolling` and those three is a replacement with
+  the modules: the ECS service moves to another resource block (which Terraform does not order
+  after the old one's deletion) and the listener rules keep the action they were created with.
+  Destroy them first (`tofu destroy -target=module.<name>.module.target_group_pair`, which takes
+  the service and what refers to the target groups along), then apply. The resource moves a
+  CodeDeploy service to ECS blue/green in place.
 - The ALBRequestCountPerTarget policy measures the blue target group. After a deployment
   moves traffic to green the resource re-points it; with modules, re-apply with the live
   target group or scale on CPU.
 - Checks that need AWS (free IPs in the subnets) or span variables run as preconditions
   (`autoscaling.min <= desired_count <= autoscaling.max`, an immutable image when
-  `require_immutable_image` is set, Fargate Spot with ARM64) or only in the resource (warnings such as a
-  deregistration delay left at 300 s: Terraform variables cannot warn).
+  `require_immutable_image` is set, Fargate Spot with ARM64, a test listener unless `rolling`,
+  and none with it)
+  or only in the resource (warnings such as a deregistration delay left at 300 s: Terraform
+  variables cannot warn).
 - `task_role_policy_json` decides whether the task role gets an inline policy, so it must be
   known at plan time (a policy document built from values known at plan time is); the
   container's secrets may be created in the same run.
@@ -694,20 +935,45 @@ the network settings (CodeDeploy, not UpdateService, changes those on such a ser
   running tasks keep it, but a later deployment back to that revision needs it re-registered.
 "#;
 
-/// The `children` output: the same list, in the same order, as `Shape::children`.
+/// The `children` output: the same list, in the same order, as `Shape::children`, for every
+/// strategy. Each strategy's children keep one relative order, so the list is their union in
+/// that order, each child present when the configuration (and the strategy) has it.
 fn children_expression() -> String {
-    let shape = Shape {
+    let shape = |strategy| Shape {
         names: ChildNames::for_service("x"),
         log_group: String::new(),
-        strategy: STRATEGY,
+        strategy,
         discovery: true,
         autoscaling: true,
         scaling_metrics: METRICS.to_vec(),
         alarm_metrics: AlarmMetric::ALL.to_vec(),
     };
+    let children_of = |strategy| -> Vec<ChildKey> {
+        shape(strategy)
+            .children()
+            .into_iter()
+            .map(|c| c.key)
+            .collect()
+    };
+    let mut union: Vec<ChildKey> = Vec::new();
+    for strategy in DeploymentStrategy::ALL {
+        let mut at = 0;
+        for key in children_of(strategy) {
+            at = match union.iter().position(|k| *k == key) {
+                Some(i) => i + 1,
+                None => {
+                    union.insert(at, key);
+                    at + 1
+                }
+            };
+        }
+    }
     let mut items = Vec::new();
-    for child in shape.children() {
-        let name = match child.key {
+    for key in union {
+        let has = |s| children_of(s).contains(&key);
+        let strategy_condition =
+            (!DeploymentStrategy::ALL.into_iter().all(has)).then(|| strategy_is(has));
+        let name = match key {
             ChildKey::LogGroup => "local.log_group".to_owned(),
             ChildKey::ExecutionRole => "local.names.execution_role".to_owned(),
             ChildKey::TaskRole => "local.names.task_role".to_owned(),
@@ -730,7 +996,7 @@ fn children_expression() -> String {
             ChildKey::ScalingPolicy(m) => format!("local.names.{}_policy", metric_name(m)),
             ChildKey::Alarm(m, t) => alarm_name_local(m, t),
         };
-        let present = match child.key {
+        let present = match key {
             ChildKey::DiscoveryService => "var.service_discovery != null".to_owned(),
             ChildKey::ScalableTarget => "var.autoscaling != null".to_owned(),
             ChildKey::ScalingPolicy(m) => format!(
@@ -747,9 +1013,14 @@ fn children_expression() -> String {
             ),
             _ => "true".to_owned(),
         };
+        let present = match strategy_condition {
+            Some(strategy) if present == "true" => strategy,
+            Some(strategy) => format!("({present}) && {strategy}"),
+            None => present,
+        };
         items.push(format!(
             "{{ present = {present}, child = {{ kind = \"{}\", name = {name} }} }}",
-            child.key.kind()
+            key.kind()
         ));
     }
     format!("[{}]", items.join(", "))
@@ -805,6 +1076,13 @@ fn iam_roles() -> Module {
     )
     .with_default("[]");
     parameter_arns.non_nullable = true;
+    let mut lifecycle_hook_arns = var(
+        "lifecycle_hook_arns",
+        "list(string)",
+        "Lambda functions ECS invokes at the deployment's lifecycle stages.",
+    )
+    .with_default("[]");
+    lifecycle_hook_arns.non_nullable = true;
     let mut m = submodule(
         "iam-roles",
         vec![
@@ -819,6 +1097,31 @@ fn iam_roles() -> Module {
                 "string",
                 "Name of the role CodeDeploy deploys with.",
             ),
+            var(
+                "create_codedeploy_role",
+                "bool",
+                "Whether CodeDeploy deploys the service, so its role exists.",
+            )
+            .with_default("true"),
+            var(
+                "infrastructure_role_name",
+                "string",
+                "Name of the role ECS moves traffic between the target groups with (ECS-native blue/green, linear and canary).",
+            )
+            .with_default("null"),
+            var(
+                "create_infrastructure_role",
+                "bool",
+                "Whether ECS moves the traffic, so the infrastructure role exists.",
+            )
+            .with_default("false"),
+            var(
+                "invokes_lifecycle_hooks",
+                "bool",
+                "Whether the deployment has lifecycle hooks, so the infrastructure role may invoke them (known at plan time).",
+            )
+            .with_default("false"),
+            lifecycle_hook_arns,
             var("partition", "string", "AWS partition (`aws`, `aws-cn`, …)."),
             var("region", "string", "Region the service runs in."),
             var("account_id", "string", "Account the service runs in."),
@@ -854,7 +1157,12 @@ fn iam_roles() -> Module {
             "codedeploy_trust_policy".to_owned(),
             json_expression(&codedeploy_trust_policy()),
         ),
+        (
+            "infrastructure_trust_policy".to_owned(),
+            json_expression(&infrastructure_trust_policy()),
+        ),
         ("secrets_policy".to_owned(), SECRETS_POLICY.to_owned()),
+        ("hooks_policy".to_owned(), HOOKS_POLICY.to_owned()),
     ];
     let role = ChildKey::ExecutionRole.kind();
     m.blocks = vec![
@@ -888,7 +1196,9 @@ fn iam_roles() -> Module {
             .string("name", APPLICATION_POLICY_NAME)
             .expr("role", "aws_iam_role.task.name")
             .expr("policy", "var.task_role_policy_json"),
+        // Created without count by earlier versions: Terraform moves those to index 0.
         resource(role, "codedeploy")
+            .expr("count", "var.create_codedeploy_role ? 1 : 0")
             .expr("name", "var.codedeploy_role_name")
             .expr("description", string_literal(ROLE_DESCRIPTION))
             .expr(
@@ -897,11 +1207,36 @@ fn iam_roles() -> Module {
             )
             .expr("tags", "var.tags"),
         resource("aws_iam_role_policy_attachment", "codedeploy")
-            .expr("role", "aws_iam_role.codedeploy.name")
+            .expr("count", "var.create_codedeploy_role ? 1 : 0")
+            .expr("role", "aws_iam_role.codedeploy[0].name")
             .expr(
                 "policy_arn",
                 Json::String(managed_policy(p, CODEDEPLOY_ECS_POLICY)).to_string(),
             ),
+        resource(role, "infrastructure")
+            .expr("count", "var.create_infrastructure_role ? 1 : 0")
+            .expr("name", "var.infrastructure_role_name")
+            .expr("description", string_literal(ROLE_DESCRIPTION))
+            .expr(
+                "assume_role_policy",
+                "jsonencode(local.infrastructure_trust_policy)",
+            )
+            .expr("tags", "var.tags"),
+        resource("aws_iam_role_policy_attachment", "infrastructure")
+            .expr("count", "var.create_infrastructure_role ? 1 : 0")
+            .expr("role", "aws_iam_role.infrastructure[0].name")
+            .expr(
+                "policy_arn",
+                Json::String(managed_policy(p, ECS_LOAD_BALANCERS_POLICY)).to_string(),
+            ),
+        resource("aws_iam_role_policy", "infrastructure_hooks")
+            .expr(
+                "count",
+                "var.create_infrastructure_role && var.invokes_lifecycle_hooks ? 1 : 0",
+            )
+            .string("name", HOOKS_POLICY_NAME)
+            .expr("role", "aws_iam_role.infrastructure[0].name")
+            .expr("policy", "jsonencode(local.hooks_policy)"),
     ];
     m.outputs = vec![
         Output::new(
@@ -916,12 +1251,23 @@ fn iam_roles() -> Module {
         ),
         Output::new(
             "codedeploy_role_arn",
-            "aws_iam_role.codedeploy.arn",
-            "ARN of the CodeDeploy service role.",
+            "one(aws_iam_role.codedeploy[*].arn)",
+            "ARN of the CodeDeploy service role; null without it.",
+        ),
+        Output::new(
+            "infrastructure_role_arn",
+            "one(aws_iam_role.infrastructure[*].arn)",
+            "ARN of the infrastructure role; null without it.",
         ),
     ];
     m
 }
+
+/// ECS may invoke exactly the lifecycle hooks' functions — `expand`'s hooks policy.
+const HOOKS_POLICY: &str = r#"{
+  Version = "2012-10-17"
+  Statement = [{ Sid = "InvokeLifecycleHooks", Effect = "Allow", Action = ["lambda:InvokeFunction"], Resource = sort(distinct(var.lifecycle_hook_arns)) }]
+}"#;
 
 /// Read access to exactly the referenced secrets and parameters, and KMS decryption only
 /// through those two services — `expand`'s secrets policy.
@@ -1042,6 +1388,11 @@ fn task_definition() -> Module {
             "ARN of the task definition revision.",
         ),
         Output::new(
+            "family",
+            "aws_ecs_task_definition.this.family",
+            "Its family.",
+        ),
+        Output::new(
             "revision",
             "aws_ecs_task_definition.this.revision",
             "Its revision number.",
@@ -1088,8 +1439,21 @@ fn target_group_pair() -> Module {
             var(
                 "test_listener_arn",
                 "string",
-                "Listener CodeDeploy routes test traffic through.",
-            ),
+                "Listener that serves the new tasks to testers before production traffic moves; null without the pair.",
+            )
+            .with_default("null"),
+            var(
+                "pair",
+                "bool",
+                "Whether traffic moves between a blue and a green group: the green group and the test listener's rule exist (all strategies but rolling).",
+            )
+            .with_default("true"),
+            var(
+                "weighted",
+                "bool",
+                "Whether the rules forward to both groups, blue at weight 1 and green at 0, as ECS-native blue/green needs.",
+            )
+            .with_default("false"),
             var(
                 "rule_priority",
                 "number",
@@ -1105,8 +1469,12 @@ fn target_group_pair() -> Module {
         ],
     );
     let tg = ChildKey::BlueTargetGroup.kind();
-    let group = |name: &str, var_name: &str| {
-        resource(tg, name)
+    let group = |name: &str, count: Option<&str>, var_name: &str| {
+        let mut group = resource(tg, name);
+        if let Some(count) = count {
+            group = group.expr("count", count);
+        }
+        group
             .expr("name", var_name)
             .expr("port", "var.port")
             .string("protocol", "HTTP")
@@ -1129,17 +1497,46 @@ fn target_group_pair() -> Module {
                     ),
             )
     };
+    // The rules are created forwarding to blue (under ECS-native blue/green, to both groups,
+    // green at weight 0); CodeDeploy or ECS then rewrites the action at every deployment, so
+    // it is ignored. `ignore_changes` cannot depend on the strategy: a rolling service's rule,
+    // which nobody rewrites, ignores it too. Both groups outlive the rules, whichever is live.
     let rule =
-        |name: &str, listener: &str| {
-            resource(ChildKey::ProductionListenerRule.kind(), name)
-                .expr("listener_arn", listener)
+        |name: &str, count: Option<&str>, listener: &str, lifecycle: Node| {
+            let mut rule = resource(ChildKey::ProductionListenerRule.kind(), name);
+            if let Some(count) = count {
+                rule = rule.expr("count", count);
+            }
+            rule.expr("listener_arn", listener)
                 .expr("priority", "var.rule_priority")
                 .expr("tags", "var.tags")
                 .block(
                     Node::new("action", &[])
                         .string("type", "forward")
-                        // Created on blue; CodeDeploy moves it (ignored below).
-                        .expr("target_group_arn", "aws_lb_target_group.blue.arn"),
+                        .expr(
+                            "target_group_arn",
+                            "var.weighted ? null : aws_lb_target_group.blue.arn",
+                        )
+                        .block(
+                            Node::new("dynamic", &["forward"])
+                                .expr(
+                                    "for_each",
+                                    "var.weighted ? aws_lb_target_group.green[*].arn : []",
+                                )
+                                .block(
+                                    Node::new("content", &[])
+                                        .block(
+                                            Node::new("target_group", &[])
+                                                .expr("arn", "aws_lb_target_group.blue.arn")
+                                                .expr("weight", "1"),
+                                        )
+                                        .block(
+                                            Node::new("target_group", &[])
+                                                .expr("arn", "forward.value")
+                                                .expr("weight", "0"),
+                                        ),
+                                ),
+                        ),
                 )
                 .block(
                     Node::new("dynamic", &["condition"])
@@ -1161,13 +1558,33 @@ fn target_group_pair() -> Module {
                             Node::new("host_header", &[]).expr("values", "condition.value"),
                         )),
                 )
-                .block(Node::new("lifecycle", &[]).expr("ignore_changes", "[action]"))
+                .expr("depends_on", "[aws_lb_target_group.green]")
+                .block(lifecycle)
         };
+    let ignore_action = || Node::new("lifecycle", &[]).expr("ignore_changes", "[action]");
     m.blocks = vec![
-        group("blue", "var.blue_name"),
-        group("green", "var.green_name"),
-        rule("production", "var.production_listener_arn"),
-        rule("test", "var.test_listener_arn"),
+        group("blue", None, "var.blue_name"),
+        // Created without count by earlier versions: Terraform moves those to index 0.
+        group("green", Some("var.pair ? 1 : 0"), "var.green_name"),
+        rule(
+            "production",
+            None,
+            "var.production_listener_arn",
+            ignore_action().block(
+                Node::new("precondition", &[])
+                    .expr("condition", "var.pair == (var.test_listener_arn != null)")
+                    .string(
+                        "error_message",
+                        "load_balancer.test_listener_arn is required by every deployment_strategy but rolling, which takes none (check strategy).",
+                    ),
+            ),
+        ),
+        rule(
+            "test",
+            Some("var.pair ? 1 : 0"),
+            "var.test_listener_arn",
+            ignore_action(),
+        ),
     ];
     m.outputs = vec![
         Output::new(
@@ -1177,8 +1594,8 @@ fn target_group_pair() -> Module {
         ),
         Output::new(
             "green_arn",
-            "aws_lb_target_group.green.arn",
-            "ARN of the green target group.",
+            "one(aws_lb_target_group.green[*].arn)",
+            "ARN of the green target group; null without the pair.",
         ),
         Output::new(
             "blue_name",
@@ -1187,8 +1604,8 @@ fn target_group_pair() -> Module {
         ),
         Output::new(
             "green_name",
-            "aws_lb_target_group.green.name",
-            "Name of the green target group.",
+            "one(aws_lb_target_group.green[*].name)",
+            "Name of the green target group; null without the pair.",
         ),
         Output::new(
             "blue_arn_suffix",
@@ -1197,8 +1614,8 @@ fn target_group_pair() -> Module {
         ),
         Output::new(
             "green_arn_suffix",
-            "aws_lb_target_group.green.arn_suffix",
-            "`targetgroup/<name>/<id>` of the green group, for its alarms.",
+            "one(aws_lb_target_group.green[*].arn_suffix)",
+            "`targetgroup/<name>/<id>` of the green group, for its alarms; null without the pair.",
         ),
         Output::new(
             "production_rule_arn",
@@ -1207,8 +1624,8 @@ fn target_group_pair() -> Module {
         ),
         Output::new(
             "test_rule_arn",
-            "aws_lb_listener_rule.test.arn",
-            "ARN of the rule on the test listener.",
+            "one(aws_lb_listener_rule.test[*].arn)",
+            "ARN of the rule on the test listener; null without the pair.",
         ),
     ];
     m
@@ -1280,9 +1697,9 @@ fn ecs_service() -> Module {
             var("name", "string", "Name of the ECS service."),
             var("cluster", "string", "ARN of the cluster."),
             var(
-                "task_definition_arn",
+                "task_definition",
                 "string",
-                "Task definition the service starts with.",
+                "Task definition the service starts with (and, under the ECS controller, rolls out): `family:revision` or an ARN.",
             ),
             var("desired_count", "number", "Tasks to start with."),
             var("platform_version", "string", "Fargate platform version."),
@@ -1334,18 +1751,41 @@ fn ecs_service() -> Module {
                 "The task's CPU architecture, checked against the capacity providers.",
             )
             .with_default("\"X86_64\""),
+            var(
+                "deployment_controller",
+                "string",
+                "`CODE_DEPLOY` (CodeDeploy rolls out new revisions) or `ECS` (a changed task definition rolls out).",
+            )
+            .with_default(&string_literal(
+                DeploymentStrategy::CodeDeployBlueGreen.deployment_controller(),
+            )),
+            var(
+                "deployment",
+                "object({ strategy = string, bake_time_minutes = optional(number), linear = optional(object({ step_percent = number, step_minutes = number })), canary = optional(object({ percent = number, minutes = number })), minimum_healthy_percent = optional(number, 100), maximum_percent = optional(number, 200), circuit_breaker = optional(bool, false), alarm_names = optional(list(string), []), hooks = optional(list(object({ stage = string, arn = string })), []) })",
+                "Deployment configuration under the ECS controller: ROLLING, BLUE_GREEN, LINEAR or CANARY, the bake time, the steps, the percents, the circuit breaker (with rollback), the alarms that roll back, and the lifecycle hooks (which need `advanced`: ECS invokes them with its role).",
+            )
+            .with_default("null"),
+            var(
+                "advanced",
+                "object({ alternate_target_group_arn = string, production_listener_rule = string, test_listener_rule = optional(string), role_arn = string })",
+                "ECS-native blue/green: the idle (green) target group, the rules ECS rewrites and the infrastructure role it does so with; null otherwise.",
+            )
+            .with_default("null"),
             tags_variable(),
         ],
     );
-    // `ignore_changes` cannot depend on a variable, so the service comes in two variants:
-    // with autoscaling, Application Auto Scaling owns the desired count; without it, a
-    // changed desired_count is applied.
-    let service = |name: &str, count: &str, ignored: &str| {
-        resource(ChildKey::EcsService.kind(), name)
+    // `ignore_changes` cannot depend on a variable, so the service comes in four variants: one
+    // per deployment controller (under CODE_DEPLOY, CodeDeploy owns the task definition, load
+    // balancer, network, platform and capacity providers; under ECS, a changed task definition
+    // is how a new revision rolls out, and ECS rewrites only the listener rules' weights, which
+    // the rules ignore), and one per owner of the desired count (Application Auto Scaling, or
+    // the configuration).
+    let service = |name: &str, count: &str, ecs_controller: bool, ignored: &str| {
+        let mut service = resource(ChildKey::EcsService.kind(), name)
             .expr("count", count)
             .expr("name", "var.name")
             .expr("cluster", "var.cluster")
-            .expr("task_definition", "var.task_definition_arn")
+            .expr("task_definition", "var.task_definition")
             .expr("desired_count", "var.desired_count")
             .expr(
                 "launch_type",
@@ -1358,11 +1798,83 @@ fn ecs_service() -> Module {
             )
             .string("propagate_tags", "SERVICE")
             .expr("enable_ecs_managed_tags", "true")
-            .expr("tags", "var.tags")
-            .block(
-                Node::new("deployment_controller", &[])
-                    .string("type", STRATEGY.deployment_controller()),
-            )
+            .expr("tags", "var.tags");
+        if ecs_controller {
+            service = service
+                .expr(
+                    "deployment_minimum_healthy_percent",
+                    "var.deployment == null ? null : var.deployment.minimum_healthy_percent",
+                )
+                .expr(
+                    "deployment_maximum_percent",
+                    "var.deployment == null ? null : var.deployment.maximum_percent",
+                );
+        }
+        service = service.block(
+            Node::new("deployment_controller", &[]).expr("type", "var.deployment_controller"),
+        );
+        if ecs_controller {
+            service = service
+                .block(ecs_deployment_configuration())
+                .block(
+                    Node::new("dynamic", &["deployment_circuit_breaker"])
+                        .expr(
+                            "for_each",
+                            "var.deployment == null ? [] : [var.deployment.circuit_breaker]",
+                        )
+                        .block(
+                            Node::new("content", &[])
+                                .expr("enable", "deployment_circuit_breaker.value")
+                                .expr("rollback", "deployment_circuit_breaker.value"),
+                        ),
+                )
+                // Disabled without alarms, as the resource sends it, so removing the last
+                // alarm turns the rollback off instead of leaving it as it was.
+                .block(
+                    Node::new("dynamic", &["alarms"])
+                        .expr(
+                            "for_each",
+                            "var.deployment == null ? [] : [var.deployment.alarm_names]",
+                        )
+                        .block(
+                            Node::new("content", &[])
+                                .expr("alarm_names", "alarms.value")
+                                .expr("enable", "length(alarms.value) > 0")
+                                .expr("rollback", "length(alarms.value) > 0"),
+                        ),
+                );
+        }
+        let mut load_balancer = Node::new("load_balancer", &[])
+            .expr("target_group_arn", "var.target_group_arn")
+            .expr("container_name", "var.container_name")
+            .expr("container_port", "var.container_port");
+        if ecs_controller {
+            load_balancer = load_balancer.block(
+                Node::new("dynamic", &["advanced_configuration"])
+                    .expr("for_each", "var.advanced == null ? [] : [var.advanced]")
+                    .block(
+                        Node::new("content", &[])
+                            .expr(
+                                "alternate_target_group_arn",
+                                "advanced_configuration.value.alternate_target_group_arn",
+                            )
+                            .expr(
+                                "production_listener_rule",
+                                "advanced_configuration.value.production_listener_rule",
+                            )
+                            .expr(
+                                "test_listener_rule",
+                                "advanced_configuration.value.test_listener_rule",
+                            )
+                            .expr("role_arn", "advanced_configuration.value.role_arn"),
+                    ),
+            );
+        }
+        let mut lifecycle = Node::new("lifecycle", &[]);
+        if !ignored.is_empty() {
+            lifecycle = lifecycle.expr("ignore_changes", format!("[{ignored}]"));
+        }
+        service
             .block(
                 Node::new("dynamic", &["capacity_provider_strategy"])
                     .expr("for_each", "var.capacity_provider_strategy")
@@ -1382,12 +1894,7 @@ fn ecs_service() -> Module {
                     .expr("security_groups", "var.security_groups")
                     .expr("assign_public_ip", "var.assign_public_ip"),
             )
-            .block(
-                Node::new("load_balancer", &[])
-                    .expr("target_group_arn", "var.target_group_arn")
-                    .expr("container_name", "var.container_name")
-                    .expr("container_port", "var.container_port"),
-            )
+            .block(load_balancer)
             .block(
                 Node::new("dynamic", &["service_registries"])
                     .expr(
@@ -1408,48 +1915,126 @@ fn ecs_service() -> Module {
                     ),
             )
             .block(
-                Node::new("lifecycle", &[])
-                    .expr("ignore_changes", ignored)
-                    .block(
-                        Node::new("precondition", &[])
-                            .expr(
-                                "condition",
-                                "!(var.cpu_architecture == \"ARM64\" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == \"FARGATE_SPOT\"]))",
-                            )
-                            .string(
-                                "error_message",
-                                "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64).",
-                            ),
-                    ),
+                lifecycle.block(
+                    Node::new("precondition", &[])
+                        .expr(
+                            "condition",
+                            "!(var.cpu_architecture == \"ARM64\" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == \"FARGATE_SPOT\"]))",
+                        )
+                        .string(
+                            "error_message",
+                            "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64).",
+                        ),
+                ),
             )
     };
+    let controller =
+        string_literal(DeploymentStrategy::CodeDeployBlueGreen.deployment_controller());
+    let codedeploy = format!("var.deployment_controller == {controller}");
+    let ecs = format!("var.deployment_controller != {controller}");
     // CodeDeploy owns these on a CODE_DEPLOY service.
     let codedeploy_owns = "task_definition, load_balancer, network_configuration, platform_version, capacity_provider_strategy";
     m.blocks = vec![
         service(
             ECS_SERVICE_FIXED_COUNT,
-            "var.autoscaled ? 0 : 1",
-            &format!("[{codedeploy_owns}]"),
+            &format!("{codedeploy} && !var.autoscaled ? 1 : 0"),
+            false,
+            codedeploy_owns,
         ),
         service(
             ECS_SERVICE_AUTOSCALED,
-            "var.autoscaled ? 1 : 0",
-            &format!("[{codedeploy_owns}, desired_count]"),
+            &format!("{codedeploy} && var.autoscaled ? 1 : 0"),
+            false,
+            &format!("{codedeploy_owns}, desired_count"),
+        ),
+        service(
+            ECS_SERVICE_ECS_CONTROLLER,
+            &format!("{ecs} && !var.autoscaled ? 1 : 0"),
+            true,
+            "",
+        ),
+        service(
+            ECS_SERVICE_ECS_CONTROLLER_AUTOSCALED,
+            &format!("{ecs} && var.autoscaled ? 1 : 0"),
+            true,
+            "desired_count",
         ),
     ];
+    let every = |attribute: &str| {
+        format!(
+            "one(concat({}))",
+            [
+                ECS_SERVICE_FIXED_COUNT,
+                ECS_SERVICE_AUTOSCALED,
+                ECS_SERVICE_ECS_CONTROLLER,
+                ECS_SERVICE_ECS_CONTROLLER_AUTOSCALED
+            ]
+            .map(|r| format!("aws_ecs_service.{r}[*].{attribute}"))
+            .join(", ")
+        )
+    };
     m.outputs = vec![
-        Output::new(
-            "arn",
-            "one(concat(aws_ecs_service.this[*].id, aws_ecs_service.autoscaled[*].id))",
-            "ARN of the ECS service.",
-        ),
-        Output::new(
-            "name",
-            "one(concat(aws_ecs_service.this[*].name, aws_ecs_service.autoscaled[*].name))",
-            "Name of the ECS service.",
-        ),
+        Output::new("arn", &every("id"), "ARN of the ECS service."),
+        Output::new("name", &every("name"), "Name of the ECS service."),
     ];
     m
+}
+
+/// The deployment configuration of an ECS-controller service (`EcsDeploymentDef`); hashicorp/aws
+/// takes the minutes as strings, and each lifecycle stage as a hook of its own, as the resource
+/// sends them. ECS invokes the hooks with the infrastructure role.
+fn ecs_deployment_configuration() -> Node {
+    let minutes = |value: &str| format!("{value} == null ? null : tostring({value})");
+    Node::new("dynamic", &["deployment_configuration"])
+        .expr("for_each", "var.deployment == null ? [] : [var.deployment]")
+        .block(
+            Node::new("content", &[])
+                .expr("strategy", "deployment_configuration.value.strategy")
+                .expr(
+                    "bake_time_in_minutes",
+                    minutes("deployment_configuration.value.bake_time_minutes"),
+                )
+                .block(
+                    Node::new("dynamic", &["linear_configuration"])
+                        .expr(
+                            "for_each",
+                            "deployment_configuration.value.linear == null ? [] : [deployment_configuration.value.linear]",
+                        )
+                        .block(
+                            Node::new("content", &[])
+                                .expr("step_percent", "linear_configuration.value.step_percent")
+                                .expr(
+                                    "step_bake_time_in_minutes",
+                                    "tostring(linear_configuration.value.step_minutes)",
+                                ),
+                        ),
+                )
+                .block(
+                    Node::new("dynamic", &["canary_configuration"])
+                        .expr(
+                            "for_each",
+                            "deployment_configuration.value.canary == null ? [] : [deployment_configuration.value.canary]",
+                        )
+                        .block(
+                            Node::new("content", &[])
+                                .expr("canary_percent", "canary_configuration.value.percent")
+                                .expr(
+                                    "canary_bake_time_in_minutes",
+                                    "tostring(canary_configuration.value.minutes)",
+                                ),
+                        ),
+                )
+                .block(
+                    Node::new("dynamic", &["lifecycle_hook"])
+                        .expr("for_each", "deployment_configuration.value.hooks")
+                        .block(
+                            Node::new("content", &[])
+                                .expr("hook_target_arn", "lifecycle_hook.value.arn")
+                                .expr("lifecycle_stages", "[lifecycle_hook.value.stage]")
+                                .expr("role_arn", "var.advanced.role_arn"),
+                        ),
+                ),
+        )
 }
 
 fn codedeploy() -> Module {
@@ -1775,7 +2360,12 @@ fn alarms() -> Module {
                 "`app/<name>/<id>` of the load balancer.",
             ),
             var("blue_target_group_name", "string", "Blue target group."),
-            var("green_target_group_name", "string", "Green target group."),
+            var(
+                "green_target_group_name",
+                "string",
+                "Green target group; null without the pair.",
+            )
+            .with_default("null"),
             var(
                 "blue_target_group",
                 "string",
@@ -1784,8 +2374,15 @@ fn alarms() -> Module {
             var(
                 "green_target_group",
                 "string",
-                "`targetgroup/<name>/<id>` of the green group.",
-            ),
+                "`targetgroup/<name>/<id>` of the green group; null without the pair.",
+            )
+            .with_default("null"),
+            var(
+                "pair",
+                "bool",
+                "Whether the service has a green target group (all strategies but rolling), so its alarms exist too.",
+            )
+            .with_default("true"),
             tags_variable(),
         ],
     );
@@ -1815,8 +2412,13 @@ fn alarms() -> Module {
             };
             let name = alarm_resource(m, t);
             resources.push(format!("aws_cloudwatch_metric_alarm.{name}"));
+            // A rolling service has one target group: alarms on blue only.
+            let count = match t {
+                AlarmTarget::Blue => format!("var.{threshold_var} > 0 ? 1 : 0"),
+                AlarmTarget::Green => format!("var.{threshold_var} > 0 && var.pair ? 1 : 0"),
+            };
             let mut alarm = resource(ChildKey::Alarm(m, t).kind(), name)
-                .expr("count", format!("var.{threshold_var} > 0 ? 1 : 0"))
+                .expr("count", count)
                 .expr("alarm_name", format!("var.names[\"{}\"]", alarm_key(m, t)))
                 .expr(
                     "alarm_description",
@@ -1859,37 +2461,40 @@ fn alarms() -> Module {
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::Item;
     use super::*;
     use crate::service::names::bounded;
 
     #[test]
     fn every_child_kind_is_a_resource_of_its_submodule() {
         let modules = modules();
-        // The modules render the CodeDeploy strategy; the ECS strategies' infrastructure role
-        // is not rendered yet (issue 11, item 7), and this test names it rather than pass.
-        let not_rendered = [ChildKey::InfrastructureRole];
         for key in ChildKey::ALL {
-            if not_rendered.contains(&key) {
-                assert_eq!(STRATEGY, DeploymentStrategy::CodeDeployBlueGreen);
-                continue;
-            }
-            for autoscaled in [false, true] {
-                let (module_name, resource_name) = child_address(key, autoscaled);
+            for (strategy, autoscaled) in DeploymentStrategy::ALL
+                .into_iter()
+                .flat_map(|s| [(s, false), (s, true)])
+            {
+                let (module_name, resource_name) = child_address(key, strategy, autoscaled);
                 let dir = SUBMODULES
                     .iter()
                     .find(|(_, n, _)| *n == module_name)
                     .map(|(d, _, _)| submodule_dir(d));
                 let module = modules.iter().find(|m| Some(&m.dir) == dir.as_ref());
-                let found = module.is_some_and(|m| {
+                let block = module.and_then(|m| {
                     m.blocks
                         .iter()
-                        .any(|b| b.ident == "resource" && b.labels == [key.kind(), resource_name])
+                        .find(|b| b.ident == "resource" && b.labels == [key.kind(), resource_name])
                 });
-                assert!(
-                    found,
-                    "{key:?} is not {module_name}.{}.{resource_name}",
-                    key.kind()
-                );
+                let Some(block) = block else {
+                    panic!(
+                        "{key:?} ({strategy:?}) is not {module_name}.{}.{resource_name}",
+                        key.kind()
+                    );
+                };
+                let counted = block
+                    .items
+                    .iter()
+                    .any(|i| matches!(i, Item::Expr(k, _) if k == "count"));
+                assert_eq!(counted, resource_is_counted(key), "{key:?}: count");
             }
         }
     }

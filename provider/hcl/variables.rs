@@ -4,6 +4,7 @@
 //! the production checks a variable can express on its own.
 
 use crate::service::checks::{RULES, VALID_CPU, valid_memory};
+use crate::service::expand::{DeploymentStrategy, ECS_HOOK_STAGES};
 use crate::service::schema::{DNS_RECORD_TYPES, one_of, schema};
 use crate::tfplugin::{Attribute, Block, NestedBlock, Nesting};
 use crate::value::{Type, Value};
@@ -277,13 +278,6 @@ fn validations(variable: &str) -> Vec<Validation> {
             "task-role-policy",
             "task_role_policy_json must be a JSON IAM policy document with a Statement",
         )],
-        // The modules render the CodeDeploy strategy; until they render the ECS strategies
-        // (issue 11), another value is refused rather than silently deployed with CodeDeploy.
-        "deployment_strategy" => vec![check_that(
-            "var.deployment_strategy == \"codedeploy\"",
-            "strategy",
-            "the generated modules render deployment_strategy = \"codedeploy\" only; use the fargate provider's resource for blue_green, linear, canary or rolling",
-        )],
         "desired_count" => vec![check_that(
             "var.desired_count >= 0",
             "ranges",
@@ -367,8 +361,10 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "listener-arn",
                 "load_balancer.test_listener_arn must be another listener than the production one: CodeDeploy routes test traffic separately",
             ),
+            // A rolling service may have no test listener (the target-group-pair submodule's
+            // precondition asks for it under the other strategies).
             check(
-                "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn))])",
+                "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn)) if arn != null])",
                 "listener-arn",
             ),
             // The load balancer part of both ARNs (up to its ID); a malformed ARN is the
@@ -381,6 +377,45 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600",
                 "ranges",
                 "load_balancer.deregistration_delay must be between 0 and 3600 seconds",
+            ),
+        ],
+        "deployment_strategy" => vec![check_that(
+            &format!(
+                "contains({}, var.deployment_strategy)",
+                string_list(&DeploymentStrategy::NAMES)
+            ),
+            "strategy",
+            &format!(
+                "deployment_strategy must be {}",
+                one_of(&DeploymentStrategy::NAMES)
+            ),
+        )],
+        "ecs_deployment" => vec![
+            check_that(
+                "alltrue([for m in [var.ecs_deployment.bake_time_minutes, var.ecs_deployment.linear_step_minutes, var.ecs_deployment.canary_minutes] : m >= 0 && m <= 1440])",
+                "strategy",
+                "ecs_deployment.bake_time_minutes, linear_step_minutes and canary_minutes must be between 0 and 1440",
+            ),
+            check_that(
+                "var.ecs_deployment.linear_step_percent >= 3 && var.ecs_deployment.linear_step_percent <= 100 && var.ecs_deployment.canary_percent >= 0.1 && var.ecs_deployment.canary_percent <= 100",
+                "strategy",
+                "ecs_deployment.linear_step_percent must be between 3 and 100, and canary_percent between 0.1 and 100",
+            ),
+            check_that(
+                "var.ecs_deployment.minimum_healthy_percent >= 0 && var.ecs_deployment.minimum_healthy_percent <= 100 && var.ecs_deployment.maximum_percent >= 100 && var.ecs_deployment.maximum_percent <= 200 && var.ecs_deployment.maximum_percent > var.ecs_deployment.minimum_healthy_percent",
+                "strategy",
+                "ecs_deployment.minimum_healthy_percent must be between 0 and 100, and maximum_percent between 100 and 200 and above it",
+            ),
+            check_that(
+                &format!(
+                    "alltrue([for stage in keys(var.ecs_deployment.hooks) : contains({}, stage)])",
+                    string_list(ECS_HOOK_STAGES)
+                ),
+                "strategy",
+                &format!(
+                    "ecs_deployment.hooks keys must be lifecycle stages: {}",
+                    one_of(ECS_HOOK_STAGES)
+                ),
             ),
         ],
         "blue_green" => vec![check_that(
@@ -427,7 +462,9 @@ mod tests {
             "container",
             "network",
             "load_balancer",
+            "deployment_strategy",
             "blue_green",
+            "ecs_deployment",
             "service_discovery",
             "capacity_provider_strategy",
             "autoscaling",

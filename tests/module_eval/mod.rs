@@ -43,6 +43,8 @@ impl Evaluated {
 
 /// The placeholder ID of `<kind>.<name>` (what AWS would assign).
 pub const PLACEHOLDER_ID: &str = "0123456789abcdef";
+/// The revision every task definition gets.
+pub const PLACEHOLDER_REVISION: i64 = 1;
 
 pub fn evaluate(
     files: &BTreeMap<PathBuf, String>,
@@ -332,7 +334,7 @@ fn computed_placeholders(kind: &str, address: &str, attrs: &Json) -> Vec<(String
     let mut out = vec![
         ("arn".to_owned(), Json::String(format!("<{address}.arn>"))),
         ("id".to_owned(), Json::String(format!("<{address}.id>"))),
-        ("revision".to_owned(), Json::from(1)),
+        ("revision".to_owned(), Json::from(PLACEHOLDER_REVISION)),
     ];
     if kind == "aws_lb_target_group" {
         let name = attrs.get("name").and_then(Json::as_str).unwrap_or_default();

@@ -10,17 +10,17 @@
 
 use std::collections::BTreeSet;
 
-use fargate_provider::hcl::{child_address, submodule_is_counted};
+use fargate_provider::hcl::{child_address, resource_is_counted, submodule_is_counted};
 use fargate_provider::service::expand::{
     AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderDef, ChildKey, ContainerDef,
-    DeploymentGroupDef, DiscoveryServiceDef, EcsServiceDef, Expansion, ListenerRuleDef,
-    LogGroupDef, ROLE_DESCRIPTION, RoleDef, ScalableTargetDef, ScalingMetric, ScalingPolicyDef,
-    TargetGroupDef, TaskDefinitionDef, alb_resource_label,
+    DeploymentGroupDef, DeploymentStrategy, DiscoveryServiceDef, EcsDeploymentDef, EcsServiceDef,
+    Expansion, ListenerRuleDef, LogGroupDef, ROLE_DESCRIPTION, RoleDef, ScalableTargetDef,
+    ScalingMetric, ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef, alb_resource_label,
 };
 use fargate_provider::service::spec::ContainerHealthCheck;
 use serde_json::{Map, Value as Json, json};
 
-use super::module_eval::{Evaluated, PLACEHOLDER_ID, Resource};
+use super::module_eval::{Evaluated, PLACEHOLDER_ID, PLACEHOLDER_REVISION, Resource};
 
 /// What legitimately differs, by resource type and attribute path (`*`: every list element;
 /// JSON documents are compared decoded). Nothing else may.
@@ -44,7 +44,7 @@ pub fn differences(exp: &Expansion, ev: &Evaluated) -> Vec<String> {
     let mut out = Vec::new();
     let mut compared = BTreeSet::new();
     for child in exp.children() {
-        let Some(resource) = module_resource(ev, child.key, autoscaled) else {
+        let Some(resource) = module_resource(ev, child.key, exp.strategy, autoscaled) else {
             out.push(format!(
                 "{:?} ({} {}): not in the modules",
                 child.key,
@@ -89,17 +89,21 @@ pub fn differences(exp: &Expansion, ev: &Evaluated) -> Vec<String> {
     out
 }
 
-/// The module resource that renders a child.
-pub fn module_resource(ev: &Evaluated, key: ChildKey, autoscaled: bool) -> Option<&Resource> {
-    let (module, name) = child_address(key, autoscaled);
-    let index = if submodule_is_counted(module) {
-        "[0]"
-    } else {
-        ""
-    };
-    let address = format!("module.{module}{index}.{}.{name}", key.kind());
-    ev.find(&address)
-        .or_else(|| ev.find(&format!("{address}[0]")))
+/// The module resource that renders a child (for a strategy, and an owner of the count).
+pub fn module_resource(
+    ev: &Evaluated,
+    key: ChildKey,
+    strategy: DeploymentStrategy,
+    autoscaled: bool,
+) -> Option<&Resource> {
+    let (module, name) = child_address(key, strategy, autoscaled);
+    let counted = |yes| if yes { "[0]" } else { "" };
+    ev.find(&format!(
+        "module.{module}{}.{}.{name}{}",
+        counted(submodule_is_counted(module)),
+        key.kind(),
+        counted(resource_is_counted(key))
+    ))
 }
 
 /// The children of one expansion, in hashicorp/aws terms.
@@ -213,7 +217,12 @@ impl Children<'_> {
                     p.partition, p.region, p.account_id
                 ))
             }
-            _ => match module_resource(self.ev, key, self.exp.scalable_target.is_some()) {
+            _ => match module_resource(
+                self.ev,
+                key,
+                self.exp.strategy,
+                self.exp.scalable_target.is_some(),
+            ) {
                 Some(r) => json!(format!("<{}.arn>", r.address)),
                 None => json!(format!("<the ARN of {key:?}, which the modules lack>")),
             },
@@ -312,12 +321,28 @@ impl Children<'_> {
             initial_target,
             weighted_pair,
         } = def;
-        // The modules render the CodeDeploy strategy's single forward only (issue 11, item 7).
-        assert!(!weighted_pair, "parity covers the CodeDeploy strategy");
+        // A plain forward, or (ECS-native blue/green) a weighted one naming both groups, the
+        // initial one at weight 1 and the other at 0.
+        let action = if *weighted_pair {
+            let idle = match initial_target {
+                ChildKey::BlueTargetGroup => ChildKey::GreenTargetGroup,
+                _ => ChildKey::BlueTargetGroup,
+            };
+            json!({
+                "type": "forward",
+                "target_group_arn": null,
+                "forward": [{ "target_group": [
+                    { "arn": self.arn(*initial_target), "weight": 1 },
+                    { "arn": self.arn(idle), "weight": 0 },
+                ] }],
+            })
+        } else {
+            json!({ "type": "forward", "target_group_arn": self.arn(*initial_target) })
+        };
         let mut rule = json!({
             "listener_arn": listener_arn,
             "priority": priority,
-            "action": [{ "type": "forward", "target_group_arn": self.arn(*initial_target) }],
+            "action": [action],
             "tags": self.exp.tags,
         });
         let mut conditions = Vec::new();
@@ -376,10 +401,6 @@ impl Children<'_> {
             tags,
             deployment,
         } = def;
-        assert!(
-            deployment.is_none(),
-            "parity covers the CodeDeploy strategy, which has no ECS deployment configuration"
-        );
         let p = &self.exp.placement;
         // hashicorp/aws reads the cluster back as an ARN, so the module names it so.
         let cluster_arn = if cluster.starts_with("arn:") {
@@ -393,7 +414,9 @@ impl Children<'_> {
         let mut service = json!({
             "name": name,
             "cluster": cluster_arn,
-            "task_definition": self.arn(ChildKey::TaskDefinition),
+            // The modules' own revision, as `family:revision` (what hashicorp/aws reads back
+            // after an import).
+            "task_definition": format!("{}:{PLACEHOLDER_REVISION}", self.exp.task_definition.family),
             "desired_count": desired_count,
             "platform_version": platform_version,
             "health_check_grace_period_seconds": health_check_grace_period,
@@ -428,6 +451,9 @@ impl Children<'_> {
                 })
                 .collect();
         }
+        if let Some(deployment) = deployment {
+            self.ecs_deployment(deployment, &mut service);
+        }
         if self.exp.discovery.is_some() {
             // SRV records: the registry names the container and port; address records need
             // neither.
@@ -443,6 +469,74 @@ impl Children<'_> {
             }]);
         }
         service
+    }
+
+    /// An ECS-controller service's deployment configuration, as hashicorp/aws spreads it over
+    /// the service: the percents at the top, the circuit breaker and the alarms as blocks of
+    /// their own, the rest (minutes as strings, one lifecycle hook per stage) in
+    /// `deployment_configuration`, and the advanced configuration in the load balancer.
+    fn ecs_deployment(&self, def: &EcsDeploymentDef, service: &mut Json) {
+        let EcsDeploymentDef {
+            strategy,
+            bake_time_minutes,
+            linear,
+            canary,
+            minimum_healthy_percent,
+            maximum_percent,
+            circuit_breaker,
+            alarm_names,
+            hooks,
+            advanced,
+        } = def;
+        let role = self.arn(ChildKey::InfrastructureRole);
+        service["deployment_minimum_healthy_percent"] = json!(minimum_healthy_percent);
+        service["deployment_maximum_percent"] = json!(maximum_percent);
+        service["deployment_circuit_breaker"] =
+            json!([{ "enable": circuit_breaker, "rollback": circuit_breaker }]);
+        // Sent disabled without alarms, as the resource sends it.
+        let alarms = !alarm_names.is_empty();
+        service["alarms"] =
+            json!([{ "alarm_names": alarm_names, "enable": alarms, "rollback": alarms }]);
+        let mut configuration = json!({
+            "strategy": strategy,
+            "bake_time_in_minutes": bake_time_minutes.map(|m| m.to_string()),
+        });
+        if let Some((percent, minutes)) = linear {
+            configuration["linear_configuration"] = json!([{
+                "step_percent": percent,
+                "step_bake_time_in_minutes": minutes.to_string(),
+            }]);
+        }
+        if let Some((percent, minutes)) = canary {
+            configuration["canary_configuration"] = json!([{
+                "canary_percent": percent,
+                "canary_bake_time_in_minutes": minutes.to_string(),
+            }]);
+        }
+        if !hooks.is_empty() {
+            // ECS invokes the hooks with the role of the advanced configuration.
+            let hook_role = if *advanced { role.clone() } else { Json::Null };
+            configuration["lifecycle_hook"] = hooks
+                .iter()
+                .map(|(stage, arn)| {
+                    json!({ "hook_target_arn": arn, "lifecycle_stages": [stage], "role_arn": hook_role })
+                })
+                .collect();
+        }
+        service["deployment_configuration"] = json!([configuration]);
+        if *advanced {
+            let live = self.exp.production_rule.initial_target;
+            let idle = match live {
+                ChildKey::BlueTargetGroup => ChildKey::GreenTargetGroup,
+                _ => ChildKey::BlueTargetGroup,
+            };
+            service["load_balancer"][0]["advanced_configuration"] = json!([{
+                "alternate_target_group_arn": self.arn(idle),
+                "production_listener_rule": self.arn(ChildKey::ProductionListenerRule),
+                "test_listener_rule": self.arn(ChildKey::TestListenerRule),
+                "role_arn": role,
+            }]);
+        }
     }
 
     fn deployment_group(&self, def: &DeploymentGroupDef) -> Json {
@@ -602,10 +696,20 @@ fn container_definition(def: &ContainerDef) -> Json {
     container
 }
 
-/// The roles' managed policies (attachments) and inline policies, by resource type.
+/// The roles' managed policies (attachments) and inline policies, by resource type: of the
+/// roles the strategy's children include.
 fn role_policies(exp: &Expansion) -> Vec<(&'static str, Json)> {
     let mut out = Vec::new();
-    for role in [&exp.execution_role, &exp.task_role, &exp.codedeploy_role] {
+    let children: Vec<ChildKey> = exp.children().iter().map(|c| c.key).collect();
+    for (key, role) in [
+        (ChildKey::ExecutionRole, &exp.execution_role),
+        (ChildKey::TaskRole, &exp.task_role),
+        (ChildKey::CodeDeployRole, &exp.codedeploy_role),
+        (ChildKey::InfrastructureRole, &exp.infrastructure_role),
+    ] {
+        if !children.contains(&key) {
+            continue;
+        }
         for arn in &role.managed_policy_arns {
             out.push((
                 "aws_iam_role_policy_attachment",

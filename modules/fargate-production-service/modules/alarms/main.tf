@@ -21,7 +21,7 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_blue" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "target_5xx_green" {
-  count               = var.target_5xx_count > 0 ? 1 : 0
+  count               = var.target_5xx_count > 0 && var.pair ? 1 : 0
   alarm_name          = var.names["5xx-green"]
   alarm_description   = "${var.service_name}: more than ${var.target_5xx_count} HTTP 5xx answers on target group ${var.green_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
   namespace           = "AWS/ApplicationELB"
@@ -59,7 +59,7 @@ resource "aws_cloudwatch_metric_alarm" "response_time_blue" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "response_time_green" {
-  count               = var.response_time_p99_ms > 0 ? 1 : 0
+  count               = var.response_time_p99_ms > 0 && var.pair ? 1 : 0
   alarm_name          = var.names["p99-green"]
   alarm_description   = "${var.service_name}: a p99 response time over ${var.response_time_p99_ms} ms on target group ${var.green_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
   namespace           = "AWS/ApplicationELB"
@@ -97,7 +97,7 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_blue" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_green" {
-  count               = var.unhealthy_hosts > 0 ? 1 : 0
+  count               = var.unhealthy_hosts > 0 && var.pair ? 1 : 0
   alarm_name          = var.names["unhealthy-green"]
   alarm_description   = "${var.service_name}: ${var.unhealthy_hosts} or more unhealthy targets on target group ${var.green_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
   namespace           = "AWS/ApplicationELB"

@@ -47,8 +47,9 @@ variable "blue_target_group_name" {
 }
 
 variable "green_target_group_name" {
-  description = "Green target group."
+  description = "Green target group; null without the pair."
   type        = string
+  default     = null
 }
 
 variable "blue_target_group" {
@@ -57,8 +58,15 @@ variable "blue_target_group" {
 }
 
 variable "green_target_group" {
-  description = "`targetgroup/<name>/<id>` of the green group."
+  description = "`targetgroup/<name>/<id>` of the green group; null without the pair."
   type        = string
+  default     = null
+}
+
+variable "pair" {
+  description = "Whether the service has a green target group (all strategies but rolling), so its alarms exist too."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

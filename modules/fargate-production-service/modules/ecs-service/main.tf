@@ -2,10 +2,10 @@
 # fargate_production_service resource. Do not edit: regenerate.
 
 resource "aws_ecs_service" "this" {
-  count                             = var.autoscaled ? 0 : 1
+  count                             = var.deployment_controller == "CODE_DEPLOY" && !var.autoscaled ? 1 : 0
   name                              = var.name
   cluster                           = var.cluster
-  task_definition                   = var.task_definition_arn
+  task_definition                   = var.task_definition
   desired_count                     = var.desired_count
   launch_type                       = length(var.capacity_provider_strategy) == 0 ? "FARGATE" : null
   platform_version                  = var.platform_version
@@ -15,7 +15,7 @@ resource "aws_ecs_service" "this" {
   tags                              = var.tags
 
   deployment_controller {
-    type = "CODE_DEPLOY"
+    type = var.deployment_controller
   }
 
   dynamic "capacity_provider_strategy" {
@@ -67,10 +67,10 @@ resource "aws_ecs_service" "this" {
 }
 
 resource "aws_ecs_service" "autoscaled" {
-  count                             = var.autoscaled ? 1 : 0
+  count                             = var.deployment_controller == "CODE_DEPLOY" && var.autoscaled ? 1 : 0
   name                              = var.name
   cluster                           = var.cluster
-  task_definition                   = var.task_definition_arn
+  task_definition                   = var.task_definition
   desired_count                     = var.desired_count
   launch_type                       = length(var.capacity_provider_strategy) == 0 ? "FARGATE" : null
   platform_version                  = var.platform_version
@@ -80,7 +80,7 @@ resource "aws_ecs_service" "autoscaled" {
   tags                              = var.tags
 
   deployment_controller {
-    type = "CODE_DEPLOY"
+    type = var.deployment_controller
   }
 
   dynamic "capacity_provider_strategy" {
@@ -122,6 +122,266 @@ resource "aws_ecs_service" "autoscaled" {
       network_configuration,
       platform_version,
       capacity_provider_strategy,
+      desired_count
+    ]
+
+    precondition {
+      condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
+      error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+  }
+}
+
+resource "aws_ecs_service" "ecs_controller" {
+  count                              = var.deployment_controller != "CODE_DEPLOY" && !var.autoscaled ? 1 : 0
+  name                               = var.name
+  cluster                            = var.cluster
+  task_definition                    = var.task_definition
+  desired_count                      = var.desired_count
+  launch_type                        = length(var.capacity_provider_strategy) == 0 ? "FARGATE" : null
+  platform_version                   = var.platform_version
+  health_check_grace_period_seconds  = var.health_check_grace_period
+  propagate_tags                     = "SERVICE"
+  enable_ecs_managed_tags            = true
+  tags                               = var.tags
+  deployment_minimum_healthy_percent = var.deployment == null ? null : var.deployment.minimum_healthy_percent
+  deployment_maximum_percent         = var.deployment == null ? null : var.deployment.maximum_percent
+
+  deployment_controller {
+    type = var.deployment_controller
+  }
+
+  dynamic "deployment_configuration" {
+    for_each = var.deployment == null ? [] : [var.deployment]
+
+    content {
+      strategy             = deployment_configuration.value.strategy
+      bake_time_in_minutes = deployment_configuration.value.bake_time_minutes == null ? null : tostring(deployment_configuration.value.bake_time_minutes)
+
+      dynamic "linear_configuration" {
+        for_each = deployment_configuration.value.linear == null ? [] : [deployment_configuration.value.linear]
+
+        content {
+          step_percent              = linear_configuration.value.step_percent
+          step_bake_time_in_minutes = tostring(linear_configuration.value.step_minutes)
+        }
+      }
+
+      dynamic "canary_configuration" {
+        for_each = deployment_configuration.value.canary == null ? [] : [deployment_configuration.value.canary]
+
+        content {
+          canary_percent              = canary_configuration.value.percent
+          canary_bake_time_in_minutes = tostring(canary_configuration.value.minutes)
+        }
+      }
+
+      dynamic "lifecycle_hook" {
+        for_each = deployment_configuration.value.hooks
+
+        content {
+          hook_target_arn = lifecycle_hook.value.arn
+          lifecycle_stages = [
+            lifecycle_hook.value.stage
+          ]
+          role_arn = var.advanced.role_arn
+        }
+      }
+    }
+  }
+
+  dynamic "deployment_circuit_breaker" {
+    for_each = var.deployment == null ? [] : [var.deployment.circuit_breaker]
+
+    content {
+      enable   = deployment_circuit_breaker.value
+      rollback = deployment_circuit_breaker.value
+    }
+  }
+
+  dynamic "alarms" {
+    for_each = var.deployment == null ? [] : [var.deployment.alarm_names]
+
+    content {
+      alarm_names = alarms.value
+      enable      = length(alarms.value) > 0
+      rollback    = length(alarms.value) > 0
+    }
+  }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      base              = capacity_provider_strategy.value.base
+      weight            = capacity_provider_strategy.value.weight
+    }
+  }
+
+  network_configuration {
+    subnets          = var.subnets
+    security_groups  = var.security_groups
+    assign_public_ip = var.assign_public_ip
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = var.container_name
+    container_port   = var.container_port
+
+    dynamic "advanced_configuration" {
+      for_each = var.advanced == null ? [] : [var.advanced]
+
+      content {
+        alternate_target_group_arn = advanced_configuration.value.alternate_target_group_arn
+        production_listener_rule   = advanced_configuration.value.production_listener_rule
+        test_listener_rule         = advanced_configuration.value.test_listener_rule
+        role_arn                   = advanced_configuration.value.role_arn
+      }
+    }
+  }
+
+  dynamic "service_registries" {
+    for_each = var.service_registry_arn == null ? [] : [var.service_registry_arn]
+
+    content {
+      registry_arn   = service_registries.value
+      container_name = var.service_registry_with_port ? var.container_name : null
+      container_port = var.service_registry_with_port ? var.container_port : null
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
+      error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+  }
+}
+
+resource "aws_ecs_service" "ecs_controller_autoscaled" {
+  count                              = var.deployment_controller != "CODE_DEPLOY" && var.autoscaled ? 1 : 0
+  name                               = var.name
+  cluster                            = var.cluster
+  task_definition                    = var.task_definition
+  desired_count                      = var.desired_count
+  launch_type                        = length(var.capacity_provider_strategy) == 0 ? "FARGATE" : null
+  platform_version                   = var.platform_version
+  health_check_grace_period_seconds  = var.health_check_grace_period
+  propagate_tags                     = "SERVICE"
+  enable_ecs_managed_tags            = true
+  tags                               = var.tags
+  deployment_minimum_healthy_percent = var.deployment == null ? null : var.deployment.minimum_healthy_percent
+  deployment_maximum_percent         = var.deployment == null ? null : var.deployment.maximum_percent
+
+  deployment_controller {
+    type = var.deployment_controller
+  }
+
+  dynamic "deployment_configuration" {
+    for_each = var.deployment == null ? [] : [var.deployment]
+
+    content {
+      strategy             = deployment_configuration.value.strategy
+      bake_time_in_minutes = deployment_configuration.value.bake_time_minutes == null ? null : tostring(deployment_configuration.value.bake_time_minutes)
+
+      dynamic "linear_configuration" {
+        for_each = deployment_configuration.value.linear == null ? [] : [deployment_configuration.value.linear]
+
+        content {
+          step_percent              = linear_configuration.value.step_percent
+          step_bake_time_in_minutes = tostring(linear_configuration.value.step_minutes)
+        }
+      }
+
+      dynamic "canary_configuration" {
+        for_each = deployment_configuration.value.canary == null ? [] : [deployment_configuration.value.canary]
+
+        content {
+          canary_percent              = canary_configuration.value.percent
+          canary_bake_time_in_minutes = tostring(canary_configuration.value.minutes)
+        }
+      }
+
+      dynamic "lifecycle_hook" {
+        for_each = deployment_configuration.value.hooks
+
+        content {
+          hook_target_arn = lifecycle_hook.value.arn
+          lifecycle_stages = [
+            lifecycle_hook.value.stage
+          ]
+          role_arn = var.advanced.role_arn
+        }
+      }
+    }
+  }
+
+  dynamic "deployment_circuit_breaker" {
+    for_each = var.deployment == null ? [] : [var.deployment.circuit_breaker]
+
+    content {
+      enable   = deployment_circuit_breaker.value
+      rollback = deployment_circuit_breaker.value
+    }
+  }
+
+  dynamic "alarms" {
+    for_each = var.deployment == null ? [] : [var.deployment.alarm_names]
+
+    content {
+      alarm_names = alarms.value
+      enable      = length(alarms.value) > 0
+      rollback    = length(alarms.value) > 0
+    }
+  }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      base              = capacity_provider_strategy.value.base
+      weight            = capacity_provider_strategy.value.weight
+    }
+  }
+
+  network_configuration {
+    subnets          = var.subnets
+    security_groups  = var.security_groups
+    assign_public_ip = var.assign_public_ip
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = var.container_name
+    container_port   = var.container_port
+
+    dynamic "advanced_configuration" {
+      for_each = var.advanced == null ? [] : [var.advanced]
+
+      content {
+        alternate_target_group_arn = advanced_configuration.value.alternate_target_group_arn
+        production_listener_rule   = advanced_configuration.value.production_listener_rule
+        test_listener_rule         = advanced_configuration.value.test_listener_rule
+        role_arn                   = advanced_configuration.value.role_arn
+      }
+    }
+  }
+
+  dynamic "service_registries" {
+    for_each = var.service_registry_arn == null ? [] : [var.service_registry_arn]
+
+    content {
+      registry_arn   = service_registries.value
+      container_name = var.service_registry_with_port ? var.container_name : null
+      container_port = var.service_registry_with_port ? var.container_port : null
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [
       desired_count
     ]
 

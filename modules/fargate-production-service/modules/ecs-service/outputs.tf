@@ -3,10 +3,10 @@
 
 output "arn" {
   description = "ARN of the ECS service."
-  value       = one(concat(aws_ecs_service.this[*].id, aws_ecs_service.autoscaled[*].id))
+  value       = one(concat(aws_ecs_service.this[*].id, aws_ecs_service.autoscaled[*].id, aws_ecs_service.ecs_controller[*].id, aws_ecs_service.ecs_controller_autoscaled[*].id))
 }
 
 output "name" {
   description = "Name of the ECS service."
-  value       = one(concat(aws_ecs_service.this[*].name, aws_ecs_service.autoscaled[*].name))
+  value       = one(concat(aws_ecs_service.this[*].name, aws_ecs_service.autoscaled[*].name, aws_ecs_service.ecs_controller[*].name, aws_ecs_service.ecs_controller_autoscaled[*].name))
 }

@@ -11,8 +11,8 @@ variable "cluster" {
   type        = string
 }
 
-variable "task_definition_arn" {
-  description = "Task definition the service starts with."
+variable "task_definition" {
+  description = "Task definition the service starts with (and, under the ECS controller, rolls out): `family:revision` or an ARN."
   type        = string
 }
 
@@ -90,6 +90,24 @@ variable "cpu_architecture" {
   description = "The task's CPU architecture, checked against the capacity providers."
   type        = string
   default     = "X86_64"
+}
+
+variable "deployment_controller" {
+  description = "`CODE_DEPLOY` (CodeDeploy rolls out new revisions) or `ECS` (a changed task definition rolls out)."
+  type        = string
+  default     = "CODE_DEPLOY"
+}
+
+variable "deployment" {
+  description = "Deployment configuration under the ECS controller: ROLLING, BLUE_GREEN, LINEAR or CANARY, the bake time, the steps, the percents, the circuit breaker (with rollback), the alarms that roll back, and the lifecycle hooks (which need `advanced`: ECS invokes them with its role)."
+  type        = object({ strategy = string, bake_time_minutes = optional(number), linear = optional(object({ step_percent = number, step_minutes = number })), canary = optional(object({ percent = number, minutes = number })), minimum_healthy_percent = optional(number, 100), maximum_percent = optional(number, 200), circuit_breaker = optional(bool, false), alarm_names = optional(list(string), []), hooks = optional(list(object({ stage = string, arn = string })), []) })
+  default     = null
+}
+
+variable "advanced" {
+  description = "ECS-native blue/green: the idle (green) target group, the rules ECS rewrites and the infrastructure role it does so with; null otherwise."
+  type        = object({ alternate_target_group_arn = string, production_listener_rule = string, test_listener_rule = optional(string), role_arn = string })
+  default     = null
 }
 
 variable "tags" {

@@ -46,6 +46,18 @@ locals {
       }
     ]
   }
+  infrastructure_trust_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect = "Allow"
+        Principal = {
+          Service = "ecs.amazonaws.com"
+        }
+        Action = "sts:AssumeRole"
+      }
+    ]
+  }
   secrets_policy = {
     Version = "2012-10-17"
     Statement = [for s in [
@@ -89,6 +101,19 @@ locals {
       }
     ] : s.statement if s.include]
   }
+  hooks_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "InvokeLifecycleHooks"
+        Effect = "Allow"
+        Action = [
+          "lambda:InvokeFunction"
+        ]
+        Resource = sort(distinct(var.lifecycle_hook_arns))
+      }
+    ]
+  }
 }
 
 resource "aws_iam_role" "execution" {
@@ -125,6 +150,7 @@ resource "aws_iam_role_policy" "task_application" {
 }
 
 resource "aws_iam_role" "codedeploy" {
+  count              = var.create_codedeploy_role ? 1 : 0
   name               = var.codedeploy_role_name
   description        = "Managed by terraform-provider-fargate"
   assume_role_policy = jsonencode(local.codedeploy_trust_policy)
@@ -132,6 +158,28 @@ resource "aws_iam_role" "codedeploy" {
 }
 
 resource "aws_iam_role_policy_attachment" "codedeploy" {
-  role       = aws_iam_role.codedeploy.name
+  count      = var.create_codedeploy_role ? 1 : 0
+  role       = aws_iam_role.codedeploy[0].name
   policy_arn = "arn:${var.partition}:iam::aws:policy/AWSCodeDeployRoleForECS"
+}
+
+resource "aws_iam_role" "infrastructure" {
+  count              = var.create_infrastructure_role ? 1 : 0
+  name               = var.infrastructure_role_name
+  description        = "Managed by terraform-provider-fargate"
+  assume_role_policy = jsonencode(local.infrastructure_trust_policy)
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "infrastructure" {
+  count      = var.create_infrastructure_role ? 1 : 0
+  role       = aws_iam_role.infrastructure[0].name
+  policy_arn = "arn:${var.partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
+}
+
+resource "aws_iam_role_policy" "infrastructure_hooks" {
+  count  = var.create_infrastructure_role && var.invokes_lifecycle_hooks ? 1 : 0
+  name   = "lifecycle-hooks"
+  role   = aws_iam_role.infrastructure[0].name
+  policy = jsonencode(local.hooks_policy)
 }

@@ -12,6 +12,11 @@ output "task_role_arn" {
 }
 
 output "codedeploy_role_arn" {
-  description = "ARN of the CodeDeploy service role."
-  value       = aws_iam_role.codedeploy.arn
+  description = "ARN of the CodeDeploy service role; null without it."
+  value       = one(aws_iam_role.codedeploy[*].arn)
+}
+
+output "infrastructure_role_arn" {
+  description = "ARN of the infrastructure role; null without it."
+  value       = one(aws_iam_role.infrastructure[*].arn)
 }

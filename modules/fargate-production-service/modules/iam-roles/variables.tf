@@ -16,6 +16,37 @@ variable "codedeploy_role_name" {
   type        = string
 }
 
+variable "create_codedeploy_role" {
+  description = "Whether CodeDeploy deploys the service, so its role exists."
+  type        = bool
+  default     = true
+}
+
+variable "infrastructure_role_name" {
+  description = "Name of the role ECS moves traffic between the target groups with (ECS-native blue/green, linear and canary)."
+  type        = string
+  default     = null
+}
+
+variable "create_infrastructure_role" {
+  description = "Whether ECS moves the traffic, so the infrastructure role exists."
+  type        = bool
+  default     = false
+}
+
+variable "invokes_lifecycle_hooks" {
+  description = "Whether the deployment has lifecycle hooks, so the infrastructure role may invoke them (known at plan time)."
+  type        = bool
+  default     = false
+}
+
+variable "lifecycle_hook_arns" {
+  description = "Lambda functions ECS invokes at the deployment's lifecycle stages."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "partition" {
   description = "AWS partition (`aws`, `aws-cn`, …)."
   type        = string

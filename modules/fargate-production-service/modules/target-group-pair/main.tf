@@ -23,6 +23,7 @@ resource "aws_lb_target_group" "blue" {
 }
 
 resource "aws_lb_target_group" "green" {
+  count                = var.pair ? 1 : 0
   name                 = var.green_name
   port                 = var.port
   protocol             = "HTTP"
@@ -50,7 +51,23 @@ resource "aws_lb_listener_rule" "production" {
 
   action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.blue.arn
+    target_group_arn = var.weighted ? null : aws_lb_target_group.blue.arn
+
+    dynamic "forward" {
+      for_each = var.weighted ? aws_lb_target_group.green[*].arn : []
+
+      content {
+        target_group {
+          arn    = aws_lb_target_group.blue.arn
+          weight = 1
+        }
+
+        target_group {
+          arn    = forward.value
+          weight = 0
+        }
+      }
+    }
   }
 
   dynamic "condition" {
@@ -73,21 +90,47 @@ resource "aws_lb_listener_rule" "production" {
     }
   }
 
+  depends_on = [
+    aws_lb_target_group.green
+  ]
+
   lifecycle {
     ignore_changes = [
       action
     ]
+
+    precondition {
+      condition     = var.pair == (var.test_listener_arn != null)
+      error_message = "load_balancer.test_listener_arn is required by every deployment_strategy but rolling, which takes none (check strategy)."
+    }
   }
 }
 
 resource "aws_lb_listener_rule" "test" {
+  count        = var.pair ? 1 : 0
   listener_arn = var.test_listener_arn
   priority     = var.rule_priority
   tags         = var.tags
 
   action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.blue.arn
+    target_group_arn = var.weighted ? null : aws_lb_target_group.blue.arn
+
+    dynamic "forward" {
+      for_each = var.weighted ? aws_lb_target_group.green[*].arn : []
+
+      content {
+        target_group {
+          arn    = aws_lb_target_group.blue.arn
+          weight = 1
+        }
+
+        target_group {
+          arn    = forward.value
+          weight = 0
+        }
+      }
+    }
   }
 
   dynamic "condition" {
@@ -109,6 +152,10 @@ resource "aws_lb_listener_rule" "test" {
       }
     }
   }
+
+  depends_on = [
+    aws_lb_target_group.green
+  ]
 
   lifecycle {
     ignore_changes = [

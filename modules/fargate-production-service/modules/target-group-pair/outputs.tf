@@ -7,8 +7,8 @@ output "blue_arn" {
 }
 
 output "green_arn" {
-  description = "ARN of the green target group."
-  value       = aws_lb_target_group.green.arn
+  description = "ARN of the green target group; null without the pair."
+  value       = one(aws_lb_target_group.green[*].arn)
 }
 
 output "blue_name" {
@@ -17,8 +17,8 @@ output "blue_name" {
 }
 
 output "green_name" {
-  description = "Name of the green target group."
-  value       = aws_lb_target_group.green.name
+  description = "Name of the green target group; null without the pair."
+  value       = one(aws_lb_target_group.green[*].name)
 }
 
 output "blue_arn_suffix" {
@@ -27,8 +27,8 @@ output "blue_arn_suffix" {
 }
 
 output "green_arn_suffix" {
-  description = "`targetgroup/<name>/<id>` of the green group, for its alarms."
-  value       = aws_lb_target_group.green.arn_suffix
+  description = "`targetgroup/<name>/<id>` of the green group, for its alarms; null without the pair."
+  value       = one(aws_lb_target_group.green[*].arn_suffix)
 }
 
 output "production_rule_arn" {
@@ -37,6 +37,6 @@ output "production_rule_arn" {
 }
 
 output "test_rule_arn" {
-  description = "ARN of the rule on the test listener."
-  value       = aws_lb_listener_rule.test.arn
+  description = "ARN of the rule on the test listener; null without the pair."
+  value       = one(aws_lb_listener_rule.test[*].arn)
 }

@@ -37,8 +37,21 @@ variable "production_listener_arn" {
 }
 
 variable "test_listener_arn" {
-  description = "Listener CodeDeploy routes test traffic through."
+  description = "Listener that serves the new tasks to testers before production traffic moves; null without the pair."
   type        = string
+  default     = null
+}
+
+variable "pair" {
+  description = "Whether traffic moves between a blue and a green group: the green group and the test listener's rule exist (all strategies but rolling)."
+  type        = bool
+  default     = true
+}
+
+variable "weighted" {
+  description = "Whether the rules forward to both groups, blue at weight 1 and green at 0, as ECS-native blue/green needs."
+  type        = bool
+  default     = false
 }
 
 variable "rule_priority" {

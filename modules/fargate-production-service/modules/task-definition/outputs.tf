@@ -6,6 +6,11 @@ output "arn" {
   value       = aws_ecs_task_definition.this.arn
 }
 
+output "family" {
+  description = "Its family."
+  value       = aws_ecs_task_definition.this.family
+}
+
 output "revision" {
   description = "Its revision number."
   value       = aws_ecs_task_definition.this.revision
