@@ -1,7 +1,8 @@
 //! The generated modules with the real hashicorp/aws provider and the real `tofu`, against the
 //! emulator (or the endpoint in AWS_ENDPOINT_URL): examples/modules-basic validates, applies,
-//! plans empty and destroys; and a service applied with the fargate_production_service
-//! resource is ejected to the modules with a plan of imports only, then managed by them.
+//! plans empty and destroys, under CodeDeploy and under ECS-native blue/green; and a service
+//! applied with the fargate_production_service resource is ejected to the modules with a plan
+//! of imports only, then managed by them.
 //!
 //! Built only with `--features modules-acceptance`: hashicorp/aws has to be built from its Go
 //! module first (about 35 minutes here), which tools/test-modules.sh does before running these.
@@ -27,6 +28,38 @@ fn modules_basic(w: &Workdir) {
             &format!("\"{}\"", root.display()),
         ),
     );
+}
+
+/// The target groups the service's rules on `listener` forward (most of) their traffic to.
+fn live_groups(aws: &Aws, listener: &str) -> Vec<String> {
+    aws.run(async {
+        let rules = aws
+            .clients
+            .elbv2
+            .describe_rules()
+            .listener_arn(listener)
+            .send()
+            .await
+            .expect("DescribeRules");
+        rules
+            .rules()
+            .iter()
+            .filter(|r| !r.is_default().unwrap_or(false))
+            .flat_map(|r| r.actions())
+            .filter_map(|a| {
+                // CodeDeploy and ECS leave a weighted forward ({green: 100, blue: 0}).
+                a.forward_config()
+                    .and_then(|f| {
+                        f.target_groups()
+                            .iter()
+                            .max_by_key(|t| t.weight().unwrap_or(1))
+                            .and_then(|t| t.target_group_arn())
+                    })
+                    .or(a.target_group_arn())
+                    .map(str::to_owned)
+            })
+            .collect::<Vec<_>>()
+    })
 }
 
 fn service_exists(aws: &Aws, cluster: &str, name: &str) -> Option<String> {
@@ -146,34 +179,7 @@ fn modules_basic_validates_applies_plans_empty_and_destroys() {
         status
     });
     assert_eq!(status, "Succeeded");
-    let live = aws.run(async {
-        let rules = aws
-            .clients
-            .elbv2
-            .describe_rules()
-            .listener_arn(&listener)
-            .send()
-            .await
-            .expect("DescribeRules");
-        rules
-            .rules()
-            .iter()
-            .filter(|r| !r.is_default().unwrap_or(false))
-            .flat_map(|r| r.actions())
-            .filter_map(|a| {
-                // CodeDeploy leaves a weighted forward ({green: 100, blue: 0}).
-                a.forward_config()
-                    .and_then(|f| {
-                        f.target_groups()
-                            .iter()
-                            .max_by_key(|t| t.weight().unwrap_or(1))
-                            .and_then(|t| t.target_group_arn())
-                    })
-                    .or(a.target_group_arn())
-                    .map(str::to_owned)
-            })
-            .collect::<Vec<_>>()
-    });
+    let live = live_groups(&aws, &listener);
     assert_eq!(
         live,
         vec![green],
@@ -210,32 +216,268 @@ fn modules_basic_validates_applies_plans_empty_and_destroys() {
     assert_eq!(service_exists(&aws, &cluster, "checkout-api"), None);
 }
 
+/// The CodeDeploy settings of examples/modules-basic, which the ECS strategies replace.
+const CODEDEPLOY_SETTINGS: &str = "  blue_green = {
+    deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"
+    termination_wait_minutes = 5
+    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]
+  }
+";
+
+/// examples/modules-basic under an ECS-controller strategy with `settings` in `ecs_deployment`
+/// and a 5xx alarm on each target group (which the service's deployment configuration rolls
+/// back on): it applies with `resources` children and no CodeDeploy, plans empty, rolls a new
+/// image out through ECS (traffic on `live_after` once the deployment ends), plans empty again
+/// and destroys.
+fn modules_basic_under(strategy: &str, settings: &str, resources: usize, live_after: &str) {
+    let emulator = Emulator::start();
+    let fixtures = Fixtures::create(&emulator, &format!("mod{}", strategy.replace('_', "")));
+    let aws = Aws::new(&emulator);
+    let w = Workdir::new()
+        .with_env(emulator.aws_env())
+        .with_aws_provider();
+    modules_basic(&w);
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    assert!(main.contains(CODEDEPLOY_SETTINGS), "{main}");
+    let mut main = main.replace(
+        CODEDEPLOY_SETTINGS,
+        &format!(
+            "  deployment_strategy = \"{strategy}\"\n  ecs_deployment = {{\n{settings}  }}\n  alarms = {{\n    target_5xx_count     = 10\n    response_time_p99_ms = 0\n    unhealthy_hosts      = 0\n  }}\n"
+        ),
+    );
+    if strategy == "rolling" {
+        let line = "    test_listener_arn         = var.test_listener_arn\n";
+        assert!(main.contains(line), "{main}");
+        main = main.replace(line, "");
+    }
+    w.write("main.tf", &main);
+    w.write("terraform.tfvars", &fixtures.tfvars());
+    w.tofu(&["get", "-no-color"]).assert_ok();
+
+    let apply = timed(
+        &format!("apply ({strategy})"),
+        w.tofu(&["apply", "-auto-approve", "-input=false", "-no-color"]),
+    );
+    apply.assert_ok();
+    assert!(
+        apply.stdout.contains(&format!(
+            "Resources: {resources} added, 0 changed, 0 destroyed"
+        )),
+        "{}",
+        apply.stdout
+    );
+    assert!(!apply.stdout.contains("aws_codedeploy"), "{}", apply.stdout);
+    let cluster = fixtures.get("cluster");
+    assert_eq!(
+        service_exists(&aws, &cluster, "checkout-api").as_deref(),
+        Some("ECS")
+    );
+    let plan = timed(
+        &format!("plan ({strategy})"),
+        w.tofu(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]),
+    );
+    assert_eq!(
+        plan.code(),
+        0,
+        "{strategy}: the plan after apply is not empty:\n{}",
+        plan.text()
+    );
+
+    // A new image: the apply registers the revision and updates the service, ECS rolls it out
+    // (under blue/green, linear and canary rewriting the rules' weights), and the next plan is
+    // empty.
+    let v2 = [
+        "-var",
+        "image=public.ecr.aws/nginx/nginx:1.27.4",
+        "-input=false",
+        "-no-color",
+    ];
+    let apply = timed(
+        &format!("apply of a new image ({strategy})"),
+        w.tofu(&[&["apply", "-auto-approve"], &v2[..]].concat()),
+    );
+    apply.assert_ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Resources: 1 added, 1 changed, 1 destroyed"),
+        "{strategy}: a new revision and the service's update:\n{}",
+        apply.stdout
+    );
+    let ended = aws.run(async {
+        for _ in 0..300 {
+            let active = fargate_provider::aws::service_deployment::active(
+                &aws.clients,
+                &cluster,
+                "checkout-api",
+            )
+            .await
+            .expect("ListServiceDeployments");
+            if active.is_empty() {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    });
+    assert!(ended, "{strategy}: the ECS deployment did not end");
+    let output = |name: &str| {
+        let run = w.tofu(&["output", "-raw", name]);
+        run.assert_ok();
+        run.stdout.trim().to_owned()
+    };
+    assert_eq!(
+        live_groups(&aws, &fixtures.get("production_listener_arn")),
+        vec![output(live_after)],
+        "{strategy}: the production rule does not forward to {live_after}"
+    );
+    let plan = timed(
+        &format!("plan after the deployment ({strategy})"),
+        w.tofu(&[&["plan", "-detailed-exitcode"], &v2[..]].concat()),
+    );
+    assert_eq!(
+        plan.code(),
+        0,
+        "{strategy}: the plan after the deployment is not empty:\n{}",
+        plan.text()
+    );
+
+    let destroy = timed(
+        &format!("destroy ({strategy})"),
+        w.tofu(&[&["destroy", "-auto-approve"], &v2[..]].concat()),
+    );
+    destroy.assert_ok();
+    assert!(
+        destroy
+            .stdout
+            .contains(&format!("Resources: {resources} destroyed")),
+        "{}",
+        destroy.stdout
+    );
+    assert_eq!(service_exists(&aws, &cluster, "checkout-api"), None);
+}
+
+// Under the ECS blue/green strategies: no CodeDeploy application, group or role (4), the
+// infrastructure role and its policy (2), two alarms (2) — as many children as the CodeDeploy
+// example has.
+
+#[test]
+fn modules_basic_under_ecs_blue_green_rolls_an_image_out_and_plans_empty() {
+    modules_basic_under(
+        "blue_green",
+        "    bake_time_minutes = 2\n",
+        19,
+        "green_target_group_arn",
+    );
+}
+
+#[test]
+fn modules_basic_under_ecs_linear_rolls_an_image_out_and_plans_empty() {
+    modules_basic_under(
+        "linear",
+        "    bake_time_minutes   = 1\n    linear_step_percent = 25\n    linear_step_minutes = 1\n",
+        19,
+        "green_target_group_arn",
+    );
+}
+
+#[test]
+fn modules_basic_under_ecs_canary_rolls_an_image_out_and_plans_empty() {
+    modules_basic_under(
+        "canary",
+        "    canary_percent = 12.5\n    canary_minutes = 2\n",
+        19,
+        "green_target_group_arn",
+    );
+}
+
+// Rolling: besides CodeDeploy's four, no green group, no test rule and no alarm on green; the
+// one rule keeps forwarding to blue.
+
+#[test]
+fn modules_basic_under_rolling_rolls_an_image_out_and_plans_empty() {
+    modules_basic_under(
+        "rolling",
+        "    minimum_healthy_percent = 50\n    maximum_percent         = 150\n",
+        14,
+        "blue_target_group_arn",
+    );
+}
+
 #[test]
 fn eject_moves_a_service_to_the_modules_with_imports_only() {
+    // With alarms that roll a deployment back: four alarms (two metrics on both groups) wired
+    // into the deployment group, which eject imports into the alarms submodule.
+    eject_case(
+        "eject",
+        &[
+            (
+                "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]",
+                "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\", \"DEPLOYMENT_STOP_ON_ALARM\"]",
+            ),
+            (
+                "  desired_count = 4\n",
+                "  desired_count = 4\n\n  alarms {\n    unhealthy_hosts = 0\n  }\n",
+            ),
+        ],
+        23,
+        "CODE_DEPLOY",
+    );
+}
+
+#[test]
+fn eject_moves_an_ecs_blue_green_service_to_the_modules_with_imports_only() {
+    // No CodeDeploy application, group, role and its policy (4); the infrastructure role, its
+    // managed policy and its policy for the lifecycle hooks (3).
+    eject_case(
+        "ejectnative",
+        &[(
+            "  blue_green {\n    deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"\n    termination_wait_minutes = 5\n    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]\n  }\n",
+            "  deployment_strategy = \"blue_green\"\n\n  ecs_deployment {\n    bake_time_minutes = 2\n    hooks = {\n      POST_TEST_TRAFFIC_SHIFT = \"arn:aws:lambda:us-east-1:123456789012:function:contract-tests\"\n    }\n  }\n\n  alarms {\n    unhealthy_hosts = 0\n  }\n",
+        )],
+        22,
+        "ECS",
+    );
+}
+
+#[test]
+fn eject_moves_a_rolling_service_to_the_modules_with_imports_only() {
+    // No CodeDeploy children (4), no green group or test rule (2), one alarm instead of four.
+    eject_case(
+        "ejectrolling",
+        &[
+            (
+                "  blue_green {\n    deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"\n    termination_wait_minutes = 5\n    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]\n  }\n",
+                "  deployment_strategy = \"rolling\"\n\n  alarms {\n    response_time_p99_ms = 0\n    unhealthy_hosts      = 0\n  }\n",
+            ),
+            (
+                "    test_listener_arn         = var.test_listener_arn\n",
+                "",
+            ),
+        ],
+        14,
+        "ECS",
+    );
+}
+
+/// examples/basic with `edits`, applied with the fargate_production_service resource, then
+/// ejected: the plan holds `imports` imports and nothing else, the apply of the imports leaves
+/// an empty plan, and the modules destroy what the resource made.
+fn eject_case(prefix: &str, edits: &[(&str, &str)], imports: usize, controller: &str) {
     let emulator = Emulator::start();
-    let fixtures = Fixtures::create(&emulator, "eject");
+    let fixtures = Fixtures::create(&emulator, prefix);
     let aws = Aws::new(&emulator);
     let w = Workdir::new()
         .with_env(emulator.aws_env())
         .with_aws_provider();
     w.copy_example("basic");
     w.write("terraform.tfvars", &fixtures.tfvars());
-    // With alarms that roll a deployment back: four alarms (two metrics on both groups) wired
-    // into the deployment group, which eject imports into the alarms submodule.
-    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
-    let with_alarms = main
-        .replacen(
-            "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]",
-            "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\", \"DEPLOYMENT_STOP_ON_ALARM\"]",
-            1,
-        )
-        .replacen(
-            "  desired_count = 4\n",
-            "  desired_count = 4\n\n  alarms {\n    unhealthy_hosts = 0\n  }\n",
-            1,
-        );
-    assert_ne!(with_alarms, main, "examples/basic takes an alarms block");
-    w.write("main.tf", &with_alarms);
+    let mut main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    for (from, to) in edits {
+        assert!(main.contains(from), "examples/basic has no {from:?}");
+        main = main.replacen(from, to, 1);
+    }
+    w.write("main.tf", &main);
     timed(
         "apply with the resource",
         w.tofu(&["apply", "-auto-approve", "-input=false", "-no-color"]),
@@ -290,8 +532,9 @@ fn eject_moves_a_service_to_the_modules_with_imports_only() {
     );
     plan.assert_ok();
     assert!(
-        plan.stdout
-            .contains("Plan: 23 to import, 0 to add, 0 to change, 0 to destroy, 1 to forget."),
+        plan.stdout.contains(&format!(
+            "Plan: {imports} to import, 0 to add, 0 to change, 0 to destroy, 1 to forget."
+        )),
         "the plan after eject is not imports only:\n{}",
         plan.stdout
     );
@@ -307,7 +550,7 @@ fn eject_moves_a_service_to_the_modules_with_imports_only() {
     let cluster = fixtures.get("cluster");
     assert_eq!(
         service_exists(&aws, &cluster, "checkout-api").as_deref(),
-        Some("CODE_DEPLOY")
+        Some(controller)
     );
     let plan = w.tofu(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
     assert_eq!(
