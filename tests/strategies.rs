@@ -321,7 +321,7 @@ fn apply_v2_with_alarm_back(t: &Setup) -> support::Run {
 }
 
 #[test]
-fn rolling_has_one_target_group_and_rolls_back_on_an_alarm() {
+fn rolling_has_one_target_group_and_rolls_back_on_an_alarm_and_on_the_circuit_breaker() {
     let t = setup("rolling");
     with_strategy(&t, "rolling", "");
     t.apply(&[]);
@@ -353,6 +353,34 @@ fn rolling_has_one_target_group_and_rolls_back_on_an_alarm() {
         run.text()
     );
     assert_eq!(t.state_str("task_definition_arn"), on_v2, "v2 still runs");
+
+    // New tasks that keep failing to start: the circuit breaker stops the deployment and ECS
+    // rolls back; the apply fails saying so, v2 keeps running and the change is proposed again.
+    assert!(
+        t.emulator.embedded,
+        "failing a deployment on purpose needs the project's emulator"
+    );
+    support::http(
+        &t.emulator.endpoint,
+        "POST",
+        "/_emulator/deployments",
+        r#"{"fail": 1}"#,
+    );
+    let run = t.tofu(&["apply", "-auto-approve"]);
+    assert!(!run.success(), "the apply fails:\n{}", run.text());
+    assert!(
+        run.text().contains("Deployment did not succeed") && run.text().contains("circuit breaker"),
+        "{}",
+        run.text()
+    );
+    assert_eq!(t.state_str("task_definition_arn"), on_v2, "v2 still runs");
+    assert_eq!(
+        t.planned_actions(&[]),
+        ["update"],
+        "the change is still wanted"
+    );
+    t.apply(&[]);
+    t.assert_plans_empty(&[]);
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
