@@ -492,3 +492,100 @@ fn every_strategy_example_applies_rolls_out_and_destroys() {
         eprintln!("strategy example: {row}");
     }
 }
+
+/// ECS lifecycle hooks: each stage's Lambda function reaches the service's deployment
+/// configuration with the infrastructure role, which may invoke exactly those functions; the
+/// plan after the apply, and after an import, is empty.
+#[test]
+fn ecs_lifecycle_hooks_reach_the_service_and_the_role_may_invoke_only_them() {
+    let t = setup("ecshooks");
+    let (test_fn, prod_fn) = (
+        "arn:aws:lambda:us-east-1:123456789012:function:smoke-test",
+        "arn:aws:lambda:us-east-1:123456789012:function:verify-production",
+    );
+    with_strategy(
+        &t,
+        "blue_green",
+        &format!(
+            "    bake_time_minutes = 1\n    hooks = {{\n      POST_TEST_TRAFFIC_SHIFT = \"{test_fn}\"\n      \
+             POST_PRODUCTION_TRAFFIC_SHIFT = \"{prod_fn}\"\n    }}\n"
+        ),
+    );
+    t.apply(&[]);
+    let role = t.state_str("infrastructure_role_arn");
+    let cluster = t.fixtures.get("cluster");
+    let hooks: Vec<(String, Vec<String>, String)> = t.aws.run(async {
+        let out = t
+            .aws
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(&cluster)
+            .services("checkout-api")
+            .send()
+            .await
+            .expect("DescribeServices");
+        out.services()[0]
+            .deployment_configuration()
+            .map(|d| d.lifecycle_hooks().to_vec())
+            .unwrap_or_default()
+            .iter()
+            .map(|h| {
+                (
+                    h.hook_target_arn().unwrap_or_default().to_owned(),
+                    h.lifecycle_stages()
+                        .iter()
+                        .map(|s| s.as_str().to_owned())
+                        .collect(),
+                    h.role_arn().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    });
+    assert_eq!(
+        hooks,
+        [
+            (
+                test_fn.to_owned(),
+                vec!["POST_TEST_TRAFFIC_SHIFT".to_owned()],
+                role.clone()
+            ),
+            (
+                prod_fn.to_owned(),
+                vec!["POST_PRODUCTION_TRAFFIC_SHIFT".to_owned()],
+                role.clone()
+            ),
+        ],
+        "one hook per stage, in stage order, invoked with the infrastructure role"
+    );
+    let policy = t.aws.run(async {
+        t.aws
+            .clients
+            .iam
+            .get_role_policy()
+            .role_name("checkout-api-ecs-infra")
+            .policy_name("lifecycle-hooks")
+            .send()
+            .await
+            .expect("GetRolePolicy")
+            .policy_document()
+            .to_owned()
+    });
+    // IAM answers the document URL-encoded.
+    let policy = percent_encoding::percent_decode_str(&policy).decode_utf8_lossy();
+    let policy: serde_json::Value = serde_json::from_str(&policy).expect("policy JSON");
+    let statement = &policy["Statement"][0];
+    assert_eq!(statement["Action"], json!(["lambda:InvokeFunction"]));
+    assert_eq!(
+        statement["Resource"],
+        json!([test_fn, prod_fn]),
+        "exactly the hook functions"
+    );
+    t.assert_plans_empty(&[]);
+    import_plans_nothing(&t, &[]);
+    t.apply(&V2);
+    t.assert_plans_empty(&V2);
+    t.tofu(&["destroy", "-auto-approve", V2[0], V2[1]])
+        .assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
