@@ -95,7 +95,7 @@ pub fn network(def: &EcsServiceDef) -> AwsResult<NetworkConfiguration> {
             AssignPublicIp::Disabled
         })
         .build()
-        .map_err(|e| AwsError::new("CreateService", e.to_string()))?;
+        .map_err(bad("CreateService"))?;
     Ok(NetworkConfiguration::builder()
         .awsvpc_configuration(vpc)
         .build())
@@ -113,6 +113,24 @@ pub struct Advanced {
 
 fn bad(op: &'static str) -> impl Fn(aws_smithy_types::error::operation::BuildError) -> AwsError {
     move |e| AwsError::new(op, e.to_string())
+}
+
+/// The capacity provider strategy items of the definition.
+fn capacity_providers(
+    def: &EcsServiceDef,
+    op: &'static str,
+) -> AwsResult<Vec<CapacityProviderStrategyItem>> {
+    def.capacity_provider_strategy
+        .iter()
+        .map(|item| {
+            CapacityProviderStrategyItem::builder()
+                .capacity_provider(&item.capacity_provider)
+                .base(item.base as i32)
+                .weight(item.weight as i32)
+                .build()
+                .map_err(bad(op))
+        })
+        .collect()
 }
 
 /// `deploymentConfiguration` of an ECS-controller service; `role` invokes the hooks.
@@ -212,7 +230,7 @@ pub async fn create(
             DeploymentController::builder()
                 .r#type(DeploymentControllerType::from(def.deployment_controller))
                 .build()
-                .map_err(|e| AwsError::new("CreateService", e.to_string()))?,
+                .map_err(bad("CreateService"))?,
         )
         .load_balancers(load_balancer(def, target_group_arn, advanced))
         .network_configuration(network(def)?)
@@ -235,16 +253,7 @@ pub async fn create(
     if def.capacity_provider_strategy.is_empty() {
         req = req.launch_type(LaunchType::Fargate);
     } else {
-        for item in &def.capacity_provider_strategy {
-            req = req.capacity_provider_strategy(
-                CapacityProviderStrategyItem::builder()
-                    .capacity_provider(&item.capacity_provider)
-                    .base(item.base as i32)
-                    .weight(item.weight as i32)
-                    .build()
-                    .map_err(|e| AwsError::new("CreateService", e.to_string()))?,
-            );
-        }
+        req = req.set_capacity_provider_strategy(Some(capacity_providers(def, "CreateService")?));
     }
     if let Some(arn) = registry_arn {
         let mut registry = ServiceRegistry::builder().registry_arn(arn);
@@ -340,15 +349,8 @@ pub async fn deploy(
         .task_definition(task_definition_arn)
         .network_configuration(network(def)?)
         .platform_version(&def.platform_version);
-    for item in &def.capacity_provider_strategy {
-        req = req.capacity_provider_strategy(
-            CapacityProviderStrategyItem::builder()
-                .capacity_provider(&item.capacity_provider)
-                .base(item.base as i32)
-                .weight(item.weight as i32)
-                .build()
-                .map_err(bad("UpdateService"))?,
-        );
+    if !def.capacity_provider_strategy.is_empty() {
+        req = req.set_capacity_provider_strategy(Some(capacity_providers(def, "UpdateService")?));
     }
     let out = req.send().await.map_err(err("UpdateService"))?;
     Ok(out
@@ -359,15 +361,12 @@ pub async fn deploy(
 
 /// The deployment configuration AWS reports, in the expansion's terms.
 fn observed_deployment(d: &DeploymentConfiguration, advanced: bool) -> EcsDeploymentDef {
-    let strategy = d
-        .strategy()
-        .and_then(|s| {
-            crate::service::expand::DeploymentStrategy::ALL
-                .into_iter()
-                .filter_map(|x| x.ecs_strategy())
-                .find(|x| *x == s.as_str())
-        })
-        .unwrap_or("ROLLING");
+    let strategy = crate::service::expand::DeploymentStrategy::from_ecs(
+        "ECS",
+        d.strategy().map(|s| s.as_str()),
+    )
+    .and_then(|s| s.ecs_strategy())
+    .unwrap_or("ROLLING");
     EcsDeploymentDef {
         strategy,
         bake_time_minutes: d.bake_time_in_minutes().map(i64::from),
