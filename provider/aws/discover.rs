@@ -200,6 +200,13 @@ pub async fn find(
                 return Ok(None);
             };
             let tag = s.tags.get(OWNER_TAG).cloned();
+            // The revision the service runs, which `discover` prefers to the family's newest
+            // (a roll-out that failed or was rolled back leaves a newer one unused).
+            let family = format!(":task-definition/{}:", exp.task_definition.family);
+            ids.task_definition_arn = s
+                .running_task_definition()
+                .filter(|arn| arn.contains(&family))
+                .map(str::to_owned);
             ids.service_arn = Some(s.arn);
             one(ids, tag, &ours)
         }
@@ -322,6 +329,12 @@ pub async fn discover(c: &Clients, exp: &Expansion) -> AwsResult<Discovery> {
         .zip(find_all(c, exp, &first, &ChildIds::default()).await?)
     {
         let Some(f) = found else { continue };
+        if *key == ChildKey::EcsService
+            && f.ownership == Ownership::Ours
+            && let Some(running) = &f.ids.task_definition_arn
+        {
+            out.ours.task_definition_arn = Some(running.clone());
+        }
         match f.ownership {
             Ownership::Ours => out.ours.merge_missing(&f.ids),
             Ownership::Untagged => out.untagged.merge_missing(&f.ids),

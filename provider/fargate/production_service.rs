@@ -865,16 +865,6 @@ async fn discover(c: &Clients, exp: &Expansion) -> Result<ChildIds, crate::aws::
     let found = crate::aws::discover::discover(c, exp).await?;
     let mut ids = found.ours;
     ids.merge_missing(&found.untagged);
-    // The family's newest revision is not necessarily what runs (a roll-out that failed, or
-    // one rolled back): the service says which one it serves.
-    if ids.service_arn.is_some()
-        && let Some(running) =
-            crate::aws::ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name)
-                .await?
-                .and_then(|s| s.running_task_definition().map(str::to_owned))
-    {
-        ids.task_definition_arn = Some(running);
-    }
     Ok(ids)
 }
 
