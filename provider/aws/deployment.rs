@@ -71,12 +71,46 @@ pub async fn active(c: &Clients, application: &str, group: &str) -> AwsResult<Ve
 
 /// The wait between two polls: short at first, because most deployments the provider starts
 /// end within a few polls of an emulator and within minutes on AWS, then up to `max`.
-pub(super) fn next_poll(current: Duration, max: Duration) -> Duration {
+fn next_poll(current: Duration, max: Duration) -> Duration {
     (current * 2).min(max)
 }
 
-/// Polls until the deployment ends, the stop signal fires, or `timeout` passes; polls start
-/// one second apart and back off to `poll`.
+/// Polls `check` until the deployment `id` ends, the stop signal fires, or `timeout` passes;
+/// polls start one second apart and back off to `poll`. `check` answers the outcome once the
+/// deployment has ended, or its status while it goes on.
+pub(super) async fn poll_until_ended<F, Fut>(
+    id: &str,
+    stop: &StopSignal,
+    poll: Duration,
+    timeout: Duration,
+    mut check: F,
+) -> AwsResult<Outcome>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = AwsResult<Result<Outcome, Option<String>>>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut interval = poll.min(Duration::from_secs(1));
+    loop {
+        let status = match check().await? {
+            Ok(ended) => return Ok(ended),
+            Err(status) => status,
+        };
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(Outcome::Failed(format!(
+                "deployment {id} did not finish within {} s (status {status:?})",
+                timeout.as_secs(),
+            )));
+        }
+        tokio::select! {
+            () = stop.stopped() => return Ok(Outcome::Interrupted),
+            () = tokio::time::sleep(interval) => {}
+        }
+        interval = next_poll(interval, poll);
+    }
+}
+
+/// Waits for a CodeDeploy deployment to end (see [`poll_until_ended`]).
 pub async fn wait(
     c: &Clients,
     id: &str,
@@ -84,9 +118,7 @@ pub async fn wait(
     poll: Duration,
     timeout: Duration,
 ) -> AwsResult<Outcome> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut interval = poll.min(Duration::from_secs(1));
-    loop {
+    poll_until_ended(id, stop, poll, timeout, || async {
         let out = c
             .codedeploy
             .get_deployment()
@@ -115,35 +147,20 @@ pub async fn wait(
             .trim()
             .to_owned()
         };
-        match status {
-            Some(DeploymentStatus::Succeeded) => return Ok(Outcome::Succeeded),
-            Some(DeploymentStatus::Failed) => {
-                return Ok(Outcome::Failed(format!(
-                    "deployment {id} failed: {}",
-                    explain()
-                )));
-            }
-            Some(DeploymentStatus::Stopped) => {
-                return Ok(Outcome::Failed(format!(
-                    "deployment {id} was stopped: {}",
-                    explain()
-                )));
-            }
-            _ => {}
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Ok(Outcome::Failed(format!(
-                "deployment {id} did not finish within {} s (status {:?})",
-                timeout.as_secs(),
-                status.map(|s| s.as_str().to_owned())
-            )));
-        }
-        tokio::select! {
-            () = stop.stopped() => return Ok(Outcome::Interrupted),
-            () = tokio::time::sleep(interval) => {}
-        }
-        interval = next_poll(interval, poll);
-    }
+        Ok(match status {
+            Some(DeploymentStatus::Succeeded) => Ok(Outcome::Succeeded),
+            Some(DeploymentStatus::Failed) => Ok(Outcome::Failed(format!(
+                "deployment {id} failed: {}",
+                explain()
+            ))),
+            Some(DeploymentStatus::Stopped) => Ok(Outcome::Failed(format!(
+                "deployment {id} was stopped: {}",
+                explain()
+            ))),
+            other => Err(other.map(|s| s.as_str().to_owned())),
+        })
+    })
+    .await
 }
 
 #[cfg(test)]

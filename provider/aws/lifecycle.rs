@@ -388,22 +388,16 @@ async fn create_child(
                 .insert(OWNER_TAG.to_owned(), super::discover::owner_of(exp));
             // ECS checks that it can assume the infrastructure role, which IAM may not have
             // propagated yet right after it was created.
-            let arn = while_role_propagates(
-                |e| {
-                    e.has_code("InvalidParameterException")
-                        && e.message.contains("Unable to assume role")
-                },
-                || {
-                    ecs_service::create(
-                        c,
-                        &def,
-                        &task_def,
-                        &target,
-                        registry.as_deref(),
-                        advanced.as_ref(),
-                    )
-                },
-            )
+            let arn = while_role_propagates(ecs_cannot_assume_role, || {
+                ecs_service::create(
+                    c,
+                    &def,
+                    &task_def,
+                    &target,
+                    registry.as_deref(),
+                    advanced.as_ref(),
+                )
+            })
             .await?;
             record(&|g| g.service_arn = Some(arn.clone()));
         }
@@ -718,6 +712,14 @@ where
         }
     }
 }
+
+/// ECS's answer while it cannot assume the infrastructure role yet (IAM propagation).
+fn ecs_cannot_assume_role(e: &AwsError) -> bool {
+    e.has_code("InvalidParameterException") && e.message.contains("Unable to assume role")
+}
+
+/// How long the apply waits for one deployment, CodeDeploy's or ECS's.
+const DEPLOYMENT_TIMEOUT: Duration = Duration::from_secs(3 * 3600);
 
 /// How long a new role may take to become assumable before its refusal is reported.
 const ROLE_PROPAGATION: Duration = Duration::from_secs(120);
@@ -1499,7 +1501,7 @@ pub async fn roll_out(
         .clone()
         .unwrap_or_else(|| exp.deployment_group.name.clone());
     let poll = poll_interval();
-    let timeout = Duration::from_secs(3 * 3600);
+    let timeout = DEPLOYMENT_TIMEOUT;
     // CodeDeploy runs one deployment per group at a time: one still shifting traffic (a canary
     // between its steps, one started without waiting) is waited for, then this one starts.
     let mut attempts = 0;
@@ -1564,7 +1566,7 @@ async fn roll_out_ecs(
 ) -> AwsResult<Rollout> {
     let (cluster, name) = (&exp.ecs_service.cluster, &exp.ecs_service.name);
     let poll = poll_interval();
-    let timeout = Duration::from_secs(3 * 3600);
+    let timeout = DEPLOYMENT_TIMEOUT;
     for running in service_deployment::active(c, cluster, name).await? {
         tracing::info!(deployment = %running, "waiting for the deployment in progress to end");
         if service_deployment::wait(c, &running, stop, poll, timeout).await? == Outcome::Interrupted
@@ -1605,7 +1607,7 @@ async fn finish_ecs_deployment(
         ids.task_definition_arn = Some(task_definition_arn);
         return Ok(Rollout::Started);
     }
-    let timeout = Duration::from_secs(3 * 3600);
+    let timeout = DEPLOYMENT_TIMEOUT;
     match service_deployment::wait(c, &deployment, stop, poll_interval(), timeout).await? {
         Outcome::Succeeded => {
             ids.task_definition_arn = Some(task_definition_arn);
@@ -1667,10 +1669,9 @@ pub async fn migrate_to_ecs(
     }
     let advanced = advanced_of(exp, ids, live)
         .map_err(|p| child_error(exp, "moving to the ECS controller", ChildKey::EcsService, p))?;
-    let started = while_role_propagates(
-        |e| e.has_code("InvalidParameterException") && e.message.contains("Unable to assume role"),
-        || ecs_service::migrate_to_ecs(c, &exp.ecs_service, &target, advanced.as_ref()),
-    )
+    let started = while_role_propagates(ecs_cannot_assume_role, || {
+        ecs_service::migrate_to_ecs(c, &exp.ecs_service, &target, advanced.as_ref())
+    })
     .await
     .map_err(|e| fail(ChildKey::EcsService, e))?;
     let running = ids.task_definition_arn.clone().unwrap_or_default();

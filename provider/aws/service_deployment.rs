@@ -9,7 +9,7 @@ use aws_sdk_ecs::types::ServiceDeploymentStatus;
 use crate::tfplugin::StopSignal;
 
 use super::clients::{AwsResult, Clients, err};
-use super::deployment::{Outcome, next_poll};
+use super::deployment::{Outcome, poll_until_ended};
 
 /// The service's deployments that have not ended (a new one would supersede them).
 pub async fn active(c: &Clients, cluster: &str, service: &str) -> AwsResult<Vec<String>> {
@@ -52,8 +52,8 @@ pub async fn latest(c: &Clients, cluster: &str, service: &str) -> AwsResult<Opti
         .and_then(|d| d.service_deployment_arn().map(str::to_owned)))
 }
 
-/// Polls until the deployment ends, the stop signal fires, or `timeout` passes; polls start
-/// one second apart and back off to `poll`.
+/// Waits for a service deployment to end (see [`poll_until_ended`]); a failure
+/// names ECS's reason, the alarms that fired and the revision ECS rolled back to.
 pub async fn wait(
     c: &Clients,
     arn: &str,
@@ -61,9 +61,7 @@ pub async fn wait(
     poll: Duration,
     timeout: Duration,
 ) -> AwsResult<Outcome> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut interval = poll.min(Duration::from_secs(1));
-    loop {
+    poll_until_ended(arn, stop, poll, timeout, || async {
         let out = c
             .ecs
             .describe_service_deployments()
@@ -71,12 +69,12 @@ pub async fn wait(
             .send()
             .await
             .map_err(err("DescribeServiceDeployments"))?;
-        let deployment = out.service_deployments().first();
-        let status = deployment.and_then(|d| d.status()).cloned();
+        let Some(d) = out.service_deployments().first() else {
+            return Ok(Ok(Outcome::Failed(format!(
+                "deployment {arn} is not listed by DescribeServiceDeployments"
+            ))));
+        };
         let explain = || {
-            let Some(d) = deployment else {
-                return String::new();
-            };
             let mut why = d.status_reason().unwrap_or("no reason given").to_owned();
             let triggered = d.alarms().map(|a| a.triggered_alarm_names().to_vec());
             if let Some(names) = triggered.filter(|n| !n.is_empty()) {
@@ -90,37 +88,19 @@ pub async fn wait(
             }
             why
         };
-        match &status {
-            Some(ServiceDeploymentStatus::Successful) => return Ok(Outcome::Succeeded),
+        Ok(match d.status() {
+            Some(ServiceDeploymentStatus::Successful) => Ok(Outcome::Succeeded),
             Some(
-                ServiceDeploymentStatus::Stopped
+                status @ (ServiceDeploymentStatus::Stopped
                 | ServiceDeploymentStatus::RollbackSuccessful
-                | ServiceDeploymentStatus::RollbackFailed,
-            ) => {
-                return Ok(Outcome::Failed(format!(
-                    "deployment {arn} ended {}: {}",
-                    status.as_ref().map_or("", |s| s.as_str()),
-                    explain()
-                )));
-            }
-            None if deployment.is_none() => {
-                return Ok(Outcome::Failed(format!(
-                    "deployment {arn} is not listed by DescribeServiceDeployments"
-                )));
-            }
-            _ => {}
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Ok(Outcome::Failed(format!(
-                "deployment {arn} did not finish within {} s (status {:?})",
-                timeout.as_secs(),
-                status.map(|s| s.as_str().to_owned())
-            )));
-        }
-        tokio::select! {
-            () = stop.stopped() => return Ok(Outcome::Interrupted),
-            () = tokio::time::sleep(interval) => {}
-        }
-        interval = next_poll(interval, poll);
-    }
+                | ServiceDeploymentStatus::RollbackFailed),
+            ) => Ok(Outcome::Failed(format!(
+                "deployment {arn} ended {}: {}",
+                status.as_str(),
+                explain()
+            ))),
+            other => Err(other.map(|s| s.as_str().to_owned())),
+        })
+    })
+    .await
 }
