@@ -256,20 +256,7 @@ fn an_import_of_a_service_with_alarms_plans_nothing() {
         "four of the service's and one named"
     );
 
-    let w = support::Workdir::new().with_env(t.emulator.aws_env());
-    w.copy_example("basic");
-    w.write("main.tf", &main);
-    w.write("terraform.tfvars", &t.fixtures.tfvars());
-    let id = format!("{}/checkout-api", t.fixtures.get("cluster"));
-    w.tofu(&["import", "-no-color", support::scenario::ADDRESS, &id])
-        .assert_ok();
-    let plan = w.tofu(&["plan", "-no-color", "-detailed-exitcode"]);
-    assert_eq!(
-        plan.code(),
-        0,
-        "plan after import is not empty:\n{}",
-        plan.text()
-    );
+    t.assert_import_plans_nothing(&[]);
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
     t.aws

@@ -132,31 +132,6 @@ fn deployment_in_progress(t: &Setup) -> bool {
     })
 }
 
-/// Imports the service into a fresh working directory with the same configuration and asserts
-/// the plan after it is empty: nothing redeploys, nothing is replaced.
-#[track_caller]
-fn import_plans_nothing(t: &Setup, extra: &[&str]) {
-    let main = std::fs::read_to_string(t.w.path().join("main.tf")).expect("main.tf");
-    let w = support::Workdir::new().with_env(t.emulator.aws_env());
-    w.copy_example("basic");
-    w.write("main.tf", &main);
-    w.write("terraform.tfvars", &t.fixtures.tfvars());
-    let id = format!("{}/checkout-api", t.fixtures.get("cluster"));
-    let mut args = vec!["import", "-no-color"];
-    args.extend_from_slice(extra);
-    args.extend([support::scenario::ADDRESS, id.as_str()]);
-    w.tofu(&args).assert_ok();
-    let mut args = vec!["plan", "-no-color", "-detailed-exitcode"];
-    args.extend_from_slice(extra);
-    let plan = w.tofu(&args);
-    assert_eq!(
-        plan.code(),
-        0,
-        "plan after import is not empty:\n{}",
-        plan.text()
-    );
-}
-
 fn codedeploy_children(t: &Setup) -> Vec<String> {
     t.children_left()
         .into_iter()
@@ -223,7 +198,7 @@ fn ecs_blue_green_moves_traffic_by_rule_weights_and_rolls_back_on_an_alarm() {
         "the deployment is ECS's"
     );
     t.assert_plans_empty(&V2);
-    import_plans_nothing(&t, &V2);
+    t.assert_import_plans_nothing(&V2);
 
     // Back to v1, and the blue group's alarm fires mid-deployment: ECS rolls back, the apply
     // fails naming the alarm, and the state keeps what runs.
@@ -343,7 +318,7 @@ fn rolling_has_one_target_group_and_rolls_back_on_an_alarm_and_on_the_circuit_br
 
     t.apply(&V2);
     t.assert_plans_empty(&V2);
-    import_plans_nothing(&t, &V2);
+    t.assert_import_plans_nothing(&V2);
     let on_v2 = t.state_str("task_definition_arn");
     let run = apply_v2_with_alarm_back(&t);
     assert!(!run.success(), "the apply fails:\n{}", run.text());
@@ -582,7 +557,7 @@ fn ecs_lifecycle_hooks_reach_the_service_and_the_role_may_invoke_only_them() {
         "exactly the hook functions"
     );
     t.assert_plans_empty(&[]);
-    import_plans_nothing(&t, &[]);
+    t.assert_import_plans_nothing(&[]);
     t.apply(&V2);
     t.assert_plans_empty(&V2);
     t.tofu(&["destroy", "-auto-approve", V2[0], V2[1]])

@@ -77,6 +77,31 @@ impl Setup {
         std::fs::write(&path, main.replacen(from, to, 1)).expect("write main.tf");
     }
 
+    /// Imports the service into a fresh working directory with the same configuration and
+    /// asserts the plan after it is empty: nothing redeploys, nothing is replaced.
+    #[track_caller]
+    pub fn assert_import_plans_nothing(&self, extra: &[&str]) {
+        let main = std::fs::read_to_string(self.w.path().join("main.tf")).expect("main.tf");
+        let w = Workdir::new().with_env(self.emulator.aws_env());
+        w.copy_example("basic");
+        w.write("main.tf", &main);
+        w.write("terraform.tfvars", &self.fixtures.tfvars());
+        let id = format!("{}/checkout-api", self.fixtures.get("cluster"));
+        let mut args = vec!["import", "-no-color"];
+        args.extend_from_slice(extra);
+        args.extend([ADDRESS, id.as_str()]);
+        w.tofu(&args).assert_ok();
+        let mut args = vec!["plan", "-no-color", "-detailed-exitcode"];
+        args.extend_from_slice(extra);
+        let plan = w.tofu(&args);
+        assert_eq!(
+            plan.code(),
+            0,
+            "plan after import is not empty:\n{}",
+            plan.text()
+        );
+    }
+
     /// The resource's attributes in the state.
     pub fn state(&self) -> Json {
         let run = self.tofu(&["show", "-json"]);
