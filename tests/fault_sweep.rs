@@ -13,8 +13,21 @@ use support::{Fault, Run};
 
 /// examples/basic with alarms wired into the deployment group, so the alarms' calls
 /// (PutMetricAlarm, DeleteAlarms) are swept with the rest.
+/// `FARGATE_SWEEP_EXAMPLE` sweeps another example instead (e.g. `ecs-blue-green`, which has its
+/// own alarms).
 fn setup(prefix: &str) -> Setup {
     let t = plain_setup(prefix);
+    if let Ok(example) = std::env::var("FARGATE_SWEEP_EXAMPLE") {
+        let main = std::fs::read_to_string(
+            support::repo_root()
+                .join("examples")
+                .join(&example)
+                .join("main.tf"),
+        )
+        .expect("the example's main.tf");
+        t.w.write("main.tf", &main);
+        return t;
+    }
     t.edit_main(
         "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]",
         "auto_rollback_events     = [\"DEPLOYMENT_FAILURE\", \"DEPLOYMENT_STOP_ON_ALARM\"]",

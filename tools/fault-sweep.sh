@@ -3,7 +3,8 @@
 # a destroy of examples/basic fails once at its first and once at its last call, each on a fresh
 # emulator; each must fail with AWS's error, converge on the next command, plan empty and leave no
 # child behind; and SIGKILL/SIGINT of tofu apply and destroy at every half second. Prints the
-# figures. About 4 minutes here; CI runs a subset in tests/integrity.rs.
+# figures. About 9 minutes here; CI runs a subset in tests/integrity.rs. FARGATE_SWEEP_EXAMPLE=<dir>
+# sweeps another example of examples/ (e.g. ecs-blue-green).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(tools/install.sh)"
