@@ -16,7 +16,9 @@ use fargate_provider::hcl::service_call::config_from_hcl;
 use fargate_provider::hcl::{ROOT_MODULE, render_modules};
 use fargate_provider::service::appspec::appspec;
 use fargate_provider::service::checks;
-use fargate_provider::service::expand::{DeploymentStrategy, Expansion, Placement, expand};
+use fargate_provider::service::expand::{
+    ChildKey, DeploymentStrategy, Expansion, Placement, expand,
+};
 use fargate_provider::service::schema::schema;
 use fargate_provider::service::spec::ServiceSpec;
 use fargate_provider::value::encode_json;
@@ -382,8 +384,14 @@ fn parity_notices_a_difference() {
     let (_, other) = both(&minimal().replace("port  = 8080", "port  = 8081"));
     let tg =
         |e: &Evaluated| get(e, "module.target_group_pair.aws_lb_target_group.blue")["port"].clone();
-    assert_eq!(tg(&ev), json!(exp.blue_target_group.port));
-    assert_ne!(tg(&other), json!(exp.blue_target_group.port));
+    assert_eq!(
+        tg(&ev),
+        json!(exp.target_group(ChildKey::BlueTargetGroup).map(|g| g.port))
+    );
+    assert_ne!(
+        tg(&other),
+        json!(exp.target_group(ChildKey::BlueTargetGroup).map(|g| g.port))
+    );
 }
 
 /// `files` with `from` replaced by `to` in one generated file, which must contain it.

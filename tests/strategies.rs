@@ -278,6 +278,11 @@ fn linear_and_canary_shift_in_steps_and_end_on_the_other_group() {
 
 /// Applies the configuration's own image (back from V2) while the blue group's alarm fires.
 fn apply_v2_with_alarm_back(t: &Setup) -> support::Run {
+    apply_with_alarm_firing(t, "checkout-api-5xx-blue")
+}
+
+/// Applies (back to the first image) and sets `alarm` to ALARM once the deployment is under way.
+fn apply_with_alarm_firing(t: &Setup, alarm: &str) -> support::Run {
     t.emulator.contract(json!({ "minute_seconds": 1.0 }));
     let run = std::thread::scope(|s| {
         let run = s.spawn(|| t.tofu(&["apply", "-auto-approve"]));
@@ -287,10 +292,10 @@ fn apply_v2_with_alarm_back(t: &Setup) -> support::Run {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        t.emulator.alarm_state("checkout-api-5xx-blue", "ALARM");
+        t.emulator.alarm_state(alarm, "ALARM");
         run.join().expect("apply thread")
     });
-    t.emulator.alarm_state("checkout-api-5xx-blue", "OK");
+    t.emulator.alarm_state(alarm, "OK");
     t.emulator.contract(json!({ "minute_seconds": 0.05 }));
     run
 }
@@ -358,6 +363,146 @@ fn rolling_has_one_target_group_and_rolls_back_on_an_alarm_and_on_the_circuit_br
     t.assert_plans_empty(&[]);
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
+/// The queue's alarm a worker's deployments watch; managed outside the service.
+const QUEUE_ALARM: &str = "checkout-orders-age";
+
+fn put_queue_alarm(t: &Setup) {
+    t.aws.run(async {
+        t.aws
+            .clients
+            .cloudwatch
+            .put_metric_alarm()
+            .alarm_name(QUEUE_ALARM)
+            .namespace("AWS/SQS")
+            .metric_name("ApproximateAgeOfOldestMessage")
+            .dimensions(
+                aws_sdk_cloudwatch::types::Dimension::builder()
+                    .name("QueueName")
+                    .value("checkout-orders")
+                    .build(),
+            )
+            .statistic(aws_sdk_cloudwatch::types::Statistic::Maximum)
+            .period(60)
+            .evaluation_periods(3)
+            .threshold(300.0)
+            .comparison_operator(
+                aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
+            )
+            .send()
+            .await
+            .expect("PutMetricAlarm")
+    });
+}
+
+fn delete_queue_alarm(t: &Setup) {
+    t.aws.run(async {
+        t.aws
+            .clients
+            .cloudwatch
+            .delete_alarms()
+            .alarm_names(QUEUE_ALARM)
+            .send()
+            .await
+            .expect("DeleteAlarms")
+    });
+}
+
+/// examples/worker as a user runs it: a rolling service with no load balancer has no target
+/// group, rule or grace period, rolls an image out, imports with an empty plan, rolls back when
+/// the queue's alarm fires mid-deployment, and destroys with nothing left.
+#[test]
+fn a_rolling_worker_runs_without_a_load_balancer() {
+    let t = setup("worker");
+    let main = std::fs::read_to_string(support::repo_root().join("examples/worker/main.tf"))
+        .expect("examples/worker/main.tf")
+        // The scenario's helpers know the service as `checkout`, named checkout-api.
+        .replace(
+            "resource \"fargate_production_service\" \"worker\"",
+            "resource \"fargate_production_service\" \"checkout\"",
+        )
+        .replace("\"checkout-worker\"", "\"checkout-api\"")
+        .replace(
+            "names = var.rollback_alarm_names",
+            &format!("names = [\"{QUEUE_ALARM}\"]"),
+        );
+    t.w.write("main.tf", &main);
+    put_queue_alarm(&t);
+
+    t.apply(&[]);
+    let (controller, strategy, alarms, advanced, group) = ecs_view(&t);
+    assert_eq!((controller.as_str(), strategy.as_str()), ("ECS", "ROLLING"));
+    assert!(!advanced);
+    assert_eq!(group, "", "no load balancer on the service");
+    assert_eq!(
+        alarms,
+        [QUEUE_ALARM],
+        "the queue's alarm rolls deployments back"
+    );
+    let grace = t.aws.run(async {
+        t.aws
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(t.fixtures.get("cluster"))
+            .services("checkout-api")
+            .send()
+            .await
+            .expect("DescribeServices")
+            .services()
+            .first()
+            .and_then(|s| s.health_check_grace_period_seconds())
+    });
+    assert_eq!(
+        grace, None,
+        "ECS refuses a grace period without a load balancer"
+    );
+    let kinds: Vec<String> = t.state()["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .filter_map(|c| c["kind"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        !kinds.iter().any(|k| k.contains("target_group")
+            || k.contains("listener_rule")
+            || k.contains("alarm")),
+        "a worker has no target group, rule or target-group alarm: {kinds:?}"
+    );
+    for attr in [
+        "blue_target_group_arn",
+        "production_listener_rule_arn",
+        "live_target_group",
+    ] {
+        assert_eq!(t.state_str(attr), "", "{attr}");
+    }
+    let left = t.children_left();
+    assert!(
+        !left
+            .iter()
+            .any(|c| c.starts_with("target group") || c.starts_with("listener rule")),
+        "{left:?}"
+    );
+    t.assert_plans_empty(&[]);
+
+    let before = t.state_str("task_definition_arn");
+    t.apply(&V2);
+    let on_v2 = t.state_str("task_definition_arn");
+    assert_ne!(on_v2, before, "the image change registered a new revision");
+    t.assert_plans_empty(&V2);
+    t.assert_import_plans_nothing(&V2);
+
+    let run = apply_with_alarm_firing(&t, QUEUE_ALARM);
+    assert!(!run.success(), "the apply fails:\n{}", run.text());
+    assert!(run.text().contains(QUEUE_ALARM), "{}", run.text());
+    assert_eq!(t.state_str("task_definition_arn"), on_v2, "v2 still runs");
+    t.apply(&[]);
+    t.assert_plans_empty(&[]);
+
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    delete_queue_alarm(&t);
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 

@@ -143,8 +143,9 @@ variable "network" {
 }
 
 variable "load_balancer" {
-  description = "Application Load Balancer routing. The resource creates the blue and green target groups and one forwarding rule on each of the given listeners (so several services can share one ALB); CodeDeploy moves those rules between blue and green during a deployment."
+  description = "Application Load Balancer routing. The resource creates the blue and green target groups and one forwarding rule on each of the given listeners (so several services can share one ALB); the deployment moves those rules between blue and green. Required by every strategy but `rolling`: a rolling service without it (a worker or queue consumer) has no target groups or rules. Adding or removing it replaces the service."
   type        = object({ vpc_id = string, production_listener_arn = string, test_listener_arn = optional(string), listener_rule_priority = optional(number), path_patterns = optional(list(string), ["/*"]), host_headers = optional(list(string)), deregistration_delay = optional(number, 300), health_check_grace_period = optional(number, 60), health_check = optional(object({ path = optional(string, "/"), matcher = optional(string, "200"), interval = optional(number, 15), timeout = optional(number, 5), healthy_threshold = optional(number, 2), unhealthy_threshold = optional(number, 3) }), {}) })
+  default     = null
 
   validation {
     condition     = var.load_balancer.health_check.timeout < var.load_balancer.health_check.interval

@@ -135,10 +135,8 @@ pub async fn find(
             if groups.is_empty() {
                 return Ok(None);
             }
-            let def = if key == ChildKey::ProductionListenerRule {
-                &exp.production_rule
-            } else {
-                &exp.test_rule
+            let Some(def) = exp.listener_rule(key) else {
+                return Ok(None);
             };
             if def.listener_arn.is_empty() {
                 // A rolling service without a test listener.

@@ -188,6 +188,11 @@ pub fn deployment_configuration(
     Ok(b.build())
 }
 
+/// ECS refuses a health check grace period on a service without a load balancer.
+fn grace_period(def: &EcsServiceDef) -> Option<i32> {
+    def.health_check_grace_period.map(|s| s as i32)
+}
+
 fn load_balancer(
     def: &EcsServiceDef,
     target_group_arn: &str,
@@ -214,7 +219,7 @@ pub async fn create(
     c: &Clients,
     def: &EcsServiceDef,
     task_definition_arn: &str,
-    target_group_arn: &str,
+    target_group_arn: Option<&str>,
     registry_arn: Option<&str>,
     advanced: Option<&Advanced>,
 ) -> AwsResult<String> {
@@ -232,10 +237,10 @@ pub async fn create(
                 .build()
                 .map_err(bad("CreateService"))?,
         )
-        .load_balancers(load_balancer(def, target_group_arn, advanced))
+        .set_load_balancers(target_group_arn.map(|tg| vec![load_balancer(def, tg, advanced)]))
         .network_configuration(network(def)?)
         .platform_version(&def.platform_version)
-        .health_check_grace_period_seconds(def.health_check_grace_period as i32)
+        .set_health_check_grace_period_seconds(grace_period(def))
         .propagate_tags(PropagateTags::Service)
         .enable_ecs_managed_tags(true)
         .set_tags(Some(
@@ -284,7 +289,7 @@ pub async fn update(
         .update_service()
         .cluster(&def.cluster)
         .service(&def.name)
-        .health_check_grace_period_seconds(def.health_check_grace_period as i32);
+        .set_health_check_grace_period_seconds(grace_period(def));
     if let Some(n) = desired_count {
         req = req.desired_count(n as i32);
     }

@@ -322,11 +322,9 @@ async fn create_child(
             record(&|g| g.task_definition_arn = Some(arn.clone()));
         }
         ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => {
-            let def = if key == ChildKey::BlueTargetGroup {
-                &exp.blue_target_group
-            } else {
-                &exp.green_target_group
-            };
+            let def = exp
+                .target_group(key)
+                .ok_or(ChildProblem::Needs("the load balancer settings"))?;
             let arn = target_group::create(c, def, tags).await?;
             record(&|g| {
                 if key == ChildKey::BlueTargetGroup {
@@ -337,7 +335,7 @@ async fn create_child(
             });
         }
         ChildKey::ProductionListenerRule | ChildKey::TestListenerRule => {
-            let def = rule_def(exp, key);
+            let def = rule_def(exp, key)?;
             let (target, idle) = {
                 let g = lock(ids);
                 (
@@ -377,8 +375,13 @@ async fn create_child(
                 let g = lock(ids);
                 (
                     required(&g.task_definition_arn, "the task definition")?,
-                    live_target_group(&g, live)
-                        .ok_or(ChildProblem::Needs("the live target group"))?,
+                    match exp.load_balancing {
+                        Some(_) => Some(
+                            live_target_group(&g, live)
+                                .ok_or(ChildProblem::Needs("the live target group"))?,
+                        ),
+                        None => None,
+                    },
                     g.discovery_service_arn.clone(),
                     advanced_of(exp, &g, live)?,
                 )
@@ -393,7 +396,7 @@ async fn create_child(
                     c,
                     &def,
                     &task_def,
-                    &target,
+                    target.as_deref(),
                     registry.as_deref(),
                     advanced.as_ref(),
                 )
@@ -493,12 +496,9 @@ fn role_def(exp: &Expansion, key: ChildKey) -> &RoleDef {
     }
 }
 
-fn rule_def(exp: &Expansion, key: ChildKey) -> &ListenerRuleDef {
-    if key == ChildKey::ProductionListenerRule {
-        &exp.production_rule
-    } else {
-        &exp.test_rule
-    }
+fn rule_def(exp: &Expansion, key: ChildKey) -> Result<&ListenerRuleDef, ChildProblem> {
+    exp.listener_rule(key)
+        .ok_or(ChildProblem::Needs("the load balancer settings"))
 }
 
 /// A create call said the child is already there: take it over when it is this service's
@@ -529,7 +529,7 @@ async fn adopt(
             }),
         },
         None if refused.has_code("PriorityInUse") => {
-            let def = rule_def(exp, key);
+            let def = rule_def(exp, key)?;
             match listener_rule::holding_priority(c, &def.listener_arn, def.priority).await? {
                 Some((rule, targets)) => Err(ChildProblem::PriorityTaken {
                     priority: def.priority,
@@ -568,10 +568,13 @@ async fn settle(
             }
         }
         ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => {
-            let (def, arn) = if key == ChildKey::BlueTargetGroup {
-                (&exp.blue_target_group, &g.blue_target_group_arn)
+            let def = exp
+                .target_group(key)
+                .ok_or(ChildProblem::Needs("the load balancer settings"))?;
+            let arn = if key == ChildKey::BlueTargetGroup {
+                &g.blue_target_group_arn
             } else {
-                (&exp.green_target_group, &g.green_target_group_arn)
+                &g.green_target_group_arn
             };
             let arn = required(arn, "the target group")?;
             if fresh {
@@ -589,11 +592,12 @@ async fn settle(
             let arn = required(arn, "the listener rule")?;
             let observed = listener_rule::read(c, &arn).await?;
             let current = observed.as_ref().and_then(|r| r.priority);
-            listener_rule::update(c, &arn, rule_def(exp, key), current).await?;
+            let def = rule_def(exp, key)?;
+            listener_rule::update(c, &arn, def, current).await?;
             // A rule that forwards to the idle group (changed out of band) goes back to the
             // live one, and for ECS-native blue/green names the idle one again at weight 0; a
             // split forward is a deployment shifting traffic and is left to it.
-            let idle = if rule_def(exp, key).weighted_pair {
+            let idle = if def.weighted_pair {
                 live_target_group(&g, live.other())
             } else {
                 None
@@ -1242,41 +1246,21 @@ pub async fn update_in_place(
             note(key, iam_role::update(c, role_def(new, key)).await);
         }
     }
-    for (key, o, n, arn) in [
-        (
-            ChildKey::BlueTargetGroup,
-            &old.blue_target_group,
-            &new.blue_target_group,
-            &ids.blue_target_group_arn,
-        ),
-        (
-            ChildKey::GreenTargetGroup,
-            &old.green_target_group,
-            &new.green_target_group,
-            &ids.green_target_group_arn,
-        ),
+    for (key, arn) in [
+        (ChildKey::BlueTargetGroup, &ids.blue_target_group_arn),
+        (ChildKey::GreenTargetGroup, &ids.green_target_group_arn),
     ] {
-        if let Some(arn) = arn
+        if let (Some(arn), Some(o), Some(n)) = (arn, old.target_group(key), new.target_group(key))
             && o != n
         {
             note(key, target_group::update(c, arn, n).await);
         }
     }
-    for (key, o, n, arn) in [
-        (
-            ChildKey::ProductionListenerRule,
-            &old.production_rule,
-            &new.production_rule,
-            &ids.production_rule_arn,
-        ),
-        (
-            ChildKey::TestListenerRule,
-            &old.test_rule,
-            &new.test_rule,
-            &ids.test_rule_arn,
-        ),
+    for (key, arn) in [
+        (ChildKey::ProductionListenerRule, &ids.production_rule_arn),
+        (ChildKey::TestListenerRule, &ids.test_rule_arn),
     ] {
-        if let Some(arn) = arn
+        if let (Some(arn), Some(o), Some(n)) = (arn, old.listener_rule(key), new.listener_rule(key))
             && (o.priority != n.priority
                 || o.path_patterns != n.path_patterns
                 || o.host_headers != n.host_headers)

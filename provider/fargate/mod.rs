@@ -118,6 +118,37 @@ impl Configured {
     }
 }
 
+impl Configured {
+    /// Where a service without a load balancer lives (it has no listener ARN to tell): the
+    /// configured region and the account of the credentials, read once (the credentials check
+    /// reads it anyway; with `skip_credentials_validation` only such a service asks for it).
+    pub async fn home(&self) -> Result<crate::service::expand::Placement, Diagnostic> {
+        let region = self
+            .sdk
+            .region()
+            .map(|r| r.as_ref().to_owned())
+            .unwrap_or_default();
+        let account = self
+            .credentials_checked
+            .get_or_try_init(|| async {
+                crate::aws::identity::caller_account(&self.sdk, &self.settings).await
+            })
+            .await
+            .map_err(|e| {
+                Diagnostic::error(
+                    "The account of a service without a load balancer is unknown",
+                    format!(
+                        "A service without load_balancer takes its account from STS GetCallerIdentity, which \
+                         failed: {e}."
+                    ),
+                )
+            })?;
+        Ok(crate::service::expand::Placement::in_account(
+            &region, account,
+        ))
+    }
+}
+
 /// What a failed credentials check means: refused credentials, a throttled STS, or an STS (or
 /// credential source) that could not be reached are three different problems for the user.
 fn credentials_diagnostic(e: &crate::aws::clients::AwsError) -> Diagnostic {

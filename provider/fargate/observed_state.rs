@@ -266,7 +266,8 @@ fn policy_target<'a>(
 /// listeners (a rolling service has no test listener).
 pub struct ImportedRouting {
     pub strategy: DeploymentStrategy,
-    pub production_listener: String,
+    /// `None` for a rolling service without a load balancer.
+    pub production_listener: Option<String>,
     pub test_listener: Option<String>,
 }
 
@@ -514,7 +515,7 @@ pub fn imported_state(
             ]),
         );
     }
-    if let Some(tg) = &o.target_group {
+    if let (Some(tg), Some(production_listener)) = (&o.target_group, &routing.production_listener) {
         let priority = o
             .production_rule
             .as_ref()
@@ -529,7 +530,7 @@ pub fn imported_state(
                 ("vpc_id", Value::string(tg.vpc_id.clone())),
                 (
                     "production_listener_arn",
-                    Value::string(routing.production_listener.clone()),
+                    Value::string(production_listener.clone()),
                 ),
                 (
                     "test_listener_arn",
@@ -643,7 +644,13 @@ pub fn imported_state(
     };
     if !o.alarms.is_empty() || !alarm_names.is_empty() {
         // The blue group's alarm carries each threshold; a metric without one was left out (0).
+        // Without a load balancer there is no group to alarm on: the thresholds keep the
+        // defaults a plan fills in, which create nothing.
+        let load_balanced = routing.production_listener.is_some();
         let threshold = |metric: AlarmMetric, scale: f64| {
+            if !load_balanced {
+                return Value::int(metric.default_threshold());
+            }
             o.alarms
                 .iter()
                 .find(|a| a.name == names.alarm(metric, AlarmTarget::Blue))

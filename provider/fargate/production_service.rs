@@ -70,11 +70,16 @@ impl ProductionService {
         planned: &Value,
         prior_private: &[u8],
     ) -> Diagnostics {
-        let Ok((_, exp)) = expansion_of(planned, &BTreeMap::new()) else {
+        let Ok((_, exp)) = expansion_of(planned, &BTreeMap::new(), None) else {
             return Diagnostics::new();
         };
-        let unchanged = expansion_of(prior, &BTreeMap::new()).is_ok_and(|(_, old)| {
-            old.production_rule == exp.production_rule && old.test_rule == exp.test_rule
+        let Some(lb) = &exp.load_balancing else {
+            return Diagnostics::new();
+        };
+        let unchanged = expansion_of(prior, &BTreeMap::new(), None).is_ok_and(|(_, old)| {
+            old.load_balancing.as_ref().is_some_and(|o| {
+                o.production_rule == lb.production_rule && o.test_rule == lb.test_rule
+            })
         });
         if unchanged {
             return Diagnostics::new();
@@ -86,7 +91,7 @@ impl ProductionService {
         let mine = ChildIds::from_private(prior_private);
         let at = AttributePath::attr("load_balancer").join_attr("listener_rule_priority");
         let mut out = Diagnostics::new();
-        for rule in [&exp.production_rule, &exp.test_rule] {
+        for rule in [&lb.production_rule, &lb.test_rule] {
             match crate::aws::listener_rule::holding_priority(
                 &clients,
                 &rule.listener_arn,
@@ -165,27 +170,57 @@ impl ProductionService {
 }
 
 /// The expansion of a wholly known value, or a diagnostic at the attribute that prevents it.
+///
+/// A service behind a load balancer is placed by its production listener's ARN; one without
+/// is placed in `home` (the provider's region and account).
 fn expansion_of(
     value: &Value,
     default_tags: &BTreeMap<String, String>,
+    home: Option<&Placement>,
 ) -> Result<(ServiceSpec, Expansion), Diagnostic> {
     let spec = ServiceSpec::from_value(value).map_err(|e| {
         Diagnostic::error("Invalid service settings", e.message.clone()).at(e.path.clone())
     })?;
-    let placement = Placement::from_listener_arn(&spec.load_balancer.production_listener_arn)
-        .ok_or_else(|| {
+    let Some(lb) = &spec.load_balancer else {
+        let placement = home.ok_or_else(|| {
             Diagnostic::error(
-                "Invalid listener ARN",
-                format!(
-                    "{:?} is not an Application Load Balancer listener ARN \
-                 (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>).",
-                    spec.load_balancer.production_listener_arn
-                ),
+                "No account for a service without a load balancer",
+                "The service has no load_balancer, so its account and region come from the provider, which \
+                 could not tell them.",
             )
-            .at(AttributePath::attr("load_balancer").join_attr("production_listener_arn"))
         })?;
+        let exp = expand(&spec, placement, default_tags);
+        return Ok((spec, exp));
+    };
+    let placement = Placement::from_listener_arn(&lb.production_listener_arn).ok_or_else(|| {
+        Diagnostic::error(
+            "Invalid listener ARN",
+            format!(
+                "{:?} is not an Application Load Balancer listener ARN \
+                 (arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<name>/<id>/<id>).",
+                lb.production_listener_arn
+            ),
+        )
+        .at(AttributePath::attr("load_balancer").join_attr("production_listener_arn"))
+    })?;
     let exp = expand(&spec, &placement, default_tags);
     Ok((spec, exp))
+}
+
+/// The provider's region and account, when one of the values is a service without a load
+/// balancer (which has no listener ARN to place it).
+async fn home_for(
+    configured: &super::Configured,
+    values: &[&Value],
+) -> Result<Option<Placement>, Diagnostic> {
+    let without_load_balancer = values
+        .iter()
+        .any(|v| matches!(v, Value::Object(_)) && v.get("load_balancer").is_null());
+    if without_load_balancer {
+        configured.home().await.map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 /// The shape (which children, named how) of a possibly partly unknown value, when the parts it
@@ -241,10 +276,15 @@ fn shape_of(value: &Value) -> Option<Shape> {
         Value::String(s) => DeploymentStrategy::from_name(s)?,
         _ => return None,
     };
+    let load_balanced = match value.get("load_balancer") {
+        Value::Unknown(_) => return None,
+        v => !v.is_null(),
+    };
     Some(Shape {
         names: ChildNames::for_service(name),
         log_group,
         strategy,
+        load_balanced,
         discovery,
         autoscaling: !autoscaling.is_null(),
         scaling_metrics,
@@ -401,6 +441,13 @@ impl Resource for ProductionService {
                     requires_replace.push(AttributePath::attr("deployment_strategy"));
                 }
             }
+            if !planned.get("load_balancer").is_unknown()
+                && prior.get("load_balancer").is_null() != planned.get("load_balancer").is_null()
+            {
+                // The service's target groups, rules and ECS load balancers come and go with
+                // it; the resource replaces the service rather than rewire a running one.
+                requires_replace.push(AttributePath::attr("load_balancer"));
+            }
             if prior.get("service_discovery").is_null()
                 != planned.get("service_discovery").is_null()
             {
@@ -476,6 +523,18 @@ impl Resource for ProductionService {
             }
         };
         let default_tags = &configured.settings.default_tags;
+        let home =
+            match home_for(&configured, &[&request.prior_state, &request.planned_state]).await {
+                Ok(h) => h,
+                Err(d) => {
+                    return ApplyResponse {
+                        new_state: request.prior_state,
+                        private: request.planned_private,
+                        diagnostics: d.into(),
+                    };
+                }
+            };
+        let home = home.as_ref();
         let stop = &request.stop;
         let mut ids = ChildIds::from_private(&request.planned_private);
         // What the last read found drifted is repaired (or found again) by this apply.
@@ -483,7 +542,7 @@ impl Resource for ProductionService {
         // Private data can be missing (a state written by other tools, or one the host did not
         // keep after a failed apply); the children are then found by their derived names.
         if ids.is_empty() && !request.prior_state.is_null() {
-            match expansion_of(&request.prior_state, default_tags) {
+            match expansion_of(&request.prior_state, default_tags, home) {
                 Ok((_, exp)) => match discover(&clients, &exp).await {
                     Ok(found) => ids = found,
                     Err(e) => {
@@ -510,7 +569,7 @@ impl Resource for ProductionService {
 
         // Destroy.
         if request.planned_state.is_null() {
-            let exp = match expansion_of(&request.prior_state, default_tags) {
+            let exp = match expansion_of(&request.prior_state, default_tags, home) {
                 Ok((_, exp)) => exp,
                 Err(d) => {
                     return ApplyResponse {
@@ -535,7 +594,7 @@ impl Resource for ProductionService {
             };
         }
 
-        let (_, exp) = match expansion_of(&request.planned_state, default_tags) {
+        let (_, exp) = match expansion_of(&request.planned_state, default_tags, home) {
             Ok(v) => v,
             Err(d) => {
                 return ApplyResponse {
@@ -562,7 +621,7 @@ impl Resource for ProductionService {
             .as_bool()
             .unwrap_or(true);
         if !request.prior_state.is_null() && problems.is_empty() {
-            match expansion_of(&request.prior_state, default_tags) {
+            match expansion_of(&request.prior_state, default_tags, home) {
                 Ok((_, old)) => {
                     if old.strategy != exp.strategy
                         && old.strategy.uses_codedeploy()
@@ -678,11 +737,18 @@ impl Resource for ProductionService {
             Ok(v) => v,
             Err(d) => return keep(d, request),
         };
-        let (spec, exp) =
-            match expansion_of(&request.current_state, &configured.settings.default_tags) {
-                Ok(v) => v,
-                Err(d) => return keep(d, request),
-            };
+        let home = match home_for(&configured, &[&request.current_state]).await {
+            Ok(h) => h,
+            Err(d) => return keep(d, request),
+        };
+        let (spec, exp) = match expansion_of(
+            &request.current_state,
+            &configured.settings.default_tags,
+            home.as_ref(),
+        ) {
+            Ok(v) => v,
+            Err(d) => return keep(d, request),
+        };
         let ids = ChildIds::from_private(&request.private);
         let ids = if ids.is_empty() {
             match discover(&clients, &exp).await {
@@ -802,7 +868,12 @@ async fn after_deployment(
 /// wholly known, the raw settings decide.
 fn needs_new_revision(prior: &Value, planned: &Value) -> bool {
     let none = BTreeMap::new();
-    match (expansion_of(prior, &none), expansion_of(planned, &none)) {
+    // Both sides in the same placeholder account: only their difference matters here.
+    let home = Placement::in_account("", "");
+    match (
+        expansion_of(prior, &none, Some(&home)),
+        expansion_of(planned, &none, Some(&home)),
+    ) {
         (Ok((_, a)), Ok((_, b))) => {
             let (x, y) = (&a.ecs_service, &b.ecs_service);
             a.task_definition != b.task_definition
@@ -902,7 +973,7 @@ async fn import_service(
         else {
             return Ok(None);
         };
-        (dg.production_listener_arn, Some(dg.test_listener_arn))
+        (Some(dg.production_listener_arn), Some(dg.test_listener_arn))
     } else if let Some(a) = &service.advanced {
         let production = listener_of_rule(&a.production_rule).ok_or_else(|| {
             format!(
@@ -911,16 +982,10 @@ async fn import_service(
             )
         })?;
         (
-            production,
+            Some(production),
             a.test_rule.as_deref().and_then(listener_of_rule),
         )
-    } else {
-        let Some(tg) = &service.load_balancer_target_group else {
-            return Err(
-                "the service has no load balancer; the resource manages services behind an ALB"
-                    .into(),
-            );
-        };
+    } else if let Some(tg) = &service.load_balancer_target_group {
         let Some((listener, _)) = listener_rule::forwarding_to(c, tg)
             .await
             .map_err(|e| e.to_string())?
@@ -929,7 +994,16 @@ async fn import_service(
                 "no listener rule forwards to the service's target group {tg}"
             ));
         };
-        (listener, None)
+        (Some(listener), None)
+    } else if strategy == DeploymentStrategy::Rolling {
+        // A worker: no load balancer at all.
+        (None, None)
+    } else {
+        return Err(format!(
+            "the service has no load balancer; only a rolling service may go without one, and this one's \
+             deployment strategy is {}",
+            strategy.name()
+        ));
     };
     let routing = ImportedRouting {
         strategy,
@@ -938,14 +1012,16 @@ async fn import_service(
     };
     // A provisional state gives the expansion (names, listeners) to discover and observe with.
     let skeleton = provisional_state(cluster, name, &routing);
-    let (_, exp) = expansion_of(&skeleton, default_tags).map_err(|d| d.detail)?;
+    // The service's own ARN places one without a load balancer.
+    let home = Placement::from_arn(&service.arn);
+    let (_, exp) = expansion_of(&skeleton, default_tags, home.as_ref()).map_err(|d| d.detail)?;
     let ids = discover(c, &exp).await.map_err(|e| e.to_string())?;
     let observed = lifecycle::observe(c, &exp, &ids)
         .await
         .map_err(|e| e.to_string())?;
     let mut state = imported_state(cluster, name, &observed, default_tags, &routing);
-    let (_, exp) =
-        expansion_of(&state, default_tags).map_err(|d| format!("{}: {}", d.summary, d.detail))?;
+    let (_, exp) = expansion_of(&state, default_tags, home.as_ref())
+        .map_err(|d| format!("{}: {}", d.summary, d.detail))?;
     // What only the provider compares (deployment configuration, alarms, rule weights) is
     // judged against the imported settings, not the provisional ones.
     let mut observed = observed;
@@ -990,21 +1066,21 @@ fn provisional_state(cluster: &str, name: &str, routing: &ImportedRouting) -> Va
         ("network", Value::object([])),
         (
             "load_balancer",
-            Value::object([
-                ("vpc_id", Value::string("")),
-                (
-                    "production_listener_arn",
-                    Value::string(routing.production_listener.clone()),
-                ),
-                (
-                    "test_listener_arn",
-                    routing
-                        .test_listener
-                        .clone()
-                        .map(Value::string)
-                        .unwrap_or(Value::Null),
-                ),
-            ]),
+            match &routing.production_listener {
+                Some(listener) => Value::object([
+                    ("vpc_id", Value::string("")),
+                    ("production_listener_arn", Value::string(listener.clone())),
+                    (
+                        "test_listener_arn",
+                        routing
+                            .test_listener
+                            .clone()
+                            .map(Value::string)
+                            .unwrap_or(Value::Null),
+                    ),
+                ]),
+                None => Value::Null,
+            },
         ),
         ("service_discovery", Value::Null),
     ])

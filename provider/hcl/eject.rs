@@ -128,13 +128,21 @@ fn expansion_of(resource: &StateResource, config: &Value) -> Result<Expansion, R
     let spec = ServiceSpec::from_value(config).map_err(|e| {
         RenderError::Input(format!("{}: {} at {}", resource.address, e.message, e.path))
     })?;
-    let placement = Placement::from_listener_arn(&spec.load_balancer.production_listener_arn)
-        .ok_or_else(|| {
+    // A service without a load balancer is placed by its ECS service's ARN, in the state.
+    let placement = match &spec.load_balancer {
+        Some(lb) => Placement::from_listener_arn(&lb.production_listener_arn).ok_or_else(|| {
             RenderError::Input(format!(
                 "{}: the production listener ARN is not an ALB listener ARN",
                 resource.address
             ))
-        })?;
+        })?,
+        None => Placement::from_arn(attr(resource, "service_arn")?).ok_or_else(|| {
+            RenderError::Input(format!(
+                "{}: the service ARN in the state is not an ARN",
+                resource.address
+            ))
+        })?,
+    };
     Ok(expand(&spec, &placement, &BTreeMap::new()))
 }
 

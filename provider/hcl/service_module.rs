@@ -943,6 +943,7 @@ fn children_expression() -> String {
         names: ChildNames::for_service("x"),
         log_group: String::new(),
         strategy,
+        load_balanced: true,
         discovery: true,
         autoscaling: true,
         scaling_metrics: METRICS.to_vec(),

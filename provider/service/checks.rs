@@ -437,6 +437,11 @@ pub const RULES: &[Rule] = &[
         text: "no `auto_rollback_events` (nothing undoes a bad release), or alarms without `DEPLOYMENT_STOP_ON_ALARM` (an alarm stops a roll-out but does not roll it back); a rolling service without the circuit breaker or alarms",
     },
     Rule {
+        id: "load-balancer",
+        severity: "error",
+        text: "`load_balancer` for every strategy but rolling; a rolling service without one (a worker or queue consumer) takes no `autoscaling.requests_per_target` (it counts the load balancer's requests) and no thresholds in `alarms` (they watch target groups; `alarms.names` still roll a deployment back)",
+    },
+    Rule {
         id: "listener-arn",
         severity: "error",
         text: "`load_balancer.production_listener_arn` and `test_listener_arn` must be two different Application Load Balancer listener ARNs (`…:listener/app/<lb-name>/<lb-id>/<listener-id>`), not Network or Gateway Load Balancer listeners",
@@ -490,6 +495,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.alarms(config);
     out.traffic_validation(config);
     out.deployment_strategy(config);
+    out.load_balancer(config);
     out.diags
 }
 
@@ -569,6 +575,52 @@ impl Checker {
                 &format!("Invalid {what}"),
                 format!("{what} must be between {min} and {max}; got {n}."),
             );
+        }
+    }
+
+    /// Only a rolling service may go without a load balancer, and then nothing may measure one.
+    fn load_balancer(&mut self, c: &Value) {
+        if !c.get("load_balancer").is_null() {
+            return;
+        }
+        if let Some(strategy) = strategy_of(c)
+            && strategy != DeploymentStrategy::Rolling
+        {
+            self.error(
+                path(&["load_balancer"]),
+                "Missing load balancer",
+                format!(
+                    "The {:?} strategy moves traffic between two target groups behind a load balancer: add a \
+                     load_balancer block. Only a \"rolling\" service (a worker or queue consumer) may go \
+                     without one (check `load-balancer`).",
+                    strategy.name()
+                ),
+            );
+            return;
+        }
+        if !c.get("autoscaling").get("requests_per_target").is_null() {
+            self.error(
+                path(&["autoscaling", "requests_per_target"]),
+                "Request scaling without a load balancer",
+                "requests_per_target tracks the load balancer's requests per target, and this service has no \
+                 load balancer: scale on cpu_target or memory_target (check `load-balancer`)."
+                    .to_owned(),
+            );
+        }
+        let alarms = c.get("alarms");
+        for metric in AlarmMetric::ALL {
+            let attr = metric.attribute();
+            if int(alarms.get(attr)).is_some_and(|n| n > 0) {
+                self.error(
+                    path(&["alarms", attr]),
+                    "Target group alarm without a load balancer",
+                    format!(
+                        "{attr} alarms on the service's target group, and a service without a load balancer \
+                         has none: remove it (alarms.names still stop and roll back a deployment) (check \
+                         `load-balancer`)."
+                    ),
+                );
+            }
         }
     }
 
@@ -728,7 +780,7 @@ impl Checker {
         }
         let lb = c.get("load_balancer");
         let test = lb.get("test_listener_arn");
-        if strategy.shifts_traffic() && test.is_null() && !lb.is_unknown() {
+        if strategy.shifts_traffic() && test.is_null() && !lb.is_unknown() && !lb.is_null() {
             self.error(
                 path(&["load_balancer", "test_listener_arn"]),
                 "Missing test listener",

@@ -9,18 +9,55 @@ use serde_json::{Value as Json, json};
 use super::names::ChildNames;
 use super::spec::{ContainerHealthCheck, ServiceSpec};
 
-/// Where the service lives, from the production listener's ARN (which every service has), so
-/// policies can name exact ARNs without an API call.
+/// Where the service lives, so policies can name exact ARNs: from the production listener's ARN
+/// without an API call, or for a service without a load balancer from the provider's region and
+/// account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
     pub partition: String,
     pub region: String,
     pub account_id: String,
-    /// `app/<name>/<id>` of the load balancer, as the ALBRequestCountPerTarget label needs it.
+    /// `app/<name>/<id>` of the load balancer, as the ALBRequestCountPerTarget label needs it;
+    /// empty without a load balancer.
     pub load_balancer: String,
 }
 
 impl Placement {
+    /// A service without a load balancer: the region and account the provider acts in.
+    pub fn in_account(region: &str, account_id: &str) -> Placement {
+        let partition = if region.starts_with("cn-") {
+            "aws-cn"
+        } else if region.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else {
+            "aws"
+        };
+        Placement {
+            partition: partition.to_owned(),
+            region: region.to_owned(),
+            account_id: account_id.to_owned(),
+            load_balancer: String::new(),
+        }
+    }
+
+    /// From an ARN of anything in the service's account and region (the ECS service's, at
+    /// import): `arn:<partition>:<service>:<region>:<account>:…`.
+    pub fn from_arn(arn: &str) -> Option<Placement> {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let ["arn", partition, _, region, account, _] = parts.as_slice() else {
+            return None;
+        };
+        if region.is_empty() || account.is_empty() {
+            return None;
+        }
+        Some(Placement {
+            partition: (*partition).to_owned(),
+            region: (*region).to_owned(),
+            account_id: (*account).to_owned(),
+            load_balancer: String::new(),
+        })
+    }
+
     /// Parses `arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/<lb>/<id>/<listener>`.
     pub fn from_listener_arn(arn: &str) -> Option<Placement> {
         let parts: Vec<&str> = arn.splitn(6, ':').collect();
@@ -513,7 +550,8 @@ pub struct EcsServiceDef {
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
     pub assign_public_ip: bool,
-    pub health_check_grace_period: i64,
+    /// `None` without a load balancer: ECS refuses a grace period for a service without one.
+    pub health_check_grace_period: Option<i64>,
     pub container_name: String,
     pub container_port: i64,
     /// Whether the service registry names the container and port: SRV records carry a port,
@@ -632,10 +670,8 @@ pub struct Expansion {
     pub codedeploy_role: RoleDef,
     pub infrastructure_role: RoleDef,
     pub task_definition: TaskDefinitionDef,
-    pub blue_target_group: TargetGroupDef,
-    pub green_target_group: TargetGroupDef,
-    pub production_rule: ListenerRuleDef,
-    pub test_rule: ListenerRuleDef,
+    /// The target groups and listener rules; `None` for a service without a load balancer.
+    pub load_balancing: Option<LoadBalancing>,
     pub discovery: Option<DiscoveryServiceDef>,
     pub ecs_service: EcsServiceDef,
     pub codedeploy_application: String,
@@ -643,6 +679,16 @@ pub struct Expansion {
     pub scalable_target: Option<ScalableTargetDef>,
     pub scaling_policies: Vec<ScalingPolicyDef>,
     pub alarms: Vec<AlarmDef>,
+}
+
+/// How traffic reaches a load-balanced service: the groups (the green one only where a strategy
+/// shifts traffic) and a rule on each listener.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancing {
+    pub blue_target_group: TargetGroupDef,
+    pub green_target_group: TargetGroupDef,
+    pub production_rule: ListenerRuleDef,
+    pub test_rule: ListenerRuleDef,
 }
 
 /// One node of the expansion's dependency graph.
@@ -888,27 +934,34 @@ pub fn expand(
         },
     };
 
-    let lb = &spec.load_balancer;
-    let target_group = |name: &str| TargetGroupDef {
-        name: name.to_owned(),
-        port: c.port,
-        vpc_id: lb.vpc_id.clone(),
-        health_check_path: lb.health_check.path.clone(),
-        health_check_matcher: lb.health_check.matcher.clone(),
-        health_check_interval: lb.health_check.interval,
-        health_check_timeout: lb.health_check.timeout,
-        healthy_threshold: lb.health_check.healthy_threshold,
-        unhealthy_threshold: lb.health_check.unhealthy_threshold,
-        deregistration_delay: lb.deregistration_delay,
-    };
-    let rule = |listener: &str, initial_target| ListenerRuleDef {
-        listener_arn: listener.to_owned(),
-        priority: lb.rule_priority(&spec.name),
-        path_patterns: lb.path_patterns.clone(),
-        host_headers: lb.host_headers.clone(),
-        initial_target,
-        weighted_pair: strategy.ecs_shifts_traffic(),
-    };
+    let load_balancing = spec.load_balancer.as_ref().map(|lb| {
+        let target_group = |name: &str| TargetGroupDef {
+            name: name.to_owned(),
+            port: c.port,
+            vpc_id: lb.vpc_id.clone(),
+            health_check_path: lb.health_check.path.clone(),
+            health_check_matcher: lb.health_check.matcher.clone(),
+            health_check_interval: lb.health_check.interval,
+            health_check_timeout: lb.health_check.timeout,
+            healthy_threshold: lb.health_check.healthy_threshold,
+            unhealthy_threshold: lb.health_check.unhealthy_threshold,
+            deregistration_delay: lb.deregistration_delay,
+        };
+        let rule = |listener: &str| ListenerRuleDef {
+            listener_arn: listener.to_owned(),
+            priority: lb.rule_priority(&spec.name),
+            path_patterns: lb.path_patterns.clone(),
+            host_headers: lb.host_headers.clone(),
+            initial_target: ChildKey::BlueTargetGroup,
+            weighted_pair: strategy.ecs_shifts_traffic(),
+        };
+        LoadBalancing {
+            blue_target_group: target_group(&names.blue_target_group),
+            green_target_group: target_group(&names.green_target_group),
+            production_rule: rule(&lb.production_listener_arn),
+            test_rule: rule(&lb.test_listener_arn),
+        }
+    });
 
     let discovery = spec
         .service_discovery
@@ -940,7 +993,10 @@ pub fn expand(
         subnets: spec.network.subnets.clone(),
         security_groups: spec.network.security_groups.clone(),
         assign_public_ip: spec.network.assign_public_ip,
-        health_check_grace_period: lb.health_check_grace_period,
+        health_check_grace_period: spec
+            .load_balancer
+            .as_ref()
+            .map(|lb| lb.health_check_grace_period),
         container_name: c.name.clone(),
         container_port: c.port,
         registry_with_port: discovery.as_ref().is_some_and(|d| d.record_type == "SRV"),
@@ -955,7 +1011,8 @@ pub fn expand(
     };
 
     let mut alarms = Vec::new();
-    if let Some(a) = &spec.alarms {
+    // The service's own alarms watch its target groups: a service without any has none.
+    if let Some(a) = spec.alarms.as_ref().filter(|_| load_balancing.is_some()) {
         for metric in AlarmMetric::ALL {
             let (configured, threshold, what) = match metric {
                 AlarmMetric::Target5xx => (
@@ -1053,8 +1110,14 @@ pub fn expand(
         deployment_config: spec.blue_green.deployment_config.clone(),
         termination_wait_minutes: spec.blue_green.termination_wait_minutes,
         auto_rollback_events: spec.blue_green.auto_rollback_events.clone(),
-        production_listener_arn: lb.production_listener_arn.clone(),
-        test_listener_arn: lb.test_listener_arn.clone(),
+        production_listener_arn: load_balancing
+            .as_ref()
+            .map(|l| l.production_rule.listener_arn.clone())
+            .unwrap_or_default(),
+        test_listener_arn: load_balancing
+            .as_ref()
+            .map(|l| l.test_rule.listener_arn.clone())
+            .unwrap_or_default(),
         cluster: cluster_name(&spec.cluster).to_owned(),
         service: names.ecs_service.clone(),
         alarm_names,
@@ -1117,10 +1180,7 @@ pub fn expand(
         codedeploy_role,
         infrastructure_role,
         task_definition,
-        blue_target_group: target_group(&names.blue_target_group),
-        green_target_group: target_group(&names.green_target_group),
-        production_rule: rule(&lb.production_listener_arn, ChildKey::BlueTargetGroup),
-        test_rule: rule(&lb.test_listener_arn, ChildKey::BlueTargetGroup),
+        load_balancing,
         discovery,
         ecs_service,
         codedeploy_application: names.codedeploy_application.clone(),
@@ -1142,6 +1202,8 @@ pub struct Shape {
     pub names: ChildNames,
     pub log_group: String,
     pub strategy: DeploymentStrategy,
+    /// Whether the service sits behind a load balancer (target groups and rules).
+    pub load_balanced: bool,
     pub discovery: bool,
     pub autoscaling: bool,
     pub scaling_metrics: Vec<ScalingMetric>,
@@ -1159,18 +1221,20 @@ impl Shape {
             name: name.to_owned(),
             depends_on,
         };
-        let pair = self.strategy.shifts_traffic();
-        let groups = if pair {
-            vec![BlueTargetGroup, GreenTargetGroup]
-        } else {
-            vec![BlueTargetGroup]
+        let pair = self.load_balanced && self.strategy.shifts_traffic();
+        let groups = match (self.load_balanced, pair) {
+            (false, _) => vec![],
+            (true, true) => vec![BlueTargetGroup, GreenTargetGroup],
+            (true, false) => vec![BlueTargetGroup],
         };
         let mut out = vec![
             child(LogGroup, &self.log_group, vec![]),
             child(ExecutionRole, &n.execution_role, vec![]),
             child(TaskRole, &n.task_role, vec![]),
-            child(BlueTargetGroup, &n.blue_target_group, vec![]),
         ];
+        if self.load_balanced {
+            out.push(child(BlueTargetGroup, &n.blue_target_group, vec![]));
+        }
         if pair {
             out.push(child(GreenTargetGroup, &n.green_target_group, vec![]));
         }
@@ -1186,11 +1250,13 @@ impl Shape {
             vec![LogGroup, ExecutionRole, TaskRole],
         ));
         // Rules forward to whichever group is live, so both groups must outlive them.
-        out.push(child(
-            ProductionListenerRule,
-            &format!("{} (production listener)", n.ecs_service),
-            groups.clone(),
-        ));
+        if self.load_balanced {
+            out.push(child(
+                ProductionListenerRule,
+                &format!("{} (production listener)", n.ecs_service),
+                groups.clone(),
+            ));
+        }
         if pair {
             out.push(child(
                 TestListenerRule,
@@ -1199,7 +1265,7 @@ impl Shape {
             ));
         }
         let mut alarms = Vec::new();
-        for metric in &self.alarm_metrics {
+        for metric in self.alarm_metrics.iter().filter(|_| self.load_balanced) {
             for &target in self.strategy.alarm_targets() {
                 let key = Alarm(*metric, target);
                 out.push(child(
@@ -1214,7 +1280,9 @@ impl Shape {
         // deployment).
         let mut service_deps = vec![TaskDefinition];
         service_deps.extend(groups.iter().copied());
-        service_deps.push(ProductionListenerRule);
+        if self.load_balanced {
+            service_deps.push(ProductionListenerRule);
+        }
         if pair {
             service_deps.push(TestListenerRule);
         }
@@ -1276,6 +1344,7 @@ impl Expansion {
             names: self.names.clone(),
             log_group: self.log_group.name.clone(),
             strategy: self.strategy,
+            load_balanced: self.load_balancing.is_some(),
             discovery: self.discovery.is_some(),
             autoscaling: self.scalable_target.is_some(),
             scaling_metrics: self.scaling_policies.iter().map(|p| p.metric).collect(),
@@ -1288,6 +1357,26 @@ impl Expansion {
 
     pub fn children(&self) -> Vec<Child> {
         self.shape().children()
+    }
+
+    /// The blue or green target group's settings; `None` without a load balancer.
+    pub fn target_group(&self, key: ChildKey) -> Option<&TargetGroupDef> {
+        let lb = self.load_balancing.as_ref()?;
+        match key {
+            ChildKey::BlueTargetGroup => Some(&lb.blue_target_group),
+            ChildKey::GreenTargetGroup => Some(&lb.green_target_group),
+            _ => None,
+        }
+    }
+
+    /// The production or test listener rule's settings; `None` without a load balancer.
+    pub fn listener_rule(&self, key: ChildKey) -> Option<&ListenerRuleDef> {
+        let lb = self.load_balancing.as_ref()?;
+        match key {
+            ChildKey::ProductionListenerRule => Some(&lb.production_rule),
+            ChildKey::TestListenerRule => Some(&lb.test_rule),
+            _ => None,
+        }
     }
 }
 

@@ -212,7 +212,7 @@ fn service_block() -> Block {
     .block(NestedBlock::required_single("task", task_block()))
     .block(NestedBlock::required_single("container", container_block()))
     .block(NestedBlock::required_single("network", network_block()))
-    .block(NestedBlock::required_single("load_balancer", load_balancer_block()))
+    .block(NestedBlock::optional_single("load_balancer", load_balancer_block()))
     .block(NestedBlock::optional_group("blue_green", blue_green_block()))
     .block(NestedBlock::optional_group("ecs_deployment", ecs_deployment_block()))
     .block(NestedBlock::optional_single("service_discovery", service_discovery_block()))
@@ -401,8 +401,10 @@ fn network_block() -> Block {
 fn load_balancer_block() -> Block {
     Block::new(
         "Application Load Balancer routing. The resource creates the blue and green target groups and one \
-         forwarding rule on each of the given listeners (so several services can share one ALB); CodeDeploy \
-         moves those rules between blue and green during a deployment.",
+         forwarding rule on each of the given listeners (so several services can share one ALB); the \
+         deployment moves those rules between blue and green. Required by every strategy but `rolling`: a \
+         rolling service without it (a worker or queue consumer) has no target groups or rules. Adding or \
+         removing it replaces the service.",
     )
     .attribute(
         A::required(

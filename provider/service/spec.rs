@@ -32,7 +32,9 @@ pub struct ServiceSpec {
     pub task: TaskSpec,
     pub container: ContainerSpec,
     pub network: NetworkSpec,
-    pub load_balancer: LoadBalancerSpec,
+    /// `None` only for a `rolling` service that serves no HTTP traffic (a worker or queue
+    /// consumer): no target groups, no listener rules.
+    pub load_balancer: Option<LoadBalancerSpec>,
     pub deployment_strategy: DeploymentStrategy,
     pub blue_green: BlueGreenSpec,
     pub ecs_deployment: EcsDeploymentSpec,
@@ -346,7 +348,7 @@ impl ServiceSpec {
         let task = r.required_block("task")?;
         let c = r.required_block("container")?;
         let n = r.required_block("network")?;
-        let lb = r.required_block("load_balancer")?;
+        let lb = r.block("load_balancer")?;
         let container_health = c
             .block("health_check")?
             .map(|h| {
@@ -367,18 +369,6 @@ impl ServiceSpec {
                 max_buffer_size: l.str("max_buffer_size", Some(d::LOG_MAX_BUFFER_SIZE))?,
             },
             None => LogSpec::default_for(&name),
-        };
-        let tg_health = match lb.block("health_check")? {
-            Some(h) => TargetHealthCheck {
-                path: h.str("path", Some(d::TG_HEALTH_PATH))?,
-                matcher: h.str("matcher", Some(d::TG_HEALTH_MATCHER))?,
-                interval: h.int("interval", Some(d::TG_HEALTH_INTERVAL))?,
-                timeout: h.int("timeout", Some(d::TG_HEALTH_TIMEOUT))?,
-                healthy_threshold: h.int("healthy_threshold", Some(d::TG_HEALTHY_THRESHOLD))?,
-                unhealthy_threshold: h
-                    .int("unhealthy_threshold", Some(d::TG_UNHEALTHY_THRESHOLD))?,
-            },
-            None => TargetHealthCheck::default(),
         };
         let blue_green = match r.block("blue_green")? {
             Some(b) => BlueGreenSpec {
@@ -479,6 +469,38 @@ impl ServiceSpec {
                 })
             })
             .transpose()?;
+        let load_balancer = lb
+            .map(|lb| {
+                let health_check = match lb.block("health_check")? {
+                    Some(h) => TargetHealthCheck {
+                        path: h.str("path", Some(d::TG_HEALTH_PATH))?,
+                        matcher: h.str("matcher", Some(d::TG_HEALTH_MATCHER))?,
+                        interval: h.int("interval", Some(d::TG_HEALTH_INTERVAL))?,
+                        timeout: h.int("timeout", Some(d::TG_HEALTH_TIMEOUT))?,
+                        healthy_threshold: h
+                            .int("healthy_threshold", Some(d::TG_HEALTHY_THRESHOLD))?,
+                        unhealthy_threshold: h
+                            .int("unhealthy_threshold", Some(d::TG_UNHEALTHY_THRESHOLD))?,
+                    },
+                    None => TargetHealthCheck::default(),
+                };
+                Ok::<_, SpecError>(LoadBalancerSpec {
+                    vpc_id: lb.str("vpc_id", None)?,
+                    production_listener_arn: lb.str("production_listener_arn", None)?,
+                    test_listener_arn: lb.str("test_listener_arn", Some(""))?,
+                    listener_rule_priority: lb.opt_int("listener_rule_priority")?,
+                    path_patterns: lb.strings("path_patterns", d::LISTENER_PATH_PATTERNS)?,
+                    host_headers: lb.strings("host_headers", &[])?,
+                    deregistration_delay: lb
+                        .int("deregistration_delay", Some(d::DEREGISTRATION_DELAY))?,
+                    health_check_grace_period: lb.int(
+                        "health_check_grace_period",
+                        Some(d::HEALTH_CHECK_GRACE_PERIOD),
+                    )?,
+                    health_check,
+                })
+            })
+            .transpose()?;
         Ok(ServiceSpec {
             cluster: r.str("cluster", None)?,
             desired_count: r.int("desired_count", Some(d::DESIRED_COUNT))?,
@@ -514,21 +536,7 @@ impl ServiceSpec {
                 security_groups: n.strings("security_groups", &[])?,
                 assign_public_ip: n.bool("assign_public_ip", d::ASSIGN_PUBLIC_IP)?,
             },
-            load_balancer: LoadBalancerSpec {
-                vpc_id: lb.str("vpc_id", None)?,
-                production_listener_arn: lb.str("production_listener_arn", None)?,
-                test_listener_arn: lb.str("test_listener_arn", Some(""))?,
-                listener_rule_priority: lb.opt_int("listener_rule_priority")?,
-                path_patterns: lb.strings("path_patterns", d::LISTENER_PATH_PATTERNS)?,
-                host_headers: lb.strings("host_headers", &[])?,
-                deregistration_delay: lb
-                    .int("deregistration_delay", Some(d::DEREGISTRATION_DELAY))?,
-                health_check_grace_period: lb.int(
-                    "health_check_grace_period",
-                    Some(d::HEALTH_CHECK_GRACE_PERIOD),
-                )?,
-                health_check: tg_health,
-            },
+            load_balancer,
             deployment_strategy,
             blue_green,
             ecs_deployment,

@@ -326,7 +326,9 @@ pub fn set_computed(
     );
     set(
         "live_target_group",
-        live.map(|c| Value::string(c.as_str()))
+        // A service without a load balancer has no colour.
+        live.filter(|_| shape.load_balanced)
+            .map(|c| Value::string(c.as_str()))
             .unwrap_or(Value::Null),
     );
     set("last_deployment_id", opt(&ids.last_deployment_id));

@@ -72,7 +72,11 @@ Rules (see README.md for how to tune them):
     (DeploymentConfigDoesNotExistException); CreateDeploymentConfig/GetDeploymentConfig/
     ListDeploymentConfigs/DeleteDeploymentConfig, ContinueDeployment, ListDeploymentTargets/
     BatchGetDeploymentTargets/GetDeploymentTarget exist; ModifyRule on a listener's default rule
-    also changes what DescribeListeners shows; a CODE_DEPLOY service needs a load balancer.
+    also changes what DescribeListeners shows; a CODE_DEPLOY service needs a load balancer;
+    a health check grace period on a service without a load balancer (CreateService, or
+    UpdateService of one created without) is InvalidParameterException "Health check grace
+    period is only valid for services configured to use load balancers" (the text quoted in
+    aws-cloudformation/cfn-lint#3612 and eagletmt/hako#70's description of the rule).
     https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_StopDeployment.html ,
     https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentConfig.html
 
@@ -241,6 +245,11 @@ _REFUSED_UPDATES = [
 ]
 
 
+_GRACE_WITHOUT_LOAD_BALANCER = (
+    "Health check grace period is only valid for services configured to use load balancers"
+)
+
+
 def _find_service(backend, cluster, name):
     cluster = (cluster or "default").split("/")[-1]
     name = (name or "").split("/")[-1]
@@ -258,6 +267,12 @@ def _update_service(self):
     given = {k: v for k, v in (self._get_params() or {}).items() if v is not None}
     if given.get("forceNewDeployment") is False:
         del given["forceNewDeployment"]
+    if (
+        service is not None
+        and "healthCheckGracePeriodSeconds" in given
+        and not (given.get("loadBalancers") or service.load_balancers)
+    ):
+        raise EcsInvalidParameterException(_GRACE_WITHOUT_LOAD_BALANCER)
     if service is not None and service.deployment_controller.get("type") == "CODE_DEPLOY":
         for member, what in _REFUSED_UPDATES:
             if member in given:
@@ -426,6 +441,10 @@ def _create_service(self):
         raise EcsInvalidParameterException(
             "A service with a CODE_DEPLOY deployment controller requires a load balancer."
         )
+    if self._get_param("healthCheckGracePeriodSeconds") is not None and not self._get_param(
+        "loadBalancers"
+    ):
+        raise EcsInvalidParameterException(_GRACE_WITHOUT_LOAD_BALANCER)
     _check_load_balancers(
         self.current_account, self.region, self._get_param("loadBalancers"), network_mode
     )

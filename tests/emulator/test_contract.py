@@ -351,6 +351,27 @@ class UpdateServiceTest(ContractTest):
         second = self.task_definition("nginx:2")
         ecs.update_service(cluster=self.cluster, service="rolling", taskDefinition=second)
 
+    def test_a_grace_period_needs_a_load_balancer(self):
+        ecs = self.client("ecs")
+        text = "Health check grace period is only valid for services configured to use load balancers"
+        error = self.error(
+            ecs.create_service,
+            cluster=self.cluster,
+            serviceName="worker",
+            taskDefinition=self.first,
+            healthCheckGracePeriodSeconds=30,
+        )
+        self.assertEqual((error["Code"], error["Message"]), ("InvalidParameterException", text))
+        ecs.create_service(cluster=self.cluster, serviceName="worker", taskDefinition=self.first)
+        error = self.error(
+            ecs.update_service,
+            cluster=self.cluster,
+            service="worker",
+            healthCheckGracePeriodSeconds=30,
+        )
+        self.assertEqual((error["Code"], error["Message"]), ("InvalidParameterException", text))
+        ecs.update_service(cluster=self.cluster, service="worker", desiredCount=0)
+
     def test_an_inactive_service_cannot_be_updated(self):
         ecs = self.client("ecs")
         ecs.delete_service(cluster=self.cluster, service="web", force=True)

@@ -122,10 +122,12 @@ impl Children<'_> {
             ChildKey::CodeDeployRole => self.role(&exp.codedeploy_role),
             ChildKey::InfrastructureRole => self.role(&exp.infrastructure_role),
             ChildKey::TaskDefinition => self.task_definition(&exp.task_definition),
-            ChildKey::BlueTargetGroup => self.target_group(&exp.blue_target_group),
-            ChildKey::GreenTargetGroup => self.target_group(&exp.green_target_group),
-            ChildKey::ProductionListenerRule => self.listener_rule(&exp.production_rule),
-            ChildKey::TestListenerRule => self.listener_rule(&exp.test_rule),
+            ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => exp
+                .target_group(key)
+                .map_or(Json::Null, |def| self.target_group(def)),
+            ChildKey::ProductionListenerRule | ChildKey::TestListenerRule => exp
+                .listener_rule(key)
+                .map_or(Json::Null, |def| self.listener_rule(def)),
             ChildKey::DiscoveryService => match &exp.discovery {
                 Some(def) => self.discovery_service(def),
                 None => Json::Null,
@@ -202,6 +204,14 @@ impl Children<'_> {
         alarm
     }
 
+    /// The group the production rule first forwards to (blue without a load balancer, where
+    /// nothing refers to it).
+    fn initial_target(&self) -> ChildKey {
+        self.exp
+            .listener_rule(ChildKey::ProductionListenerRule)
+            .map_or(ChildKey::BlueTargetGroup, |r| r.initial_target)
+    }
+
     /// The ARN another child's resource refers to, as the evaluator names it: AWS assigns it,
     /// so this checks which child a setting points at.
     fn arn(&self, key: ChildKey) -> Json {
@@ -209,8 +219,8 @@ impl Children<'_> {
         match key {
             ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => {
                 let name = match key {
-                    ChildKey::BlueTargetGroup => &self.exp.blue_target_group.name,
-                    _ => &self.exp.green_target_group.name,
+                    ChildKey::BlueTargetGroup => &self.exp.names.blue_target_group,
+                    _ => &self.exp.names.green_target_group,
                 };
                 json!(format!(
                     "arn:{}:elasticloadbalancing:{}:{}:targetgroup/{name}/{PLACEHOLDER_ID}",
@@ -432,7 +442,7 @@ impl Children<'_> {
             }],
             // The service starts on the group the production rule first forwards to.
             "load_balancer": [{
-                "target_group_arn": self.arn(self.exp.production_rule.initial_target),
+                "target_group_arn": self.arn(self.initial_target()),
                 "container_name": container_name,
                 "container_port": container_port,
             }],
@@ -525,7 +535,7 @@ impl Children<'_> {
         }
         service["deployment_configuration"] = json!([configuration]);
         if *advanced {
-            let live = self.exp.production_rule.initial_target;
+            let live = self.initial_target();
             let idle = match live {
                 ChildKey::BlueTargetGroup => ChildKey::GreenTargetGroup,
                 _ => ChildKey::BlueTargetGroup,
@@ -578,8 +588,8 @@ impl Children<'_> {
                     "prod_traffic_route": [{ "listener_arns": [production_listener_arn] }],
                     "test_traffic_route": [{ "listener_arns": [test_listener_arn] }],
                     "target_group": [
-                        { "name": self.exp.blue_target_group.name },
-                        { "name": self.exp.green_target_group.name },
+                        { "name": self.exp.names.blue_target_group },
+                        { "name": self.exp.names.green_target_group },
                     ],
                 }],
             }],
@@ -625,7 +635,7 @@ impl Children<'_> {
         let mut predefined = json!({ "predefined_metric_type": metric.predefined_metric() });
         if *metric == ScalingMetric::Requests {
             // The group that takes production traffic when the service is created.
-            let group = self.arn(self.exp.production_rule.initial_target);
+            let group = self.arn(self.initial_target());
             predefined["resource_label"] = json!(alb_resource_label(
                 &self.exp.placement.load_balancer,
                 group.as_str().unwrap_or_default()

@@ -1,0 +1,29 @@
+# expect: error | Target group alarm without a load balancer | alarms.target_5xx_count
+resource "fargate_production_service" "svc" {
+  name    = "corpus-svc"
+  cluster = "prod"
+  deployment_strategy = "rolling"
+
+  task {
+    cpu    = 512
+    memory = 1024
+  }
+
+  container {
+    name          = "app"
+    image         = "registry.example.com/app:1.4.2"
+    port          = 8080
+    stop_timeout  = 60
+    drain_timeout = 25
+  }
+
+  network {
+    subnets         = ["subnet-0a", "subnet-0b"]
+    security_groups = ["sg-01"]
+  }
+
+  alarms {
+    target_5xx_count = 5  #!
+    names            = ["queue-age"]
+  }
+}
