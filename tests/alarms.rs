@@ -271,3 +271,121 @@ fn an_import_of_a_service_with_alarms_plans_nothing() {
         .expect("DeleteAlarms");
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
+
+/// A 5xx rate instead of a count: each group gets a metric math alarm over its 5xx and request
+/// sums, wired into the deployment group; the plan after it and after an import is empty, and a
+/// rate alarm changed outside Terraform is drift the apply puts back.
+#[test]
+fn a_5xx_rate_alarm_divides_errors_by_requests_on_each_group() {
+    let t = setup("alarmrate");
+    with_alarms(&t);
+    t.edit_main(
+        "    target_5xx_count     = 25\n",
+        "    target_5xx_count        = 0\n    target_5xx_rate_percent = 2.5\n",
+    );
+    t.apply(&[]);
+    let names: Vec<String> = alarms(&t).into_iter().map(|a| a.0).collect();
+    assert_eq!(
+        names,
+        [
+            "checkout-api-5xx-rate-blue",
+            "checkout-api-5xx-rate-green",
+            "checkout-api-p99-blue",
+            "checkout-api-p99-green"
+        ]
+    );
+    let blue = t.state_str("blue_target_group_arn");
+    let described = t
+        .aws
+        .run(
+            t.aws
+                .clients
+                .cloudwatch
+                .describe_alarms()
+                .alarm_names("checkout-api-5xx-rate-blue")
+                .send(),
+        )
+        .expect("DescribeAlarms");
+    let alarm = &described.metric_alarms()[0];
+    assert_eq!(alarm.threshold(), Some(2.5));
+    let queries: Vec<(String, Option<String>, Option<String>, bool)> = alarm
+        .metrics()
+        .iter()
+        .map(|q| {
+            (
+                q.id().unwrap_or_default().to_owned(),
+                q.expression().map(str::to_owned),
+                q.metric_stat()
+                    .and_then(|s| s.metric())
+                    .and_then(|m| m.metric_name())
+                    .map(str::to_owned),
+                q.return_data().unwrap_or(true),
+            )
+        })
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            (
+                "errors".to_owned(),
+                None,
+                Some("HTTPCode_Target_5XX_Count".to_owned()),
+                false
+            ),
+            (
+                "requests".to_owned(),
+                None,
+                Some("RequestCount".to_owned()),
+                false
+            ),
+            (
+                "rate".to_owned(),
+                Some("IF(requests > 0, 100 * errors / requests, 0)".to_owned()),
+                None,
+                true
+            ),
+        ]
+    );
+    let dimension = alarm.metrics()[0]
+        .metric_stat()
+        .and_then(|s| s.metric())
+        .map(|m| m.dimensions().to_vec())
+        .unwrap_or_default()
+        .iter()
+        .find(|d| d.name() == Some("TargetGroup"))
+        .and_then(|d| d.value().map(str::to_owned));
+    assert_eq!(
+        dimension.as_deref(),
+        Some(&blue[blue.find("targetgroup/").expect("a target group ARN")..])
+    );
+    let mut wired = group_alarm_names(&t);
+    wired.sort();
+    assert_eq!(wired, names, "the deployment group stops on each");
+    t.assert_plans_empty(&[]);
+    t.assert_import_plans_nothing(&[]);
+
+    // Someone raises the threshold by hand: the plan shows it, the apply puts it back.
+    t.aws
+        .run(
+            t.aws
+                .clients
+                .cloudwatch
+                .put_metric_alarm()
+                .alarm_name("checkout-api-5xx-rate-blue")
+                .set_metrics(Some(alarm.metrics().to_vec()))
+                .threshold(50.0)
+                .evaluation_periods(2)
+                .comparison_operator(
+                    aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
+                )
+                .send(),
+        )
+        .expect("PutMetricAlarm");
+    assert_eq!(t.planned_actions(&[]), ["update"], "the change is drift");
+    t.apply(&[]);
+    assert_eq!(alarms(&t)[0].1, 2.5, "the threshold is back");
+    t.assert_plans_empty(&[]);
+
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}

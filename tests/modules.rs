@@ -157,6 +157,7 @@ autoscaling {{
   scale_out_cooldown  = 30
 }}
 alarms {{
+  target_5xx_rate_percent = 1.5
   response_time_p99_ms = 1500
   unhealthy_hosts      = 0
   period               = 30

@@ -20,6 +20,8 @@ locals {
     memory_policy          = length(var.name) + 7 <= 256 ? "${var.name}-memory" : "${replace(substr(var.name, 0, 242), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-memory"
     alarm_5xx_blue         = length(var.name) + 9 <= 255 ? "${var.name}-5xx-blue" : "${replace(substr(var.name, 0, 239), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-5xx-blue"
     alarm_5xx_green        = length(var.name) + 10 <= 255 ? "${var.name}-5xx-green" : "${replace(substr(var.name, 0, 238), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-5xx-green"
+    alarm_5xx_rate_blue    = length(var.name) + 14 <= 255 ? "${var.name}-5xx-rate-blue" : "${replace(substr(var.name, 0, 234), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-5xx-rate-blue"
+    alarm_5xx_rate_green   = length(var.name) + 15 <= 255 ? "${var.name}-5xx-rate-green" : "${replace(substr(var.name, 0, 233), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-5xx-rate-green"
     alarm_latency_blue     = length(var.name) + 9 <= 255 ? "${var.name}-p99-blue" : "${replace(substr(var.name, 0, 239), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-p99-blue"
     alarm_latency_green    = length(var.name) + 10 <= 255 ? "${var.name}-p99-green" : "${replace(substr(var.name, 0, 238), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-p99-green"
     alarm_unhealthy_blue   = length(var.name) + 15 <= 255 ? "${var.name}-unhealthy-blue" : "${replace(substr(var.name, 0, 233), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-unhealthy-blue"
@@ -155,6 +157,20 @@ locals {
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_5xx_green
+      }
+    },
+    {
+      present = var.alarms != null ? (var.alarms.target_5xx_rate_percent > 0) : false
+      child = {
+        kind = "aws_cloudwatch_metric_alarm"
+        name = local.names.alarm_5xx_rate_blue
+      }
+    },
+    {
+      present = (var.alarms != null ? (var.alarms.target_5xx_rate_percent > 0) : false) && contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
+      child = {
+        kind = "aws_cloudwatch_metric_alarm"
+        name = local.names.alarm_5xx_rate_green
       }
     },
     {
@@ -377,6 +393,8 @@ module "alarms" {
   names = {
     "5xx-blue"        = local.names.alarm_5xx_blue
     "5xx-green"       = local.names.alarm_5xx_green
+    "5xx-rate-blue"   = local.names.alarm_5xx_rate_blue
+    "5xx-rate-green"  = local.names.alarm_5xx_rate_green
     "p99-blue"        = local.names.alarm_latency_blue
     "p99-green"       = local.names.alarm_latency_green
     "unhealthy-blue"  = local.names.alarm_unhealthy_blue
@@ -384,6 +402,7 @@ module "alarms" {
   }
   service_name            = local.names.ecs_service
   target_5xx_count        = var.alarms.target_5xx_count
+  target_5xx_rate_percent = var.alarms.target_5xx_rate_percent
   response_time_p99_ms    = var.alarms.response_time_p99_ms
   unhealthy_hosts         = var.alarms.unhealthy_hosts
   period                  = var.alarms.period

@@ -258,6 +258,6 @@ variable "autoscaling" {
 
 variable "alarms" {
   description = "CloudWatch alarms the service creates on its target groups (blue and green), wired into the deployment: an alarm in ALARM during a roll-out stops it, and with `DEPLOYMENT_STOP_ON_ALARM` in `blue_green.auto_rollback_events` rolls it back. A threshold of 0 leaves that alarm out."
-  type        = object({ target_5xx_count = optional(number, 10), response_time_p99_ms = optional(number, 2000), unhealthy_hosts = optional(number, 1), period = optional(number, 60), evaluation_periods = optional(number, 3), names = optional(list(string), []) })
+  type        = object({ target_5xx_count = optional(number, 10), target_5xx_rate_percent = optional(number, 0), response_time_p99_ms = optional(number, 2000), unhealthy_hosts = optional(number, 1), period = optional(number, 60), evaluation_periods = optional(number, 3), names = optional(list(string), []) })
   default     = null
 }

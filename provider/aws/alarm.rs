@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
+use aws_sdk_cloudwatch::types::{
+    ComparisonOperator, Dimension, Metric, MetricAlarm, MetricDataQuery, MetricStat, Statistic, Tag,
+};
 
 use crate::service::expand::AlarmDef;
 
@@ -11,6 +13,10 @@ use super::clients::{AwsError, AwsResult, Clients, err, gone_ok};
 
 /// The namespace of the ALB metrics the alarms watch.
 const NAMESPACE: &str = "AWS/ApplicationELB";
+
+/// The ids of a rate's two sums, as its expression names them.
+const RATE_NUMERATOR: &str = "errors";
+const RATE_DENOMINATOR: &str = "requests";
 
 /// What an alarm watches and how, as AWS reports it: compared with the definition to find
 /// settings changed outside Terraform.
@@ -27,6 +33,8 @@ pub struct ObservedAlarm {
     pub evaluation_periods: i64,
     /// The `TargetGroup` dimension: `targetgroup/<name>/<id>`.
     pub target_group: Option<String>,
+    /// The metric math the alarm watches, for a rate (its metric is the numerator's).
+    pub expression: Option<String>,
 }
 
 impl ObservedAlarm {
@@ -38,6 +46,7 @@ impl ObservedAlarm {
             && self.comparison == def.comparison
             && self.period == def.period
             && self.evaluation_periods == def.evaluation_periods
+            && self.expression.as_deref() == def.expression
             && (target_group.is_none() || self.target_group.as_deref() == target_group)
     }
 }
@@ -61,26 +70,21 @@ pub async fn put(
             format!("{target_group_arn} is not a target group ARN"),
         )
     })?;
+    let dimensions = vec![
+        Dimension::builder()
+            .name("TargetGroup")
+            .value(target_group)
+            .build(),
+        Dimension::builder()
+            .name("LoadBalancer")
+            .value(load_balancer)
+            .build(),
+    ];
     let mut req = c
         .cloudwatch
         .put_metric_alarm()
         .alarm_name(&def.name)
         .alarm_description(&def.description)
-        .namespace(NAMESPACE)
-        .metric_name(def.metric_name)
-        .dimensions(
-            Dimension::builder()
-                .name("TargetGroup")
-                .value(target_group)
-                .build(),
-        )
-        .dimensions(
-            Dimension::builder()
-                .name("LoadBalancer")
-                .value(load_balancer)
-                .build(),
-        )
-        .period(def.period as i32)
         .evaluation_periods(def.evaluation_periods as i32)
         .threshold(def.threshold)
         .comparison_operator(ComparisonOperator::from(def.comparison))
@@ -91,10 +95,51 @@ pub async fn put(
                 .map(|(k, v)| Tag::builder().key(k).value(v).build())
                 .collect(),
         ));
-    req = if def.statistic.starts_with('p') {
-        req.extended_statistic(def.statistic)
-    } else {
-        req.statistic(Statistic::from(def.statistic))
+    req = match def.expression {
+        // A rate: metric math over the metric and RequestCount, each summed over the period.
+        Some(expression) => {
+            let sum = |id: &str, metric_name: &str| {
+                MetricDataQuery::builder()
+                    .id(id)
+                    .return_data(false)
+                    .metric_stat(
+                        MetricStat::builder()
+                            .metric(
+                                Metric::builder()
+                                    .namespace(NAMESPACE)
+                                    .metric_name(metric_name)
+                                    .set_dimensions(Some(dimensions.clone()))
+                                    .build(),
+                            )
+                            .period(def.period as i32)
+                            .stat(def.statistic)
+                            .build(),
+                    )
+                    .build()
+            };
+            req.metrics(sum(RATE_NUMERATOR, def.metric_name))
+                .metrics(sum(RATE_DENOMINATOR, "RequestCount"))
+                .metrics(
+                    MetricDataQuery::builder()
+                        .id("rate")
+                        .expression(expression)
+                        .label("HTTP 5xx (% of requests)")
+                        .return_data(true)
+                        .build(),
+                )
+        }
+        None => {
+            let req = req
+                .namespace(NAMESPACE)
+                .metric_name(def.metric_name)
+                .set_dimensions(Some(dimensions))
+                .period(def.period as i32);
+            if def.statistic.starts_with('p') {
+                req.extended_statistic(def.statistic)
+            } else {
+                req.statistic(Statistic::from(def.statistic))
+            }
+        }
     };
     req.send().await.map_err(err("PutMetricAlarm"))?;
     // PutMetricAlarm answers nothing; the ARN follows from the name.
@@ -119,34 +164,56 @@ pub async fn read(c: &Clients, names: &[String]) -> AwsResult<Vec<ObservedAlarm>
         .send()
         .await
         .map_err(err("DescribeAlarms"))?;
-    Ok(out
-        .metric_alarms()
+    Ok(out.metric_alarms().iter().filter_map(observed).collect())
+}
+
+/// An alarm as AWS reports it; a metric math alarm by its numerator (`errors`), which carries
+/// the metric, statistic, period and dimensions a plain alarm has at the top.
+fn observed(a: &MetricAlarm) -> Option<ObservedAlarm> {
+    let numerator = a
+        .metrics()
         .iter()
-        .filter_map(|a| {
-            Some(ObservedAlarm {
-                name: a.alarm_name()?.to_owned(),
-                arn: a.alarm_arn()?.to_owned(),
-                metric_name: a.metric_name().unwrap_or_default().to_owned(),
-                statistic: a
-                    .extended_statistic()
-                    .map(str::to_owned)
-                    .or_else(|| a.statistic().map(|s| s.as_str().to_owned()))
-                    .unwrap_or_default(),
-                threshold: a.threshold().unwrap_or_default(),
-                comparison: a
-                    .comparison_operator()
-                    .map(|c| c.as_str().to_owned())
-                    .unwrap_or_default(),
-                period: a.period().map(i64::from).unwrap_or_default(),
-                evaluation_periods: a.evaluation_periods().map(i64::from).unwrap_or_default(),
-                target_group: a
-                    .dimensions()
-                    .iter()
-                    .find(|d| d.name() == Some("TargetGroup"))
-                    .and_then(|d| d.value().map(str::to_owned)),
-            })
-        })
-        .collect())
+        .find(|q| q.id() == Some(RATE_NUMERATOR))
+        .and_then(|q| q.metric_stat());
+    let expression = a
+        .metrics()
+        .iter()
+        .find(|q| q.return_data() == Some(true))
+        .and_then(|q| q.expression().map(str::to_owned));
+    let (metric_name, statistic, period, dimensions) = match numerator {
+        Some(stat) => (
+            stat.metric().and_then(|m| m.metric_name()),
+            stat.stat().map(str::to_owned),
+            stat.period(),
+            stat.metric().map(|m| m.dimensions()).unwrap_or_default(),
+        ),
+        None => (
+            a.metric_name(),
+            a.extended_statistic()
+                .map(str::to_owned)
+                .or_else(|| a.statistic().map(|s| s.as_str().to_owned())),
+            a.period(),
+            a.dimensions(),
+        ),
+    };
+    Some(ObservedAlarm {
+        name: a.alarm_name()?.to_owned(),
+        arn: a.alarm_arn()?.to_owned(),
+        metric_name: metric_name.unwrap_or_default().to_owned(),
+        statistic: statistic.unwrap_or_default(),
+        threshold: a.threshold().unwrap_or_default(),
+        comparison: a
+            .comparison_operator()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default(),
+        period: period.map(i64::from).unwrap_or_default(),
+        evaluation_periods: a.evaluation_periods().map(i64::from).unwrap_or_default(),
+        target_group: dimensions
+            .iter()
+            .find(|d| d.name() == Some("TargetGroup"))
+            .and_then(|d| d.value().map(str::to_owned)),
+        expression,
+    })
 }
 
 /// The alarm's owner tag, when it has one.

@@ -654,7 +654,11 @@ pub fn imported_state(
             o.alarms
                 .iter()
                 .find(|a| a.name == names.alarm(metric, AlarmTarget::Blue))
-                .map(|a| Value::int((a.threshold * scale).round() as i64))
+                .map(|a| match metric {
+                    // A rate may be a fraction of a percent.
+                    AlarmMetric::Target5xxRate => number(a.threshold * scale),
+                    _ => Value::int((a.threshold * scale).round() as i64),
+                })
                 .unwrap_or(Value::int(0))
         };
         let derived: Vec<&str> = AlarmMetric::ALL
@@ -666,6 +670,10 @@ pub fn imported_state(
             "alarms",
             Value::object([
                 ("target_5xx_count", threshold(AlarmMetric::Target5xx, 1.0)),
+                (
+                    "target_5xx_rate_percent",
+                    threshold(AlarmMetric::Target5xxRate, 1.0),
+                ),
                 (
                     "response_time_p99_ms",
                     threshold(AlarmMetric::ResponseTime, 1000.0),

@@ -120,6 +120,8 @@ fn alarm_resource(m: AlarmMetric, t: AlarmTarget) -> &'static str {
     match (m, t) {
         (AlarmMetric::Target5xx, AlarmTarget::Blue) => "target_5xx_blue",
         (AlarmMetric::Target5xx, AlarmTarget::Green) => "target_5xx_green",
+        (AlarmMetric::Target5xxRate, AlarmTarget::Blue) => "target_5xx_rate_blue",
+        (AlarmMetric::Target5xxRate, AlarmTarget::Green) => "target_5xx_rate_green",
         (AlarmMetric::ResponseTime, AlarmTarget::Blue) => "response_time_blue",
         (AlarmMetric::ResponseTime, AlarmTarget::Green) => "response_time_green",
         (AlarmMetric::UnhealthyHosts, AlarmTarget::Blue) => "unhealthy_hosts_blue",
@@ -131,6 +133,7 @@ fn alarm_resource(m: AlarmMetric, t: AlarmTarget) -> &'static str {
 fn alarm_name_local(m: AlarmMetric, t: AlarmTarget) -> String {
     let metric = match m {
         AlarmMetric::Target5xx => "5xx",
+        AlarmMetric::Target5xxRate => "5xx_rate",
         AlarmMetric::ResponseTime => "latency",
         AlarmMetric::UnhealthyHosts => "unhealthy",
     };
@@ -626,6 +629,10 @@ fn root() -> Module {
             )
             .expr("service_name", "local.names.ecs_service")
             .expr("target_5xx_count", "var.alarms.target_5xx_count")
+            .expr(
+                "target_5xx_rate_percent",
+                "var.alarms.target_5xx_rate_percent",
+            )
             .expr("response_time_p99_ms", "var.alarms.response_time_p99_ms")
             .expr("unhealthy_hosts", "var.alarms.unhealthy_hosts")
             .expr("period", "var.alarms.period")
@@ -2340,6 +2347,11 @@ fn alarms() -> Module {
                 "HTTP 5xx answers per period that fire the 5xx alarms; 0 for none.",
             ),
             var(
+                "target_5xx_rate_percent",
+                "number",
+                "Percent of requests answered with HTTP 5xx that fires the 5xx rate alarms; 0 for none.",
+            ),
+            var(
                 "response_time_p99_ms",
                 "number",
                 "p99 response time (ms) that fires the latency alarms; 0 for none.",
@@ -2397,6 +2409,10 @@ fn alarms() -> Module {
                 "var.target_5xx_count",
                 "more than ${var.target_5xx_count} HTTP 5xx answers",
             ),
+            AlarmMetric::Target5xxRate => (
+                "var.target_5xx_rate_percent",
+                "more than ${var.target_5xx_rate_percent} % of the requests answered with HTTP 5xx",
+            ),
             AlarmMetric::ResponseTime => (
                 "var.response_time_p99_ms / 1000",
                 "a p99 response time over ${var.response_time_p99_ms} ms",
@@ -2427,28 +2443,54 @@ fn alarms() -> Module {
                         "\"${{var.service_name}}: {what} on target group ${{var.{colour}_target_group_name}} in ${{var.evaluation_periods}} of ${{var.evaluation_periods}} periods of ${{var.period}} s; stops a roll-out of the service.\""
                     ),
                 )
-                .string("namespace", "AWS/ApplicationELB")
-                .string("metric_name", metric_name);
-            alarm = if statistic.starts_with('p') {
-                alarm.string("extended_statistic", statistic)
-            } else {
-                alarm.string("statistic", statistic)
-            };
-            blocks.push(
-                alarm
-                    .expr("threshold", threshold)
-                    .string("comparison_operator", comparison)
-                    .expr("period", "var.period")
-                    .expr("evaluation_periods", "var.evaluation_periods")
-                    .string("treat_missing_data", "notBreaching")
-                    .expr(
-                        "dimensions",
-                        format!(
-                            "{{ TargetGroup = var.{colour}_target_group, LoadBalancer = var.load_balancer }}"
-                        ),
-                    )
-                    .expr("tags", "var.tags"),
+                .expr("threshold", threshold)
+                .string("comparison_operator", comparison)
+                .expr("evaluation_periods", "var.evaluation_periods")
+                .string("treat_missing_data", "notBreaching");
+            let dimensions = format!(
+                "{{ TargetGroup = var.{colour}_target_group, LoadBalancer = var.load_balancer }}"
             );
+            alarm = match m.expression() {
+                // A rate: metric math over the two sums, which carry the period themselves.
+                Some(expression) => {
+                    let metric = |id: &str, name: &str| {
+                        Node::new("metric_query", &[])
+                            .string("id", id)
+                            .expr("return_data", "false")
+                            .block(
+                                Node::new("metric", &[])
+                                    .string("namespace", "AWS/ApplicationELB")
+                                    .string("metric_name", name)
+                                    .string("stat", statistic)
+                                    .expr("period", "var.period")
+                                    .expr("dimensions", dimensions.clone()),
+                            )
+                    };
+                    alarm
+                        .block(metric("errors", metric_name))
+                        .block(metric("requests", "RequestCount"))
+                        .block(
+                            Node::new("metric_query", &[])
+                                .string("id", "rate")
+                                .string("expression", expression)
+                                .string("label", "HTTP 5xx (% of requests)")
+                                .expr("return_data", "true"),
+                        )
+                }
+                None => {
+                    alarm = alarm
+                        .string("namespace", "AWS/ApplicationELB")
+                        .string("metric_name", metric_name)
+                        .expr("period", "var.period")
+                        .expr("dimensions", dimensions);
+                    if statistic.starts_with('p') {
+                        alarm.string("extended_statistic", statistic)
+                    } else {
+                        alarm.string("statistic", statistic)
+                    }
+                }
+            };
+            blocks.push(alarm.expr("tags", "var.tags"));
         }
     }
     module.blocks = blocks;

@@ -419,7 +419,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "alarms",
         severity: "error",
-        text: "`blue_green.auto_rollback_events` with `DEPLOYMENT_STOP_ON_ALARM` needs alarms (`alarms` with a threshold above 0, or `alarms.names`); CodeDeploy takes at most 10 alarms (each alarm of `alarms` counts twice, one per target group); `alarms.period` 10, 30 or a multiple of 60, `evaluation_periods` at least 1 and their product at most a day; thresholds not negative",
+        text: "`blue_green.auto_rollback_events` with `DEPLOYMENT_STOP_ON_ALARM` needs alarms (`alarms` with a threshold above 0, or `alarms.names`); CodeDeploy takes at most 10 alarms (each alarm of `alarms` counts twice, one per target group); `alarms.period` 10, 30 or a multiple of 60, `evaluation_periods` at least 1 and their product at most a day; thresholds not negative, `target_5xx_rate_percent` at most 100",
     },
     Rule {
         id: "traffic-validation",
@@ -610,7 +610,7 @@ impl Checker {
         let alarms = c.get("alarms");
         for metric in AlarmMetric::ALL {
             let attr = metric.attribute();
-            if int(alarms.get(attr)).is_some_and(|n| n > 0) {
+            if num(alarms.get(attr)).is_some_and(|n| n > 0.0) {
                 self.error(
                     path(&["alarms", attr]),
                     "Target group alarm without a load balancer",
@@ -902,19 +902,26 @@ impl Checker {
                 let attr = metric.attribute();
                 let v = alarms.get(attr);
                 let n = if v.is_null() {
-                    Some(metric.default_threshold())
+                    Some(metric.default_threshold() as f64)
                 } else {
-                    int(v)
+                    num(v)
                 };
                 match n {
-                    Some(n) if n < 0 => self.error(
+                    Some(n) if n < 0.0 => self.error(
                         path(&["alarms", attr]),
                         "Invalid alarm threshold",
                         format!(
                             "{attr} must be 0 (no such alarm) or more; got {n} (check `alarms`)."
                         ),
                     ),
-                    Some(n) => count = count.map(|c| c + if n > 0 { per_metric } else { 0 }),
+                    Some(n) if metric == AlarmMetric::Target5xxRate && n > 100.0 => self.error(
+                        path(&["alarms", attr]),
+                        "Invalid alarm threshold",
+                        format!(
+                            "{attr} is a percentage of the requests: 0 (no such alarm) to 100; got {n} (check `alarms`)."
+                        ),
+                    ),
+                    Some(n) => count = count.map(|c| c + if n > 0.0 { per_metric } else { 0 }),
                     None => count = None,
                 }
             }

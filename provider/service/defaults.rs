@@ -67,6 +67,8 @@ pub const CAPACITY_WEIGHT: i64 = 1;
 
 /// Alarms (seed 003: roll back on 5xx, latency and unhealthy targets): thresholds per period.
 pub const ALARM_TARGET_5XX_COUNT: i64 = 10;
+/// Off unless set: a rate alarm suits services whose traffic varies too much for a count.
+pub const ALARM_TARGET_5XX_RATE_PERCENT: i64 = 0;
 pub const ALARM_RESPONSE_TIME_P99_MS: i64 = 2000;
 pub const ALARM_UNHEALTHY_HOSTS: i64 = 1;
 pub const ALARM_PERIOD: i64 = 60;

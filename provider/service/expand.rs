@@ -257,6 +257,9 @@ pub enum ChildKey {
 pub enum AlarmMetric {
     /// HTTPCode_Target_5XX_Count, Sum.
     Target5xx,
+    /// HTTPCode_Target_5XX_Count as a percentage of RequestCount (metric math), so the
+    /// threshold means the same at any traffic.
+    Target5xxRate,
     /// TargetResponseTime, p99.
     ResponseTime,
     /// UnHealthyHostCount, Maximum.
@@ -274,8 +277,9 @@ pub enum AlarmTarget {
 }
 
 impl AlarmMetric {
-    pub const ALL: [AlarmMetric; 3] = [
+    pub const ALL: [AlarmMetric; 4] = [
         AlarmMetric::Target5xx,
+        AlarmMetric::Target5xxRate,
         AlarmMetric::ResponseTime,
         AlarmMetric::UnhealthyHosts,
     ];
@@ -285,6 +289,7 @@ impl AlarmMetric {
     pub fn attribute(self) -> &'static str {
         match self {
             AlarmMetric::Target5xx => "target_5xx_count",
+            AlarmMetric::Target5xxRate => "target_5xx_rate_percent",
             AlarmMetric::ResponseTime => "response_time_p99_ms",
             AlarmMetric::UnhealthyHosts => "unhealthy_hosts",
         }
@@ -293,15 +298,16 @@ impl AlarmMetric {
     pub fn default_threshold(self) -> i64 {
         match self {
             AlarmMetric::Target5xx => crate::service::defaults::ALARM_TARGET_5XX_COUNT,
+            AlarmMetric::Target5xxRate => crate::service::defaults::ALARM_TARGET_5XX_RATE_PERCENT,
             AlarmMetric::ResponseTime => crate::service::defaults::ALARM_RESPONSE_TIME_P99_MS,
             AlarmMetric::UnhealthyHosts => crate::service::defaults::ALARM_UNHEALTHY_HOSTS,
         }
     }
 
-    /// The ALB metric (namespace AWS/ApplicationELB).
+    /// The ALB metric (namespace AWS/ApplicationELB); for the rate, its numerator.
     pub fn metric_name(self) -> &'static str {
         match self {
-            AlarmMetric::Target5xx => "HTTPCode_Target_5XX_Count",
+            AlarmMetric::Target5xx | AlarmMetric::Target5xxRate => "HTTPCode_Target_5XX_Count",
             AlarmMetric::ResponseTime => "TargetResponseTime",
             AlarmMetric::UnhealthyHosts => "UnHealthyHostCount",
         }
@@ -310,9 +316,19 @@ impl AlarmMetric {
     /// The statistic, or a percentile (CloudWatch's ExtendedStatistic).
     pub fn statistic(self) -> &'static str {
         match self {
-            AlarmMetric::Target5xx => "Sum",
+            AlarmMetric::Target5xx | AlarmMetric::Target5xxRate => "Sum",
             AlarmMetric::ResponseTime => "p99",
             AlarmMetric::UnhealthyHosts => "Maximum",
+        }
+    }
+
+    /// The metric math expression the alarm watches, over `errors` (the 5xx count) and
+    /// `requests` (RequestCount), both sums over the period; `None` for a plain metric. A period
+    /// without requests is no evidence of a bad release: the rate is 0 then.
+    pub fn expression(self) -> Option<&'static str> {
+        match self {
+            AlarmMetric::Target5xxRate => Some("IF(requests > 0, 100 * errors / requests, 0)"),
+            _ => None,
         }
     }
 
@@ -340,6 +356,8 @@ pub fn alarm_key(metric: AlarmMetric, target: AlarmTarget) -> &'static str {
     match (metric, target) {
         (AlarmMetric::Target5xx, AlarmTarget::Blue) => "5xx-blue",
         (AlarmMetric::Target5xx, AlarmTarget::Green) => "5xx-green",
+        (AlarmMetric::Target5xxRate, AlarmTarget::Blue) => "5xx-rate-blue",
+        (AlarmMetric::Target5xxRate, AlarmTarget::Green) => "5xx-rate-green",
         (AlarmMetric::ResponseTime, AlarmTarget::Blue) => "p99-blue",
         (AlarmMetric::ResponseTime, AlarmTarget::Green) => "p99-green",
         (AlarmMetric::UnhealthyHosts, AlarmTarget::Blue) => "unhealthy-blue",
@@ -353,6 +371,8 @@ impl ChildNames {
         match (metric, target) {
             (AlarmMetric::Target5xx, AlarmTarget::Blue) => &self.alarm_5xx_blue,
             (AlarmMetric::Target5xx, AlarmTarget::Green) => &self.alarm_5xx_green,
+            (AlarmMetric::Target5xxRate, AlarmTarget::Blue) => &self.alarm_5xx_rate_blue,
+            (AlarmMetric::Target5xxRate, AlarmTarget::Green) => &self.alarm_5xx_rate_green,
             (AlarmMetric::ResponseTime, AlarmTarget::Blue) => &self.alarm_latency_blue,
             (AlarmMetric::ResponseTime, AlarmTarget::Green) => &self.alarm_latency_green,
             (AlarmMetric::UnhealthyHosts, AlarmTarget::Blue) => &self.alarm_unhealthy_blue,
@@ -370,6 +390,8 @@ pub struct AlarmDef {
     pub metric_name: &'static str,
     /// `Sum`/`Maximum`, or a percentile such as `p99` (CloudWatch's ExtendedStatistic).
     pub statistic: &'static str,
+    /// The metric math over the metric (`errors`) and RequestCount (`requests`), for a rate.
+    pub expression: Option<&'static str>,
     pub threshold: f64,
     pub comparison: &'static str,
     pub period: i64,
@@ -388,7 +410,7 @@ pub enum ScalingMetric {
 
 impl ChildKey {
     /// Every child a service can have, dependencies before dependents.
-    pub const ALL: [ChildKey; 24] = [
+    pub const ALL: [ChildKey; 26] = [
         ChildKey::LogGroup,
         ChildKey::ExecutionRole,
         ChildKey::TaskRole,
@@ -409,6 +431,8 @@ impl ChildKey {
         ChildKey::ScalingPolicy(ScalingMetric::Memory),
         ChildKey::Alarm(AlarmMetric::Target5xx, AlarmTarget::Blue),
         ChildKey::Alarm(AlarmMetric::Target5xx, AlarmTarget::Green),
+        ChildKey::Alarm(AlarmMetric::Target5xxRate, AlarmTarget::Blue),
+        ChildKey::Alarm(AlarmMetric::Target5xxRate, AlarmTarget::Green),
         ChildKey::Alarm(AlarmMetric::ResponseTime, AlarmTarget::Blue),
         ChildKey::Alarm(AlarmMetric::ResponseTime, AlarmTarget::Green),
         ChildKey::Alarm(AlarmMetric::UnhealthyHosts, AlarmTarget::Blue),
@@ -1016,22 +1040,30 @@ pub fn expand(
         for metric in AlarmMetric::ALL {
             let (configured, threshold, what) = match metric {
                 AlarmMetric::Target5xx => (
-                    a.target_5xx_count,
+                    a.target_5xx_count as f64,
                     a.target_5xx_count as f64,
                     format!("more than {} HTTP 5xx answers", a.target_5xx_count),
                 ),
+                AlarmMetric::Target5xxRate => (
+                    a.target_5xx_rate_percent,
+                    a.target_5xx_rate_percent,
+                    format!(
+                        "more than {} % of the requests answered with HTTP 5xx",
+                        a.target_5xx_rate_percent
+                    ),
+                ),
                 AlarmMetric::ResponseTime => (
-                    a.response_time_p99_ms,
+                    a.response_time_p99_ms as f64,
                     a.response_time_p99_ms as f64 / 1000.0,
                     format!("a p99 response time over {} ms", a.response_time_p99_ms),
                 ),
                 AlarmMetric::UnhealthyHosts => (
-                    a.unhealthy_hosts,
+                    a.unhealthy_hosts as f64,
                     a.unhealthy_hosts as f64,
                     format!("{} or more unhealthy targets", a.unhealthy_hosts),
                 ),
             };
-            if configured <= 0 {
+            if configured <= 0.0 {
                 continue;
             }
             for &target in strategy.alarm_targets() {
@@ -1045,6 +1077,7 @@ pub fn expand(
                     target,
                     metric_name: metric.metric_name(),
                     statistic: metric.statistic(),
+                    expression: metric.expression(),
                     threshold,
                     comparison: metric.comparison(),
                     period: a.period,

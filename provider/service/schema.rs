@@ -716,6 +716,15 @@ fn alarms_block() -> Block {
          (HTTPCode_Target_5XX_Count, Sum).",
     ))
     .attribute(A::defaulted(
+        "target_5xx_rate_percent",
+        Type::Number,
+        Value::int(d::ALARM_TARGET_5XX_RATE_PERCENT),
+        "Alarm when more than this percentage of the requests in a period get an HTTP 5xx answer from \
+         the targets (metric math: 100 × HTTPCode_Target_5XX_Count / RequestCount; a period without \
+         requests counts as 0 %). Fractions allowed (0.5); off (0) by default. Unlike the count, the \
+         threshold means the same at any traffic.",
+    ))
+    .attribute(A::defaulted(
         "response_time_p99_ms",
         Type::Number,
         Value::int(d::ALARM_RESPONSE_TIME_P99_MS),

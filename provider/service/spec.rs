@@ -48,6 +48,8 @@ pub struct ServiceSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlarmsSpec {
     pub target_5xx_count: i64,
+    /// Percent of requests; fractions allowed.
+    pub target_5xx_rate_percent: f64,
     pub response_time_p99_ms: i64,
     pub unhealthy_hosts: i64,
     pub period: i64,
@@ -459,6 +461,9 @@ impl ServiceSpec {
             .map(|a| {
                 Ok::<_, SpecError>(AlarmsSpec {
                     target_5xx_count: a.int("target_5xx_count", Some(d::ALARM_TARGET_5XX_COUNT))?,
+                    target_5xx_rate_percent: a
+                        .opt_f64("target_5xx_rate_percent")?
+                        .unwrap_or(d::ALARM_TARGET_5XX_RATE_PERCENT as f64),
                     response_time_p99_ms: a
                         .int("response_time_p99_ms", Some(d::ALARM_RESPONSE_TIME_P99_MS))?,
                     unhealthy_hosts: a.int("unhealthy_hosts", Some(d::ALARM_UNHEALTHY_HOSTS))?,

@@ -169,6 +169,7 @@ impl Children<'_> {
             target,
             metric_name,
             statistic,
+            expression,
             threshold,
             comparison,
             period,
@@ -180,22 +181,50 @@ impl Children<'_> {
             .as_str()
             .and_then(|a| a.find("targetgroup/").map(|i| a[i..].to_owned()))
             .unwrap_or_default();
+        let dimensions = json!({
+            "TargetGroup": suffix,
+            "LoadBalancer": self.exp.placement.load_balancer,
+        });
         let mut alarm = json!({
             "alarm_name": name,
             "alarm_description": description,
-            "namespace": "AWS/ApplicationELB",
-            "metric_name": metric_name,
             "threshold": threshold,
             "comparison_operator": comparison,
-            "period": period,
             "evaluation_periods": evaluation_periods,
             "treat_missing_data": "notBreaching",
-            "dimensions": {
-                "TargetGroup": suffix,
-                "LoadBalancer": self.exp.placement.load_balancer,
-            },
             "tags": self.exp.tags,
         });
+        if let Some(expression) = expression {
+            // A rate: metric math over two sums that carry the period and dimensions.
+            let sum = |id: &str, metric: &str| {
+                json!({
+                    "id": id,
+                    "return_data": false,
+                    "metric": [{
+                        "namespace": "AWS/ApplicationELB",
+                        "metric_name": metric,
+                        "stat": statistic,
+                        "period": period,
+                        "dimensions": dimensions,
+                    }],
+                })
+            };
+            alarm["metric_query"] = json!([
+                sum("errors", metric_name),
+                sum("requests", "RequestCount"),
+                {
+                    "id": "rate",
+                    "expression": expression,
+                    "label": "HTTP 5xx (% of requests)",
+                    "return_data": true,
+                },
+            ]);
+            return alarm;
+        }
+        alarm["namespace"] = json!("AWS/ApplicationELB");
+        alarm["metric_name"] = json!(metric_name);
+        alarm["period"] = json!(period);
+        alarm["dimensions"] = dimensions;
         if statistic.starts_with('p') {
             alarm["extended_statistic"] = json!(statistic);
         } else {

@@ -5,37 +5,139 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_blue" {
   count               = var.target_5xx_count > 0 ? 1 : 0
   alarm_name          = var.names["5xx-blue"]
   alarm_description   = "${var.service_name}: more than ${var.target_5xx_count} HTTP 5xx answers on target group ${var.blue_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  statistic           = "Sum"
   threshold           = var.target_5xx_count
   comparison_operator = "GreaterThanThreshold"
-  period              = var.period
   evaluation_periods  = var.evaluation_periods
   treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  period              = var.period
   dimensions = {
     TargetGroup  = var.blue_target_group
     LoadBalancer = var.load_balancer
   }
-  tags = var.tags
+  statistic = "Sum"
+  tags      = var.tags
 }
 
 resource "aws_cloudwatch_metric_alarm" "target_5xx_green" {
   count               = var.target_5xx_count > 0 && var.pair ? 1 : 0
   alarm_name          = var.names["5xx-green"]
   alarm_description   = "${var.service_name}: more than ${var.target_5xx_count} HTTP 5xx answers on target group ${var.green_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  statistic           = "Sum"
   threshold           = var.target_5xx_count
   comparison_operator = "GreaterThanThreshold"
-  period              = var.period
   evaluation_periods  = var.evaluation_periods
   treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  period              = var.period
   dimensions = {
     TargetGroup  = var.green_target_group
     LoadBalancer = var.load_balancer
   }
+  statistic = "Sum"
+  tags      = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "target_5xx_rate_blue" {
+  count               = var.target_5xx_rate_percent > 0 ? 1 : 0
+  alarm_name          = var.names["5xx-rate-blue"]
+  alarm_description   = "${var.service_name}: more than ${var.target_5xx_rate_percent} % of the requests answered with HTTP 5xx on target group ${var.blue_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
+  threshold           = var.target_5xx_rate_percent
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = var.evaluation_periods
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "errors"
+    return_data = false
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_5XX_Count"
+      stat        = "Sum"
+      period      = var.period
+      dimensions = {
+        TargetGroup  = var.blue_target_group
+        LoadBalancer = var.load_balancer
+      }
+    }
+  }
+
+  metric_query {
+    id          = "requests"
+    return_data = false
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "RequestCount"
+      stat        = "Sum"
+      period      = var.period
+      dimensions = {
+        TargetGroup  = var.blue_target_group
+        LoadBalancer = var.load_balancer
+      }
+    }
+  }
+
+  metric_query {
+    id          = "rate"
+    expression  = "IF(requests > 0, 100 * errors / requests, 0)"
+    label       = "HTTP 5xx (% of requests)"
+    return_data = true
+  }
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "target_5xx_rate_green" {
+  count               = var.target_5xx_rate_percent > 0 && var.pair ? 1 : 0
+  alarm_name          = var.names["5xx-rate-green"]
+  alarm_description   = "${var.service_name}: more than ${var.target_5xx_rate_percent} % of the requests answered with HTTP 5xx on target group ${var.green_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
+  threshold           = var.target_5xx_rate_percent
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = var.evaluation_periods
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "errors"
+    return_data = false
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_5XX_Count"
+      stat        = "Sum"
+      period      = var.period
+      dimensions = {
+        TargetGroup  = var.green_target_group
+        LoadBalancer = var.load_balancer
+      }
+    }
+  }
+
+  metric_query {
+    id          = "requests"
+    return_data = false
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "RequestCount"
+      stat        = "Sum"
+      period      = var.period
+      dimensions = {
+        TargetGroup  = var.green_target_group
+        LoadBalancer = var.load_balancer
+      }
+    }
+  }
+
+  metric_query {
+    id          = "rate"
+    expression  = "IF(requests > 0, 100 * errors / requests, 0)"
+    label       = "HTTP 5xx (% of requests)"
+    return_data = true
+  }
+
   tags = var.tags
 }
 
@@ -43,74 +145,74 @@ resource "aws_cloudwatch_metric_alarm" "response_time_blue" {
   count               = var.response_time_p99_ms > 0 ? 1 : 0
   alarm_name          = var.names["p99-blue"]
   alarm_description   = "${var.service_name}: a p99 response time over ${var.response_time_p99_ms} ms on target group ${var.blue_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "TargetResponseTime"
-  extended_statistic  = "p99"
   threshold           = var.response_time_p99_ms / 1000
   comparison_operator = "GreaterThanThreshold"
-  period              = var.period
   evaluation_periods  = var.evaluation_periods
   treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "TargetResponseTime"
+  period              = var.period
   dimensions = {
     TargetGroup  = var.blue_target_group
     LoadBalancer = var.load_balancer
   }
-  tags = var.tags
+  extended_statistic = "p99"
+  tags               = var.tags
 }
 
 resource "aws_cloudwatch_metric_alarm" "response_time_green" {
   count               = var.response_time_p99_ms > 0 && var.pair ? 1 : 0
   alarm_name          = var.names["p99-green"]
   alarm_description   = "${var.service_name}: a p99 response time over ${var.response_time_p99_ms} ms on target group ${var.green_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "TargetResponseTime"
-  extended_statistic  = "p99"
   threshold           = var.response_time_p99_ms / 1000
   comparison_operator = "GreaterThanThreshold"
-  period              = var.period
   evaluation_periods  = var.evaluation_periods
   treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "TargetResponseTime"
+  period              = var.period
   dimensions = {
     TargetGroup  = var.green_target_group
     LoadBalancer = var.load_balancer
   }
-  tags = var.tags
+  extended_statistic = "p99"
+  tags               = var.tags
 }
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_blue" {
   count               = var.unhealthy_hosts > 0 ? 1 : 0
   alarm_name          = var.names["unhealthy-blue"]
   alarm_description   = "${var.service_name}: ${var.unhealthy_hosts} or more unhealthy targets on target group ${var.blue_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "UnHealthyHostCount"
-  statistic           = "Maximum"
   threshold           = var.unhealthy_hosts
   comparison_operator = "GreaterThanOrEqualToThreshold"
-  period              = var.period
   evaluation_periods  = var.evaluation_periods
   treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "UnHealthyHostCount"
+  period              = var.period
   dimensions = {
     TargetGroup  = var.blue_target_group
     LoadBalancer = var.load_balancer
   }
-  tags = var.tags
+  statistic = "Maximum"
+  tags      = var.tags
 }
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_green" {
   count               = var.unhealthy_hosts > 0 && var.pair ? 1 : 0
   alarm_name          = var.names["unhealthy-green"]
   alarm_description   = "${var.service_name}: ${var.unhealthy_hosts} or more unhealthy targets on target group ${var.green_target_group_name} in ${var.evaluation_periods} of ${var.evaluation_periods} periods of ${var.period} s; stops a roll-out of the service."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "UnHealthyHostCount"
-  statistic           = "Maximum"
   threshold           = var.unhealthy_hosts
   comparison_operator = "GreaterThanOrEqualToThreshold"
-  period              = var.period
   evaluation_periods  = var.evaluation_periods
   treat_missing_data  = "notBreaching"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "UnHealthyHostCount"
+  period              = var.period
   dimensions = {
     TargetGroup  = var.green_target_group
     LoadBalancer = var.load_balancer
   }
-  tags = var.tags
+  statistic = "Maximum"
+  tags      = var.tags
 }

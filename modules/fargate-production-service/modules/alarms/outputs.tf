@@ -3,5 +3,5 @@
 
 output "names" {
   description = "Names of the alarms, in the order the deployment group lists them."
-  value       = concat(aws_cloudwatch_metric_alarm.target_5xx_blue, aws_cloudwatch_metric_alarm.target_5xx_green, aws_cloudwatch_metric_alarm.response_time_blue, aws_cloudwatch_metric_alarm.response_time_green, aws_cloudwatch_metric_alarm.unhealthy_hosts_blue, aws_cloudwatch_metric_alarm.unhealthy_hosts_green)[*].alarm_name
+  value       = concat(aws_cloudwatch_metric_alarm.target_5xx_blue, aws_cloudwatch_metric_alarm.target_5xx_green, aws_cloudwatch_metric_alarm.target_5xx_rate_blue, aws_cloudwatch_metric_alarm.target_5xx_rate_green, aws_cloudwatch_metric_alarm.response_time_blue, aws_cloudwatch_metric_alarm.response_time_green, aws_cloudwatch_metric_alarm.unhealthy_hosts_blue, aws_cloudwatch_metric_alarm.unhealthy_hosts_green)[*].alarm_name
 }

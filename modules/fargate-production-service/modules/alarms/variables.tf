@@ -16,6 +16,11 @@ variable "target_5xx_count" {
   type        = number
 }
 
+variable "target_5xx_rate_percent" {
+  description = "Percent of requests answered with HTTP 5xx that fires the 5xx rate alarms; 0 for none."
+  type        = number
+}
+
 variable "response_time_p99_ms" {
   description = "p99 response time (ms) that fires the latency alarms; 0 for none."
   type        = number
