@@ -207,8 +207,11 @@ fn serve(debug: bool, provider_address: String) -> ExitCode {
         return ExitCode::FAILURE;
     }
     plugin::init_logging();
+    // The AWS SDK's futures are large, and an apply nests many of them: 8 MiB per worker (the
+    // main thread's size) instead of tokio's 2 MiB leaves room in unoptimised builds too.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
         .build()
     {
         Ok(rt) => rt,

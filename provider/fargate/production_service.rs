@@ -260,13 +260,14 @@ fn shape_of(value: &Value) -> Option<Shape> {
     let mut alarm_metrics = Vec::new();
     if !alarms.is_null() {
         for metric in AlarmMetric::ALL {
-            let default = metric.default_threshold();
+            let default = metric.default_threshold() as f64;
             let threshold = match alarms.get(metric.attribute()) {
                 Value::Unknown(_) => return None,
                 Value::Null => default,
-                v => v.as_i64().unwrap_or(default),
+                // A rate may be a fraction of a percent.
+                v => v.as_number().map_or(default, |n| n.as_f64()),
             };
-            if threshold > 0 {
+            if threshold > 0.0 {
                 alarm_metrics.push(metric);
             }
         }
@@ -514,216 +515,32 @@ impl Resource for ProductionService {
     async fn apply(&self, request: ApplyRequest) -> ApplyResponse {
         let (configured, clients) = match self.connect().await {
             Ok(v) => v,
-            Err(d) => {
-                return ApplyResponse {
-                    new_state: request.prior_state,
-                    private: request.planned_private,
-                    diagnostics: d.into(),
-                };
-            }
+            Err(d) => return unchanged(request, d),
         };
-        let default_tags = &configured.settings.default_tags;
         let home =
             match home_for(&configured, &[&request.prior_state, &request.planned_state]).await {
                 Ok(h) => h,
-                Err(d) => {
-                    return ApplyResponse {
-                        new_state: request.prior_state,
-                        private: request.planned_private,
-                        diagnostics: d.into(),
-                    };
-                }
+                Err(d) => return unchanged(request, d),
             };
-        let home = home.as_ref();
-        let stop = &request.stop;
-        let mut ids = ChildIds::from_private(&request.planned_private);
-        // What the last read found drifted is repaired (or found again) by this apply.
-        ids.drift.clear();
-        // Private data can be missing (a state written by other tools, or one the host did not
-        // keep after a failed apply); the children are then found by their derived names.
-        if ids.is_empty() && !request.prior_state.is_null() {
-            match expansion_of(&request.prior_state, default_tags, home) {
-                Ok((_, exp)) => match discover(&clients, &exp).await {
-                    Ok(found) => ids = found,
-                    Err(e) => {
-                        return ApplyResponse {
-                            new_state: request.prior_state,
-                            private: request.planned_private,
-                            diagnostics: Diagnostic::error(
-                                "Reading the service failed",
-                                e.to_string(),
-                            )
-                            .into(),
-                        };
-                    }
-                },
-                Err(d) => {
-                    return ApplyResponse {
-                        new_state: request.prior_state,
-                        private: request.planned_private,
-                        diagnostics: d.into(),
-                    };
-                }
-            }
-        }
-
-        // Destroy.
-        if request.planned_state.is_null() {
-            let exp = match expansion_of(&request.prior_state, default_tags, home) {
-                Ok((_, exp)) => exp,
-                Err(d) => {
-                    return ApplyResponse {
-                        new_state: request.prior_state,
-                        private: request.planned_private,
-                        diagnostics: d.into(),
-                    };
-                }
-            };
-            let problems = lifecycle::delete_all(&clients, &exp, &mut ids, stop).await;
-            if problems.is_empty() {
-                return ApplyResponse::default();
-            }
-            let mut state = request.prior_state;
-            let live = live_of(&state);
-            let cluster = cluster_of(&state).to_owned();
-            set_computed(&mut state, &exp.shape(), &ids, live, &cluster);
-            return ApplyResponse {
-                new_state: state,
-                private: ids.to_private(),
-                diagnostics: state_error("Destroying the service failed", &problems).into(),
-            };
-        }
-
-        let (_, exp) = match expansion_of(&request.planned_state, default_tags, home) {
-            Ok(v) => v,
-            Err(d) => {
-                return ApplyResponse {
-                    new_state: request.prior_state,
-                    private: request.planned_private,
-                    diagnostics: d.into(),
-                };
-            }
+        let stop = request.stop.clone();
+        let step = ApplyStep {
+            clients: &clients,
+            default_tags: &configured.settings.default_tags,
+            home: home.as_ref(),
+            stop: &stop,
         };
-        let mut state = request.planned_state.clone();
-        let mut diagnostics = Diagnostics::new();
-
-        // Create, or recreate children found missing.
-        let mut live = live_of(&request.prior_state).unwrap_or(Colour::Blue);
-        let mut problems = lifecycle::create_missing(&clients, &exp, &mut ids, live, stop).await;
-        if !request.prior_state.is_null() && !problems.is_empty() {
-            // The update did not start: the state keeps the settings that are there.
-            state = request.prior_state.clone();
-        }
-
-        let wait = request
-            .planned_state
-            .get("wait_for_deployment")
-            .as_bool()
-            .unwrap_or(true);
-        if !request.prior_state.is_null() && problems.is_empty() {
-            match expansion_of(&request.prior_state, default_tags, home) {
-                Ok((_, old)) => {
-                    if old.strategy != exp.strategy
-                        && old.strategy.uses_codedeploy()
-                        && exp.strategy.ecs_shifts_traffic()
-                    {
-                        match lifecycle::migrate_to_ecs(&clients, &exp, &mut ids, live, wait, stop)
-                            .await
-                        {
-                            Ok(Rollout::Deployed) => {
-                                live = after_deployment(&clients, &exp, &mut ids, live, &mut problems)
-                                    .await;
-                            }
-                            Ok(Rollout::Started) => {}
-                            Ok(Rollout::Failed(why)) => diagnostics.push(Diagnostic::error(
-                                "Moving to the ECS deployment controller: its first deployment did not succeed",
-                                format!(
-                                    "The service is under the ECS controller now, but the deployment ECS started \
-                                     with it {why}. The service still runs its task definition revision."
-                                ),
-                            )),
-                            Err(e) => problems.push(e),
-                        }
-                    }
-                    if problems.is_empty() {
-                        problems.extend(
-                            lifecycle::update_in_place(&clients, &old, &exp, &mut ids, live).await,
-                        );
-                    }
-                    if problems.is_empty() {
-                        problems.extend(
-                            lifecycle::delete_dropped(&clients, &old, &exp, &mut ids).await,
-                        );
-                    }
-                }
-                Err(d) => diagnostics.push(d),
-            }
-            if !problems.is_empty() {
-                // Some changes were not made: the state keeps the settings that were there, so
-                // the next plan proposes the whole change again (redoing what did succeed is
-                // harmless) instead of claiming it done.
-                state = request.prior_state.clone();
-            }
-            if problems.is_empty()
-                && needs_new_revision(&request.prior_state, &request.planned_state)
-            {
-                match lifecycle::roll_out(&clients, &exp, &mut ids, wait, stop).await {
-                    Ok(Rollout::Deployed) => {
-                        live =
-                            after_deployment(&clients, &exp, &mut ids, live, &mut problems).await;
-                    }
-                    Ok(Rollout::Started) => {}
-                    Ok(Rollout::Failed(why)) => {
-                        // The old revision is still what runs: keep its settings in the state,
-                        // so the next plan proposes the change again.
-                        for p in ROLLOUT_PATHS {
-                            set_attr(&mut state, p, request.prior_state.get(p).clone());
-                        }
-                        let (summary, by) = if exp.strategy.uses_codedeploy() {
-                            ("Blue/green deployment did not succeed", "CodeDeploy")
-                        } else {
-                            ("Deployment did not succeed", "ECS")
-                        };
-                        diagnostics.push(Diagnostic::error(
-                            summary,
-                            format!(
-                                "{by} {why}. The service still runs the previous task definition revision; \
-                                 the state keeps its settings, so the next plan proposes the change again."
-                            ),
-                        ));
-                    }
-                    Err(e) => {
-                        // Nothing was deployed: as after a failed deployment, the state keeps
-                        // the settings the service still runs.
-                        for p in ROLLOUT_PATHS {
-                            set_attr(&mut state, p, request.prior_state.get(p).clone());
-                        }
-                        problems.push(lifecycle::service_error(
-                            "rolling out the new task definition",
-                            e,
-                        ));
-                    }
-                }
-            }
-        }
-        let cluster = cluster_of(&state).to_owned();
-        set_computed(&mut state, &exp.shape(), &ids, Some(live), &cluster);
-        if !problems.is_empty() {
-            let summary = if request.prior_state.is_null() {
-                "Creating the service failed"
-            } else {
-                "Updating the service failed"
-            };
-            diagnostics.push(state_error(summary, &problems));
-        }
-        if ids.is_empty() && request.prior_state.is_null() {
-            // Nothing was created: no state at all.
-            state = Value::Null;
-        }
-        ApplyResponse {
-            new_state: state,
-            private: ids.to_private(),
-            diagnostics,
+        let ids = match step.children(&request).await {
+            Ok(ids) => ids,
+            Err(d) => return unchanged(request, d),
+        };
+        // Each step's future is large (expansions, the lifecycle's futures): boxed, so polling
+        // them does not copy them through the worker thread's stack.
+        if request.planned_state.is_null() {
+            Box::pin(step.destroy(request, ids)).await
+        } else if request.prior_state.is_null() {
+            Box::pin(step.create(request, ids)).await
+        } else {
+            Box::pin(step.update(request, ids)).await
         }
     }
 
@@ -831,6 +648,244 @@ impl Resource for ProductionService {
             ),
             Err(e) => fail("Importing the service failed", e),
         }
+    }
+}
+
+/// The answer of an apply that changed nothing: the prior state and private data as they were.
+fn unchanged(request: ApplyRequest, d: Diagnostic) -> ApplyResponse {
+    ApplyResponse {
+        new_state: request.prior_state,
+        private: request.planned_private,
+        diagnostics: d.into(),
+    }
+}
+
+/// One apply, as the steps it is made of: find the children, then destroy, create or update.
+struct ApplyStep<'a> {
+    clients: &'a Clients,
+    default_tags: &'a BTreeMap<String, String>,
+    home: Option<&'a Placement>,
+    stop: &'a StopSignal,
+}
+
+impl ApplyStep<'_> {
+    fn expansion(&self, value: &Value) -> Result<Expansion, Diagnostic> {
+        expansion_of(value, self.default_tags, self.home).map(|(_, exp)| exp)
+    }
+
+    /// The children the prior apply left, from the private data; found by their derived names
+    /// when it is missing (a state written by other tools, or one the host did not keep after a
+    /// failed apply).
+    async fn children(&self, request: &ApplyRequest) -> Result<ChildIds, Diagnostic> {
+        let mut ids = ChildIds::from_private(&request.planned_private);
+        // What the last read found drifted is repaired (or found again) by this apply.
+        ids.drift.clear();
+        if ids.is_empty() && !request.prior_state.is_null() {
+            let exp = self.expansion(&request.prior_state)?;
+            ids = discover(self.clients, &exp)
+                .await
+                .map_err(|e| Diagnostic::error("Reading the service failed", e.to_string()))?;
+        }
+        Ok(ids)
+    }
+
+    /// Deletes every child; on failure the state keeps what is left.
+    async fn destroy(&self, request: ApplyRequest, mut ids: ChildIds) -> ApplyResponse {
+        let exp = match self.expansion(&request.prior_state) {
+            Ok(exp) => exp,
+            Err(d) => return unchanged(request, d),
+        };
+        let problems = lifecycle::delete_all(self.clients, &exp, &mut ids, self.stop).await;
+        if problems.is_empty() {
+            return ApplyResponse::default();
+        }
+        let mut state = request.prior_state;
+        let live = live_of(&state);
+        let cluster = cluster_of(&state).to_owned();
+        set_computed(&mut state, &exp.shape(), &ids, live, &cluster);
+        ApplyResponse {
+            new_state: state,
+            private: ids.to_private(),
+            diagnostics: state_error("Destroying the service failed", &problems).into(),
+        }
+    }
+
+    /// Creates every child; what was created stays in the state when a child fails.
+    async fn create(&self, request: ApplyRequest, mut ids: ChildIds) -> ApplyResponse {
+        let exp = match self.expansion(&request.planned_state) {
+            Ok(exp) => exp,
+            Err(d) => return unchanged(request, d),
+        };
+        let live = Colour::Blue;
+        let problems =
+            lifecycle::create_missing(self.clients, &exp, &mut ids, live, self.stop).await;
+        let state = request.planned_state.clone();
+        finish(
+            request,
+            &exp,
+            state,
+            ids,
+            live,
+            problems,
+            Diagnostics::new(),
+        )
+    }
+
+    /// Recreates children found missing, moves to a new strategy, brings the children's
+    /// settings up to date, deletes those no longer wanted, then rolls a new revision out.
+    async fn update(&self, request: ApplyRequest, mut ids: ChildIds) -> ApplyResponse {
+        let (exp, old) = match (
+            self.expansion(&request.planned_state),
+            self.expansion(&request.prior_state),
+        ) {
+            (Ok(exp), Ok(old)) => (exp, old),
+            (Err(d), _) | (_, Err(d)) => return unchanged(request, d),
+        };
+        let c = self.clients;
+        let mut diagnostics = Diagnostics::new();
+        let mut live = live_of(&request.prior_state).unwrap_or(Colour::Blue);
+        let mut problems = lifecycle::create_missing(c, &exp, &mut ids, live, self.stop).await;
+        let wait = request
+            .planned_state
+            .get("wait_for_deployment")
+            .as_bool()
+            .unwrap_or(true);
+        if problems.is_empty()
+            && old.strategy != exp.strategy
+            && old.strategy.uses_codedeploy()
+            && exp.strategy.ecs_shifts_traffic()
+        {
+            match Box::pin(lifecycle::migrate_to_ecs(c, &exp, &mut ids, live, wait, self.stop)).await {
+                Ok(Rollout::Deployed) => {
+                    live = after_deployment(c, &exp, &mut ids, live, &mut problems).await;
+                }
+                Ok(Rollout::Started) => {}
+                Ok(Rollout::Failed(why)) => diagnostics.push(Diagnostic::error(
+                    "Moving to the ECS deployment controller: its first deployment did not succeed",
+                    format!(
+                        "The service is under the ECS controller now, but the deployment ECS started \
+                         with it {why}. The service still runs its task definition revision."
+                    ),
+                )),
+                Err(e) => problems.push(e),
+            }
+        }
+        if problems.is_empty() {
+            problems.extend(lifecycle::update_in_place(c, &old, &exp, &mut ids, live).await);
+        }
+        if problems.is_empty() {
+            problems.extend(lifecycle::delete_dropped(c, &old, &exp, &mut ids).await);
+        }
+        if !problems.is_empty() {
+            // Some changes were not made: the state keeps the settings that were there, so the
+            // next plan proposes the whole change again (redoing what did succeed is harmless)
+            // instead of claiming it done.
+            let state = request.prior_state.clone();
+            return finish(request, &exp, state, ids, live, problems, diagnostics);
+        }
+        let mut state = request.planned_state.clone();
+        if needs_new_revision(&request.prior_state, &request.planned_state) {
+            let mut outcome = RolloutOutcome {
+                state: &mut state,
+                problems: &mut problems,
+                diagnostics: &mut diagnostics,
+            };
+            live = Box::pin(self.roll_out(&request, &exp, &mut ids, live, wait, &mut outcome))
+                .await
+                .unwrap_or(live);
+        }
+        finish(request, &exp, state, ids, live, problems, diagnostics)
+    }
+
+    /// Registers the new revision and rolls it out through the strategy; the live colour after
+    /// it when it was deployed. When it was not, the state keeps the settings that still run,
+    /// so the next plan proposes the change again.
+    async fn roll_out(
+        &self,
+        request: &ApplyRequest,
+        exp: &Expansion,
+        ids: &mut ChildIds,
+        live: Colour,
+        wait: bool,
+        out: &mut RolloutOutcome<'_>,
+    ) -> Option<Colour> {
+        let keep_running = |state: &mut Value| {
+            for p in ROLLOUT_PATHS {
+                set_attr(state, p, request.prior_state.get(p).clone());
+            }
+        };
+        match Box::pin(lifecycle::roll_out(self.clients, exp, ids, wait, self.stop)).await {
+            Ok(Rollout::Deployed) => {
+                Some(after_deployment(self.clients, exp, ids, live, out.problems).await)
+            }
+            Ok(Rollout::Started) => None,
+            Ok(Rollout::Failed(why)) => {
+                keep_running(out.state);
+                let (summary, by) = if exp.strategy.uses_codedeploy() {
+                    ("Blue/green deployment did not succeed", "CodeDeploy")
+                } else {
+                    ("Deployment did not succeed", "ECS")
+                };
+                out.diagnostics.push(Diagnostic::error(
+                    summary,
+                    format!(
+                        "{by} {why}. The service still runs the previous task definition revision; \
+                         the state keeps its settings, so the next plan proposes the change again."
+                    ),
+                ));
+                None
+            }
+            Err(e) => {
+                // Nothing was deployed: as after a failed deployment, the state keeps the
+                // settings the service still runs.
+                keep_running(out.state);
+                out.problems.push(lifecycle::service_error(
+                    "rolling out the new task definition",
+                    e,
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// Where a roll-out's outcome goes: the state it corrects, the children's problems and the
+/// deployment's own failure.
+struct RolloutOutcome<'a> {
+    state: &'a mut Value,
+    problems: &'a mut Vec<ChildError>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+/// The end of a create or update: the computed attributes from what exists, the problems as
+/// one diagnostic, and no state at all when nothing was created.
+fn finish(
+    request: ApplyRequest,
+    exp: &Expansion,
+    mut state: Value,
+    ids: ChildIds,
+    live: Colour,
+    problems: Vec<ChildError>,
+    mut diagnostics: Diagnostics,
+) -> ApplyResponse {
+    let cluster = cluster_of(&state).to_owned();
+    set_computed(&mut state, &exp.shape(), &ids, Some(live), &cluster);
+    if !problems.is_empty() {
+        let summary = if request.prior_state.is_null() {
+            "Creating the service failed"
+        } else {
+            "Updating the service failed"
+        };
+        diagnostics.push(state_error(summary, &problems));
+    }
+    if ids.is_empty() && request.prior_state.is_null() {
+        // Nothing was created: no state at all.
+        state = Value::Null;
+    }
+    ApplyResponse {
+        new_state: state,
+        private: ids.to_private(),
+        diagnostics,
     }
 }
 
