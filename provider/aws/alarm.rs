@@ -246,6 +246,91 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
     )
 }
 
+// --- The alarms as children of the service (see aws/kind.rs) --------------------------------
+
+use super::discover::{Found, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::{ChildProblem, alarm_def, alarm_target_group};
+use crate::service::expand::{ChildKey, Expansion, alarm_key};
+use crate::service::state::ChildIds;
+
+/// One alarm per metric and target group.
+pub struct AlarmKind;
+
+/// Puts the expansion's alarm for `key` on its group; its ARN, or `None` when the expansion
+/// has no such alarm.
+async fn put_alarm(cx: &Cx<'_>, key: ChildKey) -> Result<Option<(String, String)>, ChildProblem> {
+    let ChildKey::Alarm(metric, target) = key else {
+        return Ok(None);
+    };
+    let Some(def) = alarm_def(cx.exp, metric, target) else {
+        return Ok(None);
+    };
+    let group = alarm_target_group(&cx.ids(), target)?;
+    let arn = put(
+        cx.c,
+        def,
+        &cx.exp.placement.load_balancer,
+        &group,
+        &cx.tags(),
+    )
+    .await?;
+    Ok(Some((alarm_key(metric, target).to_owned(), arn)))
+}
+
+#[async_trait::async_trait]
+impl ChildKind for AlarmKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        if let Some((k, arn)) = put_alarm(cx, key).await? {
+            cx.record(key, |g| {
+                g.alarms.insert(k, arn);
+            });
+        }
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        if !fresh && let Some((k, arn)) = put_alarm(cx, key).await? {
+            cx.note(|g| {
+                g.alarms.insert(k, arn);
+            });
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
+        let ChildKey::Alarm(metric, target) = key else {
+            return Ok(());
+        };
+        delete(cx.c, cx.exp.names.alarm(metric, target)).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let ChildKey::Alarm(metric, target) = key else {
+            return Ok(None);
+        };
+        let name = exp.names.alarm(metric, target).to_owned();
+        let Some(a) = read(c, std::slice::from_ref(&name))
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        let tag = owner(c, &a.arn).await?;
+        let mut ids = ChildIds::default();
+        ids.alarms
+            .insert(alarm_key(metric, target).to_owned(), a.arn);
+        Ok(one(ids, tag, &owner_of(exp)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

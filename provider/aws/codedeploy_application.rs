@@ -63,3 +63,50 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
             .map_err(err("DeleteApplication")),
     )
 }
+
+// --- The CodeDeploy application as a child of the service (see aws/kind.rs) -----------------
+
+use super::discover::{Found, codedeploy_arn, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::ChildProblem;
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::ChildIds;
+
+pub struct ApplicationKind;
+
+#[async_trait::async_trait]
+impl ChildKind for ApplicationKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let name = create(cx.c, &cx.exp.codedeploy_application, &cx.tags()).await?;
+        cx.record(key, |g| g.codedeploy_application = Some(name));
+        Ok(())
+    }
+
+    async fn settle(&self, _cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> Result<(), ChildProblem> {
+        // An application has nothing to change but its name, which is its identity.
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
+        delete(cx.c, &cx.ids().codedeploy_application.unwrap_or_default()).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        _key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let name = &exp.codedeploy_application;
+        if !exists(c, name).await? {
+            return Ok(None);
+        }
+        let tag = owner(c, &codedeploy_arn(exp, &format!("application:{name}"))).await?;
+        let ids = ChildIds {
+            codedeploy_application: Some(name.clone()),
+            ..ChildIds::default()
+        };
+        Ok(one(ids, tag, &owner_of(exp)))
+    }
+}

@@ -253,3 +253,69 @@ pub async fn delete(c: &Clients, application: &str, name: &str) -> AwsResult<()>
         other => gone_ok(other.map(|_| ())),
     }
 }
+
+// --- The deployment group as a child of the service (see aws/kind.rs) -----------------------
+
+use super::discover::{Found, codedeploy_arn, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::{ChildProblem, names_for, required, while_role_propagates};
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::ChildIds;
+
+pub struct DeploymentGroupKind;
+
+#[async_trait::async_trait]
+impl ChildKind for DeploymentGroupKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let role = required(&cx.ids().codedeploy_role_arn, "the CodeDeploy role")?;
+        let (first, second) = names_for(cx.exp, cx.live);
+        let tags = cx.tags();
+        let def = &cx.exp.deployment_group;
+        // CodeDeploy checks that it can assume its role, which IAM may not have propagated yet
+        // right after the role was created ("does not have the permissions required to assume
+        // the role").
+        let name = while_role_propagates(
+            |e| e.has_code("InvalidRoleException"),
+            || create(cx.c, def, &role, &first, &second, &tags),
+        )
+        .await?;
+        cx.record(key, |g| g.deployment_group = Some(name));
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        if !fresh {
+            let (first, second) = names_for(cx.exp, cx.live);
+            update(cx.c, &cx.exp.deployment_group, &first, &second).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
+        let name = cx.ids().deployment_group.unwrap_or_default();
+        delete(cx.c, &cx.exp.deployment_group.application, &name).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        _key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let dg = &exp.deployment_group;
+        if read(c, &dg.application, &dg.name).await?.is_none() {
+            return Ok(None);
+        }
+        let arn = codedeploy_arn(
+            exp,
+            &format!("deploymentgroup:{}/{}", dg.application, dg.name),
+        );
+        let tag = super::codedeploy_application::owner(c, &arn).await?;
+        let ids = ChildIds {
+            deployment_group: Some(dg.name.clone()),
+            ..ChildIds::default()
+        };
+        Ok(one(ids, tag, &owner_of(exp)))
+    }
+}

@@ -219,3 +219,97 @@ pub async fn delete(c: &Clients, id: &str) -> AwsResult<()> {
             .map_err(err("DeleteService")),
     )
 }
+
+// --- The Cloud Map service as a child of the service (see aws/kind.rs) ----------------------
+
+use super::discover::{Found, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::ChildProblem;
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::ChildIds;
+
+pub struct DiscoveryServiceKind;
+
+#[async_trait::async_trait]
+impl ChildKind for DiscoveryServiceKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let Some(def) = &cx.exp.discovery else {
+            return Ok(());
+        };
+        let created = create(cx.c, def, &cx.tags()).await?;
+        cx.record(key, |g| {
+            g.discovery_service_id = Some(created.id);
+            g.discovery_service_arn = Some(created.arn);
+        });
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        let (Some(def), Some(id)) = (&cx.exp.discovery, cx.ids().discovery_service_id) else {
+            return Ok(());
+        };
+        if !fresh {
+            update(cx.c, &id, def).await?;
+        }
+        let namespace = namespace_name(cx.c, &def.namespace_id).await?;
+        cx.note(|g| g.namespace_name = namespace);
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
+        // Cloud Map refuses while ECS is still deregistering the tasks' instances.
+        let id = cx.ids().discovery_service_id.unwrap_or_default();
+        let mut attempt = 0;
+        loop {
+            match delete(cx.c, &id).await {
+                Err(e) if e.has_code("ResourceInUse") && attempt < 24 => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        _key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let ours = owner_of(exp);
+        let mut ids = ChildIds::default();
+        let Some(def) = &exp.discovery else {
+            // Without a namespace to look in (an import knows none yet), the ECS service's
+            // registry is the only lead.
+            let Some(arn) =
+                super::ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name)
+                    .await?
+                    .and_then(|s| s.registry_arn)
+            else {
+                return Ok(None);
+            };
+            let Some(id) = id_from_arn(&arn).map(str::to_owned) else {
+                return Ok(None);
+            };
+            let tag = owner(c, &arn).await?;
+            ids.discovery_service_id = Some(id);
+            ids.discovery_service_arn = Some(arn);
+            return Ok(one(ids, tag, &ours));
+        };
+        let found = find_by_name(c, &def.namespace_id, &def.name).await?;
+        // Prefer ours when Cloud Map (or an emulator) holds more than one.
+        let Some((d, tag)) = found
+            .iter()
+            .find(|(_, t)| t.as_deref() == Some(ours.as_str()))
+            .or_else(|| found.first())
+            .cloned()
+        else {
+            return Ok(None);
+        };
+        ids.discovery_service_id = Some(d.id);
+        ids.discovery_service_arn = Some(d.arn);
+        Ok(one(ids, tag, &ours))
+    }
+}

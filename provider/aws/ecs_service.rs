@@ -572,3 +572,89 @@ pub async fn delete(c: &Clients, cluster: &str, name: &str) -> AwsResult<()> {
             .map_err(err("DeleteService")),
     )
 }
+
+// --- The ECS service as a child of the service (see aws/kind.rs) ----------------------------
+
+use super::discover::{Found, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::{
+    ChildProblem, advanced_of, ecs_cannot_assume_role, live_target_group, required,
+    while_role_propagates,
+};
+use crate::service::expand::{ChildKey, Expansion, OWNER_TAG};
+use crate::service::state::ChildIds;
+
+pub struct EcsServiceKind;
+
+#[async_trait::async_trait]
+impl ChildKind for EcsServiceKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let exp = cx.exp;
+        let g = cx.ids();
+        let task_def = required(&g.task_definition_arn, "the task definition")?;
+        let target = match exp.load_balancing {
+            Some(_) => Some(
+                live_target_group(&g, cx.live)
+                    .ok_or(ChildProblem::Needs("the live target group"))?,
+            ),
+            None => None,
+        };
+        let registry = g.discovery_service_arn.clone();
+        let advanced = advanced_of(exp, &g, cx.live)?;
+        let mut def = exp.ecs_service.clone();
+        def.tags.insert(OWNER_TAG.to_owned(), owner_of(exp));
+        // ECS checks that it can assume the infrastructure role, which IAM may not have
+        // propagated yet right after it was created.
+        let arn = while_role_propagates(ecs_cannot_assume_role, || {
+            create(
+                cx.c,
+                &def,
+                &task_def,
+                target.as_deref(),
+                registry.as_deref(),
+                advanced.as_ref(),
+            )
+        })
+        .await?;
+        cx.record(key, |g| g.service_arn = Some(arn));
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        if !fresh {
+            let def = &cx.exp.ecs_service;
+            let role = cx.ids().infrastructure_role_arn;
+            update(cx.c, def, Some(def.desired_count), role.as_deref()).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
+        delete(cx.c, &cx.exp.ecs_service.cluster, &cx.exp.ecs_service.name).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        _key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let Some(s) = read(c, &exp.ecs_service.cluster, &exp.ecs_service.name).await? else {
+            return Ok(None);
+        };
+        let tag = s.tags.get(OWNER_TAG).cloned();
+        // The revision the service runs, which `discover` prefers to the family's newest (a
+        // roll-out that failed or was rolled back leaves a newer one unused).
+        let family = format!(":task-definition/{}:", exp.task_definition.family);
+        let ids = ChildIds {
+            task_definition_arn: s
+                .running_task_definition()
+                .filter(|arn| arn.contains(&family))
+                .map(str::to_owned),
+            service_arn: Some(s.arn),
+            ..ChildIds::default()
+        };
+        Ok(one(ids, tag, &owner_of(exp)))
+    }
+}

@@ -272,6 +272,64 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
     )
 }
 
+// --- The roles as children of the service (see aws/kind.rs) ---------------------------------
+
+use super::discover::{Found, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::{ChildProblem, role_def};
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::ChildIds;
+
+/// The execution, task, CodeDeploy and infrastructure roles.
+pub struct RoleKind;
+
+/// Where a role's ARN is kept.
+fn role_arn(ids: &mut ChildIds, key: ChildKey) -> &mut Option<String> {
+    match key {
+        ChildKey::ExecutionRole => &mut ids.execution_role_arn,
+        ChildKey::TaskRole => &mut ids.task_role_arn,
+        ChildKey::InfrastructureRole => &mut ids.infrastructure_role_arn,
+        _ => &mut ids.codedeploy_role_arn,
+    }
+}
+
+#[async_trait::async_trait]
+impl ChildKind for RoleKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let arn = create(cx.c, role_def(cx.exp, key), &cx.tags()).await?;
+        cx.record(key, |g| *role_arn(g, key) = Some(arn));
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        if fresh {
+            configure(cx.c, role_def(cx.exp, key)).await?;
+        } else {
+            update(cx.c, role_def(cx.exp, key)).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
+        delete(cx.c, &role_def(cx.exp, key).name).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let Some((arn, tag)) = read_with_owner(c, &role_def(exp, key).name).await? else {
+            return Ok(None);
+        };
+        let mut ids = ChildIds::default();
+        *role_arn(&mut ids, key) = Some(arn);
+        Ok(one(ids, tag, &owner_of(exp)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -4,7 +4,7 @@
 //! failure halfway leaves an exact account of what exists.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::service::appspec::appspec;
@@ -27,14 +27,7 @@ use super::{
 };
 use crate::service::expand::DeploymentStrategy;
 
-type SharedIds = Arc<Mutex<ChildIds>>;
-
-fn lock(ids: &SharedIds) -> MutexGuard<'_, ChildIds> {
-    match ids.lock() {
-        Ok(g) => g,
-        Err(poisoned) => poisoned.into_inner(),
-    }
-}
+use super::kind::{self, Cx, SharedIds, lock};
 
 fn graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
     exp.children()
@@ -164,18 +157,18 @@ fn problems(
     out
 }
 
-fn required(v: &Option<String>, what: &'static str) -> Result<String, ChildProblem> {
+pub(crate) fn required(v: &Option<String>, what: &'static str) -> Result<String, ChildProblem> {
     v.clone().ok_or(ChildProblem::Needs(what))
 }
 
-fn live_target_group(ids: &ChildIds, live: Colour) -> Option<String> {
+pub(crate) fn live_target_group(ids: &ChildIds, live: Colour) -> Option<String> {
     match live {
         Colour::Blue => ids.blue_target_group_arn.clone(),
         Colour::Green => ids.green_target_group_arn.clone(),
     }
 }
 
-fn names_for(exp: &Expansion, live: Colour) -> (String, String) {
+pub(crate) fn names_for(exp: &Expansion, live: Colour) -> (String, String) {
     let (b, g) = (
         exp.names.blue_target_group.clone(),
         exp.names.green_target_group.clone(),
@@ -188,7 +181,7 @@ fn names_for(exp: &Expansion, live: Colour) -> (String, String) {
 
 /// The tags a new child gets: the expansion's, plus the owner tag that lets it be found and
 /// adopted (or refused) by name later.
-fn creation_tags(exp: &Expansion) -> BTreeMap<String, String> {
+pub(crate) fn creation_tags(exp: &Expansion) -> BTreeMap<String, String> {
     let mut tags = exp.tags.clone();
     tags.insert(OWNER_TAG.to_owned(), super::discover::owner_of(exp));
     tags
@@ -276,8 +269,8 @@ pub async fn create_missing(
     out
 }
 
-/// The create call of one child; on success its identity is recorded at once and marked
-/// pending until [`settle`] has made the follow-up calls.
+/// The create call of one child (its kind's, see aws/kind.rs); on success its identity is
+/// recorded at once and marked pending until [`settle`] has made the follow-up calls.
 async fn create_child(
     c: &Clients,
     exp: &Expansion,
@@ -285,179 +278,13 @@ async fn create_child(
     ids: &SharedIds,
     live: Colour,
 ) -> Result<(), ChildProblem> {
-    let tags = &creation_tags(exp);
-    let record = |set: &dyn Fn(&mut ChildIds)| {
-        let mut g = lock(ids);
-        set(&mut g);
-        g.pending.insert(key);
-    };
-    match key {
-        ChildKey::LogGroup => {
-            let name = log_group::create(c, &exp.log_group, tags).await?;
-            record(&|g| g.log_group = Some(name.clone()));
-        }
-        ChildKey::ExecutionRole
-        | ChildKey::TaskRole
-        | ChildKey::CodeDeployRole
-        | ChildKey::InfrastructureRole => {
-            let def = role_def(exp, key);
-            let arn = iam_role::create(c, def, tags).await?;
-            record(&|g| match key {
-                ChildKey::ExecutionRole => g.execution_role_arn = Some(arn.clone()),
-                ChildKey::TaskRole => g.task_role_arn = Some(arn.clone()),
-                ChildKey::InfrastructureRole => g.infrastructure_role_arn = Some(arn.clone()),
-                _ => g.codedeploy_role_arn = Some(arn.clone()),
-            });
-        }
-        ChildKey::TaskDefinition => {
-            let (exec, task) = {
-                let g = lock(ids);
-                (
-                    required(&g.execution_role_arn, "the execution role")?,
-                    required(&g.task_role_arn, "the task role")?,
-                )
-            };
-            let arn =
-                task_definition::register(c, &exp.task_definition, &exec, &task, tags).await?;
-            record(&|g| g.task_definition_arn = Some(arn.clone()));
-        }
-        ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => {
-            let def = exp
-                .target_group(key)
-                .ok_or(ChildProblem::Needs("the load balancer settings"))?;
-            let arn = target_group::create(c, def, tags).await?;
-            record(&|g| {
-                if key == ChildKey::BlueTargetGroup {
-                    g.blue_target_group_arn = Some(arn.clone());
-                } else {
-                    g.green_target_group_arn = Some(arn.clone());
-                }
-            });
-        }
-        ChildKey::ProductionListenerRule | ChildKey::TestListenerRule => {
-            let def = rule_def(exp, key)?;
-            let (target, idle) = {
-                let g = lock(ids);
-                (
-                    live_target_group(&g, live)
-                        .ok_or(ChildProblem::Needs("the live target group"))?,
-                    if def.weighted_pair {
-                        Some(
-                            live_target_group(&g, live.other())
-                                .ok_or(ChildProblem::Needs("the idle target group"))?,
-                        )
-                    } else {
-                        None
-                    },
-                )
-            };
-            let arn = listener_rule::create(c, def, &target, idle.as_deref(), tags).await?;
-            record(&|g| {
-                if key == ChildKey::ProductionListenerRule {
-                    g.production_rule_arn = Some(arn.clone());
-                } else {
-                    g.test_rule_arn = Some(arn.clone());
-                }
-            });
-        }
-        ChildKey::DiscoveryService => {
-            let Some(def) = &exp.discovery else {
-                return Ok(());
-            };
-            let created = discovery_service::create(c, def, tags).await?;
-            record(&|g| {
-                g.discovery_service_id = Some(created.id.clone());
-                g.discovery_service_arn = Some(created.arn.clone());
-            });
-        }
-        ChildKey::EcsService => {
-            let (task_def, target, registry, advanced) = {
-                let g = lock(ids);
-                (
-                    required(&g.task_definition_arn, "the task definition")?,
-                    match exp.load_balancing {
-                        Some(_) => Some(
-                            live_target_group(&g, live)
-                                .ok_or(ChildProblem::Needs("the live target group"))?,
-                        ),
-                        None => None,
-                    },
-                    g.discovery_service_arn.clone(),
-                    advanced_of(exp, &g, live)?,
-                )
-            };
-            let mut def = exp.ecs_service.clone();
-            def.tags
-                .insert(OWNER_TAG.to_owned(), super::discover::owner_of(exp));
-            // ECS checks that it can assume the infrastructure role, which IAM may not have
-            // propagated yet right after it was created.
-            let arn = while_role_propagates(ecs_cannot_assume_role, || {
-                ecs_service::create(
-                    c,
-                    &def,
-                    &task_def,
-                    target.as_deref(),
-                    registry.as_deref(),
-                    advanced.as_ref(),
-                )
-            })
-            .await?;
-            record(&|g| g.service_arn = Some(arn.clone()));
-        }
-        ChildKey::CodeDeployApplication => {
-            let name = codedeploy_application::create(c, &exp.codedeploy_application, tags).await?;
-            record(&|g| g.codedeploy_application = Some(name.clone()));
-        }
-        ChildKey::DeploymentGroup => {
-            let role = required(&lock(ids).codedeploy_role_arn, "the CodeDeploy role")?;
-            let (first, second) = names_for(exp, live);
-            let name =
-                create_deployment_group(c, &exp.deployment_group, &role, &first, &second, tags)
-                    .await?;
-            record(&|g| g.deployment_group = Some(name.clone()));
-        }
-        ChildKey::ScalableTarget => {
-            let Some(def) = &exp.scalable_target else {
-                return Ok(());
-            };
-            let id = scalable_target::register(c, def, Some(tags)).await?;
-            record(&|g| g.scalable_target = Some(id.clone()));
-        }
-        ChildKey::ScalingPolicy(metric) => {
-            let (target, label) = {
-                let g = lock(ids);
-                let target = required(&g.scalable_target, "the scalable target")?;
-                let label = live_target_group(&g, live)
-                    .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
-                (target, label)
-            };
-            let Some(def) = exp.scaling_policies.iter().find(|p| p.metric == metric) else {
-                return Ok(());
-            };
-            let arn = scaling_policy::put(c, &target, def, label.as_deref()).await?;
-            record(&|g| {
-                g.scaling_policies
-                    .insert(metric_key(metric).to_owned(), arn.clone());
-            });
-        }
-        ChildKey::Alarm(metric, target) => {
-            let Some(def) = alarm_def(exp, metric, target) else {
-                return Ok(());
-            };
-            let group = alarm_target_group(&lock(ids), target)?;
-            let arn = alarm::put(c, def, &exp.placement.load_balancer, &group, tags).await?;
-            record(&|g| {
-                g.alarms
-                    .insert(alarm_key(metric, target).to_owned(), arn.clone());
-            });
-        }
-    }
-    Ok(())
+    let cx = Cx { c, exp, ids, live };
+    kind::of(key).create(&cx, key).await
 }
 
 /// The load balancer's advanced configuration of an ECS-native blue/green service: the idle
 /// group, the rules and the infrastructure role; `None` for other strategies.
-fn advanced_of(
+pub(crate) fn advanced_of(
     exp: &Expansion,
     ids: &ChildIds,
     live: Colour,
@@ -474,20 +301,27 @@ fn advanced_of(
     }))
 }
 
-fn alarm_def(exp: &Expansion, metric: AlarmMetric, target: AlarmTarget) -> Option<&AlarmDef> {
+pub(crate) fn alarm_def(
+    exp: &Expansion,
+    metric: AlarmMetric,
+    target: AlarmTarget,
+) -> Option<&AlarmDef> {
     exp.alarms
         .iter()
         .find(|a| a.metric == metric && a.target == target)
 }
 
-fn alarm_target_group(ids: &ChildIds, target: AlarmTarget) -> Result<String, ChildProblem> {
+pub(crate) fn alarm_target_group(
+    ids: &ChildIds,
+    target: AlarmTarget,
+) -> Result<String, ChildProblem> {
     match target {
         AlarmTarget::Blue => required(&ids.blue_target_group_arn, "the blue target group"),
         AlarmTarget::Green => required(&ids.green_target_group_arn, "the green target group"),
     }
 }
 
-fn role_def(exp: &Expansion, key: ChildKey) -> &RoleDef {
+pub(crate) fn role_def(exp: &Expansion, key: ChildKey) -> &RoleDef {
     match key {
         ChildKey::ExecutionRole => &exp.execution_role,
         ChildKey::TaskRole => &exp.task_role,
@@ -496,7 +330,7 @@ fn role_def(exp: &Expansion, key: ChildKey) -> &RoleDef {
     }
 }
 
-fn rule_def(exp: &Expansion, key: ChildKey) -> Result<&ListenerRuleDef, ChildProblem> {
+pub(crate) fn rule_def(exp: &Expansion, key: ChildKey) -> Result<&ListenerRuleDef, ChildProblem> {
     exp.listener_rule(key)
         .ok_or(ChildProblem::Needs("the load balancer settings"))
 }
@@ -545,7 +379,7 @@ async fn adopt(
 }
 
 /// The follow-up calls of a child just created (`fresh`), or, for one adopted or marked
-/// pending, the calls that bring all its settings to the definition.
+/// pending, the calls that bring all its settings to the definition (its kind's).
 async fn settle(
     c: &Clients,
     exp: &Expansion,
@@ -554,147 +388,13 @@ async fn settle(
     live: Colour,
     fresh: bool,
 ) -> Result<(), ChildProblem> {
-    let g = lock(ids).clone();
-    match key {
-        ChildKey::LogGroup => log_group::update(c, &exp.log_group).await?,
-        ChildKey::ExecutionRole
-        | ChildKey::TaskRole
-        | ChildKey::CodeDeployRole
-        | ChildKey::InfrastructureRole => {
-            if fresh {
-                iam_role::configure(c, role_def(exp, key)).await?;
-            } else {
-                iam_role::update(c, role_def(exp, key)).await?;
-            }
-        }
-        ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => {
-            let def = exp
-                .target_group(key)
-                .ok_or(ChildProblem::Needs("the load balancer settings"))?;
-            let arn = if key == ChildKey::BlueTargetGroup {
-                &g.blue_target_group_arn
-            } else {
-                &g.green_target_group_arn
-            };
-            let arn = required(arn, "the target group")?;
-            if fresh {
-                target_group::set_attributes(c, &arn, def).await?;
-            } else {
-                target_group::update(c, &arn, def).await?;
-            }
-        }
-        ChildKey::ProductionListenerRule | ChildKey::TestListenerRule if !fresh => {
-            let arn = if key == ChildKey::ProductionListenerRule {
-                &g.production_rule_arn
-            } else {
-                &g.test_rule_arn
-            };
-            let arn = required(arn, "the listener rule")?;
-            let observed = listener_rule::read(c, &arn).await?;
-            let current = observed.as_ref().and_then(|r| r.priority);
-            let def = rule_def(exp, key)?;
-            listener_rule::update(c, &arn, def, current).await?;
-            // A rule that forwards to the idle group (changed out of band) goes back to the
-            // live one, and for ECS-native blue/green names the idle one again at weight 0; a
-            // split forward is a deployment shifting traffic and is left to it.
-            let idle = if def.weighted_pair {
-                live_target_group(&g, live.other())
-            } else {
-                None
-            };
-            if let (Some(rule), Some(target)) = (&observed, live_target_group(&g, live))
-                && !rule.split()
-                && (rule.target_group_arn.as_deref() != Some(target.as_str())
-                    || idle.as_deref().is_some_and(|i| !rule.names(i)))
-            {
-                listener_rule::forward_to(c, &arn, &target, idle.as_deref()).await?;
-            }
-        }
-        ChildKey::DiscoveryService => {
-            let (Some(def), Some(id)) = (&exp.discovery, &g.discovery_service_id) else {
-                return Ok(());
-            };
-            if !fresh {
-                discovery_service::update(c, id, def).await?;
-            }
-            let namespace = discovery_service::namespace_name(c, &def.namespace_id).await?;
-            lock(ids).namespace_name = namespace;
-        }
-        ChildKey::EcsService if !fresh => {
-            ecs_service::update(
-                c,
-                &exp.ecs_service,
-                Some(exp.ecs_service.desired_count),
-                g.infrastructure_role_arn.as_deref(),
-            )
-            .await?;
-        }
-        ChildKey::DeploymentGroup if !fresh => {
-            let (first, second) = names_for(exp, live);
-            deployment_group::update(c, &exp.deployment_group, &first, &second).await?;
-        }
-        ChildKey::ScalableTarget if !fresh => {
-            if let Some(def) = &exp.scalable_target {
-                scalable_target::register(c, def, None).await?;
-            }
-        }
-        ChildKey::ScalingPolicy(metric) if !fresh => {
-            let (Some(target), Some(def)) = (
-                g.scalable_target.clone(),
-                exp.scaling_policies.iter().find(|p| p.metric == metric),
-            ) else {
-                return Ok(());
-            };
-            let label = live_target_group(&g, live)
-                .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
-            let arn = scaling_policy::put(c, &target, def, label.as_deref()).await?;
-            lock(ids)
-                .scaling_policies
-                .insert(metric_key(metric).to_owned(), arn);
-        }
-        ChildKey::Alarm(metric, target) if !fresh => {
-            let Some(def) = alarm_def(exp, metric, target) else {
-                return Ok(());
-            };
-            let group = alarm_target_group(&g, target)?;
-            let arn = alarm::put(
-                c,
-                def,
-                &exp.placement.load_balancer,
-                &group,
-                &creation_tags(exp),
-            )
-            .await?;
-            lock(ids)
-                .alarms
-                .insert(alarm_key(metric, target).to_owned(), arn);
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// CodeDeploy checks that it can assume its role, which IAM may not have propagated yet right
-/// after the role was created ("does not have the permissions required to assume the role");
-/// that one error is retried for about two minutes, first after one second, backing off.
-async fn create_deployment_group(
-    c: &Clients,
-    def: &DeploymentGroupDef,
-    role: &str,
-    first: &str,
-    second: &str,
-    tags: &BTreeMap<String, String>,
-) -> AwsResult<String> {
-    while_role_propagates(
-        |e| e.has_code("InvalidRoleException"),
-        || deployment_group::create(c, def, role, first, second, tags),
-    )
-    .await
+    let cx = Cx { c, exp, ids, live };
+    kind::of(key).settle(&cx, key, fresh).await
 }
 
 /// Calls `call` again while AWS answers that it cannot assume a role yet (`refused`): for about
 /// two minutes, first after one second, backing off.
-async fn while_role_propagates<T, F, Fut>(
+pub(crate) async fn while_role_propagates<T, F, Fut>(
     refused: impl Fn(&AwsError) -> bool,
     call: F,
 ) -> AwsResult<T>
@@ -718,7 +418,7 @@ where
 }
 
 /// ECS's answer while it cannot assume the infrastructure role yet (IAM propagation).
-fn ecs_cannot_assume_role(e: &AwsError) -> bool {
+pub(crate) fn ecs_cannot_assume_role(e: &AwsError) -> bool {
     e.has_code("InvalidParameterException") && e.message.contains("Unable to assume role")
 }
 
@@ -836,60 +536,14 @@ async fn delete_child(
     key: ChildKey,
     ids: &SharedIds,
 ) -> AwsResult<()> {
-    let g = lock(ids).clone();
-    let some = |v: &Option<String>| v.clone().unwrap_or_default();
-    match key {
-        ChildKey::LogGroup => log_group::delete(c, &some(&g.log_group)).await,
-        ChildKey::ExecutionRole => iam_role::delete(c, &exp.names.execution_role).await,
-        ChildKey::TaskRole => iam_role::delete(c, &exp.names.task_role).await,
-        ChildKey::CodeDeployRole => iam_role::delete(c, &exp.names.codedeploy_role).await,
-        ChildKey::InfrastructureRole => iam_role::delete(c, &exp.names.infrastructure_role).await,
-        ChildKey::TaskDefinition => {
-            task_definition::delete_family(c, &exp.task_definition.family).await
-        }
-        ChildKey::BlueTargetGroup => target_group::delete(c, &some(&g.blue_target_group_arn)).await,
-        ChildKey::GreenTargetGroup => {
-            target_group::delete(c, &some(&g.green_target_group_arn)).await
-        }
-        ChildKey::ProductionListenerRule => {
-            listener_rule::delete(c, &some(&g.production_rule_arn)).await
-        }
-        ChildKey::TestListenerRule => listener_rule::delete(c, &some(&g.test_rule_arn)).await,
-        ChildKey::DiscoveryService => {
-            // Cloud Map refuses while ECS is still deregistering the tasks' instances.
-            let id = some(&g.discovery_service_id);
-            let mut attempt = 0;
-            loop {
-                match discovery_service::delete(c, &id).await {
-                    Err(e) if e.has_code("ResourceInUse") && attempt < 24 => {
-                        attempt += 1;
-                        tokio::time::sleep(Duration::from_secs(5)).await;
-                    }
-                    other => return other,
-                }
-            }
-        }
-        ChildKey::EcsService => {
-            ecs_service::delete(c, &exp.ecs_service.cluster, &exp.ecs_service.name).await
-        }
-        ChildKey::CodeDeployApplication => {
-            codedeploy_application::delete(c, &some(&g.codedeploy_application)).await
-        }
-        ChildKey::DeploymentGroup => {
-            deployment_group::delete(
-                c,
-                &exp.deployment_group.application,
-                &some(&g.deployment_group),
-            )
-            .await
-        }
-        ChildKey::ScalableTarget => scalable_target::deregister(c, &some(&g.scalable_target)).await,
-        ChildKey::ScalingPolicy(metric) => {
-            let name = super::discover::policy_name(exp, metric);
-            scaling_policy::delete(c, &some(&g.scalable_target), name).await
-        }
-        ChildKey::Alarm(metric, target) => alarm::delete(c, exp.names.alarm(metric, target)).await,
-    }
+    // The live colour plays no part in a delete.
+    let cx = Cx {
+        c,
+        exp,
+        ids,
+        live: Colour::Blue,
+    };
+    kind::of(key).delete(&cx, key).await
 }
 
 /// What exists in AWS for a service, read concurrently.

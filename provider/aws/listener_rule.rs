@@ -376,3 +376,112 @@ pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
             .map_err(err("DeleteRule")),
     )
 }
+
+// --- The listener rules as children of the service (see aws/kind.rs) ------------------------
+
+use super::discover::{Found, Ownership};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::{ChildProblem, live_target_group, required, rule_def};
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::ChildIds;
+
+/// The production and the test listener's rule.
+pub struct ListenerRuleKind;
+
+fn rule_arn(ids: &mut ChildIds, key: ChildKey) -> &mut Option<String> {
+    if key == ChildKey::ProductionListenerRule {
+        &mut ids.production_rule_arn
+    } else {
+        &mut ids.test_rule_arn
+    }
+}
+
+#[async_trait::async_trait]
+impl ChildKind for ListenerRuleKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let def = rule_def(cx.exp, key)?;
+        let g = cx.ids();
+        let target =
+            live_target_group(&g, cx.live).ok_or(ChildProblem::Needs("the live target group"))?;
+        let idle = if def.weighted_pair {
+            Some(
+                live_target_group(&g, cx.live.other())
+                    .ok_or(ChildProblem::Needs("the idle target group"))?,
+            )
+        } else {
+            None
+        };
+        let arn = create(cx.c, def, &target, idle.as_deref(), &cx.tags()).await?;
+        cx.record(key, |g| *rule_arn(g, key) = Some(arn));
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        if fresh {
+            return Ok(());
+        }
+        let mut g = cx.ids();
+        let arn = required(rule_arn(&mut g, key), "the listener rule")?;
+        let observed = read(cx.c, &arn).await?;
+        let current = observed.as_ref().and_then(|r| r.priority);
+        let def = rule_def(cx.exp, key)?;
+        update(cx.c, &arn, def, current).await?;
+        // A rule that forwards to the idle group (changed out of band) goes back to the live
+        // one, and for ECS-native blue/green names the idle one again at weight 0; a split
+        // forward is a deployment shifting traffic and is left to it.
+        let idle = if def.weighted_pair {
+            live_target_group(&g, cx.live.other())
+        } else {
+            None
+        };
+        if let (Some(rule), Some(target)) = (&observed, live_target_group(&g, cx.live))
+            && !rule.split()
+            && (rule.target_group_arn.as_deref() != Some(target.as_str())
+                || idle.as_deref().is_some_and(|i| !rule.names(i)))
+        {
+            forward_to(cx.c, &arn, &target, idle.as_deref()).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
+        delete(
+            cx.c,
+            &rule_arn(&mut cx.ids(), key).clone().unwrap_or_default(),
+        )
+        .await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        key: ChildKey,
+        known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let groups: Vec<&str> = [&known.blue_target_group_arn, &known.green_target_group_arn]
+            .into_iter()
+            .filter_map(|a| a.as_deref())
+            .collect();
+        if groups.is_empty() {
+            return Ok(None);
+        }
+        let Some(def) = exp.listener_rule(key) else {
+            return Ok(None);
+        };
+        if def.listener_arn.is_empty() {
+            // A rolling service without a test listener.
+            return Ok(None);
+        }
+        let Some(arn) = find_forwarding_to(c, &def.listener_arn, &groups).await? else {
+            return Ok(None);
+        };
+        // A rule that forwards to this service's target groups is this service's.
+        let mut ids = ChildIds::default();
+        *rule_arn(&mut ids, key) = Some(arn);
+        Ok(Some(Found {
+            ids,
+            ownership: Ownership::Ours,
+        }))
+    }
+}

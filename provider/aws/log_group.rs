@@ -73,3 +73,51 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
             .map_err(err("DeleteLogGroup")),
     )
 }
+
+// --- The log group as a child of the service (see aws/kind.rs) ------------------------------
+
+use super::discover::{Found, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::ChildProblem;
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::ChildIds;
+
+pub struct LogGroupKind;
+
+#[async_trait::async_trait]
+impl ChildKind for LogGroupKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let name = create(cx.c, &cx.exp.log_group, &cx.tags()).await?;
+        cx.record(key, |g| g.log_group = Some(name));
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> Result<(), ChildProblem> {
+        Ok(update(cx.c, &cx.exp.log_group).await?)
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
+        delete(cx.c, &cx.ids().log_group.unwrap_or_default()).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        _key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        if read(c, &exp.log_group.name).await?.is_none() {
+            return Ok(None);
+        }
+        let ids = ChildIds {
+            log_group: Some(exp.log_group.name.clone()),
+            ..ChildIds::default()
+        };
+        Ok(one(
+            ids,
+            owner(c, &exp.log_group.name).await?,
+            &owner_of(exp),
+        ))
+    }
+}

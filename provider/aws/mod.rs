@@ -14,6 +14,7 @@ pub mod ecs_service;
 pub mod executor;
 pub mod iam_role;
 pub mod identity;
+pub mod kind;
 pub mod lifecycle;
 pub mod listener_rule;
 pub mod log_group;

@@ -59,3 +59,61 @@ pub async fn deregister(c: &Clients, resource_id: &str) -> AwsResult<()> {
             .map_err(err("DeregisterScalableTarget")),
     )
 }
+
+// --- The scalable target as a child of the service (see aws/kind.rs) ------------------------
+
+use super::discover::{Found, Ownership};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::ChildProblem;
+use crate::service::expand::{ChildKey, Expansion, cluster_name};
+use crate::service::state::ChildIds;
+
+pub struct ScalableTargetKind;
+
+#[async_trait::async_trait]
+impl ChildKind for ScalableTargetKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let Some(def) = &cx.exp.scalable_target else {
+            return Ok(());
+        };
+        let id = register(cx.c, def, Some(&cx.tags())).await?;
+        cx.record(key, |g| g.scalable_target = Some(id));
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        if !fresh && let Some(def) = &cx.exp.scalable_target {
+            register(cx.c, def, None).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
+        deregister(cx.c, &cx.ids().scalable_target.unwrap_or_default()).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        _key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let resource_id = format!(
+            "service/{}/{}",
+            cluster_name(&exp.ecs_service.cluster),
+            exp.ecs_service.name
+        );
+        if read(c, &resource_id).await?.is_none() {
+            return Ok(None);
+        }
+        // Its identity is this very ECS service's desired count.
+        Ok(Some(Found {
+            ids: ChildIds {
+                scalable_target: Some(resource_id),
+                ..ChildIds::default()
+            },
+            ownership: Ownership::Ours,
+        }))
+    }
+}

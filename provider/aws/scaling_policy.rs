@@ -110,3 +110,98 @@ pub async fn delete(c: &Clients, resource_id: &str, name: &str) -> AwsResult<()>
             .map_err(err("DeleteScalingPolicy")),
     )
 }
+
+// --- The scaling policies as children of the service (see aws/kind.rs) ----------------------
+
+use super::discover::{Found, Ownership, policy_name};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::{ChildProblem, live_target_group, required};
+use crate::service::expand::{ChildKey, Expansion, alb_resource_label};
+use crate::service::state::{ChildIds, metric_key};
+
+/// One policy per metric the service scales on.
+pub struct ScalingPolicyKind;
+
+/// The metric of a policy's key.
+fn metric_of(key: ChildKey) -> Option<ScalingMetric> {
+    match key {
+        ChildKey::ScalingPolicy(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Puts the expansion's policy for `metric`, measuring the live group's requests; its ARN.
+async fn put_policy(cx: &Cx<'_>, metric: ScalingMetric, target: &str) -> AwsResult<Option<String>> {
+    let Some(def) = cx.exp.scaling_policies.iter().find(|p| p.metric == metric) else {
+        return Ok(None);
+    };
+    let label = live_target_group(&cx.ids(), cx.live)
+        .and_then(|tg| alb_resource_label(&cx.exp.placement.load_balancer, &tg));
+    put(cx.c, target, def, label.as_deref()).await.map(Some)
+}
+
+#[async_trait::async_trait]
+impl ChildKind for ScalingPolicyKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let Some(metric) = metric_of(key) else {
+            return Ok(());
+        };
+        let target = required(&cx.ids().scalable_target, "the scalable target")?;
+        if let Some(arn) = put_policy(cx, metric, &target).await? {
+            cx.record(key, |g| {
+                g.scaling_policies
+                    .insert(metric_key(metric).to_owned(), arn);
+            });
+        }
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        let (Some(metric), false, Some(target)) = (metric_of(key), fresh, cx.ids().scalable_target)
+        else {
+            return Ok(());
+        };
+        if let Some(arn) = put_policy(cx, metric, &target).await? {
+            cx.note(|g| {
+                g.scaling_policies
+                    .insert(metric_key(metric).to_owned(), arn);
+            });
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
+        let Some(metric) = metric_of(key) else {
+            return Ok(());
+        };
+        let target = cx.ids().scalable_target.unwrap_or_default();
+        delete(cx.c, &target, policy_name(cx.exp, metric)).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        key: ChildKey,
+        known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let (Some(metric), Some(target)) = (metric_of(key), &known.scalable_target) else {
+            return Ok(None);
+        };
+        let name = policy_name(exp, metric);
+        let Some(p) = read_all(c, target)
+            .await?
+            .into_iter()
+            .find(|p| &p.name == name)
+        else {
+            return Ok(None);
+        };
+        let mut ids = ChildIds::default();
+        ids.scaling_policies
+            .insert(metric_key(metric).to_owned(), p.arn);
+        Ok(Some(Found {
+            ids,
+            ownership: Ownership::Ours,
+        }))
+    }
+}

@@ -191,3 +191,76 @@ pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
             .map_err(err("DeleteTargetGroup")),
     )
 }
+
+// --- The target groups as children of the service (see aws/kind.rs) -------------------------
+
+use super::discover::{Found, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::{ChildProblem, required};
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::ChildIds;
+
+/// The blue and the green group.
+pub struct TargetGroupKind;
+
+fn group_arn(ids: &mut ChildIds, key: ChildKey) -> &mut Option<String> {
+    if key == ChildKey::BlueTargetGroup {
+        &mut ids.blue_target_group_arn
+    } else {
+        &mut ids.green_target_group_arn
+    }
+}
+
+fn settings(exp: &Expansion, key: ChildKey) -> Result<&TargetGroupDef, ChildProblem> {
+    exp.target_group(key)
+        .ok_or(ChildProblem::Needs("the load balancer settings"))
+}
+
+#[async_trait::async_trait]
+impl ChildKind for TargetGroupKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let arn = create(cx.c, settings(cx.exp, key)?, &cx.tags()).await?;
+        cx.record(key, |g| *group_arn(g, key) = Some(arn));
+        Ok(())
+    }
+
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+        let def = settings(cx.exp, key)?;
+        let arn = required(group_arn(&mut cx.ids(), key), "the target group")?;
+        if fresh {
+            set_attributes(cx.c, &arn, def).await?;
+        } else {
+            update(cx.c, &arn, def).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
+        delete(
+            cx.c,
+            &group_arn(&mut cx.ids(), key).clone().unwrap_or_default(),
+        )
+        .await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let name = if key == ChildKey::BlueTargetGroup {
+            &exp.names.blue_target_group
+        } else {
+            &exp.names.green_target_group
+        };
+        let Some(arn) = find_by_name(c, name).await? else {
+            return Ok(None);
+        };
+        let tag = owner(c, &arn).await?;
+        let mut ids = ChildIds::default();
+        *group_arn(&mut ids, key) = Some(arn);
+        Ok(one(ids, tag, &owner_of(exp)))
+    }
+}

@@ -286,6 +286,55 @@ pub async fn delete_family(c: &Clients, family: &str) -> AwsResult<()> {
     Ok(())
 }
 
+// --- The task definition as a child of the service (see aws/kind.rs) ------------------------
+
+use super::discover::{Found, one, owner_of};
+use super::kind::{ChildKind, Cx};
+use super::lifecycle::{ChildProblem, required};
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::ChildIds;
+
+pub struct TaskDefinitionKind;
+
+#[async_trait::async_trait]
+impl ChildKind for TaskDefinitionKind {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+        let g = cx.ids();
+        let exec = required(&g.execution_role_arn, "the execution role")?;
+        let task = required(&g.task_role_arn, "the task role")?;
+        let arn = register(cx.c, &cx.exp.task_definition, &exec, &task, &cx.tags()).await?;
+        cx.record(key, |g| g.task_definition_arn = Some(arn));
+        Ok(())
+    }
+
+    async fn settle(&self, _cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> Result<(), ChildProblem> {
+        // A revision never changes; a new one is a roll-out.
+        Ok(())
+    }
+
+    async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
+        delete_family(cx.c, &cx.exp.task_definition.family).await
+    }
+
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        _key: ChildKey,
+        _known: &ChildIds,
+    ) -> AwsResult<Option<Found>> {
+        let Some(arn) = latest(c, &exp.task_definition.family).await? else {
+            return Ok(None);
+        };
+        let tag = owner(c, &arn).await?;
+        let ids = ChildIds {
+            task_definition_arn: Some(arn),
+            ..ChildIds::default()
+        };
+        Ok(one(ids, tag, &owner_of(exp)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,0 +1,113 @@
+//! The registry of child kinds. Each kind's calls — create, the follow-up calls that settle it,
+//! delete, and finding it by its derived name — live beside its SDK calls in its own file under
+//! aws/, as an implementation of [`ChildKind`]; the lifecycle knows kinds only through
+//! [`of`]. A new kind of child is one file here plus one arm in [`of`] (and its arm in the
+//! expansion, which decides when a service has it).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+
+use crate::service::expand::{ChildKey, Expansion};
+use crate::service::state::{ChildIds, Colour};
+
+use super::clients::{AwsResult, Clients};
+use super::discover::Found;
+use super::lifecycle::ChildProblem;
+use super::{
+    alarm, codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
+    listener_rule, log_group, scalable_target, scaling_policy, target_group, task_definition,
+};
+
+/// The identities found or created so far, shared by the children created concurrently.
+pub type SharedIds = Arc<Mutex<ChildIds>>;
+
+pub fn lock(ids: &SharedIds) -> MutexGuard<'_, ChildIds> {
+    match ids.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// What a kind's calls work with: the clients, the whole expansion (a child's settings and the
+/// names of the others), the identities recorded so far and the live colour.
+pub struct Cx<'a> {
+    pub c: &'a Clients,
+    pub exp: &'a Expansion,
+    pub ids: &'a SharedIds,
+    pub live: Colour,
+}
+
+impl Cx<'_> {
+    /// A copy of the identities recorded so far.
+    pub fn ids(&self) -> ChildIds {
+        lock(self.ids).clone()
+    }
+
+    /// Records a child's identity the moment its create call returns, pending until settled.
+    pub fn record(&self, key: ChildKey, set: impl FnOnce(&mut ChildIds)) {
+        let mut g = lock(self.ids);
+        set(&mut g);
+        g.pending.insert(key);
+    }
+
+    /// Records what a follow-up call learnt (a new ARN, a namespace name).
+    pub fn note(&self, set: impl FnOnce(&mut ChildIds)) {
+        set(&mut lock(self.ids));
+    }
+
+    /// The tags a new child gets: the expansion's and the owner tag.
+    pub fn tags(&self) -> BTreeMap<String, String> {
+        super::lifecycle::creation_tags(self.exp)
+    }
+}
+
+/// The calls the lifecycle makes for one kind of child. `key` says which child of the kind
+/// (the blue or green group, which role, which alarm).
+#[async_trait]
+pub trait ChildKind: Send + Sync {
+    /// The create call; records the identity through [`Cx::record`] as soon as it returns. A
+    /// child the expansion does not have is no error (nothing is created).
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem>;
+
+    /// The follow-up calls of a child just created (`fresh`), or, for one adopted or marked
+    /// pending, the calls that bring all its settings to the definition.
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem>;
+
+    /// Deletes it; one already gone is no error.
+    async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()>;
+
+    /// Finds it by its derived name; `known` supplies what a kind is found through (the target
+    /// groups a rule forwards to, the scalable target a policy belongs to).
+    async fn find(
+        &self,
+        c: &Clients,
+        exp: &Expansion,
+        key: ChildKey,
+        known: &ChildIds,
+    ) -> AwsResult<Option<Found>>;
+}
+
+/// The kind of a child.
+pub fn of(key: ChildKey) -> &'static dyn ChildKind {
+    match key {
+        ChildKey::LogGroup => &log_group::LogGroupKind,
+        ChildKey::ExecutionRole
+        | ChildKey::TaskRole
+        | ChildKey::CodeDeployRole
+        | ChildKey::InfrastructureRole => &iam_role::RoleKind,
+        ChildKey::TaskDefinition => &task_definition::TaskDefinitionKind,
+        ChildKey::BlueTargetGroup | ChildKey::GreenTargetGroup => &target_group::TargetGroupKind,
+        ChildKey::ProductionListenerRule | ChildKey::TestListenerRule => {
+            &listener_rule::ListenerRuleKind
+        }
+        ChildKey::DiscoveryService => &discovery_service::DiscoveryServiceKind,
+        ChildKey::EcsService => &ecs_service::EcsServiceKind,
+        ChildKey::CodeDeployApplication => &codedeploy_application::ApplicationKind,
+        ChildKey::DeploymentGroup => &deployment_group::DeploymentGroupKind,
+        ChildKey::ScalableTarget => &scalable_target::ScalableTargetKind,
+        ChildKey::ScalingPolicy(_) => &scaling_policy::ScalingPolicyKind,
+        ChildKey::Alarm(..) => &alarm::AlarmKind,
+    }
+}
