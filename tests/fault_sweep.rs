@@ -18,14 +18,8 @@ use support::{Fault, Run};
 fn setup(prefix: &str) -> Setup {
     let t = plain_setup(prefix);
     if let Ok(example) = std::env::var("FARGATE_SWEEP_EXAMPLE") {
-        let main = std::fs::read_to_string(
-            support::repo_root()
-                .join("examples")
-                .join(&example)
-                .join("main.tf"),
-        )
-        .expect("the example's main.tf");
-        t.w.write("main.tf", &main);
+        // The example as a user copies it (examples/worker has its own variables).
+        t.w.copy_example(&example);
         return t;
     }
     t.edit_main(
