@@ -338,6 +338,115 @@ fn assert_parity(service: &str) {
     );
 }
 
+/// A task of four containers: a FireLens router the application logs through, a collector,
+/// a one-shot writer of a shared task-storage volume; EFS volumes with and without an access
+/// point and IAM authorization; ECS Exec, managed policies and the hardening settings.
+fn with_sidecars() -> String {
+    format!(
+        r#"{}
+enable_execute_command        = true
+task_role_managed_policy_arns = ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]
+sidecar {{
+  name               = "log_router"
+  image              = "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4"
+  memory_reservation = 64
+  firelens {{
+    options           = {{ "enable-ecs-log-metadata" = "true" }}
+    config_file_type  = "file"
+    config_file_value = "/fluent-bit/configs/parse-json.conf"
+  }}
+}}
+sidecar {{
+  name      = "otel"
+  image     = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1"
+  command   = ["--config=/etc/ecs/ecs-cloudwatch-xray.yaml"]
+  essential = false
+  cpu       = 128
+  memory    = 256
+  stop_timeout = 10
+  secrets   = {{ API_KEY = "arn:aws:ssm:eu-west-1:123456789012:parameter/otel-key" }}
+  port_mapping {{
+    container_port = 4317
+  }}
+  port_mapping {{
+    container_port = 2000
+    protocol       = "udp"
+  }}
+  health_check {{
+    command = ["/healthcheck"]
+  }}
+  log {{
+    driver  = "awsfirelens"
+    options = {{ Name = "cloudwatch_logs", region = "eu-west-1" }}
+  }}
+  mount_point {{
+    source_volume  = "shared"
+    container_path = "/shared"
+    read_only      = true
+  }}
+}}
+sidecar {{
+  name      = "config_init"
+  image     = "public.ecr.aws/docker/library/busybox:1.36"
+  entry_point = ["sh", "-c"]
+  command   = ["echo ready > /config/app.conf"]
+  essential = false
+  user      = "1000"
+  readonly_root_filesystem = true
+  mount_point {{
+    source_volume  = "config"
+    container_path = "/config"
+  }}
+}}
+volume {{
+  name = "data"
+  efs {{
+    file_system_id  = "fs-0123456789abcdef0"
+    access_point_id = "fsap-0123456789abcdef0"
+  }}
+}}
+volume {{
+  name = "shared"
+  efs {{
+    file_system_id = "fs-0fedcba9876543210"
+    root_directory = "/shared"
+  }}
+}}
+volume {{
+  name = "archive"
+  efs {{
+    file_system_id     = "fs-0aaaabbbbccccdddd"
+    iam_authorization  = false
+    transit_encryption = false
+  }}
+}}
+volume {{
+  name = "config"
+}}
+"#,
+        minimal().replace(
+            "  port  = 8080\n",
+            "  port  = 8080\n  cpu = 512\n  memory = 640\n  memory_reservation = 512\n  user = \"1000:1000\"\n  drop_capabilities = [\"ALL\"]\n  add_capabilities = [\"SYS_PTRACE\"]\n  readonly_root_filesystem = true\n  depends_on = { log_router = \"START\", config_init = \"SUCCESS\" }\n  mount_point {\n    source_volume = \"data\"\n    container_path = \"/data\"\n  }\n  mount_point {\n    source_volume = \"config\"\n    container_path = \"/etc/app\"\n    read_only = true\n  }\n  ulimit {\n    name = \"nofile\"\n    soft_limit = 65535\n    hard_limit = 65535\n  }\n  log {\n    driver = \"awsfirelens\"\n    options = { Name = \"cloudwatch_logs\", region = \"eu-west-1\", log_group_name = \"/ecs/checkout-api\" }\n  }\n",
+        )
+    )
+}
+
+#[test]
+fn modules_match_the_expansion_with_sidecars_volumes_and_exec() {
+    let service = with_sidecars();
+    let exp = expansion(&service);
+    assert_eq!(
+        exp.task_definition.containers.len(),
+        4,
+        "the service file has its sidecars"
+    );
+    assert_eq!(exp.task_definition.volumes.len(), 4);
+    assert_parity(&service);
+    for strategy in DeploymentStrategy::NAMES {
+        assert_parity(&with_strategy(&service, strategy));
+    }
+}
+
 #[test]
 fn modules_match_the_expansion_with_defaults() {
     assert_parity(&minimal());
@@ -519,6 +628,7 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
     };
     for (case, service, refused) in [
         ("defaults", minimal(), None),
+        ("sidecars, volumes, ECS Exec", with_sidecars(), None),
         ("every option, AAAA records", full(), None),
         ("CPU scaling, Cloud Map defaults", cpu_only(), None),
         ("SRV records", record("SRV"), None),
@@ -926,6 +1036,46 @@ fn eject_writes_module_call_imports_and_removed_block() {
     let out = cli(&["eject".as_ref(), "--state".as_ref(), path.as_os_str()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a state file"));
+}
+
+/// Eject carries the containers, volumes and ECS Exec into the module call, and imports the
+/// task role's EFS and Exec policies and each managed policy attachment.
+#[test]
+fn eject_carries_sidecars_volumes_and_the_task_role_permissions() {
+    let service = with_sidecars();
+    let (text, imports) = eject_state(&applied_state(&service));
+    for expected in [
+        "enable_execute_command",
+        "aws-otel-collector:v0.43.1",
+        "parse-json.conf",
+        "fs-0123456789abcdef0",
+        "drop_capabilities",
+    ] {
+        assert!(text.contains(expected), "{expected} not carried:\n{text}");
+    }
+    let to = |address: &str| {
+        imports
+            .iter()
+            .find(|(t, _)| t == address)
+            .map(|(_, id)| id.clone())
+            .unwrap_or_else(|| panic!("no import to {address}: {imports:?}"))
+    };
+    let p = "module.payments.module.iam_roles";
+    assert_eq!(
+        to(&format!("{p}.aws_iam_role_policy.task_efs[0]")),
+        "checkout-api-task:efs"
+    );
+    assert_eq!(
+        to(&format!("{p}.aws_iam_role_policy.task_exec[0]")),
+        "checkout-api-task:ecs-exec"
+    );
+    assert_eq!(
+        to(&format!(
+            "{p}.aws_iam_role_policy_attachment.task_managed[1]"
+        )),
+        "checkout-api-task/arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
+    );
+    assert_one_import_per_module_resource(&service, &imports);
 }
 
 #[test]

@@ -230,6 +230,17 @@ const CODEDEPLOY_SETTINGS: &str = "  blue_green = {
 /// image out through ECS (traffic on `live_after` once the deployment ends), plans empty again
 /// and destroys.
 fn modules_basic_under(strategy: &str, settings: &str, resources: usize, live_after: &str) {
+    modules_basic_with(strategy, settings, &[], resources, live_after);
+}
+
+/// examples/modules-basic under `strategy` with `edits` made to it.
+fn modules_basic_with(
+    strategy: &str,
+    settings: &str,
+    edits: &[(&str, &str)],
+    resources: usize,
+    live_after: &str,
+) {
     let emulator = Emulator::start();
     let fixtures = Fixtures::create(&emulator, &format!("mod{}", strategy.replace('_', "")));
     let aws = Aws::new(&emulator);
@@ -249,6 +260,13 @@ fn modules_basic_under(strategy: &str, settings: &str, resources: usize, live_af
         let line = "    test_listener_arn         = var.test_listener_arn\n";
         assert!(main.contains(line), "{main}");
         main = main.replace(line, "");
+    }
+    for (from, to) in edits {
+        assert!(
+            main.contains(from),
+            "examples/modules-basic has no {from:?}"
+        );
+        main = main.replacen(from, to, 1);
     }
     w.write("main.tf", &main);
     w.write("terraform.tfvars", &fixtures.tfvars());
@@ -404,6 +422,36 @@ fn modules_basic_under_rolling_rolls_an_image_out_and_plans_empty() {
     );
 }
 
+/// examples/modules-basic's service with a FireLens router, a collector, an EFS volume and
+/// task storage, ECS Exec and the hardening settings, in module syntax.
+const MODULE_TASK_EDITS: &[(&str, &str)] = &[
+    (
+        "    drain_timeout = 25\n",
+        "    drain_timeout = 25\n    user          = \"1000:1000\"\n    drop_capabilities = [\"ALL\"]\n    depends_on = {\n      log_router = \"START\"\n    }\n    mount_point = [\n      { source_volume = \"data\", container_path = \"/data\" },\n      { source_volume = \"tmp\", container_path = \"/tmp\" },\n    ]\n    ulimit = [{ name = \"nofile\", soft_limit = 65535, hard_limit = 65535 }]\n",
+    ),
+    (
+        "    log = {\n      retention_days = 14\n    }\n",
+        "    log = {\n      retention_days = 14\n      driver         = \"awsfirelens\"\n      options = {\n        Name           = \"cloudwatch_logs\"\n        region         = \"us-east-1\"\n        log_group_name = \"/ecs/checkout-api\"\n      }\n    }\n",
+    ),
+    (
+        "  network = {\n",
+        "  enable_execute_command        = true\n  task_role_managed_policy_arns = [\"arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess\"]\n  sidecar = [\n    {\n      name               = \"log_router\"\n      image              = \"public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4\"\n      memory_reservation = 64\n      firelens           = { options = { \"enable-ecs-log-metadata\" = \"true\" } }\n    },\n    {\n      name               = \"otel\"\n      image              = \"public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1\"\n      command            = [\"--config=/etc/ecs/ecs-cloudwatch-xray.yaml\"]\n      essential          = false\n      memory_reservation = 128\n      port_mapping       = [{ container_port = 4317 }, { container_port = 2000, protocol = \"udp\" }]\n      health_check       = { command = [\"/healthcheck\"] }\n    },\n  ]\n  volume = [\n    { name = \"data\", efs = { file_system_id = \"fs-0123456789abcdef0\", access_point_id = \"fsap-0123456789abcdef0\" } },\n    { name = \"tmp\" },\n  ]\n\n  network = {\n",
+    ),
+];
+
+#[test]
+fn modules_with_sidecars_and_volumes_under_rolling_roll_an_image_out_and_plan_empty() {
+    // Besides rolling's 14: the task role's EFS and ECS Exec policies and its managed policy
+    // attachment. hashicorp/aws reads the four-container task definition back unchanged.
+    modules_basic_with(
+        "rolling",
+        "    minimum_healthy_percent = 50\n    maximum_percent         = 150\n",
+        MODULE_TASK_EDITS,
+        17,
+        "blue_target_group_arn",
+    );
+}
+
 #[test]
 fn eject_moves_a_service_to_the_modules_with_imports_only() {
     // With alarms that roll a deployment back: four alarms (two metrics on both groups) wired
@@ -458,6 +506,32 @@ fn eject_moves_a_rolling_service_to_the_modules_with_imports_only() {
         14,
         "ECS",
     );
+}
+
+/// examples/basic with a FireLens router the application logs through, an ADOT collector, an
+/// EFS volume behind an access point and task storage, ECS Exec, a managed policy and the
+/// hardening settings.
+const TASK_EDITS: &[(&str, &str)] = &[
+    (
+        "    drain_timeout = 25\n",
+        "    drain_timeout = 25\n    user          = \"1000:1000\"\n    drop_capabilities = [\"ALL\"]\n    depends_on = {\n      log_router = \"START\"\n    }\n\n    mount_point {\n      source_volume  = \"data\"\n      container_path = \"/data\"\n    }\n    mount_point {\n      source_volume  = \"tmp\"\n      container_path = \"/tmp\"\n    }\n\n    ulimit {\n      name       = \"nofile\"\n      soft_limit = 65535\n      hard_limit = 65535\n    }\n",
+    ),
+    (
+        "    log {\n      retention_days = 14\n    }\n",
+        "    log {\n      retention_days = 14\n      driver         = \"awsfirelens\"\n      options = {\n        Name           = \"cloudwatch_logs\"\n        region         = \"us-east-1\"\n        log_group_name = \"/ecs/checkout-api\"\n      }\n    }\n",
+    ),
+    (
+        "  network {\n",
+        "  enable_execute_command        = true\n  task_role_managed_policy_arns = [\"arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess\"]\n\n  sidecar {\n    name               = \"log_router\"\n    image              = \"public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4\"\n    memory_reservation = 64\n\n    firelens {\n      options = {\n        \"enable-ecs-log-metadata\" = \"true\"\n      }\n    }\n  }\n\n  sidecar {\n    name               = \"otel\"\n    image              = \"public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1\"\n    command            = [\"--config=/etc/ecs/ecs-cloudwatch-xray.yaml\"]\n    essential          = false\n    memory_reservation = 128\n\n    port_mapping {\n      container_port = 4317\n    }\n    port_mapping {\n      container_port = 2000\n      protocol       = \"udp\"\n    }\n\n    health_check {\n      command = [\"/healthcheck\"]\n    }\n  }\n\n  volume {\n    name = \"data\"\n    efs {\n      file_system_id  = \"fs-0123456789abcdef0\"\n      access_point_id = \"fsap-0123456789abcdef0\"\n    }\n  }\n\n  volume {\n    name = \"tmp\"\n  }\n\n  network {\n",
+    ),
+];
+
+#[test]
+fn eject_moves_a_service_with_sidecars_and_volumes_to_the_modules_with_imports_only() {
+    // Besides examples/basic's children: the task role's EFS and ECS Exec policies and its
+    // managed policy attachment (3). hashicorp/aws reads the four-container task definition
+    // and its volumes back as the modules render them: imports only, then an empty plan.
+    eject_case("ejecttasks", TASK_EDITS, 22, "CODE_DEPLOY");
 }
 
 /// examples/basic with `edits`, applied with the fargate_production_service resource, then

@@ -36,8 +36,8 @@ locals {
   cluster_arn        = startswith(var.cluster, "arn:") ? var.cluster : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${var.cluster}"
   cluster_name       = reverse(split("/", var.cluster))[0]
   rule_priority      = var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : 10000 + parseint(substr(sha256(var.name), 0, 8), 16) % 40000
-  secret_arns        = sort(distinct([for arn in values(var.container.secrets) : length(regexall("-[0-9A-Za-z]{6}$", join(":", slice(split(":", arn), 0, 7)))) > 0 ? join(":", slice(split(":", arn), 0, 7)) : "${join(":", slice(split(":", arn), 0, 7))}-??????" if strcontains(arn, ":secretsmanager:")]))
-  parameter_arns     = sort(distinct([for arn in values(var.container.secrets) : arn if strcontains(arn, ":ssm:")]))
+  secret_arns        = sort(distinct([for arn in concat(values(var.container.secrets), flatten([for s in var.sidecar : values(s.secrets)])) : length(regexall("-[0-9A-Za-z]{6}$", join(":", slice(split(":", arn), 0, 7)))) > 0 ? join(":", slice(split(":", arn), 0, 7)) : "${join(":", slice(split(":", arn), 0, 7))}-??????" if strcontains(arn, ":secretsmanager:")]))
+  parameter_arns     = sort(distinct([for arn in concat(values(var.container.secrets), flatten([for s in var.sidecar : values(s.secrets)])) : arn if strcontains(arn, ":ssm:")]))
   service_tags       = merge(var.tags, { for k, v in { "fargate:drain_timeout" = var.container.drain_timeout } : k => tostring(v) if v != null })
   uses_codedeploy    = contains(["codedeploy"], var.deployment_strategy)
   shifts_traffic     = contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
@@ -258,54 +258,56 @@ locals {
       }
     }
   ]
+  task_mounts = concat([for m in var.container.mount_point : { volume = m.source_volume, read_only = m.read_only, root = var.container.user == null ? true : contains(["", "0", "root"], split(":", var.container.user)[0]) }], flatten([for s in var.sidecar : [for m in s.mount_point : { volume = m.source_volume, read_only = m.read_only, root = s.user == null ? true : contains(["", "0", "root"], split(":", s.user)[0]) }]]))
+  efs_mounts = [for i, v in var.volume : {
+    sid              = "EfsVolume${i}"
+    file_system_arn  = "arn:${local.partition}:elasticfilesystem:${local.region}:${local.account_id}:file-system/${v.efs.file_system_id}"
+    access_point_arn = v.efs.access_point_id == null ? null : "arn:${local.partition}:elasticfilesystem:${local.region}:${local.account_id}:access-point/${v.efs.access_point_id}"
+    actions          = concat(["elasticfilesystem:ClientMount"], length([for m in local.task_mounts : m if m.volume == v.name && !m.read_only]) > 0 ? ["elasticfilesystem:ClientWrite"] : [], v.efs.access_point_id == null && length([for m in local.task_mounts : m if m.volume == v.name && m.root]) > 0 ? ["elasticfilesystem:ClientRootAccess"] : [])
+  } if v.efs == null ? false : v.efs.iam_authorization]
 }
 
 module "iam_roles" {
-  source                     = "./modules/iam-roles"
-  execution_role_name        = local.names.execution_role
-  task_role_name             = local.names.task_role
-  codedeploy_role_name       = local.names.codedeploy_role
-  create_codedeploy_role     = local.uses_codedeploy
-  infrastructure_role_name   = local.names.infrastructure_role
-  create_infrastructure_role = local.ecs_shifts_traffic
-  invokes_lifecycle_hooks    = local.ecs_shifts_traffic && length(var.ecs_deployment.hooks) > 0
-  lifecycle_hook_arns        = local.ecs_shifts_traffic ? values(var.ecs_deployment.hooks) : []
-  partition                  = local.partition
-  region                     = local.region
-  account_id                 = local.account_id
-  secret_arns                = local.secret_arns
-  parameter_arns             = local.parameter_arns
-  reads_secrets              = length(var.container.secrets) > 0
-  task_role_policy_json      = var.task_role_policy_json
-  tags                       = var.tags
+  source                        = "./modules/iam-roles"
+  execution_role_name           = local.names.execution_role
+  task_role_name                = local.names.task_role
+  codedeploy_role_name          = local.names.codedeploy_role
+  create_codedeploy_role        = local.uses_codedeploy
+  infrastructure_role_name      = local.names.infrastructure_role
+  create_infrastructure_role    = local.ecs_shifts_traffic
+  invokes_lifecycle_hooks       = local.ecs_shifts_traffic && length(var.ecs_deployment.hooks) > 0
+  lifecycle_hook_arns           = local.ecs_shifts_traffic ? values(var.ecs_deployment.hooks) : []
+  partition                     = local.partition
+  region                        = local.region
+  account_id                    = local.account_id
+  secret_arns                   = local.secret_arns
+  parameter_arns                = local.parameter_arns
+  reads_secrets                 = length(concat(values(var.container.secrets), flatten([for s in var.sidecar : values(s.secrets)]))) > 0
+  task_role_policy_json         = var.task_role_policy_json
+  task_role_managed_policy_arns = var.task_role_managed_policy_arns == null ? [] : var.task_role_managed_policy_arns
+  efs_mounts                    = local.efs_mounts
+  mounts_efs                    = length([for v in var.volume : v if v.efs == null ? false : v.efs.iam_authorization]) > 0
+  enable_execute_command        = var.enable_execute_command
+  tags                          = var.tags
 }
 
 module "task_definition" {
-  source                   = "./modules/task-definition"
-  family                   = local.names.task_family
-  log_group_name           = local.log_group
-  log_retention_days       = var.container.log.retention_days
-  region                   = local.region
-  cpu                      = var.task.cpu
-  memory                   = var.task.memory
-  cpu_architecture         = var.task.cpu_architecture
-  ephemeral_storage_gib    = var.task.ephemeral_storage_gib
-  container_name           = var.container.name
-  image                    = var.container.image
-  port                     = var.container.port
-  command                  = var.container.command
-  environment              = var.container.environment
-  secrets                  = var.container.secrets
-  stop_timeout             = var.container.stop_timeout
-  init_process_enabled     = var.container.init_process_enabled
-  readonly_root_filesystem = var.container.readonly_root_filesystem
-  health_check             = var.container.health_check
-  log_mode                 = var.container.log.mode
-  log_max_buffer_size      = var.container.log.max_buffer_size
-  execution_role_arn       = module.iam_roles.execution_role_arn
-  task_role_arn            = module.iam_roles.task_role_arn
-  require_immutable_image  = var.require_immutable_image
-  tags                     = var.tags
+  source                  = "./modules/task-definition"
+  family                  = local.names.task_family
+  log_group_name          = local.log_group
+  log_retention_days      = var.container.log.retention_days
+  region                  = local.region
+  cpu                     = var.task.cpu
+  memory                  = var.task.memory
+  cpu_architecture        = var.task.cpu_architecture
+  ephemeral_storage_gib   = var.task.ephemeral_storage_gib
+  container               = var.container
+  sidecars                = var.sidecar
+  volumes                 = var.volume
+  execution_role_arn      = module.iam_roles.execution_role_arn
+  task_role_arn           = module.iam_roles.task_role_arn
+  require_immutable_image = var.require_immutable_image
+  tags                    = var.tags
 }
 
 module "target_group_pair" {
@@ -356,6 +358,7 @@ module "ecs_service" {
   service_registry_with_port = var.service_discovery == null ? false : var.service_discovery.record_type == "SRV"
   autoscaled                 = var.autoscaling != null
   cpu_architecture           = var.task.cpu_architecture
+  enable_execute_command     = var.enable_execute_command
   tags                       = local.service_tags
   deployment_controller      = local.deployment_controller
   deployment                 = local.uses_codedeploy ? null : local.ecs_deployment

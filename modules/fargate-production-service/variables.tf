@@ -65,6 +65,19 @@ variable "task_role_policy_json" {
   }
 }
 
+variable "task_role_managed_policy_arns" {
+  description = "ARNs of IAM managed policies attached to the task role besides `task_role_policy_json`, e.g. `arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess` for an ADOT or X-Ray collector sidecar."
+  type        = list(string)
+  default     = null
+}
+
+variable "enable_execute_command" {
+  description = "ECS Exec: operators may open a shell in a running container (`aws ecs execute-command`). The task role gets the four `ssmmessages` channel actions the SSM agent needs. ECS applies it to tasks it starts: under the ECS-controller strategies a change rolls out a new deployment; under `codedeploy`, whose services ECS does not update in place, a change replaces the service (the plan warns). Defaults to `false`."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "tags" {
   description = "Tags for every child resource that supports them; ECS propagates the service's tags to its tasks. Merged over the provider's `default_tags`."
   type        = map(string)
@@ -93,8 +106,8 @@ variable "task" {
 }
 
 variable "container" {
-  description = "The essential application container."
-  type        = object({ name = string, image = string, port = number, command = optional(list(string)), environment = optional(map(string), {}), secrets = optional(map(string), {}), stop_timeout = optional(number, 30), drain_timeout = optional(number), init_process_enabled = optional(bool, true), readonly_root_filesystem = optional(bool, false), health_check = optional(object({ command = list(string), interval = optional(number, 30), timeout = optional(number, 5), retries = optional(number, 3), start_period = optional(number, 0) })), log = optional(object({ group = optional(string), retention_days = optional(number, 30), mode = optional(string, "non-blocking"), max_buffer_size = optional(string, "25m") }), {}) })
+  description = "The essential application container: the one the load balancer sends traffic to."
+  type        = object({ name = string, port = number, stop_timeout = optional(number, 30), drain_timeout = optional(number), image = string, command = optional(list(string)), entry_point = optional(list(string)), environment = optional(map(string), {}), secrets = optional(map(string), {}), cpu = optional(number), memory = optional(number), memory_reservation = optional(number), user = optional(string), depends_on = optional(map(string), {}), init_process_enabled = optional(bool, true), readonly_root_filesystem = optional(bool, false), drop_capabilities = optional(list(string)), add_capabilities = optional(list(string)), log = optional(object({ group = optional(string), retention_days = optional(number, 30), mode = optional(string, "non-blocking"), max_buffer_size = optional(string, "25m"), driver = optional(string, "awslogs"), options = optional(map(string), {}) }), {}), health_check = optional(object({ command = list(string), interval = optional(number, 30), timeout = optional(number, 5), retries = optional(number, 3), start_period = optional(number, 0) })), mount_point = optional(list(object({ source_volume = string, container_path = string, read_only = optional(bool, false) })), []), ulimit = optional(list(object({ name = string, soft_limit = number, hard_limit = number })), []) })
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.container.name))
@@ -130,6 +143,20 @@ variable "container" {
     condition     = contains(["blocking", "non-blocking"], var.container.log.mode)
     error_message = "container.log.mode must be blocking or non-blocking (check `ranges`)."
   }
+}
+
+variable "sidecar" {
+  description = "A container beside the application in every task: a log router, a telemetry collector, a proxy. It receives no load balancer traffic; its image and settings are part of the task definition, so a change rolls out like the application's."
+  type        = list(object({ name = string, essential = optional(bool, true), stop_timeout = optional(number), image = string, command = optional(list(string)), entry_point = optional(list(string)), environment = optional(map(string), {}), secrets = optional(map(string), {}), cpu = optional(number), memory = optional(number), memory_reservation = optional(number), user = optional(string), depends_on = optional(map(string), {}), init_process_enabled = optional(bool, true), readonly_root_filesystem = optional(bool, false), drop_capabilities = optional(list(string)), add_capabilities = optional(list(string)), port_mapping = optional(list(object({ container_port = number, protocol = optional(string, "tcp") })), []), log = optional(object({ driver = optional(string, "awslogs"), options = optional(map(string), {}) }), {}), firelens = optional(object({ type = optional(string, "fluentbit"), options = optional(map(string), {}), config_file_type = optional(string), config_file_value = optional(string) })), health_check = optional(object({ command = list(string), interval = optional(number, 30), timeout = optional(number, 5), retries = optional(number, 3), start_period = optional(number, 0) })), mount_point = optional(list(object({ source_volume = string, container_path = string, read_only = optional(bool, false) })), []), ulimit = optional(list(object({ name = string, soft_limit = number, hard_limit = number })), []) }))
+  default     = []
+  nullable    = false
+}
+
+variable "volume" {
+  description = "A volume containers of the task mount with `mount_point`: an EFS file system with `efs`, otherwise task storage shared by the task's containers for its lifetime (bind mount)."
+  type        = list(object({ name = string, efs = optional(object({ file_system_id = string, root_directory = optional(string), access_point_id = optional(string), transit_encryption = optional(bool, true), iam_authorization = optional(bool, true) })) }))
+  default     = []
+  nullable    = false
 }
 
 variable "network" {

@@ -47,6 +47,7 @@ pub struct ObservedService {
     /// How many deployments the service lists: more than one while an ECS-controller
     /// deployment is under way.
     pub deployments: usize,
+    pub enable_execute_command: bool,
 }
 
 /// A task set as DescribeServices reports it.
@@ -243,6 +244,7 @@ pub async fn create(
         .set_health_check_grace_period_seconds(grace_period(def))
         .propagate_tags(PropagateTags::Service)
         .enable_ecs_managed_tags(true)
+        .enable_execute_command(def.enable_execute_command)
         .set_tags(Some(
             tags.iter()
                 .map(|(k, v)| Tag::builder().key(k).value(v).build())
@@ -353,7 +355,9 @@ pub async fn deploy(
         .service(&def.name)
         .task_definition(task_definition_arn)
         .network_configuration(network(def)?)
-        .platform_version(&def.platform_version);
+        .platform_version(&def.platform_version)
+        // ECS Exec reaches the tasks this deployment starts.
+        .enable_execute_command(def.enable_execute_command);
     if !def.capacity_provider_strategy.is_empty() {
         req = req.set_capacity_provider_strategy(Some(capacity_providers(def, "UpdateService")?));
     }
@@ -504,6 +508,7 @@ pub async fn read(c: &Clients, cluster: &str, name: &str) -> AwsResult<Option<Ob
                 role: a.role_arn().unwrap_or_default().to_owned(),
             }),
         deployments: s.deployments().len(),
+        enable_execute_command: s.enable_execute_command(),
     }))
 }
 

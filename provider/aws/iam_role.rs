@@ -166,6 +166,24 @@ pub async fn read_with_owner(
     }))
 }
 
+/// The ARNs of the managed policies attached to the role; `None` when the role is gone.
+pub async fn attached_policies(c: &Clients, name: &str) -> AwsResult<Option<Vec<String>>> {
+    let out = absent(
+        c.iam
+            .list_attached_role_policies()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(err("ListAttachedRolePolicies")),
+    )?;
+    Ok(out.map(|o| {
+        o.attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(str::to_owned))
+            .collect()
+    }))
+}
+
 /// The role's inline policy `name` as JSON, if present.
 pub async fn read_inline_policy(
     c: &Clients,

@@ -562,6 +562,8 @@ pub struct Observed {
     pub scaling_policies: Vec<scaling_policy::ObservedPolicy>,
     pub log_retention: Option<Option<i64>>,
     pub task_role_policy: Option<serde_json::Value>,
+    /// The managed policies attached to the task role; `None` when it is gone.
+    pub task_role_managed_policies: Option<Vec<String>>,
     /// The ECS service exists but does not register in the service's Cloud Map service (that
     /// one deleted or replaced outside Terraform): only a new ECS service can fix it.
     pub registry_detached: bool,
@@ -660,19 +662,47 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                     None => Ok(None),
                 }
             },
-            iam_role::read_inline_policy(
-                c,
-                &exp.names.task_role,
-                crate::service::expand::APPLICATION_POLICY_NAME,
-            ),
+            async {
+                tokio::try_join!(
+                    iam_role::read_inline_policy(
+                        c,
+                        &exp.names.task_role,
+                        crate::service::expand::APPLICATION_POLICY_NAME,
+                    ),
+                    iam_role::attached_policies(c, &exp.names.task_role),
+                )
+            },
             alarm::read(c, &alarm_names),
         )
     };
     let (
         (service, task_def, blue_tg, green_exists, prod, test),
-        (roles, discovery, app_exists, dg, scaling, log_retention, task_policy, alarms),
+        (
+            roles,
+            discovery,
+            app_exists,
+            dg,
+            scaling,
+            log_retention,
+            (task_policy, task_managed),
+            alarms,
+        ),
     ) = tokio::try_join!(first, second)?;
     let mut seen = ids.clone();
+    // A revision deployed outside Terraform (a pipeline's deployment, an UpdateService) is what
+    // the service runs: the state is compared with it, so its containers show as drift.
+    let family = format!(":task-definition/{}:", exp.task_definition.family);
+    let mut task_def = task_def;
+    if let Some(running) = service
+        .as_ref()
+        .filter(|s| !s.deployment_in_flight())
+        .and_then(|s| s.running_task_definition())
+        .filter(|arn| arn.contains(&family) && Some(*arn) != ids.task_definition_arn.as_deref())
+        && let Some(td) = task_definition::read(c, running).await?
+    {
+        task_def = Some(td);
+        seen.task_definition_arn = Some(running.to_owned());
+    }
     let mut gone = |present: bool, key: ChildKey| {
         if !present {
             seen.clear(key);
@@ -865,6 +895,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         scaling_policies: policies,
         log_retention,
         task_role_policy: task_policy,
+        task_role_managed_policies: task_managed,
         registry_detached,
         alarms,
     })

@@ -3,15 +3,20 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::{
-    Compatibility, ContainerDefinition, CpuArchitecture, EphemeralStorage, HealthCheck,
-    KeyValuePair, LinuxParameters, LogConfiguration, LogDriver, NetworkMode, OsFamily, PortMapping,
-    RuntimePlatform, Secret, SortOrder, Tag, TaskDefinitionStatus, TransportProtocol,
+    Compatibility, ContainerCondition, ContainerDefinition, ContainerDependency, CpuArchitecture,
+    EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
+    EfsVolumeConfiguration, EphemeralStorage, FirelensConfiguration, FirelensConfigurationType,
+    HealthCheck, KernelCapabilities, KeyValuePair, LinuxParameters, LogConfiguration, LogDriver,
+    MountPoint, NetworkMode, OsFamily, PortMapping, RuntimePlatform, Secret, SortOrder, Tag,
+    TaskDefinitionStatus, TransportProtocol, Ulimit, UlimitName, Volume,
 };
 
-use crate::service::expand::{ContainerDef, OWNER_TAG, TaskDefinitionDef};
+use crate::service::expand::{
+    ContainerDef, EfsVolumeDef, FirelensDef, OWNER_TAG, TaskDefinitionDef, VolumeDef,
+};
 use crate::service::spec::ContainerHealthCheck;
 
-use super::clients::{AwsResult, Clients, absent, err, gone_ok};
+use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
 
 /// Registers a new revision; returns its ARN.
 pub async fn register(
@@ -21,46 +26,16 @@ pub async fn register(
     task_role_arn: &str,
     tags: &BTreeMap<String, String>,
 ) -> AwsResult<String> {
-    let ct = &def.container;
-    let mut container = ContainerDefinition::builder()
-        .name(&ct.name)
-        .image(&ct.image)
-        .essential(true)
-        .port_mappings(
-            PortMapping::builder()
-                .container_port(ct.port as i32)
-                .protocol(TransportProtocol::Tcp)
-                .build(),
-        )
-        .set_command(ct.command.clone())
-        .set_environment(Some(
-            ct.environment
-                .iter()
-                .map(|(k, v)| KeyValuePair::builder().name(k).value(v).build())
-                .collect(),
-        ))
-        .set_secrets(Some(
-            ct.secrets
-                .iter()
-                .filter_map(|(k, v)| Secret::builder().name(k).value_from(v).build().ok())
-                .collect(),
-        ))
-        .stop_timeout(ct.stop_timeout as i32)
-        .readonly_root_filesystem(ct.readonly_root_filesystem)
-        .linux_parameters(
-            LinuxParameters::builder()
-                .init_process_enabled(ct.init_process_enabled)
-                .build(),
-        );
-    if let Some(h) = &ct.health_check {
-        container = container.health_check(health_check(h)?);
-    }
-    let log = LogConfiguration::builder()
-        .log_driver(LogDriver::Awslogs)
-        .set_options(Some(ct.log_options.clone().into_iter().collect()))
-        .build()
-        .map_err(|e| super::clients::AwsError::new("RegisterTaskDefinition", e.to_string()))?;
-    container = container.log_configuration(log);
+    let containers = def
+        .containers
+        .iter()
+        .map(container_definition)
+        .collect::<AwsResult<Vec<_>>>()?;
+    let volumes = def
+        .volumes
+        .iter()
+        .map(volume)
+        .collect::<AwsResult<Vec<_>>>()?;
     let out = c
         .ecs
         .register_task_definition()
@@ -82,7 +57,8 @@ pub async fn register(
         )
         .execution_role_arn(execution_role_arn)
         .task_role_arn(task_role_arn)
-        .container_definitions(container.build())
+        .set_container_definitions(Some(containers))
+        .set_volumes((!volumes.is_empty()).then_some(volumes))
         .set_tags(Some(
             tags.iter()
                 .map(|(k, v)| Tag::builder().key(k).value(v).build())
@@ -94,9 +70,137 @@ pub async fn register(
     out.task_definition()
         .and_then(|t| t.task_definition_arn())
         .map(str::to_owned)
-        .ok_or_else(|| {
-            super::clients::AwsError::new("RegisterTaskDefinition", "no ARN in the response")
-        })
+        .ok_or_else(|| invalid("no ARN in the response"))
+}
+
+fn invalid(message: impl std::fmt::Display) -> AwsError {
+    AwsError::new("RegisterTaskDefinition", message.to_string())
+}
+
+/// One container definition as ECS takes it; what is unset stays out.
+fn container_definition(ct: &ContainerDef) -> AwsResult<ContainerDefinition> {
+    let mut linux = LinuxParameters::builder().init_process_enabled(ct.init_process_enabled);
+    if !ct.drop_capabilities.is_empty() || !ct.add_capabilities.is_empty() {
+        linux = linux.capabilities(
+            KernelCapabilities::builder()
+                .set_add((!ct.add_capabilities.is_empty()).then(|| ct.add_capabilities.clone()))
+                .set_drop((!ct.drop_capabilities.is_empty()).then(|| ct.drop_capabilities.clone()))
+                .build(),
+        );
+    }
+    let mut container = ContainerDefinition::builder()
+        .name(&ct.name)
+        .image(&ct.image)
+        .essential(ct.essential)
+        .set_port_mappings(Some(
+            ct.port_mappings
+                .iter()
+                .map(|(port, protocol)| {
+                    PortMapping::builder()
+                        .container_port(*port as i32)
+                        .protocol(TransportProtocol::from(protocol.as_str()))
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_command(ct.command.clone())
+        .set_entry_point(ct.entry_point.clone())
+        .set_environment(Some(
+            ct.environment
+                .iter()
+                .map(|(k, v)| KeyValuePair::builder().name(k).value(v).build())
+                .collect(),
+        ))
+        .set_secrets(Some(
+            ct.secrets
+                .iter()
+                .filter_map(|(k, v)| Secret::builder().name(k).value_from(v).build().ok())
+                .collect(),
+        ))
+        .set_cpu(ct.cpu.map(|n| n as i32))
+        .set_memory(ct.memory.map(|n| n as i32))
+        .set_memory_reservation(ct.memory_reservation.map(|n| n as i32))
+        .set_user(ct.user.clone())
+        .set_stop_timeout(ct.stop_timeout.map(|n| n as i32))
+        .readonly_root_filesystem(ct.readonly_root_filesystem)
+        .linux_parameters(linux.build());
+    for (name, condition) in &ct.depends_on {
+        container = container.depends_on(
+            ContainerDependency::builder()
+                .container_name(name)
+                .condition(ContainerCondition::from(condition.as_str()))
+                .build()
+                .map_err(invalid)?,
+        );
+    }
+    for m in &ct.mount_points {
+        container = container.mount_points(
+            MountPoint::builder()
+                .source_volume(&m.source_volume)
+                .container_path(&m.container_path)
+                .read_only(m.read_only)
+                .build(),
+        );
+    }
+    for u in &ct.ulimits {
+        container = container.ulimits(
+            Ulimit::builder()
+                .name(UlimitName::from(u.name.as_str()))
+                .soft_limit(u.soft_limit as i32)
+                .hard_limit(u.hard_limit as i32)
+                .build()
+                .map_err(invalid)?,
+        );
+    }
+    if let Some(h) = &ct.health_check {
+        container = container.health_check(health_check(h)?);
+    }
+    if let Some(f) = &ct.firelens {
+        container = container.firelens_configuration(
+            FirelensConfiguration::builder()
+                .r#type(FirelensConfigurationType::from(f.kind.as_str()))
+                .set_options(
+                    (!f.options.is_empty()).then(|| f.options.clone().into_iter().collect()),
+                )
+                .build()
+                .map_err(invalid)?,
+        );
+    }
+    let log = LogConfiguration::builder()
+        .log_driver(LogDriver::from(ct.log_driver.as_str()))
+        .set_options(Some(ct.log_options.clone().into_iter().collect()))
+        .build()
+        .map_err(invalid)?;
+    Ok(container.log_configuration(log).build())
+}
+
+fn volume(v: &VolumeDef) -> AwsResult<Volume> {
+    let mut volume = Volume::builder().name(&v.name);
+    if let Some(e) = &v.efs {
+        let enabled = |on: bool| {
+            if on {
+                EfsTransitEncryption::Enabled
+            } else {
+                EfsTransitEncryption::Disabled
+            }
+        };
+        let efs = EfsVolumeConfiguration::builder()
+            .file_system_id(&e.file_system_id)
+            .set_root_directory(e.root_directory.clone())
+            .transit_encryption(enabled(e.transit_encryption))
+            .authorization_config(
+                EfsAuthorizationConfig::builder()
+                    .set_access_point_id(e.access_point_id.clone())
+                    .iam(if e.iam_authorization {
+                        EfsAuthorizationConfigIam::Enabled
+                    } else {
+                        EfsAuthorizationConfigIam::Disabled
+                    })
+                    .build(),
+            );
+        volume = volume.efs_volume_configuration(efs.build().map_err(invalid)?);
+    }
+    Ok(volume.build())
 }
 
 fn health_check(h: &ContainerHealthCheck) -> AwsResult<HealthCheck> {
@@ -107,7 +211,7 @@ fn health_check(h: &ContainerHealthCheck) -> AwsResult<HealthCheck> {
         .retries(h.retries as i32)
         .start_period(h.start_period as i32)
         .build()
-        .map_err(|e| super::clients::AwsError::new("RegisterTaskDefinition", e.to_string()))
+        .map_err(invalid)
 }
 
 /// What a registered revision says, in the expansion's terms; `None` when it is gone or
@@ -127,12 +231,10 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<TaskDefinitionDef>
     let Some(td) = out.task_definition() else {
         return Ok(None);
     };
-    if td.status() == Some(&TaskDefinitionStatus::Inactive) {
+    if td.status() == Some(&TaskDefinitionStatus::Inactive) || td.container_definitions().is_empty()
+    {
         return Ok(None);
     }
-    let Some(ct) = td.container_definitions().first() else {
-        return Ok(None);
-    };
     let num = |s: Option<&str>| s.and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     Ok(Some(TaskDefinitionDef {
         family: td.family().unwrap_or_default().to_owned(),
@@ -147,46 +249,128 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<TaskDefinitionDef>
             .ephemeral_storage()
             .map(|e| i64::from(e.size_in_gib()))
             .unwrap_or(21),
-        container: ContainerDef {
-            name: ct.name().unwrap_or_default().to_owned(),
-            image: ct.image().unwrap_or_default().to_owned(),
-            port: ct
-                .port_mappings()
-                .first()
-                .and_then(|p| p.container_port())
-                .map(i64::from)
-                .unwrap_or(0),
-            command: (!ct.command().is_empty()).then(|| ct.command().to_vec()),
-            environment: ct
-                .environment()
-                .iter()
-                .filter_map(|kv| Some((kv.name()?.to_owned(), kv.value()?.to_owned())))
-                .collect(),
-            secrets: ct
-                .secrets()
-                .iter()
-                .map(|s| (s.name().to_owned(), s.value_from().to_owned()))
-                .collect(),
-            stop_timeout: ct.stop_timeout().map(i64::from).unwrap_or(30),
-            init_process_enabled: ct
-                .linux_parameters()
-                .and_then(|l| l.init_process_enabled())
-                .unwrap_or(false),
-            readonly_root_filesystem: ct.readonly_root_filesystem().unwrap_or(false),
-            health_check: ct.health_check().map(|h| ContainerHealthCheck {
-                command: h.command().to_vec(),
-                interval: h.interval().map(i64::from).unwrap_or(30),
-                timeout: h.timeout().map(i64::from).unwrap_or(5),
-                retries: h.retries().map(i64::from).unwrap_or(3),
-                start_period: h.start_period().map(i64::from).unwrap_or(0),
-            }),
-            log_options: ct
-                .log_configuration()
-                .and_then(|l| l.options())
+        containers: td.container_definitions().iter().map(observed).collect(),
+        volumes: td.volumes().iter().map(observed_volume).collect(),
+    }))
+}
+
+/// A container definition as ECS reports it. ECS fills some fields in (a `cpu` of 0, empty
+/// lists, a host port equal to the container port): those read as unset.
+fn observed(ct: &ContainerDefinition) -> ContainerDef {
+    let non_empty = |v: &[String]| (!v.is_empty()).then(|| v.to_vec());
+    let capabilities = ct.linux_parameters().and_then(|l| l.capabilities());
+    let mut depends_on: Vec<(String, String)> = ct
+        .depends_on()
+        .iter()
+        .map(|d| {
+            (
+                d.container_name().to_owned(),
+                d.condition().as_str().to_owned(),
+            )
+        })
+        .collect();
+    depends_on.sort();
+    ContainerDef {
+        name: ct.name().unwrap_or_default().to_owned(),
+        image: ct.image().unwrap_or_default().to_owned(),
+        essential: ct.essential().unwrap_or(true),
+        port_mappings: ct
+            .port_mappings()
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    i64::from(p.container_port()?),
+                    p.protocol().map_or("tcp", |t| t.as_str()).to_owned(),
+                ))
+            })
+            .collect(),
+        command: non_empty(ct.command()),
+        entry_point: non_empty(ct.entry_point()),
+        environment: ct
+            .environment()
+            .iter()
+            .filter_map(|kv| Some((kv.name()?.to_owned(), kv.value()?.to_owned())))
+            .collect(),
+        secrets: ct
+            .secrets()
+            .iter()
+            .map(|s| (s.name().to_owned(), s.value_from().to_owned()))
+            .collect(),
+        cpu: Some(i64::from(ct.cpu())).filter(|n| *n > 0),
+        memory: ct.memory().map(i64::from),
+        memory_reservation: ct.memory_reservation().map(i64::from),
+        user: ct.user().filter(|u| !u.is_empty()).map(str::to_owned),
+        depends_on,
+        stop_timeout: ct.stop_timeout().map(i64::from),
+        init_process_enabled: ct
+            .linux_parameters()
+            .and_then(|l| l.init_process_enabled())
+            .unwrap_or(false),
+        readonly_root_filesystem: ct.readonly_root_filesystem().unwrap_or(false),
+        drop_capabilities: capabilities.map(|c| c.drop().to_vec()).unwrap_or_default(),
+        add_capabilities: capabilities.map(|c| c.add().to_vec()).unwrap_or_default(),
+        health_check: ct.health_check().map(|h| ContainerHealthCheck {
+            command: h.command().to_vec(),
+            interval: h.interval().map(i64::from).unwrap_or(30),
+            timeout: h.timeout().map(i64::from).unwrap_or(5),
+            retries: h.retries().map(i64::from).unwrap_or(3),
+            start_period: h.start_period().map(i64::from).unwrap_or(0),
+        }),
+        mount_points: ct
+            .mount_points()
+            .iter()
+            .map(|m| crate::service::spec::MountPoint {
+                source_volume: m.source_volume().unwrap_or_default().to_owned(),
+                container_path: m.container_path().unwrap_or_default().to_owned(),
+                read_only: m.read_only().unwrap_or(false),
+            })
+            .collect(),
+        ulimits: ct
+            .ulimits()
+            .iter()
+            .map(|u| crate::service::spec::Ulimit {
+                name: u.name().as_str().to_owned(),
+                soft_limit: i64::from(u.soft_limit()),
+                hard_limit: i64::from(u.hard_limit()),
+            })
+            .collect(),
+        log_driver: ct
+            .log_configuration()
+            .map_or("awslogs", |l| l.log_driver().as_str())
+            .to_owned(),
+        log_options: ct
+            .log_configuration()
+            .and_then(|l| l.options())
+            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        firelens: ct.firelens_configuration().map(|f| FirelensDef {
+            kind: f.r#type().as_str().to_owned(),
+            options: f
+                .options()
                 .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default(),
-        },
-    }))
+        }),
+    }
+}
+
+fn observed_volume(v: &Volume) -> VolumeDef {
+    VolumeDef {
+        name: v.name().unwrap_or_default().to_owned(),
+        efs: v.efs_volume_configuration().map(|e| {
+            let auth = e.authorization_config();
+            EfsVolumeDef {
+                file_system_id: e.file_system_id().to_owned(),
+                root_directory: e
+                    .root_directory()
+                    .filter(|r| *r != "/" && !r.is_empty())
+                    .map(str::to_owned),
+                access_point_id: auth.and_then(|a| a.access_point_id()).map(str::to_owned),
+                transit_encryption: e.transit_encryption() == Some(&EfsTransitEncryption::Enabled),
+                iam_authorization: auth.and_then(|a| a.iam())
+                    == Some(&EfsAuthorizationConfigIam::Enabled),
+            }
+        }),
+    }
 }
 
 /// `Ok(None)` when the revision does not exist: ECS answers a revision it has deleted (or never

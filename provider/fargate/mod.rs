@@ -5,6 +5,7 @@ pub mod docs;
 mod functions;
 mod network_checks;
 mod observed_state;
+mod observed_task;
 mod production_service;
 
 use std::sync::{Arc, RwLock};

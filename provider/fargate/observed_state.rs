@@ -8,11 +8,16 @@ use crate::service::defaults as d;
 use crate::service::expand::{
     AlarmMetric, AlarmTarget, DRAIN_TIMEOUT_TAG, DeploymentStrategy, OWNER_TAG, ScalingMetric,
 };
+use crate::service::expand::{ContainerDef, TaskDefinitionDef};
 use crate::service::names::{ChildNames, derived_rule_priority};
 use crate::value::{Number, Value};
 
+use super::observed_task::{
+    app_fields, app_log_driver, apply_task_drift, sidecars_value, volumes_value,
+};
+
 /// Sets `path` in `state` when every object on the way exists (a null block stays null).
-fn set(state: &mut Value, path: &[&str], new: Value) {
+pub(super) fn set(state: &mut Value, path: &[&str], new: Value) {
     let Some((last, parents)) = path.split_last() else {
         return;
     };
@@ -31,11 +36,11 @@ fn set(state: &mut Value, path: &[&str], new: Value) {
     }
 }
 
-fn strings(items: &[String]) -> Value {
+pub(super) fn strings(items: &[String]) -> Value {
     Value::List(items.iter().map(|s| Value::string(s.clone())).collect())
 }
 
-fn string_map(m: &BTreeMap<String, String>) -> Value {
+pub(super) fn string_map(m: &BTreeMap<String, String>) -> Value {
     Value::Map(
         m.iter()
             .map(|(k, v)| (k.clone(), Value::string(v.clone())))
@@ -45,7 +50,7 @@ fn string_map(m: &BTreeMap<String, String>) -> Value {
 
 /// A map attribute as the user would have written it: null when AWS has nothing and the state
 /// had null, so an absent `environment` does not turn into `{}`.
-fn map_like(prior: &Value, m: &BTreeMap<String, String>) -> Value {
+pub(super) fn map_like(prior: &Value, m: &BTreeMap<String, String>) -> Value {
     if m.is_empty() && prior.is_null() {
         Value::Null
     } else {
@@ -59,8 +64,18 @@ fn number(f: f64) -> Value {
 
 /// Writes the observed settings over the stored ones, so the next plan shows drift. Settings
 /// AWS cannot tell us (provider-only ones) keep their stored values.
-pub fn apply_drift(state: &mut Value, o: &Observed, autoscaled: bool) {
+pub fn apply_drift(
+    state: &mut Value,
+    o: &Observed,
+    autoscaled: bool,
+    expected: &TaskDefinitionDef,
+) {
     if let Some(s) = &o.service {
+        set(
+            state,
+            &["enable_execute_command"],
+            Value::Bool(s.enable_execute_command),
+        );
         // Application Auto Scaling owns the running count of an autoscaled service.
         if !autoscaled {
             set(state, &["desired_count"], Value::int(s.desired_count));
@@ -97,7 +112,9 @@ pub fn apply_drift(state: &mut Value, o: &Observed, autoscaled: bool) {
             &["task", "ephemeral_storage_gib"],
             Value::int(td.ephemeral_storage_gib),
         );
-        let ct = &td.container;
+        apply_task_drift(state, td, expected);
+    }
+    if let Some(ct) = o.task_definition.as_ref().and_then(|td| td.app()) {
         set(
             state,
             &["container", "image"],
@@ -107,11 +124,9 @@ pub fn apply_drift(state: &mut Value, o: &Observed, autoscaled: bool) {
         set(state, &["container", "environment"], env);
         let secrets = map_like(state.get("container").get("secrets"), &ct.secrets);
         set(state, &["container", "secrets"], secrets);
-        set(
-            state,
-            &["container", "stop_timeout"],
-            Value::int(ct.stop_timeout),
-        );
+        if let Some(stop) = ct.stop_timeout {
+            set(state, &["container", "stop_timeout"], Value::int(stop));
+        }
         set(
             state,
             &["container", "init_process_enabled"],
@@ -155,6 +170,21 @@ pub fn apply_drift(state: &mut Value, o: &Observed, autoscaled: bool) {
                 &["container", "log", "mode"],
                 Value::string(mode.clone()),
             );
+        }
+    }
+    if let Some(arns) = &o.task_role_managed_policies {
+        let mut seen = arns.clone();
+        seen.sort();
+        let mut stored: Vec<String> = state
+            .get("task_role_managed_policy_arns")
+            .elements()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        stored.sort();
+        if seen != stored {
+            set(state, &["task_role_managed_policy_arns"], strings(arns));
         }
     }
     if let Some(Some(days)) = o.log_retention {
@@ -347,6 +377,70 @@ fn ecs_deployment_value(strategy: DeploymentStrategy, o: &Observed) -> Value {
     ])
 }
 
+/// The `container` block of an imported service. The log group is the one the containers
+/// that log through awslogs write to (the application's, or its sidecars' when the
+/// application logs through FireLens).
+fn imported_container(
+    td: &TaskDefinitionDef,
+    ct: &ContainerDef,
+    o: &Observed,
+    drain: Value,
+) -> Value {
+    let awslogs = td
+        .containers
+        .iter()
+        .find(|c| c.log_driver == "awslogs")
+        .map(|c| &c.log_options);
+    let option = |key: &str| awslogs.and_then(|opts| opts.get(key)).cloned();
+    let (driver, options) = app_log_driver(ct, &Value::Null);
+    let mode = option("mode").unwrap_or_else(|| {
+        // awslogs without a mode is AWS's blocking; no awslogs at all leaves the default.
+        if awslogs.is_some() {
+            "blocking".into()
+        } else {
+            d::LOG_MODE.to_owned()
+        }
+    });
+    let log = Value::object([
+        (
+            "group",
+            option("awslogs-group").map_or(Value::Null, Value::string),
+        ),
+        (
+            "retention_days",
+            o.log_retention
+                .flatten()
+                .map(Value::int)
+                .unwrap_or(Value::int(d::LOG_RETENTION_DAYS)),
+        ),
+        ("mode", Value::string(mode)),
+        (
+            "max_buffer_size",
+            Value::string(
+                option("max-buffer-size").unwrap_or_else(|| d::LOG_MAX_BUFFER_SIZE.to_owned()),
+            ),
+        ),
+        ("driver", driver),
+        ("options", options),
+    ]);
+    let mut fields: BTreeMap<String, Value> = app_fields(ct, &Value::Null)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    fields.insert("name".into(), Value::string(ct.name.clone()));
+    fields.insert(
+        "port".into(),
+        Value::int(ct.port_mappings.first().map_or(0, |(p, _)| *p)),
+    );
+    fields.insert(
+        "stop_timeout".into(),
+        Value::int(ct.stop_timeout.unwrap_or(d::STOP_TIMEOUT)),
+    );
+    fields.insert("drain_timeout".into(), drain);
+    fields.insert("log".into(), log);
+    Value::Object(fields)
+}
+
 pub fn imported_state(
     cluster: &str,
     name: &str,
@@ -371,6 +465,17 @@ pub fn imported_state(
     if let Some(doc) = &o.task_role_policy {
         put("task_role_policy_json", Value::string(doc.to_string()));
     }
+    if let Some(arns) = o
+        .task_role_managed_policies
+        .as_ref()
+        .filter(|a| !a.is_empty())
+    {
+        put("task_role_managed_policy_arns", strings(arns));
+    }
+    put(
+        "enable_execute_command",
+        Value::Bool(o.service.as_ref().is_some_and(|s| s.enable_execute_command)),
+    );
     let mut drain = Value::Null;
     if let Some(s) = &o.service {
         put("desired_count", Value::int(s.desired_count));
@@ -445,75 +550,14 @@ pub fn imported_state(
                 ),
             ]),
         );
-        let ct = &td.container;
-        let health = ct
-            .health_check
-            .as_ref()
-            .map(|h| {
-                Value::object([
-                    ("command", strings(&h.command)),
-                    ("interval", Value::int(h.interval)),
-                    ("timeout", Value::int(h.timeout)),
-                    ("retries", Value::int(h.retries)),
-                    ("start_period", Value::int(h.start_period)),
-                ])
-            })
-            .unwrap_or(Value::Null);
-        let log_group = ct.log_options.get("awslogs-group").cloned();
-        let log = Value::object([
-            ("group", log_group.map(Value::string).unwrap_or(Value::Null)),
-            (
-                "retention_days",
-                o.log_retention
-                    .flatten()
-                    .map(Value::int)
-                    .unwrap_or(Value::int(d::LOG_RETENTION_DAYS)),
-            ),
-            (
-                "mode",
-                Value::string(
-                    ct.log_options
-                        .get("mode")
-                        .cloned()
-                        .unwrap_or_else(|| "blocking".into()),
-                ),
-            ),
-            (
-                "max_buffer_size",
-                Value::string(
-                    ct.log_options
-                        .get("max-buffer-size")
-                        .cloned()
-                        .unwrap_or_else(|| d::LOG_MAX_BUFFER_SIZE.to_owned()),
-                ),
-            ),
-        ]);
+        if let Some(ct) = td.app() {
+            put("container", imported_container(td, ct, o, drain.clone()));
+        }
         put(
-            "container",
-            Value::object([
-                ("name", Value::string(ct.name.clone())),
-                ("image", Value::string(ct.image.clone())),
-                ("port", Value::int(ct.port)),
-                (
-                    "command",
-                    ct.command
-                        .as_ref()
-                        .map(|c| strings(c))
-                        .unwrap_or(Value::Null),
-                ),
-                ("environment", map_like(&Value::Null, &ct.environment)),
-                ("secrets", map_like(&Value::Null, &ct.secrets)),
-                ("stop_timeout", Value::int(ct.stop_timeout)),
-                ("drain_timeout", drain.clone()),
-                ("init_process_enabled", Value::Bool(ct.init_process_enabled)),
-                (
-                    "readonly_root_filesystem",
-                    Value::Bool(ct.readonly_root_filesystem),
-                ),
-                ("health_check", health),
-                ("log", log),
-            ]),
+            "sidecar",
+            sidecars_value(td.containers.get(1..).unwrap_or_default(), &Value::Null),
         );
+        put("volume", volumes_value(&td.volumes));
     }
     if let (Some(tg), Some(production_listener)) = (&o.target_group, &routing.production_listener) {
         let priority = o

@@ -35,9 +35,12 @@ pub struct ProductionService {
 const ROLLOUT_PATHS: &[&str] = &[
     "task",
     "container",
+    "sidecar",
+    "volume",
     "network",
     "platform_version",
     "capacity_provider_strategy",
+    "enable_execute_command",
 ];
 
 impl ProductionService {
@@ -345,6 +348,15 @@ impl Resource for ProductionService {
         checks::check(config)
     }
 
+    /// A state written before an attribute existed (`sidecar`, `enable_execute_command`, …)
+    /// gets what a plan fills in, so it plans no change.
+    fn upgrade(&self, _version: i64, mut state: Value) -> Result<Value, Diagnostics> {
+        if !state.is_null() {
+            self.schema.block.fill_absent(&mut state);
+        }
+        Ok(state)
+    }
+
     async fn plan(&self, request: PlanRequest) -> PlanResponse {
         let prior = &request.prior_state;
         let mut planned = request.proposed_new_state;
@@ -448,6 +460,12 @@ impl Resource for ProductionService {
                 // The service's target groups, rules and ECS load balancers come and go with
                 // it; the resource replaces the service rather than rewire a running one.
                 requires_replace.push(AttributePath::attr("load_balancer"));
+            }
+            if let Some(warning) = exec_change(prior, &planned, now) {
+                // ECS refuses enableExecuteCommand in UpdateService on a CODE_DEPLOY service,
+                // and a CodeDeploy deployment cannot carry it.
+                requires_replace.push(AttributePath::attr("enable_execute_command"));
+                drift_warnings.push(warning);
             }
             if prior.get("service_discovery").is_null()
                 != planned.get("service_discovery").is_null()
@@ -594,7 +612,12 @@ impl Resource for ProductionService {
             return ReadResponse::default();
         }
         let mut state = request.current_state;
-        apply_drift(&mut state, &observed, spec.autoscaling.is_some());
+        apply_drift(
+            &mut state,
+            &observed,
+            spec.autoscaling.is_some(),
+            &exp.task_definition,
+        );
         let live = observed.live.or_else(|| live_of(&state));
         let cluster = cluster_of(&state).to_owned();
         set_computed(&mut state, &exp.shape(), &observed.ids, live, &cluster);
@@ -937,6 +960,7 @@ fn needs_new_revision(prior: &Value, planned: &Value) -> bool {
                 || x.assign_public_ip != y.assign_public_ip
                 || x.platform_version != y.platform_version
                 || x.capacity_provider_strategy != y.capacity_provider_strategy
+                || x.enable_execute_command != y.enable_execute_command
         }
         _ => raw_settings_differ(prior, planned),
     }
@@ -960,6 +984,39 @@ fn raw_settings_differ(prior: &Value, planned: &Value) -> bool {
             a != b
         }
     })
+}
+
+/// A change of `enable_execute_command` on a service CodeDeploy deploys: the plan replaces the
+/// service and says why.
+fn exec_change(
+    prior: &Value,
+    planned: &Value,
+    strategy: Option<DeploymentStrategy>,
+) -> Option<Diagnostic> {
+    let (was, now) = (
+        prior
+            .get("enable_execute_command")
+            .as_bool()
+            .unwrap_or(false),
+        planned.get("enable_execute_command").as_bool()?,
+    );
+    if was == now || !strategy?.uses_codedeploy() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            "ECS Exec changes by replacing the service",
+            format!(
+                "enable_execute_command changes to {now}. ECS applies it to the tasks it starts, but it does \
+                 not update it in place on a service under the CODE_DEPLOY deployment controller \
+                 (UpdateService refuses it) and a CodeDeploy deployment cannot carry it, so the service is \
+                 replaced: destroyed, then created again, with the downtime that brings. Under an \
+                 ECS-controller deployment_strategy (blue_green, linear, canary, rolling) the change rolls \
+                 out as a new deployment instead."
+            ),
+        )
+        .at(AttributePath::attr("enable_execute_command")),
+    )
 }
 
 /// The strategy a state or plan names (`codedeploy` when absent, as before the attribute);

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use crate::service::expand::{
-    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, ECS_LOAD_BALANCERS_POLICY, Expansion,
-    HOOKS_POLICY_NAME, OWNER_TAG, Placement, SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY,
-    cluster_name, expand, managed_policy, owner_value,
+    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, ECS_LOAD_BALANCERS_POLICY,
+    EFS_POLICY_NAME, EXEC_POLICY_NAME, Expansion, HOOKS_POLICY_NAME, OWNER_TAG, Placement,
+    SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, cluster_name, expand, managed_policy, owner_value,
 };
 use crate::service::schema::{TYPE_NAME, schema};
 use crate::service::spec::ServiceSpec;
@@ -211,15 +211,22 @@ pub fn imports(resource: &StateResource) -> Result<Vec<ChildImport>, RenderError
             ChildKey::TaskRole => {
                 let role = &exp.task_role.name;
                 out.push(import(at(key, key.kind(), name, counted), role.clone()));
-                if exp
-                    .task_role
-                    .inline_policies
-                    .contains_key(APPLICATION_POLICY_NAME)
-                {
-                    out.push(import(
-                        at(key, "aws_iam_role_policy", "task_application", true),
-                        format!("{role}:{APPLICATION_POLICY_NAME}"),
-                    ));
+                for (policy, resource_name) in [
+                    (APPLICATION_POLICY_NAME, "task_application"),
+                    (EFS_POLICY_NAME, "task_efs"),
+                    (EXEC_POLICY_NAME, "task_exec"),
+                ] {
+                    if exp.task_role.inline_policies.contains_key(policy) {
+                        out.push(import(
+                            at(key, "aws_iam_role_policy", resource_name, true),
+                            format!("{role}:{policy}"),
+                        ));
+                    }
+                }
+                // The managed policies in the order the module's count attaches them.
+                for (i, arn) in exp.task_role.managed_policy_arns.iter().enumerate() {
+                    let to = at(key, "aws_iam_role_policy_attachment", "task_managed", false);
+                    out.push(import(format!("{to}[{i}]"), format!("{role}/{arn}")));
                 }
             }
             ChildKey::CodeDeployRole => {

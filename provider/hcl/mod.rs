@@ -13,6 +13,7 @@ mod format;
 mod model;
 mod readme;
 mod service_module;
+mod task_module;
 mod variables;
 
 pub mod eject;

@@ -11,17 +11,20 @@ use crate::service::defaults as d;
 use crate::service::expand::{
     APPLICATION_POLICY_NAME, AlarmMetric, AlarmTarget, CODEDEPLOY_ECS_POLICY,
     CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK,
-    DeploymentStrategy, ECS_HOOK_STAGES, ECS_LOAD_BALANCERS_POLICY, HOOKS_POLICY_NAME, Placement,
-    ROLE_DESCRIPTION, SECRET_SUFFIX_PATTERN, SECRETS_POLICY_NAME, ScalingMetric, Shape,
-    TASK_EXECUTION_POLICY, alarm_key, codedeploy_trust_policy, execution_trust_policy,
-    infrastructure_trust_policy, managed_policy, task_trust_policy,
+    DeploymentStrategy, ECS_HOOK_STAGES, ECS_LOAD_BALANCERS_POLICY, EFS_POLICY_NAME,
+    EXEC_POLICY_NAME, HOOKS_POLICY_NAME, Placement, ROLE_DESCRIPTION, SECRET_SUFFIX_PATTERN,
+    SECRETS_POLICY_NAME, ScalingMetric, Shape, TASK_EXECUTION_POLICY, alarm_key,
+    codedeploy_trust_policy, execution_trust_policy, infrastructure_trust_policy, managed_policy,
+    task_trust_policy,
 };
 use crate::service::names::{
     ChildNames, DERIVED_PRIORITY_BASE, DERIVED_PRIORITY_SPAN, HASH_DIGITS, NAME_RULES, NameRule,
 };
 use crate::service::schema::{APPSPEC_HOOK_EVENTS, DNS_RECORD_TYPES, one_of_code};
+use crate::service::task::exec_policy;
 
 use super::model::{Module, Node, Output, Variable};
+use super::task_module::{EFS_POLICY, SECRET_VALUES, task_role_variables};
 use super::variables::{root_variables, string_list, string_literal};
 
 /// The root module's directory name.
@@ -191,7 +194,7 @@ pub fn modules() -> Vec<Module> {
     vec![
         root(),
         iam_roles(),
-        task_definition(),
+        super::task_module::task_definition(),
         target_group_pair(),
         cloud_map_service(),
         ecs_service(),
@@ -287,11 +290,11 @@ fn symbolic_placement() -> Placement {
     }
 }
 
-fn var(name: &str, ty: &str, description: &str) -> Variable {
+pub(super) fn var(name: &str, ty: &str, description: &str) -> Variable {
     Variable::required(name, ty, description)
 }
 
-fn tags_variable() -> Variable {
+pub(super) fn tags_variable() -> Variable {
     let mut v = var(
         "tags",
         "map(string)",
@@ -302,7 +305,7 @@ fn tags_variable() -> Variable {
     v
 }
 
-fn resource(kind: &str, name: &str) -> Node {
+pub(super) fn resource(kind: &str, name: &str) -> Node {
     Node::new("resource", &[kind, name])
 }
 
@@ -370,12 +373,12 @@ fn root() -> Module {
             // six-character suffix as a pattern when the ARN is partial (expand.rs,
             // secret_policy_resource).
             format!(
-                "sort(distinct([for arn in values(var.container.secrets) : length(regexall(\"-[0-9A-Za-z]{{6}}$\", join(\":\", slice(split(\":\", arn), 0, 7)))) > 0 ? join(\":\", slice(split(\":\", arn), 0, 7)) : \"${{join(\":\", slice(split(\":\", arn), 0, 7))}}{SECRET_SUFFIX_PATTERN}\" if strcontains(arn, \":secretsmanager:\")]))"
+                "sort(distinct([for arn in {SECRET_VALUES} : length(regexall(\"-[0-9A-Za-z]{{6}}$\", join(\":\", slice(split(\":\", arn), 0, 7)))) > 0 ? join(\":\", slice(split(\":\", arn), 0, 7)) : \"${{join(\":\", slice(split(\":\", arn), 0, 7))}}{SECRET_SUFFIX_PATTERN}\" if strcontains(arn, \":secretsmanager:\")]))"
             ),
         ),
         (
             "parameter_arns".to_owned(),
-            "sort(distinct([for arn in values(var.container.secrets) : arn if strcontains(arn, \":ssm:\")]))".to_owned(),
+            format!("sort(distinct([for arn in {SECRET_VALUES} : arn if strcontains(arn, \":ssm:\")]))"),
         ),
         (
             "service_tags".to_owned(),
@@ -437,6 +440,7 @@ fn root() -> Module {
         ),
         ("children".to_owned(), children_expression()),
     ];
+    let locals = [locals, super::task_module::efs_locals()].concat();
 
     let blocks = vec![
         module_call("iam_roles", "iam-roles")
@@ -460,8 +464,19 @@ fn root() -> Module {
             .expr("account_id", "local.account_id")
             .expr("secret_arns", "local.secret_arns")
             .expr("parameter_arns", "local.parameter_arns")
-            .expr("reads_secrets", "length(var.container.secrets) > 0")
+            .expr("reads_secrets", format!("length({SECRET_VALUES}) > 0"))
             .expr("task_role_policy_json", "var.task_role_policy_json")
+            .expr(
+                "task_role_managed_policy_arns",
+                "var.task_role_managed_policy_arns == null ? [] : var.task_role_managed_policy_arns",
+            )
+            .expr("efs_mounts", "local.efs_mounts")
+            // Known at plan time even when the file systems are not.
+            .expr(
+                "mounts_efs",
+                "length([for v in var.volume : v if v.efs == null ? false : v.efs.iam_authorization]) > 0",
+            )
+            .expr("enable_execute_command", "var.enable_execute_command")
             .expr("tags", "var.tags"),
         module_call("task_definition", "task-definition")
             .expr("family", "local.names.task_family")
@@ -472,21 +487,9 @@ fn root() -> Module {
             .expr("memory", "var.task.memory")
             .expr("cpu_architecture", "var.task.cpu_architecture")
             .expr("ephemeral_storage_gib", "var.task.ephemeral_storage_gib")
-            .expr("container_name", "var.container.name")
-            .expr("image", "var.container.image")
-            .expr("port", "var.container.port")
-            .expr("command", "var.container.command")
-            .expr("environment", "var.container.environment")
-            .expr("secrets", "var.container.secrets")
-            .expr("stop_timeout", "var.container.stop_timeout")
-            .expr("init_process_enabled", "var.container.init_process_enabled")
-            .expr(
-                "readonly_root_filesystem",
-                "var.container.readonly_root_filesystem",
-            )
-            .expr("health_check", "var.container.health_check")
-            .expr("log_mode", "var.container.log.mode")
-            .expr("log_max_buffer_size", "var.container.log.max_buffer_size")
+            .expr("container", "var.container")
+            .expr("sidecars", "var.sidecar")
+            .expr("volumes", "var.volume")
             .expr("execution_role_arn", "module.iam_roles.execution_role_arn")
             .expr("task_role_arn", "module.iam_roles.task_role_arn")
             .expr("require_immutable_image", "var.require_immutable_image")
@@ -557,6 +560,7 @@ fn root() -> Module {
             )
             .expr("autoscaled", "var.autoscaling != null")
             .expr("cpu_architecture", "var.task.cpu_architecture")
+            .expr("enable_execute_command", "var.enable_execute_command")
             .expr("tags", "local.service_tags")
             .expr("deployment_controller", "local.deployment_controller")
             .expr(
@@ -1038,7 +1042,7 @@ fn children_expression() -> String {
 // Submodules
 // ---------------------------------------------------------------------------------------------
 
-fn submodule(dir: &str, variables: Vec<Variable>) -> Module {
+pub(super) fn submodule(dir: &str, variables: Vec<Variable>) -> Module {
     let (_, block_name, holds) = SUBMODULES
         .iter()
         .find(|(d, _, _)| *d == dir)
@@ -1147,8 +1151,11 @@ fn iam_roles() -> Module {
                 "The application's own IAM policy (JSON), inline on the task role.",
             )
             .with_default("null"),
-            tags_variable(),
-        ],
+        ]
+        .into_iter()
+        .chain(task_role_variables())
+        .chain([tags_variable()])
+        .collect(),
     );
     let placement = symbolic_placement();
     let p = &placement.partition;
@@ -1171,6 +1178,8 @@ fn iam_roles() -> Module {
         ),
         ("secrets_policy".to_owned(), SECRETS_POLICY.to_owned()),
         ("hooks_policy".to_owned(), HOOKS_POLICY.to_owned()),
+        ("efs_policy".to_owned(), EFS_POLICY.to_owned()),
+        ("exec_policy".to_owned(), json_expression(&exec_policy())),
     ];
     let role = ChildKey::ExecutionRole.kind();
     m.blocks = vec![
@@ -1204,6 +1213,23 @@ fn iam_roles() -> Module {
             .string("name", APPLICATION_POLICY_NAME)
             .expr("role", "aws_iam_role.task.name")
             .expr("policy", "var.task_role_policy_json"),
+        resource("aws_iam_role_policy_attachment", "task_managed")
+            .expr("count", "length(var.task_role_managed_policy_arns)")
+            .expr("role", "aws_iam_role.task.name")
+            .expr(
+                "policy_arn",
+                "var.task_role_managed_policy_arns[count.index]",
+            ),
+        resource("aws_iam_role_policy", "task_efs")
+            .expr("count", "var.mounts_efs ? 1 : 0")
+            .string("name", EFS_POLICY_NAME)
+            .expr("role", "aws_iam_role.task.name")
+            .expr("policy", "jsonencode(local.efs_policy)"),
+        resource("aws_iam_role_policy", "task_exec")
+            .expr("count", "var.enable_execute_command ? 1 : 0")
+            .string("name", EXEC_POLICY_NAME)
+            .expr("role", "aws_iam_role.task.name")
+            .expr("policy", "jsonencode(local.exec_policy)"),
         // Created without count by earlier versions: Terraform moves those to index 0.
         resource(role, "codedeploy")
             .expr("count", "var.create_codedeploy_role ? 1 : 0")
@@ -1287,132 +1313,6 @@ const SECRETS_POLICY: &str = r#"{
     { include = true, statement = { Sid = "DecryptThroughSecretStores", Effect = "Allow", Action = ["kms:Decrypt"], Resource = "arn:${var.partition}:kms:${var.region}:${var.account_id}:key/*", Condition = { StringEquals = { "kms:ViaService" = compact([length(var.secret_arns) > 0 ? "secretsmanager.${var.region}.amazonaws.com" : "", length(var.parameter_arns) > 0 ? "ssm.${var.region}.amazonaws.com" : ""]) } } } },
   ] : s.statement if s.include]
 }"#;
-
-fn task_definition() -> Module {
-    let mut environment = var(
-        "environment",
-        "map(string)",
-        "Environment variables (never secrets).",
-    )
-    .with_default("{}");
-    environment.non_nullable = true;
-    let mut secrets = var(
-        "secrets",
-        "map(string)",
-        "Secrets by variable name; values are Secrets Manager or SSM parameter ARNs.",
-    )
-    .with_default("{}");
-    secrets.non_nullable = true;
-    let mut m = submodule(
-        "task-definition",
-        vec![
-            var("family", "string", "Task definition family."),
-            var("log_group_name", "string", "CloudWatch log group of the container's logs."),
-            var("log_retention_days", "number", "Days the logs are kept."),
-            var("region", "string", "Region of the log group."),
-            var("cpu", "number", "Task CPU units."),
-            var("memory", "number", "Task memory (MiB)."),
-            var("cpu_architecture", "string", "`X86_64` or `ARM64`."),
-            var("ephemeral_storage_gib", "number", "Task ephemeral storage (GiB)."),
-            var("container_name", "string", "Name of the essential container."),
-            var("image", "string", "Container image."),
-            var("port", "number", "Container port the target groups route to."),
-            var("command", "list(string)", "Overrides the image's CMD.").with_default("null"),
-            environment,
-            secrets,
-            var("stop_timeout", "number", "Seconds between SIGTERM and SIGKILL."),
-            var("init_process_enabled", "bool", "Run an init process as PID 1."),
-            var("readonly_root_filesystem", "bool", "Mount the root filesystem read-only."),
-            var(
-                "health_check",
-                "object({ command = list(string), interval = number, timeout = number, retries = number, start_period = number })",
-                "The container health check; null for none.",
-            )
-            .with_default("null"),
-            var("log_mode", "string", "awslogs delivery mode: `blocking` or `non-blocking`."),
-            var("log_max_buffer_size", "string", "Buffer of the non-blocking mode."),
-            var("execution_role_arn", "string", "ARN of the task execution role."),
-            var("task_role_arn", "string", "ARN of the task role."),
-            var(
-                "require_immutable_image",
-                "bool",
-                "Refuse an image with a `:latest` tag or no tag.",
-            )
-            .with_default("false"),
-            tags_variable(),
-        ],
-    );
-    m.locals = vec![(
-        "container_definition".to_owned(),
-        format!(
-            "merge({{ name = var.container_name, image = var.image, essential = true, portMappings = [{{ containerPort = var.port, hostPort = var.port, protocol = \"tcp\" }}], environment = [for k in sort(keys(var.environment)) : {{ name = k, value = var.environment[k] }}], secrets = [for k in sort(keys(var.secrets)) : {{ name = k, valueFrom = var.secrets[k] }}], stopTimeout = var.stop_timeout, readonlyRootFilesystem = var.readonly_root_filesystem, linuxParameters = {{ initProcessEnabled = var.init_process_enabled }}, logConfiguration = {{ logDriver = \"awslogs\", options = merge({{ \"awslogs-group\" = var.log_group_name, \"awslogs-region\" = var.region, \"awslogs-stream-prefix\" = \"{}\", mode = var.log_mode }}, {{ for k, v in {{ \"max-buffer-size\" = var.log_max_buffer_size }} : k => v if var.log_mode == \"non-blocking\" }}) }} }}, {{ for k, v in {{ command = var.command }} : k => v if v != null }}, {{ for k, v in {{ healthCheck = var.health_check }} : k => {{ command = v.command, interval = v.interval, timeout = v.timeout, retries = v.retries, startPeriod = v.start_period }} if v != null }})",
-            d::LOG_STREAM_PREFIX
-        ),
-    )];
-    m.blocks = vec![
-        resource(ChildKey::LogGroup.kind(), "this")
-            .expr("name", "var.log_group_name")
-            .expr("retention_in_days", "var.log_retention_days")
-            .expr("tags", "var.tags"),
-        resource(ChildKey::TaskDefinition.kind(), "this")
-            .expr("family", "var.family")
-            .expr("requires_compatibilities", "[\"FARGATE\"]")
-            .string("network_mode", "awsvpc")
-            .expr("cpu", "tostring(var.cpu)")
-            .expr("memory", "tostring(var.memory)")
-            .expr("execution_role_arn", "var.execution_role_arn")
-            .expr("task_role_arn", "var.task_role_arn")
-            .expr("container_definitions", "jsonencode([local.container_definition])")
-            .expr("tags", "var.tags")
-            .block(
-                Node::new("runtime_platform", &[])
-                    .string("operating_system_family", "LINUX")
-                    .expr("cpu_architecture", "var.cpu_architecture"),
-            )
-            .block(Node::new("ephemeral_storage", &[]).expr("size_in_gib", "var.ephemeral_storage_gib"))
-            // The log group exists before a task can write to it.
-            .expr("depends_on", "[aws_cloudwatch_log_group.this]")
-            .block(
-                Node::new("lifecycle", &[])
-                    // A new revision is registered before the old one is deregistered.
-                    .expr("create_before_destroy", "true")
-                    .block(
-                        Node::new("precondition", &[])
-                            .expr(
-                                "condition",
-                                "!var.require_immutable_image || strcontains(var.image, \"@sha256:\") || (can(regex(\":[^/:]+$\", var.image)) && !endswith(var.image, \":latest\"))",
-                            )
-                            .string(
-                                "error_message",
-                                "require_immutable_image is set: use an image with a version tag or a digest, not :latest or no tag (check mutable-image).",
-                            ),
-                    ),
-            ),
-    ];
-    m.outputs = vec![
-        Output::new(
-            "arn",
-            "aws_ecs_task_definition.this.arn",
-            "ARN of the task definition revision.",
-        ),
-        Output::new(
-            "family",
-            "aws_ecs_task_definition.this.family",
-            "Its family.",
-        ),
-        Output::new(
-            "revision",
-            "aws_ecs_task_definition.this.revision",
-            "Its revision number.",
-        ),
-        Output::new(
-            "log_group_name",
-            "aws_cloudwatch_log_group.this.name",
-            "Name of the log group.",
-        ),
-    ];
-    m
-}
 
 fn target_group_pair() -> Module {
     let mut host_headers = var(
@@ -1779,6 +1679,12 @@ fn ecs_service() -> Module {
                 "ECS-native blue/green: the idle (green) target group, the rules ECS rewrites and the infrastructure role it does so with; null otherwise.",
             )
             .with_default("null"),
+            var(
+                "enable_execute_command",
+                "bool",
+                "ECS Exec for the tasks ECS starts. Under CODE_DEPLOY, ECS does not change it in place: replace the service to change it.",
+            )
+            .with_default("false"),
             tags_variable(),
         ],
     );
@@ -1806,6 +1712,7 @@ fn ecs_service() -> Module {
             )
             .string("propagate_tags", "SERVICE")
             .expr("enable_ecs_managed_tags", "true")
+            .expr("enable_execute_command", "var.enable_execute_command")
             .expr("tags", "var.tags");
         if ecs_controller {
             service = service

@@ -104,7 +104,7 @@ fn all_optional(block: &Block) -> bool {
 }
 
 /// `object({...})` of a block, with the schema's defaults as `optional(type, default)`.
-fn object_type(block: &Block) -> String {
+pub(super) fn object_type(block: &Block) -> String {
     let mut fields = Vec::new();
     for a in &block.attributes {
         if a.computed && !a.optional {
@@ -133,9 +133,8 @@ fn nested_type(b: &NestedBlock) -> String {
     match b.nesting {
         Nesting::List => format!("optional(list({object}), [])"),
         Nesting::Single | Nesting::Group if b.min_items > 0 => object,
-        Nesting::Single | Nesting::Group if all_optional(&b.block) => {
-            format!("optional({object}, {{}})")
-        }
+        // A group block is there with its defaults when left out; a single block is null.
+        Nesting::Group if all_optional(&b.block) => format!("optional({object}, {{}})"),
         Nesting::Single | Nesting::Group => format!("optional({object})"),
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value as Json, json};
 
 use super::names::ChildNames;
-use super::spec::{ContainerHealthCheck, ServiceSpec};
+use super::spec::{ContainerHealthCheck, MountPoint, ServiceSpec, Ulimit};
 
 /// Where the service lives, so policies can name exact ARNs: from the production listener's ARN
 /// without an API call, or for a service without a load balancer from the provider's region and
@@ -485,23 +485,77 @@ pub struct TaskDefinitionDef {
     pub memory: i64,
     pub cpu_architecture: String,
     pub ephemeral_storage_gib: i64,
-    pub container: ContainerDef,
+    /// The application's container first (the load balancer's target), then the sidecars in
+    /// the order configured.
+    pub containers: Vec<ContainerDef>,
+    pub volumes: Vec<VolumeDef>,
 }
 
+impl TaskDefinitionDef {
+    /// The application's container.
+    pub fn app(&self) -> Option<&ContainerDef> {
+        self.containers.first()
+    }
+}
+
+/// One container definition. Settings left unset (`None`, empty) are left out of the
+/// definition, so a task with only the application's container registers what it always did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerDef {
     pub name: String,
     pub image: String,
-    pub port: i64,
+    pub essential: bool,
+    /// (container port, `tcp` or `udp`).
+    pub port_mappings: Vec<(i64, String)>,
     pub command: Option<Vec<String>>,
+    pub entry_point: Option<Vec<String>>,
     pub environment: BTreeMap<String, String>,
     pub secrets: BTreeMap<String, String>,
-    pub stop_timeout: i64,
+    pub cpu: Option<i64>,
+    pub memory: Option<i64>,
+    pub memory_reservation: Option<i64>,
+    pub user: Option<String>,
+    /// (container name, condition), ordered by name.
+    pub depends_on: Vec<(String, String)>,
+    pub stop_timeout: Option<i64>,
     pub init_process_enabled: bool,
     pub readonly_root_filesystem: bool,
+    pub drop_capabilities: Vec<String>,
+    pub add_capabilities: Vec<String>,
     pub health_check: Option<ContainerHealthCheck>,
-    /// awslogs driver options, in order.
+    pub mount_points: Vec<MountPoint>,
+    pub ulimits: Vec<Ulimit>,
+    /// `awslogs` or `awsfirelens`.
+    pub log_driver: String,
+    /// The log driver's options, in order.
     pub log_options: BTreeMap<String, String>,
+    /// Set on the task's FireLens log router.
+    pub firelens: Option<FirelensDef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirelensDef {
+    /// `fluentbit` or `fluentd`.
+    pub kind: String,
+    /// FireLens options, the configuration file's type and value among them.
+    pub options: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeDef {
+    pub name: String,
+    /// `None`: task storage shared by the containers (a bind mount).
+    pub efs: Option<EfsVolumeDef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EfsVolumeDef {
+    pub file_system_id: String,
+    /// `None` for the file system's root (ECS reports `/`).
+    pub root_directory: Option<String>,
+    pub access_point_id: Option<String>,
+    pub transit_encryption: bool,
+    pub iam_authorization: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -585,6 +639,8 @@ pub struct EcsServiceDef {
     pub tags: BTreeMap<String, String>,
     /// The deployment configuration of an ECS-controller service; `None` under CodeDeploy.
     pub deployment: Option<EcsDeploymentDef>,
+    /// ECS Exec: ECS gives the tasks it starts the SSM agent's channels.
+    pub enable_execute_command: bool,
 }
 
 /// `deploymentConfiguration` of an ECS-controller service.
@@ -730,6 +786,9 @@ pub const ROLE_DESCRIPTION: &str = "Managed by terraform-provider-fargate";
 /// the task role's application policy.
 pub const SECRETS_POLICY_NAME: &str = "secrets";
 pub const APPLICATION_POLICY_NAME: &str = "application";
+/// The task role's EFS client actions on the IAM-authorized volumes, and ECS Exec's channels.
+pub const EFS_POLICY_NAME: &str = "efs";
+pub const EXEC_POLICY_NAME: &str = "ecs-exec";
 
 /// The AWS-managed policies the roles attach.
 pub const TASK_EXECUTION_POLICY: &str = "service-role/AmazonECSTaskExecutionRolePolicy";
@@ -811,7 +870,7 @@ pub fn secret_policy_resource(arn: &str) -> String {
 fn secrets_policy(spec: &ServiceSpec, placement: &Placement) -> Option<Json> {
     let mut secret_arns: Vec<String> = Vec::new();
     let mut parameter_arns: Vec<String> = Vec::new();
-    for arn in spec.container.secrets.values() {
+    for arn in super::task::secret_arns(spec) {
         if arn.contains(":secretsmanager:") {
             secret_arns.push(secret_policy_resource(arn));
         } else if arn.contains(":ssm:") {
@@ -887,10 +946,16 @@ pub fn expand(
     if let Some(doc) = &spec.task_role_policy {
         task_inline.insert(APPLICATION_POLICY_NAME.to_owned(), doc.clone());
     }
+    if let Some(doc) = super::task::efs_policy(spec, placement) {
+        task_inline.insert(EFS_POLICY_NAME.to_owned(), doc);
+    }
+    if spec.enable_execute_command {
+        task_inline.insert(EXEC_POLICY_NAME.to_owned(), super::task::exec_policy());
+    }
     let task_role = RoleDef {
         name: names.task_role.clone(),
         trust_policy: task_trust_policy(placement),
-        managed_policy_arns: Vec::new(),
+        managed_policy_arns: spec.task_role_managed_policy_arns.clone(),
         inline_policies: task_inline,
     };
     let codedeploy_role = RoleDef {
@@ -926,36 +991,14 @@ pub fn expand(
     };
 
     let c = &spec.container;
-    let mut log_options = BTreeMap::new();
-    log_options.insert("awslogs-group".to_owned(), c.log.group.clone());
-    log_options.insert("awslogs-region".to_owned(), placement.region.clone());
-    log_options.insert(
-        "awslogs-stream-prefix".to_owned(),
-        super::defaults::LOG_STREAM_PREFIX.to_owned(),
-    );
-    log_options.insert("mode".to_owned(), c.log.mode.clone());
-    if c.log.mode == "non-blocking" {
-        log_options.insert("max-buffer-size".to_owned(), c.log.max_buffer_size.clone());
-    }
     let task_definition = TaskDefinitionDef {
         family: names.task_family.clone(),
         cpu: spec.task.cpu,
         memory: spec.task.memory,
         cpu_architecture: spec.task.cpu_architecture.clone(),
         ephemeral_storage_gib: spec.task.ephemeral_storage_gib,
-        container: ContainerDef {
-            name: c.name.clone(),
-            image: c.image.clone(),
-            port: c.port,
-            command: c.command.clone(),
-            environment: c.environment.clone(),
-            secrets: c.secrets.clone(),
-            stop_timeout: c.stop_timeout,
-            init_process_enabled: c.init_process_enabled,
-            readonly_root_filesystem: c.readonly_root_filesystem,
-            health_check: c.health_check.clone(),
-            log_options,
-        },
+        containers: super::task::containers(spec, &placement.region),
+        volumes: super::task::volumes(spec),
     };
 
     let load_balancing = spec.load_balancer.as_ref().map(|lb| {
@@ -1032,6 +1075,7 @@ pub fn expand(
             t
         },
         deployment: None,
+        enable_execute_command: spec.enable_execute_command,
     };
 
     let mut alarms = Vec::new();

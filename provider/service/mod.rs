@@ -11,3 +11,4 @@ pub mod names;
 pub mod schema;
 pub mod spec;
 pub mod state;
+pub mod task;

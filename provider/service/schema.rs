@@ -20,6 +20,10 @@ pub use super::expand::ECS_HOOK_STAGES;
 
 pub const DNS_RECORD_TYPES: &[&str] = &["A", "AAAA", "SRV"];
 
+/// ECS takes at most 10 container definitions in a task definition: the application's and
+/// nine sidecars.
+pub const MAX_SIDECARS: i64 = 9;
+
 /// `A or AAAA`, `A, B or C`: a list of allowed values as descriptions and messages write it.
 pub fn one_of<S: AsRef<str>>(values: &[S]) -> String {
     match values.split_last() {
@@ -132,6 +136,21 @@ fn service_block() -> Block {
          task role.",
     ))
     .attribute(A::optional(
+        "task_role_managed_policy_arns",
+        strings(),
+        "ARNs of IAM managed policies attached to the task role besides `task_role_policy_json`, e.g. \
+         `arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess` for an ADOT or X-Ray collector sidecar.",
+    ))
+    .attribute(A::defaulted(
+        "enable_execute_command",
+        Type::Bool,
+        Value::Bool(false),
+        "ECS Exec: operators may open a shell in a running container (`aws ecs execute-command`). The task \
+         role gets the four `ssmmessages` channel actions the SSM agent needs. ECS applies it to tasks it \
+         starts: under the ECS-controller strategies a change rolls out a new deployment; under `codedeploy`, \
+         whose services ECS does not update in place, a change replaces the service (the plan warns).",
+    ))
+    .attribute(A::optional(
         "tags",
         string_map(),
         "Tags for every child resource that supports them; ECS propagates the service's tags to its tasks. \
@@ -211,6 +230,8 @@ fn service_block() -> Block {
     ))
     .block(NestedBlock::required_single("task", task_block()))
     .block(NestedBlock::required_single("container", container_block()))
+    .block(NestedBlock::list("sidecar", sidecar_block(), MAX_SIDECARS))
+    .block(NestedBlock::list("volume", volume_block(), 0))
     .block(NestedBlock::required_single("network", network_block()))
     .block(NestedBlock::optional_single("load_balancer", load_balancer_block()))
     .block(NestedBlock::optional_group("blue_green", blue_green_block()))
@@ -254,7 +275,7 @@ fn task_block() -> Block {
 }
 
 fn container_block() -> Block {
-    Block::new("The essential application container.")
+    let block = Block::new("The essential application container: the one the load balancer sends traffic to.")
         .attribute(
             A::required(
                 "name",
@@ -263,12 +284,6 @@ fn container_block() -> Block {
             )
             .forces_replacement(),
         )
-        .attribute(A::required(
-            "image",
-            Type::String,
-            "Image reference. Prefer an immutable tag or a digest (`repo@sha256:…`); a change rolls out as a \
-             blue/green deployment.",
-        ))
         .attribute(
             A::required(
                 "port",
@@ -277,18 +292,6 @@ fn container_block() -> Block {
             )
             .forces_replacement(),
         )
-        .attribute(A::optional("command", strings(), "Overrides the image's CMD."))
-        .attribute(A::optional(
-            "environment",
-            string_map(),
-            "Plain environment variables. Credentials belong in `secrets`.",
-        ))
-        .attribute(A::optional(
-            "secrets",
-            string_map(),
-            "Environment variables read at task start from Secrets Manager or SSM Parameter Store: values are \
-             secret or parameter ARNs, never the secrets themselves. The execution role may read exactly these.",
-        ))
         .attribute(A::defaulted(
             "stop_timeout",
             Type::Number,
@@ -301,6 +304,63 @@ fn container_block() -> Block {
             "Seconds the application needs after SIGTERM to finish in-flight requests. Used by the plan-time \
              checks of the shutdown timers (it must be below `stop_timeout` and at most the deregistration delay).",
         ))
+        .block(NestedBlock::optional_group("log", log_block()));
+    with_container_settings(block)
+}
+
+/// What every container of the task takes, the application's and each sidecar's, described once.
+fn with_container_settings(block: Block) -> Block {
+    block
+        .attribute(A::required(
+            "image",
+            Type::String,
+            "Image reference. Prefer an immutable tag or a digest (`repo@sha256:…`); a change registers a new \
+             task definition revision and rolls it out with the service's deployment strategy.",
+        ))
+        .attribute(A::optional("command", strings(), "Overrides the image's CMD."))
+        .attribute(A::optional("entry_point", strings(), "Overrides the image's ENTRYPOINT."))
+        .attribute(A::optional(
+            "environment",
+            string_map(),
+            "Plain environment variables. Credentials belong in `secrets`.",
+        ))
+        .attribute(A::optional(
+            "secrets",
+            string_map(),
+            "Environment variables read at task start from Secrets Manager or SSM Parameter Store: values are \
+             secret or parameter ARNs, never the secrets themselves. The execution role may read exactly these.",
+        ))
+        .attribute(A::optional(
+            "cpu",
+            Type::Number,
+            "CPU units reserved for this container out of `task.cpu`; the containers' reservations together may \
+             not exceed it. Unset: no reservation (the container shares what the others leave).",
+        ))
+        .attribute(A::optional(
+            "memory",
+            Type::Number,
+            "Hard memory limit in MiB: the container is stopped when it exceeds it. The containers' limits (or \
+             reservations, for a container without a limit) together may not exceed `task.memory`.",
+        ))
+        .attribute(A::optional(
+            "memory_reservation",
+            Type::Number,
+            "Soft memory limit in MiB: what the container is guaranteed; at most `memory`.",
+        ))
+        .attribute(A::optional(
+            "user",
+            Type::String,
+            "User the processes run as: `uid`, `uid:gid`, `user` or `user:group`. Unset: the image's USER.",
+        ))
+        .attribute(A::optional(
+            "depends_on",
+            string_map(),
+            &format!(
+                "Containers of the task this one waits for, by name, with the condition: {} (the other \
+                 container has started; has exited; has exited with 0; passes its health check).",
+                one_of_code(DEPENDENCY_CONDITIONS)
+            ),
+        ))
         .attribute(A::defaulted(
             "init_process_enabled",
             Type::Bool,
@@ -311,10 +371,207 @@ fn container_block() -> Block {
             "readonly_root_filesystem",
             Type::Bool,
             Value::Bool(d::READONLY_ROOT_FILESYSTEM),
-            "Mount the container's root filesystem read-only.",
+            "Mount the container's root filesystem read-only; give it writable paths with `mount_point`s of \
+             volumes.",
+        ))
+        .attribute(A::optional(
+            "drop_capabilities",
+            strings(),
+            "Linux capabilities to drop from the container runtime's default set, e.g. `[\"ALL\"]` for an \
+             image that runs as a non-root user and binds no port below 1024. Unset: the default set (see the \
+             resource's notes on hardening).",
+        ))
+        .attribute(A::optional(
+            "add_capabilities",
+            strings(),
+            "Linux capabilities to add; Fargate allows only `SYS_PTRACE`.",
         ))
         .block(NestedBlock::optional_single("health_check", container_health_block()))
-        .block(NestedBlock::optional_group("log", log_block()))
+        .block(NestedBlock::list("mount_point", mount_point_block(), 0))
+        .block(NestedBlock::list("ulimit", ulimit_block(), 0))
+}
+
+/// The conditions a container's `depends_on` takes, as ECS names them.
+pub const DEPENDENCY_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
+
+/// The log routers FireLens runs.
+pub const FIRELENS_TYPES: &[&str] = &["fluentbit", "fluentd"];
+
+/// Where a FireLens router's configuration file is: in S3 or in the router's image.
+pub const FIRELENS_CONFIG_FILE_TYPES: &[&str] = &["s3", "file"];
+
+/// The log drivers a container takes: CloudWatch Logs directly, or through the task's FireLens
+/// router.
+pub const LOG_DRIVERS: &[&str] = &["awslogs", "awsfirelens"];
+
+fn mount_point_block() -> Block {
+    Block::new("A volume of the task mounted into the container.")
+        .attribute(A::required(
+            "source_volume",
+            Type::String,
+            "Name of a `volume` of the service.",
+        ))
+        .attribute(A::required(
+            "container_path",
+            Type::String,
+            "Absolute path in the container where the volume appears.",
+        ))
+        .attribute(A::defaulted(
+            "read_only",
+            Type::Bool,
+            Value::Bool(false),
+            "Mount it read-only.",
+        ))
+}
+
+fn ulimit_block() -> Block {
+    Block::new("A resource limit of the container's processes (`ulimit`).")
+        .attribute(A::required(
+            "name",
+            Type::String,
+            "The limit, e.g. `nofile`, `nproc`, `core`, `memlock`, `stack`.",
+        ))
+        .attribute(A::required("soft_limit", Type::Number, "Soft limit."))
+        .attribute(A::required(
+            "hard_limit",
+            Type::Number,
+            "Hard limit, at least the soft limit.",
+        ))
+}
+
+fn sidecar_block() -> Block {
+    let block = Block::new(
+        "A container beside the application in every task: a log router, a telemetry collector, a proxy. \
+         It receives no load balancer traffic; its image and settings are part of the task definition, so a \
+         change rolls out like the application's.",
+    )
+    .attribute(A::required(
+        "name",
+        Type::String,
+        "Container name, unique in the task; `depends_on` refers to containers by it.",
+    ))
+    .attribute(A::defaulted(
+        "essential",
+        Type::Bool,
+        Value::Bool(true),
+        "Whether the task stops when this container stops. A collector whose loss the application survives \
+         can be non-essential.",
+    ))
+    .attribute(A::optional(
+        "stop_timeout",
+        Type::Number,
+        "Seconds between SIGTERM and SIGKILL (at most 120). Unset: ECS's 30.",
+    ))
+    .block(NestedBlock::list("port_mapping", port_mapping_block(), 0))
+    .block(NestedBlock::optional_group("log", sidecar_log_block()))
+    .block(NestedBlock::optional_single("firelens", firelens_block()));
+    with_container_settings(block)
+}
+
+fn port_mapping_block() -> Block {
+    Block::new(
+        "A port the sidecar listens on, for the other containers of the task (awsvpc: localhost).",
+    )
+    .attribute(A::required(
+        "container_port",
+        Type::Number,
+        "Port (1–65535).",
+    ))
+    .attribute(A::defaulted(
+        "protocol",
+        Type::String,
+        Value::string("tcp"),
+        "`tcp` or `udp`.",
+    ))
+}
+
+fn sidecar_log_block() -> Block {
+    Block::new("Where the sidecar's own output goes.")
+        .attribute(A::defaulted(
+            "driver",
+            Type::String,
+            Value::string(LOG_DRIVERS[0]),
+            "`awslogs`: the service's log group, with the application's `log.mode` and buffer. `awsfirelens`: \
+             through the task's FireLens router, with `options`.",
+        ))
+        .attribute(A::optional(
+            "options",
+            string_map(),
+            "Options of the `awsfirelens` driver: the router's output plugin (`Name`) and its settings.",
+        ))
+}
+
+fn firelens_block() -> Block {
+    Block::new(
+        "Makes this sidecar the task's FireLens log router: containers whose log driver is `awsfirelens` send \
+         their output to it. Its own output goes to the service's log group.",
+    )
+    .attribute(A::defaulted(
+        "type",
+        Type::String,
+        Value::string(FIRELENS_TYPES[0]),
+        &format!("{}.", one_of_code(FIRELENS_TYPES)),
+    ))
+    .attribute(A::optional(
+        "options",
+        string_map(),
+        "FireLens options, e.g. `enable-ecs-log-metadata`.",
+    ))
+    .attribute(A::optional(
+        "config_file_type",
+        Type::String,
+        "Where the router's own configuration file is: `s3` (an object, `config_file_value` its ARN) or \
+         `file` (a path in the router's image).",
+    ))
+    .attribute(A::optional(
+        "config_file_value",
+        Type::String,
+        "The configuration file's S3 object ARN or path.",
+    ))
+}
+
+fn volume_block() -> Block {
+    Block::new(
+        "A volume containers of the task mount with `mount_point`: an EFS file system with `efs`, otherwise \
+         task storage shared by the task's containers for its lifetime (bind mount).",
+    )
+    .attribute(A::required(
+        "name",
+        Type::String,
+        "Volume name, unique in the task; `mount_point.source_volume` refers to it.",
+    ))
+    .block(NestedBlock::optional_single("efs", efs_block()))
+}
+
+fn efs_block() -> Block {
+    Block::new("An Amazon EFS file system (Fargate platform version 1.4.0 or later).")
+        .attribute(A::required("file_system_id", Type::String, "ID of the file system (`fs-…`)."))
+        .attribute(A::optional(
+            "root_directory",
+            Type::String,
+            "Directory of the file system mounted as the volume's root. Leave it unset with an access point, \
+             whose own root directory applies.",
+        ))
+        .attribute(A::optional(
+            "access_point_id",
+            Type::String,
+            "An EFS access point (`fsap-…`), which enforces its user and root directory.",
+        ))
+        .attribute(A::defaulted(
+            "transit_encryption",
+            Type::Bool,
+            Value::Bool(true),
+            "Encrypt the NFS traffic with TLS; required with an access point or IAM authorization.",
+        ))
+        .attribute(A::defaulted(
+            "iam_authorization",
+            Type::Bool,
+            Value::Bool(true),
+            "Mount as the task role, which then gets exactly the EFS client actions it needs on this file \
+             system (through the access point when one is given): `ClientMount`; `ClientWrite` unless every \
+             mount of the volume is read-only; `ClientRootAccess` only without an access point and with a \
+             container that mounts it as root.",
+        ))
 }
 
 fn container_health_block() -> Block {
@@ -351,7 +608,7 @@ fn container_health_block() -> Block {
 }
 
 fn log_block() -> Block {
-    Block::new("Container logs through the awslogs driver.")
+    Block::new("The service's log group, and where the application's output goes.")
         .attribute(A::optional_computed(
             "group",
             Type::String,
@@ -375,6 +632,19 @@ fn log_block() -> Block {
             Type::String,
             Value::string(d::LOG_MAX_BUFFER_SIZE),
             "Buffer size in non-blocking mode.",
+        ))
+        .attribute(A::defaulted(
+            "driver",
+            Type::String,
+            Value::string(LOG_DRIVERS[0]),
+            "`awslogs`: the application's output goes to the log group. `awsfirelens`: through the task's \
+             FireLens router (a `sidecar` with `firelens`), with `options`; the log group then holds the \
+             sidecars' output.",
+        ))
+        .attribute(A::optional(
+            "options",
+            string_map(),
+            "Options of the `awsfirelens` driver: the router's output plugin (`Name`) and its settings.",
         ))
 }
 

@@ -8,6 +8,7 @@ use crate::value::{AttributePath, Value};
 use super::defaults as d;
 use super::expand::DeploymentStrategy;
 use super::names::derived_rule_priority;
+use super::schema::{FIRELENS_TYPES, LOG_DRIVERS};
 
 /// A value that is missing, unknown or of the wrong shape where the spec needs it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -31,6 +32,11 @@ pub struct ServiceSpec {
     pub tags: BTreeMap<String, String>,
     pub task: TaskSpec,
     pub container: ContainerSpec,
+    pub sidecars: Vec<SidecarSpec>,
+    pub volumes: Vec<VolumeSpec>,
+    pub enable_execute_command: bool,
+    /// Managed policies the task role has besides `task_role_policy`.
+    pub task_role_managed_policy_arns: Vec<String>,
     pub network: NetworkSpec,
     /// `None` only for a `rolling` service that serves no HTTP traffic (a worker or queue
     /// consumer): no target groups, no listener rules.
@@ -66,20 +72,94 @@ pub struct TaskSpec {
     pub ephemeral_storage_gib: i64,
 }
 
+/// The application container: the one the load balancer sends traffic to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerSpec {
     pub name: String,
-    pub image: String,
     pub port: i64,
-    pub command: Option<Vec<String>>,
-    pub environment: BTreeMap<String, String>,
-    pub secrets: BTreeMap<String, String>,
     pub stop_timeout: i64,
     pub drain_timeout: Option<i64>,
+    pub log: LogSpec,
+    pub settings: ContainerSettings,
+}
+
+/// What every container of the task takes, the application's and each sidecar's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerSettings {
+    pub image: String,
+    pub command: Option<Vec<String>>,
+    pub entry_point: Option<Vec<String>>,
+    pub environment: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, String>,
+    pub cpu: Option<i64>,
+    pub memory: Option<i64>,
+    pub memory_reservation: Option<i64>,
+    pub user: Option<String>,
+    /// Container name → START, COMPLETE, SUCCESS or HEALTHY.
+    pub depends_on: BTreeMap<String, String>,
     pub init_process_enabled: bool,
     pub readonly_root_filesystem: bool,
+    pub drop_capabilities: Vec<String>,
+    pub add_capabilities: Vec<String>,
     pub health_check: Option<ContainerHealthCheck>,
-    pub log: LogSpec,
+    pub mount_points: Vec<MountPoint>,
+    pub ulimits: Vec<Ulimit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountPoint {
+    pub source_volume: String,
+    pub container_path: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ulimit {
+    pub name: String,
+    pub soft_limit: i64,
+    pub hard_limit: i64,
+}
+
+/// A container beside the application: a log router, a collector, a proxy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SidecarSpec {
+    pub name: String,
+    pub essential: bool,
+    pub stop_timeout: Option<i64>,
+    /// (container port, `tcp` or `udp`).
+    pub port_mappings: Vec<(i64, String)>,
+    /// `awslogs` (the service's log group) or `awsfirelens`.
+    pub log_driver: String,
+    /// The `awsfirelens` driver's options.
+    pub log_options: BTreeMap<String, String>,
+    /// Set when this sidecar is the task's FireLens log router.
+    pub firelens: Option<FirelensSpec>,
+    pub settings: ContainerSettings,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirelensSpec {
+    /// `fluentbit` or `fluentd`.
+    pub kind: String,
+    pub options: BTreeMap<String, String>,
+    pub config_file_type: Option<String>,
+    pub config_file_value: Option<String>,
+}
+
+/// A volume containers of the task mount: EFS, or task storage shared between them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeSpec {
+    pub name: String,
+    pub efs: Option<EfsSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EfsSpec {
+    pub file_system_id: String,
+    pub root_directory: Option<String>,
+    pub access_point_id: Option<String>,
+    pub transit_encryption: bool,
+    pub iam_authorization: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +177,10 @@ pub struct LogSpec {
     pub retention_days: i64,
     pub mode: String,
     pub max_buffer_size: String,
+    /// `awslogs` or `awsfirelens`: where the application's output goes.
+    pub driver: String,
+    /// The `awsfirelens` driver's options.
+    pub options: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -340,6 +424,135 @@ impl<'a> Reader<'a> {
         self.block(name)?
             .ok_or_else(|| self.err(name, "block is required"))
     }
+
+    /// The blocks of a list block, each with its path; none when the list is null.
+    fn list(&self, name: &str) -> Result<Vec<Reader<'a>>, SpecError> {
+        let Some(v) = self.known(name)? else {
+            return Ok(Vec::new());
+        };
+        let items = v
+            .elements()
+            .ok_or_else(|| self.err(name, "expected a list"))?;
+        Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Reader::new(item, self.path.join_attr(name).join_index(i)))
+            .collect())
+    }
+}
+
+/// The settings a container block shares with every other: the application's and a sidecar's.
+fn container_settings(c: &Reader) -> Result<ContainerSettings, SpecError> {
+    let health_check = c
+        .block("health_check")?
+        .map(|h| {
+            Ok::<_, SpecError>(ContainerHealthCheck {
+                command: h.strings("command", &[])?,
+                interval: h.int("interval", Some(d::CONTAINER_HEALTH_INTERVAL))?,
+                timeout: h.int("timeout", Some(d::CONTAINER_HEALTH_TIMEOUT))?,
+                retries: h.int("retries", Some(d::CONTAINER_HEALTH_RETRIES))?,
+                start_period: h.int("start_period", Some(d::CONTAINER_HEALTH_START_PERIOD))?,
+            })
+        })
+        .transpose()?;
+    Ok(ContainerSettings {
+        image: c.str("image", None)?,
+        command: c.opt_strings("command")?,
+        entry_point: c.opt_strings("entry_point")?,
+        environment: c.string_map("environment")?,
+        secrets: c.string_map("secrets")?,
+        cpu: c.opt_int("cpu")?,
+        memory: c.opt_int("memory")?,
+        memory_reservation: c.opt_int("memory_reservation")?,
+        user: c.opt_str("user")?,
+        depends_on: c.string_map("depends_on")?,
+        init_process_enabled: c.bool("init_process_enabled", d::INIT_PROCESS_ENABLED)?,
+        readonly_root_filesystem: c
+            .bool("readonly_root_filesystem", d::READONLY_ROOT_FILESYSTEM)?,
+        drop_capabilities: c.strings("drop_capabilities", &[])?,
+        add_capabilities: c.strings("add_capabilities", &[])?,
+        health_check,
+        mount_points: c
+            .list("mount_point")?
+            .iter()
+            .map(|m| {
+                Ok(MountPoint {
+                    source_volume: m.str("source_volume", None)?,
+                    container_path: m.str("container_path", None)?,
+                    read_only: m.bool("read_only", false)?,
+                })
+            })
+            .collect::<Result<_, SpecError>>()?,
+        ulimits: c
+            .list("ulimit")?
+            .iter()
+            .map(|u| {
+                Ok(Ulimit {
+                    name: u.str("name", None)?,
+                    soft_limit: u.int("soft_limit", None)?,
+                    hard_limit: u.int("hard_limit", None)?,
+                })
+            })
+            .collect::<Result<_, SpecError>>()?,
+    })
+}
+
+fn sidecar(s: &Reader) -> Result<SidecarSpec, SpecError> {
+    let log = s.block("log")?;
+    let firelens = s
+        .block("firelens")?
+        .map(|f| {
+            Ok::<_, SpecError>(FirelensSpec {
+                kind: f.str("type", Some(FIRELENS_TYPES[0]))?,
+                options: f.string_map("options")?,
+                config_file_type: f.opt_str("config_file_type")?,
+                config_file_value: f.opt_str("config_file_value")?,
+            })
+        })
+        .transpose()?;
+    Ok(SidecarSpec {
+        name: s.str("name", None)?,
+        essential: s.bool("essential", true)?,
+        stop_timeout: s.opt_int("stop_timeout")?,
+        port_mappings: s
+            .list("port_mapping")?
+            .iter()
+            .map(|p| {
+                Ok((
+                    p.int("container_port", None)?,
+                    p.str("protocol", Some("tcp"))?,
+                ))
+            })
+            .collect::<Result<_, SpecError>>()?,
+        log_driver: match &log {
+            Some(l) => l.str("driver", Some(LOG_DRIVERS[0]))?,
+            None => LOG_DRIVERS[0].to_owned(),
+        },
+        log_options: match &log {
+            Some(l) => l.string_map("options")?,
+            None => BTreeMap::new(),
+        },
+        firelens,
+        settings: container_settings(s)?,
+    })
+}
+
+fn volume(v: &Reader) -> Result<VolumeSpec, SpecError> {
+    Ok(VolumeSpec {
+        name: v.str("name", None)?,
+        efs: v
+            .block("efs")?
+            .map(|e| {
+                Ok::<_, SpecError>(EfsSpec {
+                    file_system_id: e.str("file_system_id", None)?,
+                    root_directory: e.opt_str("root_directory")?,
+                    access_point_id: e.opt_str("access_point_id")?,
+                    transit_encryption: e.bool("transit_encryption", true)?,
+                    iam_authorization: e.bool("iam_authorization", true)?,
+                })
+            })
+            .transpose()?,
+    })
 }
 
 impl ServiceSpec {
@@ -351,24 +564,14 @@ impl ServiceSpec {
         let c = r.required_block("container")?;
         let n = r.required_block("network")?;
         let lb = r.block("load_balancer")?;
-        let container_health = c
-            .block("health_check")?
-            .map(|h| {
-                Ok::<_, SpecError>(ContainerHealthCheck {
-                    command: h.strings("command", &[])?,
-                    interval: h.int("interval", Some(d::CONTAINER_HEALTH_INTERVAL))?,
-                    timeout: h.int("timeout", Some(d::CONTAINER_HEALTH_TIMEOUT))?,
-                    retries: h.int("retries", Some(d::CONTAINER_HEALTH_RETRIES))?,
-                    start_period: h.int("start_period", Some(d::CONTAINER_HEALTH_START_PERIOD))?,
-                })
-            })
-            .transpose()?;
         let log = match c.block("log")? {
             Some(l) => LogSpec {
                 group: l.str("group", Some(&format!("/ecs/{name}")))?,
                 retention_days: l.int("retention_days", Some(d::LOG_RETENTION_DAYS))?,
                 mode: l.str("mode", Some(d::LOG_MODE))?,
                 max_buffer_size: l.str("max_buffer_size", Some(d::LOG_MAX_BUFFER_SIZE))?,
+                driver: l.str("driver", Some(LOG_DRIVERS[0]))?,
+                options: l.string_map("options")?,
             },
             None => LogSpec::default_for(&name),
         };
@@ -523,19 +726,24 @@ impl ServiceSpec {
             },
             container: ContainerSpec {
                 name: c.str("name", None)?,
-                image: c.str("image", None)?,
                 port: c.int("port", None)?,
-                command: c.opt_strings("command")?,
-                environment: c.string_map("environment")?,
-                secrets: c.string_map("secrets")?,
                 stop_timeout: c.int("stop_timeout", Some(d::STOP_TIMEOUT))?,
                 drain_timeout: c.opt_int("drain_timeout")?,
-                init_process_enabled: c.bool("init_process_enabled", d::INIT_PROCESS_ENABLED)?,
-                readonly_root_filesystem: c
-                    .bool("readonly_root_filesystem", d::READONLY_ROOT_FILESYSTEM)?,
-                health_check: container_health,
                 log,
+                settings: container_settings(&c)?,
             },
+            sidecars: r
+                .list("sidecar")?
+                .iter()
+                .map(sidecar)
+                .collect::<Result<_, _>>()?,
+            volumes: r
+                .list("volume")?
+                .iter()
+                .map(volume)
+                .collect::<Result<_, _>>()?,
+            enable_execute_command: r.bool("enable_execute_command", false)?,
+            task_role_managed_policy_arns: r.strings("task_role_managed_policy_arns", &[])?,
             network: NetworkSpec {
                 subnets: n.strings("subnets", &[])?,
                 security_groups: n.strings("security_groups", &[])?,
@@ -561,6 +769,8 @@ impl LogSpec {
             retention_days: d::LOG_RETENTION_DAYS,
             mode: d::LOG_MODE.to_owned(),
             max_buffer_size: d::LOG_MAX_BUFFER_SIZE.to_owned(),
+            driver: LOG_DRIVERS[0].to_owned(),
+            options: BTreeMap::new(),
         }
     }
 }

@@ -312,6 +312,45 @@ impl Block {
         }
     }
 
+    /// Fills what a stored value written before an attribute or block existed lacks: a
+    /// defaulted attribute's default (a plan never leaves one null) and an empty list for a
+    /// list block, so such a state plans no change where the configuration does not set them.
+    pub fn fill_absent(&self, stored: &mut Value) {
+        let Value::Object(fields) = stored else {
+            return;
+        };
+        for a in &self.attributes {
+            if let Some(default) = &a.default {
+                let v = fields.entry(a.name.clone()).or_insert(Value::Null);
+                if v.is_null() {
+                    *v = default.clone();
+                }
+            }
+        }
+        for b in &self.blocks {
+            let v = fields.entry(b.name.clone()).or_insert(Value::Null);
+            match b.nesting {
+                Nesting::Group => {
+                    if v.is_null() {
+                        *v = b.block.null_object();
+                    }
+                    b.block.fill_absent(v);
+                }
+                Nesting::Single => b.block.fill_absent(v),
+                Nesting::List => {
+                    if v.is_null() {
+                        *v = Value::List(Vec::new());
+                    }
+                    if let Value::List(items) = v {
+                        for item in items {
+                            b.block.fill_absent(item);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The value of this block with every attribute null and nested blocks empty, as a
     /// configuration that leaves a group block out has it.
     pub fn null_object(&self) -> Value {
@@ -420,6 +459,47 @@ mod tests {
         assert_eq!(
             t.to_json().to_string(),
             r#"["object",{"container":["object",{"port":"number"}],"desired_count":"number","name":"string"}]"#
+        );
+    }
+
+    #[test]
+    fn a_stored_value_older_than_a_default_gets_it() {
+        let b = block().block(NestedBlock::list(
+            "sidecar",
+            Block::new("s").attribute(Attribute::defaulted(
+                "essential",
+                Type::Bool,
+                Value::Bool(true),
+                "e",
+            )),
+            0,
+        ));
+        let mut stored = Value::object([
+            ("name", Value::string("a")),
+            ("container", Value::object([("port", Value::int(80))])),
+        ]);
+        b.fill_absent(&mut stored);
+        assert_eq!(stored.get("desired_count"), &Value::int(2));
+        assert_eq!(stored.get("sidecar"), &Value::List(Vec::new()));
+        let mut stored = Value::object([
+            ("desired_count", Value::int(5)),
+            (
+                "sidecar",
+                Value::List(vec![Value::object([("essential", Value::Null)])]),
+            ),
+        ]);
+        b.fill_absent(&mut stored);
+        assert_eq!(
+            stored.get("desired_count"),
+            &Value::int(5),
+            "a set value stays"
+        );
+        assert_eq!(
+            stored
+                .get("sidecar")
+                .elements()
+                .map(|e| e[0].get("essential").clone()),
+            Some(Value::Bool(true))
         );
     }
 

@@ -300,7 +300,11 @@ fn resource(
     let mut instances = Vec::new();
     let mut refs = Vec::new();
     for i in 0..count.unwrap_or(1) {
-        let attrs = body_value(block.body(), ctx)?;
+        let mut each = ctx.clone();
+        let mut counter = Map::new();
+        counter.insert("index".to_owned(), Value::from(i));
+        each.declare_var("count", Value::Object(counter));
+        let attrs = body_value(block.body(), &each)?;
         let index = if count.is_some() {
             format!("[{i}]")
         } else {
@@ -527,6 +531,25 @@ fn declare_functions(ctx: &mut Context) {
     ctx.declare_func("startswith", fixed(2, f_startswith));
     ctx.declare_func("regexall", fixed(2, f_regexall));
     ctx.declare_func("contains", fixed(2, f_contains));
+    ctx.declare_func("flatten", fixed(1, f_flatten));
+    ctx.declare_func("tomap", fixed(1, f_identity));
+}
+
+fn f_flatten(a: FuncArgs) -> Result<Value, String> {
+    fn into(v: &Value, out: &mut Vec<Value>) {
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| into(i, out)),
+            other => out.push(other.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    into(&a[0], &mut out);
+    Ok(Value::Array(out))
+}
+
+/// Conversions the evaluator's values need not make (`tomap` of an object of strings).
+fn f_identity(a: FuncArgs) -> Result<Value, String> {
+    Ok(a[0].clone())
 }
 
 fn s(v: &Value) -> Result<&str, String> {

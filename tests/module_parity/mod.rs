@@ -14,8 +14,9 @@ use fargate_provider::hcl::{child_address, resource_is_counted, submodule_is_cou
 use fargate_provider::service::expand::{
     AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderDef, ChildKey, ContainerDef,
     DeploymentGroupDef, DeploymentStrategy, DiscoveryServiceDef, EcsDeploymentDef, EcsServiceDef,
-    Expansion, ListenerRuleDef, LogGroupDef, ROLE_DESCRIPTION, RoleDef, ScalableTargetDef,
-    ScalingMetric, ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef, alb_resource_label,
+    EfsVolumeDef, Expansion, ListenerRuleDef, LogGroupDef, ROLE_DESCRIPTION, RoleDef,
+    ScalableTargetDef, ScalingMetric, ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef,
+    VolumeDef, alb_resource_label,
 };
 use fargate_provider::service::spec::ContainerHealthCheck;
 use serde_json::{Map, Value as Json, json};
@@ -299,9 +300,10 @@ impl Children<'_> {
             memory,
             cpu_architecture,
             ephemeral_storage_gib,
-            container,
+            containers,
+            volumes,
         } = def;
-        json!({
+        let mut definition = json!({
             "family": family,
             "requires_compatibilities": ["FARGATE"],
             "network_mode": "awsvpc",
@@ -310,11 +312,16 @@ impl Children<'_> {
             "memory": memory.to_string(),
             "execution_role_arn": self.arn(ChildKey::ExecutionRole),
             "task_role_arn": self.arn(ChildKey::TaskRole),
-            "container_definitions": [container_definition(container)],
+            "container_definitions": containers.iter().map(container_definition).collect::<Vec<_>>(),
             "runtime_platform": [{ "operating_system_family": "LINUX", "cpu_architecture": cpu_architecture }],
             "ephemeral_storage": [{ "size_in_gib": ephemeral_storage_gib }],
             "tags": self.exp.tags,
-        })
+        });
+        // hashicorp/aws takes volumes as repeated blocks: none is no block.
+        if !volumes.is_empty() {
+            definition["volume"] = volumes.iter().map(volume).collect();
+        }
+        definition
     }
 
     fn target_group(&self, def: &TargetGroupDef) -> Json {
@@ -439,6 +446,7 @@ impl Children<'_> {
             registry_with_port,
             tags,
             deployment,
+            enable_execute_command,
         } = def;
         let p = &self.exp.placement;
         // hashicorp/aws reads the cluster back as an ARN, so the module names it so.
@@ -461,6 +469,7 @@ impl Children<'_> {
             "health_check_grace_period_seconds": health_check_grace_period,
             "propagate_tags": "SERVICE",
             "enable_ecs_managed_tags": true,
+            "enable_execute_command": enable_execute_command,
             "deployment_controller": [{ "type": deployment_controller }],
             // No capacity providers: the FARGATE launch type.
             "launch_type": if capacity_provider_strategy.is_empty() { json!("FARGATE") } else { Json::Null },
@@ -686,35 +695,104 @@ impl Children<'_> {
     }
 }
 
-/// The essential container, as ECS's container definition JSON.
+/// A container, as ECS's container definition JSON: what is unset is left out.
 fn container_definition(def: &ContainerDef) -> Json {
     let ContainerDef {
         name,
         image,
-        port,
+        essential,
+        port_mappings,
         command,
+        entry_point,
         environment,
         secrets,
+        cpu,
+        memory,
+        memory_reservation,
+        user,
+        depends_on,
         stop_timeout,
         init_process_enabled,
         readonly_root_filesystem,
+        drop_capabilities,
+        add_capabilities,
         health_check,
+        mount_points,
+        ulimits,
+        log_driver,
         log_options,
+        firelens,
     } = def;
     let mut container = json!({
         "name": name,
         "image": image,
-        "essential": true,
-        "portMappings": [{ "containerPort": port, "protocol": "tcp" }],
+        "essential": essential,
+        "portMappings": port_mappings.iter().map(|(port, protocol)| json!({ "containerPort": port, "protocol": protocol })).collect::<Vec<_>>(),
         "environment": environment.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect::<Vec<_>>(),
         "secrets": secrets.iter().map(|(k, v)| json!({ "name": k, "valueFrom": v })).collect::<Vec<_>>(),
-        "stopTimeout": stop_timeout,
         "readonlyRootFilesystem": readonly_root_filesystem,
         "linuxParameters": { "initProcessEnabled": init_process_enabled },
-        "logConfiguration": { "logDriver": "awslogs", "options": log_options },
+        "logConfiguration": { "logDriver": log_driver, "options": log_options },
     });
-    if let Some(command) = command {
-        container["command"] = json!(command);
+    for (key, value) in [
+        ("command", command.as_ref().map(|c| json!(c))),
+        ("entryPoint", entry_point.as_ref().map(|c| json!(c))),
+        ("cpu", cpu.map(|n| json!(n))),
+        ("memory", memory.map(|n| json!(n))),
+        ("memoryReservation", memory_reservation.map(|n| json!(n))),
+        ("user", user.as_ref().map(|u| json!(u))),
+        ("stopTimeout", stop_timeout.map(|n| json!(n))),
+        (
+            "dependsOn",
+            (!depends_on.is_empty()).then(|| {
+                depends_on
+                    .iter()
+                    .map(|(c, condition)| json!({ "containerName": c, "condition": condition }))
+                    .collect()
+            }),
+        ),
+        (
+            "mountPoints",
+            (!mount_points.is_empty()).then(|| {
+                mount_points
+                    .iter()
+                    .map(|m| json!({ "sourceVolume": m.source_volume, "containerPath": m.container_path, "readOnly": m.read_only }))
+                    .collect()
+            }),
+        ),
+        (
+            "ulimits",
+            (!ulimits.is_empty()).then(|| {
+                ulimits
+                    .iter()
+                    .map(|u| json!({ "name": u.name, "softLimit": u.soft_limit, "hardLimit": u.hard_limit }))
+                    .collect()
+            }),
+        ),
+        (
+            "firelensConfiguration",
+            firelens.as_ref().map(|f| {
+                let mut c = json!({ "type": f.kind });
+                if !f.options.is_empty() {
+                    c["options"] = json!(f.options);
+                }
+                c
+            }),
+        ),
+    ] {
+        if let Some(v) = value {
+            container[key] = v;
+        }
+    }
+    if !drop_capabilities.is_empty() || !add_capabilities.is_empty() {
+        let mut caps = json!({});
+        if !add_capabilities.is_empty() {
+            caps["add"] = json!(add_capabilities);
+        }
+        if !drop_capabilities.is_empty() {
+            caps["drop"] = json!(drop_capabilities);
+        }
+        container["linuxParameters"]["capabilities"] = caps;
     }
     if let Some(check) = health_check {
         let ContainerHealthCheck {
@@ -733,6 +811,35 @@ fn container_definition(def: &ContainerDef) -> Json {
         });
     }
     container
+}
+
+/// A volume as hashicorp/aws's `volume` block: an EFS file system (its root `/` when none is
+/// given, as AWS reports it) or task storage.
+fn volume(def: &VolumeDef) -> Json {
+    let VolumeDef { name, efs } = def;
+    let Some(efs) = efs else {
+        return json!({ "name": name });
+    };
+    let EfsVolumeDef {
+        file_system_id,
+        root_directory,
+        access_point_id,
+        transit_encryption,
+        iam_authorization,
+    } = efs;
+    let enabled = |on: bool| if on { "ENABLED" } else { "DISABLED" };
+    json!({
+        "name": name,
+        "efs_volume_configuration": [{
+            "file_system_id": file_system_id,
+            "root_directory": root_directory.as_deref().unwrap_or("/"),
+            "transit_encryption": enabled(*transit_encryption),
+            "authorization_config": [{
+                "access_point_id": access_point_id,
+                "iam": enabled(*iam_authorization),
+            }],
+        }],
+    })
 }
 
 /// The roles' managed policies (attachments) and inline policies, by resource type: of the

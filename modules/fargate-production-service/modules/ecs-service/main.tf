@@ -12,6 +12,7 @@ resource "aws_ecs_service" "this" {
   health_check_grace_period_seconds = var.health_check_grace_period
   propagate_tags                    = "SERVICE"
   enable_ecs_managed_tags           = true
+  enable_execute_command            = var.enable_execute_command
   tags                              = var.tags
 
   deployment_controller {
@@ -77,6 +78,7 @@ resource "aws_ecs_service" "autoscaled" {
   health_check_grace_period_seconds = var.health_check_grace_period
   propagate_tags                    = "SERVICE"
   enable_ecs_managed_tags           = true
+  enable_execute_command            = var.enable_execute_command
   tags                              = var.tags
 
   deployment_controller {
@@ -143,6 +145,7 @@ resource "aws_ecs_service" "ecs_controller" {
   health_check_grace_period_seconds  = var.health_check_grace_period
   propagate_tags                     = "SERVICE"
   enable_ecs_managed_tags            = true
+  enable_execute_command             = var.enable_execute_command
   tags                               = var.tags
   deployment_minimum_healthy_percent = var.deployment == null ? null : var.deployment.minimum_healthy_percent
   deployment_maximum_percent         = var.deployment == null ? null : var.deployment.maximum_percent
@@ -271,6 +274,7 @@ resource "aws_ecs_service" "ecs_controller_autoscaled" {
   health_check_grace_period_seconds  = var.health_check_grace_period
   propagate_tags                     = "SERVICE"
   enable_ecs_managed_tags            = true
+  enable_execute_command             = var.enable_execute_command
   tags                               = var.tags
   deployment_minimum_healthy_percent = var.deployment == null ? null : var.deployment.minimum_healthy_percent
   deployment_maximum_percent         = var.deployment == null ? null : var.deployment.maximum_percent

@@ -110,6 +110,12 @@ variable "advanced" {
   default     = null
 }
 
+variable "enable_execute_command" {
+  description = "ECS Exec for the tasks ECS starts. Under CODE_DEPLOY, ECS does not change it in place: replace the service to change it."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags for every resource of this module that takes tags."
   type        = map(string)

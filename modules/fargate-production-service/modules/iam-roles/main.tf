@@ -114,6 +114,26 @@ locals {
       }
     ]
   }
+  efs_policy = {
+    Version   = "2012-10-17"
+    Statement = [for v in var.efs_mounts : merge({ Sid = v.sid, Effect = "Allow", Action = v.actions, Resource = v.file_system_arn }, { for k, c in { Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = v.access_point_arn } } } : k => c if v.access_point_arn != null })]
+  }
+  exec_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "EcsExecChannels"
+        Effect = "Allow"
+        Action = [
+          "ssmmessages:CreateControlChannel",
+          "ssmmessages:CreateDataChannel",
+          "ssmmessages:OpenControlChannel",
+          "ssmmessages:OpenDataChannel"
+        ]
+        Resource = "*"
+      }
+    ]
+  }
 }
 
 resource "aws_iam_role" "execution" {
@@ -147,6 +167,26 @@ resource "aws_iam_role_policy" "task_application" {
   name   = "application"
   role   = aws_iam_role.task.name
   policy = var.task_role_policy_json
+}
+
+resource "aws_iam_role_policy_attachment" "task_managed" {
+  count      = length(var.task_role_managed_policy_arns)
+  role       = aws_iam_role.task.name
+  policy_arn = var.task_role_managed_policy_arns[count.index]
+}
+
+resource "aws_iam_role_policy" "task_efs" {
+  count  = var.mounts_efs ? 1 : 0
+  name   = "efs"
+  role   = aws_iam_role.task.name
+  policy = jsonencode(local.efs_policy)
+}
+
+resource "aws_iam_role_policy" "task_exec" {
+  count  = var.enable_execute_command ? 1 : 0
+  name   = "ecs-exec"
+  role   = aws_iam_role.task.name
+  policy = jsonencode(local.exec_policy)
 }
 
 resource "aws_iam_role" "codedeploy" {

@@ -88,6 +88,32 @@ variable "task_role_policy_json" {
   default     = null
 }
 
+variable "task_role_managed_policy_arns" {
+  description = "Managed policies attached to the task role."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "efs_mounts" {
+  description = "For each EFS volume mounted with IAM authorization: the statement's ID, the file system, the access point (null for none) and the client actions the task role gets."
+  type        = list(object({ sid = string, file_system_arn = string, access_point_arn = string, actions = list(string) }))
+  default     = []
+  nullable    = false
+}
+
+variable "mounts_efs" {
+  description = "Whether some EFS volume is mounted with IAM authorization, so the task role gets its EFS policy (known at plan time)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_execute_command" {
+  description = "ECS Exec: the task role may open the SSM agent's channels."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags for every resource of this module that takes tags."
   type        = map(string)

@@ -7,7 +7,7 @@ variable "family" {
 }
 
 variable "log_group_name" {
-  description = "CloudWatch log group of the container's logs."
+  description = "CloudWatch log group of the containers that log through awslogs."
   type        = string
 }
 
@@ -41,70 +41,23 @@ variable "ephemeral_storage_gib" {
   type        = number
 }
 
-variable "container_name" {
-  description = "Name of the essential container."
-  type        = string
+variable "container" {
+  description = "The application container, as the root module's `container` (the load balancer's target)."
+  type        = object({ name = string, port = number, stop_timeout = optional(number, 30), drain_timeout = optional(number), image = string, command = optional(list(string)), entry_point = optional(list(string)), environment = optional(map(string), {}), secrets = optional(map(string), {}), cpu = optional(number), memory = optional(number), memory_reservation = optional(number), user = optional(string), depends_on = optional(map(string), {}), init_process_enabled = optional(bool, true), readonly_root_filesystem = optional(bool, false), drop_capabilities = optional(list(string)), add_capabilities = optional(list(string)), log = optional(object({ group = optional(string), retention_days = optional(number, 30), mode = optional(string, "non-blocking"), max_buffer_size = optional(string, "25m"), driver = optional(string, "awslogs"), options = optional(map(string), {}) }), {}), health_check = optional(object({ command = list(string), interval = optional(number, 30), timeout = optional(number, 5), retries = optional(number, 3), start_period = optional(number, 0) })), mount_point = optional(list(object({ source_volume = string, container_path = string, read_only = optional(bool, false) })), []), ulimit = optional(list(object({ name = string, soft_limit = number, hard_limit = number })), []) })
 }
 
-variable "image" {
-  description = "Container image."
-  type        = string
-}
-
-variable "port" {
-  description = "Container port the target groups route to."
-  type        = number
-}
-
-variable "command" {
-  description = "Overrides the image's CMD."
-  type        = list(string)
-  default     = null
-}
-
-variable "environment" {
-  description = "Environment variables (never secrets)."
-  type        = map(string)
-  default     = {}
+variable "sidecars" {
+  description = "Containers beside the application's, as the root module's `sidecar`."
+  type        = list(object({ name = string, essential = optional(bool, true), stop_timeout = optional(number), image = string, command = optional(list(string)), entry_point = optional(list(string)), environment = optional(map(string), {}), secrets = optional(map(string), {}), cpu = optional(number), memory = optional(number), memory_reservation = optional(number), user = optional(string), depends_on = optional(map(string), {}), init_process_enabled = optional(bool, true), readonly_root_filesystem = optional(bool, false), drop_capabilities = optional(list(string)), add_capabilities = optional(list(string)), port_mapping = optional(list(object({ container_port = number, protocol = optional(string, "tcp") })), []), log = optional(object({ driver = optional(string, "awslogs"), options = optional(map(string), {}) }), {}), firelens = optional(object({ type = optional(string, "fluentbit"), options = optional(map(string), {}), config_file_type = optional(string), config_file_value = optional(string) })), health_check = optional(object({ command = list(string), interval = optional(number, 30), timeout = optional(number, 5), retries = optional(number, 3), start_period = optional(number, 0) })), mount_point = optional(list(object({ source_volume = string, container_path = string, read_only = optional(bool, false) })), []), ulimit = optional(list(object({ name = string, soft_limit = number, hard_limit = number })), []) }))
+  default     = []
   nullable    = false
 }
 
-variable "secrets" {
-  description = "Secrets by variable name; values are Secrets Manager or SSM parameter ARNs."
-  type        = map(string)
-  default     = {}
+variable "volumes" {
+  description = "Volumes the containers mount, as the root module's `volume`."
+  type        = list(object({ name = string, efs = optional(object({ file_system_id = string, root_directory = optional(string), access_point_id = optional(string), transit_encryption = optional(bool, true), iam_authorization = optional(bool, true) })) }))
+  default     = []
   nullable    = false
-}
-
-variable "stop_timeout" {
-  description = "Seconds between SIGTERM and SIGKILL."
-  type        = number
-}
-
-variable "init_process_enabled" {
-  description = "Run an init process as PID 1."
-  type        = bool
-}
-
-variable "readonly_root_filesystem" {
-  description = "Mount the root filesystem read-only."
-  type        = bool
-}
-
-variable "health_check" {
-  description = "The container health check; null for none."
-  type        = object({ command = list(string), interval = number, timeout = number, retries = number, start_period = number })
-  default     = null
-}
-
-variable "log_mode" {
-  description = "awslogs delivery mode: `blocking` or `non-blocking`."
-  type        = string
-}
-
-variable "log_max_buffer_size" {
-  description = "Buffer of the non-blocking mode."
-  type        = string
 }
 
 variable "execution_role_arn" {
