@@ -182,23 +182,27 @@ fn every_corpus_configuration_gets_its_diagnostic_without_aws_calls() {
 
 #[test]
 fn the_basic_example_passes_every_check() {
-    let w = Workdir::new();
-    w.copy_example("basic");
-    let run = w.tofu(&["validate", "-json", "-no-color"]);
-    run.assert_ok();
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("validate JSON");
-    let diags: Vec<&serde_json::Value> = json["diagnostics"]
-        .as_array()
-        .map(|d| {
-            d.iter()
-                .filter(|d| d["summary"] != "Provider development overrides are in effect")
-                .collect()
-        })
-        .unwrap_or_default();
-    assert!(
-        diags.is_empty(),
-        "examples/basic is the seeds' production setup and must pass clean: {diags:#?}"
-    );
+    // examples/basic is the seeds' production setup; the FireLens and ADOT examples add
+    // sidecars, volumes, ECS Exec and the hardening settings to it.
+    for example in ["basic", "firelens", "adot"] {
+        let w = Workdir::new();
+        w.copy_example(example);
+        let run = w.tofu(&["validate", "-json", "-no-color"]);
+        run.assert_ok();
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("validate JSON");
+        let diags: Vec<&serde_json::Value> = json["diagnostics"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .filter(|d| d["summary"] != "Provider development overrides are in effect")
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            diags.is_empty(),
+            "examples/{example} must pass clean: {diags:#?}"
+        );
+    }
 }
 
 #[test]

@@ -426,7 +426,7 @@ volume {{
 "#,
         minimal().replace(
             "  port  = 8080\n",
-            "  port  = 8080\n  cpu = 512\n  memory = 640\n  memory_reservation = 512\n  user = \"1000:1000\"\n  drop_capabilities = [\"ALL\"]\n  add_capabilities = [\"SYS_PTRACE\"]\n  readonly_root_filesystem = true\n  depends_on = { log_router = \"START\", config_init = \"SUCCESS\" }\n  mount_point {\n    source_volume = \"data\"\n    container_path = \"/data\"\n  }\n  mount_point {\n    source_volume = \"config\"\n    container_path = \"/etc/app\"\n    read_only = true\n  }\n  ulimit {\n    name = \"nofile\"\n    soft_limit = 65535\n    hard_limit = 65535\n  }\n  log {\n    driver = \"awsfirelens\"\n    options = { Name = \"cloudwatch_logs\", region = \"eu-west-1\", log_group_name = \"/ecs/checkout-api\" }\n  }\n",
+            "  port  = 8080\n  cpu = 256\n  memory = 640\n  memory_reservation = 512\n  user = \"1000:1000\"\n  drop_capabilities = [\"ALL\"]\n  add_capabilities = [\"SYS_PTRACE\"]\n  readonly_root_filesystem = true\n  depends_on = { log_router = \"START\", config_init = \"SUCCESS\" }\n  mount_point {\n    source_volume = \"data\"\n    container_path = \"/data\"\n  }\n  mount_point {\n    source_volume = \"config\"\n    container_path = \"/etc/app\"\n    read_only = true\n  }\n  ulimit {\n    name = \"nofile\"\n    soft_limit = 65535\n    hard_limit = 65535\n  }\n  log {\n    driver = \"awsfirelens\"\n    options = { Name = \"cloudwatch_logs\", region = \"eu-west-1\", log_group_name = \"/ecs/checkout-api\" }\n  }\n",
         )
     )
 }
@@ -629,6 +629,32 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
     for (case, service, refused) in [
         ("defaults", minimal(), None),
         ("sidecars, volumes, ECS Exec", with_sidecars(), None),
+        (
+            "EFS with IAM authorization and no transit encryption",
+            with_sidecars().replace(
+                "    file_system_id = \"fs-0fedcba9876543210\"\n",
+                "    file_system_id = \"fs-0fedcba9876543210\"\n    transit_encryption = false\n",
+            ),
+            Some(
+                "An EFS volume with IAM authorization or an access point needs transit_encryption",
+            ),
+        ),
+        (
+            "a sidecar's secret that is not an ARN",
+            with_sidecars().replace(
+                "arn:aws:ssm:eu-west-1:123456789012:parameter/otel-key",
+                "plain-text-key",
+            ),
+            Some("check `secret-arn`"),
+        ),
+        (
+            "two FireLens routers",
+            with_sidecars().replace(
+                "  essential = false\n  cpu       = 128",
+                "  essential = false\n  firelens {}\n  cpu       = 128",
+            ),
+            Some("At most one sidecar may have firelens"),
+        ),
         ("every option, AAAA records", full(), None),
         ("CPU scaling, Cloud Map defaults", cpu_only(), None),
         ("SRV records", record("SRV"), None),

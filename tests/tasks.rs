@@ -627,6 +627,78 @@ fn deploy_out_of_band(t: &Setup, revision: &str, container: &str, image: &str) {
     });
 }
 
+/// ECS Exec reaches only the tasks ECS starts. Under CodeDeploy, which ECS does not update in
+/// place, turning it on is a planned replacement with a warning saying why; under the ECS
+/// controller it changes in place with a new deployment, the task role gets its channels, and
+/// the plan after it is empty.
+#[test]
+fn ecs_exec_replaces_a_codedeploy_service_and_rolls_out_under_the_ecs_controller() {
+    let t = setup("exec");
+    t.apply(&[]);
+    t.edit_main(
+        "  desired_count = 4\n",
+        "  desired_count = 4\n\n  enable_execute_command = true\n",
+    );
+    let plan = t.tofu(&["plan", "-no-color"]);
+    plan.assert_ok();
+    assert!(
+        plan.stdout.contains("must be replaced")
+            && plan
+                .stdout
+                .contains("ECS Exec changes by replacing the service"),
+        "a replacement, and the warning why:\n{}",
+        plan.stdout
+    );
+    assert_eq!(t.planned_actions(&[]), ["delete", "create"]);
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+
+    let t = setup("execrolling");
+    t.edit_main(
+        "  blue_green {\n    deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"\n    termination_wait_minutes = 5\n    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]\n  }\n",
+        "  deployment_strategy = \"rolling\"\n",
+    );
+    t.edit_main(
+        "    test_listener_arn         = var.test_listener_arn\n",
+        "",
+    );
+    t.apply(&[]);
+    let before = t.state_str("task_definition_arn");
+    t.edit_main(
+        "  desired_count = 4\n",
+        "  desired_count = 4\n\n  enable_execute_command = true\n",
+    );
+    assert_eq!(t.planned_actions(&[]), ["update"], "in place");
+    t.apply(&[]);
+    let exec_on = t.aws.run(async {
+        t.aws
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(t.fixtures.get("cluster"))
+            .services("checkout-api")
+            .send()
+            .await
+            .expect("DescribeServices")
+            .services()[0]
+            .enable_execute_command()
+    });
+    assert!(exec_on, "ECS Exec is on");
+    assert_ne!(
+        t.state_str("task_definition_arn"),
+        before,
+        "a new deployment starts the tasks ECS Exec reaches"
+    );
+    assert_eq!(
+        inline_policy(&t, "checkout-api-task", "ecs-exec")["Statement"][0]["Action"]
+            .as_array()
+            .map(Vec::len),
+        Some(4)
+    );
+    t.assert_plans_empty(&[]);
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
 /// The FireLens and ADOT examples as a user runs them: apply, an image change rolled out, an
 /// empty plan, destroy with nothing left.
 #[test]

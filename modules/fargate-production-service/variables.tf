@@ -69,6 +69,11 @@ variable "task_role_managed_policy_arns" {
   description = "ARNs of IAM managed policies attached to the task role besides `task_role_policy_json`, e.g. `arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess` for an ADOT or X-Ray collector sidecar."
   type        = list(string)
   default     = null
+
+  validation {
+    condition     = var.task_role_managed_policy_arns == null ? true : length(var.task_role_managed_policy_arns) <= 20 && alltrue([for arn in var.task_role_managed_policy_arns : can(regex("^arn:[^:]+:iam::(aws|[0-9]{12}):policy/.+", arn))])
+    error_message = "task_role_managed_policy_arns are IAM managed policy ARNs (arn:aws:iam::aws:policy/… or arn:aws:iam::<account>:policy/…), at most 20 (check `managed-policies`)."
+  }
 }
 
 variable "enable_execute_command" {
@@ -111,12 +116,12 @@ variable "container" {
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.container.name))
-    error_message = "container.name: letters, digits, hyphens and underscores, at most 255 (check `container-name`)."
+    error_message = "container.name and each sidecar.name: letters, digits, hyphens and underscores, at most 255, unique in the task (check `container-name`)."
   }
 
   validation {
     condition     = var.container.port >= 1 && var.container.port <= 65535
-    error_message = "container.port between 1 and 65535 (check `port`)."
+    error_message = "container.port and each sidecar's port_mapping.container_port between 1 and 65535, the protocol tcp or udp (check `port`)."
   }
 
   validation {
@@ -131,7 +136,7 @@ variable "container" {
 
   validation {
     condition     = alltrue([for arn in values(var.container.secrets) : can(regex("^arn:[^:]+:(secretsmanager|ssm):[^:]+:[0-9]{12}:(secret:|parameter/)", arn))])
-    error_message = "container.secrets values must be Secrets Manager secret or SSM parameter ARNs (check `secret-arn`)."
+    error_message = "container.secrets and each sidecar's secrets values must be Secrets Manager secret or SSM parameter ARNs (check `secret-arn`)."
   }
 
   validation {
@@ -143,6 +148,21 @@ variable "container" {
     condition     = contains(["blocking", "non-blocking"], var.container.log.mode)
     error_message = "container.log.mode must be blocking or non-blocking (check `ranges`)."
   }
+
+  validation {
+    condition     = alltrue([for c in values(var.container.depends_on) : contains(["START", "COMPLETE", "SUCCESS", "HEALTHY"], c)])
+    error_message = "container.depends_on conditions must be START, COMPLETE, SUCCESS or HEALTHY (check `depends-on`)."
+  }
+
+  validation {
+    condition     = var.container.add_capabilities == null ? true : alltrue([for c in var.container.add_capabilities : c == "SYS_PTRACE"])
+    error_message = "container.add_capabilities may hold only SYS_PTRACE, the one capability Fargate adds (check `capabilities`)."
+  }
+
+  validation {
+    condition     = contains(["awslogs", "awsfirelens"], var.container.log.driver)
+    error_message = "container.log.driver must be awslogs or awsfirelens (check `firelens`)."
+  }
 }
 
 variable "sidecar" {
@@ -150,6 +170,31 @@ variable "sidecar" {
   type        = list(object({ name = string, essential = optional(bool, true), stop_timeout = optional(number), image = string, command = optional(list(string)), entry_point = optional(list(string)), environment = optional(map(string), {}), secrets = optional(map(string), {}), cpu = optional(number), memory = optional(number), memory_reservation = optional(number), user = optional(string), depends_on = optional(map(string), {}), init_process_enabled = optional(bool, true), readonly_root_filesystem = optional(bool, false), drop_capabilities = optional(list(string)), add_capabilities = optional(list(string)), port_mapping = optional(list(object({ container_port = number, protocol = optional(string, "tcp") })), []), log = optional(object({ driver = optional(string, "awslogs"), options = optional(map(string), {}) }), {}), firelens = optional(object({ type = optional(string, "fluentbit"), options = optional(map(string), {}), config_file_type = optional(string), config_file_value = optional(string) })), health_check = optional(object({ command = list(string), interval = optional(number, 30), timeout = optional(number, 5), retries = optional(number, 3), start_period = optional(number, 0) })), mount_point = optional(list(object({ source_volume = string, container_path = string, read_only = optional(bool, false) })), []), ulimit = optional(list(object({ name = string, soft_limit = number, hard_limit = number })), []) }))
   default     = []
   nullable    = false
+
+  validation {
+    condition     = alltrue(flatten([for s in var.sidecar : [for arn in values(s.secrets) : can(regex("^arn:[^:]+:(secretsmanager|ssm):[^:]+:[0-9]{12}:(secret:|parameter/)", arn))]]))
+    error_message = "container.secrets and each sidecar's secrets values must be Secrets Manager secret or SSM parameter ARNs (check `secret-arn`)."
+  }
+
+  validation {
+    condition     = length([for s in var.sidecar : s if s.firelens != null]) <= 1
+    error_message = "At most one sidecar may have firelens: a task has one log router (check `firelens`)."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.sidecar : s.firelens == null ? true : contains(["fluentbit", "fluentd"], s.firelens.type)])
+    error_message = "Sidecar firelens.type must be fluentbit or fluentd (check `firelens`)."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.sidecar : s.stop_timeout == null ? true : s.stop_timeout >= 2 && s.stop_timeout <= 120])
+    error_message = "A sidecar's stop_timeout must be between 2 and 120 seconds (Fargate's maximum) (check `stop-timeout`)."
+  }
+
+  validation {
+    condition     = length(distinct(concat([var.container.name], [for s in var.sidecar : s.name]))) == length(var.sidecar) + 1
+    error_message = "container.name and each sidecar.name: letters, digits, hyphens and underscores, at most 255, unique in the task (check `container-name`)."
+  }
 }
 
 variable "volume" {
@@ -157,6 +202,16 @@ variable "volume" {
   type        = list(object({ name = string, efs = optional(object({ file_system_id = string, root_directory = optional(string), access_point_id = optional(string), transit_encryption = optional(bool, true), iam_authorization = optional(bool, true) })) }))
   default     = []
   nullable    = false
+
+  validation {
+    condition     = alltrue([for v in var.volume : v.efs == null ? true : v.efs.transit_encryption || !(v.efs.iam_authorization || v.efs.access_point_id != null)])
+    error_message = "An EFS volume with IAM authorization or an access point needs transit_encryption (check `efs`)."
+  }
+
+  validation {
+    condition     = length(distinct([for v in var.volume : v.name])) == length(var.volume)
+    error_message = "Volume names must be unique (check `volumes`)."
+  }
 }
 
 variable "network" {

@@ -942,6 +942,12 @@ ignores later changes of `desired_count`; without it, a changed `desired_count` 
 - `task_role_policy_json` decides whether the task role gets an inline policy, so it must be
   known at plan time (a policy document built from values known at plan time is); the
   container's secrets may be created in the same run.
+- ECS Exec (`enable_execute_command`) under `codedeploy`: ECS does not change it on a
+  CODE_DEPLOY service in place, so change it by replacing the service
+  (`tofu apply -replace=module.<name>.module.ecs_service.aws_ecs_service.<variant>[0]`); the
+  resource plans that replacement itself. Under the other strategies a change rolls out with the
+  next deployment.
+- The EFS volumes' platform version (1.4.0 or LATEST) is checked only by the resource.
 - Replacing the task definition deregisters the previous revision once the new one exists;
   running tasks keep it, but a later deployment back to that revision needs it re-registered.
 "#;

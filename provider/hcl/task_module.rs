@@ -145,6 +145,10 @@ pub fn task_definition() -> Module {
             "images".to_owned(),
             "concat([var.container.image], [for s in var.sidecars : s.image])".to_owned(),
         ),
+        (
+            "containers".to_owned(),
+            "concat([var.container], var.sidecars)".to_owned(),
+        ),
     ];
     let efs = Node::new("dynamic", &["efs_volume_configuration"])
         .expr(
@@ -221,7 +225,25 @@ pub fn task_definition() -> Module {
                                 "error_message",
                                 "require_immutable_image is set: use images with a version tag or a digest, not :latest or no tag (check mutable-image).",
                             ),
-                    ),
+                    )
+                    // The rules that involve several containers, as `service::task_checks`
+                    // states them.
+                    .block(precondition(
+                        "sum(concat([0], [for c in local.containers : coalesce(c.cpu, 0)])) <= var.cpu && sum(concat([0], [for c in local.containers : c.memory != null ? c.memory : coalesce(c.memory_reservation, 0)])) <= var.memory",
+                        "the containers' cpu and memory (the reservation where no limit is set) together must fit the task's size (check container-size).",
+                    ))
+                    .block(precondition(
+                        "alltrue([for c in local.containers : alltrue([for n in keys(c.depends_on) : n != c.name && contains([for o in local.containers : o.name], n)])])",
+                        "depends_on must name other containers of the task (check depends-on).",
+                    ))
+                    .block(precondition(
+                        "length([for s in var.sidecars : s if s.firelens != null]) > 0 || alltrue([for c in local.containers : c.log.driver != \"awsfirelens\"])",
+                        "the awsfirelens log driver needs a sidecar with firelens, the task's log router (check firelens).",
+                    ))
+                    .block(precondition(
+                        "alltrue(flatten([for c in local.containers : [for m in c.mount_point : contains([for v in var.volumes : v.name], m.source_volume)]]))",
+                        "each mount_point.source_volume must name a volume of the service (check volumes).",
+                    )),
             ),
     ];
     m.outputs = vec![
@@ -247,6 +269,12 @@ pub fn task_definition() -> Module {
         ),
     ];
     m
+}
+
+fn precondition(condition: &str, error_message: &str) -> Node {
+    Node::new("precondition", &[])
+        .expr("condition", condition)
+        .string("error_message", error_message)
 }
 
 /// Every secret or parameter ARN a container of the task reads (the root's `var.container`

@@ -5,7 +5,9 @@
 
 use crate::service::checks::{RULES, VALID_CPU, valid_memory};
 use crate::service::expand::{DeploymentStrategy, ECS_HOOK_STAGES};
-use crate::service::schema::{DNS_RECORD_TYPES, one_of, schema};
+use crate::service::schema::{
+    DEPENDENCY_CONDITIONS, DNS_RECORD_TYPES, FIRELENS_TYPES, LOG_DRIVERS, one_of, schema,
+};
 use crate::tfplugin::{Attribute, Block, NestedBlock, Nesting};
 use crate::value::{Type, Value};
 
@@ -336,7 +338,75 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "ranges",
                 "container.log.mode must be blocking or non-blocking",
             ),
+            check_that(
+                &format!(
+                    "alltrue([for c in values(var.container.depends_on) : contains({}, c)])",
+                    string_list(DEPENDENCY_CONDITIONS)
+                ),
+                "depends-on",
+                &format!(
+                    "container.depends_on conditions must be {}",
+                    one_of(DEPENDENCY_CONDITIONS)
+                ),
+            ),
+            check_that(
+                "var.container.add_capabilities == null ? true : alltrue([for c in var.container.add_capabilities : c == \"SYS_PTRACE\"])",
+                "capabilities",
+                "container.add_capabilities may hold only SYS_PTRACE, the one capability Fargate adds",
+            ),
+            check_that(
+                &format!(
+                    "contains({}, var.container.log.driver)",
+                    string_list(LOG_DRIVERS)
+                ),
+                "firelens",
+                &format!("container.log.driver must be {}", one_of(LOG_DRIVERS)),
+            ),
         ],
+        "sidecar" => vec![
+            check(
+                "alltrue(flatten([for s in var.sidecar : [for arn in values(s.secrets) : can(regex(\"^arn:[^:]+:(secretsmanager|ssm):[^:]+:[0-9]{12}:(secret:|parameter/)\", arn))]]))",
+                "secret-arn",
+            ),
+            check_that(
+                "length([for s in var.sidecar : s if s.firelens != null]) <= 1",
+                "firelens",
+                "at most one sidecar may have firelens: a task has one log router",
+            ),
+            check_that(
+                &format!(
+                    "alltrue([for s in var.sidecar : s.firelens == null ? true : contains({}, s.firelens.type)])",
+                    string_list(FIRELENS_TYPES)
+                ),
+                "firelens",
+                &format!("sidecar firelens.type must be {}", one_of(FIRELENS_TYPES)),
+            ),
+            check_that(
+                "alltrue([for s in var.sidecar : s.stop_timeout == null ? true : s.stop_timeout >= 2 && s.stop_timeout <= 120])",
+                "stop-timeout",
+                "a sidecar's stop_timeout must be between 2 and 120 seconds (Fargate's maximum)",
+            ),
+            check(
+                "length(distinct(concat([var.container.name], [for s in var.sidecar : s.name]))) == length(var.sidecar) + 1",
+                "container-name",
+            ),
+        ],
+        "volume" => vec![
+            check_that(
+                "alltrue([for v in var.volume : v.efs == null ? true : v.efs.transit_encryption || !(v.efs.iam_authorization || v.efs.access_point_id != null)])",
+                "efs",
+                "an EFS volume with IAM authorization or an access point needs transit_encryption",
+            ),
+            check_that(
+                "length(distinct([for v in var.volume : v.name])) == length(var.volume)",
+                "volumes",
+                "volume names must be unique",
+            ),
+        ],
+        "task_role_managed_policy_arns" => vec![check(
+            "var.task_role_managed_policy_arns == null ? true : length(var.task_role_managed_policy_arns) <= 20 && alltrue([for arn in var.task_role_managed_policy_arns : can(regex(\"^arn:[^:]+:iam::(aws|[0-9]{12}):policy/.+\", arn))])",
+            "managed-policies",
+        )],
         "network" => vec![check_that(
             "length(var.network.subnets) >= 1 && length(var.network.security_groups) >= 1",
             "ranges",

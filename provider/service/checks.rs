@@ -319,7 +319,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "stop-timeout",
         severity: "error",
-        text: "`container.stop_timeout` at most 120 s (Fargate's maximum)",
+        text: "`container.stop_timeout` and a sidecar's `stop_timeout` between 2 and 120 s (Fargate's maximum)",
     },
     Rule {
         id: "drain-vs-stop",
@@ -354,7 +354,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "secret-arn",
         severity: "error",
-        text: "`container.secrets` values must be Secrets Manager secret or SSM parameter ARNs",
+        text: "`container.secrets` and each sidecar's `secrets` values must be Secrets Manager secret or SSM parameter ARNs",
     },
     Rule {
         id: "plaintext-credential",
@@ -394,7 +394,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "container-name",
         severity: "error",
-        text: "`container.name`: letters, digits, hyphens and underscores, at most 255",
+        text: "`container.name` and each `sidecar.name`: letters, digits, hyphens and underscores, at most 255, unique in the task",
     },
     Rule {
         id: "health-path",
@@ -409,7 +409,52 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "port",
         severity: "error",
-        text: "`container.port` between 1 and 65535",
+        text: "`container.port` and each sidecar's `port_mapping.container_port` between 1 and 65535, the protocol `tcp` or `udp`",
+    },
+    Rule {
+        id: "container-size",
+        severity: "error",
+        text: "each container's `memory_reservation` at most its `memory`, sizes not negative (memory at least 6 MiB); the containers' `cpu` together at most `task.cpu`, their `memory` (the reservation where no limit is set) together at most `task.memory`",
+    },
+    Rule {
+        id: "depends-on",
+        severity: "error",
+        text: "`depends_on` names another container of the task with START, COMPLETE, SUCCESS or HEALTHY; HEALTHY only on a container with a `health_check`; COMPLETE and SUCCESS only on a non-essential container; no containers that wait for each other in a circle",
+    },
+    Rule {
+        id: "firelens",
+        severity: "error",
+        text: "at most one sidecar with `firelens`; the `awsfirelens` log driver only with such a router, and not on the router itself; `log.options` only with `awsfirelens`; `firelens.type` fluentbit or fluentd; `config_file_type` (s3 or file) and `config_file_value` together, an S3 object ARN for s3",
+    },
+    Rule {
+        id: "volumes",
+        severity: "error",
+        text: "volume names unique; each `mount_point.source_volume` names a volume of the service, its `container_path` absolute and not mounted twice in one container",
+    },
+    Rule {
+        id: "efs",
+        severity: "error",
+        text: "an EFS volume with IAM authorization or an access point has transit encryption; with an access point no `root_directory` other than `/`; EFS volumes need `platform_version` 1.4.0 or LATEST",
+    },
+    Rule {
+        id: "capabilities",
+        severity: "error",
+        text: "`drop_capabilities` and `add_capabilities` are Linux capability names (without CAP_; ALL only to drop); Fargate adds only SYS_PTRACE",
+    },
+    Rule {
+        id: "ulimits",
+        severity: "error",
+        text: "`ulimit` names are ECS's (core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack), each once per container, the soft limit at most the hard one, nofile at most 1048576",
+    },
+    Rule {
+        id: "exec",
+        severity: "warning",
+        text: "`enable_execute_command` with the application's `readonly_root_filesystem`: ECS Exec's agent needs to write there",
+    },
+    Rule {
+        id: "managed-policies",
+        severity: "error",
+        text: "`task_role_managed_policy_arns` are IAM managed policy ARNs (`arn:aws:iam::aws:policy/…` or `arn:aws:iam::<account>:policy/…`), at most 20",
     },
     Rule {
         id: "ranges",
@@ -459,7 +504,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "secret-placement",
         severity: "warning",
-        text: "a `container.secrets` ARN in another account or Region than the listeners: names the resource or key policy the execution role then needs",
+        text: "a `secrets` ARN (of any container) in another account or Region than the listeners: names the resource or key policy the execution role then needs",
     },
     Rule {
         id: "subnet-vpc",
@@ -496,7 +541,25 @@ pub fn check(config: &Value) -> Diagnostics {
     out.traffic_validation(config);
     out.deployment_strategy(config);
     out.load_balancer(config);
+    out.sidecar_values(config);
+    out.diags.extend(super::task_checks::check(config));
     out.diags
+}
+
+/// Letters, digits, hyphens and underscores, 1 to 255 of them (ECS's container names).
+fn valid_container_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 255
+        && n.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+}
+
+/// The application's container block and every sidecar's, each with its path: the rules
+/// written for a container hold for all of them.
+fn container_blocks(c: &Value) -> Vec<(AttributePath, &Value)> {
+    let mut out = vec![(AttributePath::attr("container"), c.get("container"))];
+    out.extend(super::task_checks::sidecars(c));
+    out
 }
 
 /// The configured strategy: `codedeploy` when unset, `None` while unknown or not a strategy.
@@ -567,11 +630,15 @@ impl Checker {
     }
 
     fn range(&mut self, v: &Value, at: &[&str], min: i64, max: i64, what: &str) {
+        self.range_at(v, path(at), min, max, what);
+    }
+
+    fn range_at(&mut self, v: &Value, at: AttributePath, min: i64, max: i64, what: &str) {
         if let Some(n) = int(v)
             && !(min..=max).contains(&n)
         {
             self.error(
-                path(at),
+                at,
                 &format!("Invalid {what}"),
                 format!("{what} must be between {min} and {max}; got {n}."),
             );
@@ -619,6 +686,95 @@ impl Checker {
                          has none: remove it (alarms.names still stop and roll back a deployment) (check \
                          `load-balancer`)."
                     ),
+                );
+            }
+        }
+    }
+
+    /// The rules of the application's container that hold for each sidecar too: its name, its
+    /// ports, its stop timeout and its health check.
+    fn sidecar_values(&mut self, c: &Value) {
+        for (at, s) in super::task_checks::sidecars(c) {
+            if let Some(n) = s.get("name").as_str()
+                && !valid_container_name(n)
+            {
+                self.error(
+                    at.join_attr("name"),
+                    "Invalid container name",
+                    format!("{n:?}: use letters, digits, hyphens and underscores (at most 255)."),
+                );
+            }
+            for (i, p) in s
+                .get("port_mapping")
+                .elements()
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                let at = at.join_attr("port_mapping").join_index(i);
+                self.range_at(
+                    p.get("container_port"),
+                    at.join_attr("container_port"),
+                    1,
+                    65535,
+                    "container port",
+                );
+                if let Some(protocol) = p.get("protocol").as_str()
+                    && protocol != "tcp"
+                    && protocol != "udp"
+                {
+                    self.error(
+                        at.join_attr("protocol"),
+                        "Invalid port protocol",
+                        format!("protocol is tcp or udp; got {protocol:?}."),
+                    );
+                }
+            }
+            if let Some(stop) = int(s.get("stop_timeout"))
+                && !(2..=120).contains(&stop)
+            {
+                self.error(
+                    at.join_attr("stop_timeout"),
+                    "Stop timeout outside Fargate's limits",
+                    format!("Fargate waits at most 120 s between SIGTERM and SIGKILL (and at least 2); got {stop}."),
+                );
+            }
+            let hc = s.get("health_check");
+            for (attr, low, high, what) in [
+                ("interval", 5, 300, "container health check interval"),
+                ("timeout", 2, 60, "container health check timeout"),
+                ("retries", 1, 10, "container health check retries"),
+                (
+                    "start_period",
+                    0,
+                    300,
+                    "container health check start period",
+                ),
+            ] {
+                self.range_at(
+                    hc.get(attr),
+                    at.join_attr("health_check").join_attr(attr),
+                    low,
+                    high,
+                    what,
+                );
+            }
+            if let (Some(i), Some(t)) = (int(hc.get("interval")), int(hc.get("timeout")))
+                && t >= i
+            {
+                self.error(
+                    at.join_attr("health_check").join_attr("timeout"),
+                    "Health check timeout not below its interval",
+                    format!("The container health check timeout ({t} s) must be less than its interval ({i} s)."),
+                );
+            }
+            if let Some(cmd) = hc.get("command").elements()
+                && cmd.is_empty()
+            {
+                self.error(
+                    at.join_attr("health_check").join_attr("command"),
+                    "Empty health check command",
+                    "Give a command, e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"].".into(),
                 );
             }
         }
@@ -1194,7 +1350,13 @@ impl Checker {
     }
 
     fn image(&mut self, c: &Value) {
-        let Some(image) = c.get("container").get("image").as_str() else {
+        for (at, container) in container_blocks(c) {
+            self.container_image(c, container, at.join_attr("image"));
+        }
+    }
+
+    fn container_image(&mut self, c: &Value, container: &Value, at: AttributePath) {
+        let Some(image) = container.get("image").as_str() else {
             return;
         };
         if image.contains('@') {
@@ -1212,7 +1374,6 @@ impl Checker {
             "{image:?} {problem}: what runs changes without a plan, tasks started by a scale-out may run a different \
              build than the rest, and a rollback cannot go back. Use an immutable tag or a digest (repo@sha256:…)."
         );
-        let at = path(&["container", "image"]);
         if strict {
             self.error(at, "Mutable image reference", detail);
         } else {
@@ -1221,20 +1382,30 @@ impl Checker {
     }
 
     fn secrets(&mut self, c: &Value) {
-        let container = c.get("container");
         // The production listener tells the service's account and Region.
         let service = c
             .get("load_balancer")
             .get("production_listener_arn")
             .as_str()
             .and_then(|arn| ListenerArn::parse(arn).ok());
+        for (at, container) in container_blocks(c) {
+            self.container_secrets(container, &at, service.as_ref());
+        }
+    }
+
+    fn container_secrets(
+        &mut self,
+        container: &Value,
+        block: &AttributePath,
+        service: Option<&ListenerArn>,
+    ) {
         if let Some(secrets) = container.get("secrets").entries() {
             for (key, v) in secrets {
                 let Some(arn) = v.as_str() else { continue };
-                let at = path(&["container", "secrets"]).join_key(key);
+                let at = block.join_attr("secrets").join_key(key);
                 match SecretArn::parse(arn) {
                     Some(secret) => {
-                        if let Some(service) = &service
+                        if let Some(service) = service
                             && let Some(why) = secret_placement_problem(&secret, service)
                         {
                             self.warning(
@@ -1264,12 +1435,12 @@ impl Checker {
                     && CREDENTIAL_WORDS.iter().any(|w| upper.contains(w))
                 {
                     self.warning(
-                        path(&["container", "environment"]).join_key(key),
+                        block.join_attr("environment").join_key(key),
                         "Credential in a plain environment variable",
                         format!(
                             "{key} looks like a credential, and environment values are stored in plain text in the task \
                              definition and in the state. Put it in Secrets Manager or SSM and reference it in \
-                             container.secrets instead."
+                             the container's secrets instead."
                         ),
                     );
                 }
@@ -1558,11 +1729,7 @@ impl Checker {
         }
         let container = c.get("container");
         if let Some(n) = container.get("name").as_str()
-            && (n.is_empty()
-                || n.len() > 255
-                || !n
-                    .chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
+            && !valid_container_name(n)
         {
             self.error(
                 path(&["container", "name"]),

@@ -12,3 +12,4 @@ pub mod schema;
 pub mod spec;
 pub mod state;
 pub mod task;
+pub mod task_checks;

@@ -227,3 +227,108 @@ pub fn exec_policy() -> Json {
         }],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Value;
+
+    /// A service whose application mounts `data` (read-only when `read_only`) as `user`, with
+    /// an EFS volume `data` behind `access_point` (if any).
+    fn spec(read_only: bool, user: Option<&str>, access_point: Option<&str>) -> ServiceSpec {
+        let mut container = vec![
+            ("name", Value::string("app")),
+            ("image", Value::string("app:1")),
+            ("port", Value::int(8080)),
+            (
+                "mount_point",
+                Value::List(vec![Value::object([
+                    ("source_volume", Value::string("data")),
+                    ("container_path", Value::string("/data")),
+                    ("read_only", Value::Bool(read_only)),
+                ])]),
+            ),
+        ];
+        if let Some(u) = user {
+            container.push(("user", Value::string(u)));
+        }
+        let mut efs = vec![("file_system_id", Value::string("fs-1"))];
+        if let Some(ap) = access_point {
+            efs.push(("access_point_id", Value::string(ap)));
+        }
+        let value = Value::object([
+            ("name", Value::string("svc")),
+            ("cluster", Value::string("prod")),
+            (
+                "task",
+                Value::object([("cpu", Value::int(256)), ("memory", Value::int(512))]),
+            ),
+            ("container", Value::object(container)),
+            (
+                "volume",
+                Value::List(vec![Value::object([
+                    ("name", Value::string("data")),
+                    ("efs", Value::object(efs)),
+                ])]),
+            ),
+            ("network", Value::object([])),
+            (
+                "load_balancer",
+                Value::object([
+                    ("vpc_id", Value::string("vpc-1")),
+                    ("production_listener_arn", Value::string("p")),
+                ]),
+            ),
+        ]);
+        match ServiceSpec::from_value(&value) {
+            Ok(s) => s,
+            Err(e) => panic!("spec: {e}"),
+        }
+    }
+
+    #[test]
+    fn efs_actions_are_what_the_mounts_need() {
+        assert_eq!(
+            efs_actions(&spec(false, Some("1000"), None), "data", false),
+            [EFS_MOUNT, EFS_WRITE],
+            "a non-root writer"
+        );
+        assert_eq!(
+            efs_actions(&spec(true, Some("1000"), None), "data", false),
+            [EFS_MOUNT],
+            "read-only mounts do not write"
+        );
+        assert_eq!(
+            efs_actions(&spec(false, None, None), "data", false),
+            [EFS_MOUNT, EFS_WRITE, EFS_ROOT_ACCESS],
+            "the image's user is taken as root"
+        );
+        assert_eq!(
+            efs_actions(&spec(false, Some("0:0"), Some("fsap-1")), "data", true),
+            [EFS_MOUNT, EFS_WRITE],
+            "an access point enforces its own user"
+        );
+        assert!(efs_actions(&spec(false, None, None), "other", false) == [EFS_MOUNT]);
+    }
+
+    #[test]
+    fn the_efs_policy_names_the_file_system_and_its_access_point() {
+        let placement = Placement {
+            partition: "aws".into(),
+            region: "eu-west-1".into(),
+            account_id: "123456789012".into(),
+            load_balancer: "app/x/y".into(),
+        };
+        let policy = efs_policy(&spec(true, Some("1000"), Some("fsap-1")), &placement);
+        assert_eq!(
+            policy.map(|p| p["Statement"].clone()),
+            Some(json!([{
+                "Sid": "EfsVolume0",
+                "Effect": "Allow",
+                "Action": [EFS_MOUNT],
+                "Resource": "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-1",
+                "Condition": { "StringEquals": { "elasticfilesystem:AccessPointArn": "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1" } },
+            }]))
+        );
+    }
+}

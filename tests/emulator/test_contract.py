@@ -1170,6 +1170,122 @@ class MotoRulesTest(ContractTest):
         self.assertEqual(weights(listener["DefaultActions"]), {blue: 100})
 
 
+class TaskDefinitionTest(ContractTest):
+    """Rule 11: RegisterTaskDefinition of a Fargate task with several containers."""
+
+    def register(self, containers, volumes=None):
+        request = dict(
+            family=self.name,
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            cpu="512",
+            memory="1024",
+            containerDefinitions=containers,
+        )
+        if volumes is not None:
+            request["volumes"] = volumes
+        return self.client("ecs").register_task_definition(**request)["taskDefinition"]
+
+    def refused(self, containers, volumes=None):
+        error = self.error(self.register, containers, volumes)
+        self.assertEqual(error["Code"], "ClientException", error)
+        return error["Message"]
+
+    def test_a_task_of_an_app_a_router_and_an_efs_volume_is_accepted(self):
+        task = self.register(
+            [
+                {
+                    "name": "app",
+                    "image": "app:1",
+                    "dependsOn": [
+                        {"containerName": "log_router", "condition": "START"},
+                        {"containerName": "init", "condition": "SUCCESS"},
+                    ],
+                    "linuxParameters": {"capabilities": {"add": ["SYS_PTRACE"], "drop": ["ALL"]}},
+                    "logConfiguration": {"logDriver": "awsfirelens", "options": {"Name": "cloudwatch_logs"}},
+                    "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}],
+                },
+                {"name": "log_router", "image": "fluent-bit:2", "firelensConfiguration": {"type": "fluentbit"}},
+                {"name": "init", "image": "busybox:1", "essential": False},
+            ],
+            [
+                {
+                    "name": "data",
+                    "efsVolumeConfiguration": {
+                        "fileSystemId": "fs-1",
+                        "transitEncryption": "ENABLED",
+                        "authorizationConfig": {"accessPointId": "fsap-1", "iam": "ENABLED"},
+                    },
+                }
+            ],
+        )
+        self.assertEqual([c["name"] for c in task["containerDefinitions"]], ["app", "log_router", "init"])
+        self.assertEqual(task["volumes"][0]["efsVolumeConfiguration"]["rootDirectory"], "/")
+
+    def test_a_dependency_on_a_missing_container_is_refused(self):
+        message = self.refused(
+            [{"name": "app", "image": "app:1", "dependsOn": [{"containerName": "gone", "condition": "START"}]}]
+        )
+        self.assertEqual(message, "Cannot depend on container + 'gone' because it does not exist")
+
+    def test_waiting_for_an_essential_container_to_exit_is_refused(self):
+        for condition in ["SUCCESS", "COMPLETE"]:
+            with self.subTest(condition=condition):
+                message = self.refused(
+                    [
+                        {"name": "app", "image": "app:1", "dependsOn": [{"containerName": "init", "condition": condition}]},
+                        {"name": "init", "image": "busybox:1"},
+                    ]
+                )
+                self.assertIn("cannot be an essential container", message)
+
+    def test_fargate_adds_only_sys_ptrace(self):
+        message = self.refused(
+            [{"name": "app", "image": "app:1", "linuxParameters": {"capabilities": {"add": ["NET_ADMIN"]}}}]
+        )
+        self.assertIn("SYS_PTRACE", message)
+
+    def test_firelens_needs_exactly_one_router(self):
+        firelens = {"logDriver": "awsfirelens", "options": {"Name": "stdout"}}
+        message = self.refused([{"name": "app", "image": "app:1", "logConfiguration": firelens}])
+        self.assertIn("no container has a firelensConfiguration", message)
+        router = {"type": "fluentbit"}
+        message = self.refused(
+            [
+                {"name": "a", "image": "fluent-bit:2", "firelensConfiguration": router},
+                {"name": "b", "image": "fluent-bit:2", "firelensConfiguration": router},
+            ]
+        )
+        self.assertIn("only one container with a firelensConfiguration", message)
+
+    def test_efs_with_iam_or_an_access_point_needs_transit_encryption(self):
+        container = [{"name": "app", "image": "app:1"}]
+        for auth in [{"iam": "ENABLED"}, {"accessPointId": "fsap-1", "iam": "DISABLED"}]:
+            with self.subTest(auth=auth):
+                message = self.refused(
+                    container,
+                    [{"name": "data", "efsVolumeConfiguration": {"fileSystemId": "fs-1", "authorizationConfig": auth}}],
+                )
+                self.assertIn("transit encryption must be enabled", message)
+        message = self.refused(
+            container,
+            [
+                {
+                    "name": "data",
+                    "efsVolumeConfiguration": {
+                        "fileSystemId": "fs-1",
+                        "rootDirectory": "/srv",
+                        "transitEncryption": "ENABLED",
+                        "authorizationConfig": {"accessPointId": "fsap-1"},
+                    },
+                }
+            ],
+        )
+        self.assertIn("root directory must be omitted", message)
+        # Without IAM or an access point, plain NFS is allowed.
+        self.register(container, [{"name": "data", "efsVolumeConfiguration": {"fileSystemId": "fs-1"}}])
+
+
 class SettingsTest(ContractTest):
     def test_the_settings_are_read_and_checked(self):
         answer = self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 0.5})

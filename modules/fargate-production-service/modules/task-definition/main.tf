@@ -5,6 +5,7 @@ locals {
   awslogs_options       = merge({ "awslogs-group" = var.log_group_name, "awslogs-region" = var.region, "awslogs-stream-prefix" = "ecs", mode = var.container.log.mode }, { for k, v in { "max-buffer-size" = var.container.log.max_buffer_size } : k => v if var.container.log.mode == "non-blocking" })
   container_definitions = concat([merge({ name = var.container.name, image = var.container.image, essential = true, portMappings = [{ containerPort = var.container.port, hostPort = var.container.port, protocol = "tcp" }], environment = [for k in sort(keys(var.container.environment)) : { name = k, value = var.container.environment[k] }], secrets = [for k in sort(keys(var.container.secrets)) : { name = k, valueFrom = var.container.secrets[k] }], readonlyRootFilesystem = var.container.readonly_root_filesystem, linuxParameters = merge({ initProcessEnabled = var.container.init_process_enabled }, { for k, v in { capabilities = { for k, v in { add = (var.container.add_capabilities == null ? [] : var.container.add_capabilities), drop = (var.container.drop_capabilities == null ? [] : var.container.drop_capabilities) } : k => v if length(v) > 0 } } : k => v if length(v) > 0 }), logConfiguration = { logDriver = var.container.log.driver == "awsfirelens" ? "awsfirelens" : "awslogs", options = var.container.log.driver == "awsfirelens" ? tomap(var.container.log.options) : tomap(local.awslogs_options) } }, { for k, v in { command = var.container.command, entryPoint = var.container.entry_point, cpu = var.container.cpu, memory = var.container.memory, memoryReservation = var.container.memory_reservation, user = var.container.user, stopTimeout = var.container.stop_timeout } : k => v if v != null }, { for k, v in { dependsOn = [for n in sort(keys(var.container.depends_on)) : { containerName = n, condition = var.container.depends_on[n] }], mountPoints = [for m in var.container.mount_point : { sourceVolume = m.source_volume, containerPath = m.container_path, readOnly = m.read_only }], ulimits = [for u in var.container.ulimit : { name = u.name, softLimit = u.soft_limit, hardLimit = u.hard_limit }] } : k => v if length(v) > 0 }, { for k, v in { healthCheck = var.container.health_check } : k => { command = v.command, interval = v.interval, timeout = v.timeout, retries = v.retries, startPeriod = v.start_period } if v != null })], [for s in var.sidecars : merge({ name = s.name, image = s.image, essential = s.essential, portMappings = [for p in s.port_mapping : { containerPort = p.container_port, hostPort = p.container_port, protocol = p.protocol }], environment = [for k in sort(keys(s.environment)) : { name = k, value = s.environment[k] }], secrets = [for k in sort(keys(s.secrets)) : { name = k, valueFrom = s.secrets[k] }], readonlyRootFilesystem = s.readonly_root_filesystem, linuxParameters = merge({ initProcessEnabled = s.init_process_enabled }, { for k, v in { capabilities = { for k, v in { add = (s.add_capabilities == null ? [] : s.add_capabilities), drop = (s.drop_capabilities == null ? [] : s.drop_capabilities) } : k => v if length(v) > 0 } } : k => v if length(v) > 0 }), logConfiguration = { logDriver = s.log.driver == "awsfirelens" ? "awsfirelens" : "awslogs", options = s.log.driver == "awsfirelens" ? tomap(s.log.options) : tomap(local.awslogs_options) } }, { for k, v in { command = s.command, entryPoint = s.entry_point, cpu = s.cpu, memory = s.memory, memoryReservation = s.memory_reservation, user = s.user, stopTimeout = s.stop_timeout } : k => v if v != null }, { for k, v in { dependsOn = [for n in sort(keys(s.depends_on)) : { containerName = n, condition = s.depends_on[n] }], mountPoints = [for m in s.mount_point : { sourceVolume = m.source_volume, containerPath = m.container_path, readOnly = m.read_only }], ulimits = [for u in s.ulimit : { name = u.name, softLimit = u.soft_limit, hardLimit = u.hard_limit }] } : k => v if length(v) > 0 }, { for k, v in { healthCheck = s.health_check } : k => { command = v.command, interval = v.interval, timeout = v.timeout, retries = v.retries, startPeriod = v.start_period } if v != null }, { for k, v in { firelensConfiguration = s.firelens } : k => merge({ type = v.type }, { for k2, v2 in { options = merge(v.options, { for k3, v3 in { "config-file-type" = v.config_file_type, "config-file-value" = v.config_file_value } : k3 => v3 if v3 != null }) } : k2 => v2 if length(v2) > 0 }) if v != null })])
   images                = concat([var.container.image], [for s in var.sidecars : s.image])
+  containers            = concat([var.container], var.sidecars)
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -68,6 +69,26 @@ resource "aws_ecs_task_definition" "this" {
     precondition {
       condition     = !var.require_immutable_image || alltrue([for image in local.images : strcontains(image, "@sha256:") || (can(regex(":[^/:]+$", image)) && !endswith(image, ":latest"))])
       error_message = "require_immutable_image is set: use images with a version tag or a digest, not :latest or no tag (check mutable-image)."
+    }
+
+    precondition {
+      condition     = sum(concat([0], [for c in local.containers : coalesce(c.cpu, 0)])) <= var.cpu && sum(concat([0], [for c in local.containers : c.memory != null ? c.memory : coalesce(c.memory_reservation, 0)])) <= var.memory
+      error_message = "the containers' cpu and memory (the reservation where no limit is set) together must fit the task's size (check container-size)."
+    }
+
+    precondition {
+      condition     = alltrue([for c in local.containers : alltrue([for n in keys(c.depends_on) : n != c.name && contains([for o in local.containers : o.name], n)])])
+      error_message = "depends_on must name other containers of the task (check depends-on)."
+    }
+
+    precondition {
+      condition     = length([for s in var.sidecars : s if s.firelens != null]) > 0 || alltrue([for c in local.containers : c.log.driver != "awsfirelens"])
+      error_message = "the awsfirelens log driver needs a sidecar with firelens, the task's log router (check firelens)."
+    }
+
+    precondition {
+      condition     = alltrue(flatten([for c in local.containers : [for m in c.mount_point : contains([for v in var.volumes : v.name], m.source_volume)]]))
+      error_message = "each mount_point.source_volume must name a volume of the service (check volumes)."
     }
   }
 }
