@@ -18,6 +18,13 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_blue" {
     LoadBalancer = var.load_balancer
   }
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.target_5xx_count watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "target_5xx_green" {
@@ -37,6 +44,13 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_green" {
     LoadBalancer = var.load_balancer
   }
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.target_5xx_count watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "response_time_blue" {
@@ -56,6 +70,13 @@ resource "aws_cloudwatch_metric_alarm" "response_time_blue" {
     LoadBalancer = var.load_balancer
   }
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.response_time_p99_ms watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "response_time_green" {
@@ -75,6 +96,13 @@ resource "aws_cloudwatch_metric_alarm" "response_time_green" {
     LoadBalancer = var.load_balancer
   }
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.response_time_p99_ms watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_blue" {
@@ -94,6 +122,13 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_blue" {
     LoadBalancer = var.load_balancer
   }
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.unhealthy_hosts watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_green" {
@@ -113,4 +148,11 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_green" {
     LoadBalancer = var.load_balancer
   }
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.unhealthy_hosts watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
