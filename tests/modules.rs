@@ -180,6 +180,56 @@ fn without_test_listener(service: &str) -> String {
     service.replace(&line, "")
 }
 
+/// A queue consumer: rolling, no load balancer (so no target groups, rules or target-group
+/// alarms), an alarm managed elsewhere that rolls a deployment back, CPU and memory scaling,
+/// Cloud Map.
+fn worker() -> String {
+    r#"
+name                = "orders-worker"
+cluster             = "prod"
+deployment_strategy = "rolling"
+task {
+  cpu    = 512
+  memory = 1024
+}
+container {
+  name    = "worker"
+  image   = "example/orders-worker:2.1.0"
+  port    = 9090
+  command = ["consume", "--queue", "orders"]
+}
+network {
+  subnets         = ["subnet-a", "subnet-b"]
+  security_groups = ["sg-1"]
+}
+ecs_deployment {
+  minimum_healthy_percent = 50
+  maximum_percent         = 150
+}
+alarms {
+  names = ["orders-queue-age"]
+}
+autoscaling {
+  min           = 1
+  max           = 8
+  cpu_target    = 60
+  memory_target = 70
+}
+service_discovery {
+  namespace_id = "ns-1"
+}
+"#
+    .to_owned()
+}
+
+/// `worker()` with `line` added to the block that starts with `block {`.
+fn worker_with(block: &str, line: &str) -> String {
+    let service = worker();
+    let start = format!("{block} {{\n");
+    assert!(service.contains(&start), "{block}");
+    service.replacen(&start, &format!("{start}  {line}\n"), 1)
+}
+
 /// Every ECS-controller setting off its default, and lifecycle hooks (one function at two
 /// stages, the stages not in the order their names sort).
 const ECS_DEPLOYMENT: &str = r#"
@@ -255,10 +305,18 @@ fn both(service: &str) -> (Expansion, Evaluated) {
     (expansion(service), evaluate(&generated(), service))
 }
 
+/// The resource's expansion, placed as the provider places it: by the production listener, or
+/// without a load balancer in the provider's region and account (the evaluator's placeholders).
 fn expansion(service: &str) -> Expansion {
     let config = config_from_hcl(service).expect("service settings");
     let spec = ServiceSpec::from_value(&config).expect("spec");
-    let placement = Placement::from_listener_arn(LISTENER).expect("listener");
+    let placement = match &spec.load_balancer {
+        Some(lb) => Placement::from_listener_arn(&lb.production_listener_arn).expect("listener"),
+        None => Placement::in_account(
+            module_eval::PLACEHOLDER_REGION,
+            module_eval::PLACEHOLDER_ACCOUNT,
+        ),
+    };
     expand(&spec, &placement, &BTreeMap::new())
 }
 
@@ -474,17 +532,69 @@ fn modules_match_the_expansion_with_srv_records() {
 #[test]
 fn modules_match_the_expansion_under_every_strategy() {
     for strategy in DeploymentStrategy::NAMES {
-        assert_parity(&with_strategy(&minimal(), strategy));
+        // A rolling service takes no test listener.
+        let listeners = |service: String| {
+            if strategy == "rolling" {
+                without_test_listener(&service)
+            } else {
+                service
+            }
+        };
+        assert_parity(&with_strategy(&listeners(minimal()), strategy));
         assert_parity(&with_strategy(
-            &format!("{}{ECS_DEPLOYMENT}", full()),
+            &listeners(format!("{}{ECS_DEPLOYMENT}", full())),
             strategy,
         ));
     }
-    // A rolling service needs no test listener.
-    assert_parity(&with_strategy(
-        &without_test_listener(&minimal()),
-        "rolling",
+}
+
+#[test]
+fn modules_match_the_expansion_of_a_worker_without_a_load_balancer() {
+    assert_parity(&worker());
+    // What a worker's plan shows: no target group, rule or alarm of its own; the service with
+    // no load balancer and no grace period, rolled back by the queue's alarm; its cluster read
+    // to place it (region and account), as the provider places it.
+    let ev = evaluate(&generated(), &worker());
+    let kinds: Vec<&str> = ev.resources.iter().map(|r| r.kind.as_str()).collect();
+    for kind in [
+        "aws_lb_target_group",
+        "aws_lb_listener_rule",
+        "aws_cloudwatch_metric_alarm",
+    ] {
+        assert!(!kinds.contains(&kind), "a worker has no {kind}: {kinds:?}");
+    }
+    let service = get(
+        &ev,
+        "module.ecs_service.aws_ecs_service.ecs_controller_autoscaled[0]",
+    );
+    assert_eq!(service.get("load_balancer"), None, "{service}");
+    assert_eq!(service["health_check_grace_period_seconds"], Json::Null);
+    assert_eq!(
+        service["alarms"],
+        json!([{ "alarm_names": ["orders-queue-age"], "enable": true, "rollback": true }])
+    );
+    assert_eq!(
+        service["cluster"],
+        json!("arn:aws:ecs:eu-west-1:123456789012:cluster/prod")
+    );
+    let read: Vec<(&str, &Json)> = ev
+        .data_sources
+        .iter()
+        .map(|d| (d.address.as_str(), &d.attrs["cluster_name"]))
+        .collect();
+    assert_eq!(read, [("data.aws_ecs_cluster.this[0]", &json!("prod"))]);
+    assert_eq!(ev.outputs["blue_target_group_arn"], Json::Null);
+    // A service behind a load balancer reads nothing: its listener places it.
+    assert!(evaluate(&generated(), &minimal()).data_sources.is_empty());
+
+    // A cluster given by ARN, a threshold set to 0 (no alarm, as on the resource), no alarms
+    // block at all.
+    assert_parity(&worker().replace(
+        "cluster             = \"prod\"",
+        "cluster             = \"arn:aws:ecs:eu-west-1:123456789012:cluster/prod\"",
     ));
+    assert_parity(&worker_with("alarms", "target_5xx_count = 0"));
+    assert_parity(&worker().replace("alarms {\n  names = [\"orders-queue-age\"]\n}\n", ""));
 }
 
 #[test]
@@ -492,8 +602,9 @@ fn parity_notices_a_difference() {
     // The evaluator is not blind: change one setting on the module side only.
     let (exp, ev) = both(&minimal());
     let (_, other) = both(&minimal().replace("port  = 8080", "port  = 8081"));
-    let tg =
-        |e: &Evaluated| get(e, "module.target_group_pair.aws_lb_target_group.blue")["port"].clone();
+    let tg = |e: &Evaluated| {
+        get(e, "module.target_group_pair[0].aws_lb_target_group.blue")["port"].clone()
+    };
     assert_eq!(
         tg(&ev),
         json!(exp.target_group(ChildKey::BlueTargetGroup).map(|g| g.port))
@@ -668,6 +779,32 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
             with_strategy(&without_test_listener(&minimal()), "rolling"),
             None,
         ),
+        ("a worker without a load balancer", worker(), None),
+        (
+            "a worker with a threshold of 0",
+            worker_with("alarms", "unhealthy_hosts = 0"),
+            None,
+        ),
+        (
+            "codedeploy without a load balancer",
+            worker().replace("deployment_strategy = \"rolling\"\n", ""),
+            Some("load_balancer is required by every deployment_strategy but rolling"),
+        ),
+        (
+            "ECS blue/green without a load balancer",
+            worker().replace("\"rolling\"", "\"blue_green\""),
+            Some("load_balancer is required by every deployment_strategy but rolling"),
+        ),
+        (
+            "request scaling without a load balancer",
+            worker_with("autoscaling", "requests_per_target = 500"),
+            Some("autoscaling.requests_per_target tracks the load balancer's requests per target"),
+        ),
+        (
+            "a target group alarm without a load balancer",
+            worker_with("alarms", "response_time_p99_ms = 800"),
+            Some("alarms.response_time_p99_ms watches the service's target group"),
+        ),
         (
             "linear with its own settings and hooks",
             with_strategy(
@@ -687,7 +824,7 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
             .filter(|d| d.is_error())
             .map(|d| format!("{}: {}", d.summary, d.detail))
             .collect();
-        let module = module_validation(&service);
+        let module = module_validation(&service).and_then(|()| module_preconditions(&service));
         match refused {
             None => {
                 assert!(
@@ -734,6 +871,16 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
         refusal.contains("ecs_deployment.hooks keys must be lifecycle stages"),
         "{refusal}"
     );
+}
+
+/// The modules evaluated with a service's settings up to the first precondition that does not
+/// hold, where Terraform's plan stops: its message.
+fn module_preconditions(service: &str) -> Result<(), String> {
+    match module_eval::evaluate(&generated(), Path::new(ROOT_MODULE), inputs_for(service)) {
+        Ok(_) => Ok(()),
+        Err(e) if e.starts_with(module_eval::PRECONDITION_FAILED) => Err(e),
+        Err(e) => panic!("the modules do not evaluate: {e}"),
+    }
 }
 
 /// The root module's inputs for a service file: one per attribute and block that is set.
@@ -866,18 +1013,8 @@ fn generate_service_writes_a_module_call_and_runs_the_checks() {
     );
 
     // The call is valid input for the module: it evaluates to the same service.
-    let body = hcl::parse(&call).expect("HCL");
-    let module = body.blocks().next().expect("module block");
-    let mut inputs = hcl::Map::new();
-    for a in module.body().attributes() {
-        if a.key() != "source" {
-            let v = hcl::eval::Evaluate::evaluate(a.expr(), &hcl::eval::Context::new())
-                .expect("literal");
-            inputs.insert(a.key().to_owned(), v);
-        }
-    }
-    let ev =
-        module_eval::evaluate(&generated(), Path::new(ROOT_MODULE), inputs).expect("evaluates");
+    let ev = module_eval::evaluate(&generated(), Path::new(ROOT_MODULE), call_inputs(&call))
+        .expect("evaluates");
     assert_eq!(
         get(&ev, "module.ecs_service.aws_ecs_service.this[0]")["name"],
         json!("checkout-api")
@@ -903,12 +1040,79 @@ fn generate_service_writes_a_module_call_and_runs_the_checks() {
     assert!(!target.exists());
 }
 
+/// The inputs a module call (`generate service`'s output) gives the root module.
+fn call_inputs(call: &str) -> hcl::Map<String, hcl::Value> {
+    let body = hcl::parse(call).expect("HCL");
+    let module = body.blocks().next().expect("module block");
+    let mut inputs = hcl::Map::new();
+    for a in module.body().attributes() {
+        if a.key() != "source" {
+            let v = hcl::eval::Evaluate::evaluate(a.expr(), &hcl::eval::Context::new())
+                .expect("literal");
+            inputs.insert(a.key().to_owned(), v);
+        }
+    }
+    inputs
+}
+
+#[test]
+fn generate_service_writes_a_worker_and_refuses_one_the_checks_refuse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("worker.hcl");
+    std::fs::write(&input, worker()).expect("write");
+    let run = |input: &Path| {
+        cli(&[
+            "generate".as_ref(),
+            "service".as_ref(),
+            "--from".as_ref(),
+            input.as_os_str(),
+        ])
+    };
+    let out = run(&input).succeeded();
+    let call = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(call.starts_with("module \"orders_worker\" {"), "{call}");
+    assert!(!call.contains("load_balancer"), "{call}");
+    let ev = module_eval::evaluate(&generated(), Path::new(ROOT_MODULE), call_inputs(&call))
+        .expect("evaluates");
+    assert!(ev.of_kind("aws_lb_target_group").is_empty());
+    assert_eq!(
+        get(
+            &ev,
+            "module.ecs_service.aws_ecs_service.ecs_controller_autoscaled[0]"
+        )["name"],
+        json!("orders-worker")
+    );
+
+    // Scaling on the load balancer's requests without one: the check's error, no call.
+    std::fs::write(
+        &input,
+        worker_with("autoscaling", "requests_per_target = 500"),
+    )
+    .expect("write");
+    let out = run(&input);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Request scaling without a load balancer")
+            && stderr.contains("check `load-balancer`"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
 /// A state as OpenTofu writes it for `service` applied as `fargate_production_service.payments`,
 /// with the ARNs of the children the strategy has.
 fn applied_state(service: &str) -> Json {
     let config = config_from_hcl(service).expect("settings");
     let mut attributes = encode_json(&config, &schema().block.value_type()).expect("json");
-    let pair = expansion(service).strategy.shifts_traffic();
+    let exp = expansion(service);
+    let balanced = exp.load_balancing.is_some();
+    let pair = balanced && exp.strategy.shifts_traffic();
+    attributes["service_arn"] = json!(format!(
+        "arn:aws:ecs:eu-west-1:123456789012:service/{}/{}",
+        config.get("cluster").as_str().unwrap_or_default(),
+        exp.ecs_service.name
+    ));
     for (k, v, present) in [
         (
             "task_definition_arn",
@@ -918,7 +1122,7 @@ fn applied_state(service: &str) -> Json {
         (
             "blue_target_group_arn",
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/b/1",
-            true,
+            balanced,
         ),
         (
             "green_target_group_arn",
@@ -928,7 +1132,7 @@ fn applied_state(service: &str) -> Json {
         (
             "production_listener_rule_arn",
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shared/1/2/3",
-            true,
+            balanced,
         ),
         (
             "test_listener_rule_arn",
@@ -1127,10 +1331,10 @@ fn eject_imports_what_each_strategy_has() {
         ));
         let codedeploy = to(&format!("{p}.codedeploy[0].aws_codedeploy_app.this"));
         let green = to(&format!(
-            "{p}.target_group_pair.aws_lb_target_group.green[0]"
+            "{p}.target_group_pair[0].aws_lb_target_group.green[0]"
         ));
         let test_rule = to(&format!(
-            "{p}.target_group_pair.aws_lb_listener_rule.test[0]"
+            "{p}.target_group_pair[0].aws_lb_listener_rule.test[0]"
         ));
         let service_import = to(&format!(
             "{p}.ecs_service.aws_ecs_service.{}[0]",
@@ -1172,6 +1376,76 @@ fn eject_imports_what_each_strategy_has() {
         );
         assert_one_import_per_module_resource(&service, &imports);
     }
+}
+
+#[test]
+fn eject_of_a_worker_imports_no_target_group_and_leaves_the_thresholds_unset() {
+    let service = worker();
+    let mut state = applied_state(&service);
+    // The resource stores the thresholds' defaults, which a service without a load balancer
+    // ignores; set in the module call, they would be refused.
+    let alarms = &mut state["resources"][0]["instances"][0]["attributes"]["alarms"];
+    for (threshold, default) in [
+        ("target_5xx_count", 10),
+        ("response_time_p99_ms", 2000),
+        ("unhealthy_hosts", 1),
+    ] {
+        alarms[threshold] = json!(default);
+    }
+    let (text, imports) = eject_state(&state);
+    assert!(!text.contains("load_balancer"), "{text}");
+    for threshold in [
+        "target_5xx_count",
+        "response_time_p99_ms",
+        "unhealthy_hosts",
+    ] {
+        assert!(!text.contains(threshold), "{text}");
+    }
+    assert!(text.contains("\"orders-queue-age\""), "{text}");
+    assert!(
+        imports
+            .iter()
+            .all(|(to, _)| !to.contains("target_group_pair") && !to.contains("alarms")),
+        "{imports:?}"
+    );
+    assert!(
+        imports.contains(&(
+            "module.payments.module.ecs_service.aws_ecs_service.ecs_controller_autoscaled[0]"
+                .to_owned(),
+            "prod/orders-worker".to_owned()
+        )),
+        "{imports:?}"
+    );
+    assert_one_import_per_module_resource(&service, &imports);
+    // The ejected call is the worker's settings: the modules accept it and build the same.
+    let call = text
+        .split("\nimport {")
+        .next()
+        .and_then(|t| t.split("module \"payments\"").nth(1))
+        .map(|body| format!("module \"payments\"{body}"))
+        .expect("the module call");
+    let ejected = module_eval::evaluate(&generated(), Path::new(ROOT_MODULE), call_inputs(&call))
+        .expect("the ejected call evaluates");
+    let addresses = |ev: &Evaluated| {
+        let mut all: Vec<String> = ev.resources.iter().map(|r| r.address.clone()).collect();
+        all.sort();
+        all
+    };
+    assert_eq!(
+        addresses(&ejected),
+        addresses(&evaluate(&generated(), &service))
+    );
+
+    // Never applied: no service ARN to place it by.
+    let mut state = applied_state(&service);
+    state["resources"][0]["instances"][0]["attributes"]["service_arn"] = Json::Null;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("terraform.tfstate");
+    std::fs::write(&path, state.to_string()).expect("write");
+    let out = cli(&["eject".as_ref(), "--state".as_ref(), path.as_os_str()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the state has no service_arn"), "{stderr}");
 }
 
 #[test]

@@ -28,14 +28,14 @@ locals {
     alarm_unhealthy_green  = length(var.name) + 16 <= 255 ? "${var.name}-unhealthy-green" : "${replace(substr(var.name, 0, 232), "/-+$/", "")}-${substr(sha256(var.name), 0, 6)}-unhealthy-green"
   }
   log_group          = coalesce(var.container.log.group, local.names.log_group)
-  listener_arn       = split(":", var.load_balancer.production_listener_arn)
-  partition          = local.listener_arn[1]
-  region             = local.listener_arn[3]
-  account_id         = local.listener_arn[4]
-  load_balancer      = join("/", slice(split("/", local.listener_arn[5]), 1, 4))
+  placement_arn      = split(":", var.load_balancer != null ? var.load_balancer.production_listener_arn : one(data.aws_ecs_cluster.this[*].arn))
+  partition          = local.placement_arn[1]
+  region             = local.placement_arn[3]
+  account_id         = local.placement_arn[4]
+  load_balancer      = var.load_balancer == null ? null : join("/", slice(split("/", local.placement_arn[5]), 1, 4))
   cluster_arn        = startswith(var.cluster, "arn:") ? var.cluster : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${var.cluster}"
   cluster_name       = reverse(split("/", var.cluster))[0]
-  rule_priority      = var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : 10000 + parseint(substr(sha256(var.name), 0, 8), 16) % 40000
+  rule_priority      = var.load_balancer == null ? null : var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : 10000 + parseint(substr(sha256(var.name), 0, 8), 16) % 40000
   secret_arns        = sort(distinct([for arn in concat(values(var.container.secrets), flatten([for s in var.sidecar : values(s.secrets)])) : length(regexall("-[0-9A-Za-z]{6}$", join(":", slice(split(":", arn), 0, 7)))) > 0 ? join(":", slice(split(":", arn), 0, 7)) : "${join(":", slice(split(":", arn), 0, 7))}-??????" if strcontains(arn, ":secretsmanager:")]))
   parameter_arns     = sort(distinct([for arn in concat(values(var.container.secrets), flatten([for s in var.sidecar : values(s.secrets)])) : arn if strcontains(arn, ":ssm:")]))
   service_tags       = merge(var.tags, { for k, v in { "fargate:drain_timeout" = var.container.drain_timeout } : k => tostring(v) if v != null })
@@ -56,7 +56,8 @@ locals {
     canary     = "CANARY"
     rolling    = "ROLLING"
   }[var.deployment_strategy]
-  alarm_names = var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)
+  alarm_thresholds = var.alarms == null ? { target_5xx_count = 0, target_5xx_rate_percent = 0, response_time_p99_ms = 0, unhealthy_hosts = 0 } : { target_5xx_count = coalesce(var.alarms.target_5xx_count, var.load_balancer == null ? 0 : 10), target_5xx_rate_percent = coalesce(var.alarms.target_5xx_rate_percent, var.load_balancer == null ? 0 : 0), response_time_p99_ms = coalesce(var.alarms.response_time_p99_ms, var.load_balancer == null ? 0 : 2000), unhealthy_hosts = coalesce(var.alarms.unhealthy_hosts, var.load_balancer == null ? 0 : 1) }
+  alarm_names      = var.alarms == null ? [] : concat(module.alarms[0].names, var.alarms.names)
   ecs_deployment = {
     strategy                = local.ecs_strategy
     bake_time_minutes       = local.ecs_shifts_traffic ? var.ecs_deployment.bake_time_minutes : null
@@ -69,9 +70,9 @@ locals {
     hooks                   = local.ecs_shifts_traffic ? [for s in ["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"] : { stage = s, arn = var.ecs_deployment.hooks[s] } if contains(keys(var.ecs_deployment.hooks), s)] : []
   }
   advanced_configuration = {
-    alternate_target_group_arn = module.target_group_pair.green_arn
-    production_listener_rule   = module.target_group_pair.production_rule_arn
-    test_listener_rule         = module.target_group_pair.test_rule_arn
+    alternate_target_group_arn = one(module.target_group_pair[*].green_arn)
+    production_listener_rule   = one(module.target_group_pair[*].production_rule_arn)
+    test_listener_rule         = one(module.target_group_pair[*].test_rule_arn)
     role_arn                   = module.iam_roles.infrastructure_role_arn
   }
   children = [
@@ -97,14 +98,14 @@ locals {
       }
     },
     {
-      present = true
+      present = var.load_balancer != null
       child = {
         kind = "aws_lb_target_group"
         name = local.names.blue_target_group
       }
     },
     {
-      present = contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
+      present = (var.load_balancer != null) && (contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy))
       child = {
         kind = "aws_lb_target_group"
         name = local.names.green_target_group
@@ -132,70 +133,70 @@ locals {
       }
     },
     {
-      present = true
+      present = var.load_balancer != null
       child = {
         kind = "aws_lb_listener_rule"
         name = "${local.names.ecs_service} (production listener)"
       }
     },
     {
-      present = contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
+      present = (var.load_balancer != null) && (contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy))
       child = {
         kind = "aws_lb_listener_rule"
         name = "${local.names.ecs_service} (test listener)"
       }
     },
     {
-      present = var.alarms != null ? (var.alarms.target_5xx_count > 0) : false
+      present = (local.alarm_thresholds.target_5xx_count > 0) && (var.load_balancer != null)
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_5xx_blue
       }
     },
     {
-      present = (var.alarms != null ? (var.alarms.target_5xx_count > 0) : false) && contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
+      present = (local.alarm_thresholds.target_5xx_count > 0) && (var.load_balancer != null) && (contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy))
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_5xx_green
       }
     },
     {
-      present = var.alarms != null ? (var.alarms.target_5xx_rate_percent > 0) : false
+      present = (local.alarm_thresholds.target_5xx_rate_percent > 0) && (var.load_balancer != null)
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_5xx_rate_blue
       }
     },
     {
-      present = (var.alarms != null ? (var.alarms.target_5xx_rate_percent > 0) : false) && contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
+      present = (local.alarm_thresholds.target_5xx_rate_percent > 0) && (var.load_balancer != null) && (contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy))
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_5xx_rate_green
       }
     },
     {
-      present = var.alarms != null ? (var.alarms.response_time_p99_ms > 0) : false
+      present = (local.alarm_thresholds.response_time_p99_ms > 0) && (var.load_balancer != null)
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_latency_blue
       }
     },
     {
-      present = (var.alarms != null ? (var.alarms.response_time_p99_ms > 0) : false) && contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
+      present = (local.alarm_thresholds.response_time_p99_ms > 0) && (var.load_balancer != null) && (contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy))
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_latency_green
       }
     },
     {
-      present = var.alarms != null ? (var.alarms.unhealthy_hosts > 0) : false
+      present = (local.alarm_thresholds.unhealthy_hosts > 0) && (var.load_balancer != null)
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_unhealthy_blue
       }
     },
     {
-      present = (var.alarms != null ? (var.alarms.unhealthy_hosts > 0) : false) && contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy)
+      present = (local.alarm_thresholds.unhealthy_hosts > 0) && (var.load_balancer != null) && (contains(["codedeploy", "blue_green", "linear", "canary"], var.deployment_strategy))
       child = {
         kind = "aws_cloudwatch_metric_alarm"
         name = local.names.alarm_unhealthy_green
@@ -267,6 +268,16 @@ locals {
   } if v.efs == null ? false : v.efs.iam_authorization]
 }
 
+data "aws_ecs_cluster" "this" {
+  count        = var.load_balancer == null ? 1 : 0
+  cluster_name = local.cluster_name
+}
+
+moved {
+  from = module.target_group_pair
+  to   = module.target_group_pair[0]
+}
+
 module "iam_roles" {
   source                        = "./modules/iam-roles"
   execution_role_name           = local.names.execution_role
@@ -312,6 +323,7 @@ module "task_definition" {
 
 module "target_group_pair" {
   source                  = "./modules/target-group-pair"
+  count                   = var.load_balancer == null ? 0 : 1
   blue_name               = local.names.blue_target_group
   green_name              = local.names.green_target_group
   port                    = var.container.port
@@ -350,8 +362,9 @@ module "ecs_service" {
   subnets                    = var.network.subnets
   security_groups            = var.network.security_groups
   assign_public_ip           = var.network.assign_public_ip
-  health_check_grace_period  = var.load_balancer.health_check_grace_period
-  target_group_arn           = module.target_group_pair.blue_arn
+  health_check_grace_period  = var.load_balancer == null ? null : var.load_balancer.health_check_grace_period
+  load_balanced              = var.load_balancer != null
+  target_group_arn           = one(module.target_group_pair[*].blue_arn)
   container_name             = var.container.name
   container_port             = var.container.port
   service_registry_arn       = one(module.cloud_map_service[*].arn)
@@ -378,10 +391,10 @@ module "codedeploy" {
   deployment_config         = var.blue_green.deployment_config
   termination_wait_minutes  = var.blue_green.termination_wait_minutes
   auto_rollback_events      = var.blue_green.auto_rollback_events
-  production_listener_arn   = var.load_balancer.production_listener_arn
-  test_listener_arn         = var.load_balancer.test_listener_arn
-  blue_target_group_name    = module.target_group_pair.blue_name
-  green_target_group_name   = module.target_group_pair.green_name
+  production_listener_arn   = var.load_balancer == null ? null : var.load_balancer.production_listener_arn
+  test_listener_arn         = var.load_balancer == null ? null : var.load_balancer.test_listener_arn
+  blue_target_group_name    = one(module.target_group_pair[*].blue_name)
+  green_target_group_name   = one(module.target_group_pair[*].green_name)
   cluster_name              = local.cluster_name
   service_name              = module.ecs_service.name
   alarm_names               = local.alarm_names
@@ -404,17 +417,18 @@ module "alarms" {
     "unhealthy-green" = local.names.alarm_unhealthy_green
   }
   service_name            = local.names.ecs_service
-  target_5xx_count        = var.alarms.target_5xx_count
-  target_5xx_rate_percent = var.alarms.target_5xx_rate_percent
-  response_time_p99_ms    = var.alarms.response_time_p99_ms
-  unhealthy_hosts         = var.alarms.unhealthy_hosts
+  target_5xx_count        = local.alarm_thresholds.target_5xx_count
+  target_5xx_rate_percent = local.alarm_thresholds.target_5xx_rate_percent
+  response_time_p99_ms    = local.alarm_thresholds.response_time_p99_ms
+  unhealthy_hosts         = local.alarm_thresholds.unhealthy_hosts
   period                  = var.alarms.period
   evaluation_periods      = var.alarms.evaluation_periods
+  load_balanced           = var.load_balancer != null
   load_balancer           = local.load_balancer
-  blue_target_group_name  = module.target_group_pair.blue_name
-  green_target_group_name = module.target_group_pair.green_name
-  blue_target_group       = module.target_group_pair.blue_arn_suffix
-  green_target_group      = module.target_group_pair.green_arn_suffix
+  blue_target_group_name  = one(module.target_group_pair[*].blue_name)
+  green_target_group_name = one(module.target_group_pair[*].green_name)
+  blue_target_group       = one(module.target_group_pair[*].blue_arn_suffix)
+  green_target_group      = one(module.target_group_pair[*].green_arn_suffix)
   pair                    = local.shifts_traffic
   tags                    = var.tags
 }
@@ -434,6 +448,7 @@ module "autoscaling" {
   memory_target        = var.autoscaling.memory_target
   scale_in_cooldown    = var.autoscaling.scale_in_cooldown
   scale_out_cooldown   = var.autoscaling.scale_out_cooldown
-  resource_label       = "${local.load_balancer}/${module.target_group_pair.blue_arn_suffix}"
+  load_balanced        = var.load_balancer != null
+  resource_label       = var.load_balancer == null ? null : "${local.load_balancer}/${one(module.target_group_pair[*].blue_arn_suffix)}"
   tags                 = var.tags
 }

@@ -37,23 +37,23 @@ output "log_group_name" {
 }
 
 output "blue_target_group_arn" {
-  description = "ARN of the blue target group."
-  value       = module.target_group_pair.blue_arn
+  description = "ARN of the blue target group; null without `load_balancer`."
+  value       = one(module.target_group_pair[*].blue_arn)
 }
 
 output "green_target_group_arn" {
   description = "ARN of the green target group; null with `rolling`."
-  value       = module.target_group_pair.green_arn
+  value       = one(module.target_group_pair[*].green_arn)
 }
 
 output "production_listener_rule_arn" {
-  description = "ARN of the service's rule on the production listener."
-  value       = module.target_group_pair.production_rule_arn
+  description = "ARN of the service's rule on the production listener; null without `load_balancer`."
+  value       = one(module.target_group_pair[*].production_rule_arn)
 }
 
 output "test_listener_rule_arn" {
   description = "ARN of the service's rule on the test listener; null with `rolling`."
-  value       = module.target_group_pair.test_rule_arn
+  value       = one(module.target_group_pair[*].test_rule_arn)
 }
 
 output "infrastructure_role_arn" {

@@ -230,37 +230,37 @@ variable "load_balancer" {
   default     = null
 
   validation {
-    condition     = var.load_balancer.health_check.timeout < var.load_balancer.health_check.interval
+    condition     = var.load_balancer == null ? true : var.load_balancer.health_check.timeout < var.load_balancer.health_check.interval
     error_message = "Target group health check timeout below its interval (check `health-timeout`)."
   }
 
   validation {
-    condition     = startswith(var.load_balancer.health_check.path, "/")
+    condition     = var.load_balancer == null ? true : startswith(var.load_balancer.health_check.path, "/")
     error_message = "Target group health check path starts with / (check `health-path`)."
   }
 
   validation {
-    condition     = can(regex("^[0-9]{3}((,[0-9]{3})*|-[0-9]{3})$", var.load_balancer.health_check.matcher))
+    condition     = var.load_balancer == null ? true : can(regex("^[0-9]{3}((,[0-9]{3})*|-[0-9]{3})$", var.load_balancer.health_check.matcher))
     error_message = "Matcher is HTTP codes (200–499) as a list (200,204) or a range (200-299) (check `matcher`)."
   }
 
   validation {
-    condition     = var.load_balancer.production_listener_arn != var.load_balancer.test_listener_arn
+    condition     = var.load_balancer == null ? true : var.load_balancer.production_listener_arn != var.load_balancer.test_listener_arn
     error_message = "load_balancer.test_listener_arn must be another listener than the production one: CodeDeploy routes test traffic separately (check `listener-arn`)."
   }
 
   validation {
-    condition     = alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex("^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/", arn)) if arn != null])
+    condition     = var.load_balancer == null ? true : alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex("^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/", arn)) if arn != null])
     error_message = "load_balancer.production_listener_arn and test_listener_arn must be two different Application Load Balancer listener ARNs (…:listener/app/<lb-name>/<lb-id>/<listener-id>), not Network or Gateway Load Balancer listeners (check `listener-arn`)."
   }
 
   validation {
-    condition     = try(join("/", slice(split("/", var.load_balancer.production_listener_arn), 0, 4)) == join("/", slice(split("/", var.load_balancer.test_listener_arn), 0, 4)), true)
+    condition     = var.load_balancer == null ? true : try(join("/", slice(split("/", var.load_balancer.production_listener_arn), 0, 4)) == join("/", slice(split("/", var.load_balancer.test_listener_arn), 0, 4)), true)
     error_message = "The production and test listeners must belong to one load balancer, as CodeDeploy requires (check `same-load-balancer`)."
   }
 
   validation {
-    condition     = var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600
+    condition     = var.load_balancer == null ? true : var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600
     error_message = "load_balancer.deregistration_delay must be between 0 and 3600 seconds (check `ranges`)."
   }
 }
@@ -339,7 +339,7 @@ variable "autoscaling" {
 }
 
 variable "alarms" {
-  description = "CloudWatch alarms the service creates on its target groups (blue and green), wired into the deployment: an alarm in ALARM during a roll-out stops it, and with `DEPLOYMENT_STOP_ON_ALARM` in `blue_green.auto_rollback_events` rolls it back. A threshold of 0 leaves that alarm out."
-  type        = object({ target_5xx_count = optional(number, 10), target_5xx_rate_percent = optional(number, 0), response_time_p99_ms = optional(number, 2000), unhealthy_hosts = optional(number, 1), period = optional(number, 60), evaluation_periods = optional(number, 3), names = optional(list(string), []) })
+  description = "CloudWatch alarms the service creates on its target groups (blue and green), wired into the deployment: an alarm in ALARM during a roll-out stops it, and with `DEPLOYMENT_STOP_ON_ALARM` in `blue_green.auto_rollback_events` rolls it back. A threshold of 0 leaves that alarm out. Thresholds left unset are `target_5xx_count` 10, `target_5xx_rate_percent` 0, `response_time_p99_ms` 2000 and `unhealthy_hosts` 1 on a service with `load_balancer`; a service without one has no target group to watch, so it takes none (only `names`)."
+  type        = object({ target_5xx_count = optional(number), target_5xx_rate_percent = optional(number), response_time_p99_ms = optional(number), unhealthy_hosts = optional(number), period = optional(number, 60), evaluation_periods = optional(number, 3), names = optional(list(string), []) })
   default     = null
 }

@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use crate::service::expand::{
-    APPLICATION_POLICY_NAME, CODEDEPLOY_ECS_POLICY, ChildKey, ECS_LOAD_BALANCERS_POLICY,
-    EFS_POLICY_NAME, EXEC_POLICY_NAME, Expansion, HOOKS_POLICY_NAME, OWNER_TAG, Placement,
-    SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, cluster_name, expand, managed_policy, owner_value,
+    APPLICATION_POLICY_NAME, AlarmMetric, CODEDEPLOY_ECS_POLICY, ChildKey,
+    ECS_LOAD_BALANCERS_POLICY, EFS_POLICY_NAME, EXEC_POLICY_NAME, Expansion, HOOKS_POLICY_NAME,
+    OWNER_TAG, Placement, SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, cluster_name, expand,
+    managed_policy, owner_value,
 };
 use crate::service::schema::{TYPE_NAME, schema};
 use crate::service::spec::ServiceSpec;
@@ -347,6 +348,22 @@ fn keep_owner_tag(config: &mut Value) {
     }
 }
 
+/// A service without a load balancer has no target group for alarms to watch: the thresholds
+/// its state holds are the schema's defaults, which the resource ignores there (its check
+/// refuses any the configuration sets), so the module call leaves them unset too.
+fn drop_ignored_thresholds(config: &mut Value) {
+    if !config.get("load_balancer").is_null() {
+        return;
+    }
+    if let Value::Object(fields) = config
+        && let Some(Value::Object(alarms)) = fields.get_mut("alarms")
+    {
+        for metric in AlarmMetric::ALL {
+            alarms.remove(metric.attribute());
+        }
+    }
+}
+
 pub fn eject(state: &Json, module_source: &str) -> Result<String, RenderError> {
     let resources = resources_in_state(state)?;
     if resources.is_empty() {
@@ -360,6 +377,7 @@ pub fn eject(state: &Json, module_source: &str) -> Result<String, RenderError> {
     for resource in &resources {
         let mut config = config_of(resource)?;
         keep_owner_tag(&mut config);
+        drop_ignored_thresholds(&mut config);
         text.push_str(&super::service_call::module_call_named(
             &config,
             module_source,

@@ -25,7 +25,7 @@ use crate::service::task::exec_policy;
 
 use super::model::{Module, Node, Output, Variable};
 use super::task_module::{EFS_POLICY, SECRET_VALUES, task_role_variables};
-use super::variables::{root_variables, string_list, string_literal};
+use super::variables::{block_default, root_variables, string_list, string_literal};
 
 /// The root module's directory name.
 pub const ROOT_MODULE: &str = "fargate-production-service";
@@ -45,7 +45,7 @@ pub const SUBMODULES: &[(&str, &str, &str)] = &[
     (
         "target-group-pair",
         "target_group_pair",
-        "the blue and green target groups and the service's rule on the production and test listeners (one group and one rule for a rolling service)",
+        "the blue and green target groups and the service's rule on the production and test listeners (one group and one rule for a rolling service, none for a service without `load_balancer`)",
     ),
     (
         "cloud-map-service",
@@ -171,7 +171,7 @@ pub fn ecs_service_resource(strategy: DeploymentStrategy, autoscaled: bool) -> &
 pub fn submodule_is_counted(module: &str) -> bool {
     matches!(
         module,
-        "cloud_map_service" | "codedeploy" | "autoscaling" | "alarms"
+        "target_group_pair" | "cloud_map_service" | "codedeploy" | "autoscaling" | "alarms"
     )
 }
 
@@ -342,16 +342,21 @@ fn root() -> Module {
             "log_group".to_owned(),
             "coalesce(var.container.log.group, local.names.log_group)".to_owned(),
         ),
+        // Where the service lives: the production listener's ARN tells, or for a service
+        // without a load balancer its cluster's (the provider's region and the credentials'
+        // account, where the resource places it).
         (
-            "listener_arn".to_owned(),
-            "split(\":\", var.load_balancer.production_listener_arn)".to_owned(),
+            "placement_arn".to_owned(),
+            format!(
+                "split(\":\", var.load_balancer != null ? var.load_balancer.production_listener_arn : one(data.{CLUSTER_DATA}[*].arn))"
+            ),
         ),
-        ("partition".to_owned(), "local.listener_arn[1]".to_owned()),
-        ("region".to_owned(), "local.listener_arn[3]".to_owned()),
-        ("account_id".to_owned(), "local.listener_arn[4]".to_owned()),
+        ("partition".to_owned(), "local.placement_arn[1]".to_owned()),
+        ("region".to_owned(), "local.placement_arn[3]".to_owned()),
+        ("account_id".to_owned(), "local.placement_arn[4]".to_owned()),
         (
             "load_balancer".to_owned(),
-            "join(\"/\", slice(split(\"/\", local.listener_arn[5]), 1, 4))".to_owned(),
+            "var.load_balancer == null ? null : join(\"/\", slice(split(\"/\", local.placement_arn[5]), 1, 4))".to_owned(),
         ),
         (
             "cluster_arn".to_owned(),
@@ -364,7 +369,7 @@ fn root() -> Module {
         (
             "rule_priority".to_owned(),
             format!(
-                "var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : {DERIVED_PRIORITY_BASE} + parseint(substr(sha256(var.name), 0, 8), 16) % {DERIVED_PRIORITY_SPAN}"
+                "var.load_balancer == null ? null : var.load_balancer.listener_rule_priority != null ? var.load_balancer.listener_rule_priority : {DERIVED_PRIORITY_BASE} + parseint(substr(sha256(var.name), 0, 8), 16) % {DERIVED_PRIORITY_SPAN}"
             ),
         ),
         (
@@ -408,6 +413,7 @@ fn root() -> Module {
             "ecs_strategy".to_owned(),
             per_strategy(|s| s.ecs_strategy().map_or("null".to_owned(), string_literal)),
         ),
+        ("alarm_thresholds".to_owned(), alarm_thresholds_expression()),
         // The alarms that stop a deployment: the service's own, then the user's.
         (
             "alarm_names".to_owned(),
@@ -420,18 +426,9 @@ fn root() -> Module {
         (
             "advanced_configuration".to_owned(),
             object_expression(&[
-                (
-                    "alternate_target_group_arn",
-                    "module.target_group_pair.green_arn".to_owned(),
-                ),
-                (
-                    "production_listener_rule",
-                    "module.target_group_pair.production_rule_arn".to_owned(),
-                ),
-                (
-                    "test_listener_rule",
-                    "module.target_group_pair.test_rule_arn".to_owned(),
-                ),
+                ("alternate_target_group_arn", pair_output("green_arn")),
+                ("production_listener_rule", pair_output("production_rule_arn")),
+                ("test_listener_rule", pair_output("test_rule_arn")),
                 (
                     "role_arn",
                     "module.iam_roles.infrastructure_role_arn".to_owned(),
@@ -443,6 +440,13 @@ fn root() -> Module {
     let locals = [locals, super::task_module::efs_locals()].concat();
 
     let blocks = vec![
+        Node::new("data", &CLUSTER_DATA.split('.').collect::<Vec<_>>())
+            .expr("count", "var.load_balancer == null ? 1 : 0")
+            .expr("cluster_name", "local.cluster_name"),
+        // Created without count by earlier versions, when every service had a load balancer.
+        Node::new("moved", &[])
+            .expr("from", "module.target_group_pair")
+            .expr("to", "module.target_group_pair[0]"),
         module_call("iam_roles", "iam-roles")
             .expr("execution_role_name", "local.names.execution_role")
             .expr("task_role_name", "local.names.task_role")
@@ -495,6 +499,7 @@ fn root() -> Module {
             .expr("require_immutable_image", "var.require_immutable_image")
             .expr("tags", "var.tags"),
         module_call("target_group_pair", "target-group-pair")
+            .expr("count", "var.load_balancer == null ? 0 : 1")
             .expr("blue_name", "local.names.blue_target_group")
             .expr("green_name", "local.names.green_target_group")
             .expr("port", "var.container.port")
@@ -543,11 +548,13 @@ fn root() -> Module {
             .expr("subnets", "var.network.subnets")
             .expr("security_groups", "var.network.security_groups")
             .expr("assign_public_ip", "var.network.assign_public_ip")
+            // ECS refuses a grace period for a service without a load balancer.
             .expr(
                 "health_check_grace_period",
-                "var.load_balancer.health_check_grace_period",
+                "var.load_balancer == null ? null : var.load_balancer.health_check_grace_period",
             )
-            .expr("target_group_arn", "module.target_group_pair.blue_arn")
+            .expr("load_balanced", "var.load_balancer != null")
+            .expr("target_group_arn", pair_output("blue_arn"))
             .expr("container_name", "var.container.name")
             .expr("container_port", "var.container.port")
             .expr(
@@ -588,19 +595,17 @@ fn root() -> Module {
                 "auto_rollback_events",
                 "var.blue_green.auto_rollback_events",
             )
+            // Without a load balancer the ECS service's precondition stops the plan first.
             .expr(
                 "production_listener_arn",
-                "var.load_balancer.production_listener_arn",
-            )
-            .expr("test_listener_arn", "var.load_balancer.test_listener_arn")
-            .expr(
-                "blue_target_group_name",
-                "module.target_group_pair.blue_name",
+                "var.load_balancer == null ? null : var.load_balancer.production_listener_arn",
             )
             .expr(
-                "green_target_group_name",
-                "module.target_group_pair.green_name",
+                "test_listener_arn",
+                "var.load_balancer == null ? null : var.load_balancer.test_listener_arn",
             )
+            .expr("blue_target_group_name", pair_output("blue_name"))
+            .expr("green_target_group_name", pair_output("green_name"))
             .expr("cluster_name", "local.cluster_name")
             .expr("service_name", "module.ecs_service.name")
             .expr("alarm_names", "local.alarm_names")
@@ -632,26 +637,24 @@ fn root() -> Module {
                 ),
             )
             .expr("service_name", "local.names.ecs_service")
-            .expr("target_5xx_count", "var.alarms.target_5xx_count")
+            .expr("target_5xx_count", "local.alarm_thresholds.target_5xx_count")
             .expr(
                 "target_5xx_rate_percent",
-                "var.alarms.target_5xx_rate_percent",
+                "local.alarm_thresholds.target_5xx_rate_percent",
             )
-            .expr("response_time_p99_ms", "var.alarms.response_time_p99_ms")
-            .expr("unhealthy_hosts", "var.alarms.unhealthy_hosts")
+            .expr(
+                "response_time_p99_ms",
+                "local.alarm_thresholds.response_time_p99_ms",
+            )
+            .expr("unhealthy_hosts", "local.alarm_thresholds.unhealthy_hosts")
             .expr("period", "var.alarms.period")
             .expr("evaluation_periods", "var.alarms.evaluation_periods")
+            .expr("load_balanced", "var.load_balancer != null")
             .expr("load_balancer", "local.load_balancer")
-            .expr("blue_target_group_name", "module.target_group_pair.blue_name")
-            .expr("green_target_group_name", "module.target_group_pair.green_name")
-            .expr(
-                "blue_target_group",
-                "module.target_group_pair.blue_arn_suffix",
-            )
-            .expr(
-                "green_target_group",
-                "module.target_group_pair.green_arn_suffix",
-            )
+            .expr("blue_target_group_name", pair_output("blue_name"))
+            .expr("green_target_group_name", pair_output("green_name"))
+            .expr("blue_target_group", pair_output("blue_arn_suffix"))
+            .expr("green_target_group", pair_output("green_arn_suffix"))
             .expr("pair", "local.shifts_traffic")
             .expr("tags", "var.tags"),
         module_call("autoscaling", "autoscaling")
@@ -671,9 +674,13 @@ fn root() -> Module {
             .expr("memory_target", "var.autoscaling.memory_target")
             .expr("scale_in_cooldown", "var.autoscaling.scale_in_cooldown")
             .expr("scale_out_cooldown", "var.autoscaling.scale_out_cooldown")
+            .expr("load_balanced", "var.load_balancer != null")
             .expr(
                 "resource_label",
-                "\"${local.load_balancer}/${module.target_group_pair.blue_arn_suffix}\"",
+                format!(
+                    "var.load_balancer == null ? null : \"${{local.load_balancer}}/${{{}}}\"",
+                    pair_output("blue_arn_suffix")
+                ),
             )
             .expr("tags", "var.tags"),
     ];
@@ -716,22 +723,22 @@ fn root() -> Module {
         ),
         Output::new(
             "blue_target_group_arn",
-            "module.target_group_pair.blue_arn",
-            "ARN of the blue target group.",
+            &pair_output("blue_arn"),
+            "ARN of the blue target group; null without `load_balancer`.",
         ),
         Output::new(
             "green_target_group_arn",
-            "module.target_group_pair.green_arn",
+            &pair_output("green_arn"),
             "ARN of the green target group; null with `rolling`.",
         ),
         Output::new(
             "production_listener_rule_arn",
-            "module.target_group_pair.production_rule_arn",
-            "ARN of the service's rule on the production listener.",
+            &pair_output("production_rule_arn"),
+            "ARN of the service's rule on the production listener; null without `load_balancer`.",
         ),
         Output::new(
             "test_listener_rule_arn",
-            "module.target_group_pair.test_rule_arn",
+            &pair_output("test_rule_arn"),
             "ARN of the service's rule on the test listener; null with `rolling`.",
         ),
         Output::new(
@@ -798,6 +805,43 @@ fn root() -> Module {
         blocks,
         outputs,
     }
+}
+
+/// The data source that places a service without a load balancer (`<type>.<name>`).
+const CLUSTER_DATA: &str = "aws_ecs_cluster.this";
+
+/// An output of the target-group-pair submodule, which exists only with a load balancer: null
+/// without one.
+fn pair_output(name: &str) -> String {
+    format!("one(module.target_group_pair[*].{name})")
+}
+
+/// Each alarm metric's threshold: as set, or the schema's default on a service with a load
+/// balancer. A service without one takes only the thresholds set, which its alarms'
+/// preconditions then refuse (check `load-balancer`).
+fn alarm_thresholds_expression() -> String {
+    let fields: Vec<(&str, String)> = AlarmMetric::ALL
+        .iter()
+        .map(|m| {
+            let attribute = m.attribute();
+            let default = block_default("alarms", attribute).unwrap_or_else(|| "0".to_owned());
+            (
+                attribute,
+                format!(
+                    "coalesce(var.alarms.{attribute}, var.load_balancer == null ? 0 : {default})"
+                ),
+            )
+        })
+        .collect();
+    let zero: Vec<(&str, String)> = AlarmMetric::ALL
+        .iter()
+        .map(|m| (m.attribute(), "0".to_owned()))
+        .collect();
+    format!(
+        "var.alarms == null ? {} : {}",
+        object_expression(&zero),
+        object_expression(&fields)
+    )
 }
 
 /// The `appspec` output; the hook events are `APPSPEC_HOOK_EVENTS`, in the order they run.
@@ -918,6 +962,22 @@ one per deployment controller, and one per owner of the desired count. With `aut
 Application Auto Scaling owns the desired count, so the service (then an `autoscaled` variant)
 ignores later changes of `desired_count`; without it, a changed `desired_count` is applied.
 
+## Workers
+
+A `rolling` service may leave `load_balancer` out (null): a worker or queue consumer. The
+`target-group-pair` submodule is then not created (`count = 0`), nor the target-group alarms or
+a request-count scaling policy; the ECS service has no `load_balancer` block and no health
+check grace period (ECS refuses one without a load balancer). The alarms in `alarms.names`
+still roll a deployment back. With no listener ARN to tell where the service lives, the module
+reads its cluster (`data.aws_ecs_cluster`) for the partition, region and account its policies
+and log configuration name.
+
+The resource's checks hold as preconditions, so the plan stops before anything is created:
+every strategy but `rolling` needs `load_balancer`; without one, `autoscaling.requests_per_target`
+(it counts the load balancer's requests) and an alarm threshold (`target_5xx_count`,
+`response_time_p99_ms`, `unhealthy_hosts`: they watch target groups) are refused. Thresholds
+left unset take their defaults on a load-balanced service and mean no alarm on a worker.
+
 ## What differs from the resource
 
 - The resource waits for the deployment and fails the apply when CodeDeploy or ECS rolls it
@@ -936,7 +996,8 @@ ignores later changes of `desired_count`; without it, a changed `desired_count` 
 - Checks that need AWS (free IPs in the subnets) or span variables run as preconditions
   (`autoscaling.min <= desired_count <= autoscaling.max`, an immutable image when
   `require_immutable_image` is set, Fargate Spot with ARM64, a test listener unless `rolling`,
-  and none with it)
+  and none with it, `load_balancer` unless `rolling`, and no request scaling or alarm threshold
+  without it)
   or only in the resource (warnings such as a deregistration delay left at 300 s: Terraform
   variables cannot warn).
 - `task_role_policy_json` decides whether the task role gets an inline policy, so it must be
@@ -956,18 +1017,18 @@ ignores later changes of `desired_count`; without it, a changed `desired_count` 
 /// strategy. Each strategy's children keep one relative order, so the list is their union in
 /// that order, each child present when the configuration (and the strategy) has it.
 fn children_expression() -> String {
-    let shape = |strategy| Shape {
+    let shape = |strategy, load_balanced| Shape {
         names: ChildNames::for_service("x"),
         log_group: String::new(),
         strategy,
-        load_balanced: true,
+        load_balanced,
         discovery: true,
         autoscaling: true,
         scaling_metrics: METRICS.to_vec(),
         alarm_metrics: AlarmMetric::ALL.to_vec(),
     };
     let children_of = |strategy| -> Vec<ChildKey> {
-        shape(strategy)
+        shape(strategy, true)
             .children()
             .into_iter()
             .map(|c| c.key)
@@ -991,6 +1052,10 @@ fn children_expression() -> String {
         let has = |s| children_of(s).contains(&key);
         let strategy_condition =
             (!DeploymentStrategy::ALL.into_iter().all(has)).then(|| strategy_is(has));
+        // Children that only a service behind a load balancer has (under any strategy).
+        let needs_load_balancer = !DeploymentStrategy::ALL
+            .into_iter()
+            .any(|s| shape(s, false).children().iter().any(|c| c.key == key));
         let name = match key {
             ChildKey::LogGroup => "local.log_group".to_owned(),
             ChildKey::ExecutionRole => "local.names.execution_role".to_owned(),
@@ -1025,16 +1090,25 @@ fn children_expression() -> String {
                     ScalingMetric::Memory => "memory_target",
                 }
             ),
-            ChildKey::Alarm(m, _) => format!(
-                "var.alarms != null ? (var.alarms.{} > 0) : false",
-                m.attribute()
-            ),
+            ChildKey::Alarm(m, _) => format!("local.alarm_thresholds.{} > 0", m.attribute()),
             _ => "true".to_owned(),
         };
-        let present = match strategy_condition {
-            Some(strategy) if present == "true" => strategy,
-            Some(strategy) => format!("({present}) && {strategy}"),
-            None => present,
+        let conditions: Vec<String> = [
+            (present != "true").then_some(present),
+            needs_load_balancer.then(|| "var.load_balancer != null".to_owned()),
+            strategy_condition,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let present = match conditions.as_slice() {
+            [] => "true".to_owned(),
+            [one] => one.clone(),
+            all => all
+                .iter()
+                .map(|c| format!("({c})"))
+                .collect::<Vec<_>>()
+                .join(" && "),
         };
         items.push(format!(
             "{{ present = {present}, child = {{ kind = \"{}\", name = {name} }} }}",
@@ -1628,13 +1702,21 @@ fn ecs_service() -> Module {
             var(
                 "health_check_grace_period",
                 "number",
-                "Seconds ECS ignores failing health checks of new tasks.",
-            ),
+                "Seconds ECS ignores failing health checks of new tasks; null without a load balancer (ECS refuses one then).",
+            )
+            .with_default("null"),
+            var(
+                "load_balanced",
+                "bool",
+                "Whether the service sits behind the load balancer (known at plan time); only a rolling service (a worker or queue consumer) may not.",
+            )
+            .with_default("true"),
             var(
                 "target_group_arn",
                 "string",
-                "Target group the service starts on (blue).",
-            ),
+                "Target group the service starts on (blue); null without a load balancer.",
+            )
+            .with_default("null"),
             var(
                 "container_name",
                 "string",
@@ -1700,6 +1782,13 @@ fn ecs_service() -> Module {
     // is how a new revision rolls out, and ECS rewrites only the listener rules' weights, which
     // the rules ignore), and one per owner of the desired count (Application Auto Scaling, or
     // the configuration).
+    // Only a rolling update needs no target group (`DeploymentStrategy::Rolling`).
+    let rolling_or_load_balanced = format!(
+        "var.load_balanced || (var.deployment == null ? false : var.deployment.strategy == {})",
+        DeploymentStrategy::Rolling
+            .ecs_strategy()
+            .map_or("null".to_owned(), string_literal)
+    );
     let service = |name: &str, count: &str, ecs_controller: bool, ignored: &str| {
         let mut service = resource(ChildKey::EcsService.kind(), name)
             .expr("count", count)
@@ -1765,8 +1854,8 @@ fn ecs_service() -> Module {
                         ),
                 );
         }
-        let mut load_balancer = Node::new("load_balancer", &[])
-            .expr("target_group_arn", "var.target_group_arn")
+        let mut load_balancer = Node::new("content", &[])
+            .expr("target_group_arn", "load_balancer.value")
             .expr("container_name", "var.container_name")
             .expr("container_port", "var.container_port");
         if ecs_controller {
@@ -1815,7 +1904,14 @@ fn ecs_service() -> Module {
                     .expr("security_groups", "var.security_groups")
                     .expr("assign_public_ip", "var.assign_public_ip"),
             )
-            .block(load_balancer)
+            .block(
+                Node::new("dynamic", &["load_balancer"])
+                    .expr(
+                        "for_each",
+                        "var.load_balanced ? [var.target_group_arn] : []",
+                    )
+                    .block(load_balancer),
+            )
             .block(
                 Node::new("dynamic", &["service_registries"])
                     .expr(
@@ -1836,17 +1932,26 @@ fn ecs_service() -> Module {
                     ),
             )
             .block(
-                lifecycle.block(
-                    Node::new("precondition", &[])
-                        .expr(
-                            "condition",
-                            "!(var.cpu_architecture == \"ARM64\" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == \"FARGATE_SPOT\"]))",
-                        )
-                        .string(
-                            "error_message",
-                            "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64).",
-                        ),
-                ),
+                lifecycle
+                    .block(
+                        Node::new("precondition", &[])
+                            .expr(
+                                "condition",
+                                "!(var.cpu_architecture == \"ARM64\" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == \"FARGATE_SPOT\"]))",
+                            )
+                            .string(
+                                "error_message",
+                                "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64).",
+                            ),
+                    )
+                    .block(
+                        Node::new("precondition", &[])
+                            .expr("condition", &rolling_or_load_balanced)
+                            .string(
+                                "error_message",
+                                "load_balancer is required by every deployment_strategy but rolling: the others move traffic between two target groups behind it. Only a rolling service (a worker or queue consumer) may go without one (check load-balancer).",
+                            ),
+                    ),
             )
     };
     let controller =
@@ -2167,10 +2272,17 @@ fn autoscaling() -> Module {
             "Seconds between scale-out steps.",
         ),
         var(
+            "load_balanced",
+            "bool",
+            "Whether the service sits behind a load balancer (known at plan time); without one a request policy stops the plan (check `load-balancer`).",
+        )
+        .with_default("true"),
+        var(
             "resource_label",
             "string",
-            "`app/<lb>/<id>/targetgroup/<tg>/<id>` the request policy measures.",
-        ),
+            "`app/<lb>/<id>/targetgroup/<tg>/<id>` the request policy measures; null without a load balancer.",
+        )
+        .with_default("null"),
         tags_variable(),
     ]);
     let mut module = submodule("autoscaling", variables);
@@ -2208,28 +2320,37 @@ fn autoscaling() -> Module {
         if m == ScalingMetric::Requests {
             metric = metric.expr("resource_label", "var.resource_label");
         }
-        blocks.push(
-            resource(ChildKey::ScalingPolicy(m).kind(), name)
-                .expr("count", format!("{target} == null ? 0 : 1"))
-                .expr("name", format!("var.{name}_policy_name"))
-                .string("policy_type", "TargetTrackingScaling")
-                .expr(
-                    "service_namespace",
-                    "aws_appautoscaling_target.this.service_namespace",
-                )
-                .expr(
-                    "scalable_dimension",
-                    "aws_appautoscaling_target.this.scalable_dimension",
-                )
-                .expr("resource_id", "aws_appautoscaling_target.this.resource_id")
-                .block(
-                    Node::new("target_tracking_scaling_policy_configuration", &[])
-                        .expr("target_value", target)
-                        .expr("scale_in_cooldown", "var.scale_in_cooldown")
-                        .expr("scale_out_cooldown", "var.scale_out_cooldown")
-                        .block(metric),
-                ),
-        );
+        let mut policy = resource(ChildKey::ScalingPolicy(m).kind(), name)
+            .expr("count", format!("{target} == null ? 0 : 1"))
+            .expr("name", format!("var.{name}_policy_name"))
+            .string("policy_type", "TargetTrackingScaling")
+            .expr(
+                "service_namespace",
+                "aws_appautoscaling_target.this.service_namespace",
+            )
+            .expr(
+                "scalable_dimension",
+                "aws_appautoscaling_target.this.scalable_dimension",
+            )
+            .expr("resource_id", "aws_appautoscaling_target.this.resource_id")
+            .block(
+                Node::new("target_tracking_scaling_policy_configuration", &[])
+                    .expr("target_value", target)
+                    .expr("scale_in_cooldown", "var.scale_in_cooldown")
+                    .expr("scale_out_cooldown", "var.scale_out_cooldown")
+                    .block(metric),
+            );
+        if m == ScalingMetric::Requests {
+            policy = policy.block(Node::new("lifecycle", &[]).block(
+                Node::new("precondition", &[])
+                    .expr("condition", "var.load_balanced")
+                    .string(
+                        "error_message",
+                        "autoscaling.requests_per_target tracks the load balancer's requests per target, and this service has no load_balancer: scale on cpu_target or memory_target (check load-balancer).",
+                    ),
+            ));
+        }
+        blocks.push(policy);
     }
     module.blocks = blocks;
     module.outputs = vec![Output::new(
@@ -2281,11 +2402,23 @@ fn alarms() -> Module {
                 "Breaching periods before an alarm fires.",
             ),
             var(
+                "load_balanced",
+                "bool",
+                "Whether the service has target groups to watch (known at plan time); without them an alarm with a threshold stops the plan (check `load-balancer`).",
+            )
+            .with_default("true"),
+            var(
                 "load_balancer",
                 "string",
-                "`app/<name>/<id>` of the load balancer.",
-            ),
-            var("blue_target_group_name", "string", "Blue target group."),
+                "`app/<name>/<id>` of the load balancer; null without one.",
+            )
+            .with_default("null"),
+            var(
+                "blue_target_group_name",
+                "string",
+                "Blue target group; null without a load balancer.",
+            )
+            .with_default("null"),
             var(
                 "green_target_group_name",
                 "string",
@@ -2295,8 +2428,9 @@ fn alarms() -> Module {
             var(
                 "blue_target_group",
                 "string",
-                "`targetgroup/<name>/<id>` of the blue group.",
-            ),
+                "`targetgroup/<name>/<id>` of the blue group; null without a load balancer.",
+            )
+            .with_default("null"),
             var(
                 "green_target_group",
                 "string",
@@ -2403,7 +2537,21 @@ fn alarms() -> Module {
                     }
                 }
             };
-            blocks.push(alarm.expr("tags", "var.tags"));
+            blocks.push(
+                alarm
+                    .expr("tags", "var.tags")
+                    // Checked before the alarm's settings, which name the target group.
+                    .block(Node::new("lifecycle", &[]).block(
+                        Node::new("precondition", &[])
+                            .expr("condition", "var.load_balanced")
+                            .string(
+                                "error_message",
+                                format!(
+                                    "alarms.{threshold_var} watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+                                ),
+                            ),
+                    )),
+            );
         }
     }
     module.blocks = blocks;

@@ -65,7 +65,7 @@ fn block_type(name: &str) -> String {
     let block = schema().block;
     block
         .get_block(name)
-        .map(|b| object_type(&b.block))
+        .map(|b| object_type(&b.block, name))
         .unwrap_or_else(|| "any".to_owned())
 }
 

@@ -4,7 +4,7 @@
 //! the production checks a variable can express on its own.
 
 use crate::service::checks::{RULES, VALID_CPU, valid_memory};
-use crate::service::expand::{DeploymentStrategy, ECS_HOOK_STAGES};
+use crate::service::expand::{AlarmMetric, DeploymentStrategy, ECS_HOOK_STAGES};
 use crate::service::schema::{
     DEPENDENCY_CONDITIONS, DNS_RECORD_TYPES, FIRELENS_TYPES, LOG_DRIVERS, one_of, schema,
 };
@@ -16,6 +16,22 @@ use super::model::{Validation, Variable};
 /// Resource attributes with no meaning for a module: applying a module cannot wait for a
 /// deployment it does not start.
 const PROVIDER_ONLY: &[&str] = &["wait_for_deployment"];
+
+/// Block attributes whose check asks whether the user set them, not what they hold after the
+/// defaults: a service without a load balancer may leave an alarm threshold unset (it has no
+/// target group to watch) but not set one (check `load-balancer`). Their variable leaves them
+/// null, and the root module applies the schema's default (`block_default`) where it applies.
+pub fn defaulted_by_the_root(block: &str, attribute: &str) -> bool {
+    block == "alarms" && AlarmMetric::ALL.iter().any(|m| m.attribute() == attribute)
+}
+
+/// The schema's default of a top-level block's attribute, as an HCL literal.
+pub fn block_default(block: &str, attribute: &str) -> Option<String> {
+    let schema = schema().block;
+    let nested = schema.blocks.iter().find(|b| b.name == block)?;
+    let a = nested.block.get_attribute(attribute)?;
+    a.default.as_ref().map(literal)
+}
 
 pub fn root_variables() -> Vec<Variable> {
     let block = schema().block;
@@ -42,7 +58,7 @@ pub fn root_variables() -> Vec<Variable> {
         out.push(v);
     }
     for b in &block.blocks {
-        let object = object_type(&b.block);
+        let object = object_type(&b.block, &b.name);
         let mut v = match b.nesting {
             Nesting::List => {
                 let mut v =
@@ -66,10 +82,38 @@ pub fn root_variables() -> Vec<Variable> {
                 v
             }
         };
+        v.description
+            .push_str(&root_defaults_text(&b.name, &b.block));
         v.validations = validations(&b.name);
         out.push(v);
     }
     out
+}
+
+/// What the root module makes of the attributes it applies the default of itself.
+fn root_defaults_text(name: &str, block: &Block) -> String {
+    let defaults: Vec<String> = block
+        .attributes
+        .iter()
+        .filter(|a| defaulted_by_the_root(name, &a.name))
+        .filter_map(|a| Some(format!("`{}` {}", a.name, literal(a.default.as_ref()?))))
+        .collect();
+    if defaults.is_empty() {
+        return String::new();
+    }
+    format!(
+        " Thresholds left unset are {} on a service with `load_balancer`; a service without one has no target group to watch, so it takes none (only `names`).",
+        join_words(&defaults)
+    )
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// A Terraform type expression.
@@ -105,24 +149,29 @@ fn all_optional(block: &Block) -> bool {
             .all(|b| b.min_items == 0 && all_optional(&b.block))
 }
 
-/// `object({...})` of a block, with the schema's defaults as `optional(type, default)`.
-pub(super) fn object_type(block: &Block) -> String {
+/// `object({...})` of the block at `path` (`alarms`, `container.log`, `sidecar`), with the
+/// schema's defaults as `optional(type, default)`.
+pub(super) fn object_type(block: &Block, path: &str) -> String {
     let mut fields = Vec::new();
     for a in &block.attributes {
         if a.computed && !a.optional {
             continue;
         }
-        fields.push(format!("{} = {}", a.name, field_type(a)));
+        fields.push(format!("{} = {}", a.name, field_type(a, path)));
     }
     for b in &block.blocks {
-        fields.push(format!("{} = {}", b.name, nested_type(b)));
+        fields.push(format!("{} = {}", b.name, nested_type(b, path)));
     }
     format!("object({{ {} }})", fields.join(", "))
 }
 
-fn field_type(a: &Attribute) -> String {
+fn field_type(a: &Attribute, path: &str) -> String {
     let t = type_expr(&a.ty);
-    match (&a.default, a.required, &a.ty) {
+    let default = a
+        .default
+        .as_ref()
+        .filter(|_| !defaulted_by_the_root(path, &a.name));
+    match (default, a.required, &a.ty) {
         (_, true, _) => t,
         (Some(d), false, _) => format!("optional({t}, {})", literal(d)),
         (None, false, Type::Map(_)) => format!("optional({t}, {{}})"),
@@ -130,8 +179,8 @@ fn field_type(a: &Attribute) -> String {
     }
 }
 
-fn nested_type(b: &NestedBlock) -> String {
-    let object = object_type(&b.block);
+fn nested_type(b: &NestedBlock, path: &str) -> String {
+    let object = object_type(&b.block, &format!("{path}.{}", b.name));
     match b.nesting {
         Nesting::List => format!("optional(list({object}), [])"),
         Nesting::Single | Nesting::Group if b.min_items > 0 => object,
@@ -195,6 +244,12 @@ fn rule_text(id: &str) -> String {
         .find(|r| r.id == id)
         .map(|r| format!("{} (check `{id}`)", r.text.replace('`', "")))
         .unwrap_or_else(|| format!("check `{id}`"))
+}
+
+/// `condition` for an optional variable: a null one passes (Terraform evaluates only the branch
+/// taken, so the condition may read its attributes).
+fn when_given(variable: &str, condition: &str) -> String {
+    format!("var.{variable} == null ? true : {condition}")
 }
 
 fn check(condition: &str, rule: &str) -> Validation {
@@ -412,42 +467,59 @@ fn validations(variable: &str) -> Vec<Validation> {
             "ranges",
             "network needs at least one subnet and one security group",
         )],
-        "load_balancer" => vec![
-            check(
-                "var.load_balancer.health_check.timeout < var.load_balancer.health_check.interval",
-                "health-timeout",
-            ),
-            check(
-                "startswith(var.load_balancer.health_check.path, \"/\")",
-                "health-path",
-            ),
-            check(
-                "can(regex(\"^[0-9]{3}((,[0-9]{3})*|-[0-9]{3})$\", var.load_balancer.health_check.matcher))",
-                "matcher",
-            ),
-            check_that(
-                "var.load_balancer.production_listener_arn != var.load_balancer.test_listener_arn",
-                "listener-arn",
-                "load_balancer.test_listener_arn must be another listener than the production one: CodeDeploy routes test traffic separately",
-            ),
-            // A rolling service may have no test listener (the target-group-pair submodule's
-            // precondition asks for it under the other strategies).
-            check(
-                "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn)) if arn != null])",
-                "listener-arn",
-            ),
-            // The load balancer part of both ARNs (up to its ID); a malformed ARN is the
-            // listener-arn check's to report.
-            check(
-                "try(join(\"/\", slice(split(\"/\", var.load_balancer.production_listener_arn), 0, 4)) == join(\"/\", slice(split(\"/\", var.load_balancer.test_listener_arn), 0, 4)), true)",
-                "same-load-balancer",
-            ),
-            check_that(
-                "var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600",
-                "ranges",
-                "load_balancer.deregistration_delay must be between 0 and 3600 seconds",
-            ),
-        ],
+        // Only a rolling service may go without a load balancer; the ECS service's
+        // precondition says so (check `load-balancer`), these check one that is given.
+        "load_balancer" => {
+            let given = |condition: &str| when_given("load_balancer", condition);
+            vec![
+                check(
+                    &given(
+                        "var.load_balancer.health_check.timeout < var.load_balancer.health_check.interval",
+                    ),
+                    "health-timeout",
+                ),
+                check(
+                    &given("startswith(var.load_balancer.health_check.path, \"/\")"),
+                    "health-path",
+                ),
+                check(
+                    &given(
+                        "can(regex(\"^[0-9]{3}((,[0-9]{3})*|-[0-9]{3})$\", var.load_balancer.health_check.matcher))",
+                    ),
+                    "matcher",
+                ),
+                check_that(
+                    &given(
+                        "var.load_balancer.production_listener_arn != var.load_balancer.test_listener_arn",
+                    ),
+                    "listener-arn",
+                    "load_balancer.test_listener_arn must be another listener than the production one: CodeDeploy routes test traffic separately",
+                ),
+                // A rolling service may have no test listener (the target-group-pair submodule's
+                // precondition asks for it under the other strategies).
+                check(
+                    &given(
+                        "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn)) if arn != null])",
+                    ),
+                    "listener-arn",
+                ),
+                // The load balancer part of both ARNs (up to its ID); a malformed ARN is the
+                // listener-arn check's to report.
+                check(
+                    &given(
+                        "try(join(\"/\", slice(split(\"/\", var.load_balancer.production_listener_arn), 0, 4)) == join(\"/\", slice(split(\"/\", var.load_balancer.test_listener_arn), 0, 4)), true)",
+                    ),
+                    "same-load-balancer",
+                ),
+                check_that(
+                    &given(
+                        "var.load_balancer.deregistration_delay >= 0 && var.load_balancer.deregistration_delay <= 3600",
+                    ),
+                    "ranges",
+                    "load_balancer.deregistration_delay must be between 0 and 3600 seconds",
+                ),
+            ]
+        }
         "deployment_strategy" => vec![check_that(
             &format!(
                 "contains({}, var.deployment_strategy)",

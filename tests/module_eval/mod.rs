@@ -28,6 +28,8 @@ pub struct Resource {
 #[derive(Debug, Default)]
 pub struct Evaluated {
     pub resources: Vec<Resource>,
+    /// The data sources read, like resources (their attributes as configured).
+    pub data_sources: Vec<Resource>,
     pub outputs: BTreeMap<String, Json>,
 }
 
@@ -43,6 +45,13 @@ impl Evaluated {
 
 /// The placeholder ID of `<kind>.<name>` (what AWS would assign).
 pub const PLACEHOLDER_ID: &str = "0123456789abcdef";
+/// Where the placeholder ARNs (and the data sources) put everything: the region and account of
+/// the tests' listener ARNs.
+pub const PLACEHOLDER_REGION: &str = "eu-west-1";
+pub const PLACEHOLDER_ACCOUNT: &str = "123456789012";
+/// How an evaluation that stopped at a false precondition starts its error, as Terraform's
+/// plan stops there.
+pub const PRECONDITION_FAILED: &str = "precondition failed: ";
 /// The revision every task definition gets.
 pub const PLACEHOLDER_REVISION: i64 = 1;
 
@@ -74,6 +83,7 @@ enum Pending<'b> {
     Local(&'b str, &'b Expression),
     Module(&'b hcl::Block),
     Resource(&'b hcl::Block),
+    Data(&'b hcl::Block),
 }
 
 impl Evaluator<'_> {
@@ -132,6 +142,9 @@ impl Evaluator<'_> {
                 }
                 "module" => pending.push(Pending::Module(block)),
                 "resource" => pending.push(Pending::Resource(block)),
+                "data" => pending.push(Pending::Data(block)),
+                // Moves of earlier versions' addresses change nothing in a new plan.
+                "moved" => {}
                 other => return Err(format!("unexpected block {other}")),
             }
         }
@@ -139,35 +152,46 @@ impl Evaluator<'_> {
         let mut locals = Map::new();
         let mut modules = Map::new();
         let mut resource_refs: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+        let mut data_refs: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
         let mut out = Evaluated::default();
         let mut last_errors = Vec::new();
         while !pending.is_empty() {
-            let ctx = context(&vars, &locals, &modules, &resource_refs);
+            let ctx = context(&vars, &locals, &modules, &resource_refs, &data_refs);
             let before = pending.len();
             last_errors.clear();
             let mut still = Vec::new();
             for item in pending {
-                let result: Result<(), String> = match &item {
-                    Pending::Local(name, expr) => expr.evaluate(&ctx).map_err(err).map(|v| {
-                        locals.insert((*name).to_owned(), v);
-                    }),
-                    Pending::Module(block) => {
-                        self.module_call(block, &ctx, dir, prefix)
-                            .map(|(name, value, inner)| {
+                let result: Result<(), String> =
+                    match &item {
+                        Pending::Local(name, expr) => expr.evaluate(&ctx).map_err(err).map(|v| {
+                            locals.insert((*name).to_owned(), v);
+                        }),
+                        Pending::Module(block) => self.module_call(block, &ctx, dir, prefix).map(
+                            |(name, value, inner)| {
                                 modules.insert(name, value);
                                 out.resources.extend(inner.resources);
+                                out.data_sources.extend(inner.data_sources);
+                            },
+                        ),
+                        Pending::Resource(block) => {
+                            resource(block, &ctx, prefix).map(|(kind, name, instances, value)| {
+                                resource_refs.entry(kind).or_default().insert(name, value);
+                                out.resources.extend(instances);
                             })
+                        }
+                        Pending::Data(block) => resource(block, &ctx, &format!("{prefix}data."))
+                            .map(|(kind, name, instances, value)| {
+                                data_refs.entry(kind).or_default().insert(name, value);
+                                out.data_sources.extend(instances);
+                            }),
+                    };
+                match result {
+                    Err(e) if e.starts_with(PRECONDITION_FAILED) => return Err(e),
+                    Err(e) => {
+                        last_errors.push(e);
+                        still.push(item);
                     }
-                    Pending::Resource(block) => {
-                        resource(block, &ctx, prefix).map(|(kind, name, instances, value)| {
-                            resource_refs.entry(kind).or_default().insert(name, value);
-                            out.resources.extend(instances);
-                        })
-                    }
-                };
-                if let Err(e) = result {
-                    last_errors.push(e);
-                    still.push(item);
+                    Ok(()) => {}
                 }
             }
             pending = still;
@@ -179,7 +203,7 @@ impl Evaluator<'_> {
                 ));
             }
         }
-        let ctx = context(&vars, &locals, &modules, &resource_refs);
+        let ctx = context(&vars, &locals, &modules, &resource_refs, &data_refs);
         for block in outputs.blocks() {
             let name = block.labels()[0].as_str().to_owned();
             let value = block
@@ -304,13 +328,15 @@ fn resource(
         let mut counter = Map::new();
         counter.insert("index".to_owned(), Value::from(i));
         each.declare_var("count", Value::Object(counter));
-        let attrs = body_value(block.body(), &each)?;
         let index = if count.is_some() {
             format!("[{i}]")
         } else {
             String::new()
         };
         let address = format!("{prefix}{kind}.{name}{index}");
+        // Terraform checks the preconditions before it evaluates the rest of the block.
+        preconditions(block.body(), &each, &address)?;
+        let attrs = body_value(block.body(), &each)?;
         let mut reference = match &attrs {
             Json::Object(m) => m.clone(),
             _ => serde_json::Map::new(),
@@ -333,6 +359,37 @@ fn resource(
     Ok((kind, name, instances, value))
 }
 
+/// A resource's `lifecycle { precondition { … } }` blocks: a false condition stops the
+/// evaluation with its error message, as it stops Terraform's plan.
+fn preconditions(body: &Body, ctx: &Context, address: &str) -> Result<(), String> {
+    let checks = body
+        .blocks()
+        .filter(|b| b.identifier() == "lifecycle")
+        .flat_map(|l| l.body().blocks())
+        .filter(|b| b.identifier() == "precondition");
+    for check in checks {
+        let attr = |k: &str| {
+            check
+                .body()
+                .attributes()
+                .find(|a| a.key() == k)
+                .ok_or_else(|| format!("{address}: precondition without {k}"))
+        };
+        let holds = attr("condition")?
+            .expr()
+            .evaluate(ctx)
+            .map_err(|e| format!("{address}: precondition: {e}"))?;
+        if holds == Value::Bool(false) {
+            let message = attr("error_message")?.expr().evaluate(ctx).map_err(err)?;
+            return Err(format!(
+                "{PRECONDITION_FAILED}{address}: {}",
+                message.as_str().unwrap_or_default()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What AWS would compute, shaped as AWS shapes it where the modules depend on the shape.
 fn computed_placeholders(kind: &str, address: &str, attrs: &Json) -> Vec<(String, Json)> {
     let mut out = vec![
@@ -344,9 +401,18 @@ fn computed_placeholders(kind: &str, address: &str, attrs: &Json) -> Vec<(String
         let name = attrs.get("name").and_then(Json::as_str).unwrap_or_default();
         let suffix = format!("targetgroup/{name}/{PLACEHOLDER_ID}");
         out[0].1 = Json::String(format!(
-            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:{suffix}"
+            "arn:aws:elasticloadbalancing:{PLACEHOLDER_REGION}:{PLACEHOLDER_ACCOUNT}:{suffix}"
         ));
         out.push(("arn_suffix".to_owned(), Json::String(suffix)));
+    }
+    if kind == "aws_ecs_cluster" {
+        let name = attrs
+            .get("cluster_name")
+            .and_then(Json::as_str)
+            .unwrap_or_default();
+        out[0].1 = Json::String(format!(
+            "arn:aws:ecs:{PLACEHOLDER_REGION}:{PLACEHOLDER_ACCOUNT}:cluster/{name}"
+        ));
     }
     out
 }
@@ -426,11 +492,20 @@ fn context<'c>(
     locals: &Map<String, Value>,
     modules: &Map<String, Value>,
     resources: &BTreeMap<String, Map<String, Value>>,
+    data: &BTreeMap<String, Map<String, Value>>,
 ) -> Context<'c> {
     let mut ctx = Context::new();
     ctx.declare_var("var", Value::Object(vars.clone()));
     ctx.declare_var("local", Value::Object(locals.clone()));
     ctx.declare_var("module", Value::Object(modules.clone()));
+    ctx.declare_var(
+        "data",
+        Value::Object(
+            data.iter()
+                .map(|(kind, instances)| (kind.clone(), Value::Object(instances.clone())))
+                .collect(),
+        ),
+    );
     for (kind, instances) in resources {
         ctx.declare_var(kind.clone(), Value::Object(instances.clone()));
     }
@@ -529,6 +604,10 @@ fn declare_functions(ctx: &mut Context) {
     ctx.declare_func("slice", fixed(3, f_slice));
     ctx.declare_func("strcontains", fixed(2, f_strcontains));
     ctx.declare_func("startswith", fixed(2, f_startswith));
+    ctx.declare_func("endswith", fixed(2, f_endswith));
+    ctx.declare_func("anytrue", fixed(1, f_anytrue));
+    ctx.declare_func("regex", fixed(2, f_regex));
+    ctx.declare_func("can", fixed(1, f_can));
     ctx.declare_func("regexall", fixed(2, f_regexall));
     ctx.declare_func("contains", fixed(2, f_contains));
     ctx.declare_func("flatten", fixed(1, f_flatten));
@@ -747,4 +826,22 @@ fn f_regexall(a: FuncArgs) -> Result<Value, String> {
 }
 fn f_startswith(a: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(s(&a[0])?.starts_with(s(&a[1])?)))
+}
+fn f_endswith(a: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(s(&a[0])?.ends_with(s(&a[1])?)))
+}
+fn f_anytrue(a: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(list(&a[0])?.contains(&Value::Bool(true))))
+}
+/// The first match; null where Terraform's `regex` fails (no match), which `can` then reports.
+fn f_regex(a: FuncArgs) -> Result<Value, String> {
+    let re = regex::Regex::new(s(&a[0])?).map_err(|e| e.to_string())?;
+    Ok(re
+        .find(s(&a[1])?)
+        .map_or(Value::Null, |m| Value::String(m.as_str().to_owned())))
+}
+/// Whether the argument evaluated; the modules use it only around `regex`, whose failure is
+/// null here.
+fn f_can(a: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(!a[0].is_null()))
 }

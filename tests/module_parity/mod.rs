@@ -234,12 +234,11 @@ impl Children<'_> {
         alarm
     }
 
-    /// The group the production rule first forwards to (blue without a load balancer, where
-    /// nothing refers to it).
-    fn initial_target(&self) -> ChildKey {
+    /// The group the production rule first forwards to; none without a load balancer.
+    fn initial_target(&self) -> Option<ChildKey> {
         self.exp
             .listener_rule(ChildKey::ProductionListenerRule)
-            .map_or(ChildKey::BlueTargetGroup, |r| r.initial_target)
+            .map(|r| r.initial_target)
     }
 
     /// The ARN another child's resource refers to, as the evaluator names it: AWS assigns it,
@@ -478,14 +477,17 @@ impl Children<'_> {
                 "security_groups": security_groups,
                 "assign_public_ip": assign_public_ip,
             }],
-            // The service starts on the group the production rule first forwards to.
-            "load_balancer": [{
-                "target_group_arn": self.arn(self.initial_target()),
-                "container_name": container_name,
-                "container_port": container_port,
-            }],
             "tags": tags,
         });
+        // The service starts on the group the production rule first forwards to; a service
+        // without a load balancer has none.
+        if let Some(group) = self.initial_target() {
+            service["load_balancer"] = json!([{
+                "target_group_arn": self.arn(group),
+                "container_name": container_name,
+                "container_port": container_port,
+            }]);
+        }
         if !capacity_provider_strategy.is_empty() {
             service["capacity_provider_strategy"] = capacity_provider_strategy
                 .iter()
@@ -572,8 +574,7 @@ impl Children<'_> {
                 .collect();
         }
         service["deployment_configuration"] = json!([configuration]);
-        if *advanced {
-            let live = self.initial_target();
+        if *advanced && let Some(live) = self.initial_target() {
             let idle = match live {
                 ChildKey::BlueTargetGroup => ChildKey::GreenTargetGroup,
                 _ => ChildKey::BlueTargetGroup,
@@ -671,9 +672,11 @@ impl Children<'_> {
             scale_out_cooldown,
         } = def;
         let mut predefined = json!({ "predefined_metric_type": metric.predefined_metric() });
-        if *metric == ScalingMetric::Requests {
-            // The group that takes production traffic when the service is created.
-            let group = self.arn(self.initial_target());
+        // The group that takes production traffic when the service is created.
+        if *metric == ScalingMetric::Requests
+            && let Some(live) = self.initial_target()
+        {
+            let group = self.arn(live);
             predefined["resource_label"] = json!(alb_resource_label(
                 &self.exp.placement.load_balancer,
                 group.as_str().unwrap_or_default()

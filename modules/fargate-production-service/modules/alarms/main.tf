@@ -18,6 +18,13 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_blue" {
   }
   statistic = "Sum"
   tags      = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.target_5xx_count watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "target_5xx_green" {
@@ -37,6 +44,13 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_green" {
   }
   statistic = "Sum"
   tags      = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.target_5xx_count watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "target_5xx_rate_blue" {
@@ -88,6 +102,13 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_rate_blue" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.target_5xx_rate_percent watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "target_5xx_rate_green" {
@@ -139,6 +160,13 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_rate_green" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.target_5xx_rate_percent watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "response_time_blue" {
@@ -158,6 +186,13 @@ resource "aws_cloudwatch_metric_alarm" "response_time_blue" {
   }
   extended_statistic = "p99"
   tags               = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.response_time_p99_ms watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "response_time_green" {
@@ -177,6 +212,13 @@ resource "aws_cloudwatch_metric_alarm" "response_time_green" {
   }
   extended_statistic = "p99"
   tags               = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.response_time_p99_ms watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_blue" {
@@ -196,6 +238,13 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_blue" {
   }
   statistic = "Maximum"
   tags      = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.unhealthy_hosts watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_green" {
@@ -215,4 +264,11 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts_green" {
   }
   statistic = "Maximum"
   tags      = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "alarms.unhealthy_hosts watches the service's target group, and a service without load_balancer has none: leave it unset (alarms.names still stop and roll back a deployment) (check load-balancer)."
+    }
+  }
 }

@@ -41,14 +41,22 @@ variable "evaluation_periods" {
   type        = number
 }
 
+variable "load_balanced" {
+  description = "Whether the service has target groups to watch (known at plan time); without them an alarm with a threshold stops the plan (check `load-balancer`)."
+  type        = bool
+  default     = true
+}
+
 variable "load_balancer" {
-  description = "`app/<name>/<id>` of the load balancer."
+  description = "`app/<name>/<id>` of the load balancer; null without one."
   type        = string
+  default     = null
 }
 
 variable "blue_target_group_name" {
-  description = "Blue target group."
+  description = "Blue target group; null without a load balancer."
   type        = string
+  default     = null
 }
 
 variable "green_target_group_name" {
@@ -58,8 +66,9 @@ variable "green_target_group_name" {
 }
 
 variable "blue_target_group" {
-  description = "`targetgroup/<name>/<id>` of the blue group."
+  description = "`targetgroup/<name>/<id>` of the blue group; null without a load balancer."
   type        = string
+  default     = null
 }
 
 variable "green_target_group" {

@@ -35,6 +35,13 @@ resource "aws_appautoscaling_policy" "requests" {
       resource_label         = var.resource_label
     }
   }
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balanced
+      error_message = "autoscaling.requests_per_target tracks the load balancer's requests per target, and this service has no load_balancer: scale on cpu_target or memory_target (check load-balancer)."
+    }
+  }
 }
 
 resource "aws_appautoscaling_policy" "cpu" {

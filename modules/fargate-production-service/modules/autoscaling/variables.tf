@@ -64,9 +64,16 @@ variable "scale_out_cooldown" {
   type        = number
 }
 
+variable "load_balanced" {
+  description = "Whether the service sits behind a load balancer (known at plan time); without one a request policy stops the plan (check `load-balancer`)."
+  type        = bool
+  default     = true
+}
+
 variable "resource_label" {
-  description = "`app/<lb>/<id>/targetgroup/<tg>/<id>` the request policy measures."
+  description = "`app/<lb>/<id>/targetgroup/<tg>/<id>` the request policy measures; null without a load balancer."
   type        = string
+  default     = null
 }
 
 variable "tags" {

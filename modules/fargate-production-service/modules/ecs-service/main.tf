@@ -35,10 +35,14 @@ resource "aws_ecs_service" "this" {
     assign_public_ip = var.assign_public_ip
   }
 
-  load_balancer {
-    target_group_arn = var.target_group_arn
-    container_name   = var.container_name
-    container_port   = var.container_port
+  dynamic "load_balancer" {
+    for_each = var.load_balanced ? [var.target_group_arn] : []
+
+    content {
+      target_group_arn = load_balancer.value
+      container_name   = var.container_name
+      container_port   = var.container_port
+    }
   }
 
   dynamic "service_registries" {
@@ -63,6 +67,11 @@ resource "aws_ecs_service" "this" {
     precondition {
       condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
       error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+
+    precondition {
+      condition     = var.load_balanced || (var.deployment == null ? false : var.deployment.strategy == "ROLLING")
+      error_message = "load_balancer is required by every deployment_strategy but rolling: the others move traffic between two target groups behind it. Only a rolling service (a worker or queue consumer) may go without one (check load-balancer)."
     }
   }
 }
@@ -101,10 +110,14 @@ resource "aws_ecs_service" "autoscaled" {
     assign_public_ip = var.assign_public_ip
   }
 
-  load_balancer {
-    target_group_arn = var.target_group_arn
-    container_name   = var.container_name
-    container_port   = var.container_port
+  dynamic "load_balancer" {
+    for_each = var.load_balanced ? [var.target_group_arn] : []
+
+    content {
+      target_group_arn = load_balancer.value
+      container_name   = var.container_name
+      container_port   = var.container_port
+    }
   }
 
   dynamic "service_registries" {
@@ -130,6 +143,11 @@ resource "aws_ecs_service" "autoscaled" {
     precondition {
       condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
       error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+
+    precondition {
+      condition     = var.load_balanced || (var.deployment == null ? false : var.deployment.strategy == "ROLLING")
+      error_message = "load_balancer is required by every deployment_strategy but rolling: the others move traffic between two target groups behind it. Only a rolling service (a worker or queue consumer) may go without one (check load-balancer)."
     }
   }
 }
@@ -228,19 +246,23 @@ resource "aws_ecs_service" "ecs_controller" {
     assign_public_ip = var.assign_public_ip
   }
 
-  load_balancer {
-    target_group_arn = var.target_group_arn
-    container_name   = var.container_name
-    container_port   = var.container_port
+  dynamic "load_balancer" {
+    for_each = var.load_balanced ? [var.target_group_arn] : []
 
-    dynamic "advanced_configuration" {
-      for_each = var.advanced == null ? [] : [var.advanced]
+    content {
+      target_group_arn = load_balancer.value
+      container_name   = var.container_name
+      container_port   = var.container_port
 
-      content {
-        alternate_target_group_arn = advanced_configuration.value.alternate_target_group_arn
-        production_listener_rule   = advanced_configuration.value.production_listener_rule
-        test_listener_rule         = advanced_configuration.value.test_listener_rule
-        role_arn                   = advanced_configuration.value.role_arn
+      dynamic "advanced_configuration" {
+        for_each = var.advanced == null ? [] : [var.advanced]
+
+        content {
+          alternate_target_group_arn = advanced_configuration.value.alternate_target_group_arn
+          production_listener_rule   = advanced_configuration.value.production_listener_rule
+          test_listener_rule         = advanced_configuration.value.test_listener_rule
+          role_arn                   = advanced_configuration.value.role_arn
+        }
       }
     }
   }
@@ -259,6 +281,11 @@ resource "aws_ecs_service" "ecs_controller" {
     precondition {
       condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
       error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+
+    precondition {
+      condition     = var.load_balanced || (var.deployment == null ? false : var.deployment.strategy == "ROLLING")
+      error_message = "load_balancer is required by every deployment_strategy but rolling: the others move traffic between two target groups behind it. Only a rolling service (a worker or queue consumer) may go without one (check load-balancer)."
     }
   }
 }
@@ -357,19 +384,23 @@ resource "aws_ecs_service" "ecs_controller_autoscaled" {
     assign_public_ip = var.assign_public_ip
   }
 
-  load_balancer {
-    target_group_arn = var.target_group_arn
-    container_name   = var.container_name
-    container_port   = var.container_port
+  dynamic "load_balancer" {
+    for_each = var.load_balanced ? [var.target_group_arn] : []
 
-    dynamic "advanced_configuration" {
-      for_each = var.advanced == null ? [] : [var.advanced]
+    content {
+      target_group_arn = load_balancer.value
+      container_name   = var.container_name
+      container_port   = var.container_port
 
-      content {
-        alternate_target_group_arn = advanced_configuration.value.alternate_target_group_arn
-        production_listener_rule   = advanced_configuration.value.production_listener_rule
-        test_listener_rule         = advanced_configuration.value.test_listener_rule
-        role_arn                   = advanced_configuration.value.role_arn
+      dynamic "advanced_configuration" {
+        for_each = var.advanced == null ? [] : [var.advanced]
+
+        content {
+          alternate_target_group_arn = advanced_configuration.value.alternate_target_group_arn
+          production_listener_rule   = advanced_configuration.value.production_listener_rule
+          test_listener_rule         = advanced_configuration.value.test_listener_rule
+          role_arn                   = advanced_configuration.value.role_arn
+        }
       }
     }
   }
@@ -392,6 +423,11 @@ resource "aws_ecs_service" "ecs_controller_autoscaled" {
     precondition {
       condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
       error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+
+    precondition {
+      condition     = var.load_balanced || (var.deployment == null ? false : var.deployment.strategy == "ROLLING")
+      error_message = "load_balancer is required by every deployment_strategy but rolling: the others move traffic between two target groups behind it. Only a rolling service (a worker or queue consumer) may go without one (check load-balancer)."
     }
   }
 }

@@ -49,13 +49,21 @@ variable "assign_public_ip" {
 }
 
 variable "health_check_grace_period" {
-  description = "Seconds ECS ignores failing health checks of new tasks."
+  description = "Seconds ECS ignores failing health checks of new tasks; null without a load balancer (ECS refuses one then)."
   type        = number
+  default     = null
+}
+
+variable "load_balanced" {
+  description = "Whether the service sits behind the load balancer (known at plan time); only a rolling service (a worker or queue consumer) may not."
+  type        = bool
+  default     = true
 }
 
 variable "target_group_arn" {
-  description = "Target group the service starts on (blue)."
+  description = "Target group the service starts on (blue); null without a load balancer."
   type        = string
+  default     = null
 }
 
 variable "container_name" {
