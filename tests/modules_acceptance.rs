@@ -9,25 +9,349 @@
 
 mod support;
 
-use support::{Aws, Emulator, Fixtures, Run, Workdir, repo_root};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use support::scenario::Setup;
+use support::{Aws, Emulator, Fixtures, QUEUE_ALARM, Run, Workdir, repo_root};
 
 fn timed(label: &str, run: Run) -> Run {
     eprintln!("[modules] {label}: {:.2} s", run.elapsed.as_secs_f64());
     run
 }
 
-/// examples/modules-basic with its module source pointing into this checkout.
-fn modules_basic(w: &Workdir) {
-    w.copy_example("modules-basic");
+/// A fresh emulator with the prerequisites (`prefix` names them), SDK clients on it, and a
+/// working directory whose tofu uses the pinned hashicorp/aws.
+fn started(prefix: &str) -> (Emulator, Fixtures, Aws, Workdir) {
+    let emulator = Emulator::start();
+    let fixtures = Fixtures::create(&emulator, prefix);
+    let aws = Aws::new(&emulator);
+    let w = Workdir::new()
+        .with_env(emulator.aws_env())
+        .with_aws_provider();
+    (emulator, fixtures, aws, w)
+}
+
+/// `example` (one written with the modules) with its module source pointing into this checkout.
+fn modules_example(w: &Workdir, example: &str) {
+    w.copy_example(example);
     let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
     let root = repo_root().join("modules/fargate-production-service");
+    let source = "\"../../modules/fargate-production-service\"";
+    assert!(main.contains(source), "{example} calls the modules");
     w.write(
         "main.tf",
-        &main.replace(
-            "\"../../modules/fargate-production-service\"",
-            &format!("\"{}\"", root.display()),
-        ),
+        &main.replace(source, &format!("\"{}\"", root.display())),
     );
+}
+
+/// examples/modules-basic with its module source pointing into this checkout.
+fn modules_basic(w: &Workdir) {
+    modules_example(w, "modules-basic");
+}
+
+/// `terraform.tfvars` for examples/worker and examples/modules-worker: no load balancer or
+/// namespace, and `alarms` as the alarms that roll a deployment back.
+fn worker_tfvars(fixtures: &Fixtures, alarms: &[&str]) -> String {
+    format!(
+        "cluster = \"{}\"\nprivate_subnet_ids = {}\nsecurity_group_ids = {}\nrollback_alarm_names = {}\n",
+        fixtures.get("cluster"),
+        fixtures.json["private_subnet_ids"],
+        fixtures.json["security_group_ids"],
+        json!(alarms)
+    )
+}
+
+/// The ECS service as ECS describes it.
+#[derive(Debug)]
+struct ServiceView {
+    task_definition: String,
+    target_groups: Vec<String>,
+    grace_period: Option<i32>,
+    rollback_alarms: Vec<String>,
+    strategy: String,
+}
+
+/// `tofu <command> <args>`: apply and destroy approved, plan with `-detailed-exitcode`.
+fn tofu(w: &Workdir, command: &str, args: &[&str]) -> Run {
+    let flag = match command {
+        "plan" => "-detailed-exitcode",
+        _ => "-auto-approve",
+    };
+    w.tofu(&[&[command, flag], args].concat())
+}
+
+/// The plan with `args` has no change.
+#[track_caller]
+fn assert_plan_empty(w: &Workdir, args: &[&str], context: &str) {
+    let plan = tofu(w, "plan", args);
+    assert_eq!(
+        plan.code(),
+        0,
+        "{context}: the plan is not empty:\n{}",
+        plan.text()
+    );
+}
+
+/// No call since the emulator's last `reset_requests` created anything (only the embedded
+/// emulator keeps a request log).
+#[track_caller]
+fn assert_nothing_created(emulator: &Emulator) {
+    if emulator.embedded {
+        let created: Vec<String> = emulator
+            .requests()
+            .into_iter()
+            .filter(|r| r.contains("Create") || r.contains("Register") || r.contains("Put"))
+            .collect();
+        assert!(created.is_empty(), "calls that create: {created:?}");
+    }
+}
+
+/// An output of the working directory's configuration.
+fn output(w: &Workdir, name: &str) -> String {
+    let run = w.tofu(&["output", "-raw", name]);
+    run.assert_ok();
+    run.stdout.trim().to_owned()
+}
+
+/// The service as DescribeServices answers (none once deleted).
+fn describe_service(aws: &Aws, cluster: &str, name: &str) -> Option<aws_sdk_ecs::types::Service> {
+    aws.run(async {
+        let out = aws
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(name)
+            .send()
+            .await
+            .expect("DescribeServices");
+        out.services().first().cloned()
+    })
+}
+
+fn service_view(aws: &Aws, cluster: &str, name: &str) -> ServiceView {
+    let s = describe_service(aws, cluster, name).expect("the service");
+    let d = s.deployment_configuration();
+    ServiceView {
+        task_definition: s.task_definition().unwrap_or_default().to_owned(),
+        target_groups: s
+            .load_balancers()
+            .iter()
+            .filter_map(|l| l.target_group_arn().map(str::to_owned))
+            .collect(),
+        grace_period: s.health_check_grace_period_seconds(),
+        rollback_alarms: d
+            .and_then(|d| d.alarms())
+            .filter(|a| a.rollback())
+            .map(|a| a.alarm_names().to_vec())
+            .unwrap_or_default(),
+        strategy: d
+            .and_then(|d| d.strategy())
+            .map(|x| x.as_str().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// How the service's newest ECS deployment ended, once it has: its status, and ECS's reason
+/// with the alarms that fired.
+fn last_deployment_end(aws: &Aws, cluster: &str, name: &str) -> (String, String) {
+    aws.run(async {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let arn =
+                fargate_provider::aws::service_deployment::latest(&aws.clients, cluster, name)
+                    .await
+                    .expect("ListServiceDeployments")
+                    .expect("a deployment");
+            let out = aws
+                .clients
+                .ecs
+                .describe_service_deployments()
+                .service_deployment_arns(&arn)
+                .send()
+                .await
+                .expect("DescribeServiceDeployments");
+            let d = out.service_deployments().first().expect("the deployment");
+            let status = d
+                .status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default();
+            let ended = [
+                "SUCCESSFUL",
+                "STOPPED",
+                "ROLLBACK_SUCCESSFUL",
+                "ROLLBACK_FAILED",
+            ]
+            .contains(&status.as_str());
+            if ended || Instant::now() > deadline {
+                let alarms = d
+                    .alarms()
+                    .map(|a| a.triggered_alarm_names().join(", "))
+                    .unwrap_or_default();
+                let reason = format!(
+                    "{} (alarms in ALARM: {alarms})",
+                    d.status_reason().unwrap_or_default()
+                );
+                return (status, reason);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+/// `tofu apply` with `args` while `alarm` goes to ALARM once the ECS deployment it starts is
+/// under way (one AWS minute lasting a second, so it is slow enough to catch); the apply's run
+/// and how the deployment ended (`last_deployment_end`).
+fn apply_while_alarm_fires(
+    emulator: &Emulator,
+    aws: &Aws,
+    w: &Workdir,
+    (cluster, service): (&str, &str),
+    alarm: &str,
+    args: &[&str],
+) -> (Run, (String, String)) {
+    let latest = || {
+        aws.run(fargate_provider::aws::service_deployment::latest(
+            &aws.clients,
+            cluster,
+            service,
+        ))
+        .expect("ListServiceDeployments")
+    };
+    let before = latest();
+    emulator.contract(json!({ "minute_seconds": 1.0 }));
+    let run = std::thread::scope(|s| {
+        let run = s.spawn(|| w.tofu(args));
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            let active = aws
+                .run(fargate_provider::aws::service_deployment::active(
+                    &aws.clients,
+                    cluster,
+                    service,
+                ))
+                .expect("ListServiceDeployments");
+            if !active.is_empty() && latest() != before {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        emulator.alarm_state(alarm, "ALARM");
+        run.join().expect("apply thread")
+    });
+    let ended = last_deployment_end(aws, cluster, service);
+    emulator.alarm_state(alarm, "OK");
+    emulator.contract(json!({ "minute_seconds": 0.05 }));
+    (run, ended)
+}
+
+/// An ECS-controller service applied with the modules, about to be rolled back by an alarm.
+struct AlarmRollback<'a> {
+    emulator: &'a Emulator,
+    aws: &'a Aws,
+    w: &'a Workdir,
+    /// The module block's name in the configuration.
+    module: &'a str,
+    cluster: &'a str,
+    service: &'a str,
+    /// What the messages name the case by.
+    label: &'a str,
+}
+
+impl AlarmRollback<'_> {
+    /// Applies `args` (a change of image) while `alarm` fires mid-deployment, and asserts what a
+    /// user sees: ECS rolls the deployment back naming the alarm, but the modules do not set
+    /// hashicorp/aws's `wait_for_steady_state`, so its apply has returned once ECS took the
+    /// update and reports success; the revision that ran before still runs (`after_rollback`
+    /// checks more), and the next plan proposes the change again. With the alarm clear, the
+    /// same apply rolls it out and the plan is empty.
+    fn run(&self, alarm: &str, args: &[&str], after_rollback: impl FnOnce()) {
+        let (aws, w, label) = (self.aws, self.w, self.label);
+        let before = service_view(aws, self.cluster, self.service).task_definition;
+        let (run, (status, reason)) = apply_while_alarm_fires(
+            self.emulator,
+            aws,
+            w,
+            (self.cluster, self.service),
+            alarm,
+            &[&["apply", "-auto-approve"], args].concat(),
+        );
+        let run = timed(&format!("apply while the alarm fires ({label})"), run);
+        assert!(
+            run.success()
+                && run
+                    .stdout
+                    .contains("Resources: 1 added, 1 changed, 1 destroyed"),
+            "{label}: hashicorp/aws's apply returns before ECS rolls back:\n{}",
+            run.text()
+        );
+        assert_eq!(status, "ROLLBACK_SUCCESSFUL", "{label}: {reason}");
+        assert!(reason.contains(alarm), "{label}: {reason}");
+        assert_eq!(
+            service_view(aws, self.cluster, self.service).task_definition,
+            before,
+            "{label}: the revision before still runs"
+        );
+        after_rollback();
+        let plan = tofu(w, "plan", args);
+        assert_eq!(
+            plan.code(),
+            2,
+            "{label}: the change is proposed again:\n{}",
+            plan.text()
+        );
+        let service = format!(
+            "module.{}.module.ecs_service.aws_ecs_service.{ECS_SERVICE}[0] will be updated in-place",
+            self.module
+        );
+        assert!(
+            plan.stdout.contains(&service)
+                && plan
+                    .stdout
+                    .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+            "{label}: {}",
+            plan.stdout
+        );
+        timed(
+            &format!("apply after the rollback ({label})"),
+            tofu(w, "apply", args),
+        )
+        .assert_ok();
+        let (status, reason) = last_deployment_end(aws, self.cluster, self.service);
+        assert_eq!(status, "SUCCESSFUL", "{label}: {reason}");
+        assert_plan_empty(w, args, label);
+    }
+}
+
+/// Every child the resource's acceptance tests look for that is left in the account, but the
+/// task definitions hashicorp/aws deregisters on destroy (AWS keeps them INACTIVE), and
+/// whether any ACTIVE one is left.
+fn left_after_destroy(emulator: Emulator, fixtures: Fixtures, aws: Aws) -> (Vec<String>, bool) {
+    let t = Setup {
+        emulator,
+        fixtures,
+        aws,
+        w: Workdir::new(),
+    };
+    let left: Vec<String> = t
+        .children_left()
+        .into_iter()
+        .filter(|c| !c.starts_with("task definition"))
+        .collect();
+    let active = t.aws.run(async {
+        !t.aws
+            .clients
+            .ecs
+            .list_task_definitions()
+            .status(aws_sdk_ecs::types::TaskDefinitionStatus::Active)
+            .send()
+            .await
+            .expect("ListTaskDefinitions")
+            .task_definition_arns()
+            .is_empty()
+    });
+    (left, active)
 }
 
 /// The target groups the service's rules on `listener` forward (most of) their traffic to.
@@ -62,33 +386,19 @@ fn live_groups(aws: &Aws, listener: &str) -> Vec<String> {
     })
 }
 
+/// The deployment controller of the service while it is ACTIVE.
 fn service_exists(aws: &Aws, cluster: &str, name: &str) -> Option<String> {
-    aws.run(async {
-        let out = aws
-            .clients
-            .ecs
-            .describe_services()
-            .cluster(cluster)
-            .services(name)
-            .send()
-            .await
-            .expect("DescribeServices");
-        out.services()
-            .iter()
-            .find(|s| s.status() == Some("ACTIVE"))
-            .and_then(|s| s.deployment_controller())
-            .map(|c| c.r#type().as_str().to_owned())
-    })
+    describe_service(aws, cluster, name)
+        .filter(|s| s.status() == Some("ACTIVE"))
+        .and_then(|s| {
+            s.deployment_controller()
+                .map(|c| c.r#type().as_str().to_owned())
+        })
 }
 
 #[test]
 fn modules_basic_validates_applies_plans_empty_and_destroys() {
-    let emulator = Emulator::start();
-    let fixtures = Fixtures::create(&emulator, "modbasic");
-    let aws = Aws::new(&emulator);
-    let w = Workdir::new()
-        .with_env(emulator.aws_env())
-        .with_aws_provider();
+    let (_emulator, fixtures, aws, w) = started("modbasic");
     modules_basic(&w);
     w.write("terraform.tfvars", &fixtures.tfvars());
 
@@ -137,48 +447,14 @@ fn modules_basic_validates_applies_plans_empty_and_destroys() {
         ]),
     );
     apply.assert_ok();
-    let output = |name: &str| {
-        let run = w.tofu(&["output", "-raw", name]);
-        run.assert_ok();
-        run.stdout.trim().to_owned()
-    };
+    let output = |name: &str| output(&w, name);
     let appspec = output("appspec");
     let new_revision = output("task_definition_arn");
     assert!(appspec.contains(&new_revision), "{appspec}");
     let green = output("green_target_group_arn");
     let listener = fixtures.get("production_listener_arn");
-    let status = aws.run(async {
-        let id = fargate_provider::aws::deployment::start(
-            &aws.clients,
-            "checkout-api",
-            "checkout-api",
-            &appspec,
-        )
-        .await
-        .expect("CreateDeployment");
-        let mut status = String::new();
-        for _ in 0..100 {
-            let out = aws
-                .clients
-                .codedeploy
-                .get_deployment()
-                .deployment_id(&id)
-                .send()
-                .await
-                .expect("GetDeployment");
-            status = out
-                .deployment_info()
-                .and_then(|d| d.status())
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default();
-            if matches!(status.as_str(), "Succeeded" | "Failed" | "Stopped") {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
-        status
-    });
-    assert_eq!(status, "Succeeded");
+    let (status, why) = codedeploy_end(&aws, &pipeline_deploys(&aws, &appspec));
+    assert_eq!(status, "Succeeded", "{why}");
     let live = live_groups(&aws, &listener);
     assert_eq!(
         live,
@@ -216,6 +492,169 @@ fn modules_basic_validates_applies_plans_empty_and_destroys() {
     assert_eq!(service_exists(&aws, &cluster, "checkout-api"), None);
 }
 
+/// The ECS service's resource under the ECS controller when Application Auto Scaling owns its
+/// count, as in examples/modules-basic and examples/modules-worker.
+const ECS_SERVICE: &str = "ecs_controller_autoscaled";
+
+/// What a pipeline does with the `appspec` output: a CodeDeploy deployment of it (the
+/// application and group are the service's name); its ID.
+fn pipeline_deploys(aws: &Aws, appspec: &str) -> String {
+    aws.run(fargate_provider::aws::deployment::start(
+        &aws.clients,
+        "checkout-api",
+        "checkout-api",
+        appspec,
+    ))
+    .expect("CreateDeployment")
+}
+
+/// How a CodeDeploy deployment ended, once it has: its status, and CodeDeploy's error and
+/// rollback messages.
+fn codedeploy_end(aws: &Aws, id: &str) -> (String, String) {
+    aws.run(async {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let out = aws
+                .clients
+                .codedeploy
+                .get_deployment()
+                .deployment_id(id)
+                .send()
+                .await
+                .expect("GetDeployment");
+            let info = out.deployment_info();
+            let status = info
+                .and_then(|d| d.status())
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default();
+            if matches!(status.as_str(), "Succeeded" | "Failed" | "Stopped")
+                || Instant::now() > deadline
+            {
+                let why = format!(
+                    "{} {}",
+                    info.and_then(|d| d.error_information())
+                        .and_then(|e| e.message())
+                        .unwrap_or_default(),
+                    info.and_then(|d| d.rollback_info())
+                        .and_then(|r| r.rollback_message())
+                        .unwrap_or_default()
+                );
+                return (status, why);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+/// The task definition of the service's primary task set (a CODE_DEPLOY service runs its tasks
+/// in task sets).
+fn primary_task_definition(aws: &Aws, cluster: &str, name: &str) -> String {
+    describe_service(aws, cluster, name)
+        .and_then(|s| {
+            s.task_sets()
+                .iter()
+                .find(|t| t.status() == Some("PRIMARY"))
+                .and_then(|t| t.task_definition().map(str::to_owned))
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn modules_codedeploy_rolls_a_pipeline_deployment_back_on_an_alarm() {
+    let (emulator, fixtures, aws, w) = started("modcdalarm");
+    modules_basic(&w);
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    let rollback = "    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]\n";
+    assert!(main.contains(rollback), "{main}");
+    // A 5xx alarm on each group, wired into the deployment group, which rolls back on it.
+    let main = main.replace(
+        rollback,
+        "    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\", \"DEPLOYMENT_STOP_ON_ALARM\"]\n  }\n\n  alarms = {\n    target_5xx_count     = 10\n    response_time_p99_ms = 0\n    unhealthy_hosts      = 0\n",
+    );
+    w.write("main.tf", &main);
+    w.write("terraform.tfvars", &fixtures.tfvars());
+    w.tofu(&["get", "-no-color"]).assert_ok();
+    let args = ["-input=false", "-no-color"];
+    let apply = timed("apply (codedeploy with alarms)", tofu(&w, "apply", &args));
+    apply.assert_ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Resources: 21 added, 0 changed, 0 destroyed"),
+        "{}",
+        apply.stdout
+    );
+    let output = |name: &str| output(&w, name);
+    let cluster = fixtures.get("cluster");
+    let listener = fixtures.get("production_listener_arn");
+    let v1 = output("task_definition_arn");
+    let blue = output("blue_target_group_arn");
+
+    // A new image: the apply registers the revision, the pipeline deploys the `appspec`, and
+    // the green group's alarm fires once the replacement task set runs: CodeDeploy stops the
+    // deployment and rolls it back.
+    let v2 = [
+        "-var",
+        "image=public.ecr.aws/nginx/nginx:1.27.4",
+        "-input=false",
+        "-no-color",
+    ];
+    let apply = tofu(&w, "apply", &v2);
+    apply.assert_ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Resources: 1 added, 0 changed, 1 destroyed"),
+        "the service ignores the new revision: CodeDeploy rolls it out:\n{}",
+        apply.stdout
+    );
+    emulator.contract(json!({ "minute_seconds": 1.0 }));
+    let id = pipeline_deploys(&aws, &output("appspec"));
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        let sets =
+            describe_service(&aws, &cluster, "checkout-api").map_or(0, |s| s.task_sets().len());
+        if sets > 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    emulator.alarm_state("checkout-api-5xx-green", "ALARM");
+    let (status, why) = codedeploy_end(&aws, &id);
+    emulator.alarm_state("checkout-api-5xx-green", "OK");
+    emulator.contract(json!({ "minute_seconds": 0.05 }));
+    assert_eq!(status, "Stopped", "{why}");
+    assert!(why.contains("checkout-api-5xx-green"), "{why}");
+    assert_eq!(
+        primary_task_definition(&aws, &cluster, "checkout-api"),
+        v1,
+        "the first revision still runs"
+    );
+    assert_eq!(live_groups(&aws, &listener), vec![blue], "traffic on blue");
+
+    // The modules' plan is empty: the new revision is registered, and the service leaves its
+    // roll-out to CodeDeploy (`ignore_changes`), so nothing in Terraform shows that it does not
+    // run. The pipeline has to see the failed deployment; deploying the same AppSpec again,
+    // once the alarm is clear, rolls it out.
+    assert_plan_empty(&w, &v2, "");
+    let (status, why) = codedeploy_end(&aws, &pipeline_deploys(&aws, &output("appspec")));
+    assert_eq!(status, "Succeeded", "{why}");
+    assert_eq!(
+        primary_task_definition(&aws, &cluster, "checkout-api"),
+        output("task_definition_arn")
+    );
+    assert_plan_empty(&w, &v2, "");
+
+    let destroy = tofu(&w, "destroy", &v2);
+    destroy.assert_ok();
+    assert!(
+        destroy.stdout.contains("Resources: 21 destroyed"),
+        "{}",
+        destroy.stdout
+    );
+    assert_eq!(service_exists(&aws, &cluster, "checkout-api"), None);
+}
+
 /// The CodeDeploy settings of examples/modules-basic, which the ECS strategies replace.
 const CODEDEPLOY_SETTINGS: &str = "  blue_green = {
     deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"
@@ -241,12 +680,7 @@ fn modules_basic_with(
     resources: usize,
     live_after: &str,
 ) {
-    let emulator = Emulator::start();
-    let fixtures = Fixtures::create(&emulator, &format!("mod{}", strategy.replace('_', "")));
-    let aws = Aws::new(&emulator);
-    let w = Workdir::new()
-        .with_env(emulator.aws_env())
-        .with_aws_provider();
+    let (emulator, fixtures, aws, w) = started(&format!("mod{}", strategy.replace('_', "")));
     modules_basic(&w);
     let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
     assert!(main.contains(CODEDEPLOY_SETTINGS), "{main}");
@@ -312,7 +746,7 @@ fn modules_basic_with(
     ];
     let apply = timed(
         &format!("apply of a new image ({strategy})"),
-        w.tofu(&[&["apply", "-auto-approve"], &v2[..]].concat()),
+        tofu(&w, "apply", &v2),
     );
     apply.assert_ok();
     assert!(
@@ -339,11 +773,7 @@ fn modules_basic_with(
         false
     });
     assert!(ended, "{strategy}: the ECS deployment did not end");
-    let output = |name: &str| {
-        let run = w.tofu(&["output", "-raw", name]);
-        run.assert_ok();
-        run.stdout.trim().to_owned()
-    };
+    let output = |name: &str| output(&w, name);
     assert_eq!(
         live_groups(&aws, &fixtures.get("production_listener_arn")),
         vec![output(live_after)],
@@ -351,7 +781,7 @@ fn modules_basic_with(
     );
     let plan = timed(
         &format!("plan after the deployment ({strategy})"),
-        w.tofu(&[&["plan", "-detailed-exitcode"], &v2[..]].concat()),
+        tofu(&w, "plan", &v2),
     );
     assert_eq!(
         plan.code(),
@@ -360,10 +790,27 @@ fn modules_basic_with(
         plan.text()
     );
 
-    let destroy = timed(
-        &format!("destroy ({strategy})"),
-        w.tofu(&[&["destroy", "-auto-approve"], &v2[..]].concat()),
-    );
+    // Back to the first image while the blue group's 5xx alarm fires mid-deployment; traffic
+    // stays where v2 runs.
+    let v1 = ["-input=false", "-no-color"];
+    let rollback = AlarmRollback {
+        emulator: &emulator,
+        aws: &aws,
+        w: &w,
+        module: "checkout",
+        cluster: &cluster,
+        service: "checkout-api",
+        label: strategy,
+    };
+    rollback.run("checkout-api-5xx-blue", &v1, || {
+        assert_eq!(
+            live_groups(&aws, &fixtures.get("production_listener_arn")),
+            vec![output(live_after)],
+            "{strategy}: traffic stays where v2 runs"
+        );
+    });
+
+    let destroy = timed(&format!("destroy ({strategy})"), tofu(&w, "destroy", &v1));
     destroy.assert_ok();
     assert!(
         destroy
@@ -453,6 +900,145 @@ fn modules_with_sidecars_and_volumes_under_rolling_roll_an_image_out_and_plan_em
 }
 
 #[test]
+fn modules_worker_checks_applies_rolls_out_rolls_back_on_its_alarm_and_destroys() {
+    let (emulator, fixtures, aws, w) = started("modworker");
+    modules_example(&w, "modules-worker");
+    w.write(
+        "terraform.tfvars",
+        &worker_tfvars(&fixtures, &[QUEUE_ALARM]),
+    );
+    aws.put_queue_alarm();
+    w.tofu(&["get", "-no-color"]).assert_ok();
+    let cluster = fixtures.get("cluster");
+    let args = ["-input=false", "-no-color"];
+
+    // What the resource's `load-balancer` check refuses, the modules' preconditions refuse
+    // while planning: nothing is created.
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    if emulator.embedded {
+        emulator.reset_requests();
+    }
+    for (edit, message) in [
+        (
+            ("  deployment_strategy = \"rolling\"\n", ""),
+            "load_balancer is required by every deployment_strategy but rolling",
+        ),
+        (
+            (
+                "    cpu_target = 60\n",
+                "    cpu_target = 60\n    requests_per_target = 500\n",
+            ),
+            "autoscaling.requests_per_target tracks the load balancer's requests per target",
+        ),
+        (
+            (
+                "    names = var.rollback_alarm_names\n",
+                "    names = var.rollback_alarm_names\n    target_5xx_count = 5\n",
+            ),
+            "alarms.target_5xx_count watches the service's target group",
+        ),
+    ] {
+        assert!(main.contains(edit.0), "{main}");
+        w.write("main.tf", &main.replacen(edit.0, edit.1, 1));
+        let apply = tofu(&w, "apply", &args);
+        let text = apply
+            .text()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            !apply.success() && text.contains(message) && text.contains("check load-balancer"),
+            "{}",
+            apply.text()
+        );
+    }
+    assert_nothing_created(&emulator);
+    w.write("main.tf", &main);
+
+    // No target group, rule or alarm of its own; the module reads the cluster to place it.
+    let apply = timed("apply (worker)", tofu(&w, "apply", &args));
+    apply.assert_ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Resources: 9 added, 0 changed, 0 destroyed"),
+        "{}",
+        apply.stdout
+    );
+    for absent in ["aws_lb_", "aws_cloudwatch_metric_alarm", "aws_codedeploy"] {
+        assert!(
+            !apply.stdout.contains(absent),
+            "{absent}:\n{}",
+            apply.stdout
+        );
+    }
+    assert_eq!(
+        service_exists(&aws, &cluster, "checkout-worker").as_deref(),
+        Some("ECS")
+    );
+    let view = service_view(&aws, &cluster, "checkout-worker");
+    assert_eq!(view.strategy, "ROLLING");
+    assert!(view.target_groups.is_empty(), "{view:?}");
+    assert_eq!(
+        view.grace_period, None,
+        "ECS refuses one without a load balancer"
+    );
+    assert_eq!(view.rollback_alarms, [QUEUE_ALARM]);
+    let plan = timed("plan (worker)", tofu(&w, "plan", &args));
+    assert_eq!(plan.code(), 0, "{}", plan.text());
+
+    // A new image rolls out through ECS; the plan after it is empty.
+    let v2 = [
+        "-var",
+        "image=public.ecr.aws/nginx/nginx:1.27.4",
+        "-input=false",
+        "-no-color",
+    ];
+    let apply = timed("apply of a new image (worker)", tofu(&w, "apply", &v2));
+    apply.assert_ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Resources: 1 added, 1 changed, 1 destroyed"),
+        "{}",
+        apply.stdout
+    );
+    let (status, reason) = last_deployment_end(&aws, &cluster, "checkout-worker");
+    assert_eq!(status, "SUCCESSFUL", "{reason}");
+    let output = |name: &str| output(&w, name);
+    let on_v2 = output("task_definition_arn");
+    assert_eq!(
+        service_view(&aws, &cluster, "checkout-worker").task_definition,
+        on_v2
+    );
+    assert_plan_empty(&w, &v2, "");
+
+    // Back to the first image while the queue's alarm fires.
+    AlarmRollback {
+        emulator: &emulator,
+        aws: &aws,
+        w: &w,
+        module: "worker",
+        cluster: &cluster,
+        service: "checkout-worker",
+        label: "worker",
+    }
+    .run(QUEUE_ALARM, &args, || {});
+
+    let destroy = timed("destroy (worker)", tofu(&w, "destroy", &args));
+    destroy.assert_ok();
+    assert!(
+        destroy.stdout.contains("Resources: 9 destroyed"),
+        "{}",
+        destroy.stdout
+    );
+    aws.delete_queue_alarm();
+    let (left, active) = left_after_destroy(emulator, fixtures, aws);
+    assert_eq!(left, Vec::<String>::new(), "children left");
+    assert!(!active, "an ACTIVE task definition is left");
+}
+
+#[test]
 fn eject_moves_a_service_to_the_modules_with_imports_only() {
     // With alarms that roll a deployment back: four alarms (two metrics on both groups) wired
     // into the deployment group, which eject imports into the alarms submodule.
@@ -534,21 +1120,49 @@ fn eject_moves_a_service_with_sidecars_and_volumes_to_the_modules_with_imports_o
     eject_case("ejecttasks", TASK_EDITS, 22, "CODE_DEPLOY");
 }
 
+/// An example applied with the resource: its directory, the resource's label and the service's
+/// name.
+struct ResourceExample {
+    dir: &'static str,
+    label: &'static str,
+    service: &'static str,
+}
+
+const BASIC: ResourceExample = ResourceExample {
+    dir: "basic",
+    label: "checkout",
+    service: "checkout-api",
+};
+
 /// examples/basic with `edits`, applied with the fargate_production_service resource, then
 /// ejected: the plan holds `imports` imports and nothing else, the apply of the imports leaves
 /// an empty plan, and the modules destroy what the resource made.
 fn eject_case(prefix: &str, edits: &[(&str, &str)], imports: usize, controller: &str) {
-    let emulator = Emulator::start();
-    let fixtures = Fixtures::create(&emulator, prefix);
-    let aws = Aws::new(&emulator);
-    let w = Workdir::new()
-        .with_env(emulator.aws_env())
-        .with_aws_provider();
-    w.copy_example("basic");
-    w.write("terraform.tfvars", &fixtures.tfvars());
+    eject_example(prefix, &BASIC, edits, imports, controller);
+}
+
+/// `example` with `edits`, applied with the resource and ejected as `eject_case` says.
+fn eject_example(
+    prefix: &str,
+    example: &ResourceExample,
+    edits: &[(&str, &str)],
+    imports: usize,
+    controller: &str,
+) {
+    let (_emulator, fixtures, aws, w) = started(prefix);
+    w.copy_example(example.dir);
+    if example.dir == BASIC.dir {
+        w.write("terraform.tfvars", &fixtures.tfvars());
+    } else {
+        w.write("terraform.tfvars", &worker_tfvars(&fixtures, &[]));
+    }
     let mut main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
     for (from, to) in edits {
-        assert!(main.contains(from), "examples/basic has no {from:?}");
+        assert!(
+            main.contains(from),
+            "examples/{} has no {from:?}",
+            example.dir
+        );
         main = main.replacen(from, to, 1);
     }
     w.write("main.tf", &main);
@@ -596,7 +1210,10 @@ fn eject_case(prefix: &str, edits: &[(&str, &str)], imports: usize, controller: 
     w.write("eject.tf", &ejected);
     w.write(
         "outputs.tf",
-        "output \"service_arn\" {\n  value = module.checkout.service_arn\n}\n",
+        &format!(
+            "output \"service_arn\" {{\n  value = module.{}.service_arn\n}}\n",
+            example.label
+        ),
     );
     w.tofu(&["get", "-no-color"]).assert_ok();
 
@@ -612,9 +1229,10 @@ fn eject_case(prefix: &str, edits: &[(&str, &str)], imports: usize, controller: 
         "the plan after eject is not imports only:\n{}",
         plan.stdout
     );
-    assert!(plan.stdout.contains(
-        "fargate_production_service.checkout will be removed from the OpenTofu state but will not be destroyed"
-    ));
+    assert!(plan.stdout.contains(&format!(
+        "fargate_production_service.{} will be removed from the OpenTofu state but will not be destroyed",
+        example.label
+    )));
 
     timed(
         "apply of the imports",
@@ -623,7 +1241,7 @@ fn eject_case(prefix: &str, edits: &[(&str, &str)], imports: usize, controller: 
     .assert_ok();
     let cluster = fixtures.get("cluster");
     assert_eq!(
-        service_exists(&aws, &cluster, "checkout-api").as_deref(),
+        service_exists(&aws, &cluster, example.service).as_deref(),
         Some(controller)
     );
     let plan = w.tofu(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
@@ -646,16 +1264,31 @@ fn eject_case(prefix: &str, edits: &[(&str, &str)], imports: usize, controller: 
         w.tofu(&["destroy", "-auto-approve", "-input=false", "-no-color"]),
     )
     .assert_ok();
-    assert_eq!(service_exists(&aws, &cluster, "checkout-api"), None);
+    assert_eq!(service_exists(&aws, &cluster, example.service), None);
+}
+
+#[test]
+fn eject_moves_a_worker_to_the_modules_with_imports_only() {
+    // examples/worker: no target group, rule or alarm; the execution role, its managed and
+    // secrets policies, the task role, the log group, the task definition, the service, the
+    // scalable target and the CPU policy (9). Its state holds the alarm thresholds' defaults,
+    // which eject leaves out.
+    eject_example(
+        "ejectworker",
+        &ResourceExample {
+            dir: "worker",
+            label: "worker",
+            service: "checkout-worker",
+        },
+        &[],
+        9,
+        "ECS",
+    );
 }
 
 #[test]
 fn module_checks_refuse_bad_input_before_anything_is_created() {
-    let emulator = Emulator::start();
-    let fixtures = Fixtures::create(&emulator, "modchecks");
-    let w = Workdir::new()
-        .with_env(emulator.aws_env())
-        .with_aws_provider();
+    let (emulator, fixtures, _, w) = started("modchecks");
     modules_basic(&w);
     w.write("terraform.tfvars", &fixtures.tfvars());
     w.tofu(&["get", "-no-color"]).assert_ok();
@@ -723,12 +1356,5 @@ fn module_checks_refuse_bad_input_before_anything_is_created() {
         "{}",
         apply.text()
     );
-    if emulator.embedded {
-        let created: Vec<String> = emulator
-            .requests()
-            .into_iter()
-            .filter(|r| r.contains("Create") || r.contains("Register") || r.contains("Put"))
-            .collect();
-        assert!(created.is_empty(), "calls that create: {created:?}");
-    }
+    assert_nothing_created(&emulator);
 }

@@ -10,6 +10,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
+use support::QUEUE_ALARM;
 use support::scenario::{Setup, setup};
 
 const CODEDEPLOY_BLOCK: &str = r#"  blue_green {
@@ -366,50 +367,6 @@ fn rolling_has_one_target_group_and_rolls_back_on_an_alarm_and_on_the_circuit_br
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 
-/// The queue's alarm a worker's deployments watch; managed outside the service.
-const QUEUE_ALARM: &str = "checkout-orders-age";
-
-fn put_queue_alarm(t: &Setup) {
-    t.aws.run(async {
-        t.aws
-            .clients
-            .cloudwatch
-            .put_metric_alarm()
-            .alarm_name(QUEUE_ALARM)
-            .namespace("AWS/SQS")
-            .metric_name("ApproximateAgeOfOldestMessage")
-            .dimensions(
-                aws_sdk_cloudwatch::types::Dimension::builder()
-                    .name("QueueName")
-                    .value("checkout-orders")
-                    .build(),
-            )
-            .statistic(aws_sdk_cloudwatch::types::Statistic::Maximum)
-            .period(60)
-            .evaluation_periods(3)
-            .threshold(300.0)
-            .comparison_operator(
-                aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
-            )
-            .send()
-            .await
-            .expect("PutMetricAlarm")
-    });
-}
-
-fn delete_queue_alarm(t: &Setup) {
-    t.aws.run(async {
-        t.aws
-            .clients
-            .cloudwatch
-            .delete_alarms()
-            .alarm_names(QUEUE_ALARM)
-            .send()
-            .await
-            .expect("DeleteAlarms")
-    });
-}
-
 /// examples/worker as a user runs it: a rolling service with no load balancer has no target
 /// group, rule or grace period, rolls an image out, imports with an empty plan, rolls back when
 /// the queue's alarm fires mid-deployment, and destroys with nothing left.
@@ -429,7 +386,7 @@ fn a_rolling_worker_runs_without_a_load_balancer() {
             &format!("names = [\"{QUEUE_ALARM}\"]"),
         );
     t.w.write("main.tf", &main);
-    put_queue_alarm(&t);
+    t.aws.put_queue_alarm();
 
     t.apply(&[]);
     let (controller, strategy, alarms, advanced, group) = ecs_view(&t);
@@ -502,7 +459,7 @@ fn a_rolling_worker_runs_without_a_load_balancer() {
     t.assert_plans_empty(&[]);
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
-    delete_queue_alarm(&t);
+    t.aws.delete_queue_alarm();
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 

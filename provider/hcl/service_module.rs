@@ -981,8 +981,15 @@ left unset take their defaults on a load-balanced service and mean no alarm on a
 ## What differs from the resource
 
 - The resource waits for the deployment and fails the apply when CodeDeploy or ECS rolls it
-  back; with modules your pipeline runs and watches the deployment (`wait_for_deployment` has
-  no counterpart).
+  back, naming the alarm; with modules your pipeline runs and watches the deployment
+  (`wait_for_deployment` has no counterpart). Under the ECS strategies the module does not set
+  hashicorp/aws's `wait_for_steady_state`: `tofu apply` of a new image returns, reporting
+  success, once ECS has taken the update. When an alarm (or the circuit breaker) then rolls the
+  deployment back, ECS runs the previous revision again, and the next plan shows the service's
+  `task_definition` change still wanted; applying it retries the roll-out. Under `codedeploy`
+  the plan after a rolled-back deployment is empty (the new revision is registered, and the
+  service leaves its roll-out to CodeDeploy): the pipeline must notice the stopped deployment
+  and deploy the `appspec` again.
 - `blue_green`, `linear` and `canary` change into one another in place. Changing
   `deployment_strategy` between `codedeploy`, `rolling` and those three is a replacement with
   the modules: the ECS service moves to another resource block (which Terraform does not order

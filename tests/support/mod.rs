@@ -633,4 +633,48 @@ impl Aws {
     pub fn run<F: std::future::Future>(&self, f: F) -> F::Output {
         self.runtime.block_on(f)
     }
+
+    /// The alarm a worker's deployments watch, managed outside the service: the age of the
+    /// oldest message in its queue.
+    pub fn put_queue_alarm(&self) {
+        self.run(async {
+            self.clients
+                .cloudwatch
+                .put_metric_alarm()
+                .alarm_name(QUEUE_ALARM)
+                .namespace("AWS/SQS")
+                .metric_name("ApproximateAgeOfOldestMessage")
+                .dimensions(
+                    aws_sdk_cloudwatch::types::Dimension::builder()
+                        .name("QueueName")
+                        .value("checkout-orders")
+                        .build(),
+                )
+                .statistic(aws_sdk_cloudwatch::types::Statistic::Maximum)
+                .period(60)
+                .evaluation_periods(3)
+                .threshold(300.0)
+                .comparison_operator(
+                    aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
+                )
+                .send()
+                .await
+                .expect("PutMetricAlarm")
+        });
+    }
+
+    pub fn delete_queue_alarm(&self) {
+        self.run(async {
+            self.clients
+                .cloudwatch
+                .delete_alarms()
+                .alarm_names(QUEUE_ALARM)
+                .send()
+                .await
+                .expect("DeleteAlarms")
+        });
+    }
 }
+
+/// The queue's alarm (`Aws::put_queue_alarm`).
+pub const QUEUE_ALARM: &str = "checkout-orders-age";
