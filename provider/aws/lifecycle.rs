@@ -690,7 +690,10 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
     ) = tokio::try_join!(first, second)?;
     let mut seen = ids.clone();
     // A revision deployed outside Terraform (a pipeline's deployment, an UpdateService) is what
-    // the service runs: the state is compared with it, so its containers show as drift.
+    // the service runs: the state is compared with it, so its containers show as drift. One
+    // that says the same as the stored revision is no drift: an apply interrupted after
+    // creating the service leaves it running the revision registered then, and the apply
+    // that adopts the service registers an equal one.
     let family = format!(":task-definition/{}:", exp.task_definition.family);
     let mut task_def = task_def;
     if let Some(running) = service
@@ -699,6 +702,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         .and_then(|s| s.running_task_definition())
         .filter(|arn| arn.contains(&family) && Some(*arn) != ids.task_definition_arn.as_deref())
         && let Some(td) = task_definition::read(c, running).await?
+        && task_def.as_ref() != Some(&td)
     {
         task_def = Some(td);
         seen.task_definition_arn = Some(running.to_owned());
