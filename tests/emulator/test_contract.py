@@ -526,6 +526,9 @@ class CreateServiceTest(ContractTest):
 
 class DeploymentTest(ContractTest):
     def test_a_deployment_progresses_and_swaps_blue_and_green(self):
+        # Steps long enough that a loaded machine still sees the deployment Created first.
+        step = 0.3
+        self.emulator.ok("POST", "/_emulator/contract", {"step_seconds": step})
         self.world(wait=5)
         second = self.task_definition("nginx:2")
         start = time.monotonic()
@@ -548,9 +551,10 @@ class DeploymentTest(ContractTest):
         info = self.wait(deployment_id)
         elapsed = time.monotonic() - start
         self.assertEqual(info["status"], "Succeeded", info)
-        self.assertLess(elapsed, 2.0)
-        # The 5-minute termination wait (0.25 s here) came before Succeeded.
-        self.assertGreater(elapsed, 8 * 0.05 + 5 * 0.05)
+        # The lifecycle's steps and the 5-minute termination wait (0.25 s here) came before
+        # Succeeded, and scaled time kept it short.
+        self.assertGreater(elapsed, 8 * step + 5 * 0.05)
+        self.assertLess(elapsed, 8 * step + 5 * 0.05 + 10)
         self.assertTrue(info["instanceTerminationWaitTimeStarted"])
         self.assertEqual(info["deploymentOverview"]["Succeeded"], 1)
 

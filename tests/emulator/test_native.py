@@ -293,6 +293,8 @@ class CreateServiceTest(NativeTest):
 class RollingTest(NativeTest):
     def test_a_new_task_definition_rolls_out(self):
         self.rolling_world()
+        # Steps long enough that a loaded machine still sees the deployment in progress.
+        self.emulator.ok("POST", "/_emulator/contract", {"step_seconds": 0.3})
         arn = self.deploy()
         service = self.described()
         new, old = service["deployments"]
