@@ -606,6 +606,8 @@ fn declare_functions(ctx: &mut Context) {
     ctx.declare_func("startswith", fixed(2, f_startswith));
     ctx.declare_func("endswith", fixed(2, f_endswith));
     ctx.declare_func("anytrue", fixed(1, f_anytrue));
+    ctx.declare_func("alltrue", fixed(1, f_alltrue));
+    ctx.declare_func("sum", fixed(1, f_sum));
     ctx.declare_func("regex", fixed(2, f_regex));
     ctx.declare_func("can", fixed(1, f_can));
     ctx.declare_func("regexall", fixed(2, f_regexall));
@@ -832,6 +834,20 @@ fn f_endswith(a: FuncArgs) -> Result<Value, String> {
 }
 fn f_anytrue(a: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(list(&a[0])?.contains(&Value::Bool(true))))
+}
+/// The sum of a list of whole numbers (the modules add up container sizes).
+fn f_sum(a: FuncArgs) -> Result<Value, String> {
+    let mut total = 0i64;
+    for v in list(&a[0])? {
+        total += n(v)?;
+    }
+    Ok(Value::from(total))
+}
+/// True for an empty list, as Terraform's.
+fn f_alltrue(a: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(
+        list(&a[0])?.iter().all(|v| *v == Value::Bool(true)),
+    ))
 }
 /// The first match; null where Terraform's `regex` fails (no match), which `can` then reports.
 fn f_regex(a: FuncArgs) -> Result<Value, String> {
