@@ -60,11 +60,12 @@ fn schema_lists_the_resource_with_its_attributes() {
     );
 
     let blocks = &block["block_types"];
-    for required in ["task", "container", "network", "load_balancer"] {
+    for required in ["task", "container", "network"] {
         assert_eq!(blocks[required]["nesting_mode"], "single", "{required}");
         assert_eq!(blocks[required]["min_items"], 1, "{required}");
     }
-    for optional in ["service_discovery", "autoscaling"] {
+    // A rolling worker goes without load_balancer (the checks require it of the others).
+    for optional in ["load_balancer", "service_discovery", "autoscaling"] {
         assert_eq!(blocks[optional]["nesting_mode"], "single", "{optional}");
         assert!(blocks[optional]["min_items"].is_null(), "{optional}");
     }
