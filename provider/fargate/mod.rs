@@ -106,20 +106,21 @@ impl Configured {
         if self.settings.skip_credentials_validation {
             return Ok(());
         }
-        let result = self
-            .credentials_checked
-            .get_or_try_init(|| async {
-                crate::aws::identity::caller_account(&self.sdk, &self.settings).await
-            })
-            .await;
-        match result {
+        match self.account().await {
             Ok(_) => Ok(()),
             Err(e) => Err(credentials_diagnostic(&e)),
         }
     }
-}
 
-impl Configured {
+    /// The account of the credentials: STS GetCallerIdentity, called once per provider.
+    async fn account(&self) -> Result<&String, crate::aws::clients::AwsError> {
+        self.credentials_checked
+            .get_or_try_init(|| async {
+                crate::aws::identity::caller_account(&self.sdk, &self.settings).await
+            })
+            .await
+    }
+
     /// Where a service without a load balancer lives (it has no listener ARN to tell): the
     /// configured region and the account of the credentials, read once (the credentials check
     /// reads it anyway; with `skip_credentials_validation` only such a service asks for it).
@@ -129,13 +130,7 @@ impl Configured {
             .region()
             .map(|r| r.as_ref().to_owned())
             .unwrap_or_default();
-        let account = self
-            .credentials_checked
-            .get_or_try_init(|| async {
-                crate::aws::identity::caller_account(&self.sdk, &self.settings).await
-            })
-            .await
-            .map_err(|e| {
+        let account = self.account().await.map_err(|e| {
                 Diagnostic::error(
                     "The account of a service without a load balancer is unknown",
                     format!(

@@ -43,28 +43,13 @@ impl Placement {
     /// From an ARN of anything in the service's account and region (the ECS service's, at
     /// import): `arn:<partition>:<service>:<region>:<account>:…`.
     pub fn from_arn(arn: &str) -> Option<Placement> {
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        let ["arn", partition, _, region, account, _] = parts.as_slice() else {
-            return None;
-        };
-        if region.is_empty() || account.is_empty() {
-            return None;
-        }
-        Some(Placement {
-            partition: (*partition).to_owned(),
-            region: (*region).to_owned(),
-            account_id: (*account).to_owned(),
-            load_balancer: String::new(),
-        })
+        Some(Self::parse(arn)?.0)
     }
 
     /// Parses `arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/<lb>/<id>/<listener>`.
     pub fn from_listener_arn(arn: &str) -> Option<Placement> {
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        let [_, partition, service, region, account, resource] = parts.as_slice() else {
-            return None;
-        };
-        if *service != "elasticloadbalancing" || region.is_empty() || account.is_empty() {
+        let (mut placement, service, resource) = Self::parse(arn)?;
+        if service != "elasticloadbalancing" {
             return None;
         }
         let segments: Vec<&str> = resource.split('/').collect();
@@ -78,12 +63,26 @@ impl Placement {
         else {
             return None;
         };
-        Some(Placement {
+        placement.load_balancer = format!("{kind}/{lb_name}/{lb_id}");
+        Some(placement)
+    }
+
+    /// The placement an ARN names, with its service and resource parts.
+    fn parse(arn: &str) -> Option<(Placement, &str, &str)> {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let ["arn", partition, service, region, account, resource] = parts.as_slice() else {
+            return None;
+        };
+        if region.is_empty() || account.is_empty() {
+            return None;
+        }
+        let placement = Placement {
             partition: (*partition).to_owned(),
             region: (*region).to_owned(),
             account_id: (*account).to_owned(),
-            load_balancer: format!("{kind}/{lb_name}/{lb_id}"),
-        })
+            load_balancer: String::new(),
+        };
+        Some((placement, service, resource))
     }
 }
 
@@ -409,8 +408,43 @@ pub enum ScalingMetric {
 }
 
 impl ChildKey {
-    /// Every child a service can have, dependencies before dependents.
-    pub const ALL: [ChildKey; 26] = [
+    /// Every child a service can have, dependencies before dependents: the fixed ones, then
+    /// one policy per scaling metric and one alarm per alarm metric and target group, so a new
+    /// metric is listed by being added to its `ALL`.
+    pub const ALL: [ChildKey;
+        Self::FIXED.len()
+            + ScalingMetric::ALL.len()
+            + AlarmMetric::ALL.len() * AlarmTarget::ALL.len()] = {
+        let mut out = [ChildKey::LogGroup;
+            Self::FIXED.len()
+                + ScalingMetric::ALL.len()
+                + AlarmMetric::ALL.len() * AlarmTarget::ALL.len()];
+        let mut i = 0;
+        while i < Self::FIXED.len() {
+            out[i] = Self::FIXED[i];
+            i += 1;
+        }
+        let mut m = 0;
+        while m < ScalingMetric::ALL.len() {
+            out[i] = ChildKey::ScalingPolicy(ScalingMetric::ALL[m]);
+            i += 1;
+            m += 1;
+        }
+        let mut a = 0;
+        while a < AlarmMetric::ALL.len() {
+            let mut t = 0;
+            while t < AlarmTarget::ALL.len() {
+                out[i] = ChildKey::Alarm(AlarmMetric::ALL[a], AlarmTarget::ALL[t]);
+                i += 1;
+                t += 1;
+            }
+            a += 1;
+        }
+        out
+    };
+
+    /// The children that are one of a kind.
+    const FIXED: [ChildKey; 15] = [
         ChildKey::LogGroup,
         ChildKey::ExecutionRole,
         ChildKey::TaskRole,
@@ -426,17 +460,6 @@ impl ChildKey {
         ChildKey::CodeDeployApplication,
         ChildKey::DeploymentGroup,
         ChildKey::ScalableTarget,
-        ChildKey::ScalingPolicy(ScalingMetric::Requests),
-        ChildKey::ScalingPolicy(ScalingMetric::Cpu),
-        ChildKey::ScalingPolicy(ScalingMetric::Memory),
-        ChildKey::Alarm(AlarmMetric::Target5xx, AlarmTarget::Blue),
-        ChildKey::Alarm(AlarmMetric::Target5xx, AlarmTarget::Green),
-        ChildKey::Alarm(AlarmMetric::Target5xxRate, AlarmTarget::Blue),
-        ChildKey::Alarm(AlarmMetric::Target5xxRate, AlarmTarget::Green),
-        ChildKey::Alarm(AlarmMetric::ResponseTime, AlarmTarget::Blue),
-        ChildKey::Alarm(AlarmMetric::ResponseTime, AlarmTarget::Green),
-        ChildKey::Alarm(AlarmMetric::UnhealthyHosts, AlarmTarget::Blue),
-        ChildKey::Alarm(AlarmMetric::UnhealthyHosts, AlarmTarget::Green),
     ];
 
     /// The hashicorp/aws resource type of this child: what `children` shows, what the module
@@ -1496,6 +1519,20 @@ mod tests {
     }
 
     #[test]
+    fn every_child_key_is_listed_once() {
+        let all: std::collections::BTreeSet<ChildKey> = ChildKey::ALL.into_iter().collect();
+        assert_eq!(all.len(), ChildKey::ALL.len(), "no key twice");
+        for metric in AlarmMetric::ALL {
+            for target in AlarmTarget::ALL {
+                assert!(all.contains(&ChildKey::Alarm(metric, target)));
+            }
+        }
+        for metric in ScalingMetric::ALL {
+            assert!(all.contains(&ChildKey::ScalingPolicy(metric)));
+        }
+    }
+
+    #[test]
     fn placement_comes_from_the_listener_arn() {
         let p = Placement::from_listener_arn(
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2",
@@ -1506,5 +1543,15 @@ mod tests {
         assert_eq!(p.load_balancer, "app/edge/50dc6c495c0c9188");
         assert!(Placement::from_listener_arn("arn:aws:ecs:eu-west-1:1:cluster/x").is_none());
         assert!(Placement::from_listener_arn("nonsense").is_none());
+        let worker =
+            Placement::from_arn("arn:aws:ecs:eu-west-1:123456789012:service/prod/worker").unwrap();
+        assert_eq!(
+            (
+                worker.region.as_str(),
+                worker.account_id.as_str(),
+                worker.load_balancer.as_str()
+            ),
+            ("eu-west-1", "123456789012", "")
+        );
     }
 }
