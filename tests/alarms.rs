@@ -230,25 +230,7 @@ fn an_import_of_a_service_with_alarms_plans_nothing() {
         1,
     );
     t.w.write("main.tf", &main);
-    t.aws
-        .run(
-            t.aws
-                .clients
-                .cloudwatch
-                .put_metric_alarm()
-                .alarm_name("checkout-error-budget")
-                .namespace("Custom")
-                .metric_name("Errors")
-                .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
-                .period(60)
-                .evaluation_periods(1)
-                .threshold(1.0)
-                .comparison_operator(
-                    aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
-                )
-                .send(),
-        )
-        .expect("PutMetricAlarm");
+    t.aws.put_external_alarm("checkout-error-budget");
     t.apply(&[]);
     assert_eq!(
         group_alarm_names(&t).len(),
@@ -259,16 +241,7 @@ fn an_import_of_a_service_with_alarms_plans_nothing() {
     t.assert_import_plans_nothing(&[]);
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
-    t.aws
-        .run(
-            t.aws
-                .clients
-                .cloudwatch
-                .delete_alarms()
-                .alarm_names("checkout-error-budget")
-                .send(),
-        )
-        .expect("DeleteAlarms");
+    t.aws.delete_external_alarm("checkout-error-budget");
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 

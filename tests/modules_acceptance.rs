@@ -907,7 +907,7 @@ fn modules_worker_checks_applies_rolls_out_rolls_back_on_its_alarm_and_destroys(
         "terraform.tfvars",
         &worker_tfvars(&fixtures, &[QUEUE_ALARM]),
     );
-    aws.put_queue_alarm();
+    aws.put_external_alarm(QUEUE_ALARM);
     w.tofu(&["get", "-no-color"]).assert_ok();
     let cluster = fixtures.get("cluster");
     let args = ["-input=false", "-no-color"];
@@ -1032,7 +1032,7 @@ fn modules_worker_checks_applies_rolls_out_rolls_back_on_its_alarm_and_destroys(
         "{}",
         destroy.stdout
     );
-    aws.delete_queue_alarm();
+    aws.delete_external_alarm(QUEUE_ALARM);
     let (left, active) = left_after_destroy(emulator, fixtures, aws);
     assert_eq!(left, Vec::<String>::new(), "children left");
     assert!(!active, "an ACTIVE task definition is left");

@@ -386,7 +386,7 @@ fn a_rolling_worker_runs_without_a_load_balancer() {
             &format!("names = [\"{QUEUE_ALARM}\"]"),
         );
     t.w.write("main.tf", &main);
-    t.aws.put_queue_alarm();
+    t.aws.put_external_alarm(QUEUE_ALARM);
 
     t.apply(&[]);
     let (controller, strategy, alarms, advanced, group) = ecs_view(&t);
@@ -459,7 +459,7 @@ fn a_rolling_worker_runs_without_a_load_balancer() {
     t.assert_plans_empty(&[]);
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
-    t.aws.delete_queue_alarm();
+    t.aws.delete_external_alarm(QUEUE_ALARM);
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 

@@ -634,14 +634,15 @@ impl Aws {
         self.runtime.block_on(f)
     }
 
-    /// The alarm a worker's deployments watch, managed outside the service: the age of the
-    /// oldest message in its queue.
-    pub fn put_queue_alarm(&self) {
+    /// An alarm managed outside the service that its deployments watch (`alarms.names`): the
+    /// age of the oldest message in a queue. Its metric plays no part; the emulator's alarm
+    /// state decides.
+    pub fn put_external_alarm(&self, name: &str) {
         self.run(async {
             self.clients
                 .cloudwatch
                 .put_metric_alarm()
-                .alarm_name(QUEUE_ALARM)
+                .alarm_name(name)
                 .namespace("AWS/SQS")
                 .metric_name("ApproximateAgeOfOldestMessage")
                 .dimensions(
@@ -663,12 +664,12 @@ impl Aws {
         });
     }
 
-    pub fn delete_queue_alarm(&self) {
+    pub fn delete_external_alarm(&self, name: &str) {
         self.run(async {
             self.clients
                 .cloudwatch
                 .delete_alarms()
-                .alarm_names(QUEUE_ALARM)
+                .alarm_names(name)
                 .send()
                 .await
                 .expect("DeleteAlarms")
@@ -676,5 +677,5 @@ impl Aws {
     }
 }
 
-/// The queue's alarm (`Aws::put_queue_alarm`).
+/// A worker's queue alarm (`Aws::put_external_alarm`).
 pub const QUEUE_ALARM: &str = "checkout-orders-age";
