@@ -14,10 +14,12 @@ that stay as set (`alarms.py`); README.md lists every rule and its source. Plus 
 endpoints (JSON in, JSON out; a bad request answers 400 with {"error": ...}):
 
   GET  /_emulator/requests        every AWS call served so far, in order, as
-                                  [{"service", "action", "injected", "code"}]: service is the
-                                  SigV4 credential scope's (ecs, servicediscovery,
+                                  [{"service", "action", "injected", "code", "at"}]: service is
+                                  the SigV4 credential scope's (ecs, servicediscovery,
                                   elasticloadbalancing, iam, ...), injected is null, "fault" or
-                                  "throttle", code the injected error code (or null)
+                                  "throttle", code the injected error code (or null), at the
+                                  arrival in seconds since the emulator started (which calls
+                                  ran side by side)
   POST /_emulator/requests/reset  forget them
   POST /_emulator/faults          fault injection, one rule per (service, action):
                                     {"action": "CreateTargetGroup", "times": 1}
@@ -299,6 +301,7 @@ class Emulator:
         self.faults = []
         self.throttle = Throttle()
         self.delay = 0.0
+        self.started = time.monotonic()
 
     def _take_fault(self, service, action):
         """The rule that fails this call, if any; every matching rule counts it."""
@@ -325,7 +328,13 @@ class Emulator:
         answer = None
         applied = False
         with self.lock:
-            entry = {"service": service, "action": action, "injected": None, "code": None}
+            entry = {
+                "service": service,
+                "action": action,
+                "injected": None,
+                "code": None,
+                "at": round(time.monotonic() - self.started, 4),
+            }
             if self.throttle.hits(service, proto):
                 answer = errors.throttling(service, action, proto)
                 entry["injected"] = "throttle"

@@ -108,6 +108,12 @@ impl Emulator {
 
     /// The AWS calls the emulator has served, as "service:Action".
     pub fn requests(&self) -> Vec<String> {
+        self.timed_requests().into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// The AWS calls served, as (arrival in seconds since the emulator started,
+    /// "service:Action"): with a call delay, calls that arrive together ran side by side.
+    pub fn timed_requests(&self) -> Vec<(f64, String)> {
         assert!(
             self.embedded,
             "the request log is a feature of the embedded emulator"
@@ -116,10 +122,13 @@ impl Emulator {
         let list: Vec<serde_json::Value> = serde_json::from_str(&body).expect("request log JSON");
         list.iter()
             .map(|r| {
-                format!(
-                    "{}:{}",
-                    r["service"].as_str().unwrap_or(""),
-                    r["action"].as_str().unwrap_or("")
+                (
+                    r["at"].as_f64().unwrap_or(0.0),
+                    format!(
+                        "{}:{}",
+                        r["service"].as_str().unwrap_or(""),
+                        r["action"].as_str().unwrap_or("")
+                    ),
                 )
             })
             .collect()
