@@ -163,17 +163,33 @@ pub async fn update(c: &Clients, id: &str, def: &DiscoveryServiceDef) -> AwsResu
     Ok(())
 }
 
-/// The service as Cloud Map has it; `None` when it is gone.
-pub async fn read(c: &Clients, id: &str) -> AwsResult<Option<(DiscoveryServiceDef, DiscoveryIds)>> {
-    let Some(out) = absent(
-        c.discovery
-            .get_service()
-            .id(id)
-            .send()
-            .await
-            .map_err(err("GetService")),
-    )?
-    else {
+/// The service as Cloud Map has it; `None` when it is gone. Its namespace's name is looked up
+/// alongside, in `expected_namespace` (the configured one); only a service found in another
+/// namespace costs a second lookup after it.
+pub async fn read(
+    c: &Clients,
+    id: &str,
+    expected_namespace: Option<&str>,
+) -> AwsResult<Option<(DiscoveryServiceDef, DiscoveryIds)>> {
+    let (out, expected_name) = tokio::try_join!(
+        async {
+            absent(
+                c.discovery
+                    .get_service()
+                    .id(id)
+                    .send()
+                    .await
+                    .map_err(err("GetService")),
+            )
+        },
+        async {
+            match expected_namespace {
+                Some(ns) => namespace_name(c, ns).await,
+                None => Ok(None),
+            }
+        },
+    )?;
+    let Some(out) = out else {
         return Ok(None);
     };
     let Some(s) = out.service() else {
@@ -198,7 +214,11 @@ pub async fn read(c: &Clients, id: &str) -> AwsResult<Option<(DiscoveryServiceDe
     let ids = DiscoveryIds {
         id: s.id().unwrap_or_default().to_owned(),
         arn: s.arn().unwrap_or_default().to_owned(),
-        namespace_name: namespace_name(c, &namespace_id).await?,
+        namespace_name: if expected_namespace == Some(namespace_id.as_str()) {
+            expected_name
+        } else {
+            namespace_name(c, &namespace_id).await?
+        },
     };
     Ok(Some((def, ids)))
 }

@@ -637,7 +637,10 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
             },
             async {
                 match &ids.discovery_service_id {
-                    Some(id) => discovery_service::read(c, id).await,
+                    Some(id) => {
+                        let namespace = exp.discovery.as_ref().map(|d| d.namespace_id.as_str());
+                        discovery_service::read(c, id, namespace).await
+                    }
                     None => Ok(None),
                 }
             },

@@ -94,27 +94,35 @@ pub async fn update(c: &Clients, arn: &str, def: &TargetGroupDef) -> AwsResult<(
 
 /// The group as AWS has it; `None` when it is gone.
 pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<TargetGroupDef>> {
-    let Some(out) = absent(
-        c.elbv2
-            .describe_target_groups()
-            .target_group_arns(arn)
-            .send()
-            .await
-            .map_err(err("DescribeTargetGroups")),
-    )?
-    else {
+    // Both calls take the ARN, so they go out together; either finding it gone means gone.
+    let (groups, attrs) = tokio::try_join!(
+        async {
+            absent(
+                c.elbv2
+                    .describe_target_groups()
+                    .target_group_arns(arn)
+                    .send()
+                    .await
+                    .map_err(err("DescribeTargetGroups")),
+            )
+        },
+        async {
+            absent(
+                c.elbv2
+                    .describe_target_group_attributes()
+                    .target_group_arn(arn)
+                    .send()
+                    .await
+                    .map_err(err("DescribeTargetGroupAttributes")),
+            )
+        },
+    )?;
+    let (Some(out), Some(attrs)) = (groups, attrs) else {
         return Ok(None);
     };
     let Some(tg) = out.target_groups().first() else {
         return Ok(None);
     };
-    let attrs = c
-        .elbv2
-        .describe_target_group_attributes()
-        .target_group_arn(arn)
-        .send()
-        .await
-        .map_err(err("DescribeTargetGroupAttributes"))?;
     let delay = attrs
         .attributes()
         .iter()

@@ -26,6 +26,8 @@ pub struct Configured {
     /// The account STS GetCallerIdentity answered, once it succeeded (a failure is asked again
     /// next time: a throttled or unreachable STS says nothing about the credentials).
     pub credentials_checked: tokio::sync::OnceCell<String>,
+    /// The plan-time network lookups' answers (see `network_checks::NetworkLookups`).
+    pub network: network_checks::NetworkLookups,
 }
 
 /// Set once by ConfigureProvider; resources read it.
@@ -90,6 +92,7 @@ impl Provider for FargateProvider {
             settings,
             sdk,
             credentials_checked: tokio::sync::OnceCell::new(),
+            network: network_checks::NetworkLookups::default(),
         });
         match self.configured.write() {
             Ok(mut guard) => *guard = Some(configured),

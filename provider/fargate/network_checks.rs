@@ -3,13 +3,68 @@
 //! known; a lookup that fails gives one warning that its check was skipped, and the plan goes
 //! on.
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
+
+use crate::aws::clients::AwsResult;
 use crate::aws::network;
 use crate::service::arn::ListenerArn;
-use crate::service::checks::{self, PeakTasks};
+use crate::service::checks::{self, PeakTasks, SecurityGroupInfo, SubnetInfo};
 use crate::tfplugin::{Diagnostic, Diagnostics};
 use crate::value::{AttributePath, Value};
 
 use super::Configured;
+
+/// Answers of one kind of lookup by what was asked, each asked of AWS once per provider
+/// process (a failure is asked again).
+#[derive(Debug)]
+struct Memo<K, V> {
+    answers: Mutex<HashMap<K, Arc<OnceCell<V>>>>,
+}
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Self {
+            answers: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Memo<K, V> {
+    async fn get<F, Fut>(&self, key: K, lookup: F) -> AwsResult<V>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = AwsResult<V>>,
+    {
+        let cell = {
+            let mut answers = match self.answers.lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            answers.entry(key).or_default().clone()
+        };
+        cell.get_or_try_init(lookup).await.cloned()
+    }
+}
+
+/// The network lookups of one provider process. The refresh starts them alongside its reads
+/// (`prefetch`), so the plan that follows finds the answers instead of waiting a round for
+/// them; services that share subnets and security groups share one lookup.
+#[derive(Debug, Default)]
+pub struct NetworkLookups {
+    subnets: Memo<Vec<String>, Vec<SubnetInfo>>,
+    security_groups: Memo<Vec<String>, Vec<SecurityGroupInfo>>,
+    load_balancer_groups: Memo<String, Vec<String>>,
+}
+
+/// Looks up what the checks of `state` need (the refresh calls it alongside its reads); the
+/// diagnostics are the plan's to give.
+pub async fn prefetch(configured: &Configured, state: &Value) {
+    check(configured, state).await;
+}
 
 /// Runs the lookups concurrently and the rules over their answers.
 pub async fn check(configured: &Configured, planned: &Value) -> Diagnostics {
@@ -57,7 +112,14 @@ async fn subnets(configured: &Configured, planned: &Value) -> Diagnostics {
     if ids.is_empty() {
         return Diagnostics::new();
     }
-    match network::subnets(&configured.sdk, &configured.settings, &ids).await {
+    let lookup = configured
+        .network
+        .subnets
+        .get(ids.clone(), || {
+            network::subnets(&configured.sdk, &configured.settings, &ids)
+        })
+        .await;
+    match lookup {
         Ok(found) if found.len() == ids.len() => {
             let mut out =
                 checks::subnet_vpcs(&found, planned.get("load_balancer").get("vpc_id").as_str());
@@ -102,15 +164,23 @@ async fn security_groups(configured: &Configured, planned: &Value) -> Diagnostic
         .as_str()
         .and_then(|arn| ListenerArn::parse(arn).ok())
         .map(|l| l.load_balancer_arn());
-    let (sdk, settings) = (&configured.sdk, &configured.settings);
+    let (sdk, settings, memo) = (&configured.sdk, &configured.settings, &configured.network);
     let lb_groups = async {
         match &load_balancer {
-            Some(arn) => Some(network::load_balancer_security_groups(sdk, settings, arn).await),
+            Some(arn) => Some(
+                memo.load_balancer_groups
+                    .get(arn.clone(), || {
+                        network::load_balancer_security_groups(sdk, settings, arn)
+                    })
+                    .await,
+            ),
             None => None,
         }
     };
-    let (groups, lb_groups) =
-        futures::join!(network::security_groups(sdk, settings, &ids), lb_groups);
+    let groups = memo.security_groups.get(ids.clone(), || {
+        network::security_groups(sdk, settings, &ids)
+    });
+    let (groups, lb_groups) = futures::join!(groups, lb_groups);
     let groups = match groups {
         Ok(groups) => groups,
         Err(e) => {

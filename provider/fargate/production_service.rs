@@ -93,15 +93,15 @@ impl ProductionService {
         let clients = Clients::new(&configured.sdk, &configured.settings.endpoints);
         let mine = ChildIds::from_private(prior_private);
         let at = AttributePath::attr("load_balancer").join_attr("listener_rule_priority");
+        let rules = [&lb.production_rule, &lb.test_rule];
+        // Both listeners are read at once.
+        let holders = futures::future::join_all(rules.iter().map(|rule| {
+            crate::aws::listener_rule::holding_priority(&clients, &rule.listener_arn, rule.priority)
+        }))
+        .await;
         let mut out = Diagnostics::new();
-        for rule in [&lb.production_rule, &lb.test_rule] {
-            match crate::aws::listener_rule::holding_priority(
-                &clients,
-                &rule.listener_arn,
-                rule.priority,
-            )
-            .await
-            {
+        for (rule, holder) in rules.into_iter().zip(holders) {
+            match holder {
                 Ok(Some((arn, targets)))
                     if Some(&arn) != mine.production_rule_arn.as_ref()
                         && Some(&arn) != mine.test_rule_arn.as_ref()
@@ -154,6 +154,14 @@ impl ProductionService {
     }
 
     async fn connect(&self) -> Result<(Arc<Configured>, Clients), Diagnostic> {
+        let (configured, clients) = self.clients()?;
+        configured.check_credentials().await?;
+        Ok((configured, clients))
+    }
+
+    /// The configuration and clients without the credentials check, for a caller that runs
+    /// the check alongside its first AWS calls instead of a round before them.
+    fn clients(&self) -> Result<(Arc<Configured>, Clients), Diagnostic> {
         let configured = {
             let guard = match self.configured.read() {
                 Ok(g) => g,
@@ -166,7 +174,6 @@ impl ProductionService {
                 )
             })?
         };
-        configured.check_credentials().await?;
         let clients = Clients::new(&configured.sdk, &configured.settings.endpoints);
         Ok((configured, clients))
     }
@@ -568,7 +575,7 @@ impl Resource for ProductionService {
             private: request.private,
             diagnostics: d.into(),
         };
-        let (configured, clients) = match self.connect().await {
+        let (configured, clients) = match self.clients() {
             Ok(v) => v,
             Err(d) => return keep(d, request),
         };
@@ -585,20 +592,25 @@ impl Resource for ProductionService {
             Err(d) => return keep(d, request),
         };
         let ids = ChildIds::from_private(&request.private);
-        let ids = if ids.is_empty() {
-            match discover(&clients, &exp).await {
-                Ok(ids) => ids,
-                Err(e) => {
-                    return keep(
-                        Diagnostic::error("Reading the service failed", e.to_string()),
-                        request,
-                    );
-                }
-            }
-        } else {
-            ids
+        let reads = async {
+            let ids = if ids.is_empty() {
+                discover(&clients, &exp).await?
+            } else {
+                ids
+            };
+            lifecycle::observe(&clients, &exp, &ids).await
         };
-        let observed = match lifecycle::observe(&clients, &exp, &ids).await {
+        // One round: the credentials check, the children's reads and the network lookups the
+        // plan after this refresh checks (kept for it) do not wait for each other.
+        let (checked, observed, ()) = tokio::join!(
+            configured.check_credentials(),
+            reads,
+            super::network_checks::prefetch(&configured, &request.current_state),
+        );
+        if let Err(d) = checked {
+            return keep(d, request);
+        }
+        let observed = match observed {
             Ok(o) => o,
             Err(e) => {
                 return keep(
