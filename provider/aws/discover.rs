@@ -18,6 +18,9 @@ pub enum Ownership {
     Untagged,
     /// Its owner tag names another service.
     Other(String),
+    /// It takes no owner tag of its own and is whose the target groups it forwards to (these
+    /// ARNs) are: a listener rule found by the names its groups' ARNs carry.
+    Via(Vec<String>),
 }
 
 impl Ownership {
@@ -79,8 +82,7 @@ pub fn policy_name(exp: &Expansion, metric: ScalingMetric) -> &String {
     }
 }
 
-/// Every child of the service found by name, in two passes (rules and policies are found
-/// through the target groups and the scalable target of the first).
+/// Every child of the service found by name.
 #[derive(Debug, Clone, Default)]
 pub struct Discovery {
     /// What is this service's.
@@ -93,24 +95,41 @@ pub struct Discovery {
 
 /// Finds every child any expansion of this service can have, concurrently.
 pub async fn discover(c: &Clients, exp: &Expansion) -> AwsResult<Discovery> {
-    let (first, second): (Vec<ChildKey>, Vec<ChildKey>) =
-        ChildKey::ALL.into_iter().partition(|k| {
-            !matches!(
-                k,
-                ChildKey::ProductionListenerRule
-                    | ChildKey::TestListenerRule
-                    | ChildKey::ScalingPolicy(_)
-            )
-        });
+    discover_missing(c, exp, &ChildIds::default()).await
+}
+
+/// Finds the children `known` does not hold, all in one round of lookups by name (plus one of
+/// owner tags for what is found). Rules are found by the names their target groups' ARNs
+/// carry and policies by the scalable target's derived identity, so neither waits for the
+/// lookups of the children they hang off.
+pub async fn discover_missing(
+    c: &Clients,
+    exp: &Expansion,
+    known: &ChildIds,
+) -> AwsResult<Discovery> {
+    // One DescribeScalingPolicies finds every policy, so policies are not looked up one by one.
+    let keys: Vec<ChildKey> = ChildKey::ALL
+        .into_iter()
+        .filter(|k| !known.has(*k) && !matches!(k, ChildKey::ScalingPolicy(_)))
+        .collect();
+    let policies_missing = ScalingMetric::ALL
+        .into_iter()
+        .any(|m| !known.has(ChildKey::ScalingPolicy(m)));
+    let (found, policies) = tokio::try_join!(find_all(c, exp, &keys, known), async {
+        if policies_missing {
+            policies_of(c, exp).await
+        } else {
+            Ok(ChildIds::default())
+        }
+    })?;
     let mut out = Discovery::default();
-    for (key, found) in first
-        .iter()
-        .zip(find_all(c, exp, &first, &ChildIds::default()).await?)
-    {
+    let mut via = Vec::new();
+    for (key, found) in keys.iter().zip(found) {
         let Some(f) = found else { continue };
         if *key == ChildKey::EcsService
             && f.ownership == Ownership::Ours
             && let Some(running) = &f.ids.task_definition_arn
+            && !known.has(ChildKey::TaskDefinition)
         {
             out.ours.task_definition_arn = Some(running.clone());
         }
@@ -118,42 +137,46 @@ pub async fn discover(c: &Clients, exp: &Expansion) -> AwsResult<Discovery> {
             Ownership::Ours => out.ours.merge_missing(&f.ids),
             Ownership::Untagged => out.untagged.merge_missing(&f.ids),
             Ownership::Other(owner) => out.others.push((*key, owner)),
+            Ownership::Via(groups) => via.push((f.ids, groups)),
         }
     }
-    // Rules and policies are whose their target groups and target are: found through ours
-    // they are ours; found through untagged ones, untagged.
-    // The scalable target is this service's by its identity, so its policies are too: one
-    // DescribeScalingPolicies finds them all.
-    let second: Vec<ChildKey> = second
-        .into_iter()
-        .filter(|k| !matches!(k, ChildKey::ScalingPolicy(_)))
-        .collect();
-    let (via_ours, via_untagged, policies) = tokio::try_join!(
-        find_all(c, exp, &second, &out.ours),
-        find_all(c, exp, &second, &out.untagged),
-        policies_of(c, exp, &out.ours),
-    )?;
-    let (mut ours, mut untagged) = (out.ours.clone(), out.untagged.clone());
-    ours.merge_missing(&policies);
-    for (a, b) in via_ours.into_iter().zip(via_untagged) {
-        match (a, b) {
-            (Some(f), _) => ours.merge_missing(&f.ids),
-            (None, Some(f)) => untagged.merge_missing(&f.ids),
-            (None, None) => {}
+    // A rule is whose its target groups are: forwarding to ours (known or found) it is ours;
+    // to untagged ones, untagged; to another service's groups of the same name, not ours.
+    let ours_groups = [target_groups(known), target_groups(&out.ours)].concat();
+    let untagged_groups = target_groups(&out.untagged);
+    for (ids, groups) in via {
+        if groups.iter().any(|g| ours_groups.contains(g)) {
+            out.ours.merge_missing(&ids);
+        } else if groups.iter().any(|g| untagged_groups.contains(g)) {
+            out.untagged.merge_missing(&ids);
         }
     }
-    out.ours = ours;
-    out.untagged = untagged;
+    // The scalable target is this service's by its identity, so its policies are too.
+    if known.scalable_target.is_some() || out.ours.scalable_target.is_some() {
+        let mut policies = policies;
+        for metric in ScalingMetric::ALL {
+            if known.has(ChildKey::ScalingPolicy(metric)) {
+                policies.clear(ChildKey::ScalingPolicy(metric));
+            }
+        }
+        out.ours.merge_missing(&policies);
+    }
     Ok(out)
 }
 
-/// The expansion's policies on the scalable target `known` has, by name, in one call.
-async fn policies_of(c: &Clients, exp: &Expansion, known: &ChildIds) -> AwsResult<ChildIds> {
+/// The target groups `ids` records.
+pub(crate) fn target_groups(ids: &ChildIds) -> Vec<String> {
+    [&ids.blue_target_group_arn, &ids.green_target_group_arn]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+}
+
+/// The expansion's policies on the service's scalable target, by name, in one call.
+async fn policies_of(c: &Clients, exp: &Expansion) -> AwsResult<ChildIds> {
     let mut ids = ChildIds::default();
-    let Some(target) = &known.scalable_target else {
-        return Ok(ids);
-    };
-    let policies = scaling_policy::read_all(c, target).await?;
+    let policies = scaling_policy::read_all(c, &super::scalable_target::resource_id(exp)).await?;
     for metric in ScalingMetric::ALL {
         if let Some(p) = policies
             .iter()

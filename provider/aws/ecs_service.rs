@@ -15,7 +15,7 @@ use aws_sdk_ecs::types::{
 
 use crate::service::expand::{EcsDeploymentDef, EcsServiceDef};
 
-use super::clients::{AwsError, AwsResult, Clients, err, gone_ok};
+use super::clients::{AwsError, AwsResult, Clients, err};
 
 /// What the ECS service looks like in AWS.
 #[derive(Debug, Clone, PartialEq)]
@@ -549,33 +549,24 @@ pub async fn retag(
     Ok(())
 }
 
-/// Scales the service in and deletes it.
+/// Deletes the service, running tasks and all.
 pub async fn delete(c: &Clients, cluster: &str, name: &str) -> AwsResult<()> {
-    let scaled = c
+    // `force` deletes a service that still runs tasks (API_DeleteService): no UpdateService to
+    // zero first, which would only be a round more.
+    match c
         .ecs
-        .update_service()
+        .delete_service()
         .cluster(cluster)
         .service(name)
-        .desired_count(0)
+        .force(true)
         .send()
         .await
         .map(|_| ())
-        .map_err(err("UpdateService"));
-    match scaled {
-        Err(e) if e.is_not_found() || e.has_code("ServiceNotActiveException") => return Ok(()),
-        other => other?,
+        .map_err(err("DeleteService"))
+    {
+        Err(e) if e.is_not_found() || e.has_code("ServiceNotActiveException") => Ok(()),
+        other => other,
     }
-    gone_ok(
-        c.ecs
-            .delete_service()
-            .cluster(cluster)
-            .service(name)
-            .force(true)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(err("DeleteService")),
-    )
 }
 
 // --- The ECS service as a child of the service (see aws/kind.rs) ----------------------------

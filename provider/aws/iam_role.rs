@@ -229,56 +229,73 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Detaches and deletes the role's policies, then the role.
-pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
-    let attached = match c
-        .iam
-        .list_attached_role_policies()
-        .role_name(name)
-        .send()
-        .await
-    {
-        Ok(out) => out,
-        Err(e) => {
-            return gone_ok(Err(super::clients::sdk_error(
-                "ListAttachedRolePolicies",
-                e,
-            )));
-        }
-    };
-    for p in attached.attached_policies() {
-        if let Some(arn) = p.policy_arn() {
-            gone_ok(
-                c.iam
-                    .detach_role_policy()
-                    .role_name(name)
-                    .policy_arn(arn)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(err("DetachRolePolicy")),
-            )?;
-        }
-    }
-    let inline = c
-        .iam
-        .list_role_policies()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(err("ListRolePolicies"))?;
-    for p in inline.policy_names() {
-        gone_ok(
+/// A role's policies, listed before it is deleted: the managed ones attached (ARNs) and the
+/// inline ones (names).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policies {
+    pub attached: Vec<String>,
+    pub inline: Vec<String>,
+}
+
+/// The role's policies, both lists read at once; `None` when the role is gone.
+pub async fn policies(c: &Clients, name: &str) -> AwsResult<Option<Policies>> {
+    let lists = tokio::try_join!(
+        async {
             c.iam
-                .delete_role_policy()
+                .list_attached_role_policies()
                 .role_name(name)
-                .policy_name(p)
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(err("DeleteRolePolicy")),
-        )?;
+                .map_err(err("ListAttachedRolePolicies"))
+        },
+        async {
+            c.iam
+                .list_role_policies()
+                .role_name(name)
+                .send()
+                .await
+                .map_err(err("ListRolePolicies"))
+        },
+    );
+    let Some((attached, inline)) = absent(lists)? else {
+        return Ok(None);
+    };
+    Ok(Some(Policies {
+        attached: attached
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(str::to_owned))
+            .collect(),
+        inline: inline.policy_names().to_vec(),
+    }))
+}
+
+/// Detaches and deletes the role's policies, then the role.
+pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
+    match policies(c, name).await? {
+        Some(listed) => delete_once(c, name, &listed).await,
+        None => Ok(()),
     }
+}
+
+/// Deletes the role with the policies listed earlier (`listed`, read while its dependents were
+/// being deleted). A policy added since makes IAM refuse the role (DeleteConflict); it is then
+/// listed again and deleted the long way.
+pub async fn delete_listed(c: &Clients, name: &str, listed: &Policies) -> AwsResult<()> {
+    match delete_once(c, name, listed).await {
+        Err(e) if e.has_code("DeleteConflict") => delete(c, name).await,
+        other => other,
+    }
+}
+
+/// Every detach and inline policy delete at once, then the role.
+async fn delete_once(c: &Clients, name: &str, listed: &Policies) -> AwsResult<()> {
+    let detaches = listed.attached.iter().map(|arn| detach(c, name, arn));
+    let deletes = listed.inline.iter().map(|p| delete_inline(c, name, p));
+    tokio::try_join!(
+        futures::future::try_join_all(detaches),
+        futures::future::try_join_all(deletes),
+    )?;
     gone_ok(
         c.iam
             .delete_role()
@@ -287,6 +304,32 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
             .await
             .map(|_| ())
             .map_err(err("DeleteRole")),
+    )
+}
+
+async fn detach(c: &Clients, name: &str, arn: &str) -> AwsResult<()> {
+    gone_ok(
+        c.iam
+            .detach_role_policy()
+            .role_name(name)
+            .policy_arn(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DetachRolePolicy")),
+    )
+}
+
+async fn delete_inline(c: &Clients, name: &str, policy: &str) -> AwsResult<()> {
+    gone_ok(
+        c.iam
+            .delete_role_policy()
+            .role_name(name)
+            .policy_name(policy)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeleteRolePolicy")),
     )
 }
 
@@ -300,6 +343,17 @@ use crate::service::state::ChildIds;
 
 /// The execution, task, CodeDeploy and infrastructure roles.
 pub struct RoleKind;
+
+/// Whether `key` is one of the roles.
+pub fn is_role(key: ChildKey) -> bool {
+    matches!(
+        key,
+        ChildKey::ExecutionRole
+            | ChildKey::TaskRole
+            | ChildKey::CodeDeployRole
+            | ChildKey::InfrastructureRole
+    )
+}
 
 /// Where a role's ARN is kept.
 fn role_arn(ids: &mut ChildIds, key: ChildKey) -> &mut Option<String> {
@@ -329,7 +383,11 @@ impl ChildKind for RoleKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
-        delete(cx.c, &role_def(cx.exp, key).name).await
+        let name = &role_def(cx.exp, key).name;
+        match cx.listed.role(key) {
+            Some(policies) => delete_listed(cx.c, name, policies).await,
+            None => delete(cx.c, name).await,
+        }
     }
 
     async fn find(

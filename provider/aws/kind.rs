@@ -37,6 +37,8 @@ pub struct Cx<'a> {
     pub exp: &'a Expansion,
     pub ids: &'a SharedIds,
     pub live: Colour,
+    /// What a destroy listed up front (see [`Listed`]); [`Listed::NONE`] elsewhere.
+    pub listed: &'a Listed,
 }
 
 impl Cx<'_> {
@@ -60,6 +62,66 @@ impl Cx<'_> {
     /// The tags a new child gets: the expansion's and the owner tag.
     pub fn tags(&self) -> BTreeMap<String, String> {
         super::lifecycle::creation_tags(self.exp)
+    }
+}
+
+/// What the deletes of the roles and of the task definition family list before deleting,
+/// read when a destroy starts, while the children that depend on them are deleted, so those
+/// deletes start a round later into their own calls. A list that failed, or a child not
+/// recorded at the start, is listed when its delete comes instead.
+#[derive(Debug, Default)]
+pub struct Listed {
+    roles: Vec<(ChildKey, iam_role::Policies)>,
+    revisions: Option<task_definition::Revisions>,
+}
+
+impl Listed {
+    pub const NONE: Listed = Listed {
+        roles: Vec::new(),
+        revisions: None,
+    };
+
+    /// Whether the delete of `key` starts with a list this reads.
+    pub fn needed_by(key: ChildKey) -> bool {
+        matches!(key, ChildKey::TaskDefinition) || iam_role::is_role(key)
+    }
+
+    /// Lists what the recorded (`known`) roles and task definition family hold, concurrently.
+    pub async fn read(c: &Clients, exp: &Expansion, known: &ChildIds) -> Listed {
+        let roles = ChildKey::ALL
+            .into_iter()
+            .filter(|k| known.has(*k) && iam_role::is_role(*k));
+        let roles = futures::future::join_all(roles.map(|key| async move {
+            let name = &super::lifecycle::role_def(exp, key).name;
+            match iam_role::policies(c, name).await {
+                Ok(Some(p)) => Some((key, p)),
+                _ => None,
+            }
+        }));
+        let revisions = async {
+            if known.has(ChildKey::TaskDefinition) {
+                task_definition::listed(c, &exp.task_definition.family)
+                    .await
+                    .ok()
+            } else {
+                None
+            }
+        };
+        let (roles, revisions) = tokio::join!(roles, revisions);
+        Listed {
+            roles: roles.into_iter().flatten().collect(),
+            revisions,
+        }
+    }
+
+    /// The policies listed for a role child.
+    pub fn role(&self, key: ChildKey) -> Option<&iam_role::Policies> {
+        self.roles.iter().find(|(k, _)| *k == key).map(|(_, p)| p)
+    }
+
+    /// The task definition family's revisions, when listed.
+    pub fn revisions(&self) -> Option<&task_definition::Revisions> {
+        self.revisions.as_ref()
     }
 }
 

@@ -27,7 +27,7 @@ use super::{
 };
 use crate::service::expand::DeploymentStrategy;
 
-use super::kind::{self, Cx, SharedIds, lock};
+use super::kind::{self, Cx, Listed, SharedIds, lock};
 
 fn graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
     exp.children()
@@ -278,7 +278,13 @@ async fn create_child(
     ids: &SharedIds,
     live: Colour,
 ) -> Result<(), ChildProblem> {
-    let cx = Cx { c, exp, ids, live };
+    let cx = Cx {
+        c,
+        exp,
+        ids,
+        live,
+        listed: &Listed::NONE,
+    };
     kind::of(key).create(&cx, key).await
 }
 
@@ -346,7 +352,11 @@ async fn adopt(
     refused: AwsError,
 ) -> Result<(), ChildProblem> {
     let known = lock(ids).clone();
-    let found = super::discover::find(c, exp, key, &known).await?;
+    // A rule forwarding to groups this service does not record is not taken over: the
+    // priority check below says whose it is.
+    let found = super::discover::find(c, exp, key, &known)
+        .await?
+        .filter(|f| !matches!(f.ownership, super::discover::Ownership::Via(_)));
     match found {
         Some(f) => match f.ownership {
             super::discover::Ownership::Ours => {
@@ -355,9 +365,11 @@ async fn adopt(
                 g.pending.insert(key);
                 Ok(())
             }
-            super::discover::Ownership::Untagged => Err(ChildProblem::NotOurs {
-                owner: "it has no fargate:service owner tag".to_owned(),
-            }),
+            super::discover::Ownership::Untagged | super::discover::Ownership::Via(_) => {
+                Err(ChildProblem::NotOurs {
+                    owner: "it has no fargate:service owner tag".to_owned(),
+                })
+            }
             super::discover::Ownership::Other(owner) => Err(ChildProblem::NotOurs {
                 owner: format!("its {OWNER_TAG} tag names {owner}"),
             }),
@@ -388,7 +400,13 @@ async fn settle(
     live: Colour,
     fresh: bool,
 ) -> Result<(), ChildProblem> {
-    let cx = Cx { c, exp, ids, live };
+    let cx = Cx {
+        c,
+        exp,
+        ids,
+        live,
+        listed: &Listed::NONE,
+    };
     kind::of(key).settle(&cx, key, fresh).await
 }
 
@@ -459,31 +477,58 @@ fn full_graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
 /// discovery finds by name (a replacement's delete half and an interrupted apply have no
 /// private state), dependents first; then looks again, and reports anything of the service
 /// still there. `ids` holds what is left either way.
+///
+/// Discovery looks only for what `ids` does not record, alongside the deletes: a recorded
+/// child is deleted as soon as its dependents are gone, one not recorded waits for discovery
+/// first, so the order holds without a round of lookups before the first delete.
 pub async fn delete_all(
     c: &Clients,
     exp: &Expansion,
     ids: &mut ChildIds,
     stop: &StopSignal,
 ) -> Vec<ChildError> {
-    match super::discover::discover(c, exp).await {
-        Ok(found) => ids.merge_missing(&found.ours),
-        Err(e) => return vec![service_error("finding the service's children", e)],
-    }
+    let known = ids.clone();
     let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
-    let report = walk(&reversed(&full_graph(exp)), stop, |key| {
+    let discovery = tokio::sync::OnceCell::new();
+    let listed = tokio::sync::OnceCell::new();
+    let graph = reversed(&full_graph(exp));
+    let walk = walk(&graph, stop, |key| {
         let shared = shared.clone();
+        let (discovery, known, listed) = (&discovery, &known, &listed);
         async move {
+            if !known.has(key)
+                && discovery
+                    .get_or_init(|| discover_missing_into(c, exp, known, &shared))
+                    .await
+                    .is_err()
+            {
+                return Err(ChildProblem::NotAttempted(
+                    "not deleted: finding it by name failed".to_owned(),
+                ));
+            }
             if !lock(&shared).has(key) {
                 return Ok(());
             }
-            delete_child(c, exp, key, &shared).await?;
+            let listed = if Listed::needed_by(key) {
+                listed.get_or_init(|| Listed::read(c, exp, known)).await
+            } else {
+                &Listed::NONE
+            };
+            delete_child(c, exp, key, &shared, listed).await?;
             lock(&shared).clear(key);
             Ok(())
         }
-    })
-    .await;
+    });
+    // The lists start with the first deletes (the walk reaches their children rounds later).
+    let (_, report) = tokio::join!(listed.get_or_init(|| Listed::read(c, exp, &known)), walk);
     *ids = lock(&shared).clone();
     let mut out = problems(exp, "deleting", report);
+    if let Some(Err(e)) = discovery.get() {
+        out.insert(
+            0,
+            service_error("finding the service's children", e.clone()),
+        );
+    }
     if !out.is_empty() {
         return out;
     }
@@ -530,11 +575,24 @@ pub async fn delete_all(
     out
 }
 
+/// Finds what `known` does not record and adds what is this service's to `ids`.
+async fn discover_missing_into(
+    c: &Clients,
+    exp: &Expansion,
+    known: &ChildIds,
+    ids: &SharedIds,
+) -> AwsResult<()> {
+    let found = super::discover::discover_missing(c, exp, known).await?;
+    lock(ids).merge_missing(&found.ours);
+    Ok(())
+}
+
 async fn delete_child(
     c: &Clients,
     exp: &Expansion,
     key: ChildKey,
     ids: &SharedIds,
+    listed: &Listed,
 ) -> AwsResult<()> {
     // The live colour plays no part in a delete.
     let cx = Cx {
@@ -542,6 +600,7 @@ async fn delete_child(
         exp,
         ids,
         live: Colour::Blue,
+        listed,
     };
     kind::of(key).delete(&cx, key).await
 }
@@ -1391,7 +1450,7 @@ pub async fn delete_dropped(
             continue;
         }
         let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
-        match delete_child(c, old, key, &shared).await {
+        match delete_child(c, old, key, &shared, &Listed::NONE).await {
             Ok(()) => ids.clear(key),
             Err(e) => out.push(child_error(old, "deleting", key, e.into())),
         }

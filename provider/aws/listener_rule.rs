@@ -293,25 +293,22 @@ pub async fn find_forwarding_to(
     listener_arn: &str,
     target_groups: &[&str],
 ) -> AwsResult<Option<String>> {
-    for rule in &rules_of(c, listener_arn).await? {
-        if rule.is_default().unwrap_or(false) {
-            continue;
-        }
-        let forwards = rule.actions().iter().any(|a| {
-            a.target_group_arn()
-                .is_some_and(|t| target_groups.contains(&t))
-                || a.forward_config().is_some_and(|f| {
-                    f.target_groups().iter().any(|t| {
-                        t.target_group_arn()
-                            .is_some_and(|t| target_groups.contains(&t))
-                    })
-                })
-        });
-        if forwards {
-            return Ok(rule.rule_arn().map(str::to_owned));
-        }
-    }
-    Ok(None)
+    Ok(forwarding(c, listener_arn)
+        .await?
+        .into_iter()
+        .find(|(_, targets)| targets.iter().any(|t| target_groups.contains(&t.as_str())))
+        .map(|(rule, _)| rule))
+}
+
+/// The listener's rules other than its default one, each with the target groups it forwards
+/// to.
+pub async fn forwarding(c: &Clients, listener_arn: &str) -> AwsResult<Vec<(String, Vec<String>)>> {
+    Ok(rules_of(c, listener_arn)
+        .await?
+        .iter()
+        .filter(|r| !r.is_default().unwrap_or(false))
+        .filter_map(|r| Some((r.rule_arn()?.to_owned(), forward_targets(r))))
+        .collect())
 }
 
 /// The rule on `listener_arn` that holds `priority`, with the target groups it forwards to.
@@ -459,13 +456,6 @@ impl ChildKind for ListenerRuleKind {
         key: ChildKey,
         known: &ChildIds,
     ) -> AwsResult<Option<Found>> {
-        let groups: Vec<&str> = [&known.blue_target_group_arn, &known.green_target_group_arn]
-            .into_iter()
-            .filter_map(|a| a.as_deref())
-            .collect();
-        if groups.is_empty() {
-            return Ok(None);
-        }
         let Some(def) = exp.listener_rule(key) else {
             return Ok(None);
         };
@@ -473,15 +463,30 @@ impl ChildKind for ListenerRuleKind {
             // A rolling service without a test listener.
             return Ok(None);
         }
-        let Some(arn) = find_forwarding_to(c, &def.listener_arn, &groups).await? else {
+        // The rule that forwards to a group with one of the service's group names: found
+        // without waiting for the groups' own lookups.
+        let names = [&exp.names.blue_target_group, &exp.names.green_target_group];
+        let named = |arn: &String| {
+            super::target_group::name_in_arn(arn)
+                .is_some_and(|n| names.iter().any(|m| m.as_str() == n))
+        };
+        let Some((arn, targets)) = forwarding(c, &def.listener_arn)
+            .await?
+            .into_iter()
+            .find(|(_, targets)| targets.iter().any(named))
+        else {
             return Ok(None);
         };
-        // A rule that forwards to this service's target groups is this service's.
         let mut ids = ChildIds::default();
         *rule_arn(&mut ids, key) = Some(arn);
-        Ok(Some(Found {
-            ids,
-            ownership: Ownership::Ours,
-        }))
+        // Forwarding to a group this service records makes it this service's; otherwise it is
+        // whose those groups are (discovery decides once it has looked them up).
+        let ours = super::discover::target_groups(known);
+        let ownership = if targets.iter().any(|t| ours.contains(t)) {
+            Ownership::Ours
+        } else {
+            Ownership::Via(targets)
+        };
+        Ok(Some(Found { ids, ownership }))
     }
 }

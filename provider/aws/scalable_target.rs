@@ -99,11 +99,7 @@ impl ChildKind for ScalableTargetKind {
         _key: ChildKey,
         _known: &ChildIds,
     ) -> AwsResult<Option<Found>> {
-        let resource_id = format!(
-            "service/{}/{}",
-            cluster_name(&exp.ecs_service.cluster),
-            exp.ecs_service.name
-        );
+        let resource_id = resource_id(exp);
         if read(c, &resource_id).await?.is_none() {
             return Ok(None);
         }
@@ -116,4 +112,14 @@ impl ChildKind for ScalableTargetKind {
             ownership: Ownership::Ours,
         }))
     }
+}
+
+/// The scalable target's identity: the ECS service's desired count, derived from the service's
+/// cluster and name (so its policies can be looked up without reading it first).
+pub fn resource_id(exp: &Expansion) -> String {
+    format!(
+        "service/{}/{}",
+        cluster_name(&exp.ecs_service.cluster),
+        exp.ecs_service.name
+    )
 }

@@ -171,6 +171,11 @@ pub async fn find_by_name(c: &Clients, name: &str) -> AwsResult<Option<String>> 
     }))
 }
 
+/// The name a target group ARN carries (`…:targetgroup/<name>/<id>`).
+pub fn name_in_arn(arn: &str) -> Option<&str> {
+    arn.split_once(":targetgroup/")?.1.split('/').next()
+}
+
 /// The owner tag of an ELBv2 resource (target group or listener rule), when it has one.
 pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
     let out = c

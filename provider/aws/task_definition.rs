@@ -395,25 +395,48 @@ fn family_of(arn: &str) -> Option<&str> {
 /// Every revision of exactly this family that AWS still lists (ACTIVE or INACTIVE), newest
 /// first.
 pub async fn revisions(c: &Clients, family: &str) -> AwsResult<Vec<String>> {
+    let listed = listed(c, family).await?;
+    Ok([listed.active, listed.inactive].concat())
+}
+
+/// A family's revisions by status, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revisions {
+    pub active: Vec<String>,
+    pub inactive: Vec<String>,
+}
+
+/// The family's ACTIVE and INACTIVE revisions, both listed at once.
+pub async fn listed(c: &Clients, family: &str) -> AwsResult<Revisions> {
+    let (active, inactive) = tokio::try_join!(
+        with_status(c, family, TaskDefinitionStatus::Active),
+        with_status(c, family, TaskDefinitionStatus::Inactive),
+    )?;
+    Ok(Revisions { active, inactive })
+}
+
+async fn with_status(
+    c: &Clients,
+    family: &str,
+    status: TaskDefinitionStatus,
+) -> AwsResult<Vec<String>> {
     let mut arns = Vec::new();
-    for status in [TaskDefinitionStatus::Active, TaskDefinitionStatus::Inactive] {
-        let mut pages = c
-            .ecs
-            .list_task_definitions()
-            .family_prefix(family)
-            .status(status)
-            .sort(SortOrder::Desc)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(err("ListTaskDefinitions"))?;
-            arns.extend(
-                page.task_definition_arns()
-                    .iter()
-                    .filter(|a| family_of(a) == Some(family))
-                    .cloned(),
-            );
-        }
+    let mut pages = c
+        .ecs
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(status)
+        .sort(SortOrder::Desc)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(err("ListTaskDefinitions"))?;
+        arns.extend(
+            page.task_definition_arns()
+                .iter()
+                .filter(|a| family_of(a) == Some(family))
+                .cloned(),
+        );
     }
     Ok(arns)
 }
@@ -442,32 +465,53 @@ pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
     }))
 }
 
+/// How many revisions are deregistered at once (a family can have hundreds).
+const DEREGISTER_AT_ONCE: usize = 10;
+
 /// Deregisters and deletes every revision of exactly this family.
 pub async fn delete_family(c: &Clients, family: &str) -> AwsResult<()> {
-    let arns = revisions(c, family).await?;
-    for arn in &arns {
-        gone_ok(
-            c.ecs
-                .deregister_task_definition()
-                .task_definition(arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(err("DeregisterTaskDefinition")),
-        )?;
-    }
-    for chunk in arns.chunks(10) {
-        gone_ok(
-            c.ecs
-                .delete_task_definitions()
-                .set_task_definitions(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(err("DeleteTaskDefinitions")),
-        )?;
-    }
+    delete_listed(c, &listed(c, family).await?).await
+}
+
+/// Deregisters the ACTIVE revisions listed (earlier, while the service using them was being
+/// deleted), then deletes every revision listed (DeleteTaskDefinitions takes only INACTIVE
+/// ones, ten a call); the calls of each step go out together. Destroy's final check lists
+/// the family again, so a revision registered since is reported, not missed.
+pub async fn delete_listed(c: &Clients, listed: &Revisions) -> AwsResult<()> {
+    use futures::stream::{self, StreamExt, TryStreamExt};
+    let Revisions { active, inactive } = listed;
+    let deregisters: Vec<_> = active.iter().map(|arn| deregister(c, arn)).collect();
+    stream::iter(deregisters)
+        .buffer_unordered(DEREGISTER_AT_ONCE)
+        .try_collect::<()>()
+        .await?;
+    let every = [active.as_slice(), inactive.as_slice()].concat();
+    futures::future::try_join_all(every.chunks(10).map(|chunk| delete_revisions(c, chunk))).await?;
     Ok(())
+}
+
+async fn deregister(c: &Clients, arn: &str) -> AwsResult<()> {
+    gone_ok(
+        c.ecs
+            .deregister_task_definition()
+            .task_definition(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeregisterTaskDefinition")),
+    )
+}
+
+async fn delete_revisions(c: &Clients, arns: &[String]) -> AwsResult<()> {
+    gone_ok(
+        c.ecs
+            .delete_task_definitions()
+            .set_task_definitions(Some(arns.to_vec()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(err("DeleteTaskDefinitions")),
+    )
 }
 
 // --- The task definition as a child of the service (see aws/kind.rs) ------------------------
@@ -497,7 +541,10 @@ impl ChildKind for TaskDefinitionKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
-        delete_family(cx.c, &cx.exp.task_definition.family).await
+        match cx.listed.revisions() {
+            Some(revisions) => delete_listed(cx.c, revisions).await,
+            None => delete_family(cx.c, &cx.exp.task_definition.family).await,
+        }
     }
 
     async fn find(

@@ -538,7 +538,15 @@ impl Resource for ProductionService {
     }
 
     async fn apply(&self, request: ApplyRequest) -> ApplyResponse {
-        let (configured, clients) = match self.connect().await {
+        // A destroy checks the credentials alongside its first calls (below), anything else
+        // before them.
+        let destroy = request.planned_state.is_null();
+        let connected = if destroy {
+            self.clients()
+        } else {
+            self.connect().await
+        };
+        let (configured, clients) = match connected {
             Ok(v) => v,
             Err(d) => return unchanged(request, d),
         };
@@ -549,6 +557,7 @@ impl Resource for ProductionService {
             };
         let stop = request.stop.clone();
         let step = ApplyStep {
+            configured: &configured,
             clients: &clients,
             default_tags: &configured.settings.default_tags,
             home: home.as_ref(),
@@ -697,6 +706,7 @@ fn unchanged(request: ApplyRequest, d: Diagnostic) -> ApplyResponse {
 
 /// One apply, as the steps it is made of: find the children, then destroy, create or update.
 struct ApplyStep<'a> {
+    configured: &'a Configured,
     clients: &'a Clients,
     default_tags: &'a BTreeMap<String, String>,
     home: Option<&'a Placement>,
@@ -730,18 +740,28 @@ impl ApplyStep<'_> {
             Ok(exp) => exp,
             Err(d) => return unchanged(request, d),
         };
-        let problems = lifecycle::delete_all(self.clients, &exp, &mut ids, self.stop).await;
+        // The credentials check runs beside the deletes instead of a round before them.
+        let (checked, problems) = tokio::join!(
+            self.configured.check_credentials(),
+            lifecycle::delete_all(self.clients, &exp, &mut ids, self.stop),
+        );
         if problems.is_empty() {
+            // Every call went through: whatever the check said, the credentials work.
             return ApplyResponse::default();
         }
         let mut state = request.prior_state;
         let live = live_of(&state);
         let cluster = cluster_of(&state).to_owned();
         set_computed(&mut state, &exp.shape(), &ids, live, &cluster);
+        let mut diagnostics = Diagnostics::new();
+        if let Err(d) = checked {
+            diagnostics.push(d);
+        }
+        diagnostics.push(state_error("Destroying the service failed", &problems));
         ApplyResponse {
             new_state: state,
             private: ids.to_private(),
-            diagnostics: state_error("Destroying the service failed", &problems).into(),
+            diagnostics,
         }
     }
 
