@@ -25,7 +25,19 @@ fn services_local(count: usize) -> String {
     )
 }
 
-const TEST_LISTENER: &str = "test_listener_arn         = var.test_listener_arn\n";
+/// `config` (an example's main.tf, its one service already under `for_each =
+/// local.services`) with the services' locals, each service's rule priority and path.
+fn spread(count: usize, config: &str) -> String {
+    const TEST_LISTENER: &str = "test_listener_arn         = var.test_listener_arn\n";
+    let config = config.replacen(
+        TEST_LISTENER,
+        &format!(
+            "{TEST_LISTENER}    listener_rule_priority    = each.value\n    path_patterns             = [\"/${{each.key}}/*\"]\n"
+        ),
+        1,
+    );
+    format!("{}{config}", services_local(count))
+}
 
 /// `examples/basic` with its one resource turned into `count` services.
 fn resource_config(count: usize) -> String {
@@ -36,15 +48,8 @@ fn resource_config(count: usize) -> String {
             "resource \"fargate_production_service\" \"svc\" {\n  for_each = local.services\n",
             1,
         )
-        .replacen("name    = \"checkout-api\"", "name    = each.key", 1)
-        .replacen(
-            TEST_LISTENER,
-            &format!(
-                "{TEST_LISTENER}    listener_rule_priority    = each.value\n    path_patterns             = [\"/${{each.key}}/*\"]\n"
-            ),
-            1,
-        );
-    format!("{}{config}", services_local(count))
+        .replacen("name    = \"checkout-api\"", "name    = each.key", 1);
+    spread(count, &config)
 }
 
 /// `examples/modules-basic` with its one module call turned into `count` services.
@@ -63,15 +68,12 @@ fn modules_config(count: usize) -> String {
             "module \"svc\" {\n  for_each = local.services\n",
             1,
         )
-        .replacen("name          = \"checkout-api\"", "name          = each.key", 1)
         .replacen(
-            TEST_LISTENER,
-            &format!(
-                "{TEST_LISTENER}    listener_rule_priority    = each.value\n    path_patterns             = [\"/${{each.key}}/*\"]\n"
-            ),
+            "name          = \"checkout-api\"",
+            "name          = each.key",
             1,
         );
-    format!("{}{config}", services_local(count))
+    spread(count, &config)
 }
 
 /// Samples the peak resident set (VmHWM) of every process whose executable's file name starts

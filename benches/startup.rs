@@ -5,42 +5,19 @@
 //! Run: `cargo bench --bench startup` (the release build; `FARGATE_BINARY=<path>` measures
 //! another build of the binary instead, e.g. an older one).
 
+#[path = "../tests/support/go_plugin.rs"]
+mod go_plugin;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Starts of each kind, alternated so both see the same machine load.
 const RUNS: usize = 60;
 
-const COOKIE: (&str, &str) = (
-    "TF_PLUGIN_MAGIC_COOKIE",
-    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
-);
-
-/// A host certificate like go-plugin's: self-signed ECDSA P-521, a CA, for localhost.
-fn host_certificate() -> String {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.extended_key_usages = vec![
-        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
-        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
-    ];
-    params.self_signed(&key).expect("self-signed").pem()
-}
-
 /// Spawn to handshake line, once.
-fn start(binary: &str, client_cert: Option<&str>) -> Duration {
-    let mut cmd = Command::new(binary);
-    cmd.env(COOKIE.0, COOKIE.1)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
-        .env_remove("PLUGIN_CLIENT_CERT")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    if let Some(pem) = client_cert {
-        cmd.env("PLUGIN_CLIENT_CERT", pem);
-    }
+fn start(binary: &Path, client_cert: Option<&str>) -> Duration {
+    let mut cmd = go_plugin::command(binary, client_cert);
     let started = Instant::now();
     let mut child = cmd.spawn().expect("start the provider");
     let mut line = String::new();
@@ -59,9 +36,10 @@ fn millis(d: Duration) -> f64 {
 }
 
 fn main() {
-    let binary = std::env::var("FARGATE_BINARY")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_terraform-provider-fargate").to_owned());
-    let pem = host_certificate();
+    let binary = std::env::var_os("FARGATE_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-fargate")));
+    let (pem, _, _) = go_plugin::host_identity();
     // Warm the page cache: the first start reads the binary from disk.
     start(&binary, None);
     let (mut tls, mut plain) = (Vec::new(), Vec::new());
@@ -69,7 +47,10 @@ fn main() {
         tls.push(start(&binary, Some(&pem)));
         plain.push(start(&binary, None));
     }
-    println!("{binary}, {RUNS} starts each, spawn to handshake line:");
+    println!(
+        "{}, {RUNS} starts each, spawn to handshake line:",
+        binary.display()
+    );
     println!("| start | median | p10 | p90 |");
     println!("|---|---|---|---|");
     for (label, runs) in [

@@ -2,7 +2,11 @@
 //! line, AutoMTLS that lets in only the host's certificate, health, Shutdown, and the exit when the
 //! host is killed.
 
+#[path = "support/go_plugin.rs"]
+mod go_plugin;
+
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,31 +15,9 @@ use base64::Engine;
 use fargate_provider::tfplugin::proto::{plugin, tfplugin6};
 use hyper_util::rt::TokioIo;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use tonic::transport::{Channel, Endpoint};
-
-const COOKIE: (&str, &str) = (
-    "TF_PLUGIN_MAGIC_COOKIE",
-    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
-);
-
-/// A client certificate like go-plugin's: self-signed ECDSA P-521, a CA, for localhost.
-fn client_identity() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>) {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("P-521 key");
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.extended_key_usages = vec![
-        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
-        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
-    ];
-    let cert = params.self_signed(&key).expect("self-signed");
-    (
-        cert.pem(),
-        cert.der().clone(),
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-    )
-}
 
 struct Plugin {
     child: Child,
@@ -52,19 +34,10 @@ impl Drop for Plugin {
 }
 
 fn start_plugin(client_cert_pem: Option<&str>) -> Plugin {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_terraform-provider-fargate"));
-    cmd.env(COOKIE.0, COOKIE.1)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
-        .env("PLUGIN_MIN_PORT", "10000")
-        .env("PLUGIN_MAX_PORT", "25000")
-        .env_remove("PLUGIN_CLIENT_CERT")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    if let Some(pem) = client_cert_pem {
-        cmd.env("PLUGIN_CLIENT_CERT", pem);
-    }
-    let mut child = cmd.spawn().expect("start plugin");
+    let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-fargate"));
+    let mut child = go_plugin::command(binary, client_cert_pem)
+        .spawn()
+        .expect("start plugin");
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
     BufReader::new(stdout)
@@ -215,7 +188,7 @@ fn wait_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitSta
 
 #[tokio::test]
 async fn only_the_hosts_certificate_gets_in() {
-    let (pem, cert, key) = client_identity();
+    let (pem, cert, key) = go_plugin::host_identity();
     let mut plugin = start_plugin(Some(&pem));
     assert!(
         plugin
@@ -252,7 +225,7 @@ async fn only_the_hosts_certificate_gets_in() {
     );
 
     // Another certificate, even a well-formed P-521 one: refused.
-    let (_, other_cert, other_key) = client_identity();
+    let (_, other_cert, other_key) = go_plugin::host_identity();
     let refused = match tls_channel(&plugin, Some((other_cert, other_key))).await {
         Ok(ch) => schema(ch).await.is_err(),
         Err(_) => true,
@@ -339,7 +312,7 @@ fn start_plugin_under_sh(args: &str) -> (Child, u32, String) {
             &format!("\"$0\" {args} 2>/dev/null & echo \"pid $!\"; wait"),
             env!("CARGO_BIN_EXE_terraform-provider-fargate"),
         ])
-        .env(COOKIE.0, COOKIE.1)
+        .env(go_plugin::COOKIE.0, go_plugin::COOKIE.1)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6")
         .env_remove("PLUGIN_CLIENT_CERT")
         .stdin(Stdio::null())
