@@ -87,6 +87,10 @@ impl ChildKind for ApplicationKind {
         Ok(())
     }
 
+    fn usable_once_created(&self) -> bool {
+        true
+    }
+
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
         delete(cx.c, &cx.ids().codedeploy_application.unwrap_or_default()).await
     }

@@ -291,6 +291,10 @@ impl ChildKind for DeploymentGroupKind {
         Ok(())
     }
 
+    fn waits_for_settled(&self) -> bool {
+        true
+    }
+
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
         let name = cx.ids().deployment_group.unwrap_or_default();
         delete(cx.c, &cx.exp.deployment_group.application, &name).await

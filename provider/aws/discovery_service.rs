@@ -276,6 +276,10 @@ impl ChildKind for DiscoveryServiceKind {
         Ok(())
     }
 
+    fn usable_once_created(&self) -> bool {
+        true
+    }
+
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
         // Cloud Map refuses while ECS is still deregistering the tasks' instances.
         let id = cx.ids().discovery_service_id.unwrap_or_default();

@@ -625,6 +625,10 @@ impl ChildKind for EcsServiceKind {
         Ok(())
     }
 
+    fn waits_for_settled(&self) -> bool {
+        true
+    }
+
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
         delete(cx.c, &cx.exp.ecs_service.cluster, &cx.exp.ecs_service.name).await
     }

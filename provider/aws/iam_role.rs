@@ -41,40 +41,42 @@ pub async fn create(
 /// Attaches and puts the policies of a role just created (it has none yet, so nothing is
 /// listed first); both calls are idempotent, so a retry after a partial failure is safe.
 pub async fn configure(c: &Clients, def: &RoleDef) -> AwsResult<()> {
-    attach_missing(c, def, &[]).await?;
-    put_inline(c, def).await
+    // Attaching and writing policies do not depend on each other: one round.
+    tokio::try_join!(attach_missing(c, def, &[]), put_inline(c, def))?;
+    Ok(())
 }
 
-/// Attaches the definition's managed policies that are not in `attached`.
+/// Attaches the definition's managed policies that are not in `attached`, concurrently.
 async fn attach_missing(c: &Clients, def: &RoleDef, attached: &[String]) -> AwsResult<()> {
-    for arn in def
+    let missing = def
         .managed_policy_arns
         .iter()
-        .filter(|a| !attached.contains(a))
-    {
+        .filter(|a| !attached.contains(a));
+    futures::future::try_join_all(missing.map(|arn| {
         c.iam
             .attach_role_policy()
             .role_name(&def.name)
             .policy_arn(arn)
             .send()
-            .await
-            .map_err(err("AttachRolePolicy"))?;
-    }
+    }))
+    .await
+    .map_err(err("AttachRolePolicy"))?;
     Ok(())
 }
 
-/// Writes every inline policy of the definition (PutRolePolicy creates or replaces).
+/// Writes every inline policy of the definition (PutRolePolicy creates or replaces),
+/// concurrently.
 async fn put_inline(c: &Clients, def: &RoleDef) -> AwsResult<()> {
-    for (name, doc) in &def.inline_policies {
+    futures::future::try_join_all(def.inline_policies.iter().map(|(name, doc)| {
         c.iam
             .put_role_policy()
             .role_name(&def.name)
             .policy_name(name)
             .policy_document(doc.to_string())
             .send()
-            .await
-            .map_err(err("PutRolePolicy"))?;
-    }
+    }))
+    .await
+    .map_err(err("PutRolePolicy"))?;
     Ok(())
 }
 
@@ -380,6 +382,10 @@ impl ChildKind for RoleKind {
             update(cx.c, role_def(cx.exp, key)).await?;
         }
         Ok(())
+    }
+
+    fn usable_once_created(&self) -> bool {
+        true
     }
 
     async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {

@@ -137,6 +137,20 @@ pub trait ChildKind: Send + Sync {
     /// pending, the calls that bring all its settings to the definition.
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem>;
 
+    /// Whether its dependents may start once its create call has returned, before its
+    /// follow-up calls: they need only its identity (a role's or a target group's ARN, a log
+    /// group's name), so the create graph runs at the depth of each child's own calls.
+    fn usable_once_created(&self) -> bool {
+        false
+    }
+
+    /// Whether its create waits for its dependencies' follow-up calls regardless: a child that
+    /// starts work (the ECS service starts tasks) needs the roles' policies and the groups'
+    /// settings in place.
+    fn waits_for_settled(&self) -> bool {
+        false
+    }
+
     /// Deletes it; one already gone is no error.
     async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()>;
 

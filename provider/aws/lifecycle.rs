@@ -3,7 +3,7 @@
 //! operation records the identities it creates or deletes in `ChildIds` as it goes, so a
 //! failure halfway leaves an exact account of what exists.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -218,34 +218,43 @@ pub async fn create_missing(
     let service_existed = ids.service_arn.is_some();
     let registry_before = ids.discovery_service_arn.clone();
     let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
-    let report = walk(&graph(exp), stop, |key| {
+    // The children whose create call ran in this walk: their follow-up calls are a fresh
+    // child's, not an adopted or pending one's.
+    let created: Mutex<HashSet<ChildKey>> = Mutex::new(HashSet::new());
+    let report = walk(&phased(&graph(exp)), stop, |(key, phase)| {
         let shared = shared.clone();
+        let created = &created;
         async move {
-            let (has, pending) = {
-                let g = lock(&shared);
-                (g.has(key), g.pending.contains(&key))
-            };
-            if has && !pending {
-                return Ok(());
-            }
-            let fresh = if has {
-                false
-            } else {
-                match create_child(c, exp, key, &shared, live).await {
-                    Ok(()) => true,
-                    Err(ChildProblem::Aws(e)) if already_exists(&e) => {
-                        adopt(c, exp, key, &shared, e).await?;
-                        false
+            match phase {
+                Phase::Create => {
+                    if lock(&shared).has(key) {
+                        return Ok(());
                     }
-                    Err(p) => return Err(p),
+                    match create_child(c, exp, key, &shared, live).await {
+                        Ok(()) => {
+                            lock_set(created).insert(key);
+                            Ok(())
+                        }
+                        Err(ChildProblem::Aws(e)) if already_exists(&e) => {
+                            adopt(c, exp, key, &shared, e).await
+                        }
+                        Err(p) => Err(p),
+                    }
                 }
-            };
-            settle(c, exp, key, &shared, live, fresh).await?;
-            lock(&shared).pending.remove(&key);
-            Ok(())
+                Phase::Settle => {
+                    if !lock(&shared).pending.contains(&key) {
+                        return Ok(());
+                    }
+                    let fresh = lock_set(created).contains(&key);
+                    settle(c, exp, key, &shared, live, fresh).await?;
+                    lock(&shared).pending.remove(&key);
+                    Ok(())
+                }
+            }
         }
     })
     .await;
+    let report = by_child(report);
     *ids = lock(&shared).clone();
     let mut out = problems(exp, "creating", report);
     // A Cloud Map service recreated under an existing ECS service (deleted between plan and
@@ -267,6 +276,64 @@ pub async fn create_missing(
         ));
     }
     out
+}
+
+/// The two steps of bringing a child into being: its create call, then its follow-up calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Phase {
+    Create,
+    Settle,
+}
+
+/// One step of one child.
+type Step = (ChildKey, Phase);
+
+/// The create graph at the depth of each child's calls: a child's follow-up calls wait for its
+/// create; its create waits for each dependency's create when the dependency is usable once
+/// created (its dependents need only its identity), and for its follow-up calls otherwise or
+/// when the child itself needs its dependencies settled (the ECS service starts tasks).
+fn phased(graph: &[(ChildKey, Vec<ChildKey>)]) -> Vec<(Step, Vec<Step>)> {
+    let mut out = Vec::with_capacity(graph.len() * 2);
+    for (key, deps) in graph {
+        let waits = kind::of(*key).waits_for_settled();
+        let create_deps = deps
+            .iter()
+            .map(|d| {
+                if !waits && kind::of(*d).usable_once_created() {
+                    (*d, Phase::Create)
+                } else {
+                    (*d, Phase::Settle)
+                }
+            })
+            .collect();
+        out.push(((*key, Phase::Create), create_deps));
+        out.push(((*key, Phase::Settle), vec![(*key, Phase::Create)]));
+    }
+    out
+}
+
+/// A phased walk's report by child: a child failed if either step failed, and was not
+/// attempted if its create was not.
+fn by_child(report: WalkReport<Step, ChildProblem>) -> WalkReport<ChildKey, ChildProblem> {
+    let failed: Vec<(ChildKey, ChildProblem)> = report
+        .failed
+        .into_iter()
+        .map(|((k, _), p)| (k, p))
+        .collect();
+    let mut skipped: Vec<ChildKey> = Vec::new();
+    for (k, _) in report.skipped {
+        if !skipped.contains(&k) && !failed.iter().any(|(f, _)| *f == k) {
+            skipped.push(k);
+        }
+    }
+    WalkReport { failed, skipped }
+}
+
+fn lock_set(set: &Mutex<HashSet<ChildKey>>) -> std::sync::MutexGuard<'_, HashSet<ChildKey>> {
+    match set.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
 }
 
 /// The create call of one child (its kind's, see aws/kind.rs); on success its identity is
@@ -1456,4 +1523,68 @@ pub async fn delete_dropped(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::expand::{DeploymentStrategy, Shape};
+    use crate::service::names::ChildNames;
+
+    fn create_graph(strategy: DeploymentStrategy) -> Vec<(Step, Vec<Step>)> {
+        let shape = Shape {
+            names: ChildNames::for_service("web"),
+            log_group: "/ecs/web".to_owned(),
+            strategy,
+            load_balanced: true,
+            discovery: true,
+            autoscaling: true,
+            scaling_metrics: ScalingMetric::ALL.to_vec(),
+            alarm_metrics: AlarmMetric::ALL.to_vec(),
+        };
+        let graph: Vec<_> = shape
+            .children()
+            .into_iter()
+            .map(|c| (c.key, c.depends_on))
+            .collect();
+        phased(&graph)
+    }
+
+    fn deps(graph: &[(Step, Vec<Step>)], step: Step) -> &[Step] {
+        graph
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map(|(_, d)| d.as_slice())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_dependent_needing_only_an_identity_starts_after_the_create_call() {
+        for strategy in DeploymentStrategy::ALL {
+            let g = create_graph(strategy);
+            let rule = deps(&g, (ChildKey::ProductionListenerRule, Phase::Create));
+            assert!(rule.contains(&(ChildKey::BlueTargetGroup, Phase::Create)));
+            let task = deps(&g, (ChildKey::TaskDefinition, Phase::Create));
+            assert!(task.contains(&(ChildKey::ExecutionRole, Phase::Create)));
+            assert!(task.contains(&(ChildKey::LogGroup, Phase::Create)));
+            // Every follow-up waits for its own create.
+            assert_eq!(
+                deps(&g, (ChildKey::BlueTargetGroup, Phase::Settle)),
+                &[(ChildKey::BlueTargetGroup, Phase::Create)]
+            );
+        }
+    }
+
+    #[test]
+    fn the_ecs_service_starts_tasks_only_once_its_dependencies_are_settled() {
+        for strategy in DeploymentStrategy::ALL {
+            let g = create_graph(strategy);
+            let service = deps(&g, (ChildKey::EcsService, Phase::Create));
+            for role in [ChildKey::ExecutionRole, ChildKey::TaskRole] {
+                assert!(service.contains(&(role, Phase::Settle)), "{strategy:?}");
+            }
+            assert!(service.contains(&(ChildKey::BlueTargetGroup, Phase::Settle)));
+            assert!(service.iter().all(|(_, p)| *p == Phase::Settle));
+        }
+    }
 }

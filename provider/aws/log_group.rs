@@ -96,6 +96,10 @@ impl ChildKind for LogGroupKind {
         Ok(update(cx.c, &cx.exp.log_group).await?)
     }
 
+    fn usable_once_created(&self) -> bool {
+        true
+    }
+
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
         delete(cx.c, &cx.ids().log_group.unwrap_or_default()).await
     }

@@ -248,6 +248,10 @@ impl ChildKind for TargetGroupKind {
         Ok(())
     }
 
+    fn usable_once_created(&self) -> bool {
+        true
+    }
+
     async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
         delete(
             cx.c,

@@ -1378,7 +1378,8 @@ impl Shape {
         }
         // Both target groups: the service is deleted before either (it routes to green after a
         // deployment).
-        let mut service_deps = vec![TaskDefinition];
+        // The roles too: the service's tasks need their policies in place when they start.
+        let mut service_deps = vec![TaskDefinition, ExecutionRole, TaskRole];
         service_deps.extend(groups.iter().copied());
         if self.load_balanced {
             service_deps.push(ProductionListenerRule);
