@@ -787,6 +787,22 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
         ),
         ("a worker without a load balancer", worker(), None),
         (
+            "a worker without container.port",
+            worker().replace("  port    = 9090\n", ""),
+            None,
+        ),
+        (
+            "a load-balanced service without container.port",
+            minimal().replace("  port  = 8080\n", ""),
+            Some("container.port is required with load_balancer"),
+        ),
+        (
+            "a worker with SRV records and no container.port",
+            worker_with("service_discovery", "record_type = \"SRV\"")
+                .replace("  port    = 9090\n", ""),
+            Some("container.port is required with load_balancer"),
+        ),
+        (
             "a worker with a threshold of 0",
             worker_with("alarms", "unhealthy_hosts = 0"),
             None,

@@ -416,6 +416,45 @@ fn a_rolling_worker_runs_without_a_load_balancer() {
         grace, None,
         "ECS refuses a grace period without a load balancer"
     );
+    // The worker declares no container.port: its container maps none.
+    let mappings = t.aws.run(async {
+        let service = t
+            .aws
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(t.fixtures.get("cluster"))
+            .services("checkout-api")
+            .send()
+            .await
+            .expect("DescribeServices");
+        let family = service
+            .services()
+            .first()
+            .and_then(|s| s.task_definition())
+            .expect("the service's task definition")
+            .to_owned();
+        t.aws
+            .clients
+            .ecs
+            .describe_task_definition()
+            .task_definition(family)
+            .send()
+            .await
+            .expect("DescribeTaskDefinition")
+            .task_definition()
+            .map(|d| {
+                d.container_definitions()
+                    .iter()
+                    .map(|c| c.port_mappings().len())
+                    .sum::<usize>()
+            })
+    });
+    assert_eq!(
+        mappings,
+        Some(0),
+        "a worker without container.port maps no port"
+    );
     let kinds: Vec<String> = t.state()["children"]
         .as_array()
         .expect("children")

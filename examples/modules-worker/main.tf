@@ -39,7 +39,6 @@ module "worker" {
   container = {
     name         = "worker"
     image        = var.image
-    port         = 9090 # metrics and health only; no load balancer sends traffic here
     command      = ["worker", "--queue", "checkout-orders"]
     stop_timeout = 120
     environment = {

@@ -112,7 +112,7 @@ variable "task" {
 
 variable "container" {
   description = "The essential application container: the one the load balancer sends traffic to."
-  type        = object({ name = string, port = number, stop_timeout = optional(number, 30), drain_timeout = optional(number), image = string, command = optional(list(string)), entry_point = optional(list(string)), environment = optional(map(string), {}), secrets = optional(map(string), {}), cpu = optional(number), memory = optional(number), memory_reservation = optional(number), user = optional(string), depends_on = optional(map(string), {}), init_process_enabled = optional(bool, true), readonly_root_filesystem = optional(bool, false), drop_capabilities = optional(list(string)), add_capabilities = optional(list(string)), log = optional(object({ group = optional(string), retention_days = optional(number, 30), mode = optional(string, "non-blocking"), max_buffer_size = optional(string, "25m"), driver = optional(string, "awslogs"), options = optional(map(string), {}) }), {}), health_check = optional(object({ command = list(string), interval = optional(number, 30), timeout = optional(number, 5), retries = optional(number, 3), start_period = optional(number, 0) })), mount_point = optional(list(object({ source_volume = string, container_path = string, read_only = optional(bool, false) })), []), ulimit = optional(list(object({ name = string, soft_limit = number, hard_limit = number })), []) })
+  type        = object({ name = string, port = optional(number), stop_timeout = optional(number, 30), drain_timeout = optional(number), image = string, command = optional(list(string)), entry_point = optional(list(string)), environment = optional(map(string), {}), secrets = optional(map(string), {}), cpu = optional(number), memory = optional(number), memory_reservation = optional(number), user = optional(string), depends_on = optional(map(string), {}), init_process_enabled = optional(bool, true), readonly_root_filesystem = optional(bool, false), drop_capabilities = optional(list(string)), add_capabilities = optional(list(string)), log = optional(object({ group = optional(string), retention_days = optional(number, 30), mode = optional(string, "non-blocking"), max_buffer_size = optional(string, "25m"), driver = optional(string, "awslogs"), options = optional(map(string), {}) }), {}), health_check = optional(object({ command = list(string), interval = optional(number, 30), timeout = optional(number, 5), retries = optional(number, 3), start_period = optional(number, 0) })), mount_point = optional(list(object({ source_volume = string, container_path = string, read_only = optional(bool, false) })), []), ulimit = optional(list(object({ name = string, soft_limit = number, hard_limit = number })), []) })
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.container.name))
@@ -120,7 +120,7 @@ variable "container" {
   }
 
   validation {
-    condition     = var.container.port >= 1 && var.container.port <= 65535
+    condition     = coalesce(var.container.port, 1) >= 1 && coalesce(var.container.port, 1) <= 65535
     error_message = "container.port and each sidecar's port_mapping.container_port between 1 and 65535, the protocol tcp or udp (check `port`)."
   }
 

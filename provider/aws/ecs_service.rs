@@ -202,7 +202,7 @@ fn load_balancer(
     let mut lb = LoadBalancer::builder()
         .target_group_arn(target_group_arn)
         .container_name(&def.container_name)
-        .container_port(def.container_port as i32);
+        .set_container_port(def.container_port.map(|p| p as i32));
     if let Some(a) = advanced {
         lb = lb.advanced_configuration(
             AdvancedConfiguration::builder()
@@ -267,7 +267,7 @@ pub async fn create(
         if def.registry_with_port {
             registry = registry
                 .container_name(&def.container_name)
-                .container_port(def.container_port as i32);
+                .set_container_port(def.container_port.map(|p| p as i32));
         }
         req = req.service_registries(registry.build());
     }

@@ -430,7 +430,9 @@ fn imported_container(
     fields.insert("name".into(), Value::string(ct.name.clone()));
     fields.insert(
         "port".into(),
-        Value::int(ct.port_mappings.first().map_or(0, |(p, _)| *p)),
+        ct.port_mappings
+            .first()
+            .map_or(Value::Null, |(p, _)| Value::int(*p)),
     );
     fields.insert(
         "stop_timeout".into(),

@@ -1953,6 +1953,17 @@ fn ecs_service() -> Module {
                     )
                     .block(
                         Node::new("precondition", &[])
+                            .expr(
+                                "condition",
+                                "var.container_port != null || !(var.load_balanced || var.service_registry_with_port)",
+                            )
+                            .string(
+                                "error_message",
+                                "container.port is required with load_balancer (it sends traffic to that port) and with SRV service discovery (the records carry it); only a worker without either may leave it unset (check container-port).",
+                            ),
+                    )
+                    .block(
+                        Node::new("precondition", &[])
                             .expr("condition", &rolling_or_load_balanced)
                             .string(
                                 "error_message",

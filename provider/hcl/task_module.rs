@@ -26,7 +26,10 @@ pub fn container_expression(c: &str, app: bool) -> String {
     let (essential, ports) = if app {
         (
             "true".to_owned(),
-            format!("[{{ containerPort = {c}.port, hostPort = {c}.port, protocol = \"tcp\" }}]"),
+            // A worker's application may listen on nothing (no port).
+            format!(
+                "[for p in [{c}.port] : {{ containerPort = p, hostPort = p, protocol = \"tcp\" }} if p != null]"
+            ),
         )
     } else {
         (

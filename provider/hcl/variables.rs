@@ -367,7 +367,8 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "container-name",
             ),
             check(
-                "var.container.port >= 1 && var.container.port <= 65535",
+                // Unset for a worker; coalesce keeps the comparison off null.
+                "coalesce(var.container.port, 1) >= 1 && coalesce(var.container.port, 1) <= 65535",
                 "port",
             ),
             check_that(

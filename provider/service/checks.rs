@@ -487,6 +487,11 @@ pub const RULES: &[Rule] = &[
         text: "`load_balancer` for every strategy but rolling; a rolling service without one (a worker or queue consumer) takes no `autoscaling.requests_per_target` (it counts the load balancer's requests) and no thresholds in `alarms` (they watch target groups; `alarms.names` still roll a deployment back)",
     },
     Rule {
+        id: "container-port",
+        severity: "error",
+        text: "`container.port` with a `load_balancer` (it sends traffic to that port) and with SRV service discovery (the record carries it); a worker without either may leave it unset",
+    },
+    Rule {
         id: "listener-arn",
         severity: "error",
         text: "`load_balancer.production_listener_arn` and `test_listener_arn` must be two different Application Load Balancer listener ARNs (`…:listener/app/<lb-name>/<lb-id>/<listener-id>`), not Network or Gateway Load Balancer listeners",
@@ -541,6 +546,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.traffic_validation(config);
     out.deployment_strategy(config);
     out.load_balancer(config);
+    out.container_port(config);
     out.sidecar_values(config);
     out.diags.extend(super::task_checks::check(config));
     out.diags
@@ -688,6 +694,32 @@ impl Checker {
                     ),
                 );
             }
+        }
+    }
+
+    /// A port for whatever sends traffic to the application's container or names its port.
+    fn container_port(&mut self, c: &Value) {
+        // Only a port known to be unset, needed by a block known to be there.
+        let container = c.get("container");
+        if !matches!(container, Value::Object(_)) || !container.get("port").is_null() {
+            return;
+        }
+        let needs = if matches!(c.get("load_balancer"), Value::Object(_)) {
+            Some("The load balancer sends traffic to the application container's port")
+        } else if c.get("service_discovery").get("record_type").as_str() == Some("SRV") {
+            Some("SRV service discovery records carry the application container's port")
+        } else {
+            None
+        };
+        if let Some(why) = needs {
+            self.error(
+                path(&["container", "port"]),
+                "Missing container port",
+                format!(
+                    "{why}: set container.port. Only a service without a load balancer and without SRV \
+                     records may leave it unset (check `container-port`)."
+                ),
+            );
         }
     }
 
@@ -2335,10 +2367,13 @@ mod tests {
                 ("task_role_policy_json", policy),
                 (
                     "container",
-                    Value::object([(
-                        "secrets",
-                        Value::Map([("DB".to_owned(), Value::string(secret))].into()),
-                    )]),
+                    Value::object([
+                        ("port", Value::int(8080)),
+                        (
+                            "secrets",
+                            Value::Map([("DB".to_owned(), Value::string(secret))].into()),
+                        ),
+                    ]),
                 ),
                 (
                     "load_balancer",

@@ -654,7 +654,8 @@ pub struct EcsServiceDef {
     /// `None` without a load balancer: ECS refuses a grace period for a service without one.
     pub health_check_grace_period: Option<i64>,
     pub container_name: String,
-    pub container_port: i64,
+    /// Unset for a worker that listens on nothing.
+    pub container_port: Option<i64>,
     /// Whether the service registry names the container and port: SRV records carry a port,
     /// so with awsvpc AWS requires them; address records need neither.
     pub registry_with_port: bool,
@@ -1027,7 +1028,8 @@ pub fn expand(
     let load_balancing = spec.load_balancer.as_ref().map(|lb| {
         let target_group = |name: &str| TargetGroupDef {
             name: name.to_owned(),
-            port: c.port,
+            // The `container-port` check requires a port with a load balancer.
+            port: c.port.unwrap_or_default(),
             vpc_id: lb.vpc_id.clone(),
             health_check_path: lb.health_check.path.clone(),
             health_check_matcher: lb.health_check.matcher.clone(),

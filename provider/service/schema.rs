@@ -285,10 +285,11 @@ fn container_block() -> Block {
             .forces_replacement(),
         )
         .attribute(
-            A::required(
+            A::optional(
                 "port",
                 Type::Number,
-                "Container port the load balancer sends traffic to. Changing it replaces the service.",
+                "Container port the load balancer sends traffic to; required with `load_balancer` and with SRV \
+                 service discovery, unset for a worker that listens on nothing. Changing it replaces the service.",
             )
             .forces_replacement(),
         )

@@ -76,7 +76,8 @@ pub struct TaskSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerSpec {
     pub name: String,
-    pub port: i64,
+    /// Unset for a worker without a load balancer: it listens on nothing.
+    pub port: Option<i64>,
     pub stop_timeout: i64,
     pub drain_timeout: Option<i64>,
     pub log: LogSpec,
@@ -726,7 +727,7 @@ impl ServiceSpec {
             },
             container: ContainerSpec {
                 name: c.str("name", None)?,
-                port: c.int("port", None)?,
+                port: c.opt_int("port")?,
                 stop_timeout: c.int("stop_timeout", Some(d::STOP_TIMEOUT))?,
                 drain_timeout: c.opt_int("drain_timeout")?,
                 log,

@@ -80,7 +80,10 @@ fn container(name: &str, settings: &ContainerSettings) -> ContainerDef {
 pub fn containers(spec: &ServiceSpec, region: &str) -> Vec<ContainerDef> {
     let c = &spec.container;
     let mut app = container(&c.name, &c.settings);
-    app.port_mappings = vec![(c.port, "tcp".to_owned())];
+    app.port_mappings = c
+        .port
+        .map(|p| vec![(p, "tcp".to_owned())])
+        .unwrap_or_default();
     app.stop_timeout = Some(c.stop_timeout);
     (app.log_driver, app.log_options) =
         log_configuration(&c.log.driver, &c.log.options, &c.log, region);

@@ -70,6 +70,11 @@ resource "aws_ecs_service" "this" {
     }
 
     precondition {
+      condition     = var.container_port != null || !(var.load_balanced || var.service_registry_with_port)
+      error_message = "container.port is required with load_balancer (it sends traffic to that port) and with SRV service discovery (the records carry it); only a worker without either may leave it unset (check container-port)."
+    }
+
+    precondition {
       condition     = var.load_balanced || (var.deployment == null ? false : var.deployment.strategy == "ROLLING")
       error_message = "load_balancer is required by every deployment_strategy but rolling: the others move traffic between two target groups behind it. Only a rolling service (a worker or queue consumer) may go without one (check load-balancer)."
     }
@@ -143,6 +148,11 @@ resource "aws_ecs_service" "autoscaled" {
     precondition {
       condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
       error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+
+    precondition {
+      condition     = var.container_port != null || !(var.load_balanced || var.service_registry_with_port)
+      error_message = "container.port is required with load_balancer (it sends traffic to that port) and with SRV service discovery (the records carry it); only a worker without either may leave it unset (check container-port)."
     }
 
     precondition {
@@ -281,6 +291,11 @@ resource "aws_ecs_service" "ecs_controller" {
     precondition {
       condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
       error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+
+    precondition {
+      condition     = var.container_port != null || !(var.load_balanced || var.service_registry_with_port)
+      error_message = "container.port is required with load_balancer (it sends traffic to that port) and with SRV service discovery (the records carry it); only a worker without either may leave it unset (check container-port)."
     }
 
     precondition {
@@ -423,6 +438,11 @@ resource "aws_ecs_service" "ecs_controller_autoscaled" {
     precondition {
       condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
       error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
+    }
+
+    precondition {
+      condition     = var.container_port != null || !(var.load_balanced || var.service_registry_with_port)
+      error_message = "container.port is required with load_balancer (it sends traffic to that port) and with SRV service discovery (the records carry it); only a worker without either may leave it unset (check container-port)."
     }
 
     precondition {
