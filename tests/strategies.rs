@@ -398,42 +398,18 @@ fn a_rolling_worker_runs_without_a_load_balancer() {
         [QUEUE_ALARM],
         "the queue's alarm rolls deployments back"
     );
-    let grace = t.aws.run(async {
-        t.aws
-            .clients
-            .ecs
-            .describe_services()
-            .cluster(t.fixtures.get("cluster"))
-            .services("checkout-api")
-            .send()
-            .await
-            .expect("DescribeServices")
-            .services()
-            .first()
-            .and_then(|s| s.health_check_grace_period_seconds())
-    });
+    let service = t.ecs_service();
     assert_eq!(
-        grace, None,
+        service.health_check_grace_period_seconds(),
+        None,
         "ECS refuses a grace period without a load balancer"
     );
     // The worker declares no container.port: its container maps none.
+    let family = service
+        .task_definition()
+        .expect("the service's task definition")
+        .to_owned();
     let mappings = t.aws.run(async {
-        let service = t
-            .aws
-            .clients
-            .ecs
-            .describe_services()
-            .cluster(t.fixtures.get("cluster"))
-            .services("checkout-api")
-            .send()
-            .await
-            .expect("DescribeServices");
-        let family = service
-            .services()
-            .first()
-            .and_then(|s| s.task_definition())
-            .expect("the service's task definition")
-            .to_owned();
         t.aws
             .clients
             .ecs

@@ -465,19 +465,7 @@ fn sidecars_firelens_and_efs_reach_the_task_definition_roll_out_drift_import_and
         attached,
         ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]
     );
-    let exec_on = t.aws.run(async {
-        t.aws
-            .clients
-            .ecs
-            .describe_services()
-            .cluster(t.fixtures.get("cluster"))
-            .services("checkout-api")
-            .send()
-            .await
-            .expect("DescribeServices")
-            .services()[0]
-            .enable_execute_command()
-    });
+    let exec_on = t.ecs_service().enable_execute_command();
     assert!(exec_on, "ECS Exec is on for the service");
     t.assert_plans_empty(&[]);
 

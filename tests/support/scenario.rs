@@ -302,6 +302,25 @@ impl Setup {
         })
     }
 
+    /// The scenario's ECS service (`checkout-api`) as ECS describes it.
+    pub fn ecs_service(&self) -> aws_sdk_ecs::types::Service {
+        self.aws.run(async {
+            self.aws
+                .clients
+                .ecs
+                .describe_services()
+                .cluster(self.fixtures.get("cluster"))
+                .services("checkout-api")
+                .send()
+                .await
+                .expect("DescribeServices")
+                .services()
+                .first()
+                .cloned()
+                .expect("the service")
+        })
+    }
+
     /// Which target group the production listener's rule forwards to.
     pub fn production_target(&self) -> String {
         let listener = self.fixtures.get("production_listener_arn");
