@@ -23,8 +23,10 @@ use super::{
 /// The identities found or created so far, shared by the children created concurrently.
 pub type SharedIds = Arc<Mutex<ChildIds>>;
 
-pub fn lock(ids: &SharedIds) -> MutexGuard<'_, ChildIds> {
-    match ids.lock() {
+/// Locks a mutex of the lifecycle's shared state. A poisoned one is still used: what it holds
+/// records what exists in AWS, and losing that would orphan children.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    match m.lock() {
         Ok(g) => g,
         Err(poisoned) => poisoned.into_inner(),
     }

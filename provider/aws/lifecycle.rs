@@ -232,7 +232,7 @@ pub async fn create_missing(
                     }
                     match create_child(c, exp, key, &shared, live).await {
                         Ok(()) => {
-                            lock_set(created).insert(key);
+                            lock(created).insert(key);
                             Ok(())
                         }
                         Err(ChildProblem::Aws(e)) if already_exists(&e) => {
@@ -245,7 +245,7 @@ pub async fn create_missing(
                     if !lock(&shared).pending.contains(&key) {
                         return Ok(());
                     }
-                    let fresh = lock_set(created).contains(&key);
+                    let fresh = lock(created).contains(&key);
                     settle(c, exp, key, &shared, live, fresh).await?;
                     lock(&shared).pending.remove(&key);
                     Ok(())
@@ -327,13 +327,6 @@ fn by_child(report: WalkReport<Step, ChildProblem>) -> WalkReport<ChildKey, Chil
         }
     }
     WalkReport { failed, skipped }
-}
-
-fn lock_set(set: &Mutex<HashSet<ChildKey>>) -> std::sync::MutexGuard<'_, HashSet<ChildKey>> {
-    match set.lock() {
-        Ok(g) => g,
-        Err(poisoned) => poisoned.into_inner(),
-    }
 }
 
 /// The create call of one child (its kind's, see aws/kind.rs); on success its identity is
