@@ -10,17 +10,36 @@ ROLLING, BLUE_GREEN, LINEAR and CANARY over scaled time with service deployments
 circuit breaker and alarm rollbacks, weighted production and test listener rules, the CODE_DEPLOY
 to ECS migration; ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions,
 StopServiceDeployment), CloudWatch over Smithy RPC v2 CBOR (`rpcv2cbor.py`) with alarm states
-that stay as set (`alarms.py`); README.md lists every rule and its source. Plus test-only control
+that stay as set (`alarms.py`), and AWS's 400 for an identifier sent empty (`identifiers.py`,
+where moto may fail with a 500); README.md lists every rule and its source. Plus test-only control
 endpoints (JSON in, JSON out; a bad request answers 400 with {"error": ...}):
 
   GET  /_emulator/requests        every AWS call served so far, in order, as
-                                  [{"service", "action", "injected", "code", "at"}]: service is
-                                  the SigV4 credential scope's (ecs, servicediscovery,
-                                  elasticloadbalancing, iam, ...), injected is null, "fault" or
-                                  "throttle", code the injected error code (or null), at the
-                                  arrival in seconds since the emulator started (which calls
-                                  ran side by side)
-  POST /_emulator/requests/reset  forget them
+                                  [{"service", "action", "injected", "code", "at", "status",
+                                  "refused"}]: service is the SigV4 credential scope's (ecs,
+                                  servicediscovery, elasticloadbalancing, iam, ...), injected
+                                  is null, "fault" or "throttle", code the error code the
+                                  emulator answered itself (injected or refused; null when
+                                  moto answered), at the arrival in seconds since the emulator
+                                  started (which calls ran side by side), status the HTTP
+                                  status the call was answered with (moto's, or the injected
+                                  or refused one; null while it is being served), refused
+                                  {"rule": "empty-identifier", "member": "ListenerArn"} when
+                                  the emulator refused the call as AWS does (README.md rule 12:
+                                  an identifier sent empty), else null
+  POST /_emulator/requests/reset  forget them (not the violations)
+  GET  /_emulator/violations      every call since the emulator started (or the last reset
+                                  below) that AWS would never have answered so, or that a
+                                  correct client never sends, as [{"service", "action",
+                                  "status", "code", "reason", "member"}]: reason "server-error"
+                                  for a 5xx that was not injected (moto failed: a 500 is never
+                                  the contract; code the answer's error code, usually null for
+                                  moto's HTML error page), "empty-identifier" for a call that
+                                  carried an identifier as an empty string (member names it;
+                                  refused with code and status 400, or answered with the
+                                  injected error when a fault or throttle took the call). The
+                                  acceptance tests assert that it stays empty.
+  POST /_emulator/violations/reset  forget them
   POST /_emulator/faults          fault injection, one rule per (service, action):
                                     {"action": "CreateTargetGroup", "times": 1}
                                   makes the next matching call of any service fail with HTTP 500
@@ -105,8 +124,9 @@ SDK for Rust's aws-sdk-cloudwatch), which rpcv2cbor.py translates to awsJson for
 __type and the x-amzn-query-error header. New alarms start INSUFFICIENT_DATA and PutMetricAlarm
 keeps an existing alarm's state (alarms.py).
 
-A call is throttled before faults are considered (a throttled call does not consume a fault).
-Control calls are never logged, faulted or throttled.
+A call is throttled before faults are considered (a throttled call does not consume a fault),
+and both before the empty-identifier rule (identifiers.py): an injected answer wins, the empty
+identifier is still a violation. Control calls are never logged, faulted or throttled.
 
 It prints one JSON line, {"endpoint": "http://127.0.0.1:<port>"}, once it is ready, and runs
 until SIGTERM/SIGINT or, so that a caller that dies does not leave it behind, until its standard
@@ -122,6 +142,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from urllib.parse import parse_qs
 
 # Before moto is imported: AWS-managed IAM policies (for the execution role attachment).
@@ -143,6 +164,7 @@ import alarms  # noqa: E402  (CloudWatch alarm states)
 import native  # noqa: E402  (ECS-controller deployments, after contract)
 import taskdefs  # noqa: E402  (RegisterTaskDefinition of several containers)
 import rpcv2cbor  # noqa: E402
+import identifiers  # noqa: E402  (rule 12: empty identifiers)
 
 
 def call_name(environ):
@@ -298,6 +320,7 @@ class Emulator:
         self.app = DomainDispatcherApplication(create_backend_app)
         self.lock = threading.Lock()
         self.requests = []
+        self.violations = []
         self.faults = []
         self.throttle = Throttle()
         self.delay = 0.0
@@ -334,6 +357,8 @@ class Emulator:
                 "injected": None,
                 "code": None,
                 "at": round(time.monotonic() - self.started, 4),
+                "status": None,
+                "refused": None,
             }
             if self.throttle.hits(service, proto):
                 answer = errors.throttling(service, action, proto)
@@ -346,13 +371,22 @@ class Emulator:
                     applied = fault.applied
                     entry["injected"] = "fault"
             if answer is not None:
-                entry["code"] = answer[0]
+                entry["code"], entry["status"] = answer[0], answer[1]
             self.requests.append(entry)
         if self.delay > 0:
             # Outside the lock: concurrent calls wait side by side, as AWS's latency does.
             time.sleep(self.delay)
+        finding = self._empty_identifier(environ, service, action, form, proto)
+        if finding is not None:
+            with self.lock:
+                if answer is None:
+                    # Rule 12: AWS refuses it before the service acts (an injected answer wins).
+                    answer = (finding.code, finding.status, finding.message)
+                    entry["code"], entry["status"] = finding.code, finding.status
+                    entry["refused"] = finding.to_json()
+                self._violation(entry, "empty-identifier", finding.member)
         if answer is None:
-            return self._serve(environ, start_response)
+            return self._serve_logged(entry, environ, start_response)
         if applied:
             # The call takes effect; only its answer is lost.
             served = self._serve(environ, lambda *_args, **_kwargs: (lambda _data: None))
@@ -368,6 +402,52 @@ class Emulator:
         for name, value in headers:
             response.headers[name] = value
         return response(environ, start_response)
+
+    def _empty_identifier(self, environ, service, action, form, proto):
+        """The call's empty identifier (identifiers.find), or None. Checked for injected calls
+        too, so a fault or throttle does not hide it from the violations log; a failure of the
+        check itself is reported on stderr and lets the call through."""
+        if proto == "internal":
+            return None
+        try:
+            return identifiers.find(environ, service, action, form, proto)
+        except Exception:  # noqa: BLE001
+            traceback.print_exc(file=sys.stderr)
+            return None
+
+    def _serve_logged(self, entry, environ, start_response):
+        """moto's answer, its status recorded in the call's log entry; a server error that was
+        not injected is a violation."""
+        answered = {}
+
+        def capture(status, headers, exc_info=None):
+            answered["status"] = int(str(status).split()[0])
+            answered["code"] = _error_code(headers)
+            if exc_info:
+                return start_response(status, headers, exc_info)
+            return start_response(status, headers)
+
+        try:
+            return self._serve(environ, capture)
+        except BaseException:
+            answered.setdefault("status", 500)
+            raise
+        finally:
+            with self.lock:
+                entry["status"] = answered.get("status")
+                if (entry["status"] or 0) >= 500:
+                    self._violation(entry, "server-error", None, answered.get("code"))
+
+    def _violation(self, entry, reason, member, code=None):
+        """Records a call the acceptance tests must never see (caller holds the lock)."""
+        self.violations.append({
+            "service": entry["service"],
+            "action": entry["action"],
+            "status": entry["status"],
+            "code": code if code is not None else entry["code"],
+            "reason": reason,
+            "member": member,
+        })
 
     def _serve(self, environ, start_response):
         """moto's answer, one call at a time, after every deployment step that is due. Smithy RPC
@@ -393,9 +473,14 @@ class Emulator:
     def _control(self, request):
         path, method = request.path, request.method
         if path == "/_emulator/requests" and method == "GET":
-            return self.requests
+            return [dict(entry) for entry in self.requests]
         if path == "/_emulator/requests/reset" and method == "POST":
             self.requests = []
+            return {}
+        if path == "/_emulator/violations" and method == "GET":
+            return list(self.violations)
+        if path == "/_emulator/violations/reset" and method == "POST":
+            self.violations = []
             return {}
         if path == "/_emulator/deployments" and method == "POST":
             spec = _json_body(request)
@@ -469,6 +554,15 @@ def _json_body(request):
     if not isinstance(spec, dict):
         raise BadRequest("expected a JSON object")
     return spec
+
+
+def _error_code(headers):
+    """The error code an answer's headers name (awsJson X-Amzn-ErrorType, the awsQuery code of
+    x-amzn-query-error), or None: moto's own server errors are HTML pages that name none."""
+    for name, value in headers:
+        if name.lower() in ("x-amzn-errortype", "x-amzn-query-error"):
+            return str(value).split(";")[0].split(":")[0] or None
+    return None
 
 
 def _json_response(body, status):
