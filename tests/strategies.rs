@@ -301,6 +301,117 @@ fn apply_with_alarm_firing(t: &Setup, alarm: &str) -> support::Run {
     run
 }
 
+/// The calls of one command in rounds: with `delay_ms` added to every call, a call that
+/// arrives more than a quarter of the delay after the one before it waited for an answer.
+fn rounds(calls: &[(f64, String)], delay_ms: u64) -> Vec<Vec<String>> {
+    let gap = delay_ms as f64 / 4000.0;
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut last = f64::NEG_INFINITY;
+    for (at, call) in calls {
+        match out.last_mut() {
+            Some(round) if at - last <= gap => round.push(call.clone()),
+            _ => out.push(vec![call.clone()]),
+        }
+        last = *at;
+    }
+    out
+}
+
+/// A rolling service behind a load balancer (no test listener, as rolling requires), with
+/// Cloud Map and autoscaling, as users run it (the provider's default retries): its plan reads
+/// the production listener's rules once, in the plan's one round of calls, with no warning;
+/// no call carries an empty listener ARN (the emulator's violations log, checked when the
+/// test ends). It applies, rolls out, plans empty and destroys leaving nothing.
+#[test]
+fn a_rolling_service_behind_a_load_balancer_plans_in_one_round_without_a_warning() {
+    let t = setup("rollinground");
+    with_strategy(&t, "rolling", "");
+    let main = std::fs::read_to_string(t.w.path().join("main.tf")).expect("main.tf");
+    assert!(
+        main.contains("service_discovery {") && main.contains("cpu_target"),
+        "the configuration has Cloud Map and CPU autoscaling"
+    );
+    assert!(!main.contains("test_listener_arn"));
+    if t.emulator.embedded {
+        const DELAY_MS: u64 = 300;
+        t.emulator.delay(DELAY_MS);
+        t.emulator.reset_requests();
+        let started = std::time::Instant::now();
+        let plan = t.tofu(&["plan"]);
+        let took = started.elapsed();
+        t.emulator.delay(0);
+        plan.assert_ok();
+        let text = plan.text();
+        let warnings: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("Warning:") && !l.contains("development overrides"))
+            .collect();
+        assert!(warnings.is_empty(), "the plan warns:\n{text}");
+        let calls = t.emulator.timed_requests();
+        let rounds = rounds(&calls, DELAY_MS);
+        eprintln!(
+            "rolling plan: {} calls in {} round(s), {:.1} s: {rounds:?}",
+            calls.len(),
+            rounds.len(),
+            took.as_secs_f64()
+        );
+        assert_eq!(rounds.len(), 1, "one round of calls: {rounds:?}");
+        let describe_rules = calls
+            .iter()
+            .filter(|(_, c)| c == "elasticloadbalancing:DescribeRules")
+            .count();
+        assert_eq!(describe_rules, 1, "the production listener's rules, once");
+    }
+    t.apply(&[]);
+    t.assert_plans_empty(&[]);
+    t.apply(&V2);
+    t.assert_plans_empty(&V2);
+    t.tofu(&["destroy", "-auto-approve", V2[0], V2[1]])
+        .assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
+/// A log group the user named (`container.log.group`) is found by import under that name,
+/// under every strategy: the imported state holds the group and its retention, and the plan
+/// after the import is empty. (Import used to look only under `/ecs/<name>`.)
+#[test]
+fn import_finds_a_log_group_the_user_named_under_every_strategy() {
+    for (strategy, settings) in [
+        ("codedeploy", ""),
+        ("blue_green", "    bake_time_minutes = 1\n"),
+        (
+            "linear",
+            "    linear_step_percent = 25\n    linear_step_minutes = 1\n    bake_time_minutes   = 1\n",
+        ),
+        (
+            "canary",
+            "    canary_percent    = 10\n    canary_minutes    = 2\n    bake_time_minutes = 1\n",
+        ),
+        ("rolling", ""),
+    ] {
+        let t = setup(&format!("implog{}", strategy.replace('_', "")));
+        if strategy != "codedeploy" {
+            with_strategy(&t, strategy, settings);
+        }
+        let group = format!("/custom/{strategy}/checkout");
+        t.edit_main(
+            "    log {\n      retention_days = 14\n    }",
+            &format!(
+                "    log {{\n      group          = \"{group}\"\n      retention_days = 7\n    }}"
+            ),
+        );
+        t.apply(&[]);
+        assert_eq!(t.state_str("log_group_name"), group, "{strategy}");
+        t.assert_import_plans_nothing(&[]);
+        t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+        assert_eq!(
+            t.children_left(),
+            Vec::<String>::new(),
+            "{strategy}: children left"
+        );
+    }
+}
+
 #[test]
 fn rolling_has_one_target_group_and_rolls_back_on_an_alarm_and_on_the_circuit_breaker() {
     let t = setup("rolling");

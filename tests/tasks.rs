@@ -721,3 +721,29 @@ fn the_firelens_and_adot_examples_apply_roll_out_and_destroy() {
         eprintln!("tasks example: {}", row.join(", "));
     }
 }
+
+/// A FireLens service whose log group the user named: the router's awslogs output names it in
+/// the task definition, and import finds the group there (with its retention), so the plan
+/// after the import is empty.
+#[test]
+fn import_finds_the_log_group_a_firelens_service_named() {
+    let t = setup("implogfirelens");
+    t.w.copy_example("firelens");
+    let main = std::fs::read_to_string(t.w.path().join("main.tf")).expect("main.tf");
+    let group = "/custom/firelens/checkout";
+    let renamed = main.replace("/ecs/checkout-api", group).replacen(
+        "      retention_days = 14\n      driver         = \"awsfirelens\"",
+        &format!(
+            "      group          = \"{group}\"\n      retention_days = 7\n      driver         = \"awsfirelens\""
+        ),
+        1,
+    );
+    assert!(renamed.contains(&format!("group          = \"{group}\"")));
+    t.w.write("main.tf", &renamed);
+    t.apply(&[]);
+    assert_eq!(t.state_str("log_group_name"), group);
+    t.assert_plans_empty(&[]);
+    t.assert_import_plans_nothing(&[]);
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}

@@ -92,7 +92,10 @@ impl ChildKind for ApplicationKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
-        delete(cx.c, &cx.ids().codedeploy_application.unwrap_or_default()).await
+        let Some(name) = cx.ids().codedeploy_application else {
+            return Ok(());
+        };
+        delete(cx.c, &name).await
     }
 
     async fn find(

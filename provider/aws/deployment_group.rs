@@ -45,12 +45,12 @@ fn load_balancer_info(def: &DeploymentGroupDef, blue: &str, green: &str) -> Load
                 .target_groups(TargetGroupInfo::builder().name(green).build())
                 .prod_traffic_route(
                     aws_sdk_codedeploy::types::TrafficRoute::builder()
-                        .listener_arns(&def.production_listener_arn)
+                        .set_listener_arns(def.production_listener_arn.clone().map(|a| vec![a]))
                         .build(),
                 )
                 .test_traffic_route(
                     aws_sdk_codedeploy::types::TrafficRoute::builder()
-                        .listener_arns(&def.test_listener_arn)
+                        .set_listener_arns(def.test_listener_arn.clone().map(|a| vec![a]))
                         .build(),
                 )
                 .build(),
@@ -184,7 +184,6 @@ pub async fn read(
         .and_then(|l| l.target_group_pair_info_list().first());
     let listener = |r: Option<&aws_sdk_codedeploy::types::TrafficRoute>| {
         r.and_then(|r| r.listener_arns().first().cloned())
-            .unwrap_or_default()
     };
     let service = info.ecs_services().first();
     Ok(Some(DeploymentGroupDef {
@@ -296,7 +295,9 @@ impl ChildKind for DeploymentGroupKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
-        let name = cx.ids().deployment_group.unwrap_or_default();
+        let Some(name) = cx.ids().deployment_group else {
+            return Ok(());
+        };
         delete(cx.c, &cx.exp.deployment_group.application, &name).await
     }
 

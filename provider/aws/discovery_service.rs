@@ -282,7 +282,9 @@ impl ChildKind for DiscoveryServiceKind {
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
         // Cloud Map refuses while ECS is still deregistering the tasks' instances.
-        let id = cx.ids().discovery_service_id.unwrap_or_default();
+        let Some(id) = cx.ids().discovery_service_id else {
+            return Ok(());
+        };
         let mut attempt = 0;
         loop {
             match delete(cx.c, &id).await {

@@ -1138,11 +1138,13 @@ pub async fn update_in_place(
             .iter()
             .find(|a| a.metric == def.metric && a.target == def.target);
         if before != Some(def) && ids.has(key) {
-            let group = match def.target {
-                AlarmTarget::Blue => ids.blue_target_group_arn.clone(),
-                AlarmTarget::Green => ids.green_target_group_arn.clone(),
-            }
-            .unwrap_or_default();
+            let group = match alarm_target_group(ids, def.target) {
+                Ok(group) => group,
+                Err(p) => {
+                    out.push(child_error(new, "updating", key, p));
+                    continue;
+                }
+            };
             let tags = creation_tags(new);
             match alarm::put(c, def, &new.placement.load_balancer, &group, &tags).await {
                 Ok(arn) => {

@@ -101,7 +101,10 @@ impl ChildKind for LogGroupKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
-        delete(cx.c, &cx.ids().log_group.unwrap_or_default()).await
+        let Some(name) = cx.ids().log_group else {
+            return Ok(());
+        };
+        delete(cx.c, &name).await
     }
 
     async fn find(

@@ -89,7 +89,11 @@ impl ChildKind for ScalableTargetKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
-        deregister(cx.c, &cx.ids().scalable_target.unwrap_or_default()).await
+        // Nothing recorded, nothing to deregister (never a request with an empty ID).
+        let Some(id) = cx.ids().scalable_target else {
+            return Ok(());
+        };
+        deregister(cx.c, &id).await
     }
 
     async fn find(

@@ -174,7 +174,12 @@ impl ChildKind for ScalingPolicyKind {
         let Some(metric) = metric_of(key) else {
             return Ok(());
         };
-        let target = cx.ids().scalable_target.unwrap_or_default();
+        // A policy belongs to the service's scalable target, whose identity the expansion
+        // derives when it is not recorded.
+        let target = cx
+            .ids()
+            .scalable_target
+            .unwrap_or_else(|| super::scalable_target::resource_id(cx.exp));
         delete(cx.c, &target, policy_name(cx.exp, metric)).await
     }
 

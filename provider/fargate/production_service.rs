@@ -93,8 +93,11 @@ impl ProductionService {
         let clients = Clients::new(&configured.sdk, &configured.settings.endpoints);
         let mine = ChildIds::from_private(prior_private);
         let at = AttributePath::attr("load_balancer").join_attr("listener_rule_priority");
-        let rules = [&lb.production_rule, &lb.test_rule];
-        // Both listeners are read at once.
+        // The listeners the service has rules on (a rolling service has no test listener),
+        // read at once.
+        let rules: Vec<_> = std::iter::once(&lb.production_rule)
+            .chain(lb.test_rule.as_ref())
+            .collect();
         let holders = futures::future::join_all(rules.iter().map(|rule| {
             crate::aws::listener_rule::holding_priority(&clients, &rule.listener_arn, rule.priority)
         }))
@@ -1117,7 +1120,7 @@ async fn import_service(
         else {
             return Ok(None);
         };
-        (Some(dg.production_listener_arn), Some(dg.test_listener_arn))
+        (dg.production_listener_arn, dg.test_listener_arn)
     } else if let Some(a) = &service.advanced {
         let production = listener_of_rule(&a.production_rule).ok_or_else(|| {
             format!(
@@ -1158,14 +1161,32 @@ async fn import_service(
     let skeleton = provisional_state(cluster, name, &routing);
     // The service's own ARN places one without a load balancer.
     let home = Placement::from_arn(&service.arn);
-    let (_, exp) = expansion_of(&skeleton, default_tags, home.as_ref()).map_err(|d| d.detail)?;
-    let ids = discover(c, &exp).await.map_err(|e| e.to_string())?;
-    let observed = lifecycle::observe(c, &exp, &ids)
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut state = imported_state(cluster, name, &observed, default_tags, &routing);
-    let (_, exp) = expansion_of(&state, default_tags, home.as_ref())
-        .map_err(|d| format!("{}: {}", d.summary, d.detail))?;
+    let (_, mut exp) =
+        expansion_of(&skeleton, default_tags, home.as_ref()).map_err(|d| d.detail)?;
+    // A child the user named (the log group) is found under the name the service's task
+    // definition reports, which the provisional state cannot know: when the imported settings
+    // name a child otherwise, it is looked for again under that name.
+    let mut rounds = 0;
+    let (observed, mut state) = loop {
+        let ids = discover(c, &exp).await.map_err(|e| e.to_string())?;
+        let observed = lifecycle::observe(c, &exp, &ids)
+            .await
+            .map_err(|e| e.to_string())?;
+        let state = imported_state(cluster, name, &observed, default_tags, &routing);
+        let (_, imported) = expansion_of(&state, default_tags, home.as_ref())
+            .map_err(|d| format!("{}: {}", d.summary, d.detail))?;
+        let before = exp.children();
+        let renamed = imported.children().iter().any(|child| {
+            before
+                .iter()
+                .any(|b| b.key == child.key && b.name != child.name)
+        });
+        exp = imported;
+        rounds += 1;
+        if !renamed || rounds == 2 {
+            break (observed, state);
+        }
+    };
     // What only the provider compares (deployment configuration, alarms, rule weights) is
     // judged against the imported settings, not the provisional ones.
     let mut observed = observed;

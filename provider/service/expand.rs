@@ -712,8 +712,10 @@ pub struct DeploymentGroupDef {
     pub deployment_config: String,
     pub termination_wait_minutes: i64,
     pub auto_rollback_events: Vec<String>,
-    pub production_listener_arn: String,
-    pub test_listener_arn: String,
+    /// `None` only where the service has no load balancer, or (not allowed by the checks) no
+    /// test listener: an absent listener is left out of the request, never sent empty.
+    pub production_listener_arn: Option<String>,
+    pub test_listener_arn: Option<String>,
     pub cluster: String,
     pub service: String,
     /// The alarms that stop a deployment: the service's own, then the user's.
@@ -792,7 +794,8 @@ pub struct LoadBalancing {
     pub blue_target_group: TargetGroupDef,
     pub green_target_group: TargetGroupDef,
     pub production_rule: ListenerRuleDef,
-    pub test_rule: ListenerRuleDef,
+    /// `None` without a test listener (a rolling service).
+    pub test_rule: Option<ListenerRuleDef>,
 }
 
 /// One node of the expansion's dependency graph.
@@ -1051,7 +1054,7 @@ pub fn expand(
             blue_target_group: target_group(&names.blue_target_group),
             green_target_group: target_group(&names.green_target_group),
             production_rule: rule(&lb.production_listener_arn),
-            test_rule: rule(&lb.test_listener_arn),
+            test_rule: lb.test_listener_arn.as_deref().map(rule),
         }
     });
 
@@ -1214,12 +1217,11 @@ pub fn expand(
         auto_rollback_events: spec.blue_green.auto_rollback_events.clone(),
         production_listener_arn: load_balancing
             .as_ref()
-            .map(|l| l.production_rule.listener_arn.clone())
-            .unwrap_or_default(),
+            .map(|l| l.production_rule.listener_arn.clone()),
         test_listener_arn: load_balancing
             .as_ref()
-            .map(|l| l.test_rule.listener_arn.clone())
-            .unwrap_or_default(),
+            .and_then(|l| l.test_rule.as_ref())
+            .map(|r| r.listener_arn.clone()),
         cluster: cluster_name(&spec.cluster).to_owned(),
         service: names.ecs_service.clone(),
         alarm_names,
@@ -1477,7 +1479,7 @@ impl Expansion {
         let lb = self.load_balancing.as_ref()?;
         match key {
             ChildKey::ProductionListenerRule => Some(&lb.production_rule),
-            ChildKey::TestListenerRule => Some(&lb.test_rule),
+            ChildKey::TestListenerRule => lb.test_rule.as_ref(),
             _ => None,
         }
     }

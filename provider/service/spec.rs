@@ -195,7 +195,8 @@ pub struct NetworkSpec {
 pub struct LoadBalancerSpec {
     pub vpc_id: String,
     pub production_listener_arn: String,
-    pub test_listener_arn: String,
+    /// `None` for a rolling service: it has one target group and no test rule.
+    pub test_listener_arn: Option<String>,
     /// As configured; `rule_priority()` gives the one in use.
     pub listener_rule_priority: Option<i64>,
     pub path_patterns: Vec<String>,
@@ -696,7 +697,7 @@ impl ServiceSpec {
                 Ok::<_, SpecError>(LoadBalancerSpec {
                     vpc_id: lb.str("vpc_id", None)?,
                     production_listener_arn: lb.str("production_listener_arn", None)?,
-                    test_listener_arn: lb.str("test_listener_arn", Some(""))?,
+                    test_listener_arn: lb.opt_str("test_listener_arn")?,
                     listener_rule_priority: lb.opt_int("listener_rule_priority")?,
                     path_patterns: lb.strings("path_patterns", d::LISTENER_PATH_PATTERNS)?,
                     host_headers: lb.strings("host_headers", &[])?,

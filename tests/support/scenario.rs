@@ -81,10 +81,16 @@ impl Setup {
     /// asserts the plan after it is empty: nothing redeploys, nothing is replaced.
     #[track_caller]
     pub fn assert_import_plans_nothing(&self, extra: &[&str]) {
-        let main = std::fs::read_to_string(self.w.path().join("main.tf")).expect("main.tf");
+        // The same configuration: every .tf file of this working directory.
         let w = Workdir::new().with_env(self.emulator.aws_env());
-        w.copy_example("basic");
-        w.write("main.tf", &main);
+        for entry in std::fs::read_dir(self.w.path()).expect("the working directory") {
+            let path = entry.expect("a directory entry").path();
+            if path.extension().is_some_and(|e| e == "tf")
+                && let Some(name) = path.file_name().and_then(|n| n.to_str())
+            {
+                w.write(name, &std::fs::read_to_string(&path).expect("a .tf file"));
+            }
+        }
         w.write("terraform.tfvars", &self.fixtures.tfvars());
         let id = format!("{}/checkout-api", self.fixtures.get("cluster"));
         let mut args = vec!["import", "-no-color"];
