@@ -76,10 +76,12 @@ pub async fn check(configured: &Configured, planned: &Value) -> Diagnostics {
     out
 }
 
+/// The strings of a list when all are known and none is empty: an empty ID is the
+/// `empty-identifier` rule's to report, never a lookup's to send.
 fn known_strings(v: &Value) -> Option<Vec<String>> {
     v.elements()?
         .iter()
-        .map(|s| s.as_str().map(str::to_owned))
+        .map(|s| s.as_str().filter(|s| !s.is_empty()).map(str::to_owned))
         .collect()
 }
 

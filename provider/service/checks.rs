@@ -512,6 +512,11 @@ pub const RULES: &[Rule] = &[
         text: "a `secrets` ARN (of any container) in another account or Region than the listeners: names the resource or key policy the execution role then needs",
     },
     Rule {
+        id: "empty-identifier",
+        severity: "error",
+        text: "an attribute that names something in AWS (the cluster, an image, a secret, the log group, a volume, an EFS file system or access point, a managed policy, a subnet, a security group, the VPC, the Cloud Map namespace, a capacity provider, the deployment configuration, a hook function, an alarm, the platform version) given as an empty string",
+    },
+    Rule {
         id: "subnet-vpc",
         severity: "error",
         text: "*plan*, looking the subnets up (EC2 DescribeSubnets): every subnet is in `load_balancer.vpc_id`",
@@ -549,6 +554,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.container_port(config);
     out.sidecar_values(config);
     out.diags.extend(super::task_checks::check(config));
+    out.diags.extend(super::empty_identifiers::check(config));
     out.diags
 }
 

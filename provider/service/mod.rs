@@ -6,6 +6,7 @@ pub mod appspec;
 pub mod arn;
 pub mod checks;
 pub mod defaults;
+pub mod empty_identifiers;
 pub mod expand;
 pub mod names;
 pub mod schema;

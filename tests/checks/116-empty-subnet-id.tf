@@ -1,0 +1,23 @@
+# expect: error | Empty identifier | network.subnets[1]
+resource "fargate_production_service" "svc" {
+  name    = "corpus-svc"
+  cluster = "prod"
+  deployment_strategy = "rolling"
+
+  task {
+    cpu    = 512
+    memory = 1024
+  }
+
+  container {
+    name          = "app"
+    image         = "registry.example.com/app:1.4.2"
+    stop_timeout  = 60
+    drain_timeout = 25
+  }
+
+  network {
+    subnets         = ["subnet-0a", ""] #!
+    security_groups = ["sg-01"]
+  }
+}
