@@ -329,9 +329,7 @@ fn after_sigkill_or_sigint_the_next_command_converges_and_destroy_leaves_nothing
 /// image change and destroy all succeed on the provider's retries, and nothing is left.
 #[test]
 fn ten_services_with_a_fifth_of_calls_throttled_apply_change_and_destroy() {
-    let mut t = setup("throttle");
-    // Retries as a user has them: the provider's default, not the tests' single attempt.
-    t.w.set_env("AWS_MAX_ATTEMPTS", "");
+    let t = setup("throttle");
     let main = std::fs::read_to_string(t.w.path().join("main.tf")).expect("main.tf");
     let services: Vec<String> = (0..10).map(|i| format!("\"s{i}\"")).collect();
     let main = main.replace(

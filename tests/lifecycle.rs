@@ -554,7 +554,13 @@ fn import_by_command_and_by_block_rebuilds_a_state_with_an_empty_plan() {
 #[test]
 fn a_failure_halfway_keeps_what_exists_and_the_next_apply_converges() {
     let t = setup("partial");
-    t.emulator.inject_fault("CreateDeploymentGroup", 1);
+    // A refusal the SDK does not retry: the tests run with the provider's default retries.
+    t.emulator.inject_fault_in(
+        "codedeploy",
+        "CreateDeploymentGroup",
+        1,
+        Some("AccessDeniedException"),
+    );
     let run = t.tofu(&["apply", "-auto-approve"]);
     assert!(!run.success(), "apply must fail");
     let text = run.text();

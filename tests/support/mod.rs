@@ -90,7 +90,9 @@ impl Emulator {
         }
     }
 
-    /// Environment for AWS clients (tofu's provider, fixtures) to reach this endpoint.
+    /// Environment for AWS clients (tofu's provider, fixtures) to reach this endpoint. Retries
+    /// are the provider's defaults, as users run it: a test that injects a retried fault on
+    /// purpose turns them off itself and says why.
     pub fn aws_env(&self) -> Vec<(String, String)> {
         let mut env = vec![("AWS_ENDPOINT_URL".to_owned(), self.endpoint.clone())];
         if self.embedded {
@@ -98,7 +100,6 @@ impl Emulator {
                 ("AWS_ACCESS_KEY_ID", "test"),
                 ("AWS_SECRET_ACCESS_KEY", "test"),
                 ("AWS_REGION", "us-east-1"),
-                ("AWS_MAX_ATTEMPTS", "1"),
             ] {
                 env.push((k.to_owned(), v.to_owned()));
             }
@@ -129,6 +130,36 @@ impl Emulator {
                         r["service"].as_str().unwrap_or(""),
                         r["action"].as_str().unwrap_or("")
                     ),
+                )
+            })
+            .collect()
+    }
+
+    /// The calls that no test may cause unless it injected them: answered with a server error
+    /// (5xx) the test did not inject, or carrying an empty identifier (ARN, name, ID), each as
+    /// "service:Action status code reason member". Kept since the emulator started.
+    pub fn violations(&self) -> Vec<String> {
+        assert!(
+            self.embedded,
+            "the violations log is a feature of the embedded emulator"
+        );
+        let body = http(&self.endpoint, "GET", "/_emulator/violations", "");
+        let list: Vec<serde_json::Value> = serde_json::from_str(&body).expect("violations JSON");
+        list.iter()
+            .map(|v| {
+                let field = |k: &str| match &v[k] {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => "-".to_owned(),
+                    other => other.to_string(),
+                };
+                format!(
+                    "{}:{} {} {} {} {}",
+                    field("service"),
+                    field("action"),
+                    field("status"),
+                    field("code"),
+                    field("reason"),
+                    field("member")
                 )
             })
             .collect()
@@ -378,10 +409,29 @@ impl Fault {
 }
 
 impl Drop for Emulator {
+    /// Stops the launcher; before that, a test that passed so far fails if the emulator saw a
+    /// call no test may cause (see [`Emulator::violations`]): every test that drives the
+    /// provider through the embedded emulator asserts it without a line of its own.
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let running = matches!(child.try_wait(), Ok(None));
+        let violations = if running && !std::thread::panicking() {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.violations())).ok()
+        } else {
+            None
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Some(violations) = violations
+            && !violations.is_empty()
+        {
+            panic!(
+                "the emulator answered calls no test may cause (a server error the test did not \
+                 inject, or an empty identifier):\n  {}",
+                violations.join("\n  ")
+            );
         }
     }
 }
