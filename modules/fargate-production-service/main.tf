@@ -370,7 +370,6 @@ module "ecs_service" {
   service_registry_arn       = one(module.cloud_map_service[*].arn)
   service_registry_with_port = var.service_discovery == null ? false : var.service_discovery.record_type == "SRV"
   autoscaled                 = var.autoscaling != null
-  cpu_architecture           = var.task.cpu_architecture
   enable_execute_command     = var.enable_execute_command
   tags                       = local.service_tags
   deployment_controller      = local.deployment_controller

@@ -566,7 +566,6 @@ fn root() -> Module {
                 "var.service_discovery == null ? false : var.service_discovery.record_type == \"SRV\"",
             )
             .expr("autoscaled", "var.autoscaling != null")
-            .expr("cpu_architecture", "var.task.cpu_architecture")
             .expr("enable_execute_command", "var.enable_execute_command")
             .expr("tags", "local.service_tags")
             .expr("deployment_controller", "local.deployment_controller")
@@ -1749,12 +1748,6 @@ fn ecs_service() -> Module {
             )
             .with_default("false"),
             var(
-                "cpu_architecture",
-                "string",
-                "The task's CPU architecture, checked against the capacity providers.",
-            )
-            .with_default("\"X86_64\""),
-            var(
                 "deployment_controller",
                 "string",
                 "`CODE_DEPLOY` (CodeDeploy rolls out new revisions) or `ECS` (a changed task definition rolls out).",
@@ -1940,17 +1933,6 @@ fn ecs_service() -> Module {
             )
             .block(
                 lifecycle
-                    .block(
-                        Node::new("precondition", &[])
-                            .expr(
-                                "condition",
-                                "!(var.cpu_architecture == \"ARM64\" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == \"FARGATE_SPOT\"]))",
-                            )
-                            .string(
-                                "error_message",
-                                "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64).",
-                            ),
-                    )
                     .block(
                         Node::new("precondition", &[])
                             .expr(

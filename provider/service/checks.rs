@@ -372,11 +372,6 @@ pub const RULES: &[Rule] = &[
         text: "capacity providers `FARGATE`/`FARGATE_SPOT`, at most one with a base, weights >= 0, at least one weight > 0",
     },
     Rule {
-        id: "spot-arm64",
-        severity: "error",
-        text: "`FARGATE_SPOT` with `ARM64`: AWS documents that Fargate Spot supports only X86_64 Linux tasks",
-    },
-    Rule {
         id: "public-ip",
         severity: "warning",
         text: "`network.assign_public_ip = true`: tasks belong in private subnets",
@@ -1573,24 +1568,21 @@ impl Checker {
         let mut with_base = 0;
         let mut positive_weight = false;
         let mut all_weights_known = true;
-        let mut spot = None;
         for (i, item) in items.iter().enumerate() {
             let at = |attr: &str| {
                 AttributePath::attr("capacity_provider_strategy")
                     .join_index(i)
                     .join_attr(attr)
             };
-            if let Some(p) = item.get("capacity_provider").as_str() {
-                if p != "FARGATE" && p != "FARGATE_SPOT" {
-                    self.error(
-                        at("capacity_provider"),
-                        "Invalid capacity provider",
-                        format!("Fargate services use FARGATE or FARGATE_SPOT; got {p:?}."),
-                    );
-                }
-                if p == "FARGATE_SPOT" {
-                    spot = Some(at("capacity_provider"));
-                }
+            if let Some(p) = item.get("capacity_provider").as_str()
+                && p != "FARGATE"
+                && p != "FARGATE_SPOT"
+            {
+                self.error(
+                    at("capacity_provider"),
+                    "Invalid capacity provider",
+                    format!("Fargate services use FARGATE or FARGATE_SPOT; got {p:?}."),
+                );
             }
             let base = item.get("base");
             if int(base).is_some_and(|b| b > 0) {
@@ -1631,17 +1623,11 @@ impl Checker {
                 "At least one capacity provider needs a weight greater than 0, or no task beyond the base is placed.".into(),
             );
         }
-        if let Some(at) = spot
-            && c.get("task").get("cpu_architecture").as_str() == Some("ARM64")
-        {
-            self.error(
-                at,
-                "Fargate Spot does not run ARM64 tasks",
-                "AWS documents that Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity \
-                 provider: Fargate Spot supports only X86_64. Use FARGATE, or task.cpu_architecture = \"X86_64\"."
-                    .into(),
-            );
-        }
+        // No rule against FARGATE_SPOT with ARM64: AWS's API model (ECS
+        // CapacityProviderStrategyItem, botocore 1.44.18, read 2026-12-07) says "FARGATE_SPOT
+        // supports Linux tasks with the ARM64 architecture on platform version 1.4.0 or later"
+        // (Graviton on Fargate Spot since 2024-09); older copies of the ECS guide that say
+        // X86_64 only are stale, and the model wins.
     }
 
     fn network(&mut self, c: &Value) {
@@ -2446,6 +2432,46 @@ mod tests {
             "{:?}",
             nlb.0[0]
         );
+    }
+
+    /// Graviton on Fargate Spot is what seed 003 recommends and AWS has run since 2024-09: the
+    /// capacity rules accept it (the rule that refused it followed a stale page).
+    #[test]
+    fn arm64_on_fargate_spot_is_no_error() {
+        let config = Value::object([
+            (
+                "task",
+                Value::object([("cpu_architecture", Value::string("ARM64"))]),
+            ),
+            (
+                "capacity_provider_strategy",
+                Value::List(vec![
+                    Value::object([
+                        ("capacity_provider", Value::string("FARGATE")),
+                        ("base", Value::int(1)),
+                        ("weight", Value::int(1)),
+                    ]),
+                    Value::object([
+                        ("capacity_provider", Value::string("FARGATE_SPOT")),
+                        ("weight", Value::int(3)),
+                    ]),
+                ]),
+            ),
+        ]);
+        let diags = check(&config);
+        let about_capacity: Vec<_> = diags
+            .0
+            .iter()
+            .filter(|d| {
+                d.attribute.as_ref().is_some_and(|a| {
+                    a.steps.first()
+                        == Some(&crate::value::PathStep::Attribute(
+                            "capacity_provider_strategy".into(),
+                        ))
+                })
+            })
+            .collect();
+        assert!(about_capacity.is_empty(), "{about_capacity:?}");
     }
 
     #[test]

@@ -65,11 +65,6 @@ resource "aws_ecs_service" "this" {
     ]
 
     precondition {
-      condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
-      error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
-    }
-
-    precondition {
       condition     = var.container_port != null || !(var.load_balanced || var.service_registry_with_port)
       error_message = "container.port is required with load_balancer (it sends traffic to that port) and with SRV service discovery (the records carry it); only a worker without either may leave it unset (check container-port)."
     }
@@ -144,11 +139,6 @@ resource "aws_ecs_service" "autoscaled" {
       capacity_provider_strategy,
       desired_count
     ]
-
-    precondition {
-      condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
-      error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
-    }
 
     precondition {
       condition     = var.container_port != null || !(var.load_balanced || var.service_registry_with_port)
@@ -288,11 +278,6 @@ resource "aws_ecs_service" "ecs_controller" {
   }
 
   lifecycle {
-    precondition {
-      condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
-      error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
-    }
-
     precondition {
       condition     = var.container_port != null || !(var.load_balanced || var.service_registry_with_port)
       error_message = "container.port is required with load_balancer (it sends traffic to that port) and with SRV service discovery (the records carry it); only a worker without either may leave it unset (check container-port)."
@@ -434,11 +419,6 @@ resource "aws_ecs_service" "ecs_controller_autoscaled" {
     ignore_changes = [
       desired_count
     ]
-
-    precondition {
-      condition     = !(var.cpu_architecture == "ARM64" && anytrue([for c in var.capacity_provider_strategy : c.capacity_provider == "FARGATE_SPOT"]))
-      error_message = "FARGATE_SPOT with ARM64: AWS documents that Fargate Spot supports only X86_64 Linux tasks (check spot-arm64)."
-    }
 
     precondition {
       condition     = var.container_port != null || !(var.load_balanced || var.service_registry_with_port)

@@ -94,12 +94,6 @@ variable "autoscaled" {
   default     = false
 }
 
-variable "cpu_architecture" {
-  description = "The task's CPU architecture, checked against the capacity providers."
-  type        = string
-  default     = "X86_64"
-}
-
 variable "deployment_controller" {
   description = "`CODE_DEPLOY` (CodeDeploy rolls out new revisions) or `ECS` (a changed task definition rolls out)."
   type        = string
