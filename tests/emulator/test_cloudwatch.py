@@ -16,7 +16,6 @@ import tempfile
 import unittest
 import urllib.request
 import uuid
-from unittest import mock
 
 import boto3
 import botocore.session
@@ -25,19 +24,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.loaders import create_loader
 
-from test_emulator import Launcher
+from test_emulator import ModuleLauncher
 
-_environment = mock.patch.dict(
-    os.environ,
-    {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    },
-)
+_module = ModuleLauncher()
 _launcher = None
 _models = None
 
@@ -46,8 +35,7 @@ PROTOCOLS = ("smithy-rpc-v2-cbor", "query", "json")
 
 def setUpModule():
     global _launcher, _models
-    _environment.start()
-    _launcher = Launcher()
+    _launcher = _module.start()
     _models = tempfile.mkdtemp()
     model = create_loader().load_service_model("cloudwatch", "service-2")
     for protocol in PROTOCOLS:
@@ -62,12 +50,9 @@ def setUpModule():
 
 def tearDownModule():
     try:
-        code = _launcher.stop()
-        if code != 0:
-            raise AssertionError(f"the launcher exited with {code}")
+        _module.stop()
     finally:
         shutil.rmtree(_models, ignore_errors=True)
-        _environment.stop()
 
 
 def client(protocol):

@@ -18,19 +18,9 @@ from unittest import mock
 
 from botocore.exceptions import ClientError
 
-from test_emulator import Launcher
+from test_emulator import Launcher, ModuleLauncher
 
-_environment = mock.patch.dict(
-    os.environ,
-    {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    },
-)
+_module = ModuleLauncher()
 _launcher = None
 
 # The contract's defaults, restored before each test.
@@ -59,17 +49,11 @@ CODEDEPLOY_TRUST = json.dumps(
 
 def setUpModule():
     global _launcher
-    _environment.start()
-    _launcher = Launcher()
+    _launcher = _module.start()
 
 
 def tearDownModule():
-    try:
-        code = _launcher.stop()
-        if code != 0:
-            raise AssertionError(f"the launcher exited with {code}")
-    finally:
-        _environment.stop()
+    _module.stop()
 
 
 def forward(arn):

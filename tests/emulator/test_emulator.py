@@ -35,18 +35,6 @@ def call_of(client, method):
     return client.meta.service_model.signing_name, client.meta.method_to_api_mapping[method]
 
 
-_environment = mock.patch.dict(
-    os.environ,
-    {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    },
-)
-_launcher = None
 
 
 class Launcher:
@@ -115,19 +103,50 @@ class Launcher:
         )
 
 
+class ModuleLauncher:
+    """One launcher shared by a test module's tests, in an environment of dummy credentials and
+    no shared AWS configuration: start() in setUpModule, stop() in tearDownModule, which fails
+    the module when the launcher did not exit cleanly."""
+
+    def __init__(self):
+        self.environment = mock.patch.dict(
+            os.environ,
+            {
+                "AWS_ACCESS_KEY_ID": "test",
+                "AWS_SECRET_ACCESS_KEY": "test",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_REGION": "us-east-1",
+                "AWS_CONFIG_FILE": os.devnull,
+                "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            },
+        )
+        self.launcher = None
+
+    def start(self):
+        self.environment.start()
+        self.launcher = Launcher()
+        return self.launcher
+
+    def stop(self):
+        try:
+            code = self.launcher.stop()
+            if code != 0:
+                raise AssertionError(f"the launcher exited with {code}")
+        finally:
+            self.environment.stop()
+
+
+_module = ModuleLauncher()
+_launcher = None
+
+
 def setUpModule():
     global _launcher
-    _environment.start()
-    _launcher = Launcher()
+    _launcher = _module.start()
 
 
 def tearDownModule():
-    try:
-        code = _launcher.stop()
-        if code != 0:
-            raise AssertionError(f"the launcher exited with {code}")
-    finally:
-        _environment.stop()
+    _module.stop()
 
 
 class EmulatorTest(unittest.TestCase):

@@ -9,12 +9,10 @@ violations log holds only what these tests did:
 """
 
 import json
-import os
 import unittest
 import urllib.error
 import urllib.request
 import uuid
-from unittest import mock
 
 import boto3
 import cbor2
@@ -22,19 +20,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import identifiers
-from test_emulator import Launcher
+from test_emulator import ModuleLauncher
 
-_environment = mock.patch.dict(
-    os.environ,
-    {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    },
-)
+_module = ModuleLauncher()
 _launcher = None
 
 LISTENER_ARN = (
@@ -45,17 +33,11 @@ LISTENER_ARN = (
 
 def setUpModule():
     global _launcher
-    _environment.start()
-    _launcher = Launcher()
+    _launcher = _module.start()
 
 
 def tearDownModule():
-    try:
-        code = _launcher.stop()
-        if code != 0:
-            raise AssertionError(f"the launcher exited with {code}")
-    finally:
-        _environment.stop()
+    _module.stop()
 
 
 class IdentifierTest(unittest.TestCase):

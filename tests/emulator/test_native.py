@@ -11,26 +11,14 @@ advancedConfiguration.
 """
 
 import json
-import os
 import time
 import unittest
 import uuid
-from unittest import mock
 
 from test_contract import CODEDEPLOY_TRUST, FAST, ContractTest, forward
-from test_emulator import Launcher
+from test_emulator import ModuleLauncher
 
-_environment = mock.patch.dict(
-    os.environ,
-    {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    },
-)
+_module = ModuleLauncher()
 _launcher = None
 
 ECS_TRUST = CODEDEPLOY_TRUST.replace("codedeploy.amazonaws.com", "ecs.amazonaws.com")
@@ -44,17 +32,11 @@ BOTH_GROUPS = (
 
 def setUpModule():
     global _launcher
-    _environment.start()
-    _launcher = Launcher()
+    _launcher = _module.start()
 
 
 def tearDownModule():
-    try:
-        code = _launcher.stop()
-        if code != 0:
-            raise AssertionError(f"the launcher exited with {code}")
-    finally:
-        _environment.stop()
+    _module.stop()
 
 
 def both(blue, green, blue_weight=100):
