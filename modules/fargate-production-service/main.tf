@@ -67,7 +67,7 @@ locals {
     maximum_percent         = var.deployment_strategy == "rolling" ? var.ecs_deployment.maximum_percent : 200
     circuit_breaker         = var.deployment_strategy == "rolling" ? var.ecs_deployment.circuit_breaker : false
     alarm_names             = local.alarm_names
-    hooks                   = local.ecs_shifts_traffic ? [for s in ["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"] : { stage = s, arn = var.ecs_deployment.hooks[s] } if contains(keys(var.ecs_deployment.hooks), s)] : []
+    hooks                   = local.ecs_shifts_traffic ? [for s in ["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"] : { stage = s, arn = var.ecs_deployment.hooks[s] } if contains(keys(var.ecs_deployment.hooks), s)] : []
   }
   advanced_configuration = {
     alternate_target_group_arn = one(module.target_group_pair[*].green_arn)

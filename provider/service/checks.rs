@@ -11,25 +11,10 @@ use crate::value::{AttributePath, Value};
 use super::arn::{LISTENER_ARN_FORM, ListenerArn, SecretArn, SecretStore};
 use super::defaults as d;
 use super::expand::{AlarmMetric, DeploymentStrategy, ECS_HOOK_STAGES};
+use super::facts;
 use super::schema::{APPSPEC_HOOK_EVENTS, DNS_RECORD_TYPES, one_of};
 
-/// Fargate's CPU units and the memory sizes (MiB) each allows.
-pub fn valid_memory(cpu: i64) -> Option<Vec<i64>> {
-    let range =
-        |from: i64, to: i64, step: i64| (from..=to).step_by(step as usize).collect::<Vec<_>>();
-    Some(match cpu {
-        256 => vec![512, 1024, 2048],
-        512 => range(1024, 4096, 1024),
-        1024 => range(2048, 8192, 1024),
-        2048 => range(4096, 16384, 1024),
-        4096 => range(8192, 30720, 1024),
-        8192 => range(16384, 61440, 4096),
-        16384 => range(32768, 122880, 8192),
-        _ => return None,
-    })
-}
-
-pub const VALID_CPU: &[i64] = &[256, 512, 1024, 2048, 4096, 8192, 16384];
+pub use super::facts::{VALID_CPU, valid_memory};
 
 /// Environment variable names that look like they hold a credential.
 const CREDENTIAL_WORDS: &[&str] = &[
@@ -640,6 +625,11 @@ impl Checker {
         self.range_at(v, path(at), min, max, what);
     }
 
+    /// A range AWS states (see facts.rs).
+    fn fact(&mut self, v: &Value, at: &[&str], fact: facts::Range, what: &str) {
+        self.range_at(v, path(at), fact.min, fact.max, what);
+    }
+
     fn range_at(&mut self, v: &Value, at: AttributePath, min: i64, max: i64, what: &str) {
         if let Some(n) = int(v)
             && !(min..=max).contains(&n)
@@ -865,25 +855,22 @@ impl Checker {
                 );
             }
         }
-        self.range(
+        self.fact(
             ecs.get("bake_time_minutes"),
             &["ecs_deployment", "bake_time_minutes"],
-            0,
-            1440,
+            facts::ECS_DEPLOYMENT_MINUTES,
             "bake time (minutes)",
         );
-        self.range(
+        self.fact(
             ecs.get("linear_step_minutes"),
             &["ecs_deployment", "linear_step_minutes"],
-            0,
-            1440,
+            facts::ECS_DEPLOYMENT_MINUTES,
             "linear step wait (minutes)",
         );
-        self.range(
+        self.fact(
             ecs.get("canary_minutes"),
             &["ecs_deployment", "canary_minutes"],
-            0,
-            1440,
+            facts::ECS_DEPLOYMENT_MINUTES,
             "canary wait (minutes)",
         );
         for (attr, low, high) in [
@@ -902,18 +889,16 @@ impl Checker {
         }
         let min = ecs.get("minimum_healthy_percent");
         let max = ecs.get("maximum_percent");
-        self.range(
+        self.fact(
             min,
             &["ecs_deployment", "minimum_healthy_percent"],
-            0,
-            100,
+            facts::MINIMUM_HEALTHY_PERCENT,
             "minimum healthy percent",
         );
-        self.range(
+        self.fact(
             max,
             &["ecs_deployment", "maximum_percent"],
-            100,
-            200,
+            facts::MAXIMUM_PERCENT,
             "maximum percent",
         );
         let min_n = if min.is_null() {
@@ -1005,11 +990,10 @@ impl Checker {
     fn traffic_validation(&mut self, c: &Value) {
         let bg = c.get("blue_green");
         let wait = bg.get("test_traffic_wait_minutes");
-        self.range(
+        self.fact(
             wait,
             &["blue_green", "test_traffic_wait_minutes"],
-            0,
-            2880,
+            facts::CODEDEPLOY_WAIT_MINUTES,
             "test traffic wait (minutes)",
         );
         if bg.get("approve_traffic").as_bool() == Some(true)
@@ -1262,21 +1246,22 @@ impl Checker {
                 }
             }
         }
-        self.range(
+        self.fact(
             task.get("ephemeral_storage_gib"),
             &["task", "ephemeral_storage_gib"],
-            21,
-            200,
+            facts::EPHEMERAL_STORAGE_GIB,
             "ephemeral storage (GiB)",
         );
         if let Some(arch) = task.get("cpu_architecture").as_str()
-            && arch != "X86_64"
-            && arch != "ARM64"
+            && !facts::CPU_ARCHITECTURES.values.contains(&arch)
         {
             self.error(
                 path(&["task", "cpu_architecture"]),
                 "Invalid CPU architecture",
-                format!("cpu_architecture must be X86_64 or ARM64; got {arch:?}."),
+                format!(
+                    "cpu_architecture must be {}; got {arch:?}.",
+                    one_of(facts::CPU_ARCHITECTURES.values)
+                ),
             );
         }
     }
@@ -1761,40 +1746,35 @@ impl Checker {
                 format!("{n:?}: use letters, digits, hyphens and underscores (at most 255)."),
             );
         }
-        self.range(
+        self.fact(
             container.get("port"),
             &["container", "port"],
-            1,
-            65535,
+            facts::CONTAINER_PORT,
             "container port",
         );
         let chc = container.get("health_check");
-        self.range(
+        self.fact(
             chc.get("interval"),
             &["container", "health_check", "interval"],
-            5,
-            300,
+            facts::CONTAINER_HEALTH_CHECK_INTERVAL,
             "container health check interval",
         );
-        self.range(
+        self.fact(
             chc.get("timeout"),
             &["container", "health_check", "timeout"],
-            2,
-            60,
+            facts::CONTAINER_HEALTH_CHECK_TIMEOUT,
             "container health check timeout",
         );
-        self.range(
+        self.fact(
             chc.get("retries"),
             &["container", "health_check", "retries"],
-            1,
-            10,
+            facts::CONTAINER_HEALTH_CHECK_RETRIES,
             "container health check retries",
         );
-        self.range(
+        self.fact(
             chc.get("start_period"),
             &["container", "health_check", "start_period"],
-            0,
-            300,
+            facts::CONTAINER_HEALTH_CHECK_START_PERIOD,
             "container health check start period",
         );
         if let Some(cmd) = chc.get("command").elements()
@@ -1828,18 +1808,16 @@ impl Checker {
             self.error(path(&["container", "log", "retention_days"]), "Invalid log retention", format!("CloudWatch Logs keeps logs for 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days; got {days}."));
         }
         let lb = c.get("load_balancer");
-        self.range(
+        self.fact(
             lb.get("listener_rule_priority"),
             &["load_balancer", "listener_rule_priority"],
-            1,
-            50000,
+            facts::LISTENER_RULE_PRIORITY,
             "listener rule priority",
         );
-        self.range(
+        self.fact(
             lb.get("deregistration_delay"),
             &["load_balancer", "deregistration_delay"],
-            0,
-            3600,
+            facts::DEREGISTRATION_DELAY,
             "deregistration delay",
         );
         self.range(
@@ -1864,53 +1842,52 @@ impl Checker {
         {
             self.error(path(&["load_balancer", "health_check", "matcher"]), "Invalid health check matcher", format!("matcher takes HTTP codes from 200 to 499, as a list (\"200,204\") or a range (\"200-299\"); got {m:?}."));
         }
-        self.range(
+        self.fact(
             hc.get("interval"),
             &["load_balancer", "health_check", "interval"],
-            5,
-            300,
+            facts::TARGET_HEALTH_CHECK_INTERVAL,
             "health check interval",
         );
-        self.range(
+        self.fact(
             hc.get("timeout"),
             &["load_balancer", "health_check", "timeout"],
-            2,
-            120,
+            facts::TARGET_HEALTH_CHECK_TIMEOUT,
             "health check timeout",
         );
-        self.range(
+        self.fact(
             hc.get("healthy_threshold"),
             &["load_balancer", "health_check", "healthy_threshold"],
-            2,
-            10,
+            facts::TARGET_HEALTH_CHECK_THRESHOLD,
             "healthy threshold",
         );
-        self.range(
+        self.fact(
             hc.get("unhealthy_threshold"),
             &["load_balancer", "health_check", "unhealthy_threshold"],
-            2,
-            10,
+            facts::TARGET_HEALTH_CHECK_THRESHOLD,
             "unhealthy threshold",
         );
         let bg = c.get("blue_green");
-        self.range(
+        self.fact(
             bg.get("termination_wait_minutes"),
             &["blue_green", "termination_wait_minutes"],
-            0,
-            2880,
+            facts::CODEDEPLOY_WAIT_MINUTES,
             "termination wait (minutes)",
         );
         if let Some(events) = bg.get("auto_rollback_events").elements() {
             for (i, e) in events.iter().enumerate() {
                 if let Some(e) = e.as_str()
-                    && ![
-                        "DEPLOYMENT_FAILURE",
-                        "DEPLOYMENT_STOP_ON_ALARM",
-                        "DEPLOYMENT_STOP_ON_REQUEST",
-                    ]
-                    .contains(&e)
+                    && !facts::AUTO_ROLLBACK_EVENTS.values.contains(&e)
                 {
-                    self.error(AttributePath::attr("blue_green").join_attr("auto_rollback_events").join_index(i), "Invalid rollback event", format!("Events are DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM or DEPLOYMENT_STOP_ON_REQUEST; got {e:?}."));
+                    self.error(
+                        AttributePath::attr("blue_green")
+                            .join_attr("auto_rollback_events")
+                            .join_index(i),
+                        "Invalid rollback event",
+                        format!(
+                            "Events are {}; got {e:?}.",
+                            one_of(facts::AUTO_ROLLBACK_EVENTS.values)
+                        ),
+                    );
                 }
             }
         }
@@ -1935,13 +1912,15 @@ impl Checker {
             );
         }
         if let Some(p) = sd.get("routing_policy").as_str()
-            && p != "MULTIVALUE"
-            && p != "WEIGHTED"
+            && !facts::DNS_ROUTING_POLICIES.values.contains(&p)
         {
             self.error(
                 path(&["service_discovery", "routing_policy"]),
                 "Invalid routing policy",
-                format!("routing_policy is MULTIVALUE or WEIGHTED; got {p:?}."),
+                format!(
+                    "routing_policy is {}; got {p:?}.",
+                    one_of(facts::DNS_ROUTING_POLICIES.values)
+                ),
             );
         }
     }

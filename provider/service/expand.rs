@@ -213,15 +213,7 @@ impl DeploymentStrategy {
 }
 
 /// ECS lifecycle hook stages, in the order a deployment reaches them.
-pub const ECS_HOOK_STAGES: &[&str] = &[
-    "RECONCILE_SERVICE",
-    "PRE_SCALE_UP",
-    "POST_SCALE_UP",
-    "TEST_TRAFFIC_SHIFT",
-    "POST_TEST_TRAFFIC_SHIFT",
-    "PRODUCTION_TRAFFIC_SHIFT",
-    "POST_PRODUCTION_TRAFFIC_SHIFT",
-];
+pub const ECS_HOOK_STAGES: &[&str] = super::facts::ECS_HOOK_STAGES.values;
 
 /// Identifies one child of a service.
 #[derive(

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod defaults;
 pub mod empty_identifiers;
 pub mod expand;
+pub mod facts;
 pub mod names;
 pub mod schema;
 pub mod spec;

@@ -4,6 +4,8 @@
 
 use sha2::{Digest, Sha256};
 
+use super::facts;
+
 /// Names of every child of one service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChildNames {
@@ -84,34 +86,58 @@ impl NameRule {
 
 /// Every child name, in `ChildNames` order.
 pub const NAME_RULES: &[NameRule] = &[
-    NameRule::bounded("task_family", "", 255),
-    NameRule::bounded("ecs_service", "", 255),
-    NameRule::bounded("blue_target_group", "-blue", 32),
-    NameRule::bounded("green_target_group", "-green", 32),
-    NameRule::bounded("execution_role", "-execution", 64),
-    NameRule::bounded("task_role", "-task", 64),
-    NameRule::bounded("codedeploy_role", "-codedeploy", 64),
-    NameRule::bounded("infrastructure_role", "-ecs-infra", 64),
+    NameRule::bounded("task_family", "", facts::ECS_NAME.max),
+    NameRule::bounded("ecs_service", "", facts::ECS_NAME.max),
+    NameRule::bounded("blue_target_group", "-blue", facts::TARGET_GROUP_NAME.max),
+    NameRule::bounded("green_target_group", "-green", facts::TARGET_GROUP_NAME.max),
+    NameRule::bounded("execution_role", "-execution", facts::ROLE_NAME.max),
+    NameRule::bounded("task_role", "-task", facts::ROLE_NAME.max),
+    NameRule::bounded("codedeploy_role", "-codedeploy", facts::ROLE_NAME.max),
+    NameRule::bounded("infrastructure_role", "-ecs-infra", facts::ROLE_NAME.max),
     NameRule {
         field: "log_group",
         prefix: "/ecs/",
         suffix: "",
         limit: None,
     },
-    NameRule::bounded("codedeploy_application", "", 100),
-    NameRule::bounded("deployment_group", "", 100),
-    NameRule::bounded("discovery_service", "", 63),
-    NameRule::bounded("requests_policy", "-requests", 256),
-    NameRule::bounded("cpu_policy", "-cpu", 256),
-    NameRule::bounded("memory_policy", "-memory", 256),
-    NameRule::bounded("alarm_5xx_blue", "-5xx-blue", 255),
-    NameRule::bounded("alarm_5xx_green", "-5xx-green", 255),
-    NameRule::bounded("alarm_5xx_rate_blue", "-5xx-rate-blue", 255),
-    NameRule::bounded("alarm_5xx_rate_green", "-5xx-rate-green", 255),
-    NameRule::bounded("alarm_latency_blue", "-p99-blue", 255),
-    NameRule::bounded("alarm_latency_green", "-p99-green", 255),
-    NameRule::bounded("alarm_unhealthy_blue", "-unhealthy-blue", 255),
-    NameRule::bounded("alarm_unhealthy_green", "-unhealthy-green", 255),
+    NameRule::bounded(
+        "codedeploy_application",
+        "",
+        facts::CODEDEPLOY_APPLICATION_NAME.max,
+    ),
+    NameRule::bounded("deployment_group", "", facts::DEPLOYMENT_GROUP_NAME.max),
+    NameRule::bounded("discovery_service", "", facts::DISCOVERY_SERVICE_NAME.max),
+    NameRule::bounded(
+        "requests_policy",
+        "-requests",
+        facts::SCALING_POLICY_NAME.max,
+    ),
+    NameRule::bounded("cpu_policy", "-cpu", facts::SCALING_POLICY_NAME.max),
+    NameRule::bounded("memory_policy", "-memory", facts::SCALING_POLICY_NAME.max),
+    NameRule::bounded("alarm_5xx_blue", "-5xx-blue", facts::ALARM_NAME.max),
+    NameRule::bounded("alarm_5xx_green", "-5xx-green", facts::ALARM_NAME.max),
+    NameRule::bounded(
+        "alarm_5xx_rate_blue",
+        "-5xx-rate-blue",
+        facts::ALARM_NAME.max,
+    ),
+    NameRule::bounded(
+        "alarm_5xx_rate_green",
+        "-5xx-rate-green",
+        facts::ALARM_NAME.max,
+    ),
+    NameRule::bounded("alarm_latency_blue", "-p99-blue", facts::ALARM_NAME.max),
+    NameRule::bounded("alarm_latency_green", "-p99-green", facts::ALARM_NAME.max),
+    NameRule::bounded(
+        "alarm_unhealthy_blue",
+        "-unhealthy-blue",
+        facts::ALARM_NAME.max,
+    ),
+    NameRule::bounded(
+        "alarm_unhealthy_green",
+        "-unhealthy-green",
+        facts::ALARM_NAME.max,
+    ),
 ];
 
 /// `base` + `suffix` within `limit` characters: `base` is cut and followed by a hash of the

@@ -18,7 +18,7 @@ pub const SCHEMA_VERSION: i64 = 0;
 /// and the modules' validation both read this list.
 pub use super::expand::ECS_HOOK_STAGES;
 
-pub const DNS_RECORD_TYPES: &[&str] = &["A", "AAAA", "SRV"];
+pub const DNS_RECORD_TYPES: &[&str] = super::facts::DNS_RECORD_TYPES.values;
 
 /// ECS takes at most 10 container definitions in a task definition: the application's and
 /// nine sidecars.
@@ -393,17 +393,17 @@ fn with_container_settings(block: Block) -> Block {
 }
 
 /// The conditions a container's `depends_on` takes, as ECS names them.
-pub const DEPENDENCY_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
+pub const DEPENDENCY_CONDITIONS: &[&str] = super::facts::DEPENDENCY_CONDITIONS.values;
 
 /// The log routers FireLens runs.
-pub const FIRELENS_TYPES: &[&str] = &["fluentbit", "fluentd"];
+pub const FIRELENS_TYPES: &[&str] = super::facts::FIRELENS_TYPES.values;
 
 /// Where a FireLens router's configuration file is: in S3 or in the router's image.
 pub const FIRELENS_CONFIG_FILE_TYPES: &[&str] = &["s3", "file"];
 
 /// The log drivers a container takes: CloudWatch Logs directly, or through the task's FireLens
 /// router.
-pub const LOG_DRIVERS: &[&str] = &["awslogs", "awsfirelens"];
+pub const LOG_DRIVERS: &[&str] = super::facts::LOG_DRIVERS.values;
 
 fn mount_point_block() -> Block {
     Block::new("A volume of the task mounted into the container.")

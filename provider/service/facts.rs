@@ -1,0 +1,610 @@
+//! AWS facts the production checks and the generated modules encode, each in one place with
+//! where it comes from and when it was read. A fact that AWS's API model also states names its
+//! model shape; `tests/aws_facts.rs` compares every such fact with the pinned botocore models,
+//! so an AWS change the models carry breaks a test instead of shipping a stale rule. Where the
+//! model and a guide page disagree, the model (and the newest page) wins.
+
+use serde_json::Value as Json;
+
+/// The day the facts below were last checked against their sources.
+pub const READ: &str = "2026-12-07";
+
+/// Fargate's CPU units and the memory sizes (MiB) each allows: AWS's task-size table
+/// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size),
+/// which the ECS API model repeats in `RegisterTaskDefinitionRequest.memory`'s documentation
+/// (botocore 1.44.18, read on [`READ`]), up to 16384 CPU units with 32–120 GB. Two tools added
+/// 32 vCPU in 2026 citing the guide; neither the pinned model nor the copies of the guide
+/// found state it, so it is not here.
+pub fn valid_memory(cpu: i64) -> Option<Vec<i64>> {
+    let range =
+        |from: i64, to: i64, step: i64| (from..=to).step_by(step as usize).collect::<Vec<_>>();
+    Some(match cpu {
+        256 => vec![512, 1024, 2048],
+        512 => range(1024, 4096, 1024),
+        1024 => range(2048, 8192, 1024),
+        2048 => range(4096, 16384, 1024),
+        4096 => range(8192, 30720, 1024),
+        8192 => range(16384, 61440, 4096),
+        16384 => range(32768, 122880, 8192),
+        _ => return None,
+    })
+}
+
+/// The CPU units of the table above.
+pub const VALID_CPU: &[i64] = &[256, 512, 1024, 2048, 4096, 8192, 16384];
+
+/// A shape of an AWS API model: the botocore service name and the shape's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelShape {
+    pub service: &'static str,
+    pub shape: &'static str,
+}
+
+const fn shape(service: &'static str, shape: &'static str) -> Option<ModelShape> {
+    Some(ModelShape { service, shape })
+}
+
+/// An inclusive range of whole numbers AWS accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub min: i64,
+    pub max: i64,
+    /// The model shape that states the same range (its `min` and `max`), if any.
+    pub model: Option<ModelShape>,
+    /// The AWS page the range comes from when the model does not state it.
+    pub source: &'static str,
+}
+
+/// A set of values AWS accepts, or the part of it the provider offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Enum {
+    pub values: &'static [&'static str],
+    /// The model's enum shape, if any.
+    pub model: Option<ModelShape>,
+    /// `true` when the provider offers only some of the model's values on purpose (a Fargate
+    /// service takes two of ECS's eight log drivers); else the values must be the model's.
+    pub subset: bool,
+    pub source: &'static str,
+}
+
+/// The longest name AWS accepts for a kind of resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameLength {
+    pub max: usize,
+    /// The model's string shape, when it states the `max`.
+    pub model: Option<ModelShape>,
+    pub source: &'static str,
+}
+
+const ELB_TARGET_GROUP: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html";
+const ECS_TASK_DEFINITION: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html";
+const ECS_DEPLOYMENT_CONFIGURATION: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html";
+const CODEDEPLOY_BLUE_GREEN: &str = "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BlueGreenDeploymentConfiguration.html";
+
+/// Listener rule priorities (ELBv2 `RulePriority`).
+pub const LISTENER_RULE_PRIORITY: Range = Range {
+    min: 1,
+    max: 50000,
+    model: shape("elbv2", "RulePriority"),
+    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html",
+};
+
+/// Seconds between a target group's health checks.
+pub const TARGET_HEALTH_CHECK_INTERVAL: Range = Range {
+    min: 5,
+    max: 300,
+    model: shape("elbv2", "HealthCheckIntervalSeconds"),
+    source: ELB_TARGET_GROUP,
+};
+
+/// Seconds a target group's health check waits for an answer.
+pub const TARGET_HEALTH_CHECK_TIMEOUT: Range = Range {
+    min: 2,
+    max: 120,
+    model: shape("elbv2", "HealthCheckTimeoutSeconds"),
+    source: ELB_TARGET_GROUP,
+};
+
+/// Consecutive checks that make a target healthy or unhealthy.
+pub const TARGET_HEALTH_CHECK_THRESHOLD: Range = Range {
+    min: 2,
+    max: 10,
+    model: shape("elbv2", "HealthCheckThresholdCount"),
+    source: ELB_TARGET_GROUP,
+};
+
+/// `deregistration_delay.timeout_seconds`, a target group attribute (a string in the model).
+pub const DEREGISTRATION_DELAY: Range = Range {
+    min: 0,
+    max: 3600,
+    model: None,
+    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html",
+};
+
+/// A container port.
+pub const CONTAINER_PORT: Range = Range {
+    min: 1,
+    max: 65535,
+    model: None,
+    source: ECS_TASK_DEFINITION,
+};
+
+/// A container health check's interval in seconds (ECS `HealthCheck`, a plain integer in the
+/// model).
+pub const CONTAINER_HEALTH_CHECK_INTERVAL: Range = Range {
+    min: 5,
+    max: 300,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+};
+
+/// A container health check's timeout in seconds.
+pub const CONTAINER_HEALTH_CHECK_TIMEOUT: Range = Range {
+    min: 2,
+    max: 60,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+};
+
+/// A container health check's retries.
+pub const CONTAINER_HEALTH_CHECK_RETRIES: Range = Range {
+    min: 1,
+    max: 10,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+};
+
+/// A container health check's start period in seconds.
+pub const CONTAINER_HEALTH_CHECK_START_PERIOD: Range = Range {
+    min: 0,
+    max: 300,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+};
+
+/// Fargate ephemeral storage in GiB (`EphemeralStorage.sizeInGiB`; 20 is the free default).
+pub const EPHEMERAL_STORAGE_GIB: Range = Range {
+    min: 21,
+    max: 200,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EphemeralStorage.html",
+};
+
+/// ECS-native deployments' bake, step and canary minutes.
+pub const ECS_DEPLOYMENT_MINUTES: Range = Range {
+    min: 0,
+    max: 1440,
+    model: None,
+    source: ECS_DEPLOYMENT_CONFIGURATION,
+};
+
+/// `minimumHealthyPercent` of a Fargate service's deployments.
+pub const MINIMUM_HEALTHY_PERCENT: Range = Range {
+    min: 0,
+    max: 100,
+    model: None,
+    source: ECS_DEPLOYMENT_CONFIGURATION,
+};
+
+/// `maximumPercent` of a Fargate service's rolling deployments.
+pub const MAXIMUM_PERCENT: Range = Range {
+    min: 100,
+    max: 200,
+    model: None,
+    source: ECS_DEPLOYMENT_CONFIGURATION,
+};
+
+/// CodeDeploy's wait for approval, and its wait before the old tasks end, in minutes.
+pub const CODEDEPLOY_WAIT_MINUTES: Range = Range {
+    min: 0,
+    max: 2880,
+    model: None,
+    source: CODEDEPLOY_BLUE_GREEN,
+};
+
+/// Task CPU architectures.
+pub const CPU_ARCHITECTURES: Enum = Enum {
+    values: &["X86_64", "ARM64"],
+    model: shape("ecs", "CPUArchitecture"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RuntimePlatform.html",
+};
+
+/// What a container's `dependsOn` waits for.
+pub const DEPENDENCY_CONDITIONS: Enum = Enum {
+    values: &["START", "COMPLETE", "SUCCESS", "HEALTHY"],
+    model: shape("ecs", "ContainerCondition"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html",
+};
+
+/// The log drivers a Fargate service's containers use here: the service's log group, or a
+/// FireLens router (ECS takes six more, which Fargate tasks do not need).
+pub const LOG_DRIVERS: Enum = Enum {
+    values: &["awslogs", "awsfirelens"],
+    model: shape("ecs", "LogDriver"),
+    subset: true,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LogConfiguration.html",
+};
+
+/// FireLens router kinds.
+pub const FIRELENS_TYPES: Enum = Enum {
+    values: &["fluentbit", "fluentd"],
+    model: shape("ecs", "FirelensConfigurationType"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_FirelensConfiguration.html",
+};
+
+/// ECS lifecycle hook stages, in the order a deployment reaches them. PRE_PRODUCTION_TRAFFIC_SHIFT
+/// is in the model (botocore 1.44.18) and was missing here until the cross-check found it.
+pub const ECS_HOOK_STAGES: Enum = Enum {
+    values: &[
+        "RECONCILE_SERVICE",
+        "PRE_SCALE_UP",
+        "POST_SCALE_UP",
+        "TEST_TRAFFIC_SHIFT",
+        "POST_TEST_TRAFFIC_SHIFT",
+        "PRE_PRODUCTION_TRAFFIC_SHIFT",
+        "PRODUCTION_TRAFFIC_SHIFT",
+        "POST_PRODUCTION_TRAFFIC_SHIFT",
+    ],
+    model: shape("ecs", "DeploymentLifecycleHookStage"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html",
+};
+
+/// Cloud Map record types a service's tasks register (CNAME is not for task addresses).
+pub const DNS_RECORD_TYPES: Enum = Enum {
+    values: &["A", "AAAA", "SRV"],
+    model: shape("servicediscovery", "RecordType"),
+    subset: true,
+    source: "https://docs.aws.amazon.com/cloud-map/latest/api/API_DnsRecord.html",
+};
+
+/// Cloud Map routing policies.
+pub const DNS_ROUTING_POLICIES: Enum = Enum {
+    values: &["MULTIVALUE", "WEIGHTED"],
+    model: shape("servicediscovery", "RoutingPolicy"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/cloud-map/latest/api/API_DnsConfig.html",
+};
+
+/// Events that roll a CodeDeploy deployment back.
+pub const AUTO_ROLLBACK_EVENTS: Enum = Enum {
+    values: &[
+        "DEPLOYMENT_FAILURE",
+        "DEPLOYMENT_STOP_ON_ALARM",
+        "DEPLOYMENT_STOP_ON_REQUEST",
+    ],
+    model: shape("codedeploy", "AutoRollbackEvent"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AutoRollbackConfiguration.html",
+};
+
+/// IAM role names.
+pub const ROLE_NAME: NameLength = NameLength {
+    max: 64,
+    model: shape("iam", "roleNameType"),
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+};
+
+/// CodeDeploy application names.
+pub const CODEDEPLOY_APPLICATION_NAME: NameLength = NameLength {
+    max: 100,
+    model: shape("codedeploy", "ApplicationName"),
+    source: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateApplication.html",
+};
+
+/// CodeDeploy deployment group names.
+pub const DEPLOYMENT_GROUP_NAME: NameLength = NameLength {
+    max: 100,
+    model: shape("codedeploy", "DeploymentGroupName"),
+    source: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html",
+};
+
+/// Target group names (the model states no length; the API reference does).
+pub const TARGET_GROUP_NAME: NameLength = NameLength {
+    max: 32,
+    model: None,
+    source: ELB_TARGET_GROUP,
+};
+
+/// Task definition families and ECS service names.
+pub const ECS_NAME: NameLength = NameLength {
+    max: 255,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html",
+};
+
+/// Cloud Map service names: one DNS label (the model's pattern allows 63 characters a label).
+pub const DISCOVERY_SERVICE_NAME: NameLength = NameLength {
+    max: 63,
+    model: None,
+    source: "https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html",
+};
+
+/// CloudWatch alarm names.
+pub const ALARM_NAME: NameLength = NameLength {
+    max: 255,
+    model: shape("cloudwatch", "AlarmName"),
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+};
+
+/// Application Auto Scaling policy names.
+pub const SCALING_POLICY_NAME: NameLength = NameLength {
+    max: 256,
+    model: shape("application-autoscaling", "PolicyName"),
+    source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
+};
+
+/// CloudWatch Logs group names.
+pub const LOG_GROUP_NAME: NameLength = NameLength {
+    max: 512,
+    model: shape("logs", "LogGroupName"),
+    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+};
+
+/// Every range that has a model shape, by name, for the cross-check.
+pub const RANGES: &[(&str, Range)] = &[
+    ("LISTENER_RULE_PRIORITY", LISTENER_RULE_PRIORITY),
+    ("TARGET_HEALTH_CHECK_INTERVAL", TARGET_HEALTH_CHECK_INTERVAL),
+    ("TARGET_HEALTH_CHECK_TIMEOUT", TARGET_HEALTH_CHECK_TIMEOUT),
+    (
+        "TARGET_HEALTH_CHECK_THRESHOLD",
+        TARGET_HEALTH_CHECK_THRESHOLD,
+    ),
+    ("DEREGISTRATION_DELAY", DEREGISTRATION_DELAY),
+    ("CONTAINER_PORT", CONTAINER_PORT),
+    (
+        "CONTAINER_HEALTH_CHECK_INTERVAL",
+        CONTAINER_HEALTH_CHECK_INTERVAL,
+    ),
+    (
+        "CONTAINER_HEALTH_CHECK_TIMEOUT",
+        CONTAINER_HEALTH_CHECK_TIMEOUT,
+    ),
+    (
+        "CONTAINER_HEALTH_CHECK_RETRIES",
+        CONTAINER_HEALTH_CHECK_RETRIES,
+    ),
+    (
+        "CONTAINER_HEALTH_CHECK_START_PERIOD",
+        CONTAINER_HEALTH_CHECK_START_PERIOD,
+    ),
+    ("EPHEMERAL_STORAGE_GIB", EPHEMERAL_STORAGE_GIB),
+    ("ECS_DEPLOYMENT_MINUTES", ECS_DEPLOYMENT_MINUTES),
+    ("MINIMUM_HEALTHY_PERCENT", MINIMUM_HEALTHY_PERCENT),
+    ("MAXIMUM_PERCENT", MAXIMUM_PERCENT),
+    ("CODEDEPLOY_WAIT_MINUTES", CODEDEPLOY_WAIT_MINUTES),
+];
+
+/// Every enum, by name.
+pub const ENUMS: &[(&str, Enum)] = &[
+    ("CPU_ARCHITECTURES", CPU_ARCHITECTURES),
+    ("DEPENDENCY_CONDITIONS", DEPENDENCY_CONDITIONS),
+    ("LOG_DRIVERS", LOG_DRIVERS),
+    ("FIRELENS_TYPES", FIRELENS_TYPES),
+    ("ECS_HOOK_STAGES", ECS_HOOK_STAGES),
+    ("DNS_RECORD_TYPES", DNS_RECORD_TYPES),
+    ("DNS_ROUTING_POLICIES", DNS_ROUTING_POLICIES),
+    ("AUTO_ROLLBACK_EVENTS", AUTO_ROLLBACK_EVENTS),
+];
+
+/// Every name length, by name.
+pub const NAME_LENGTHS: &[(&str, NameLength)] = &[
+    ("ROLE_NAME", ROLE_NAME),
+    ("CODEDEPLOY_APPLICATION_NAME", CODEDEPLOY_APPLICATION_NAME),
+    ("DEPLOYMENT_GROUP_NAME", DEPLOYMENT_GROUP_NAME),
+    ("TARGET_GROUP_NAME", TARGET_GROUP_NAME),
+    ("ECS_NAME", ECS_NAME),
+    ("DISCOVERY_SERVICE_NAME", DISCOVERY_SERVICE_NAME),
+    ("ALARM_NAME", ALARM_NAME),
+    ("SCALING_POLICY_NAME", SCALING_POLICY_NAME),
+    ("LOG_GROUP_NAME", LOG_GROUP_NAME),
+];
+
+/// The services whose models the facts name, for a caller that loads them.
+pub fn model_services() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = RANGES
+        .iter()
+        .filter_map(|(_, r)| r.model)
+        .chain(ENUMS.iter().filter_map(|(_, e)| e.model))
+        .chain(NAME_LENGTHS.iter().filter_map(|(_, n)| n.model))
+        .map(|m| m.service)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Models by botocore service name: each its `shapes` object.
+pub type Models = std::collections::BTreeMap<String, Json>;
+
+fn model_shape(models: &Models, m: ModelShape) -> Result<&Json, String> {
+    models
+        .get(m.service)
+        .and_then(|shapes| shapes.get(m.shape))
+        .ok_or_else(|| format!("the {} model has no shape {}", m.service, m.shape))
+}
+
+/// Every disagreement between the facts and the models, one line each.
+pub fn disagreements(models: &Models) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, r) in RANGES {
+        let Some(m) = r.model else { continue };
+        match model_shape(models, m) {
+            Ok(s) => {
+                let (min, max) = (
+                    s.get("min").and_then(Json::as_i64),
+                    s.get("max").and_then(Json::as_i64),
+                );
+                if min != Some(r.min) || max != Some(r.max) {
+                    out.push(format!(
+                        "{name}: {}..{} here, {}.{} says {:?}..{:?}",
+                        r.min, r.max, m.service, m.shape, min, max
+                    ));
+                }
+            }
+            Err(e) => out.push(format!("{name}: {e}")),
+        }
+    }
+    for (name, e) in ENUMS {
+        let Some(m) = e.model else { continue };
+        match model_shape(models, m) {
+            Ok(s) => {
+                let model: Vec<&str> = s
+                    .get("enum")
+                    .and_then(Json::as_array)
+                    .map(|v| v.iter().filter_map(Json::as_str).collect())
+                    .unwrap_or_default();
+                let unknown: Vec<&&str> = e.values.iter().filter(|v| !model.contains(v)).collect();
+                let missing: Vec<&&str> = model.iter().filter(|v| !e.values.contains(v)).collect();
+                if !unknown.is_empty() {
+                    out.push(format!(
+                        "{name}: {unknown:?} not in {}.{} {model:?}",
+                        m.service, m.shape
+                    ));
+                }
+                if !e.subset && !missing.is_empty() {
+                    out.push(format!(
+                        "{name}: {}.{} also has {missing:?}",
+                        m.service, m.shape
+                    ));
+                }
+            }
+            Err(err) => out.push(format!("{name}: {err}")),
+        }
+    }
+    for (name, n) in NAME_LENGTHS {
+        let Some(m) = n.model else { continue };
+        match model_shape(models, m) {
+            Ok(s) => {
+                let max = s.get("max").and_then(Json::as_i64);
+                if max != i64::try_from(n.max).ok() {
+                    out.push(format!(
+                        "{name}: at most {} here, {}.{} says {max:?}",
+                        n.max, m.service, m.shape
+                    ));
+                }
+            }
+            Err(e) => out.push(format!("{name}: {e}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The shapes the facts name, written as the models state them today.
+    fn agreeing() -> Models {
+        let mut models = Models::new();
+        let mut put = |service: &str, shape: &str, body: Json| {
+            let shapes = models
+                .entry(service.to_owned())
+                .or_insert_with(|| json!({}));
+            shapes[shape] = body;
+        };
+        for (_, r) in RANGES {
+            if let Some(m) = r.model {
+                put(
+                    m.service,
+                    m.shape,
+                    json!({"type": "integer", "min": r.min, "max": r.max}),
+                );
+            }
+        }
+        for (_, e) in ENUMS {
+            if let Some(m) = e.model {
+                let mut values: Vec<&str> = e.values.to_vec();
+                if e.subset {
+                    values.push("SOMETHING_ELSE");
+                }
+                put(
+                    m.service,
+                    m.shape,
+                    json!({"type": "string", "enum": values}),
+                );
+            }
+        }
+        for (_, n) in NAME_LENGTHS {
+            if let Some(m) = n.model {
+                put(
+                    m.service,
+                    m.shape,
+                    json!({"type": "string", "min": 1, "max": n.max}),
+                );
+            }
+        }
+        models
+    }
+
+    #[test]
+    fn facts_that_agree_with_the_model_pass() {
+        assert_eq!(disagreements(&agreeing()), Vec::<String>::new());
+    }
+
+    /// A stale rule: the model gained a value the provider does not know, lost one it offers,
+    /// or moved a bound. Each makes the cross-check fail, naming the fact.
+    #[test]
+    fn a_stale_fact_is_reported() {
+        let mut models = agreeing();
+        models.get_mut("ecs").expect("ecs")["DeploymentLifecycleHookStage"]["enum"]
+            .as_array_mut()
+            .expect("enum")
+            .push(json!("NEW_STAGE"));
+        models.get_mut("ecs").expect("ecs")["CPUArchitecture"]["enum"] = json!(["X86_64"]);
+        models.get_mut("elbv2").expect("elbv2")["RulePriority"]["max"] = json!(99999);
+        models.get_mut("iam").expect("iam")["roleNameType"]["max"] = json!(128);
+        models
+            .get_mut("logs")
+            .expect("logs")
+            .as_object_mut()
+            .expect("shapes")
+            .remove("LogGroupName");
+        let found = disagreements(&models);
+        for name in [
+            "ECS_HOOK_STAGES",
+            "CPU_ARCHITECTURES",
+            "LISTENER_RULE_PRIORITY",
+            "ROLE_NAME",
+            "LOG_GROUP_NAME",
+        ] {
+            assert!(
+                found.iter().any(|d| d.starts_with(&format!("{name}:"))),
+                "{name} not reported: {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), 5, "{found:#?}");
+    }
+
+    #[test]
+    fn a_subset_may_leave_model_values_out_but_not_add_any() {
+        let mut models = agreeing();
+        models.get_mut("ecs").expect("ecs")["LogDriver"]["enum"] = json!(["awslogs", "splunk"]);
+        assert_eq!(
+            disagreements(&models),
+            ["LOG_DRIVERS: [\"awsfirelens\"] not in ecs.LogDriver [\"awslogs\", \"splunk\"]"]
+        );
+    }
+
+    #[test]
+    fn every_fact_names_its_source() {
+        let sources = RANGES
+            .iter()
+            .map(|(n, r)| (*n, r.source))
+            .chain(ENUMS.iter().map(|(n, e)| (*n, e.source)))
+            .chain(NAME_LENGTHS.iter().map(|(n, l)| (*n, l.source)));
+        for (name, source) in sources {
+            assert!(
+                source.starts_with("https://docs.aws.amazon.com/"),
+                "{name}: {source}"
+            );
+        }
+    }
+}
