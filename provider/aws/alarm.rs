@@ -248,9 +248,9 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
 
 // --- The alarms as children of the service (see aws/kind.rs) --------------------------------
 
+use super::child::{ChildProblem, alarm_def, alarm_target_group};
 use super::discover::{Found, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::{ChildProblem, alarm_def, alarm_target_group};
 use crate::service::expand::{ChildKey, Expansion, alarm_key};
 use crate::service::state::ChildIds;
 

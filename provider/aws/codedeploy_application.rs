@@ -66,9 +66,9 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
 
 // --- The CodeDeploy application as a child of the service (see aws/kind.rs) -----------------
 
+use super::child::ChildProblem;
 use super::discover::{Found, codedeploy_arn, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::ChildProblem;
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 

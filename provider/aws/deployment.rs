@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use aws_sdk_codedeploy::types::{DeploymentStatus, RevisionLocation, RevisionLocationType};
 
-use crate::tfplugin::StopSignal;
+use super::executor::Stop;
 
 use super::clients::{AwsError, AwsResult, Clients, err};
 
@@ -80,7 +80,7 @@ fn next_poll(current: Duration, max: Duration) -> Duration {
 /// deployment has ended, or its status while it goes on.
 pub(super) async fn poll_until_ended<F, Fut>(
     id: &str,
-    stop: &StopSignal,
+    stop: &Stop,
     poll: Duration,
     timeout: Duration,
     mut check: F,
@@ -114,7 +114,7 @@ where
 pub async fn wait(
     c: &Clients,
     id: &str,
-    stop: &StopSignal,
+    stop: &Stop,
     poll: Duration,
     timeout: Duration,
 ) -> AwsResult<Outcome> {

@@ -255,9 +255,9 @@ pub async fn delete(c: &Clients, application: &str, name: &str) -> AwsResult<()>
 
 // --- The deployment group as a child of the service (see aws/kind.rs) -----------------------
 
+use super::child::{ChildProblem, names_for, required, while_role_propagates};
 use super::discover::{Found, codedeploy_arn, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::{ChildProblem, names_for, required, while_role_propagates};
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 

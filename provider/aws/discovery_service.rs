@@ -242,9 +242,9 @@ pub async fn delete(c: &Clients, id: &str) -> AwsResult<()> {
 
 // --- The Cloud Map service as a child of the service (see aws/kind.rs) ----------------------
 
+use super::child::ChildProblem;
 use super::discover::{Found, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::ChildProblem;
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 

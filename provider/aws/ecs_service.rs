@@ -571,12 +571,12 @@ pub async fn delete(c: &Clients, cluster: &str, name: &str) -> AwsResult<()> {
 
 // --- The ECS service as a child of the service (see aws/kind.rs) ----------------------------
 
-use super::discover::{Found, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use super::lifecycle::{
+use super::child::{
     ChildProblem, advanced_of, ecs_cannot_assume_role, live_target_group, required,
     while_role_propagates,
 };
+use super::discover::{Found, one, owner_of};
+use super::kind::{ChildKind, Cx};
 use crate::service::expand::{ChildKey, Expansion, OWNER_TAG};
 use crate::service::state::ChildIds;
 

@@ -8,7 +8,28 @@ use std::hash::Hash;
 
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use crate::tfplugin::StopSignal;
+use tokio_util::sync::CancellationToken;
+
+/// Whether the operation was asked to stop (OpenTofu's StopProvider, an interrupt): the AWS
+/// rendering's own view of it, so aws/ knows nothing of the plugin protocol; fargate/ makes
+/// one from the request's signal.
+#[derive(Debug, Clone, Default)]
+pub struct Stop(CancellationToken);
+
+impl Stop {
+    pub fn new(token: CancellationToken) -> Self {
+        Self(token)
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.0.is_cancelled()
+    }
+
+    /// Resolves once a stop has been requested.
+    pub async fn stopped(&self) {
+        self.0.cancelled().await;
+    }
+}
 
 /// The outcome of a walk: the nodes that failed (with why), and those never started because a
 /// dependency failed or a stop was requested.
@@ -26,11 +47,7 @@ impl<K, E> WalkReport<K, E> {
 
 /// Runs `run` on every node of `graph` (`(node, depends_on)`); dependencies that are not nodes
 /// of the graph count as done.
-pub async fn walk<K, E, F, Fut>(
-    graph: &[(K, Vec<K>)],
-    stop: &StopSignal,
-    run: F,
-) -> WalkReport<K, E>
+pub async fn walk<K, E, F, Fut>(graph: &[(K, Vec<K>)], stop: &Stop, run: F) -> WalkReport<K, E>
 where
     K: Copy + Eq + Hash + Debug,
     F: Fn(K) -> Fut,
@@ -105,7 +122,7 @@ mod tests {
         let graph = vec![(1, vec![]), (2, vec![]), (3, vec![1, 2]), (4, vec![3])];
         let log = Arc::new(Mutex::new(Vec::new()));
         let running = Arc::new(Mutex::new((0, 0)));
-        let report = walk::<_, String, _, _>(&graph, &StopSignal::default(), |k| {
+        let report = walk::<_, String, _, _>(&graph, &Stop::default(), |k| {
             let log = log.clone();
             let running = running.clone();
             async move {
@@ -130,7 +147,7 @@ mod tests {
     #[tokio::test]
     async fn a_failure_skips_its_dependents_but_not_the_rest() {
         let graph = vec![(1, vec![]), (2, vec![]), (3, vec![1]), (4, vec![2])];
-        let report = walk(&graph, &StopSignal::default(), |k| async move {
+        let report = walk(&graph, &Stop::default(), |k| async move {
             if k == 1 {
                 Err("boom".to_owned())
             } else {

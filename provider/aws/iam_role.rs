@@ -337,9 +337,9 @@ async fn delete_inline(c: &Clients, name: &str, policy: &str) -> AwsResult<()> {
 
 // --- The roles as children of the service (see aws/kind.rs) ---------------------------------
 
+use super::child::{ChildProblem, role_def};
 use super::discover::{Found, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::{ChildProblem, role_def};
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 

@@ -12,9 +12,9 @@ use async_trait::async_trait;
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::{ChildIds, Colour};
 
+use super::child::ChildProblem;
 use super::clients::{AwsResult, Clients};
 use super::discover::Found;
-use super::lifecycle::ChildProblem;
 use super::{
     alarm, codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
     listener_rule, log_group, scalable_target, scaling_policy, target_group, task_definition,
@@ -63,7 +63,7 @@ impl Cx<'_> {
 
     /// The tags a new child gets: the expansion's and the owner tag.
     pub fn tags(&self) -> BTreeMap<String, String> {
-        super::lifecycle::creation_tags(self.exp)
+        super::child::creation_tags(self.exp)
     }
 }
 
@@ -94,7 +94,7 @@ impl Listed {
             .into_iter()
             .filter(|k| known.has(*k) && iam_role::is_role(*k));
         let roles = futures::future::join_all(roles.map(|key| async move {
-            let name = &super::lifecycle::role_def(exp, key).name;
+            let name = &super::child::role_def(exp, key).name;
             match iam_role::policies(c, name).await {
                 Ok(Some(p)) => Some((key, p)),
                 _ => None,

@@ -3,22 +3,21 @@
 //! operation records the identities it creates or deletes in `ChildIds` as it goes, so a
 //! failure halfway leaves an exact account of what exists.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::service::appspec::appspec;
 use crate::service::expand::alb_resource_label;
 use crate::service::expand::{
-    AlarmDef, AlarmMetric, AlarmTarget, ChildKey, DeploymentGroupDef, Expansion, ListenerRuleDef,
-    OWNER_TAG, RoleDef, ScalingMetric, TargetGroupDef, TaskDefinitionDef, alarm_key,
+    AlarmMetric, AlarmTarget, ChildKey, DeploymentGroupDef, Expansion, OWNER_TAG, ScalingMetric,
+    TargetGroupDef, TaskDefinitionDef, alarm_key,
 };
 use crate::service::state::{ChildIds, Colour, metric_key};
-use crate::tfplugin::StopSignal;
 
 use super::clients::{AwsError, AwsResult, Clients};
 use super::deployment::{self, Outcome};
-use super::executor::{WalkReport, reversed, walk};
+use super::executor::{Stop, WalkReport, reversed, walk};
 use super::listener_rule::ObservedRule;
 use super::{
     alarm, codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
@@ -27,6 +26,11 @@ use super::{
 };
 use crate::service::expand::DeploymentStrategy;
 
+pub use super::child::ChildProblem;
+use super::child::{
+    advanced_of, alarm_def, alarm_target_group, creation_tags, ecs_cannot_assume_role,
+    live_target_group, names_for, role_def, rule_def, while_role_propagates,
+};
 use super::kind::{self, Cx, Listed, SharedIds, lock};
 
 fn graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
@@ -34,40 +38,6 @@ fn graph(exp: &Expansion) -> Vec<(ChildKey, Vec<ChildKey>)> {
         .into_iter()
         .map(|c| (c.key, c.depends_on))
         .collect()
-}
-
-/// Why one child could not be created, brought up to date or deleted.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum ChildProblem {
-    /// What AWS answered, with its operation and code.
-    #[error("{0}")]
-    Aws(#[from] AwsError),
-    /// A child of the derived name exists and is not this service's.
-    #[error(
-        "it already exists and is not this service's ({owner}). If it is this service, import the \
-         service (`tofu import <address> <cluster>/<name>`); otherwise delete or rename it"
-    )]
-    NotOurs { owner: String },
-    /// A listener rule priority held by a rule of someone else.
-    #[error(
-        "priority {priority} on listener {listener} is held by rule {rule} (forwarding to {targets}); set \
-         load_balancer.listener_rule_priority to a free priority"
-    )]
-    PriorityTaken {
-        priority: i64,
-        listener: String,
-        rule: String,
-        targets: String,
-    },
-    /// A child this one needs does not exist (its own failure is reported separately).
-    #[error("{0} does not exist")]
-    Needs(&'static str),
-    /// Children never started because a dependency failed or the operation was stopped.
-    #[error("{0}")]
-    NotAttempted(String),
-    /// A child still there after it was deleted.
-    #[error("{0}")]
-    StillThere(String),
 }
 
 /// A problem with one child (or, without a key, with the service as a whole), typed until it
@@ -157,36 +127,6 @@ fn problems(
     out
 }
 
-pub(crate) fn required(v: &Option<String>, what: &'static str) -> Result<String, ChildProblem> {
-    v.clone().ok_or(ChildProblem::Needs(what))
-}
-
-pub(crate) fn live_target_group(ids: &ChildIds, live: Colour) -> Option<String> {
-    match live {
-        Colour::Blue => ids.blue_target_group_arn.clone(),
-        Colour::Green => ids.green_target_group_arn.clone(),
-    }
-}
-
-pub(crate) fn names_for(exp: &Expansion, live: Colour) -> (String, String) {
-    let (b, g) = (
-        exp.names.blue_target_group.clone(),
-        exp.names.green_target_group.clone(),
-    );
-    match live {
-        Colour::Blue => (b, g),
-        Colour::Green => (g, b),
-    }
-}
-
-/// The tags a new child gets: the expansion's, plus the owner tag that lets it be found and
-/// adopted (or refused) by name later.
-pub(crate) fn creation_tags(exp: &Expansion) -> BTreeMap<String, String> {
-    let mut tags = exp.tags.clone();
-    tags.insert(OWNER_TAG.to_owned(), super::discover::owner_of(exp));
-    tags
-}
-
 /// AWS's answers that say a child of that name (or that priority) is already there.
 fn already_exists(e: &AwsError) -> bool {
     matches!(
@@ -213,7 +153,7 @@ pub async fn create_missing(
     exp: &Expansion,
     ids: &mut ChildIds,
     live: Colour,
-    stop: &StopSignal,
+    stop: &Stop,
 ) -> Vec<ChildError> {
     let service_existed = ids.service_arn.is_some();
     let registry_before = ids.discovery_service_arn.clone();
@@ -348,59 +288,6 @@ async fn create_child(
     kind::of(key).create(&cx, key).await
 }
 
-/// The load balancer's advanced configuration of an ECS-native blue/green service: the idle
-/// group, the rules and the infrastructure role; `None` for other strategies.
-pub(crate) fn advanced_of(
-    exp: &Expansion,
-    ids: &ChildIds,
-    live: Colour,
-) -> Result<Option<ecs_service::Advanced>, ChildProblem> {
-    if !exp.strategy.ecs_shifts_traffic() {
-        return Ok(None);
-    }
-    Ok(Some(ecs_service::Advanced {
-        alternate_target_group: live_target_group(ids, live.other())
-            .ok_or(ChildProblem::Needs("the idle target group"))?,
-        production_rule: required(&ids.production_rule_arn, "the production listener rule")?,
-        test_rule: ids.test_rule_arn.clone(),
-        role: required(&ids.infrastructure_role_arn, "the infrastructure role")?,
-    }))
-}
-
-pub(crate) fn alarm_def(
-    exp: &Expansion,
-    metric: AlarmMetric,
-    target: AlarmTarget,
-) -> Option<&AlarmDef> {
-    exp.alarms
-        .iter()
-        .find(|a| a.metric == metric && a.target == target)
-}
-
-pub(crate) fn alarm_target_group(
-    ids: &ChildIds,
-    target: AlarmTarget,
-) -> Result<String, ChildProblem> {
-    match target {
-        AlarmTarget::Blue => required(&ids.blue_target_group_arn, "the blue target group"),
-        AlarmTarget::Green => required(&ids.green_target_group_arn, "the green target group"),
-    }
-}
-
-pub(crate) fn role_def(exp: &Expansion, key: ChildKey) -> &RoleDef {
-    match key {
-        ChildKey::ExecutionRole => &exp.execution_role,
-        ChildKey::TaskRole => &exp.task_role,
-        ChildKey::InfrastructureRole => &exp.infrastructure_role,
-        _ => &exp.codedeploy_role,
-    }
-}
-
-pub(crate) fn rule_def(exp: &Expansion, key: ChildKey) -> Result<&ListenerRuleDef, ChildProblem> {
-    exp.listener_rule(key)
-        .ok_or(ChildProblem::Needs("the load balancer settings"))
-}
-
 /// A create call said the child is already there: take it over when it is this service's
 /// (left by an interrupted apply), refuse it otherwise. Adopted children are marked pending,
 /// so [`settle`] brings them up to date.
@@ -470,41 +357,8 @@ async fn settle(
     kind::of(key).settle(&cx, key, fresh).await
 }
 
-/// Calls `call` again while AWS answers that it cannot assume a role yet (`refused`): for about
-/// two minutes, first after one second, backing off.
-pub(crate) async fn while_role_propagates<T, F, Fut>(
-    refused: impl Fn(&AwsError) -> bool,
-    call: F,
-) -> AwsResult<T>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = AwsResult<T>>,
-{
-    let mut pause = Duration::from_secs(1);
-    let mut waited = Duration::ZERO;
-    loop {
-        match call().await {
-            Err(e) if refused(&e) && waited < ROLE_PROPAGATION => {
-                tracing::debug!(error = %e, "the role cannot be assumed yet; retrying");
-                tokio::time::sleep(pause).await;
-                waited += pause;
-                pause = (pause * 2).min(Duration::from_secs(10));
-            }
-            other => return other,
-        }
-    }
-}
-
-/// ECS's answer while it cannot assume the infrastructure role yet (IAM propagation).
-pub(crate) fn ecs_cannot_assume_role(e: &AwsError) -> bool {
-    e.has_code("InvalidParameterException") && e.message.contains("Unable to assume role")
-}
-
 /// How long the apply waits for one deployment, CodeDeploy's or ECS's.
 const DEPLOYMENT_TIMEOUT: Duration = Duration::from_secs(3 * 3600);
-
-/// How long a new role may take to become assumable before its refusal is reported.
-const ROLE_PROPAGATION: Duration = Duration::from_secs(120);
 
 /// The graph of every child any expansion of this service can have, for deletes: children
 /// the current expansion no longer has (autoscaling removed, …) are still deleted in order.
@@ -545,7 +399,7 @@ pub async fn delete_all(
     c: &Clients,
     exp: &Expansion,
     ids: &mut ChildIds,
-    stop: &StopSignal,
+    stop: &Stop,
 ) -> Vec<ChildError> {
     let known = ids.clone();
     let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
@@ -1272,7 +1126,7 @@ pub async fn roll_out(
     exp: &Expansion,
     ids: &mut ChildIds,
     wait: bool,
-    stop: &StopSignal,
+    stop: &Stop,
 ) -> AwsResult<Rollout> {
     let exec = ids.execution_role_arn.clone().ok_or_else(|| {
         AwsError::new(
@@ -1359,7 +1213,7 @@ async fn roll_out_ecs(
     ids: &mut ChildIds,
     task_definition_arn: String,
     wait: bool,
-    stop: &StopSignal,
+    stop: &Stop,
 ) -> AwsResult<Rollout> {
     let (cluster, name) = (&exp.ecs_service.cluster, &exp.ecs_service.name);
     let poll = poll_interval();
@@ -1397,7 +1251,7 @@ async fn finish_ecs_deployment(
     deployment: String,
     task_definition_arn: String,
     wait: bool,
-    stop: &StopSignal,
+    stop: &Stop,
 ) -> AwsResult<Rollout> {
     ids.last_deployment_id = Some(deployment.clone());
     if !wait {
@@ -1435,7 +1289,7 @@ pub async fn migrate_to_ecs(
     ids: &mut ChildIds,
     live: Colour,
     wait: bool,
-    stop: &StopSignal,
+    stop: &Stop,
 ) -> Result<Rollout, ChildError> {
     let fail = |key: ChildKey, e: AwsError| {
         child_error(exp, "moving to the ECS controller", key, e.into())

@@ -376,9 +376,9 @@ pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
 
 // --- The listener rules as children of the service (see aws/kind.rs) ------------------------
 
+use super::child::{ChildProblem, live_target_group, required, rule_def};
 use super::discover::{Found, Ownership};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::{ChildProblem, live_target_group, required, rule_def};
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 

@@ -76,9 +76,9 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
 
 // --- The log group as a child of the service (see aws/kind.rs) ------------------------------
 
+use super::child::ChildProblem;
 use super::discover::{Found, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::ChildProblem;
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 

@@ -3,6 +3,7 @@
 //! the plan-time checks.
 
 pub mod alarm;
+pub mod child;
 pub mod clients;
 pub mod codedeploy_application;
 pub mod config;

@@ -62,9 +62,9 @@ pub async fn deregister(c: &Clients, resource_id: &str) -> AwsResult<()> {
 
 // --- The scalable target as a child of the service (see aws/kind.rs) ------------------------
 
+use super::child::ChildProblem;
 use super::discover::{Found, Ownership};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::ChildProblem;
 use crate::service::expand::{ChildKey, Expansion, cluster_name};
 use crate::service::state::ChildIds;
 

@@ -113,9 +113,9 @@ pub async fn delete(c: &Clients, resource_id: &str, name: &str) -> AwsResult<()>
 
 // --- The scaling policies as children of the service (see aws/kind.rs) ----------------------
 
+use super::child::{ChildProblem, live_target_group, required};
 use super::discover::{Found, Ownership, policy_name};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::{ChildProblem, live_target_group, required};
 use crate::service::expand::{ChildKey, Expansion, alb_resource_label};
 use crate::service::state::{ChildIds, metric_key};
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use aws_sdk_ecs::types::ServiceDeploymentStatus;
 
-use crate::tfplugin::StopSignal;
+use super::executor::Stop;
 
 use super::clients::{AwsResult, Clients, err};
 use super::deployment::{Outcome, poll_until_ended};
@@ -57,7 +57,7 @@ pub async fn latest(c: &Clients, cluster: &str, service: &str) -> AwsResult<Opti
 pub async fn wait(
     c: &Clients,
     arn: &str,
-    stop: &StopSignal,
+    stop: &Stop,
     poll: Duration,
     timeout: Duration,
 ) -> AwsResult<Outcome> {

@@ -207,9 +207,9 @@ pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
 
 // --- The target groups as children of the service (see aws/kind.rs) -------------------------
 
+use super::child::{ChildProblem, required};
 use super::discover::{Found, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::{ChildProblem, required};
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 

@@ -516,9 +516,9 @@ async fn delete_revisions(c: &Clients, arns: &[String]) -> AwsResult<()> {
 
 // --- The task definition as a child of the service (see aws/kind.rs) ------------------------
 
+use super::child::{ChildProblem, required};
 use super::discover::{Found, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use super::lifecycle::{ChildProblem, required};
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 

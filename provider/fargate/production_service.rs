@@ -558,7 +558,7 @@ impl Resource for ProductionService {
                 Ok(h) => h,
                 Err(d) => return unchanged(request, d),
             };
-        let stop = request.stop.clone();
+        let stop = crate::aws::executor::Stop::new(request.stop.token());
         let step = ApplyStep {
             configured: &configured,
             clients: &clients,
@@ -713,7 +713,7 @@ struct ApplyStep<'a> {
     clients: &'a Clients,
     default_tags: &'a BTreeMap<String, String>,
     home: Option<&'a Placement>,
-    stop: &'a StopSignal,
+    stop: &'a crate::aws::executor::Stop,
 }
 
 impl ApplyStep<'_> {

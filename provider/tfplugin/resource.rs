@@ -24,6 +24,11 @@ impl StopSignal {
     pub async fn stopped(&self) {
         self.0.cancelled().await;
     }
+
+    /// The token behind the signal, for a layer that keeps its own view of a stop.
+    pub fn token(&self) -> CancellationToken {
+        self.0.clone()
+    }
 }
 
 /// A provider: its configuration schema, resource types and functions.
