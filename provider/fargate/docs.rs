@@ -159,7 +159,7 @@ pub fn provider_markdown() -> String {
     block_section(
         &mut out,
         "Arguments",
-        &crate::aws::config::provider_schema().block,
+        &super::provider_config::provider_schema().block,
     );
     out
 }

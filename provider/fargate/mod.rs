@@ -7,14 +7,16 @@ mod network_checks;
 mod observed_state;
 mod observed_task;
 mod production_service;
+pub mod provider_config;
 
 use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 
-use crate::aws::config::{AwsSettings, provider_schema};
+use crate::aws::config::{AwsSettings, ConfigError};
 use crate::tfplugin::{Diagnostic, Diagnostics, Function, Provider, Resource, Schema};
-use crate::value::Value;
+use crate::value::{AttributePath, Value};
+use provider_config::provider_schema;
 
 pub use production_service::ProductionService;
 
@@ -73,20 +75,24 @@ impl Provider for FargateProvider {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        match AwsSettings::from_config_allowing_unknown(config) {
+        match provider_config::settings_allowing_unknown(config) {
             Ok(_) => Diagnostics::new(),
             Err(d) => d,
         }
     }
 
     async fn configure(&self, config: &Value, _terraform_version: &str) -> Diagnostics {
-        let settings = match AwsSettings::from_config(config) {
+        let settings = match provider_config::settings(config) {
             Ok(s) => s,
             Err(d) => return d,
         };
         let sdk = match settings.load().await {
             Ok(sdk) => sdk,
-            Err(d) => return d.into(),
+            Err(e @ ConfigError::NoRegion) => {
+                return Diagnostic::error("No AWS region", e.to_string())
+                    .at(AttributePath::attr("region"))
+                    .into();
+            }
         };
         let configured = Arc::new(Configured {
             settings,
