@@ -10,9 +10,11 @@ ROLLING, BLUE_GREEN, LINEAR and CANARY over scaled time with service deployments
 circuit breaker and alarm rollbacks, weighted production and test listener rules, the CODE_DEPLOY
 to ECS migration; ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions,
 StopServiceDeployment), CloudWatch over Smithy RPC v2 CBOR (`rpcv2cbor.py`) with alarm states
-that stay as set (`alarms.py`), and AWS's 400 for an identifier sent empty (`identifiers.py`,
-where moto may fail with a 500); README.md lists every rule and its source. Plus test-only control
-endpoints (JSON in, JSON out; a bad request answers 400 with {"error": ...}):
+that stay as set (`alarms.py`), AWS's 400 for an identifier sent empty (`identifiers.py`,
+where moto may fail with a 500) and for any request botocore's model refuses (`validation.py`:
+required members, types, enums, ranges, lengths, patterns); README.md lists every rule and its
+source. Plus test-only control endpoints (JSON in, JSON out; a bad request answers 400 with
+{"error": ...}):
 
   GET  /_emulator/requests        every AWS call served so far, in order, as
                                   [{"service", "action", "injected", "code", "at", "status",
@@ -26,7 +28,12 @@ endpoints (JSON in, JSON out; a bad request answers 400 with {"error": ...}):
                                   or refused one; null while it is being served), refused
                                   {"rule": "empty-identifier", "member": "ListenerArn"} when
                                   the emulator refused the call as AWS does (README.md rule 12:
-                                  an identifier sent empty), else null
+                                  an identifier sent empty) or {"rule": "model", "member":
+                                  "containerDefinitions[0].memory", "constraint": "max",
+                                  "detail": "Value '...' at '...' failed to satisfy
+                                  constraint: ..."} (rule 13: a request botocore's model
+                                  refuses; constraint is required, type, enum, min, max or
+                                  pattern), else null
   POST /_emulator/requests/reset  forget them (not the violations)
   GET  /_emulator/violations      every call since the emulator started (or the last reset
                                   below) that AWS would never have answered so, or that a
@@ -37,8 +44,10 @@ endpoints (JSON in, JSON out; a bad request answers 400 with {"error": ...}):
                                   moto's HTML error page), "empty-identifier" for a call that
                                   carried an identifier as an empty string (member names it;
                                   refused with code and status 400, or answered with the
-                                  injected error when a fault or throttle took the call). The
-                                  acceptance tests assert that it stays empty.
+                                  injected error when a fault or throttle took the call),
+                                  "model-validation" for a call botocore's model refuses (the
+                                  same way; these entries also carry "constraint" and
+                                  "detail"). The acceptance tests assert that it stays empty.
   POST /_emulator/violations/reset  forget them
   POST /_emulator/faults          fault injection, one rule per (service, action):
                                     {"action": "CreateTargetGroup", "times": 1}
@@ -95,16 +104,25 @@ endpoints (JSON in, JSON out; a bad request answers 400 with {"error": ...}):
                                   evaluates metrics). Deployment steps due before the change
                                   are performed first. 400 for an unknown alarm or state.
   POST /_emulator/contract        {"minute_seconds": 0.05, "step_seconds": 0.05,
-                                   "iam_delay_seconds": 2} (any subset) sets the contract's
-                                  time scale: one AWS minute of a deployment (canary and linear
-                                  intervals, the termination wait) lasts minute_seconds real
-                                  seconds, each lifecycle step step_seconds, and CodeDeploy
-                                  cannot assume a role younger than iam_delay_seconds. Answers
-                                  the settings. Defaults come from --minute-seconds,
-                                  --step-seconds, --iam-delay-seconds, else the environment's
-                                  FARGATE_EMULATOR_MINUTE_SECONDS, FARGATE_EMULATOR_STEP_SECONDS,
-                                  FARGATE_EMULATOR_IAM_DELAY_SECONDS, else 0.05, 0.05 and 2.
+                                   "iam_delay_seconds": 2, "model_validation": true} (any
+                                  subset) sets the contract's time scale: one AWS minute of a
+                                  deployment (canary and linear intervals, the termination
+                                  wait) lasts minute_seconds real seconds, each lifecycle step
+                                  step_seconds, and CodeDeploy cannot assume a role younger
+                                  than iam_delay_seconds; model_validation false stops checking
+                                  requests against botocore's model (rule 13), true resumes.
+                                  Answers the settings. Defaults come from --minute-seconds,
+                                  --step-seconds, --iam-delay-seconds, --no-model-validation,
+                                  else the environment's FARGATE_EMULATOR_MINUTE_SECONDS,
+                                  FARGATE_EMULATOR_STEP_SECONDS, FARGATE_EMULATOR_IAM_DELAY_SECONDS,
+                                  FARGATE_EMULATOR_MODEL_VALIDATION (0 turns it off), else 0.05,
+                                  0.05, 2 and on.
   GET  /_emulator/contract        the settings
+  GET  /_emulator/model-validation  {"enabled", "botocore", "skipped_patterns": [{"pattern",
+                                  "shape", "reason"}]}: whether rule 13 is on, the version of
+                                  botocore whose models it checks against, and the model
+                                  patterns met so far that could not be translated to Python
+                                  (skipped, not checked)
 
 Deployments advance lazily: before serving each AWS call the launcher performs every deployment
 step whose time has passed, so GetDeployment polling sees Created, InProgress (with split weights
@@ -125,8 +143,11 @@ __type and the x-amzn-query-error header. New alarms start INSUFFICIENT_DATA and
 keeps an existing alarm's state (alarms.py).
 
 A call is throttled before faults are considered (a throttled call does not consume a fault),
-and both before the empty-identifier rule (identifiers.py): an injected answer wins, the empty
-identifier is still a violation. Control calls are never logged, faulted or throttled.
+and both before the empty-identifier rule (identifiers.py), which comes before model validation
+(validation.py; only when no identifier is empty): an injected answer wins, the empty identifier
+or the model violation is still a violation. Control calls are never logged, faulted,
+throttled or validated; moto's own /moto-api calls are logged, never faulted, throttled or
+validated.
 
 It prints one JSON line, {"endpoint": "http://127.0.0.1:<port>"}, once it is ready, and runs
 until SIGTERM/SIGINT or, so that a caller that dies does not leave it behind, until its standard
@@ -165,6 +186,7 @@ import native  # noqa: E402  (ECS-controller deployments, after contract)
 import taskdefs  # noqa: E402  (RegisterTaskDefinition of several containers)
 import rpcv2cbor  # noqa: E402
 import identifiers  # noqa: E402  (rule 12: empty identifiers)
+import validation  # noqa: E402  (rule 13: requests checked against AWS's API model)
 
 
 def call_name(environ):
@@ -377,14 +399,22 @@ class Emulator:
             # Outside the lock: concurrent calls wait side by side, as AWS's latency does.
             time.sleep(self.delay)
         finding = self._empty_identifier(environ, service, action, form, proto)
+        reason = "empty-identifier"
+        if finding is None:
+            finding = self._model_violation(environ, service, action, form, proto)
+            reason = "model-validation"
         if finding is not None:
             with self.lock:
                 if answer is None:
-                    # Rule 12: AWS refuses it before the service acts (an injected answer wins).
+                    # Rules 12 and 13: AWS refuses it before the service acts (an injected
+                    # answer wins).
                     answer = (finding.code, finding.status, finding.message)
                     entry["code"], entry["status"] = finding.code, finding.status
                     entry["refused"] = finding.to_json()
-                self._violation(entry, "empty-identifier", finding.member)
+                extra = {}
+                if reason == "model-validation":
+                    extra = {"constraint": finding.constraint, "detail": finding.detail}
+                self._violation(entry, reason, finding.member, **extra)
         if answer is None:
             return self._serve_logged(entry, environ, start_response)
         if applied:
@@ -415,6 +445,18 @@ class Emulator:
             traceback.print_exc(file=sys.stderr)
             return None
 
+    def _model_violation(self, environ, service, action, form, proto):
+        """The call's violations of botocore's model (validation.check), or None. Checked for
+        injected calls too; a failure of the check itself is reported on stderr and lets the
+        call through."""
+        if proto == "internal":
+            return None
+        try:
+            return validation.check(environ, service, action, form, proto)
+        except Exception:  # noqa: BLE001
+            traceback.print_exc(file=sys.stderr)
+            return None
+
     def _serve_logged(self, entry, environ, start_response):
         """moto's answer, its status recorded in the call's log entry; a server error that was
         not injected is a violation."""
@@ -438,8 +480,9 @@ class Emulator:
                 if (entry["status"] or 0) >= 500:
                     self._violation(entry, "server-error", None, answered.get("code"))
 
-    def _violation(self, entry, reason, member, code=None):
-        """Records a call the acceptance tests must never see (caller holds the lock)."""
+    def _violation(self, entry, reason, member, code=None, **extra):
+        """Records a call the acceptance tests must never see (caller holds the lock); `extra`
+        members (a model violation's constraint and detail) are added to the record."""
         self.violations.append({
             "service": entry["service"],
             "action": entry["action"],
@@ -447,6 +490,7 @@ class Emulator:
             "code": code if code is not None else entry["code"],
             "reason": reason,
             "member": member,
+            **extra,
         })
 
     def _serve(self, environ, start_response):
@@ -489,13 +533,21 @@ class Emulator:
         if path == "/_emulator/alarms" and method == "POST":
             return self._set_alarm(_json_body(request))
         if path == "/_emulator/contract" and method == "POST":
+            spec = _json_body(request)
+            model = spec.pop("model_validation", None)
+            if model is not None and not isinstance(model, bool):
+                raise BadRequest(f"model_validation must be true or false, got {model!r}")
             try:
-                contract.configure(_json_body(request))
+                contract.configure(spec)
             except contract.BadSetting as e:
                 raise BadRequest(str(e)) from None
-            return contract.current()
+            if model is not None:
+                validation.configure(model)
+            return self._settings()
         if path == "/_emulator/contract" and method == "GET":
-            return contract.current()
+            return self._settings()
+        if path == "/_emulator/model-validation" and method == "GET":
+            return validation.status()
         if path == "/_emulator/faults" and method == "POST":
             rule = Fault(_json_body(request))
             self.faults = [r for r in self.faults if r.key != rule.key]
@@ -518,6 +570,10 @@ class Emulator:
             return {}
         return None
 
+    @staticmethod
+    def _settings():
+        """The contract's settings and whether requests are checked against the model."""
+        return dict(contract.current(), model_validation=validation.enabled())
 
     def _set_alarm(self, spec):
         unknown = set(spec) - {"name", "state", "reason", "region", "account"}
@@ -580,13 +636,22 @@ def main():
             default=None,
             help=f"contract setting {name} (default ${variable}, else {default:g})",
         )
+    parser.add_argument(
+        "--no-model-validation",
+        action="store_true",
+        help="do not check requests against botocore's model (README.md rule 13; default "
+        f"${validation.ENVIRONMENT}, else on)",
+    )
     args = parser.parse_args()
     try:
         contract.configure_from_env()
         contract.configure(
             {name: getattr(args, name) for name in contract.SETTINGS if getattr(args, name) is not None}
         )
-    except contract.BadSetting as e:
+        validation.configure_from_env()
+        if args.no_model_validation:
+            validation.configure(False)
+    except (contract.BadSetting, validation.BadSetting) as e:
         parser.error(str(e))
 
     emulator = Emulator()

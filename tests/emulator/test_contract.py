@@ -1278,8 +1278,12 @@ class SettingsTest(ContractTest):
     def test_the_settings_are_read_and_checked(self):
         answer = self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 0.5})
         self.assertEqual(answer["minute_seconds"], 0.5)
-        self.assertEqual(self.emulator.ok("GET", "/_emulator/contract"), dict(FAST, minute_seconds=0.5))
-        for body in [{"minute": 1}, {"step_seconds": -1}, {"iam_delay_seconds": "2"}, []]:
+        self.assertEqual(
+            self.emulator.ok("GET", "/_emulator/contract"),
+            dict(FAST, minute_seconds=0.5, model_validation=True),
+        )
+        for body in [{"minute": 1}, {"step_seconds": -1}, {"iam_delay_seconds": "2"}, [],
+                     {"model_validation": "no"}]:
             with self.subTest(body=body):
                 status, answer = self.emulator.control("POST", "/_emulator/contract", body)
                 self.assertEqual(status, 400, answer)
@@ -1292,7 +1296,15 @@ class SettingsTest(ContractTest):
             settings = launcher.ok("GET", "/_emulator/contract")
         finally:
             self.assertEqual(launcher.stop(), 0)
-        self.assertEqual(settings, {"minute_seconds": 0.25, "step_seconds": 0.05, "iam_delay_seconds": 7.0})
+        self.assertEqual(
+            settings,
+            {
+                "minute_seconds": 0.25,
+                "step_seconds": 0.05,
+                "iam_delay_seconds": 7.0,
+                "model_validation": True,
+            },
+        )
 
 
 if __name__ == "__main__":
