@@ -7,6 +7,7 @@
 #   OPENTOFU_VERSION    pinned OpenTofu release built from its Go module (default below)
 #   MOTO_VERSION        pinned moto[server] release (default below)
 #   CBOR2_VERSION       pinned cbor2 release in the same venv (the emulator's Smithy RPC v2 CBOR)
+#   BOTOCORE_VERSION    pinned botocore and boto3 release in the same venv (AWS's API models)
 #   TERRAFORM_VERSION   HashiCorp Terraform release also built (default below: 1.5.7, the last MPL
 #                       release; later releases replace internal modules with local paths the
 #                       module proxy cannot serve). Set to "none" to skip it.
@@ -15,6 +16,10 @@ set -euo pipefail
 OPENTOFU_VERSION="${OPENTOFU_VERSION:-1.12.6}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 CBOR2_VERSION="${CBOR2_VERSION:-5.9.0}"
+# boto3 and botocore carry AWS's API models, which the emulator validates every request against
+# and tests/aws_facts.rs compares the provider's AWS facts with: pinned, so a new model release
+# changes the check only when this pin moves.
+BOTOCORE_VERSION="${BOTOCORE_VERSION:-1.44.18}"
 TERRAFORM_VERSION="${TERRAFORM_VERSION:-1.5.7}"
 TOOLS_DIR="${FARGATE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-fargate}"
 mkdir -p "$TOOLS_DIR"
@@ -73,7 +78,8 @@ if [ ! -f "$moto_dir/.complete" ]; then
   rm -rf "$moto_dir"
   python3 -m venv "$moto_dir/venv"
   "$moto_dir/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "moto[server]==$MOTO_VERSION" "cbor2==$CBOR2_VERSION" >&2
+    "moto[server]==$MOTO_VERSION" "cbor2==$CBOR2_VERSION" \
+    "botocore==$BOTOCORE_VERSION" "boto3==$BOTOCORE_VERSION" >&2
   touch "$moto_dir/.complete"
 fi
 # A venv cached before cbor2 was pinned (or with another release) gets the pinned one in place.
@@ -81,5 +87,12 @@ if ! "$moto_dir/venv/bin/python" -c \
     "import importlib.metadata as m, sys; sys.exit(m.version('cbor2') != '$CBOR2_VERSION')" 2>/dev/null; then
   log "installing cbor2==$CBOR2_VERSION into $moto_dir"
   "$moto_dir/venv/bin/pip" install --quiet --disable-pip-version-check "cbor2==$CBOR2_VERSION" >&2
+fi
+# The same for a venv cached with other AWS models.
+if ! "$moto_dir/venv/bin/python" -c \
+    "import importlib.metadata as m, sys; sys.exit(m.version('botocore') != '$BOTOCORE_VERSION')" 2>/dev/null; then
+  log "installing botocore==$BOTOCORE_VERSION into $moto_dir"
+  "$moto_dir/venv/bin/pip" install --quiet --disable-pip-version-check \
+    "botocore==$BOTOCORE_VERSION" "boto3==$BOTOCORE_VERSION" >&2
 fi
 echo "MOTO_PYTHON=$moto_dir/venv/bin/python"

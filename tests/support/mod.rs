@@ -136,8 +136,9 @@ impl Emulator {
     }
 
     /// The calls that no test may cause unless it injected them: answered with a server error
-    /// (5xx) the test did not inject, or carrying an empty identifier (ARN, name, ID), each as
-    /// "service:Action status code reason member". Kept since the emulator started.
+    /// (5xx) the test did not inject, carrying an empty identifier (ARN, name, ID), or refused
+    /// by AWS's API model, each as "service:Action status code reason member detail". Kept
+    /// since the emulator started.
     pub fn violations(&self) -> Vec<String> {
         assert!(
             self.embedded,
@@ -153,13 +154,14 @@ impl Emulator {
                     other => other.to_string(),
                 };
                 format!(
-                    "{}:{} {} {} {} {}",
+                    "{}:{} {} {} {} {} {}",
                     field("service"),
                     field("action"),
                     field("status"),
                     field("code"),
                     field("reason"),
-                    field("member")
+                    field("member"),
+                    field("detail")
                 )
             })
             .collect()
@@ -429,7 +431,7 @@ impl Drop for Emulator {
         {
             panic!(
                 "the emulator answered calls no test may cause (a server error the test did not \
-                 inject, or an empty identifier):\n  {}",
+                 inject, an empty identifier, or a request AWS's API model refuses):\n  {}",
                 violations.join("\n  ")
             );
         }
