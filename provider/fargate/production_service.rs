@@ -522,6 +522,13 @@ impl Resource for ProductionService {
             .into_iter()
             .filter(Diagnostic::is_error)
             .collect();
+        // Only the plan knows the provider's default tags beside the resource's.
+        if let Some(configured) = self.configured_now() {
+            diagnostics.extend(crate::service::tag_checks::check_merged(
+                &configured.settings.default_tags,
+                &request.config,
+            ));
+        }
         if !diagnostics.has_errors() {
             // The plan-time lookups are independent: one round.
             let (subnets, priorities) = tokio::join!(

@@ -257,11 +257,11 @@ pub fn settings(config: &Value) -> Result<AwsSettings, Diagnostics> {
     }
     if let Some(tags) = config.get("default_tags").get("tags").entries() {
         for (k, v) in tags {
-            if let Some(v) = string_setting(
-                v,
-                &root.join_attr("default_tags").join_attr("tags").join_key(k),
-                &mut diags,
-            ) {
+            let at = root.join_attr("default_tags").join_attr("tags").join_key(k);
+            if let Some(v) = string_setting(v, &at, &mut diags) {
+                if let Some(problem) = crate::service::tag_checks::tag_problem(k, &v) {
+                    diags.push(Diagnostic::error("Invalid tag", problem).at(at));
+                }
                 settings.default_tags.insert(k.clone(), v);
             }
         }

@@ -497,6 +497,11 @@ pub const RULES: &[Rule] = &[
         text: "an attribute that names something in AWS (the cluster, an image, a secret, the log group, a volume, an EFS file system or access point, a managed policy, a subnet, a security group, the VPC, the Cloud Map namespace, a capacity provider, the deployment configuration, a hook function, an alarm, the platform version) given as an empty string",
     },
     Rule {
+        id: "tags",
+        severity: "error",
+        text: "`tags` (and the provider's `default_tags`) as AWS takes them: keys of 1 to 128 and values of at most 256 letters, digits, spaces and `_ . : / = + - @`, no `aws:` prefix, not the provider's own `fargate:` tags, and with the provider's two at most 50 on a resource (the merged count is checked at plan)",
+    },
+    Rule {
         id: "subnet-vpc",
         severity: "error",
         text: "*plan*, looking the subnets up (EC2 DescribeSubnets): every subnet is in `load_balancer.vpc_id`",
@@ -535,6 +540,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.sidecar_values(config);
     out.diags.extend(super::task_checks::check(config));
     out.diags.extend(super::empty_identifiers::check(config));
+    out.diags.extend(super::tag_checks::check(config));
     out.diags
 }
 

@@ -346,6 +346,38 @@ pub const LOG_GROUP_NAME: NameLength = NameLength {
     source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
 };
 
+/// How many tags one resource takes (ECS, IAM and CloudWatch Logs; Cloud Map takes more).
+pub const TAGS_PER_RESOURCE: Range = Range {
+    min: 0,
+    max: 50,
+    model: shape("ecs", "Tags"),
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html",
+};
+
+/// A tag key's longest length.
+pub const TAG_KEY: NameLength = NameLength {
+    max: 128,
+    model: shape("ecs", "TagKey"),
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html",
+};
+
+/// A tag value's longest length.
+pub const TAG_VALUE: NameLength = NameLength {
+    max: 256,
+    model: shape("ecs", "TagValue"),
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html",
+};
+
+/// Whether a character may stand in a tag key or value: the models' pattern
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]` (ECS, ELBv2, IAM and Logs `TagKey`/`TagValue`): letters,
+/// separators, numbers and `_ . : / = + - @`.
+pub fn tag_character_allowed(c: char) -> bool {
+    c.is_alphabetic()
+        || c.is_numeric()
+        || (c.is_whitespace() && !c.is_control())
+        || "_.:/=+-@".contains(c)
+}
+
 /// Every range that has a model shape, by name, for the cross-check.
 pub const RANGES: &[(&str, Range)] = &[
     ("LISTENER_RULE_PRIORITY", LISTENER_RULE_PRIORITY),
@@ -378,6 +410,7 @@ pub const RANGES: &[(&str, Range)] = &[
     ("MINIMUM_HEALTHY_PERCENT", MINIMUM_HEALTHY_PERCENT),
     ("MAXIMUM_PERCENT", MAXIMUM_PERCENT),
     ("CODEDEPLOY_WAIT_MINUTES", CODEDEPLOY_WAIT_MINUTES),
+    ("TAGS_PER_RESOURCE", TAGS_PER_RESOURCE),
 ];
 
 /// Every enum, by name.
@@ -403,6 +436,8 @@ pub const NAME_LENGTHS: &[(&str, NameLength)] = &[
     ("ALARM_NAME", ALARM_NAME),
     ("SCALING_POLICY_NAME", SCALING_POLICY_NAME),
     ("LOG_GROUP_NAME", LOG_GROUP_NAME),
+    ("TAG_KEY", TAG_KEY),
+    ("TAG_VALUE", TAG_VALUE),
 ];
 
 /// The services whose models the facts name, for a caller that loads them.
@@ -591,6 +626,24 @@ mod tests {
             disagreements(&models),
             ["LOG_DRIVERS: [\"awsfirelens\"] not in ecs.LogDriver [\"awslogs\", \"splunk\"]"]
         );
+    }
+
+    #[test]
+    fn tag_characters_follow_the_models_pattern() {
+        for ok in [
+            "team",
+            "cost-center",
+            "a b",
+            "k8s.io/name",
+            "x=y+z@q:r_s",
+            "Équipe",
+            "名前",
+        ] {
+            assert!(ok.chars().all(tag_character_allowed), "{ok}");
+        }
+        for bad in ["a<b", "#x", "tab\there", "semi;colon", "star*", "quote\""] {
+            assert!(!bad.chars().all(tag_character_allowed), "{bad}");
+        }
     }
 
     #[test]

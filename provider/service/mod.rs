@@ -13,5 +13,6 @@ pub mod names;
 pub mod schema;
 pub mod spec;
 pub mod state;
+pub mod tag_checks;
 pub mod task;
 pub mod task_checks;
