@@ -33,19 +33,27 @@ _models = None
 PROTOCOLS = ("smithy-rpc-v2-cbor", "query", "json")
 
 
-def setUpModule():
-    global _launcher, _models
-    _launcher = _module.start()
-    _models = tempfile.mkdtemp()
+def models_by_protocol(protocols):
+    """A folder holding, under <protocol>/, a copy of CloudWatch's botocore model that offers only
+    that protocol, so one boto3 call can go out in CBOR (the SDK for Rust's protocol), awsQuery
+    or awsJson; the caller removes the folder."""
+    folder = tempfile.mkdtemp()
     model = create_loader().load_service_model("cloudwatch", "service-2")
-    for protocol in PROTOCOLS:
+    for protocol in protocols:
         copy = json.loads(json.dumps(model))
         copy["metadata"]["protocol"] = protocol
         copy["metadata"]["protocols"] = [protocol]
-        folder = os.path.join(_models, protocol, "cloudwatch", "2010-08-01")
-        os.makedirs(folder)
-        with open(os.path.join(folder, "service-2.json"), "w") as f:
+        path = os.path.join(folder, protocol, "cloudwatch", "2010-08-01")
+        os.makedirs(path)
+        with open(os.path.join(path, "service-2.json"), "w") as f:
             json.dump(copy, f)
+    return folder
+
+
+def setUpModule():
+    global _launcher, _models
+    _launcher = _module.start()
+    _models = models_by_protocol(PROTOCOLS)
 
 
 def tearDownModule():

@@ -40,7 +40,23 @@ def tearDownModule():
     _module.stop()
 
 
-class IdentifierTest(unittest.TestCase):
+class LogCalls:
+    """What a test of a refusal reads: the error a call raised, the request log and the
+    violations log of the module's launcher (`self.emulator`)."""
+
+    def error(self, call, *args, **kwargs):
+        with self.assertRaises(ClientError) as caught:
+            call(*args, **kwargs)
+        return caught.exception.response
+
+    def requests(self):
+        return self.emulator.ok("GET", "/_emulator/requests")
+
+    def violations(self):
+        return self.emulator.ok("GET", "/_emulator/violations")
+
+
+class IdentifierTest(LogCalls, unittest.TestCase):
     def setUp(self):
         self.emulator = _launcher
         self.emulator.ok("POST", "/_emulator/faults/reset")
@@ -63,17 +79,6 @@ class IdentifierTest(unittest.TestCase):
                 parameter_validation=validate,
             ),
         )
-
-    def error(self, call, *args, **kwargs):
-        with self.assertRaises(ClientError) as caught:
-            call(*args, **kwargs)
-        return caught.exception.response
-
-    def requests(self):
-        return self.emulator.ok("GET", "/_emulator/requests")
-
-    def violations(self):
-        return self.emulator.ok("GET", "/_emulator/violations")
 
     def assertRefused(self, error, code, member, message=None):
         """The call was answered 400 `code`, logged as refused for `member`, and recorded as

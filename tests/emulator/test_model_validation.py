@@ -10,7 +10,6 @@ without botocore's own parameter validation, so what the emulator refuses is wha
 import json
 import os
 import shutil
-import tempfile
 import unittest
 import urllib.request
 import uuid
@@ -25,7 +24,9 @@ from botocore.loaders import create_loader
 
 import rpcv2cbor
 import validation
+from test_cloudwatch import models_by_protocol
 from test_emulator import Launcher, ModuleLauncher
+from test_identifiers import LogCalls
 
 _module = ModuleLauncher()
 _launcher = None
@@ -49,18 +50,7 @@ CLOUDWATCH_PROTOCOLS = ("smithy-rpc-v2-cbor", "query", "json")
 def setUpModule():
     global _launcher, _models
     _launcher = _module.start()
-    # CloudWatch's model offering one protocol at a time (as test_cloudwatch.py does), so the
-    # same call goes out in CBOR (the SDK for Rust's protocol), awsQuery or awsJson.
-    _models = tempfile.mkdtemp()
-    model = create_loader().load_service_model("cloudwatch", "service-2")
-    for protocol in CLOUDWATCH_PROTOCOLS:
-        copy = json.loads(json.dumps(model))
-        copy["metadata"]["protocol"] = protocol
-        copy["metadata"]["protocols"] = [protocol]
-        folder = os.path.join(_models, protocol, "cloudwatch", "2010-08-01")
-        os.makedirs(folder)
-        with open(os.path.join(folder, "service-2.json"), "w") as f:
-            json.dump(copy, f)
+    _models = models_by_protocol(CLOUDWATCH_PROTOCOLS)
 
 
 def tearDownModule():
@@ -82,7 +72,7 @@ def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-class ModelTest(unittest.TestCase):
+class ModelTest(LogCalls, unittest.TestCase):
     def setUp(self):
         self.emulator = _launcher
         self.emulator.ok("POST", "/_emulator/faults/reset")
@@ -115,17 +105,6 @@ class ModelTest(unittest.TestCase):
             aws_secret_access_key="test",
             config=unvalidated_config(),
         )
-
-    def error(self, call, *args, **kwargs):
-        with self.assertRaises(ClientError) as caught:
-            call(*args, **kwargs)
-        return caught.exception.response
-
-    def requests(self):
-        return self.emulator.ok("GET", "/_emulator/requests")
-
-    def violations(self):
-        return self.emulator.ok("GET", "/_emulator/violations")
 
     def assertRefused(self, error, code, member, constraint, message=None):
         """The call was answered 400 `code`, logged as refused by the model for `member`, and
