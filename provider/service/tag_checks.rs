@@ -95,8 +95,13 @@ pub fn check(config: &Value) -> Diagnostics {
 /// The tags a child gets (the provider's default tags, then the resource's) stay within
 /// AWS's count: for the plan, where both are known.
 pub fn check_merged(default_tags: &BTreeMap<String, String>, config: &Value) -> Diagnostics {
+    let own = config.get("tags").entries();
+    if own.is_some_and(|t| t.len() > max_user_tags()) {
+        // `check` reports the resource's tags alone already.
+        return Diagnostics::new();
+    }
     let mut keys: Vec<&str> = default_tags.keys().map(String::as_str).collect();
-    if let Some(entries) = config.get("tags").entries() {
+    if let Some(entries) = own {
         keys.extend(entries.keys().map(String::as_str));
     }
     keys.sort_unstable();
@@ -183,5 +188,8 @@ mod tests {
         let defaults: BTreeMap<String, String> = [("extra".to_owned(), "x".to_owned())].into();
         let merged = check_merged(&defaults, &Value::object([("tags", tags(&entries[1..]))]));
         assert_eq!(merged.0.len(), 1, "{merged:?}");
+        // Too many on the resource alone is `check`'s to say, once.
+        let alone = check_merged(&defaults, &Value::object([("tags", tags(&entries))]));
+        assert!(alone.is_empty(), "{alone:?}");
     }
 }
