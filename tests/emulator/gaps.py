@@ -8,6 +8,8 @@ that moto does not) are contract.py's.
 import inspect
 import json
 import threading
+import types
+import urllib.parse
 
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
@@ -23,6 +25,9 @@ from moto.core.responses import ActionResult
 from moto.ecs.exceptions import InvalidParameterException as EcsInvalidParameterException
 from moto.ecs.models import ecs_backends
 from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.core.serialize import url_encode as moto_url_encode
+from moto.iam import models as iam_models
+from moto.iam.responses import IamResponse
 from moto.servicediscovery.models import ServiceDiscoveryBackend
 
 # Guards the Application Auto Scaling tags below.
@@ -286,7 +291,40 @@ def _put_scaling_policy(self, policy_name, service_namespace, resource_id, scala
     )
 
 
+# --- IAM: policy documents encoded as RFC 3986 says ---------------------------------------
+#
+# GetRolePolicy, GetRole, GetPolicyVersion and GetAccountAuthorizationDetails answer policy
+# documents "URL-encoded compliant with RFC 3986"
+# (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html), and AWS encodes
+# `/` as `%2F` (`table%2F...` in an AWS answer quoted in aws/aws-sdk-java #730). moto 5.2.5 calls
+# Python's `urllib.parse.quote` with its default `safe="/"`, which leaves `/` bare, so a client
+# that reads the document without decoding it passes here and fails against AWS (and fakecloud,
+# tests/emulator/fakecloud.md finding 1). moto encodes in two places: its IAM response's
+# per-member transformers (`url_encode`: GetRolePolicy, GetRole, CreateRole...) and
+# moto.iam.models' module name `parse` (policy versions, account details). Both get an encoder
+# that keeps no reserved character.
+
+
+def _quote_rfc3986(string, safe="", encoding=None, errors=None):
+    return urllib.parse.quote(string, safe=safe, encoding=encoding, errors=errors)
+
+
+_iam_parse = types.SimpleNamespace(
+    **{**{name: getattr(urllib.parse, name) for name in urllib.parse.__all__},
+       "quote": _quote_rfc3986}
+)
+
+
+def _url_encode_rfc3986(value):
+    return _quote_rfc3986(value) if isinstance(value, str) else value
+
+
 def install():
+    iam_models.parse = _iam_parse
+    IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER = {
+        path: _url_encode_rfc3986 if transform is moto_url_encode else transform
+        for path, transform in IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.items()
+    }
     CodeDeployBackend.delete_deployment_group = _delete_deployment_group
     CodeDeployBackend.delete_application = _delete_application
     CodeDeployResponse.delete_deployment_group = _response_delete_deployment_group

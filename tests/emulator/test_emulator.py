@@ -415,6 +415,33 @@ class EcsServiceTest(EmulatorTest):
         ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=family)
 
 
+class IamPolicyDocumentTest(EmulatorTest):
+    def test_a_policy_document_comes_back_encoded_as_rfc_3986_with_slashes_encoded(self):
+        iam = self.client("iam")
+        raw = []
+        # The body as AWS sends it, before botocore decodes the document.
+        iam.meta.events.register(
+            "before-parse.iam.GetRolePolicy",
+            lambda response_dict, **_: raw.append(response_dict["body"].decode()),
+        )
+        name = f"r-{uuid.uuid4().hex[:8]}"
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]})
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+        secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:checkout/db-password-AbCdEf"
+        document = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret}]}
+        iam.put_role_policy(RoleName=name, PolicyName="read", PolicyDocument=json.dumps(document))
+
+        answer = iam.get_role_policy(RoleName=name, PolicyName="read")
+        self.assertEqual(answer["PolicyDocument"], document)
+        self.assertIn("secret%3Acheckout%2Fdb-password-AbCdEf", raw[0])
+        self.assertNotIn("checkout/db-password", raw[0])
+        iam.delete_role_policy(RoleName=name, PolicyName="read")
+        iam.delete_role(RoleName=name)
+
+
 class ScalingPolicyTest(EmulatorTest):
     def test_a_policy_put_again_keeps_one_set_of_target_tracking_alarms(self):
         scaling = self.client("application-autoscaling")
