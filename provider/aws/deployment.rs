@@ -75,11 +75,38 @@ fn next_poll(current: Duration, max: Duration) -> Duration {
     (current * 2).min(max)
 }
 
+/// Where a deployment that has not ended stands, as its service reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Waiting {
+    /// The status the service answered, if any.
+    pub status: Option<String>,
+    /// Whether the API model documents that status. An undocumented one is waited on too,
+    /// but said loudly: it is the first sign of an emulator or a new API that ends differently.
+    pub documented: bool,
+}
+
+impl Waiting {
+    /// A status as read, and whether it is one of the SDK enum's documented values.
+    pub(super) fn of(status: Option<&str>, documented: bool) -> Self {
+        Self {
+            status: status.map(str::to_owned),
+            documented,
+        }
+    }
+
+    fn shown(&self) -> &str {
+        self.status.as_deref().unwrap_or("(none reported)")
+    }
+}
+
 /// Polls `check` until the deployment `id` ends, the stop signal fires, or `timeout` passes;
 /// polls start one second apart and back off to `poll`. `check` answers the outcome once the
-/// deployment has ended, or its status while it goes on.
+/// deployment has ended, or where it stands while it goes on. `ends` names the statuses the
+/// wait ends on, for the log (each change of status is logged, so `TF_LOG=INFO` shows what an
+/// apply waits for) and for the timeout's message.
 pub(super) async fn poll_until_ended<F, Fut>(
     id: &str,
+    ends: &str,
     stop: &Stop,
     poll: Duration,
     timeout: Duration,
@@ -87,21 +114,42 @@ pub(super) async fn poll_until_ended<F, Fut>(
 ) -> AwsResult<Outcome>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = AwsResult<Result<Outcome, Option<String>>>>,
+    Fut: std::future::Future<Output = AwsResult<Result<Outcome, Waiting>>>,
 {
-    let deadline = tokio::time::Instant::now() + timeout;
+    let started = tokio::time::Instant::now();
+    let deadline = started + timeout;
     let mut interval = poll.min(Duration::from_secs(1));
+    let mut last: Option<Waiting> = None;
     loop {
-        let status = match check().await? {
+        let waiting = match check().await? {
             Ok(ended) => return Ok(ended),
-            Err(status) => status,
+            Err(waiting) => waiting,
         };
+        if last.as_ref() != Some(&waiting) {
+            let elapsed_s = started.elapsed().as_secs();
+            if waiting.documented {
+                tracing::info!(deployment = %id, status = waiting.shown(), elapsed_s,
+                    "deployment in progress; waiting for it to end ({ends})");
+            } else {
+                tracing::warn!(deployment = %id, status = waiting.shown(), elapsed_s,
+                    "the deployment reports a status the API does not document; waiting for \
+                     one it ends on ({ends})");
+            }
+        }
         if tokio::time::Instant::now() >= deadline {
             return Ok(Outcome::Failed(format!(
-                "deployment {id} did not finish within {} s (status {status:?})",
+                "deployment {id} did not end within {} s: its last status was {}{}, and the \
+                 apply waits for {ends}",
                 timeout.as_secs(),
+                waiting.shown(),
+                if waiting.documented {
+                    ""
+                } else {
+                    " (a status the API does not document)"
+                },
             )));
         }
+        last = Some(waiting);
         tokio::select! {
             () = stop.stopped() => return Ok(Outcome::Interrupted),
             () = tokio::time::sleep(interval) => {}
@@ -118,7 +166,7 @@ pub async fn wait(
     poll: Duration,
     timeout: Duration,
 ) -> AwsResult<Outcome> {
-    poll_until_ended(id, stop, poll, timeout, || async {
+    poll_until_ended(id, CODEDEPLOY_ENDS, stop, poll, timeout, || async {
         let out = c
             .codedeploy
             .get_deployment()
@@ -157,11 +205,17 @@ pub async fn wait(
                 "deployment {id} was stopped: {}",
                 explain()
             ))),
-            other => Err(other.map(|s| s.as_str().to_owned())),
+            other => Err(Waiting::of(
+                other.map(DeploymentStatus::as_str),
+                other.is_none_or(|s| DeploymentStatus::values().contains(&s.as_str())),
+            )),
         })
     })
     .await
 }
+
+/// The CodeDeploy statuses [`wait`] ends on.
+const CODEDEPLOY_ENDS: &str = "Succeeded, Failed or Stopped";
 
 #[cfg(test)]
 mod tests {
@@ -177,5 +231,55 @@ mod tests {
             seen.push(d.as_secs());
         }
         assert_eq!(seen, [1, 2, 4, 8, 15, 15, 15]);
+    }
+
+    /// The timeout says what the deployment last reported and what the wait ends on, and
+    /// marks a status the API does not document (fakecloud reports a service deployment as
+    /// "PRIMARY").
+    #[tokio::test]
+    async fn a_timeout_names_the_last_status_and_what_the_wait_ends_on() {
+        let stop = Stop::default();
+        let undocumented = poll_until_ended(
+            "d-1",
+            "SUCCESSFUL or STOPPED",
+            &stop,
+            Duration::from_secs(1),
+            Duration::ZERO,
+            || async { Ok(Err(Waiting::of(Some("PRIMARY"), false))) },
+        )
+        .await;
+        let Ok(Outcome::Failed(text)) = undocumented else {
+            panic!("a timeout fails the roll-out: {undocumented:?}");
+        };
+        assert_eq!(
+            text,
+            "deployment d-1 did not end within 0 s: its last status was PRIMARY (a status the \
+             API does not document), and the apply waits for SUCCESSFUL or STOPPED"
+        );
+
+        let documented = poll_until_ended(
+            "d-2",
+            "Succeeded",
+            &stop,
+            Duration::from_secs(1),
+            Duration::ZERO,
+            || async { Ok(Err(Waiting::of(Some("InProgress"), true))) },
+        )
+        .await;
+        assert_eq!(
+            documented.ok(),
+            Some(Outcome::Failed(
+                "deployment d-2 did not end within 0 s: its last status was InProgress, and \
+                 the apply waits for Succeeded"
+                    .to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_status_is_documented_when_the_sdk_enum_lists_it() {
+        use aws_sdk_ecs::types::ServiceDeploymentStatus;
+        assert!(ServiceDeploymentStatus::values().contains(&"IN_PROGRESS"));
+        assert!(!ServiceDeploymentStatus::values().contains(&"PRIMARY"));
     }
 }

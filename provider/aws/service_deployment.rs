@@ -9,7 +9,7 @@ use aws_sdk_ecs::types::ServiceDeploymentStatus;
 use super::executor::Stop;
 
 use super::clients::{AwsResult, Clients, err};
-use super::deployment::{Outcome, poll_until_ended};
+use super::deployment::{Outcome, Waiting, poll_until_ended};
 
 /// The service's deployments that have not ended (a new one would supersede them).
 pub async fn active(c: &Clients, cluster: &str, service: &str) -> AwsResult<Vec<String>> {
@@ -61,46 +61,59 @@ pub async fn wait(
     poll: Duration,
     timeout: Duration,
 ) -> AwsResult<Outcome> {
-    poll_until_ended(arn, stop, poll, timeout, || async {
-        let out = c
-            .ecs
-            .describe_service_deployments()
-            .service_deployment_arns(arn)
-            .send()
-            .await
-            .map_err(err("DescribeServiceDeployments"))?;
-        let Some(d) = out.service_deployments().first() else {
-            return Ok(Ok(Outcome::Failed(format!(
-                "deployment {arn} is not listed by DescribeServiceDeployments"
-            ))));
-        };
-        let explain = || {
-            let mut why = d.status_reason().unwrap_or("no reason given").to_owned();
-            let triggered = d.alarms().map(|a| a.triggered_alarm_names().to_vec());
-            if let Some(names) = triggered.filter(|n| !n.is_empty()) {
-                why.push_str(&format!(" Alarms in ALARM: {}.", names.join(", ")));
-            }
-            if let Some(r) = d.rollback() {
-                why.push_str(&format!(
-                    " ECS rolled back to service revision {}.",
-                    r.service_revision_arn().unwrap_or("(not named)")
-                ));
-            }
-            why
-        };
-        Ok(match d.status() {
-            Some(ServiceDeploymentStatus::Successful) => Ok(Outcome::Succeeded),
-            Some(
-                status @ (ServiceDeploymentStatus::Stopped
-                | ServiceDeploymentStatus::RollbackSuccessful
-                | ServiceDeploymentStatus::RollbackFailed),
-            ) => Ok(Outcome::Failed(format!(
-                "deployment {arn} ended {}: {}",
-                status.as_str(),
-                explain()
-            ))),
-            other => Err(other.map(|s| s.as_str().to_owned())),
-        })
-    })
+    poll_until_ended(
+        arn,
+        SERVICE_DEPLOYMENT_ENDS,
+        stop,
+        poll,
+        timeout,
+        || async {
+            let out = c
+                .ecs
+                .describe_service_deployments()
+                .service_deployment_arns(arn)
+                .send()
+                .await
+                .map_err(err("DescribeServiceDeployments"))?;
+            let Some(d) = out.service_deployments().first() else {
+                return Ok(Ok(Outcome::Failed(format!(
+                    "deployment {arn} is not listed by DescribeServiceDeployments"
+                ))));
+            };
+            let explain = || {
+                let mut why = d.status_reason().unwrap_or("no reason given").to_owned();
+                let triggered = d.alarms().map(|a| a.triggered_alarm_names().to_vec());
+                if let Some(names) = triggered.filter(|n| !n.is_empty()) {
+                    why.push_str(&format!(" Alarms in ALARM: {}.", names.join(", ")));
+                }
+                if let Some(r) = d.rollback() {
+                    why.push_str(&format!(
+                        " ECS rolled back to service revision {}.",
+                        r.service_revision_arn().unwrap_or("(not named)")
+                    ));
+                }
+                why
+            };
+            Ok(match d.status() {
+                Some(ServiceDeploymentStatus::Successful) => Ok(Outcome::Succeeded),
+                Some(
+                    status @ (ServiceDeploymentStatus::Stopped
+                    | ServiceDeploymentStatus::RollbackSuccessful
+                    | ServiceDeploymentStatus::RollbackFailed),
+                ) => Ok(Outcome::Failed(format!(
+                    "deployment {arn} ended {}: {}",
+                    status.as_str(),
+                    explain()
+                ))),
+                other => Err(Waiting::of(
+                    other.map(ServiceDeploymentStatus::as_str),
+                    other.is_none_or(|s| ServiceDeploymentStatus::values().contains(&s.as_str())),
+                )),
+            })
+        },
+    )
     .await
 }
+
+/// The ECS service deployment statuses [`wait`] ends on.
+const SERVICE_DEPLOYMENT_ENDS: &str = "SUCCESSFUL, STOPPED, ROLLBACK_SUCCESSFUL or ROLLBACK_FAILED";
