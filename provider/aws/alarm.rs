@@ -251,7 +251,7 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
 use super::child::{ChildProblem, alarm_def, alarm_target_group};
 use super::discover::{Found, one, owner_of};
 use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion, alarm_key};
+use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::ChildIds;
 
 /// One alarm per metric and target group.
@@ -259,7 +259,7 @@ pub struct AlarmKind;
 
 /// Puts the expansion's alarm for `key` on its group; its ARN, or `None` when the expansion
 /// has no such alarm.
-async fn put_alarm(cx: &Cx<'_>, key: ChildKey) -> Result<Option<(String, String)>, ChildProblem> {
+async fn put_alarm(cx: &Cx<'_>, key: ChildKey) -> Result<Option<String>, ChildProblem> {
     let ChildKey::Alarm(metric, target) = key else {
         return Ok(None);
     };
@@ -275,25 +275,21 @@ async fn put_alarm(cx: &Cx<'_>, key: ChildKey) -> Result<Option<(String, String)
         &cx.tags(),
     )
     .await?;
-    Ok(Some((alarm_key(metric, target).to_owned(), arn)))
+    Ok(Some(arn))
 }
 
 #[async_trait::async_trait]
 impl ChildKind for AlarmKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
-        if let Some((k, arn)) = put_alarm(cx, key).await? {
-            cx.record(key, |g| {
-                g.alarms.insert(k, arn);
-            });
+        if let Some(arn) = put_alarm(cx, key).await? {
+            cx.record(key, arn);
         }
         Ok(())
     }
 
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
-        if !fresh && let Some((k, arn)) = put_alarm(cx, key).await? {
-            cx.note(|g| {
-                g.alarms.insert(k, arn);
-            });
+        if !fresh && let Some(arn) = put_alarm(cx, key).await? {
+            cx.note(|g| g.set(key, arn));
         }
         Ok(())
     }
@@ -324,10 +320,11 @@ impl ChildKind for AlarmKind {
             return Ok(None);
         };
         let tag = owner(c, &a.arn).await?;
-        let mut ids = ChildIds::default();
-        ids.alarms
-            .insert(alarm_key(metric, target).to_owned(), a.arn);
-        Ok(one(ids, tag, &owner_of(exp)))
+        Ok(one(
+            ChildIds::from_iter([(key, a.arn)]),
+            tag,
+            &owner_of(exp),
+        ))
     }
 }
 

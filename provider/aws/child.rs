@@ -48,15 +48,21 @@ pub enum ChildProblem {
     StillThere(String),
 }
 
-pub fn required(v: &Option<String>, what: &'static str) -> Result<String, ChildProblem> {
-    v.clone().ok_or(ChildProblem::Needs(what))
+/// The identity of a child another one needs; `what` names it in the error.
+pub fn required(ids: &ChildIds, key: ChildKey, what: &'static str) -> Result<String, ChildProblem> {
+    ids.id(key).ok_or(ChildProblem::Needs(what))
+}
+
+/// The target group of a colour.
+pub fn target_group_key(colour: Colour) -> ChildKey {
+    match colour {
+        Colour::Blue => ChildKey::BlueTargetGroup,
+        Colour::Green => ChildKey::GreenTargetGroup,
+    }
 }
 
 pub fn live_target_group(ids: &ChildIds, live: Colour) -> Option<String> {
-    match live {
-        Colour::Blue => ids.blue_target_group_arn.clone(),
-        Colour::Green => ids.green_target_group_arn.clone(),
-    }
+    ids.id(target_group_key(live))
 }
 
 pub fn names_for(exp: &Expansion, live: Colour) -> (String, String) {
@@ -91,9 +97,13 @@ pub fn advanced_of(
     Ok(Some(ecs_service::Advanced {
         alternate_target_group: live_target_group(ids, live.other())
             .ok_or(ChildProblem::Needs("the idle target group"))?,
-        production_rule: required(&ids.production_rule_arn, "the production listener rule")?,
-        test_rule: ids.test_rule_arn.clone(),
-        role: required(&ids.infrastructure_role_arn, "the infrastructure role")?,
+        production_rule: required(
+            ids,
+            ChildKey::ProductionListenerRule,
+            "the production listener rule",
+        )?,
+        test_rule: ids.id(ChildKey::TestListenerRule),
+        role: required(ids, ChildKey::InfrastructureRole, "the infrastructure role")?,
     }))
 }
 
@@ -105,8 +115,8 @@ pub fn alarm_def(exp: &Expansion, metric: AlarmMetric, target: AlarmTarget) -> O
 
 pub fn alarm_target_group(ids: &ChildIds, target: AlarmTarget) -> Result<String, ChildProblem> {
     match target {
-        AlarmTarget::Blue => required(&ids.blue_target_group_arn, "the blue target group"),
-        AlarmTarget::Green => required(&ids.green_target_group_arn, "the green target group"),
+        AlarmTarget::Blue => required(ids, ChildKey::BlueTargetGroup, "the blue target group"),
+        AlarmTarget::Green => required(ids, ChildKey::GreenTargetGroup, "the green target group"),
     }
 }
 

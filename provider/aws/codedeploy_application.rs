@@ -78,7 +78,7 @@ pub struct ApplicationKind;
 impl ChildKind for ApplicationKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
         let name = create(cx.c, &cx.exp.codedeploy_application, &cx.tags()).await?;
-        cx.record(key, |g| g.codedeploy_application = Some(name));
+        cx.record(key, name);
         Ok(())
     }
 
@@ -92,7 +92,7 @@ impl ChildKind for ApplicationKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
-        let Some(name) = cx.ids().codedeploy_application else {
+        let Some(name) = cx.id(ChildKey::CodeDeployApplication) else {
             return Ok(());
         };
         delete(cx.c, &name).await
@@ -110,10 +110,7 @@ impl ChildKind for ApplicationKind {
             return Ok(None);
         }
         let tag = owner(c, &codedeploy_arn(exp, &format!("application:{name}"))).await?;
-        let ids = ChildIds {
-            codedeploy_application: Some(name.clone()),
-            ..ChildIds::default()
-        };
+        let ids = ChildIds::from_iter([(ChildKey::CodeDeployApplication, name.clone())]);
         Ok(one(ids, tag, &owner_of(exp)))
     }
 }

@@ -255,7 +255,7 @@ pub async fn delete(c: &Clients, application: &str, name: &str) -> AwsResult<()>
 
 // --- The deployment group as a child of the service (see aws/kind.rs) -----------------------
 
-use super::child::{ChildProblem, names_for, required, while_role_propagates};
+use super::child::{ChildProblem, names_for, while_role_propagates};
 use super::discover::{Found, codedeploy_arn, one, owner_of};
 use super::kind::{ChildKind, Cx};
 use crate::service::expand::{ChildKey, Expansion};
@@ -266,7 +266,7 @@ pub struct DeploymentGroupKind;
 #[async_trait::async_trait]
 impl ChildKind for DeploymentGroupKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
-        let role = required(&cx.ids().codedeploy_role_arn, "the CodeDeploy role")?;
+        let role = cx.required(ChildKey::CodeDeployRole, "the CodeDeploy role")?;
         let (first, second) = names_for(cx.exp, cx.live);
         let tags = cx.tags();
         let def = &cx.exp.deployment_group;
@@ -278,7 +278,7 @@ impl ChildKind for DeploymentGroupKind {
             || create(cx.c, def, &role, &first, &second, &tags),
         )
         .await?;
-        cx.record(key, |g| g.deployment_group = Some(name));
+        cx.record(key, name);
         Ok(())
     }
 
@@ -295,7 +295,7 @@ impl ChildKind for DeploymentGroupKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
-        let Some(name) = cx.ids().deployment_group else {
+        let Some(name) = cx.id(ChildKey::DeploymentGroup) else {
             return Ok(());
         };
         delete(cx.c, &cx.exp.deployment_group.application, &name).await
@@ -317,10 +317,7 @@ impl ChildKind for DeploymentGroupKind {
             &format!("deploymentgroup:{}/{}", dg.application, dg.name),
         );
         let tag = super::codedeploy_application::owner(c, &arn).await?;
-        let ids = ChildIds {
-            deployment_group: Some(dg.name.clone()),
-            ..ChildIds::default()
-        };
+        let ids = ChildIds::from_iter([(ChildKey::DeploymentGroup, dg.name.clone())]);
         Ok(one(ids, tag, &owner_of(exp)))
     }
 }

@@ -3,7 +3,7 @@
 //! state, an interrupted apply or the delete half of a replacement relies on.
 
 use crate::service::expand::{ChildKey, Expansion, ScalingMetric};
-use crate::service::state::{ChildIds, metric_key};
+use crate::service::state::ChildIds;
 
 use super::clients::{AwsResult, Clients};
 use super::scaling_policy;
@@ -128,10 +128,10 @@ pub async fn discover_missing(
         let Some(f) = found else { continue };
         if *key == ChildKey::EcsService
             && f.ownership == Ownership::Ours
-            && let Some(running) = &f.ids.task_definition_arn
+            && let Some(running) = f.ids.id(ChildKey::TaskDefinition)
             && !known.has(ChildKey::TaskDefinition)
         {
-            out.ours.task_definition_arn = Some(running.clone());
+            out.ours.set(ChildKey::TaskDefinition, running);
         }
         match f.ownership {
             Ownership::Ours => out.ours.merge_missing(&f.ids),
@@ -152,7 +152,7 @@ pub async fn discover_missing(
         }
     }
     // The scalable target is this service's by its identity, so its policies are too.
-    if known.scalable_target.is_some() || out.ours.scalable_target.is_some() {
+    if known.has(ChildKey::ScalableTarget) || out.ours.has(ChildKey::ScalableTarget) {
         let mut policies = policies;
         for metric in ScalingMetric::ALL {
             if known.has(ChildKey::ScalingPolicy(metric)) {
@@ -166,10 +166,9 @@ pub async fn discover_missing(
 
 /// The target groups `ids` records.
 pub(crate) fn target_groups(ids: &ChildIds) -> Vec<String> {
-    [&ids.blue_target_group_arn, &ids.green_target_group_arn]
+    [ChildKey::BlueTargetGroup, ChildKey::GreenTargetGroup]
         .into_iter()
-        .flatten()
-        .cloned()
+        .filter_map(|k| ids.id(k))
         .collect()
 }
 
@@ -182,8 +181,7 @@ async fn policies_of(c: &Clients, exp: &Expansion) -> AwsResult<ChildIds> {
             .iter()
             .find(|p| &p.name == policy_name(exp, metric))
         {
-            ids.scaling_policies
-                .insert(metric_key(metric).to_owned(), p.arn.clone());
+            ids.set(ChildKey::ScalingPolicy(metric), p.arn.clone());
         }
     }
     Ok(ids)

@@ -257,15 +257,13 @@ impl ChildKind for DiscoveryServiceKind {
             return Ok(());
         };
         let created = create(cx.c, def, &cx.tags()).await?;
-        cx.record(key, |g| {
-            g.discovery_service_id = Some(created.id);
-            g.discovery_service_arn = Some(created.arn);
-        });
+        cx.note(|g| g.discovery_service_arn = Some(created.arn));
+        cx.record(key, created.id);
         Ok(())
     }
 
     async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
-        let (Some(def), Some(id)) = (&cx.exp.discovery, cx.ids().discovery_service_id) else {
+        let (Some(def), Some(id)) = (&cx.exp.discovery, cx.id(ChildKey::DiscoveryService)) else {
             return Ok(());
         };
         if !fresh {
@@ -282,7 +280,7 @@ impl ChildKind for DiscoveryServiceKind {
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
         // Cloud Map refuses while ECS is still deregistering the tasks' instances.
-        let Some(id) = cx.ids().discovery_service_id else {
+        let Some(id) = cx.id(ChildKey::DiscoveryService) else {
             return Ok(());
         };
         let mut attempt = 0;
@@ -320,7 +318,7 @@ impl ChildKind for DiscoveryServiceKind {
                 return Ok(None);
             };
             let tag = owner(c, &arn).await?;
-            ids.discovery_service_id = Some(id);
+            ids.set(ChildKey::DiscoveryService, id);
             ids.discovery_service_arn = Some(arn);
             return Ok(one(ids, tag, &ours));
         };
@@ -334,7 +332,7 @@ impl ChildKind for DiscoveryServiceKind {
         else {
             return Ok(None);
         };
-        ids.discovery_service_id = Some(d.id);
+        ids.set(ChildKey::DiscoveryService, d.id);
         ids.discovery_service_arn = Some(d.arn);
         Ok(one(ids, tag, &ours))
     }

@@ -587,7 +587,7 @@ impl ChildKind for EcsServiceKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
         let exp = cx.exp;
         let g = cx.ids();
-        let task_def = required(&g.task_definition_arn, "the task definition")?;
+        let task_def = required(&g, ChildKey::TaskDefinition, "the task definition")?;
         let target = match exp.load_balancing {
             Some(_) => Some(
                 live_target_group(&g, cx.live)
@@ -612,14 +612,14 @@ impl ChildKind for EcsServiceKind {
             )
         })
         .await?;
-        cx.record(key, |g| g.service_arn = Some(arn));
+        cx.record(key, arn);
         Ok(())
     }
 
     async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         if !fresh {
             let def = &cx.exp.ecs_service;
-            let role = cx.ids().infrastructure_role_arn;
+            let role = cx.id(ChildKey::InfrastructureRole);
             update(cx.c, def, Some(def.desired_count), role.as_deref()).await?;
         }
         Ok(())
@@ -647,14 +647,13 @@ impl ChildKind for EcsServiceKind {
         // The revision the service runs, which `discover` prefers to the family's newest (a
         // roll-out that failed or was rolled back leaves a newer one unused).
         let family = format!(":task-definition/{}:", exp.task_definition.family);
-        let ids = ChildIds {
-            task_definition_arn: s
-                .running_task_definition()
-                .filter(|arn| arn.contains(&family))
-                .map(str::to_owned),
-            service_arn: Some(s.arn),
-            ..ChildIds::default()
-        };
+        let mut ids = ChildIds::from_iter([(ChildKey::EcsService, s.arn.clone())]);
+        if let Some(running) = s
+            .running_task_definition()
+            .filter(|arn| arn.contains(&family))
+        {
+            ids.set(ChildKey::TaskDefinition, running);
+        }
         Ok(one(ids, tag, &owner_of(exp)))
     }
 }

@@ -357,21 +357,11 @@ pub fn is_role(key: ChildKey) -> bool {
     )
 }
 
-/// Where a role's ARN is kept.
-fn role_arn(ids: &mut ChildIds, key: ChildKey) -> &mut Option<String> {
-    match key {
-        ChildKey::ExecutionRole => &mut ids.execution_role_arn,
-        ChildKey::TaskRole => &mut ids.task_role_arn,
-        ChildKey::InfrastructureRole => &mut ids.infrastructure_role_arn,
-        _ => &mut ids.codedeploy_role_arn,
-    }
-}
-
 #[async_trait::async_trait]
 impl ChildKind for RoleKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
         let arn = create(cx.c, role_def(cx.exp, key), &cx.tags()).await?;
-        cx.record(key, |g| *role_arn(g, key) = Some(arn));
+        cx.record(key, arn);
         Ok(())
     }
 
@@ -406,8 +396,7 @@ impl ChildKind for RoleKind {
         let Some((arn, tag)) = read_with_owner(c, &role_def(exp, key).name).await? else {
             return Ok(None);
         };
-        let mut ids = ChildIds::default();
-        *role_arn(&mut ids, key) = Some(arn);
+        let ids = ChildIds::from_iter([(key, arn)]);
         Ok(one(ids, tag, &owner_of(exp)))
     }
 }

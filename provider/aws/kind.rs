@@ -49,10 +49,20 @@ impl Cx<'_> {
         lock(self.ids).clone()
     }
 
+    /// The identity recorded so far of one child.
+    pub fn id(&self, key: ChildKey) -> Option<String> {
+        lock(self.ids).id(key)
+    }
+
+    /// The identity of a child this one needs; `what` names it in the error.
+    pub fn required(&self, key: ChildKey, what: &'static str) -> Result<String, ChildProblem> {
+        self.id(key).ok_or(ChildProblem::Needs(what))
+    }
+
     /// Records a child's identity the moment its create call returns, pending until settled.
-    pub fn record(&self, key: ChildKey, set: impl FnOnce(&mut ChildIds)) {
+    pub fn record(&self, key: ChildKey, id: String) {
         let mut g = lock(self.ids);
-        set(&mut g);
+        g.set(key, id);
         g.pending.insert(key);
     }
 

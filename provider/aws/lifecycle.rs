@@ -11,9 +11,9 @@ use crate::service::appspec::appspec;
 use crate::service::expand::alb_resource_label;
 use crate::service::expand::{
     AlarmMetric, AlarmTarget, ChildKey, DeploymentGroupDef, Expansion, OWNER_TAG, ScalingMetric,
-    TargetGroupDef, TaskDefinitionDef, alarm_key,
+    TargetGroupDef, TaskDefinitionDef,
 };
-use crate::service::state::{ChildIds, Colour, metric_key};
+use crate::service::state::{ChildIds, Colour};
 
 use super::clients::{AwsError, AwsResult, Clients};
 use super::deployment::{self, Outcome};
@@ -155,7 +155,7 @@ pub async fn create_missing(
     live: Colour,
     stop: &Stop,
 ) -> Vec<ChildError> {
-    let service_existed = ids.service_arn.is_some();
+    let service_existed = ids.has(ChildKey::EcsService);
     let registry_before = ids.discovery_service_arn.clone();
     let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
     // The children whose create call ran in this walk: their follow-up calls are a fresh
@@ -547,19 +547,18 @@ pub struct Observed {
 /// Reads every child in `ids`. A child AWS reports as gone is cleared from the returned ids;
 /// any other error fails the read.
 pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<Observed> {
-    let opt = |v: &Option<String>| v.clone();
     let (blue, green, prod_rule, test_rule) = (
-        opt(&ids.blue_target_group_arn),
-        opt(&ids.green_target_group_arn),
-        opt(&ids.production_rule_arn),
-        opt(&ids.test_rule_arn),
+        ids.id(ChildKey::BlueTargetGroup),
+        ids.id(ChildKey::GreenTargetGroup),
+        ids.id(ChildKey::ProductionListenerRule),
+        ids.id(ChildKey::TestListenerRule),
     );
     // Every read is independent of the others: one concurrent round.
     let first = async {
         tokio::try_join!(
             ecs_service::read(c, &exp.ecs_service.cluster, &exp.ecs_service.name),
             async {
-                match &ids.task_definition_arn {
+                match ids.get(ChildKey::TaskDefinition) {
                     Some(arn) => task_definition::read(c, arn).await,
                     None => Ok(None),
                 }
@@ -609,7 +608,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                 )
             },
             async {
-                match &ids.discovery_service_id {
+                match ids.get(ChildKey::DiscoveryService) {
                     Some(id) => {
                         let namespace = exp.discovery.as_ref().map(|d| d.namespace_id.as_str());
                         discovery_service::read(c, id, namespace).await
@@ -624,7 +623,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                 &exp.deployment_group.name
             ),
             async {
-                match &ids.scalable_target {
+                match ids.get(ChildKey::ScalableTarget) {
                     Some(id) => Ok(Some(tokio::try_join!(
                         scalable_target::read(c, id),
                         scaling_policy::read_all(c, id),
@@ -633,7 +632,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                 }
             },
             async {
-                match &ids.log_group {
+                match ids.get(ChildKey::LogGroup) {
                     Some(name) => log_group::read(c, name).await,
                     None => Ok(None),
                 }
@@ -676,12 +675,12 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         .as_ref()
         .filter(|s| !s.deployment_in_flight())
         .and_then(|s| s.running_task_definition())
-        .filter(|arn| arn.contains(&family) && Some(*arn) != ids.task_definition_arn.as_deref())
+        .filter(|arn| arn.contains(&family) && Some(*arn) != ids.get(ChildKey::TaskDefinition))
         && let Some(td) = task_definition::read(c, running).await?
         && task_def.as_ref() != Some(&td)
     {
         task_def = Some(td);
-        seen.task_definition_arn = Some(running.to_owned());
+        seen.set(ChildKey::TaskDefinition, running.to_owned());
     }
     let mut gone = |present: bool, key: ChildKey| {
         if !present {
@@ -710,15 +709,13 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
     // Policies are known by name: PutScalingPolicy may give an updated policy a new ARN.
     for metric in ScalingMetric::ALL {
         let name = super::discover::policy_name(exp, metric);
-        if !seen.scaling_policies.contains_key(metric_key(metric)) {
+        let key = ChildKey::ScalingPolicy(metric);
+        if !seen.has(key) {
             continue;
         }
         match policies.iter().find(|p| &p.name == name) {
-            Some(p) => {
-                seen.scaling_policies
-                    .insert(metric_key(metric).to_owned(), p.arn.clone());
-            }
-            None => seen.clear(ChildKey::ScalingPolicy(metric)),
+            Some(p) => seen.set(key, p.arn.clone()),
+            None => seen.clear(key),
         }
     }
     // Alarms are known by name; one changed outside Terraform (threshold, period, group) is
@@ -735,11 +732,10 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
             {
                 None => seen.clear(key),
                 Some(a) => {
-                    seen.alarms
-                        .insert(alarm_key(metric, target).to_owned(), a.arn.clone());
+                    seen.set(key, a.arn.clone());
                     let group = match target {
-                        AlarmTarget::Blue => seen.blue_target_group_arn.as_deref(),
-                        AlarmTarget::Green => seen.green_target_group_arn.as_deref(),
+                        AlarmTarget::Blue => seen.get(ChildKey::BlueTargetGroup),
+                        AlarmTarget::Green => seen.get(ChildKey::GreenTargetGroup),
                     }
                     .and_then(alarm::target_group_dimension);
                     if let Some(def) = alarm_def(exp, metric, target)
@@ -758,10 +754,14 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         && service.as_ref().is_some_and(|s| {
             s.registry_arn.is_none() || s.registry_arn != seen.discovery_service_arn
         });
+    let (blue_arn, green_arn) = (
+        seen.id(ChildKey::BlueTargetGroup),
+        seen.id(ChildKey::GreenTargetGroup),
+    );
     let colour_of = |tg: &str| {
-        if Some(tg) == seen.blue_target_group_arn.as_deref() {
+        if Some(tg) == blue_arn.as_deref() {
             Some(Colour::Blue)
-        } else if Some(tg) == seen.green_target_group_arn.as_deref() {
+        } else if Some(tg) == green_arn.as_deref() {
             Some(Colour::Green)
         } else {
             None
@@ -784,7 +784,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         }
     } else {
         // Rolling: one group.
-        seen.blue_target_group_arn.as_ref().map(|_| Colour::Blue)
+        seen.has(ChildKey::BlueTargetGroup).then_some(Colour::Blue)
     };
     // With no deployment under way, every rule must forward to the live group: CodeDeploy
     // refuses to deploy otherwise, and traffic goes to tasks the service does not count as
@@ -803,9 +803,8 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
                 continue;
             };
             let pair_lost = exp.strategy.ecs_shifts_traffic()
-                && [&seen.blue_target_group_arn, &seen.green_target_group_arn]
-                    .into_iter()
-                    .flatten()
+                && super::discover::target_groups(&seen)
+                    .iter()
                     .any(|g| !rule.names(g));
             if pair_lost {
                 seen.pending.insert(key);
@@ -851,9 +850,7 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         policies
             .iter()
             .find(|p| p.name == exp.names.requests_policy),
-    ) && seen
-        .scaling_policies
-        .contains_key(metric_key(ScalingMetric::Requests))
+    ) && seen.has(ChildKey::ScalingPolicy(ScalingMetric::Requests))
     {
         let wanted = live_target_group(&seen, live)
             .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
@@ -895,7 +892,7 @@ pub async fn update_in_place(
             out.push(child_error(new, "updating", key, e.into()));
         }
     };
-    if old.log_group != new.log_group && ids.log_group.is_some() {
+    if old.log_group != new.log_group && ids.has(ChildKey::LogGroup) {
         note(
             ChildKey::LogGroup,
             log_group::update(c, &new.log_group).await,
@@ -911,21 +908,17 @@ pub async fn update_in_place(
             note(key, iam_role::update(c, role_def(new, key)).await);
         }
     }
-    for (key, arn) in [
-        (ChildKey::BlueTargetGroup, &ids.blue_target_group_arn),
-        (ChildKey::GreenTargetGroup, &ids.green_target_group_arn),
-    ] {
-        if let (Some(arn), Some(o), Some(n)) = (arn, old.target_group(key), new.target_group(key))
+    for key in [ChildKey::BlueTargetGroup, ChildKey::GreenTargetGroup] {
+        if let (Some(arn), Some(o), Some(n)) =
+            (ids.get(key), old.target_group(key), new.target_group(key))
             && o != n
         {
             note(key, target_group::update(c, arn, n).await);
         }
     }
-    for (key, arn) in [
-        (ChildKey::ProductionListenerRule, &ids.production_rule_arn),
-        (ChildKey::TestListenerRule, &ids.test_rule_arn),
-    ] {
-        if let (Some(arn), Some(o), Some(n)) = (arn, old.listener_rule(key), new.listener_rule(key))
+    for key in [ChildKey::ProductionListenerRule, ChildKey::TestListenerRule] {
+        if let (Some(arn), Some(o), Some(n)) =
+            (ids.get(key), old.listener_rule(key), new.listener_rule(key))
             && (o.priority != n.priority
                 || o.path_patterns != n.path_patterns
                 || o.host_headers != n.host_headers)
@@ -936,7 +929,7 @@ pub async fn update_in_place(
             );
         }
     }
-    if let (Some(id), Some(n)) = (&ids.discovery_service_id, &new.discovery)
+    if let (Some(id), Some(n)) = (ids.get(ChildKey::DiscoveryService), &new.discovery)
         && old.discovery.as_ref() != Some(n)
     {
         note(
@@ -949,17 +942,17 @@ pub async fn update_in_place(
     // With autoscaling, Application Auto Scaling owns the running count; only a configured
     // change of desired_count is pushed.
     let count = (o.desired_count != n.desired_count).then_some(n.desired_count);
-    if ids.service_arn.is_some()
+    if ids.has(ChildKey::EcsService)
         && (count.is_some()
             || o.health_check_grace_period != n.health_check_grace_period
             || (o.deployment.is_some() && o.deployment != n.deployment))
     {
         note(
             ChildKey::EcsService,
-            ecs_service::update(c, n, count, ids.infrastructure_role_arn.as_deref()).await,
+            ecs_service::update(c, n, count, ids.get(ChildKey::InfrastructureRole)).await,
         );
     }
-    if let Some(arn) = &ids.service_arn
+    if let Some(arn) = ids.get(ChildKey::EcsService)
         && o.tags != n.tags
     {
         note(
@@ -967,7 +960,7 @@ pub async fn update_in_place(
             ecs_service::retag(c, arn, &o.tags, &n.tags).await,
         );
     }
-    if ids.deployment_group.is_some()
+    if ids.has(ChildKey::DeploymentGroup)
         && new.strategy.uses_codedeploy()
         && old.deployment_group != new.deployment_group
     {
@@ -977,7 +970,7 @@ pub async fn update_in_place(
             deployment_group::update(c, &new.deployment_group, &first, &second).await,
         );
     }
-    if let (Some(_), Some(def)) = (&ids.scalable_target, &new.scalable_target)
+    if let (true, Some(def)) = (ids.has(ChildKey::ScalableTarget), &new.scalable_target)
         && old.scalable_target.as_ref() != Some(def)
     {
         note(
@@ -1001,10 +994,7 @@ pub async fn update_in_place(
             };
             let tags = creation_tags(new);
             match alarm::put(c, def, &new.placement.load_balancer, &group, &tags).await {
-                Ok(arn) => {
-                    ids.alarms
-                        .insert(alarm_key(def.metric, def.target).to_owned(), arn);
-                }
+                Ok(arn) => ids.set(key, arn),
                 Err(e) => out.push(child_error(new, "updating", key, e.into())),
             }
         }
@@ -1020,17 +1010,15 @@ pub async fn update_in_place(
             Err(e) => out.push(child_error(old, "deleting", key, e.into())),
         }
     }
-    if let Some(target) = ids.scalable_target.clone() {
+    if let Some(target) = ids.id(ChildKey::ScalableTarget) {
         let label = live_target_group(ids, live)
             .and_then(|tg| alb_resource_label(&new.placement.load_balancer, &tg));
         for def in &new.scaling_policies {
             let before = old.scaling_policies.iter().find(|p| p.metric == def.metric);
-            if before != Some(def) && ids.scaling_policies.contains_key(metric_key(def.metric)) {
+            let key = ChildKey::ScalingPolicy(def.metric);
+            if before != Some(def) && ids.has(key) {
                 match scaling_policy::put(c, &target, def, label.as_deref()).await {
-                    Ok(arn) => {
-                        ids.scaling_policies
-                            .insert(metric_key(def.metric).to_owned(), arn);
-                    }
+                    Ok(arn) => ids.set(key, arn),
                     Err(e) => out.push(child_error(
                         new,
                         "updating",
@@ -1078,7 +1066,7 @@ pub async fn follow_live_target_group(
     live: Colour,
 ) -> Result<(), ChildError> {
     let (Some(target), Some(def)) = (
-        ids.scalable_target.clone(),
+        ids.id(ChildKey::ScalableTarget),
         exp.scaling_policies
             .iter()
             .find(|p| p.metric == ScalingMetric::Requests),
@@ -1089,8 +1077,7 @@ pub async fn follow_live_target_group(
         .and_then(|tg| alb_resource_label(&exp.placement.load_balancer, &tg));
     match scaling_policy::put(c, &target, def, label.as_deref()).await {
         Ok(arn) => {
-            ids.scaling_policies
-                .insert(metric_key(ScalingMetric::Requests).to_owned(), arn);
+            ids.set(ChildKey::ScalingPolicy(ScalingMetric::Requests), arn);
             ids.pending
                 .remove(&ChildKey::ScalingPolicy(ScalingMetric::Requests));
             Ok(())
@@ -1128,15 +1115,14 @@ pub async fn roll_out(
     wait: bool,
     stop: &Stop,
 ) -> AwsResult<Rollout> {
-    let exec = ids.execution_role_arn.clone().ok_or_else(|| {
+    let exec = ids.id(ChildKey::ExecutionRole).ok_or_else(|| {
         AwsError::new(
             "RegisterTaskDefinition",
             "the execution role does not exist",
         )
     })?;
     let task = ids
-        .task_role_arn
-        .clone()
+        .id(ChildKey::TaskRole)
         .ok_or_else(|| AwsError::new("RegisterTaskDefinition", "the task role does not exist"))?;
     let arn = task_definition::register(c, &exp.task_definition, &exec, &task, &exp.tags).await?;
     if !exp.strategy.uses_codedeploy() {
@@ -1144,12 +1130,10 @@ pub async fn roll_out(
     }
     let spec = appspec(&arn, &exp.ecs_service, &exp.deployment_group.hooks).to_string();
     let app = ids
-        .codedeploy_application
-        .clone()
+        .id(ChildKey::CodeDeployApplication)
         .unwrap_or_else(|| exp.codedeploy_application.clone());
     let group = ids
-        .deployment_group
-        .clone()
+        .id(ChildKey::DeploymentGroup)
         .unwrap_or_else(|| exp.deployment_group.name.clone());
     let poll = poll_interval();
     let timeout = DEPLOYMENT_TIMEOUT;
@@ -1180,16 +1164,16 @@ pub async fn roll_out(
     };
     ids.last_deployment_id = Some(id.clone());
     if !wait {
-        ids.task_definition_arn = Some(arn);
+        ids.set(ChildKey::TaskDefinition, arn);
         return Ok(Rollout::Started);
     }
     match deployment::wait(c, &id, stop, poll, timeout).await? {
         Outcome::Succeeded => {
-            ids.task_definition_arn = Some(arn);
+            ids.set(ChildKey::TaskDefinition, arn);
             Ok(Rollout::Deployed)
         }
         Outcome::Interrupted => {
-            ids.task_definition_arn = Some(arn);
+            ids.set(ChildKey::TaskDefinition, arn);
             Ok(Rollout::Started)
         }
         Outcome::Failed(why) => Ok(Rollout::Failed(why)),
@@ -1255,17 +1239,17 @@ async fn finish_ecs_deployment(
 ) -> AwsResult<Rollout> {
     ids.last_deployment_id = Some(deployment.clone());
     if !wait {
-        ids.task_definition_arn = Some(task_definition_arn);
+        ids.set(ChildKey::TaskDefinition, task_definition_arn);
         return Ok(Rollout::Started);
     }
     let timeout = DEPLOYMENT_TIMEOUT;
     match service_deployment::wait(c, &deployment, stop, poll_interval(), timeout).await? {
         Outcome::Succeeded => {
-            ids.task_definition_arn = Some(task_definition_arn);
+            ids.set(ChildKey::TaskDefinition, task_definition_arn);
             Ok(Rollout::Deployed)
         }
         Outcome::Interrupted => {
-            ids.task_definition_arn = Some(task_definition_arn);
+            ids.set(ChildKey::TaskDefinition, task_definition_arn);
             Ok(Rollout::Started)
         }
         Outcome::Failed(why) => Ok(Rollout::Failed(why)),
@@ -1308,9 +1292,12 @@ pub async fn migrate_to_ecs(
     for (key, arn) in [
         (
             ChildKey::ProductionListenerRule,
-            ids.production_rule_arn.clone(),
+            ids.id(ChildKey::ProductionListenerRule),
         ),
-        (ChildKey::TestListenerRule, ids.test_rule_arn.clone()),
+        (
+            ChildKey::TestListenerRule,
+            ids.id(ChildKey::TestListenerRule),
+        ),
     ] {
         if let Some(arn) = arn {
             listener_rule::forward_to(c, &arn, &target, Some(&idle))
@@ -1325,7 +1312,7 @@ pub async fn migrate_to_ecs(
     })
     .await
     .map_err(|e| fail(ChildKey::EcsService, e))?;
-    let running = ids.task_definition_arn.clone().unwrap_or_default();
+    let running = ids.id(ChildKey::TaskDefinition).unwrap_or_default();
     let deployment = match started {
         Some(arn) => arn,
         None => {

@@ -385,14 +385,6 @@ use crate::service::state::ChildIds;
 /// The production and the test listener's rule.
 pub struct ListenerRuleKind;
 
-fn rule_arn(ids: &mut ChildIds, key: ChildKey) -> &mut Option<String> {
-    if key == ChildKey::ProductionListenerRule {
-        &mut ids.production_rule_arn
-    } else {
-        &mut ids.test_rule_arn
-    }
-}
-
 #[async_trait::async_trait]
 impl ChildKind for ListenerRuleKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
@@ -409,7 +401,7 @@ impl ChildKind for ListenerRuleKind {
             None
         };
         let arn = create(cx.c, def, &target, idle.as_deref(), &cx.tags()).await?;
-        cx.record(key, |g| *rule_arn(g, key) = Some(arn));
+        cx.record(key, arn);
         Ok(())
     }
 
@@ -417,8 +409,8 @@ impl ChildKind for ListenerRuleKind {
         if fresh {
             return Ok(());
         }
-        let mut g = cx.ids();
-        let arn = required(rule_arn(&mut g, key), "the listener rule")?;
+        let g = cx.ids();
+        let arn = required(&g, key, "the listener rule")?;
         let observed = read(cx.c, &arn).await?;
         let current = observed.as_ref().and_then(|r| r.priority);
         let def = rule_def(cx.exp, key)?;
@@ -442,11 +434,11 @@ impl ChildKind for ListenerRuleKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
-        delete(
-            cx.c,
-            &rule_arn(&mut cx.ids(), key).clone().unwrap_or_default(),
-        )
-        .await
+        // Nothing recorded, nothing to delete (never a request with an empty ARN).
+        let Some(arn) = cx.id(key) else {
+            return Ok(());
+        };
+        delete(cx.c, &arn).await
     }
 
     async fn find(
@@ -477,8 +469,7 @@ impl ChildKind for ListenerRuleKind {
         else {
             return Ok(None);
         };
-        let mut ids = ChildIds::default();
-        *rule_arn(&mut ids, key) = Some(arn);
+        let ids = ChildIds::from_iter([(key, arn)]);
         // Forwarding to a group this service records makes it this service's; otherwise it is
         // whose those groups are (discovery decides once it has looked them up).
         let ours = super::discover::target_groups(known);

@@ -88,7 +88,7 @@ pub struct LogGroupKind;
 impl ChildKind for LogGroupKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
         let name = create(cx.c, &cx.exp.log_group, &cx.tags()).await?;
-        cx.record(key, |g| g.log_group = Some(name));
+        cx.record(key, name);
         Ok(())
     }
 
@@ -101,7 +101,7 @@ impl ChildKind for LogGroupKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
-        let Some(name) = cx.ids().log_group else {
+        let Some(name) = cx.id(ChildKey::LogGroup) else {
             return Ok(());
         };
         delete(cx.c, &name).await
@@ -117,10 +117,7 @@ impl ChildKind for LogGroupKind {
         if read(c, &exp.log_group.name).await?.is_none() {
             return Ok(None);
         }
-        let ids = ChildIds {
-            log_group: Some(exp.log_group.name.clone()),
-            ..ChildIds::default()
-        };
+        let ids = ChildIds::from_iter([(ChildKey::LogGroup, exp.log_group.name.clone())]);
         Ok(one(
             ids,
             owner(c, &exp.log_group.name).await?,

@@ -77,7 +77,7 @@ impl ChildKind for ScalableTargetKind {
             return Ok(());
         };
         let id = register(cx.c, def, Some(&cx.tags())).await?;
-        cx.record(key, |g| g.scalable_target = Some(id));
+        cx.record(key, id);
         Ok(())
     }
 
@@ -90,7 +90,7 @@ impl ChildKind for ScalableTargetKind {
 
     async fn delete(&self, cx: &Cx<'_>, _key: ChildKey) -> AwsResult<()> {
         // Nothing recorded, nothing to deregister (never a request with an empty ID).
-        let Some(id) = cx.ids().scalable_target else {
+        let Some(id) = cx.id(ChildKey::ScalableTarget) else {
             return Ok(());
         };
         deregister(cx.c, &id).await
@@ -109,10 +109,7 @@ impl ChildKind for ScalableTargetKind {
         }
         // Its identity is this very ECS service's desired count.
         Ok(Some(Found {
-            ids: ChildIds {
-                scalable_target: Some(resource_id),
-                ..ChildIds::default()
-            },
+            ids: ChildIds::from_iter([(ChildKey::ScalableTarget, resource_id)]),
             ownership: Ownership::Ours,
         }))
     }

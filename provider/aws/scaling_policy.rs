@@ -113,11 +113,11 @@ pub async fn delete(c: &Clients, resource_id: &str, name: &str) -> AwsResult<()>
 
 // --- The scaling policies as children of the service (see aws/kind.rs) ----------------------
 
-use super::child::{ChildProblem, live_target_group, required};
+use super::child::{ChildProblem, live_target_group};
 use super::discover::{Found, Ownership, policy_name};
 use super::kind::{ChildKind, Cx};
 use crate::service::expand::{ChildKey, Expansion, alb_resource_label};
-use crate::service::state::{ChildIds, metric_key};
+use crate::service::state::ChildIds;
 
 /// One policy per metric the service scales on.
 pub struct ScalingPolicyKind;
@@ -146,26 +146,21 @@ impl ChildKind for ScalingPolicyKind {
         let Some(metric) = metric_of(key) else {
             return Ok(());
         };
-        let target = required(&cx.ids().scalable_target, "the scalable target")?;
+        let target = cx.required(ChildKey::ScalableTarget, "the scalable target")?;
         if let Some(arn) = put_policy(cx, metric, &target).await? {
-            cx.record(key, |g| {
-                g.scaling_policies
-                    .insert(metric_key(metric).to_owned(), arn);
-            });
+            cx.record(key, arn);
         }
         Ok(())
     }
 
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
-        let (Some(metric), false, Some(target)) = (metric_of(key), fresh, cx.ids().scalable_target)
+        let (Some(metric), false, Some(target)) =
+            (metric_of(key), fresh, cx.id(ChildKey::ScalableTarget))
         else {
             return Ok(());
         };
         if let Some(arn) = put_policy(cx, metric, &target).await? {
-            cx.note(|g| {
-                g.scaling_policies
-                    .insert(metric_key(metric).to_owned(), arn);
-            });
+            cx.note(|g| g.set(key, arn));
         }
         Ok(())
     }
@@ -177,8 +172,7 @@ impl ChildKind for ScalingPolicyKind {
         // A policy belongs to the service's scalable target, whose identity the expansion
         // derives when it is not recorded.
         let target = cx
-            .ids()
-            .scalable_target
+            .id(ChildKey::ScalableTarget)
             .unwrap_or_else(|| super::scalable_target::resource_id(cx.exp));
         delete(cx.c, &target, policy_name(cx.exp, metric)).await
     }
@@ -190,7 +184,8 @@ impl ChildKind for ScalingPolicyKind {
         key: ChildKey,
         known: &ChildIds,
     ) -> AwsResult<Option<Found>> {
-        let (Some(metric), Some(target)) = (metric_of(key), &known.scalable_target) else {
+        let (Some(metric), Some(target)) = (metric_of(key), known.get(ChildKey::ScalableTarget))
+        else {
             return Ok(None);
         };
         let name = policy_name(exp, metric);
@@ -201,11 +196,8 @@ impl ChildKind for ScalingPolicyKind {
         else {
             return Ok(None);
         };
-        let mut ids = ChildIds::default();
-        ids.scaling_policies
-            .insert(metric_key(metric).to_owned(), p.arn);
         Ok(Some(Found {
-            ids,
+            ids: ChildIds::from_iter([(key, p.arn)]),
             ownership: Ownership::Ours,
         }))
     }

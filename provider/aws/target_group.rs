@@ -207,7 +207,7 @@ pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
 
 // --- The target groups as children of the service (see aws/kind.rs) -------------------------
 
-use super::child::{ChildProblem, required};
+use super::child::ChildProblem;
 use super::discover::{Found, one, owner_of};
 use super::kind::{ChildKind, Cx};
 use crate::service::expand::{ChildKey, Expansion};
@@ -215,14 +215,6 @@ use crate::service::state::ChildIds;
 
 /// The blue and the green group.
 pub struct TargetGroupKind;
-
-fn group_arn(ids: &mut ChildIds, key: ChildKey) -> &mut Option<String> {
-    if key == ChildKey::BlueTargetGroup {
-        &mut ids.blue_target_group_arn
-    } else {
-        &mut ids.green_target_group_arn
-    }
-}
 
 fn settings(exp: &Expansion, key: ChildKey) -> Result<&TargetGroupDef, ChildProblem> {
     exp.target_group(key)
@@ -233,13 +225,13 @@ fn settings(exp: &Expansion, key: ChildKey) -> Result<&TargetGroupDef, ChildProb
 impl ChildKind for TargetGroupKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
         let arn = create(cx.c, settings(cx.exp, key)?, &cx.tags()).await?;
-        cx.record(key, |g| *group_arn(g, key) = Some(arn));
+        cx.record(key, arn);
         Ok(())
     }
 
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         let def = settings(cx.exp, key)?;
-        let arn = required(group_arn(&mut cx.ids(), key), "the target group")?;
+        let arn = cx.required(key, "the target group")?;
         if fresh {
             set_attributes(cx.c, &arn, def).await?;
         } else {
@@ -253,11 +245,11 @@ impl ChildKind for TargetGroupKind {
     }
 
     async fn delete(&self, cx: &Cx<'_>, key: ChildKey) -> AwsResult<()> {
-        delete(
-            cx.c,
-            &group_arn(&mut cx.ids(), key).clone().unwrap_or_default(),
-        )
-        .await
+        // Nothing recorded, nothing to delete (never a request with an empty ARN).
+        let Some(arn) = cx.id(key) else {
+            return Ok(());
+        };
+        delete(cx.c, &arn).await
     }
 
     async fn find(
@@ -276,8 +268,7 @@ impl ChildKind for TargetGroupKind {
             return Ok(None);
         };
         let tag = owner(c, &arn).await?;
-        let mut ids = ChildIds::default();
-        *group_arn(&mut ids, key) = Some(arn);
+        let ids = ChildIds::from_iter([(key, arn)]);
         Ok(one(ids, tag, &owner_of(exp)))
     }
 }

@@ -528,10 +528,10 @@ pub struct TaskDefinitionKind;
 impl ChildKind for TaskDefinitionKind {
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
         let g = cx.ids();
-        let exec = required(&g.execution_role_arn, "the execution role")?;
-        let task = required(&g.task_role_arn, "the task role")?;
+        let exec = required(&g, ChildKey::ExecutionRole, "the execution role")?;
+        let task = required(&g, ChildKey::TaskRole, "the task role")?;
         let arn = register(cx.c, &cx.exp.task_definition, &exec, &task, &cx.tags()).await?;
-        cx.record(key, |g| g.task_definition_arn = Some(arn));
+        cx.record(key, arn);
         Ok(())
     }
 
@@ -558,10 +558,7 @@ impl ChildKind for TaskDefinitionKind {
             return Ok(None);
         };
         let tag = owner(c, &arn).await?;
-        let ids = ChildIds {
-            task_definition_arn: Some(arn),
-            ..ChildIds::default()
-        };
+        let ids = ChildIds::from_iter([(ChildKey::TaskDefinition, arn)]);
         Ok(one(ids, tag, &owner_of(exp)))
     }
 }

@@ -11,7 +11,7 @@ use crate::aws::clients::Clients;
 use crate::aws::lifecycle::{self, ChildError, Rollout};
 use crate::service::checks;
 use crate::service::expand::{
-    AlarmMetric, DeploymentStrategy, Expansion, Placement, ScalingMetric, Shape, expand,
+    AlarmMetric, ChildKey, DeploymentStrategy, Expansion, Placement, ScalingMetric, Shape, expand,
 };
 use crate::service::names::ChildNames;
 use crate::service::schema::{TYPE_NAME, schema};
@@ -106,8 +106,8 @@ impl ProductionService {
         for (rule, holder) in rules.into_iter().zip(holders) {
             match holder {
                 Ok(Some((arn, targets)))
-                    if Some(&arn) != mine.production_rule_arn.as_ref()
-                        && Some(&arn) != mine.test_rule_arn.as_ref()
+                    if Some(arn.as_str()) != mine.get(ChildKey::ProductionListenerRule)
+                        && Some(arn.as_str()) != mine.get(ChildKey::TestListenerRule)
                         // One left by an interrupted apply of this service is adopted.
                         && crate::aws::listener_rule::owner(&clients, &arn)
                             .await
