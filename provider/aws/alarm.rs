@@ -287,6 +287,25 @@ impl ChildKind for AlarmKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        let ChildKey::Alarm(metric, target) = key else {
+            return Ok(());
+        };
+        let def = alarm_def(cx.exp, metric, target);
+        if def.is_some()
+            && alarm_def(old, metric, target) != def
+            && let Some(arn) = put_alarm(cx, key).await?
+        {
+            cx.note(|g| g.set(key, arn));
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         if !fresh && let Some(arn) = put_alarm(cx, key).await? {
             cx.note(|g| g.set(key, arn));

@@ -282,6 +282,19 @@ impl ChildKind for DeploymentGroupKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        _key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        if cx.exp.strategy.uses_codedeploy() && old.deployment_group != cx.exp.deployment_group {
+            let (first, second) = names_for(cx.exp, cx.live);
+            update(cx.c, &cx.exp.deployment_group, &first, &second).await?;
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         if !fresh {
             let (first, second) = names_for(cx.exp, cx.live);

@@ -262,6 +262,20 @@ impl ChildKind for DiscoveryServiceKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        if let (Some(id), Some(n)) = (cx.id(key), &cx.exp.discovery)
+            && old.discovery.as_ref() != Some(n)
+        {
+            update(cx.c, &id, n).await?;
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         let (Some(def), Some(id)) = (&cx.exp.discovery, cx.id(ChildKey::DiscoveryService)) else {
             return Ok(());

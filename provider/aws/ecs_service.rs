@@ -616,6 +616,35 @@ impl ChildKind for EcsServiceKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        let (o, n) = (&old.ecs_service, &cx.exp.ecs_service);
+        // With autoscaling, Application Auto Scaling owns the running count; only a configured
+        // change of desired_count is pushed.
+        let count = (o.desired_count != n.desired_count).then_some(n.desired_count);
+        let settings = if count.is_some()
+            || o.health_check_grace_period != n.health_check_grace_period
+            || (o.deployment.is_some() && o.deployment != n.deployment)
+        {
+            let role = cx.id(ChildKey::InfrastructureRole);
+            update(cx.c, n, count, role.as_deref()).await
+        } else {
+            Ok(())
+        };
+        // The tags are changed even when the settings failed, as two separate calls.
+        let tags = match cx.id(key) {
+            Some(arn) if o.tags != n.tags => retag(cx.c, &arn, &o.tags, &n.tags).await,
+            _ => Ok(()),
+        };
+        settings?;
+        tags?;
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         if !fresh {
             let def = &cx.exp.ecs_service;

@@ -365,6 +365,19 @@ impl ChildKind for RoleKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        let def = role_def(cx.exp, key);
+        if role_def(old, key) != def {
+            update(cx.c, def).await?;
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         if fresh {
             configure(cx.c, role_def(cx.exp, key)).await?;

@@ -149,6 +149,18 @@ pub trait ChildKind: Send + Sync {
     /// pending, the calls that bring all its settings to the definition.
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem>;
 
+    /// Brings an existing child in place to its definition in `cx.exp`, given the expansion
+    /// it was last brought to (`old`); nothing when its definition did not change. Called for
+    /// recorded children only, in dependency order (`lifecycle::update_in_place`).
+    async fn update(
+        &self,
+        _cx: &Cx<'_>,
+        _key: ChildKey,
+        _old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        Ok(())
+    }
+
     /// Whether its dependents may start once its create call has returned, before its
     /// follow-up calls: they need only its identity (a role's or a target group's ARN, a log
     /// group's name), so the create graph runs at the depth of each child's own calls.

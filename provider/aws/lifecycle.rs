@@ -28,8 +28,8 @@ use crate::service::expand::DeploymentStrategy;
 
 pub use super::child::ChildProblem;
 use super::child::{
-    advanced_of, alarm_def, alarm_target_group, creation_tags, ecs_cannot_assume_role,
-    live_target_group, names_for, role_def, rule_def, while_role_propagates,
+    advanced_of, alarm_def, ecs_cannot_assume_role, live_target_group, rule_def,
+    while_role_propagates,
 };
 use super::kind::{self, Cx, Listed, SharedIds, lock};
 
@@ -878,7 +878,10 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
     })
 }
 
-/// Changes children in place where their settings differ between two expansions.
+/// Brings every recorded child in place to its definition in `new` (`old` is the expansion it
+/// was last brought to), one child at a time in dependency order: each kind decides what
+/// changed and makes its calls ([`ChildKind::update`](kind::ChildKind::update)). Children
+/// `new` no longer has are [`delete_dropped`]'s.
 pub async fn update_in_place(
     c: &Clients,
     old: &Expansion,
@@ -886,175 +889,24 @@ pub async fn update_in_place(
     ids: &mut ChildIds,
     live: Colour,
 ) -> Vec<ChildError> {
-    let mut out = Vec::new();
-    let mut note = |key: ChildKey, r: AwsResult<()>| {
-        if let Err(e) = r {
-            out.push(child_error(new, "updating", key, e.into()));
-        }
+    let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
+    let cx = Cx {
+        c,
+        exp: new,
+        ids: &shared,
+        live,
+        listed: &Listed::NONE,
     };
-    if old.log_group != new.log_group && ids.has(ChildKey::LogGroup) {
-        note(
-            ChildKey::LogGroup,
-            log_group::update(c, &new.log_group).await,
-        );
-    }
-    for key in [
-        ChildKey::ExecutionRole,
-        ChildKey::TaskRole,
-        ChildKey::CodeDeployRole,
-        ChildKey::InfrastructureRole,
-    ] {
-        if role_def(old, key) != role_def(new, key) && ids.has(key) {
-            note(key, iam_role::update(c, role_def(new, key)).await);
+    let mut out = Vec::new();
+    for key in ChildKey::ALL {
+        if !lock(&shared).has(key) {
+            continue;
+        }
+        if let Err(p) = kind::of(key).update(&cx, key, old).await {
+            out.push(child_error(new, "updating", key, p));
         }
     }
-    for key in [ChildKey::BlueTargetGroup, ChildKey::GreenTargetGroup] {
-        if let (Some(arn), Some(o), Some(n)) =
-            (ids.get(key), old.target_group(key), new.target_group(key))
-            && o != n
-        {
-            note(key, target_group::update(c, arn, n).await);
-        }
-    }
-    for key in [ChildKey::ProductionListenerRule, ChildKey::TestListenerRule] {
-        if let (Some(arn), Some(o), Some(n)) =
-            (ids.get(key), old.listener_rule(key), new.listener_rule(key))
-            && (o.priority != n.priority
-                || o.path_patterns != n.path_patterns
-                || o.host_headers != n.host_headers)
-        {
-            note(
-                key,
-                listener_rule::update(c, arn, n, Some(o.priority)).await,
-            );
-        }
-    }
-    if let (Some(id), Some(n)) = (ids.get(ChildKey::DiscoveryService), &new.discovery)
-        && old.discovery.as_ref() != Some(n)
-    {
-        note(
-            ChildKey::DiscoveryService,
-            discovery_service::update(c, id, n).await,
-        );
-    }
-    let o = &old.ecs_service;
-    let n = &new.ecs_service;
-    // With autoscaling, Application Auto Scaling owns the running count; only a configured
-    // change of desired_count is pushed.
-    let count = (o.desired_count != n.desired_count).then_some(n.desired_count);
-    if ids.has(ChildKey::EcsService)
-        && (count.is_some()
-            || o.health_check_grace_period != n.health_check_grace_period
-            || (o.deployment.is_some() && o.deployment != n.deployment))
-    {
-        note(
-            ChildKey::EcsService,
-            ecs_service::update(c, n, count, ids.get(ChildKey::InfrastructureRole)).await,
-        );
-    }
-    if let Some(arn) = ids.get(ChildKey::EcsService)
-        && o.tags != n.tags
-    {
-        note(
-            ChildKey::EcsService,
-            ecs_service::retag(c, arn, &o.tags, &n.tags).await,
-        );
-    }
-    if ids.has(ChildKey::DeploymentGroup)
-        && new.strategy.uses_codedeploy()
-        && old.deployment_group != new.deployment_group
-    {
-        let (first, second) = names_for(new, live);
-        note(
-            ChildKey::DeploymentGroup,
-            deployment_group::update(c, &new.deployment_group, &first, &second).await,
-        );
-    }
-    if let (true, Some(def)) = (ids.has(ChildKey::ScalableTarget), &new.scalable_target)
-        && old.scalable_target.as_ref() != Some(def)
-    {
-        note(
-            ChildKey::ScalableTarget,
-            scalable_target::register(c, def, None).await.map(|_| ()),
-        );
-    }
-    for def in &new.alarms {
-        let key = ChildKey::Alarm(def.metric, def.target);
-        let before = old
-            .alarms
-            .iter()
-            .find(|a| a.metric == def.metric && a.target == def.target);
-        if before != Some(def) && ids.has(key) {
-            let group = match alarm_target_group(ids, def.target) {
-                Ok(group) => group,
-                Err(p) => {
-                    out.push(child_error(new, "updating", key, p));
-                    continue;
-                }
-            };
-            let tags = creation_tags(new);
-            match alarm::put(c, def, &new.placement.load_balancer, &group, &tags).await {
-                Ok(arn) => ids.set(key, arn),
-                Err(e) => out.push(child_error(new, "updating", key, e.into())),
-            }
-        }
-    }
-    for gone in old.alarms.iter().filter(|a| {
-        !new.alarms
-            .iter()
-            .any(|n| n.metric == a.metric && n.target == a.target)
-    }) {
-        let key = ChildKey::Alarm(gone.metric, gone.target);
-        match alarm::delete(c, &gone.name).await {
-            Ok(()) => ids.clear(key),
-            Err(e) => out.push(child_error(old, "deleting", key, e.into())),
-        }
-    }
-    if let Some(target) = ids.id(ChildKey::ScalableTarget) {
-        let label = live_target_group(ids, live)
-            .and_then(|tg| alb_resource_label(&new.placement.load_balancer, &tg));
-        for def in &new.scaling_policies {
-            let before = old.scaling_policies.iter().find(|p| p.metric == def.metric);
-            let key = ChildKey::ScalingPolicy(def.metric);
-            if before != Some(def) && ids.has(key) {
-                match scaling_policy::put(c, &target, def, label.as_deref()).await {
-                    Ok(arn) => ids.set(key, arn),
-                    Err(e) => out.push(child_error(
-                        new,
-                        "updating",
-                        ChildKey::ScalingPolicy(def.metric),
-                        e.into(),
-                    )),
-                }
-            }
-        }
-        for gone in old
-            .scaling_policies
-            .iter()
-            .filter(|p| !new.scaling_policies.iter().any(|n| n.metric == p.metric))
-        {
-            match scaling_policy::delete(c, &target, &gone.name).await {
-                Ok(()) => ids.clear(ChildKey::ScalingPolicy(gone.metric)),
-                Err(e) => out.push(child_error(
-                    old,
-                    "deleting",
-                    ChildKey::ScalingPolicy(gone.metric),
-                    e.into(),
-                )),
-            }
-        }
-        if new.scalable_target.is_none() {
-            match scalable_target::deregister(c, &target).await {
-                Ok(()) => ids.clear(ChildKey::ScalableTarget),
-                Err(e) => out.push(child_error(
-                    old,
-                    "deleting",
-                    ChildKey::ScalableTarget,
-                    e.into(),
-                )),
-            }
-        }
-    }
+    *ids = lock(&shared).clone();
     out
 }
 
@@ -1330,35 +1182,36 @@ pub async fn migrate_to_ecs(
         .map_err(|e| fail(ChildKey::EcsService, e))
 }
 
-/// Deletes the children `old` has and `new` does not (a strategy change: CodeDeploy's
-/// application, group and role; the infrastructure role), dependents first. Alarms, scaling
-/// policies and the scalable target are handled with their settings.
+/// Deletes the recorded children `new` no longer has (a strategy change: CodeDeploy's
+/// application, group and role, the infrastructure role; a test listener, an alarm, a scaling
+/// policy or autoscaling removed), dependents first, through each kind's delete. A change that
+/// drops a child no update can do without (the load balancer, service discovery) is planned as
+/// a replacement, so it never reaches this.
 pub async fn delete_dropped(
     c: &Clients,
     old: &Expansion,
     new: &Expansion,
     ids: &mut ChildIds,
+    stop: &Stop,
 ) -> Vec<ChildError> {
-    let kept: Vec<ChildKey> = new.children().into_iter().map(|c| c.key).collect();
-    let mut out = Vec::new();
-    for key in [
-        ChildKey::DeploymentGroup,
-        ChildKey::CodeDeployApplication,
-        ChildKey::CodeDeployRole,
-        ChildKey::InfrastructureRole,
-        ChildKey::TestListenerRule,
-        ChildKey::GreenTargetGroup,
-    ] {
-        if kept.contains(&key) || !ids.has(key) {
-            continue;
+    let kept: HashSet<ChildKey> = new.children().into_iter().map(|c| c.key).collect();
+    let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
+    let graph = reversed(&full_graph(old));
+    let report = walk(&graph, stop, |key| {
+        let shared = shared.clone();
+        let kept = &kept;
+        async move {
+            if kept.contains(&key) || !lock(&shared).has(key) {
+                return Ok(());
+            }
+            delete_child(c, old, key, &shared, &Listed::NONE).await?;
+            lock(&shared).clear(key);
+            Ok(())
         }
-        let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
-        match delete_child(c, old, key, &shared, &Listed::NONE).await {
-            Ok(()) => ids.clear(key),
-            Err(e) => out.push(child_error(old, "deleting", key, e.into())),
-        }
-    }
-    out
+    })
+    .await;
+    *ids = lock(&shared).clone();
+    problems(old, "deleting", report)
 }
 
 #[cfg(test)]

@@ -405,6 +405,25 @@ impl ChildKind for ListenerRuleKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        if let (Some(arn), Some(o), Some(n)) = (
+            cx.id(key),
+            old.listener_rule(key),
+            cx.exp.listener_rule(key),
+        ) && (o.priority != n.priority
+            || o.path_patterns != n.path_patterns
+            || o.host_headers != n.host_headers)
+        {
+            update(cx.c, &arn, n, Some(o.priority)).await?;
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         if fresh {
             return Ok(());

@@ -92,6 +92,18 @@ impl ChildKind for LogGroupKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        _key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        if old.log_group != cx.exp.log_group {
+            update(cx.c, &cx.exp.log_group).await?;
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> Result<(), ChildProblem> {
         Ok(update(cx.c, &cx.exp.log_group).await?)
     }

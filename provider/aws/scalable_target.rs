@@ -81,6 +81,20 @@ impl ChildKind for ScalableTargetKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        _key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        if let Some(def) = &cx.exp.scalable_target
+            && old.scalable_target.as_ref() != Some(def)
+        {
+            register(cx.c, def, None).await?;
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         if !fresh && let Some(def) = &cx.exp.scalable_target {
             register(cx.c, def, None).await?;

@@ -153,6 +153,27 @@ impl ChildKind for ScalingPolicyKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        // A policy is put on the scalable target; without one recorded there is none to change.
+        let (Some(metric), Some(target)) = (metric_of(key), cx.id(ChildKey::ScalableTarget)) else {
+            return Ok(());
+        };
+        let def = cx.exp.scaling_policies.iter().find(|p| p.metric == metric);
+        let before = old.scaling_policies.iter().find(|p| p.metric == metric);
+        if def.is_some()
+            && before != def
+            && let Some(arn) = put_policy(cx, metric, &target).await?
+        {
+            cx.note(|g| g.set(key, arn));
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         let (Some(metric), false, Some(target)) =
             (metric_of(key), fresh, cx.id(ChildKey::ScalableTarget))

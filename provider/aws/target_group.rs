@@ -229,6 +229,21 @@ impl ChildKind for TargetGroupKind {
         Ok(())
     }
 
+    async fn update(
+        &self,
+        cx: &Cx<'_>,
+        key: ChildKey,
+        old: &Expansion,
+    ) -> Result<(), ChildProblem> {
+        if let (Some(arn), Some(o), Some(n)) =
+            (cx.id(key), old.target_group(key), cx.exp.target_group(key))
+            && o != n
+        {
+            update(cx.c, &arn, n).await?;
+        }
+        Ok(())
+    }
+
     async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
         let def = settings(cx.exp, key)?;
         let arn = cx.required(key, "the target group")?;

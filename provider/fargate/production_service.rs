@@ -839,7 +839,7 @@ impl ApplyStep<'_> {
             problems.extend(lifecycle::update_in_place(c, &old, &exp, &mut ids, live).await);
         }
         if problems.is_empty() {
-            problems.extend(lifecycle::delete_dropped(c, &old, &exp, &mut ids).await);
+            problems.extend(lifecycle::delete_dropped(c, &old, &exp, &mut ids, self.stop).await);
         }
         if !problems.is_empty() {
             // Some changes were not made: the state keeps the settings that were there, so the
