@@ -8,9 +8,10 @@ use crate::service::expand::ChildKey;
 use crate::service::schema::schema;
 use crate::service::task::{EFS_MOUNT, EFS_ROOT_ACCESS, EFS_SID_PREFIX, EFS_WRITE};
 
-use super::model::{Module, Node, Output, Variable};
-use super::service_module::{resource, submodule, tags_variable, var};
-use super::variables::object_type;
+use crate::hcl::model::{Module, Node, Output, Variable};
+use crate::hcl::variables::object_type;
+
+use super::parts::{resource, submodule, tags_variable, var};
 
 /// `x`, or an empty list when it is null (Terraform's `&&` does not short-circuit, so
 /// `x != null && length(x) > 0` cannot guard).
