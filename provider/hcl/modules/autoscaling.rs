@@ -7,6 +7,12 @@ use crate::hcl::model::{Module, Node, Output};
 
 use super::parts::{resource, submodule, tags_variable, var};
 
+/// The scalable target's resource name, the child's address in this submodule
+/// (`child_address`); each scaling policy's is its `metric_name`.
+pub(super) const SCALABLE_TARGET: &str = "this";
+
+/// A scaling policy's resource name here, and its field in the root's `local.names`
+/// (`<metric>_policy`).
 pub(super) fn metric_name(m: ScalingMetric) -> &'static str {
     match m {
         ScalingMetric::Requests => "requests",
@@ -84,7 +90,7 @@ pub(super) fn autoscaling() -> Module {
     ]);
     let mut module = submodule("autoscaling", variables);
     let mut blocks = vec![
-        resource(ChildKey::ScalableTarget.kind(), "this")
+        resource(ChildKey::ScalableTarget.kind(), SCALABLE_TARGET)
             .string("service_namespace", "ecs")
             .string("scalable_dimension", "ecs:service:DesiredCount")
             .expr("resource_id", "var.resource_id")

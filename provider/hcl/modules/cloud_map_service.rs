@@ -9,6 +9,10 @@ use crate::hcl::model::{Module, Node, Output};
 
 use super::parts::{resource, submodule, tags_variable, var};
 
+/// The Cloud Map service's resource name, the child's address in this submodule
+/// (`child_address`).
+pub(super) const DISCOVERY_SERVICE: &str = "this";
+
 pub(super) fn cloud_map_service() -> Module {
     let mut m = submodule(
         "cloud-map-service",
@@ -25,7 +29,7 @@ pub(super) fn cloud_map_service() -> Module {
             tags_variable(),
         ],
     );
-    let mut service = resource(ChildKey::DiscoveryService.kind(), "this")
+    let mut service = resource(ChildKey::DiscoveryService.kind(), DISCOVERY_SERVICE)
         .expr("name", "var.name")
         .expr("tags", "var.tags")
         .block(

@@ -7,6 +7,11 @@ use crate::hcl::model::{Module, Node, Output};
 
 use super::parts::{resource, submodule, tags_variable, var};
 
+/// The application's and the deployment group's resource names, the children's addresses in
+/// this submodule (`child_address`).
+pub(super) const APPLICATION: &str = "this";
+pub(super) const DEPLOYMENT_GROUP: &str = "this";
+
 pub(super) fn codedeploy() -> Module {
     let mut m = submodule(
         "codedeploy-blue-green",
@@ -69,11 +74,11 @@ pub(super) fn codedeploy() -> Module {
         ],
     );
     m.blocks = vec![
-        resource(ChildKey::CodeDeployApplication.kind(), "this")
+        resource(ChildKey::CodeDeployApplication.kind(), APPLICATION)
             .string("compute_platform", "ECS")
             .expr("name", "var.application_name")
             .expr("tags", "var.tags"),
-        resource(ChildKey::DeploymentGroup.kind(), "this")
+        resource(ChildKey::DeploymentGroup.kind(), DEPLOYMENT_GROUP)
             .expr("app_name", "aws_codedeploy_app.this.name")
             .expr("deployment_group_name", "var.deployment_group_name")
             .expr("service_role_arn", "var.service_role_arn")

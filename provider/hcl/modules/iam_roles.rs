@@ -17,6 +17,13 @@ use crate::hcl::variables::string_literal;
 use super::parts::{resource, submodule, tags_variable, var};
 use super::task_definition::{EFS_POLICY, task_role_variables};
 
+/// The roles' resource names (`aws_iam_role.<name>`), the children's addresses in this
+/// submodule (`child_address`).
+pub(super) const EXECUTION_ROLE: &str = "execution";
+pub(super) const TASK_ROLE: &str = "task";
+pub(super) const CODEDEPLOY_ROLE: &str = "codedeploy";
+pub(super) const INFRASTRUCTURE_ROLE: &str = "infrastructure";
+
 /// A JSON document as an HCL object expression; strings may interpolate (`${var.region}`).
 fn json_expression(v: &Json) -> String {
     match v {
@@ -168,7 +175,7 @@ pub(super) fn iam_roles() -> Module {
     ];
     let role = ChildKey::ExecutionRole.kind();
     m.blocks = vec![
-        resource(role, "execution")
+        resource(role, EXECUTION_ROLE)
             .expr("name", "var.execution_role_name")
             .expr("description", string_literal(ROLE_DESCRIPTION))
             .expr(
@@ -188,7 +195,7 @@ pub(super) fn iam_roles() -> Module {
             .string("name", SECRETS_POLICY_NAME)
             .expr("role", "aws_iam_role.execution.name")
             .expr("policy", "jsonencode(local.secrets_policy)"),
-        resource(role, "task")
+        resource(role, TASK_ROLE)
             .expr("name", "var.task_role_name")
             .expr("description", string_literal(ROLE_DESCRIPTION))
             .expr("assume_role_policy", "jsonencode(local.task_trust_policy)")
@@ -216,7 +223,7 @@ pub(super) fn iam_roles() -> Module {
             .expr("role", "aws_iam_role.task.name")
             .expr("policy", "jsonencode(local.exec_policy)"),
         // Created without count by earlier versions: Terraform moves those to index 0.
-        resource(role, "codedeploy")
+        resource(role, CODEDEPLOY_ROLE)
             .expr("count", "var.create_codedeploy_role ? 1 : 0")
             .expr("name", "var.codedeploy_role_name")
             .expr("description", string_literal(ROLE_DESCRIPTION))
@@ -232,7 +239,7 @@ pub(super) fn iam_roles() -> Module {
                 "policy_arn",
                 Json::String(managed_policy(p, CODEDEPLOY_ECS_POLICY)).to_string(),
             ),
-        resource(role, "infrastructure")
+        resource(role, INFRASTRUCTURE_ROLE)
             .expr("count", "var.create_infrastructure_role ? 1 : 0")
             .expr("name", "var.infrastructure_role_name")
             .expr("description", string_literal(ROLE_DESCRIPTION))

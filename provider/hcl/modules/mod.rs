@@ -2,7 +2,8 @@
 //! of children, a file each, so a child's resources, inputs and outputs sit in one room. Resource
 //! types come from `ChildKey::kind`, names from `NAME_RULES`, the deployment controller from the
 //! `DeploymentStrategy`, trust policies and managed policies from `expand`, metric types from
-//! `ScalingMetric`. This file lists the modules and where each child lives in them.
+//! `ScalingMetric`. This file lists the modules and in which submodule each child lives; the
+//! submodule's file names the child's resource, beside the block that renders it.
 
 mod alarms;
 mod autoscaling;
@@ -67,33 +68,36 @@ pub const SUBMODULES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Which submodule (module block name) a child belongs to, and its resource name there; the
-/// ECS service's resource depends on the deployment controller and on whether autoscaling owns
-/// its count.
+/// Which submodule (module block name) a child belongs to, and its resource name there, as the
+/// submodule's file names it; the ECS service's resource depends on the deployment controller
+/// and on whether autoscaling owns its count.
 pub fn child_address(
     key: ChildKey,
     strategy: DeploymentStrategy,
     autoscaled: bool,
 ) -> (&'static str, &'static str) {
     match key {
-        ChildKey::ExecutionRole => ("iam_roles", "execution"),
-        ChildKey::TaskRole => ("iam_roles", "task"),
-        ChildKey::CodeDeployRole => ("iam_roles", "codedeploy"),
-        ChildKey::InfrastructureRole => ("iam_roles", "infrastructure"),
-        ChildKey::LogGroup => ("task_definition", "this"),
-        ChildKey::TaskDefinition => ("task_definition", "this"),
-        ChildKey::BlueTargetGroup => ("target_group_pair", "blue"),
-        ChildKey::GreenTargetGroup => ("target_group_pair", "green"),
-        ChildKey::ProductionListenerRule => ("target_group_pair", "production"),
-        ChildKey::TestListenerRule => ("target_group_pair", "test"),
-        ChildKey::DiscoveryService => ("cloud_map_service", "this"),
+        ChildKey::ExecutionRole => ("iam_roles", iam_roles::EXECUTION_ROLE),
+        ChildKey::TaskRole => ("iam_roles", iam_roles::TASK_ROLE),
+        ChildKey::CodeDeployRole => ("iam_roles", iam_roles::CODEDEPLOY_ROLE),
+        ChildKey::InfrastructureRole => ("iam_roles", iam_roles::INFRASTRUCTURE_ROLE),
+        ChildKey::LogGroup => ("task_definition", task_definition::LOG_GROUP),
+        ChildKey::TaskDefinition => ("task_definition", task_definition::TASK_DEFINITION),
+        ChildKey::BlueTargetGroup => ("target_group_pair", target_group_pair::BLUE_TARGET_GROUP),
+        ChildKey::GreenTargetGroup => ("target_group_pair", target_group_pair::GREEN_TARGET_GROUP),
+        ChildKey::ProductionListenerRule => (
+            "target_group_pair",
+            target_group_pair::PRODUCTION_LISTENER_RULE,
+        ),
+        ChildKey::TestListenerRule => ("target_group_pair", target_group_pair::TEST_LISTENER_RULE),
+        ChildKey::DiscoveryService => ("cloud_map_service", cloud_map_service::DISCOVERY_SERVICE),
         ChildKey::EcsService => (
             "ecs_service",
             ecs_service::ecs_service_resource(strategy, autoscaled),
         ),
-        ChildKey::CodeDeployApplication => ("codedeploy", "this"),
-        ChildKey::DeploymentGroup => ("codedeploy", "this"),
-        ChildKey::ScalableTarget => ("autoscaling", "this"),
+        ChildKey::CodeDeployApplication => ("codedeploy", codedeploy::APPLICATION),
+        ChildKey::DeploymentGroup => ("codedeploy", codedeploy::DEPLOYMENT_GROUP),
+        ChildKey::ScalableTarget => ("autoscaling", autoscaling::SCALABLE_TARGET),
         ChildKey::ScalingPolicy(m) => ("autoscaling", autoscaling::metric_name(m)),
         ChildKey::Alarm(m, t) => ("alarms", alarms::alarm_resource(m, t)),
     }

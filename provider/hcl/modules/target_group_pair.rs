@@ -7,6 +7,13 @@ use crate::hcl::model::{Module, Node, Output};
 
 use super::parts::{resource, submodule, tags_variable, var};
 
+/// The target groups' and the listener rules' resource names, the children's addresses in this
+/// submodule (`child_address`).
+pub(super) const BLUE_TARGET_GROUP: &str = "blue";
+pub(super) const GREEN_TARGET_GROUP: &str = "green";
+pub(super) const PRODUCTION_LISTENER_RULE: &str = "production";
+pub(super) const TEST_LISTENER_RULE: &str = "test";
+
 pub(super) fn target_group_pair() -> Module {
     let mut host_headers = var(
         "host_headers",
@@ -164,11 +171,11 @@ pub(super) fn target_group_pair() -> Module {
         };
     let ignore_action = || Node::new("lifecycle", &[]).expr("ignore_changes", "[action]");
     m.blocks = vec![
-        group("blue", None, "var.blue_name"),
+        group(BLUE_TARGET_GROUP, None, "var.blue_name"),
         // Created without count by earlier versions: Terraform moves those to index 0.
-        group("green", Some("var.pair ? 1 : 0"), "var.green_name"),
+        group(GREEN_TARGET_GROUP, Some("var.pair ? 1 : 0"), "var.green_name"),
         rule(
-            "production",
+            PRODUCTION_LISTENER_RULE,
             None,
             "var.production_listener_arn",
             ignore_action().block(
@@ -181,7 +188,7 @@ pub(super) fn target_group_pair() -> Module {
             ),
         ),
         rule(
-            "test",
+            TEST_LISTENER_RULE,
             Some("var.pair ? 1 : 0"),
             "var.test_listener_arn",
             ignore_action(),
