@@ -21,7 +21,7 @@ use crate::value::{Value, decode_json};
 
 use super::RenderError;
 use super::model::{Node, render_body};
-use super::service_module::{child_address, resource_is_counted, submodule_is_counted};
+use super::modules::{child_address, resource_is_counted, submodule_is_counted};
 use super::variables::string_literal;
 
 /// One composite found in the state.

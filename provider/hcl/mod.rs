@@ -11,9 +11,8 @@
 
 mod format;
 mod model;
+mod modules;
 mod readme;
-mod service_module;
-mod task_module;
 mod variables;
 
 pub mod eject;
@@ -23,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use format::align_attributes;
 pub use model::Module;
-pub use service_module::{
+pub use modules::{
     ROOT_MODULE, SUBMODULES, child_address, modules, resource_is_counted, submodule_is_counted,
 };
 

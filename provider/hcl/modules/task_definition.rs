@@ -8,9 +8,15 @@ use crate::service::expand::ChildKey;
 use crate::service::schema::schema;
 use crate::service::task::{EFS_MOUNT, EFS_ROOT_ACCESS, EFS_SID_PREFIX, EFS_WRITE};
 
-use super::model::{Module, Node, Output, Variable};
-use super::service_module::{resource, submodule, tags_variable, var};
-use super::variables::object_type;
+use crate::hcl::model::{Module, Node, Output, Variable};
+use crate::hcl::variables::object_type;
+
+use super::parts::{resource, submodule, tags_variable, var};
+
+/// The log group's and the task definition's resource names, the children's addresses in this
+/// submodule (`child_address`).
+pub(super) const LOG_GROUP: &str = "this";
+pub(super) const TASK_DEFINITION: &str = "this";
 
 /// `x`, or an empty list when it is null (Terraform's `&&` does not short-circuit, so
 /// `x != null && length(x) > 0` cannot guard).
@@ -183,11 +189,11 @@ pub fn task_definition() -> Module {
                 ),
         );
     m.blocks = vec![
-        resource(ChildKey::LogGroup.kind(), "this")
+        resource(ChildKey::LogGroup.kind(), LOG_GROUP)
             .expr("name", "var.log_group_name")
             .expr("retention_in_days", "var.log_retention_days")
             .expr("tags", "var.tags"),
-        resource(ChildKey::TaskDefinition.kind(), "this")
+        resource(ChildKey::TaskDefinition.kind(), TASK_DEFINITION)
             .expr("family", "var.family")
             .expr("requires_compatibilities", "[\"FARGATE\"]")
             .string("network_mode", "awsvpc")
