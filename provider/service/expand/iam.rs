@@ -1,9 +1,12 @@
 //! IAM documents: the roles' trust policies, the managed policies they attach and the inline
-//! policies scoped to exactly what the service references.
+//! policies scoped to exactly what the service references, and the four roles built from them.
 
 use serde_json::{Value as Json, json};
 
-use super::Placement;
+use std::collections::BTreeMap;
+
+use super::{Placement, RoleDef};
+use crate::service::names::ChildNames;
 use crate::service::spec::ServiceSpec;
 
 /// The description of every role the service creates, so both renderings set the same one.
@@ -94,7 +97,7 @@ pub fn secret_policy_resource(arn: &str) -> String {
     }
 }
 
-pub(super) fn secrets_policy(spec: &ServiceSpec, placement: &Placement) -> Option<Json> {
+fn secrets_policy(spec: &ServiceSpec, placement: &Placement) -> Option<Json> {
     let mut secret_arns: Vec<String> = Vec::new();
     let mut parameter_arns: Vec<String> = Vec::new();
     for arn in crate::service::task::secret_arns(spec) {
@@ -139,6 +142,95 @@ pub(super) fn secrets_policy(spec: &ServiceSpec, placement: &Placement) -> Optio
         "Condition": { "StringEquals": { "kms:ViaService": via } },
     }));
     Some(json!({ "Version": "2012-10-17", "Statement": statements }))
+}
+
+/// The task execution role: pulls images, writes logs, and reads exactly the secrets the
+/// containers reference.
+pub(super) fn execution_role(
+    spec: &ServiceSpec,
+    placement: &Placement,
+    names: &ChildNames,
+) -> RoleDef {
+    let mut inline_policies = BTreeMap::new();
+    if let Some(policy) = secrets_policy(spec, placement) {
+        inline_policies.insert(SECRETS_POLICY_NAME.to_owned(), policy);
+    }
+    RoleDef {
+        name: names.execution_role.clone(),
+        trust_policy: execution_trust_policy(),
+        managed_policy_arns: vec![managed_policy(&placement.partition, TASK_EXECUTION_POLICY)],
+        inline_policies,
+    }
+}
+
+/// The task role: the application's own policy and managed policies, the EFS client actions on
+/// the IAM-authorized volumes, and ECS Exec's channels where it is enabled.
+pub(super) fn task_role(spec: &ServiceSpec, placement: &Placement, names: &ChildNames) -> RoleDef {
+    let mut inline_policies = BTreeMap::new();
+    if let Some(doc) = &spec.task_role_policy {
+        inline_policies.insert(APPLICATION_POLICY_NAME.to_owned(), doc.clone());
+    }
+    if let Some(doc) = crate::service::task::efs_policy(spec, placement) {
+        inline_policies.insert(EFS_POLICY_NAME.to_owned(), doc);
+    }
+    if spec.enable_execute_command {
+        inline_policies.insert(
+            EXEC_POLICY_NAME.to_owned(),
+            crate::service::task::exec_policy(),
+        );
+    }
+    RoleDef {
+        name: names.task_role.clone(),
+        trust_policy: task_trust_policy(placement),
+        managed_policy_arns: spec.task_role_managed_policy_arns.clone(),
+        inline_policies,
+    }
+}
+
+/// The role CodeDeploy deploys with.
+pub(super) fn codedeploy_role(placement: &Placement, names: &ChildNames) -> RoleDef {
+    RoleDef {
+        name: names.codedeploy_role.clone(),
+        trust_policy: codedeploy_trust_policy(),
+        managed_policy_arns: vec![managed_policy(&placement.partition, CODEDEPLOY_ECS_POLICY)],
+        inline_policies: BTreeMap::new(),
+    }
+}
+
+/// The role ECS moves traffic with; under an ECS-native blue/green strategy it may also invoke
+/// exactly the configured lifecycle hooks.
+pub(super) fn infrastructure_role(
+    spec: &ServiceSpec,
+    placement: &Placement,
+    names: &ChildNames,
+) -> RoleDef {
+    let mut hook_arns: Vec<&String> = spec.ecs_deployment.hooks.values().collect();
+    hook_arns.sort_unstable();
+    hook_arns.dedup();
+    let mut inline_policies = BTreeMap::new();
+    if spec.deployment_strategy.ecs_shifts_traffic() && !hook_arns.is_empty() {
+        inline_policies.insert(
+            HOOKS_POLICY_NAME.to_owned(),
+            json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "InvokeLifecycleHooks",
+                    "Effect": "Allow",
+                    "Action": ["lambda:InvokeFunction"],
+                    "Resource": hook_arns,
+                }],
+            }),
+        );
+    }
+    RoleDef {
+        name: names.infrastructure_role.clone(),
+        trust_policy: infrastructure_trust_policy(),
+        managed_policy_arns: vec![managed_policy(
+            &placement.partition,
+            ECS_LOAD_BALANCERS_POLICY,
+        )],
+        inline_policies,
+    }
 }
 
 #[cfg(test)]

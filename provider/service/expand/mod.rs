@@ -3,11 +3,14 @@
 //! module generator renders them; neither decides on its own what a child looks like.
 //!
 //! One file per room, all re-exported here so every item keeps its `service::expand::` path:
-//! the deployment strategy, the child keys, the child definitions, the IAM documents, where a
-//! service lives, the tags the provider keeps for itself, the expansion and its shape.
+//! the deployment strategy, the child keys, the child definitions, the IAM documents and roles,
+//! where a service lives, the tags the provider keeps for itself, the expansion (`expand` and
+//! its helpers per child group; the roll-out's alarms and deployment settings in `deployment`)
+//! and its shape.
 
 mod child_key;
 mod definitions;
+mod deployment;
 mod expansion;
 mod iam;
 mod placement;
