@@ -71,8 +71,6 @@ pub fn codedeploy_trust_policy() -> Json {
     trust("codedeploy.amazonaws.com", None)
 }
 
-/// Read access to exactly the secrets and parameters the container references, and KMS
-/// decryption only through those two services; never a wildcard on secrets.
 /// The six characters Secrets Manager appends to a secret's name in its ARN, as an IAM
 /// pattern; the module renders the same.
 pub const SECRET_SUFFIX_PATTERN: &str = "-??????";
@@ -97,6 +95,8 @@ pub fn secret_policy_resource(arn: &str) -> String {
     }
 }
 
+/// Read access to exactly the secrets and parameters the container references, and KMS
+/// decryption only through those two services; never a wildcard on secrets.
 fn secrets_policy(spec: &ServiceSpec, placement: &Placement) -> Option<Json> {
     let mut secret_arns: Vec<String> = Vec::new();
     let mut parameter_arns: Vec<String> = Vec::new();
