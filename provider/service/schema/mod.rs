@@ -30,12 +30,12 @@ pub const TYPE_NAME: &str = "fargate_production_service";
 /// Bumped whenever the stored state's shape changes; UpgradeResourceState migrates older ones.
 pub const SCHEMA_VERSION: i64 = 0;
 
+pub use super::expand::ECS_HOOK_STAGES;
+
 /// The Cloud Map record types `service_discovery.record_type` accepts: the address records an
 /// awsvpc task registers, or SRV (with A records Cloud Map adds for the task's address), for
 /// which the ECS service's registry names the container and its port. The resource's checks
 /// and the modules' validation both read this list.
-pub use super::expand::ECS_HOOK_STAGES;
-
 pub const DNS_RECORD_TYPES: &[&str] = super::facts::DNS_RECORD_TYPES.values;
 
 /// ECS takes at most 10 container definitions in a task definition: the application's and
