@@ -1,0 +1,56 @@
+//! The schema of how many tasks run and where: the capacity provider strategy and the
+//! autoscaling target and policies.
+
+use crate::tfplugin::{Attribute as A, Block};
+use crate::value::{Type, Value};
+
+use super::d;
+
+pub(super) fn capacity_provider_block() -> Block {
+    Block::new(
+        "Capacity provider strategy (`FARGATE`, `FARGATE_SPOT`). Without one, tasks use the FARGATE launch type.",
+    )
+    .attribute(A::required("capacity_provider", Type::String, "`FARGATE` or `FARGATE_SPOT`."))
+    .attribute(A::defaulted(
+            "base",
+            Type::Number,
+            Value::int(d::CAPACITY_BASE),
+            "Tasks placed on this provider before weights apply; at most one provider may have a base.",
+        ))
+    .attribute(A::defaulted(
+            "weight",
+            Type::Number,
+            Value::int(d::CAPACITY_WEIGHT),
+            "Relative share of tasks beyond the base.",
+        ))
+}
+
+pub(super) fn autoscaling_block() -> Block {
+    Block::new("Application Auto Scaling of the service's desired count, with target-tracking policies.")
+        .attribute(A::required("min", Type::Number, "Minimum task count."))
+        .attribute(A::required("max", Type::Number, "Maximum task count."))
+        .attribute(A::optional(
+            "requests_per_target",
+            Type::Number,
+            "Target ALB requests per task (ALBRequestCountPerTarget); its ResourceLabel follows the live \
+             target group.",
+        ))
+        .attribute(A::optional("cpu_target", Type::Number, "Target average CPU utilisation, percent."))
+        .attribute(A::optional(
+            "memory_target",
+            Type::Number,
+            "Target average memory utilisation, percent.",
+        ))
+        .attribute(A::defaulted(
+            "scale_in_cooldown",
+            Type::Number,
+            Value::int(d::SCALE_IN_COOLDOWN),
+            "Seconds between scale-in steps.",
+        ))
+        .attribute(A::defaulted(
+            "scale_out_cooldown",
+            Type::Number,
+            Value::int(d::SCALE_OUT_COOLDOWN),
+            "Seconds between scale-out steps.",
+        ))
+}
