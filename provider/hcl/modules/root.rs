@@ -69,7 +69,7 @@ pub(super) fn root() -> Module {
         (
             "secret_arns".to_owned(),
             // The secret itself (a key inside it is read through it), with Secrets Manager's
-            // six-character suffix as a pattern when the ARN is partial (expand.rs,
+            // six-character suffix as a pattern when the ARN is partial (service/expand/iam.rs,
             // secret_policy_resource).
             format!(
                 "sort(distinct([for arn in {SECRET_VALUES} : length(regexall(\"-[0-9A-Za-z]{{6}}$\", join(\":\", slice(split(\":\", arn), 0, 7)))) > 0 ? join(\":\", slice(split(\":\", arn), 0, 7)) : \"${{join(\":\", slice(split(\":\", arn), 0, 7))}}{SECRET_SUFFIX_PATTERN}\" if strcontains(arn, \":secretsmanager:\")]))"
