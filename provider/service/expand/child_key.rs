@@ -3,30 +3,70 @@
 
 use crate::service::names::ChildNames;
 
-/// Identifies one child of a service.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum ChildKey {
-    LogGroup,
-    ExecutionRole,
-    TaskRole,
-    CodeDeployRole,
-    /// The role ECS assumes to rewrite the listener rules (ECS-native blue/green strategies).
-    InfrastructureRole,
-    TaskDefinition,
-    BlueTargetGroup,
-    GreenTargetGroup,
-    ProductionListenerRule,
-    TestListenerRule,
-    DiscoveryService,
-    EcsService,
-    CodeDeployApplication,
-    DeploymentGroup,
-    ScalableTarget,
-    ScalingPolicy(ScalingMetric),
-    /// A CloudWatch alarm on one target group, wired into the deployment.
-    Alarm(AlarmMetric, AlarmTarget),
+/// Declares [`ChildKey`] and, from the same list, the children that are one of a kind
+/// ([`ChildKey::FIXED`], which [`ChildKey::ALL`] starts with) and each variant's name, so no
+/// list of keys is a copy that can fall behind the enum: a new one-of-a-kind child is listed by
+/// being declared, and a test fails when a new per-metric variant is missing from `ALL`.
+macro_rules! child_keys {
+    (
+        one_of_a_kind { $( $(#[$fixed_doc:meta])* $fixed:ident, )* }
+        per_metric { $( $(#[$many_doc:meta])* $many:ident($($field:ty),+), )* }
+    ) => {
+        /// Identifies one child of a service.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+            serde::Deserialize,
+        )]
+        pub enum ChildKey {
+            $( $(#[$fixed_doc])* $fixed, )*
+            $( $(#[$many_doc])* $many($($field),+), )*
+        }
+
+        impl ChildKey {
+            /// The children that are one of a kind, dependencies before dependents, in the
+            /// order they are declared.
+            const FIXED: [ChildKey; [$(stringify!($fixed)),*].len()] = [$(ChildKey::$fixed),*];
+
+            /// The name of every variant, as declared.
+            #[cfg(test)]
+            const VARIANTS: &[&str] = &[$(stringify!($fixed),)* $(stringify!($many),)*];
+
+            /// The name of this key's variant.
+            #[cfg(test)]
+            fn variant(self) -> &'static str {
+                match self {
+                    $( ChildKey::$fixed => stringify!($fixed), )*
+                    $( ChildKey::$many(..) => stringify!($many), )*
+                }
+            }
+        }
+    };
+}
+
+child_keys! {
+    one_of_a_kind {
+        LogGroup,
+        ExecutionRole,
+        TaskRole,
+        CodeDeployRole,
+        /// The role ECS assumes to rewrite the listener rules (ECS-native blue/green strategies).
+        InfrastructureRole,
+        TaskDefinition,
+        BlueTargetGroup,
+        GreenTargetGroup,
+        ProductionListenerRule,
+        TestListenerRule,
+        DiscoveryService,
+        EcsService,
+        CodeDeployApplication,
+        DeploymentGroup,
+        ScalableTarget,
+    }
+    per_metric {
+        ScalingPolicy(ScalingMetric),
+        /// A CloudWatch alarm on one target group, wired into the deployment.
+        Alarm(AlarmMetric, AlarmTarget),
+    }
 }
 
 /// What an alarm of the service watches.
@@ -223,25 +263,6 @@ impl ChildKey {
         out
     };
 
-    /// The children that are one of a kind.
-    const FIXED: [ChildKey; 15] = [
-        ChildKey::LogGroup,
-        ChildKey::ExecutionRole,
-        ChildKey::TaskRole,
-        ChildKey::CodeDeployRole,
-        ChildKey::InfrastructureRole,
-        ChildKey::TaskDefinition,
-        ChildKey::BlueTargetGroup,
-        ChildKey::GreenTargetGroup,
-        ChildKey::ProductionListenerRule,
-        ChildKey::TestListenerRule,
-        ChildKey::DiscoveryService,
-        ChildKey::EcsService,
-        ChildKey::CodeDeployApplication,
-        ChildKey::DeploymentGroup,
-        ChildKey::ScalableTarget,
-    ];
-
     /// The hashicorp/aws resource type of this child: what `children` shows, what the module
     /// generator writes, and what eject imports into.
     pub fn kind(self) -> &'static str {
@@ -281,5 +302,16 @@ mod tests {
         for metric in ScalingMetric::ALL {
             assert!(all.contains(&ChildKey::ScalingPolicy(metric)));
         }
+    }
+
+    /// `ALL` is built by hand for the per-metric variants: a variant declared but never
+    /// multiplied into it would be skipped by discovery, destroy, rendering and eject.
+    #[test]
+    fn every_declared_variant_is_in_all() {
+        let listed: std::collections::BTreeSet<&str> =
+            ChildKey::ALL.into_iter().map(ChildKey::variant).collect();
+        let declared: std::collections::BTreeSet<&str> =
+            ChildKey::VARIANTS.iter().copied().collect();
+        assert_eq!(listed, declared);
     }
 }

@@ -177,3 +177,45 @@ impl Expansion {
         self.shape().children()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Discovery, destroy (the delete graph of every shape), the modules and eject all work
+    /// from `children()`: a key no shape has would be created by none and left behind by all.
+    #[test]
+    fn every_child_key_is_a_child_of_some_shape_after_its_dependencies() {
+        let mut keys = BTreeSet::new();
+        for strategy in DeploymentStrategy::ALL {
+            let shape = Shape {
+                names: ChildNames::for_service("checkout-api"),
+                log_group: "/ecs/checkout-api".to_owned(),
+                strategy,
+                load_balanced: true,
+                discovery: true,
+                autoscaling: true,
+                scaling_metrics: ScalingMetric::ALL.to_vec(),
+                alarm_metrics: AlarmMetric::ALL.to_vec(),
+            };
+            let children = shape.children();
+            for (i, child) in children.iter().enumerate() {
+                for needed in &child.depends_on {
+                    assert!(
+                        children[..i].iter().any(|c| c.key == *needed),
+                        "{strategy:?}: {:?} is listed before {needed:?}",
+                        child.key
+                    );
+                }
+                assert!(
+                    !children[..i].iter().any(|c| c.key == child.key),
+                    "{strategy:?}: {:?} twice",
+                    child.key
+                );
+                keys.insert(child.key);
+            }
+        }
+        assert_eq!(keys, ChildKey::ALL.into_iter().collect());
+    }
+}
