@@ -1,0 +1,177 @@
+//! The container hardening rules: Linux capabilities Fargate lets a container add and drop,
+//! resource limits (ulimits), and ECS Exec with a read-only root filesystem.
+
+use std::collections::BTreeSet;
+
+use crate::value::{AttributePath, Value};
+
+use super::super::schema::one_of;
+use super::shared::{Checker, strings};
+use super::tasks::Container;
+
+/// The Linux capabilities a container definition names (`ALL` only to drop).
+const CAPABILITIES: &[&str] = &[
+    "ALL",
+    "AUDIT_CONTROL",
+    "AUDIT_WRITE",
+    "BLOCK_SUSPEND",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "DAC_READ_SEARCH",
+    "FOWNER",
+    "FSETID",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "KILL",
+    "LEASE",
+    "LINUX_IMMUTABLE",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+    "MKNOD",
+    "NET_ADMIN",
+    "NET_BIND_SERVICE",
+    "NET_BROADCAST",
+    "NET_RAW",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_ADMIN",
+    "SYS_BOOT",
+    "SYS_CHROOT",
+    "SYS_MODULE",
+    "SYS_NICE",
+    "SYS_PACCT",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "SYS_RESOURCE",
+    "SYS_TIME",
+    "SYS_TTY_CONFIG",
+    "SYSLOG",
+    "WAKE_ALARM",
+];
+
+/// The one capability Fargate lets a container add.
+pub const FARGATE_ADDABLE_CAPABILITY: &str = "SYS_PTRACE";
+
+/// The resource limits a container definition takes.
+const ULIMITS: &[&str] = &[
+    "core",
+    "cpu",
+    "data",
+    "fsize",
+    "locks",
+    "memlock",
+    "msgqueue",
+    "nice",
+    "nofile",
+    "nproc",
+    "rss",
+    "rtprio",
+    "rttime",
+    "sigpending",
+    "stack",
+];
+
+/// Fargate's ceiling on `nofile`.
+const MAX_NOFILE: i64 = 1_048_576;
+
+impl Checker {
+    /// Capabilities Fargate lets a container add and drop, and its resource limits.
+    pub(super) fn hardening(&mut self, container: &Container) {
+        let v = container.value;
+        for (attr, addable) in [("add_capabilities", true), ("drop_capabilities", false)] {
+            for (i, cap) in strings(v.get(attr)) {
+                let at = container.path(attr).join_index(i);
+                let known = CAPABILITIES.contains(&cap) && !(addable && cap == "ALL");
+                if !known {
+                    self.error(
+                        at,
+                        "Unknown Linux capability",
+                        format!(
+                            "{cap:?} is not a Linux capability ECS knows: use names without the CAP_ prefix, such \
+                             as NET_BIND_SERVICE{} (check `capabilities`).",
+                            if addable { "" } else { ", or ALL" }
+                        ),
+                    );
+                } else if addable && cap != FARGATE_ADDABLE_CAPABILITY {
+                    self.error(
+                        at,
+                        "Capability Fargate does not add",
+                        format!(
+                            "Fargate lets a container add only {FARGATE_ADDABLE_CAPABILITY}; it refuses tasks that \
+                             add {cap} (check `capabilities`)."
+                        ),
+                    );
+                }
+            }
+        }
+        let mut names = BTreeSet::new();
+        for (i, u) in v
+            .get("ulimit")
+            .elements()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let at = container.path("ulimit").join_index(i);
+            if let Some(name) = u.get("name").as_str() {
+                if !ULIMITS.contains(&name) {
+                    self.error(
+                        at.join_attr("name"),
+                        "Unknown resource limit",
+                        format!(
+                            "ulimit names are {}; got {name:?} (check `ulimits`).",
+                            one_of(ULIMITS)
+                        ),
+                    );
+                } else if !names.insert(name) {
+                    self.error(
+                        at.join_attr("name"),
+                        "Resource limit set twice",
+                        format!("{name} is limited twice in this container (check `ulimits`)."),
+                    );
+                }
+            }
+            let (soft, hard) = (u.get("soft_limit").as_i64(), u.get("hard_limit").as_i64());
+            if let (Some(soft), Some(hard)) = (soft, hard)
+                && soft > hard
+            {
+                self.error(
+                    at.join_attr("soft_limit"),
+                    "Soft limit above the hard limit",
+                    format!(
+                        "soft_limit ({soft}) must not exceed hard_limit ({hard}) (check `ulimits`)."
+                    ),
+                );
+            }
+            if u.get("name").as_str() == Some("nofile")
+                && let Some(hard) = hard
+                && hard > MAX_NOFILE
+            {
+                self.error(
+                    at.join_attr("hard_limit"),
+                    "nofile above Fargate's limit",
+                    format!("Fargate allows open files up to {MAX_NOFILE}; got {hard} (check `ulimits`)."),
+                );
+            }
+        }
+    }
+
+    /// ECS Exec's agent needs a writable root filesystem in the container it opens a shell in.
+    pub(super) fn exec(&mut self, c: &Value) {
+        if c.get("enable_execute_command").as_bool() == Some(true)
+            && c.get("container").get("readonly_root_filesystem").as_bool() == Some(true)
+        {
+            self.warning(
+                AttributePath::attr("enable_execute_command"),
+                "ECS Exec with a read-only root filesystem",
+                "The SSM agent ECS Exec runs in the application container writes to its root filesystem, which \
+                 container.readonly_root_filesystem makes read-only: execute-command fails there. Mount writable \
+                 volumes at /managed-agents, /var/lib/amazon and /var/log/amazon, or open the shell in a sidecar \
+                 (check `exec`)."
+                    .to_owned(),
+            );
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! The shutdown and health check timers: the stop timeout within Fargate's limits, the drain
+//! time inside it and inside the deregistration delay, the grace period against the container's
+//! start period, and each health check's timeout below its interval (the seeds' nested timers).
+
+use crate::value::Value;
+
+use super::super::defaults as d;
+use super::shared::{Checker, int, path};
+
+impl Checker {
+    pub(super) fn timers(&mut self, c: &Value) {
+        let container = c.get("container");
+        let lb = c.get("load_balancer");
+        let stop = int(container.get("stop_timeout"));
+        let stop_known = !container.get("stop_timeout").is_unknown();
+        let stop_or_default = stop.or(stop_known.then_some(d::STOP_TIMEOUT));
+        if let Some(s) = stop
+            && !(2..=120).contains(&s)
+        {
+            self.error(
+                path(&["container", "stop_timeout"]),
+                "Stop timeout outside Fargate's limits",
+                format!("Fargate waits at most 120 s between SIGTERM and SIGKILL (and at least 2); got {s}."),
+            );
+        }
+        let drain = int(container.get("drain_timeout"));
+        if let (Some(drain), Some(stop)) = (drain, stop_or_default)
+            && drain >= stop
+        {
+            self.error(
+                path(&["container", "drain_timeout"]),
+                "Drain time does not fit in the stop timeout",
+                format!(
+                    "The application needs {drain} s to drain, but ECS sends SIGKILL {stop} s after SIGTERM, cutting \
+                     in-flight requests. Raise container.stop_timeout above {drain} (at most 120) or drain faster."
+                ),
+            );
+        }
+        let delay_value = lb.get("deregistration_delay");
+        let delay = int(delay_value).or(delay_value.is_null().then_some(d::DEREGISTRATION_DELAY));
+        if let (Some(drain), Some(delay)) = (drain, delay)
+            && drain > delay
+        {
+            self.warning(
+                path(&["container", "drain_timeout"]),
+                "Load balancer stops waiting before the application has drained",
+                format!(
+                    "The target groups keep a deregistered task's connections for {delay} s (deregistration_delay), but \
+                     the application needs {drain} s: the ALB cuts connections it is still serving."
+                ),
+            );
+        }
+        if delay_value.is_null() && !lb.is_null() && !lb.is_unknown() {
+            let suggestion = drain.map(|d| d + 5).unwrap_or(30);
+            self.warning(
+                path(&["load_balancer", "deregistration_delay"]),
+                "Deregistration delay left at AWS's 300 s default",
+                format!(
+                    "Every deployment and scale-in then waits 5 minutes per task while the ALB drains it. Set \
+                     deregistration_delay just above the application's drain time, e.g. {suggestion}."
+                ),
+            );
+        }
+        let grace = lb.get("health_check_grace_period");
+        let grace = int(grace).or(grace.is_null().then_some(d::HEALTH_CHECK_GRACE_PERIOD));
+        if let (Some(grace), Some(start)) = (
+            grace,
+            int(container.get("health_check").get("start_period")),
+        ) && grace < start
+            && !lb.is_null()
+        {
+            self.warning(
+                path(&["load_balancer", "health_check_grace_period"]),
+                "Grace period shorter than the container's start period",
+                format!(
+                    "ECS starts acting on failed load balancer health checks after {grace} s, but the container health \
+                     check gives the app {start} s to start: slow starts get killed. Set health_check_grace_period to at \
+                     least {start}."
+                ),
+            );
+        }
+        let hc = lb.get("health_check");
+        let interval = int(hc.get("interval")).or(hc
+            .get("interval")
+            .is_null()
+            .then_some(d::TG_HEALTH_INTERVAL));
+        let timeout =
+            int(hc.get("timeout")).or(hc.get("timeout").is_null().then_some(d::TG_HEALTH_TIMEOUT));
+        if !hc.is_null()
+            && let (Some(i), Some(t)) = (interval, timeout)
+            && t >= i
+        {
+            self.error(
+                path(&["load_balancer", "health_check", "timeout"]),
+                "Health check timeout not below its interval",
+                format!("The ALB requires the health check timeout ({t} s) to be less than the interval ({i} s)."),
+            );
+        }
+        let chc = container.get("health_check");
+        if !chc.is_null()
+            && let (Some(i), Some(t)) = (int(chc.get("interval")), int(chc.get("timeout")))
+            && t >= i
+        {
+            self.error(
+                path(&["container", "health_check", "timeout"]),
+                "Health check timeout not below its interval",
+                format!("The container health check timeout ({t} s) must be less than its interval ({i} s)."),
+            );
+        }
+    }
+}
