@@ -38,3 +38,48 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{Seen, block, error, list, run, s, warning};
+
+    fn image(image: &str) -> Vec<Seen> {
+        run(Checker::image, &[("container.image", s(image))])
+    }
+
+    #[test]
+    fn mutable_images_are_a_warning() {
+        for ok in [
+            "app:1.42.0",
+            "registry.example.com:5000/team/app:1",
+            "app@sha256:0123456789abcdef",
+            "app:latest@sha256:0123456789abcdef",
+        ] {
+            assert_eq!(image(ok), [], "{ok}");
+        }
+        for bad in ["app:latest", "app", "registry.example.com:5000/team/app"] {
+            assert_eq!(
+                image(bad),
+                [warning("Mutable image reference", "container.image")],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn require_immutable_image_makes_it_an_error_for_every_container() {
+        let d = run(
+            Checker::image,
+            &[
+                ("require_immutable_image", Value::Bool(true)),
+                ("container.image", s("app:1")),
+                (
+                    "sidecar",
+                    list(vec![block(&[("name", s("proxy")), ("image", s("envoy"))])]),
+                ),
+            ],
+        );
+        assert_eq!(d, [error("Mutable image reference", "sidecar[0].image")]);
+    }
+}

@@ -21,6 +21,8 @@ mod secrets;
 mod shared;
 mod sizing;
 mod tasks;
+#[cfg(test)]
+mod testing;
 mod timers;
 mod volumes;
 

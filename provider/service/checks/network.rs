@@ -482,4 +482,49 @@ mod tests {
             Some(path(&["network", "security_groups"]).join_index(1))
         );
     }
+
+    use crate::service::checks::testing::{error, run, strings, warning};
+
+    #[test]
+    fn public_ips_and_subnets_in_the_configuration() {
+        assert_eq!(
+            run(
+                Checker::network,
+                &[
+                    ("network.assign_public_ip", Value::Bool(false)),
+                    ("network.subnets", strings(&["subnet-a", "subnet-b"]))
+                ]
+            ),
+            []
+        );
+        assert_eq!(
+            run(
+                Checker::network,
+                &[("network.assign_public_ip", Value::Bool(true))]
+            ),
+            [warning("Tasks with public IPs", "network.assign_public_ip")]
+        );
+        assert_eq!(
+            run(
+                Checker::network,
+                &[("network.subnets", strings(&["subnet-a"]))]
+            ),
+            [warning(
+                "A single subnet is a single Availability Zone",
+                "network.subnets"
+            )]
+        );
+        assert_eq!(
+            run(Checker::network, &[("network.subnets", strings(&[]))]),
+            [error("No subnets", "network.subnets")]
+        );
+        // One subnet still unknown may be one of several: no warning yet.
+        assert_eq!(
+            run(
+                Checker::network,
+                &[("network.subnets", Value::List(vec![Value::unknown()]))]
+            ),
+            []
+        );
+    }
 }

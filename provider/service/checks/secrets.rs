@@ -163,4 +163,120 @@ mod tests {
         let shared = problem("arn:aws:ssm:us-east-1:210987654321:parameter/db");
         assert!(shared.contains("AWS RAM"), "{shared}");
     }
+
+    use crate::service::checks::testing::{Seen, block, error, list, map, run, s, warning};
+
+    fn secrets(entries: &[(&str, Value)]) -> Vec<Seen> {
+        run(Checker::secrets, &[("container.secrets", map(entries))])
+    }
+
+    #[test]
+    fn secrets_are_secret_or_parameter_arns() {
+        assert_eq!(
+            secrets(&[
+                (
+                    "DB",
+                    s("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf")
+                ),
+                (
+                    "KEY",
+                    s("arn:aws:ssm:us-east-1:123456789012:parameter/app/key")
+                ),
+            ]),
+            []
+        );
+        for bad in [
+            "hunter2",
+            "arn:aws:s3:::bucket/db",
+            "arn:aws:secretsmanager:us-east-1:123456789012:db",
+        ] {
+            assert_eq!(
+                secrets(&[("DB", s(bad))]),
+                [error(
+                    "Secret value is not a secret ARN",
+                    "container.secrets[\"DB\"]"
+                )],
+                "{bad}"
+            );
+        }
+        let sidecar = run(
+            Checker::secrets,
+            &[(
+                "sidecar",
+                list(vec![block(&[("secrets", map(&[("T", s("t0k3n"))]))])]),
+            )],
+        );
+        assert_eq!(
+            sidecar,
+            [error(
+                "Secret value is not a secret ARN",
+                "sidecar[0].secrets[\"T\"]"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_secret_elsewhere_is_a_warning_only_beside_a_known_listener() {
+        let elsewhere = (
+            "DB",
+            s("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"),
+        );
+        let listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        assert_eq!(
+            run(
+                Checker::secrets,
+                &[
+                    ("load_balancer.production_listener_arn", s(listener)),
+                    ("container.secrets", map(std::slice::from_ref(&elsewhere))),
+                ]
+            ),
+            [warning(
+                "Secret in another account or Region",
+                "container.secrets[\"DB\"]"
+            )]
+        );
+        assert_eq!(
+            run(
+                Checker::secrets,
+                &[
+                    (
+                        "load_balancer.production_listener_arn",
+                        s(&listener.replace("us-east-1", "eu-west-1"))
+                    ),
+                    ("container.secrets", map(std::slice::from_ref(&elsewhere))),
+                ]
+            ),
+            []
+        );
+        assert_eq!(secrets(&[elsewhere]), []);
+    }
+
+    #[test]
+    fn a_credential_in_the_environment_is_a_warning() {
+        let env = |entries: &[(&str, Value)]| {
+            run(Checker::secrets, &[("container.environment", map(entries))])
+        };
+        for name in [
+            "DB_PASSWORD",
+            "api_key",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+        ] {
+            let at = format!("container.environment[{name:?}]");
+            assert_eq!(
+                env(&[(name, s("x"))]),
+                [warning("Credential in a plain environment variable", &at)],
+                "{name}"
+            );
+        }
+        // An empty value holds nothing; other names are configuration.
+        assert_eq!(
+            env(&[
+                ("DB_PASSWORD", s("")),
+                ("LOG_LEVEL", s("info")),
+                ("DB_HOST", s("db"))
+            ]),
+            []
+        );
+    }
 }

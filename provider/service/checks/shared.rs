@@ -114,26 +114,3 @@ pub(super) fn strategy_of(c: &Value) -> Option<DeploymentStrategy> {
         _ => None,
     }
 }
-
-/// What a user sees of each diagnostic that `rules` give on `c`: the severity, the summary and
-/// the attribute path as HCL writes it (`container.health_check.timeout`).
-#[cfg(test)]
-pub(super) fn seen(
-    c: &Value,
-    rules: impl FnOnce(&mut Checker, &Value),
-) -> Vec<(&'static str, String, String)> {
-    let mut checker = Checker::default();
-    rules(&mut checker, c);
-    checker
-        .diags
-        .into_iter()
-        .map(|d| {
-            let severity = match d.severity {
-                crate::tfplugin::Severity::Error => "error",
-                crate::tfplugin::Severity::Warning => "warning",
-            };
-            let at = d.attribute.as_ref().map(ToString::to_string);
-            (severity, d.summary, at.unwrap_or_default())
-        })
-        .collect()
-}

@@ -277,4 +277,298 @@ mod tests {
             .collect();
         assert!(about_capacity.is_empty(), "{about_capacity:?}");
     }
+
+    use crate::service::checks::testing::{block, error, int, list, num, run, s};
+
+    #[test]
+    fn task_size_takes_fargates_pairs_only() {
+        // `task-size`: the smallest and largest pairs pass; a memory of another cpu, or a cpu
+        // Fargate does not have, fails at the attribute that is wrong.
+        for (cpu, memory) in [(256, 512), (256, 2048), (16384, 122880)] {
+            let d = run(
+                Checker::task_size,
+                &[("task.cpu", int(cpu)), ("task.memory", int(memory))],
+            );
+            assert_eq!(d, [], "{cpu}/{memory}");
+        }
+        assert_eq!(
+            run(
+                Checker::task_size,
+                &[("task.cpu", int(256)), ("task.memory", int(3072))]
+            ),
+            [error("Invalid Fargate task size", "task.memory")]
+        );
+        assert_eq!(
+            run(
+                Checker::task_size,
+                &[("task.cpu", int(16384)), ("task.memory", int(131072))]
+            ),
+            [error("Invalid Fargate task size", "task.memory")]
+        );
+        assert_eq!(
+            run(
+                Checker::task_size,
+                &[("task.cpu", int(384)), ("task.memory", int(1024))]
+            ),
+            [error("Invalid Fargate CPU", "task.cpu")]
+        );
+    }
+
+    #[test]
+    fn ephemeral_storage_is_21_to_200_gib() {
+        for ok in [21, 200] {
+            assert_eq!(
+                run(
+                    Checker::task_size,
+                    &[("task.ephemeral_storage_gib", int(ok))]
+                ),
+                []
+            );
+        }
+        for bad in [20, 201] {
+            assert_eq!(
+                run(
+                    Checker::task_size,
+                    &[("task.ephemeral_storage_gib", int(bad))]
+                ),
+                [error(
+                    "Invalid ephemeral storage (GiB)",
+                    "task.ephemeral_storage_gib"
+                )],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn cpu_architecture_is_x86_64_or_arm64_as_spelled() {
+        for ok in ["X86_64", "ARM64"] {
+            assert_eq!(
+                run(Checker::task_size, &[("task.cpu_architecture", s(ok))]),
+                []
+            );
+        }
+        assert_eq!(
+            run(Checker::task_size, &[("task.cpu_architecture", s("arm64"))]),
+            [error("Invalid CPU architecture", "task.cpu_architecture")]
+        );
+    }
+
+    #[test]
+    fn desired_count_within_the_autoscaling_bounds() {
+        // `scaling-bounds`: min = desired = max is the tightest that passes.
+        let scaled = |min: i64, desired: i64, max: i64| {
+            run(
+                Checker::capacity,
+                &[
+                    ("desired_count", int(desired)),
+                    ("autoscaling.min", int(min)),
+                    ("autoscaling.max", int(max)),
+                ],
+            )
+        };
+        assert_eq!(scaled(4, 4, 4), []);
+        assert_eq!(
+            scaled(4, 3, 40),
+            [error(
+                "desired_count below the autoscaling minimum",
+                "desired_count"
+            )]
+        );
+        assert_eq!(
+            scaled(4, 41, 40),
+            [error(
+                "desired_count above the autoscaling maximum",
+                "desired_count"
+            )]
+        );
+        assert_eq!(
+            scaled(5, 5, 4),
+            [
+                error("Autoscaling minimum above maximum", "autoscaling.min"),
+                error(
+                    "desired_count above the autoscaling maximum",
+                    "desired_count"
+                ),
+            ]
+        );
+        // Without desired_count, its default (2) is held to the bounds.
+        assert_eq!(
+            run(
+                Checker::capacity,
+                &[("autoscaling.min", int(3)), ("autoscaling.max", int(10))]
+            ),
+            [error(
+                "desired_count below the autoscaling minimum",
+                "desired_count"
+            )]
+        );
+        assert_eq!(
+            run(Checker::capacity, &[("desired_count", int(-1))]),
+            [error("Invalid desired_count", "desired_count")]
+        );
+        assert_eq!(run(Checker::capacity, &[("desired_count", int(0))]), []);
+    }
+
+    #[test]
+    fn autoscaling_ranges_and_targets() {
+        let with = |attr: &str, v: Value| {
+            let at = format!("autoscaling.{attr}");
+            run(
+                Checker::capacity,
+                &[
+                    ("desired_count", int(1)),
+                    ("autoscaling.min", int(1)),
+                    ("autoscaling.max", int(1)),
+                    (at.as_str(), v),
+                ],
+            )
+        };
+        for (attr, ok, bad, summary) in [
+            (
+                "scale_in_cooldown",
+                86400,
+                86401,
+                "Invalid autoscaling scale_in_cooldown",
+            ),
+            (
+                "scale_out_cooldown",
+                0,
+                -1,
+                "Invalid autoscaling scale_out_cooldown",
+            ),
+        ] {
+            assert_eq!(with(attr, int(ok)), [], "{attr} = {ok}");
+            let at = format!("autoscaling.{attr}");
+            assert_eq!(
+                with(attr, int(bad)),
+                [error(summary, &at)],
+                "{attr} = {bad}"
+            );
+        }
+        assert_eq!(
+            run(
+                Checker::capacity,
+                &[
+                    ("desired_count", int(5000)),
+                    ("autoscaling.min", int(0)),
+                    ("autoscaling.max", int(5000))
+                ]
+            ),
+            []
+        );
+        assert_eq!(
+            run(
+                Checker::capacity,
+                &[
+                    ("desired_count", int(0)),
+                    ("autoscaling.min", int(0)),
+                    ("autoscaling.max", int(0))
+                ]
+            ),
+            [error("Invalid autoscaling max", "autoscaling.max")]
+        );
+        assert_eq!(
+            run(
+                Checker::capacity,
+                &[
+                    ("desired_count", int(5001)),
+                    ("autoscaling.min", int(5001)),
+                    ("autoscaling.max", int(5001))
+                ]
+            ),
+            [
+                error("Invalid autoscaling min", "autoscaling.min"),
+                error("Invalid autoscaling max", "autoscaling.max"),
+            ]
+        );
+        for attr in ["cpu_target", "memory_target"] {
+            assert_eq!(with(attr, int(100)), [], "{attr}");
+            assert_eq!(with(attr, num(0.5)), [], "{attr}");
+            let at = format!("autoscaling.{attr}");
+            for bad in [int(0), num(100.5)] {
+                assert_eq!(
+                    with(attr, bad),
+                    [error("Invalid utilisation target", &at)],
+                    "{attr}"
+                );
+            }
+        }
+        assert_eq!(with("requests_per_target", num(0.5)), []);
+        assert_eq!(
+            with("requests_per_target", int(0)),
+            [error(
+                "Invalid request target",
+                "autoscaling.requests_per_target"
+            )]
+        );
+    }
+
+    #[test]
+    fn capacity_provider_strategy() {
+        let strategy = |items: Vec<Value>| {
+            run(
+                Checker::capacity,
+                &[("capacity_provider_strategy", list(items))],
+            )
+        };
+        let item = |provider: &str, base: Option<i64>, weight: Option<i64>| {
+            let mut fields = vec![("capacity_provider", s(provider))];
+            fields.extend(base.map(|b| ("base", int(b))));
+            fields.extend(weight.map(|w| ("weight", int(w))));
+            block(&fields)
+        };
+        // One base, one weight above 0, base at its maximum: the edge that passes.
+        assert_eq!(
+            strategy(vec![
+                item("FARGATE", Some(100_000), Some(0)),
+                item("FARGATE_SPOT", Some(0), Some(1))
+            ]),
+            []
+        );
+        assert_eq!(
+            strategy(vec![item("FARGATE", Some(100_001), Some(1))]),
+            [error(
+                "Invalid capacity provider base",
+                "capacity_provider_strategy[0].base"
+            )]
+        );
+        assert_eq!(
+            strategy(vec![
+                item("FARGATE", Some(1), None),
+                item("FARGATE_SPOT", Some(1), None)
+            ]),
+            [error(
+                "More than one capacity provider with a base",
+                "capacity_provider_strategy[1].base"
+            )]
+        );
+        assert_eq!(
+            strategy(vec![
+                item("FARGATE", None, Some(-1)),
+                item("FARGATE_SPOT", None, Some(1))
+            ]),
+            [error(
+                "Negative capacity provider weight",
+                "capacity_provider_strategy[0].weight"
+            )]
+        );
+        assert_eq!(
+            strategy(vec![
+                item("FARGATE", Some(2), Some(0)),
+                item("FARGATE_SPOT", None, Some(0))
+            ]),
+            [error(
+                "No capacity provider has a weight",
+                "capacity_provider_strategy"
+            )]
+        );
+        assert_eq!(
+            strategy(vec![item("EC2", None, None)]),
+            [error(
+                "Invalid capacity provider",
+                "capacity_provider_strategy[0].capacity_provider"
+            )]
+        );
+    }
 }

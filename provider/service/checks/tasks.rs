@@ -342,7 +342,7 @@ fn find_cycle<'a>(edges: &BTreeMap<&'a str, Vec<&'a str>>, start: &'a str) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::checks::shared::seen;
+    use crate::service::checks::testing::seen;
 
     fn config(extra: Vec<(&str, Value)>) -> Value {
         let mut fields = vec![

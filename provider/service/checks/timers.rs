@@ -109,3 +109,165 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{error, int, run, warning};
+
+    /// A load balancer with its delays set, so that only the rule under test speaks.
+    fn lb() -> Vec<(&'static str, Value)> {
+        vec![
+            ("load_balancer.deregistration_delay", int(300)),
+            ("load_balancer.health_check_grace_period", int(300)),
+        ]
+    }
+
+    #[test]
+    fn stop_timeout_is_2_to_120_seconds() {
+        for ok in [2, 120] {
+            assert_eq!(
+                run(Checker::timers, &[("container.stop_timeout", int(ok))]),
+                []
+            );
+        }
+        for bad in [1, 121] {
+            assert_eq!(
+                run(Checker::timers, &[("container.stop_timeout", int(bad))]),
+                [error(
+                    "Stop timeout outside Fargate's limits",
+                    "container.stop_timeout"
+                )],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn drain_time_fits_below_the_stop_timeout() {
+        // `drain-vs-stop`: the drain must end before SIGKILL; without a stop_timeout the
+        // default of 30 s holds.
+        let drain = |drain: i64, stop: Option<i64>| {
+            let mut fields = vec![("container.drain_timeout", int(drain))];
+            fields.extend(stop.map(|s| ("container.stop_timeout", int(s))));
+            run(Checker::timers, &fields)
+        };
+        let too_long = [error(
+            "Drain time does not fit in the stop timeout",
+            "container.drain_timeout",
+        )];
+        assert_eq!(drain(59, Some(60)), []);
+        assert_eq!(drain(60, Some(60)), too_long);
+        assert_eq!(drain(29, None), []);
+        assert_eq!(drain(30, None), too_long);
+    }
+
+    #[test]
+    fn drain_time_within_the_deregistration_delay() {
+        let drain = |delay: i64| {
+            run(
+                Checker::timers,
+                &[
+                    ("container.drain_timeout", int(20)),
+                    ("container.stop_timeout", int(60)),
+                    ("load_balancer.deregistration_delay", int(delay)),
+                ],
+            )
+        };
+        assert_eq!(drain(20), []);
+        assert_eq!(
+            drain(19),
+            [warning(
+                "Load balancer stops waiting before the application has drained",
+                "container.drain_timeout"
+            )]
+        );
+    }
+
+    #[test]
+    fn the_deregistration_delay_left_at_300_s_is_a_warning() {
+        assert_eq!(run(Checker::timers, &lb()), []);
+        assert_eq!(
+            run(
+                Checker::timers,
+                &[("load_balancer.health_check_grace_period", int(60))]
+            ),
+            [warning(
+                "Deregistration delay left at AWS's 300 s default",
+                "load_balancer.deregistration_delay"
+            )]
+        );
+        // No load balancer, no delay to set.
+        assert_eq!(
+            run(Checker::timers, &[("container.stop_timeout", int(30))]),
+            []
+        );
+    }
+
+    #[test]
+    fn the_grace_period_covers_the_start_period() {
+        let grace = |grace: Option<i64>, start: i64| {
+            let mut fields = vec![
+                ("load_balancer.deregistration_delay", int(30)),
+                ("container.health_check.start_period", int(start)),
+            ];
+            fields.extend(grace.map(|g| ("load_balancer.health_check_grace_period", int(g))));
+            run(Checker::timers, &fields)
+        };
+        let short = [warning(
+            "Grace period shorter than the container's start period",
+            "load_balancer.health_check_grace_period",
+        )];
+        assert_eq!(grace(Some(90), 90), []);
+        assert_eq!(grace(Some(89), 90), short);
+        // The default grace period is 60 s.
+        assert_eq!(grace(None, 60), []);
+        assert_eq!(grace(None, 61), short);
+    }
+
+    #[test]
+    fn a_health_checks_timeout_is_below_its_interval() {
+        // `health-timeout`, the target group's (defaults: interval 15, timeout 5).
+        let tg = |interval: i64, timeout: i64| {
+            let mut fields = lb();
+            fields.push(("load_balancer.health_check.interval", int(interval)));
+            fields.push(("load_balancer.health_check.timeout", int(timeout)));
+            run(Checker::timers, &fields)
+        };
+        assert_eq!(tg(10, 9), []);
+        assert_eq!(
+            tg(10, 10),
+            [error(
+                "Health check timeout not below its interval",
+                "load_balancer.health_check.timeout"
+            )]
+        );
+        let mut default_interval = lb();
+        default_interval.push(("load_balancer.health_check.timeout", int(15)));
+        assert_eq!(
+            run(Checker::timers, &default_interval),
+            [error(
+                "Health check timeout not below its interval",
+                "load_balancer.health_check.timeout"
+            )]
+        );
+        // And the container's.
+        let container = |interval: i64, timeout: i64| {
+            run(
+                Checker::timers,
+                &[
+                    ("container.health_check.interval", int(interval)),
+                    ("container.health_check.timeout", int(timeout)),
+                ],
+            )
+        };
+        assert_eq!(container(6, 5), []);
+        assert_eq!(
+            container(5, 5),
+            [error(
+                "Health check timeout not below its interval",
+                "container.health_check.timeout"
+            )]
+        );
+    }
+}
