@@ -164,3 +164,197 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{Seen, error, int, num, run, s, strings, warning};
+
+    fn alarms(fields: &[(&str, Value)]) -> Vec<Seen> {
+        run(Checker::alarms, fields)
+    }
+
+    /// `n` alarm names beside the defaults, which alarm on 5xx count, p99 response time and
+    /// unhealthy hosts: 3 metrics × 2 target groups = 6 alarms.
+    fn names(n: usize) -> Value {
+        let names: Vec<String> = (0..n).map(|i| format!("alarm-{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        strings(&names)
+    }
+
+    #[test]
+    fn thresholds_are_not_negative_and_the_rate_a_percentage() {
+        let stop = (
+            "blue_green.auto_rollback_events",
+            strings(&["DEPLOYMENT_STOP_ON_ALARM"]),
+        );
+        assert_eq!(
+            alarms(&[stop.clone(), ("alarms.target_5xx_rate_percent", int(100))]),
+            []
+        );
+        assert_eq!(
+            alarms(&[stop.clone(), ("alarms.target_5xx_rate_percent", num(100.5))]),
+            [error(
+                "Invalid alarm threshold",
+                "alarms.target_5xx_rate_percent"
+            )]
+        );
+        for attr in [
+            "target_5xx_count",
+            "response_time_p99_ms",
+            "unhealthy_hosts",
+        ] {
+            let at = format!("alarms.{attr}");
+            assert_eq!(alarms(&[stop.clone(), (at.as_str(), int(0))]), [], "{attr}");
+            assert_eq!(
+                alarms(&[stop.clone(), (at.as_str(), int(-1))]),
+                [error("Invalid alarm threshold", &at)],
+                "{attr}"
+            );
+        }
+    }
+
+    #[test]
+    fn periods_cloudwatch_takes() {
+        let stop = (
+            "blue_green.auto_rollback_events",
+            strings(&["DEPLOYMENT_STOP_ON_ALARM"]),
+        );
+        for ok in [10, 30, 60, 120] {
+            assert_eq!(
+                alarms(&[stop.clone(), ("alarms.period", int(ok))]),
+                [],
+                "{ok}"
+            );
+        }
+        for bad in [0, 20, 90] {
+            assert_eq!(
+                alarms(&[stop.clone(), ("alarms.period", int(bad))]),
+                [error("Invalid alarm period", "alarms.period")],
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            alarms(&[stop.clone(), ("alarms.evaluation_periods", int(0))]),
+            [error(
+                "Invalid evaluation periods",
+                "alarms.evaluation_periods"
+            )]
+        );
+        // period × evaluation_periods at most a day.
+        let day = |period: i64, n: i64| {
+            alarms(&[
+                stop.clone(),
+                ("alarms.period", int(period)),
+                ("alarms.evaluation_periods", int(n)),
+            ])
+        };
+        assert_eq!(day(60, 1440), []);
+        assert_eq!(
+            day(60, 1441),
+            [error(
+                "Alarm evaluates more than a day",
+                "alarms.evaluation_periods"
+            )]
+        );
+        // The default period is 60 s.
+        assert_eq!(
+            alarms(&[stop, ("alarms.evaluation_periods", int(1441))]),
+            [error(
+                "Alarm evaluates more than a day",
+                "alarms.evaluation_periods"
+            )]
+        );
+    }
+
+    #[test]
+    fn codedeploy_takes_at_most_ten_alarms() {
+        let stop = (
+            "blue_green.auto_rollback_events",
+            strings(&["DEPLOYMENT_STOP_ON_ALARM"]),
+        );
+        assert_eq!(alarms(&[stop.clone(), ("alarms.names", names(4))]), []);
+        assert_eq!(
+            alarms(&[stop.clone(), ("alarms.names", names(5))]),
+            [error("Too many alarms", "alarms.names")]
+        );
+        // Other strategies roll back through ECS, which has no such limit here.
+        assert_eq!(
+            alarms(&[
+                ("deployment_strategy", s("blue_green")),
+                ("alarms.names", names(5))
+            ]),
+            []
+        );
+        // A threshold of 0 is no alarm: two fewer.
+        assert_eq!(
+            alarms(&[
+                stop,
+                ("alarms.names", names(6)),
+                ("alarms.unhealthy_hosts", int(0))
+            ]),
+            []
+        );
+    }
+
+    #[test]
+    fn alarm_names_have_1_to_255_characters() {
+        let stop = (
+            "blue_green.auto_rollback_events",
+            strings(&["DEPLOYMENT_STOP_ON_ALARM"]),
+        );
+        let longest = "a".repeat(255);
+        assert_eq!(
+            alarms(&[stop.clone(), ("alarms.names", strings(&["a", &longest]))]),
+            []
+        );
+        let too_long = "a".repeat(256);
+        assert_eq!(
+            alarms(&[stop, ("alarms.names", strings(&["a", "", &too_long]))]),
+            [
+                error("Invalid alarm name", "alarms.names[1]"),
+                error("Invalid alarm name", "alarms.names[2]"),
+            ]
+        );
+    }
+
+    #[test]
+    fn rollback_on_alarm_needs_alarms_and_alarms_want_it() {
+        let events = |e: &[&str]| ("blue_green.auto_rollback_events", strings(e));
+        assert_eq!(
+            alarms(&[events(&["DEPLOYMENT_STOP_ON_ALARM"])]),
+            [error(
+                "Rollback on alarm without alarms",
+                "blue_green.auto_rollback_events"
+            )]
+        );
+        // Every threshold at 0 and no names: still no alarm.
+        assert_eq!(
+            alarms(&[
+                events(&["DEPLOYMENT_STOP_ON_ALARM"]),
+                ("alarms.target_5xx_count", int(0)),
+                ("alarms.response_time_p99_ms", int(0)),
+                ("alarms.unhealthy_hosts", int(0)),
+            ]),
+            [error(
+                "Rollback on alarm without alarms",
+                "blue_green.auto_rollback_events"
+            )]
+        );
+        assert_eq!(
+            alarms(&[events(&["DEPLOYMENT_FAILURE"]), ("alarms.names", names(1))]),
+            [warning(
+                "Alarms stop but do not roll back",
+                "blue_green.auto_rollback_events"
+            )]
+        );
+        assert_eq!(alarms(&[events(&["DEPLOYMENT_FAILURE"])]), []);
+        assert_eq!(
+            alarms(&[events(&[])]),
+            [warning(
+                "No automatic rollback",
+                "blue_green.auto_rollback_events"
+            )]
+        );
+    }
+}

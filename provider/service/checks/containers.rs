@@ -195,3 +195,207 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{Seen, block, error, int, list, run, s, strings};
+
+    fn values(fields: &[(&str, Value)]) -> Vec<Seen> {
+        run(Checker::container_values, fields)
+    }
+
+    fn sidecar(fields: &[(&str, Value)]) -> Vec<Seen> {
+        run(
+            Checker::sidecar_values,
+            &[("sidecar", list(vec![block(fields)]))],
+        )
+    }
+
+    #[test]
+    fn the_service_name_names_every_child() {
+        let longest = format!("a{}", "b".repeat(62));
+        for ok in ["a", "checkout-api", "a1", longest.as_str()] {
+            assert_eq!(values(&[("name", s(ok))]), [], "{ok}");
+        }
+        let too_long = format!("{longest}c");
+        for bad in [too_long.as_str(), "1api", "-api", "api-", "check_out", ""] {
+            assert_eq!(
+                values(&[("name", s(bad))]),
+                [error("Invalid service name", "name")],
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn container_names_are_ecs_names() {
+        let longest = "a".repeat(255);
+        for ok in ["app", "app_1-x", longest.as_str()] {
+            assert_eq!(values(&[("container.name", s(ok))]), [], "{ok}");
+            assert_eq!(sidecar(&[("name", s(ok))]), [], "{ok}");
+        }
+        let too_long = "a".repeat(256);
+        for bad in [too_long.as_str(), "", "app.web", "app web"] {
+            assert_eq!(
+                values(&[("container.name", s(bad))]),
+                [error("Invalid container name", "container.name")],
+                "{bad:?}"
+            );
+            assert_eq!(
+                sidecar(&[("name", s(bad))]),
+                [error("Invalid container name", "sidecar[0].name")],
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ports_are_1_to_65535_over_tcp_or_udp() {
+        for ok in [1, 65535] {
+            assert_eq!(values(&[("container.port", int(ok))]), []);
+            let mapping = block(&[("container_port", int(ok)), ("protocol", s("udp"))]);
+            assert_eq!(sidecar(&[("port_mapping", list(vec![mapping]))]), []);
+        }
+        for bad in [0, 65536] {
+            assert_eq!(
+                values(&[("container.port", int(bad))]),
+                [error("Invalid container port", "container.port")]
+            );
+            let mapping = block(&[("container_port", int(bad))]);
+            assert_eq!(
+                sidecar(&[("port_mapping", list(vec![mapping]))]),
+                [error(
+                    "Invalid container port",
+                    "sidecar[0].port_mapping[0].container_port"
+                )]
+            );
+        }
+        let sctp = block(&[("container_port", int(80)), ("protocol", s("sctp"))]);
+        assert_eq!(
+            sidecar(&[("port_mapping", list(vec![sctp]))]),
+            [error(
+                "Invalid port protocol",
+                "sidecar[0].port_mapping[0].protocol"
+            )]
+        );
+    }
+
+    #[test]
+    fn container_health_check_ranges() {
+        // (attribute, lowest, highest, summary) for the application's and each sidecar's.
+        let ranges = [
+            (
+                "interval",
+                5,
+                300,
+                "Invalid container health check interval",
+            ),
+            ("timeout", 2, 60, "Invalid container health check timeout"),
+            ("retries", 1, 10, "Invalid container health check retries"),
+            (
+                "start_period",
+                0,
+                300,
+                "Invalid container health check start period",
+            ),
+        ];
+        for (attr, low, high, summary) in ranges {
+            let at = format!("container.health_check.{attr}");
+            let side_at = format!("sidecar[0].health_check.{attr}");
+            for ok in [low, high] {
+                assert_eq!(values(&[(at.as_str(), int(ok))]), [], "{attr} {ok}");
+                assert_eq!(
+                    sidecar(&[(&format!("health_check.{attr}"), int(ok))]),
+                    [],
+                    "{attr} {ok}"
+                );
+            }
+            for bad in [low - 1, high + 1] {
+                assert_eq!(
+                    values(&[(at.as_str(), int(bad))]),
+                    [error(summary, &at)],
+                    "{attr} {bad}"
+                );
+                assert_eq!(
+                    sidecar(&[(&format!("health_check.{attr}"), int(bad))]),
+                    [error(summary, &side_at)],
+                    "{attr} {bad}"
+                );
+            }
+        }
+        assert_eq!(
+            values(&[("container.health_check.command", strings(&[]))]),
+            [error(
+                "Empty health check command",
+                "container.health_check.command"
+            )]
+        );
+        assert_eq!(
+            sidecar(&[("health_check.command", strings(&[]))]),
+            [error(
+                "Empty health check command",
+                "sidecar[0].health_check.command"
+            )]
+        );
+        assert_eq!(
+            values(&[("container.health_check.command", strings(&["CMD", "true"]))]),
+            []
+        );
+        // A sidecar's timeout not below its interval (the application's is in `timers`).
+        assert_eq!(
+            sidecar(&[
+                ("health_check.interval", int(5)),
+                ("health_check.timeout", int(5))
+            ]),
+            [error(
+                "Health check timeout not below its interval",
+                "sidecar[0].health_check.timeout"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_sidecars_stop_timeout_is_2_to_120_seconds() {
+        for ok in [2, 120] {
+            assert_eq!(sidecar(&[("stop_timeout", int(ok))]), []);
+        }
+        for bad in [1, 121] {
+            assert_eq!(
+                sidecar(&[("stop_timeout", int(bad))]),
+                [error(
+                    "Stop timeout outside Fargate's limits",
+                    "sidecar[0].stop_timeout"
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn log_mode_and_retention_are_cloudwatchs() {
+        for ok in ["blocking", "non-blocking"] {
+            assert_eq!(values(&[("container.log.mode", s(ok))]), []);
+        }
+        assert_eq!(
+            values(&[("container.log.mode", s("async"))]),
+            [error("Invalid log mode", "container.log.mode")]
+        );
+        for ok in [1, 30, 3653] {
+            assert_eq!(
+                values(&[("container.log.retention_days", int(ok))]),
+                [],
+                "{ok}"
+            );
+        }
+        for bad in [0, 2, 31, 3654] {
+            assert_eq!(
+                values(&[("container.log.retention_days", int(bad))]),
+                [error(
+                    "Invalid log retention",
+                    "container.log.retention_days"
+                )],
+                "{bad}"
+            );
+        }
+    }
+}

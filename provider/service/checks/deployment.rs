@@ -320,3 +320,372 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{
+        Seen, block, error, int, map, num, run, s, strings, warning,
+    };
+
+    const LAMBDA: &str = "arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_smoke";
+
+    fn strategy(name: &str, fields: &[(&str, Value)]) -> Vec<Seen> {
+        let mut all = vec![("deployment_strategy", s(name))];
+        all.extend(fields.iter().cloned());
+        run(Checker::deployment_strategy, &all)
+    }
+
+    #[test]
+    fn the_strategy_is_one_of_five() {
+        for name in ["codedeploy", "blue_green", "linear", "canary", "rolling"] {
+            assert_eq!(strategy(name, &[]), [], "{name}");
+        }
+        assert_eq!(
+            strategy("Canary", &[]),
+            [error("Unknown deployment strategy", "deployment_strategy")]
+        );
+    }
+
+    #[test]
+    fn each_setting_only_with_its_strategy() {
+        let other = "Setting of another deployment strategy";
+        assert_eq!(
+            strategy(
+                "codedeploy",
+                &[("blue_green.termination_wait_minutes", int(5))]
+            ),
+            []
+        );
+        assert_eq!(
+            strategy("linear", &[("blue_green.termination_wait_minutes", int(5))]),
+            [error(other, "blue_green.termination_wait_minutes")]
+        );
+        assert_eq!(
+            strategy("linear", &[("ecs_deployment.linear_step_percent", int(10))]),
+            []
+        );
+        assert_eq!(
+            strategy("canary", &[("ecs_deployment.linear_step_percent", int(10))]),
+            [error(other, "ecs_deployment.linear_step_percent")]
+        );
+        assert_eq!(
+            strategy(
+                "rolling",
+                &[("ecs_deployment.circuit_breaker", Value::Bool(true))]
+            ),
+            []
+        );
+        assert_eq!(
+            strategy(
+                "blue_green",
+                &[("ecs_deployment.circuit_breaker", Value::Bool(true))]
+            ),
+            [error(other, "ecs_deployment.circuit_breaker")]
+        );
+        assert_eq!(
+            strategy(
+                "codedeploy",
+                &[("ecs_deployment.bake_time_minutes", int(5))]
+            ),
+            [error(other, "ecs_deployment.bake_time_minutes")]
+        );
+    }
+
+    #[test]
+    fn ecs_deployment_waits_are_0_to_1440_minutes() {
+        for (name, attr, summary) in [
+            (
+                "blue_green",
+                "bake_time_minutes",
+                "Invalid bake time (minutes)",
+            ),
+            (
+                "linear",
+                "linear_step_minutes",
+                "Invalid linear step wait (minutes)",
+            ),
+            ("canary", "canary_minutes", "Invalid canary wait (minutes)"),
+        ] {
+            let at = format!("ecs_deployment.{attr}");
+            for ok in [0, 1440] {
+                assert_eq!(strategy(name, &[(at.as_str(), int(ok))]), [], "{attr} {ok}");
+            }
+            for bad in [-1, 1441] {
+                assert_eq!(
+                    strategy(name, &[(at.as_str(), int(bad))]),
+                    [error(summary, &at)],
+                    "{attr} {bad}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn traffic_shares_of_linear_and_canary() {
+        let share = "Invalid traffic share";
+        assert_eq!(
+            strategy("linear", &[("ecs_deployment.linear_step_percent", int(3))]),
+            []
+        );
+        assert_eq!(
+            strategy(
+                "linear",
+                &[("ecs_deployment.linear_step_percent", int(100))]
+            ),
+            []
+        );
+        for bad in [num(2.9), int(101)] {
+            assert_eq!(
+                strategy("linear", &[("ecs_deployment.linear_step_percent", bad)]),
+                [error(share, "ecs_deployment.linear_step_percent")]
+            );
+        }
+        assert_eq!(
+            strategy("canary", &[("ecs_deployment.canary_percent", num(0.1))]),
+            []
+        );
+        assert_eq!(
+            strategy("canary", &[("ecs_deployment.canary_percent", int(100))]),
+            []
+        );
+        for bad in [num(0.09), num(100.5)] {
+            assert_eq!(
+                strategy("canary", &[("ecs_deployment.canary_percent", bad)]),
+                [error(share, "ecs_deployment.canary_percent")]
+            );
+        }
+    }
+
+    #[test]
+    fn a_rolling_deployments_percents() {
+        let percents = |min: i64, max: i64| {
+            strategy(
+                "rolling",
+                &[
+                    ("ecs_deployment.minimum_healthy_percent", int(min)),
+                    ("ecs_deployment.maximum_percent", int(max)),
+                ],
+            )
+        };
+        assert_eq!(percents(0, 100), []);
+        assert_eq!(percents(99, 100), []);
+        assert_eq!(percents(100, 200), []);
+        assert_eq!(
+            percents(100, 100),
+            [error(
+                "A rolling deployment that cannot start",
+                "ecs_deployment.maximum_percent"
+            )]
+        );
+        assert_eq!(
+            percents(-1, 200),
+            [error(
+                "Invalid minimum healthy percent",
+                "ecs_deployment.minimum_healthy_percent"
+            )]
+        );
+        assert_eq!(
+            percents(50, 201),
+            [error(
+                "Invalid maximum percent",
+                "ecs_deployment.maximum_percent"
+            )]
+        );
+        // 99 is below the maximum's range, and below the default minimum (100) too.
+        assert_eq!(
+            strategy("rolling", &[("ecs_deployment.maximum_percent", int(99))]),
+            [
+                error("Invalid maximum percent", "ecs_deployment.maximum_percent"),
+                error(
+                    "A rolling deployment that cannot start",
+                    "ecs_deployment.maximum_percent"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn ecs_lifecycle_hooks() {
+        let hooks = |stage: &str, arn: &str| {
+            strategy(
+                "blue_green",
+                &[("ecs_deployment.hooks", map(&[(stage, s(arn))]))],
+            )
+        };
+        assert_eq!(hooks("POST_TEST_TRAFFIC_SHIFT", LAMBDA), []);
+        let at = "ecs_deployment.hooks[\"AfterInstall\"]";
+        assert_eq!(
+            hooks("AfterInstall", LAMBDA),
+            [error("Unknown lifecycle stage", at)]
+        );
+        assert_eq!(
+            hooks("PRE_SCALE_UP", "arn:aws:sns:us-east-1:123456789012:topic"),
+            [error(
+                "Lifecycle hook is not a Lambda function",
+                "ecs_deployment.hooks[\"PRE_SCALE_UP\"]"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_test_listener_for_every_strategy_but_rolling() {
+        let lb = ("load_balancer", block(&[("vpc_id", s("vpc-1"))]));
+        for name in ["codedeploy", "blue_green", "linear", "canary"] {
+            assert_eq!(
+                strategy(name, std::slice::from_ref(&lb)),
+                [error(
+                    "Missing test listener",
+                    "load_balancer.test_listener_arn"
+                )],
+                "{name}"
+            );
+        }
+        assert_eq!(strategy("rolling", std::slice::from_ref(&lb)), []);
+        assert_eq!(
+            strategy(
+                "rolling",
+                &[("load_balancer.test_listener_arn", s("arn:x"))]
+            ),
+            [error(
+                "Setting of another deployment strategy",
+                "load_balancer.test_listener_arn"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_rolling_service_without_the_circuit_breaker_or_alarms() {
+        let off = ("ecs_deployment.circuit_breaker", Value::Bool(false));
+        assert_eq!(
+            strategy("rolling", std::slice::from_ref(&off)),
+            [warning(
+                "No automatic rollback",
+                "ecs_deployment.circuit_breaker"
+            )]
+        );
+        assert_eq!(
+            strategy("rolling", &[off, ("alarms.names", strings(&["queue-age"]))]),
+            []
+        );
+    }
+
+    #[test]
+    fn codedeploy_waits_and_rollback_events() {
+        for ok in [0, 2880] {
+            assert_eq!(
+                run(
+                    Checker::codedeploy_values,
+                    &[("blue_green.termination_wait_minutes", int(ok))]
+                ),
+                []
+            );
+            assert_eq!(
+                run(
+                    Checker::traffic_validation,
+                    &[("blue_green.test_traffic_wait_minutes", int(ok))]
+                ),
+                []
+            );
+        }
+        for bad in [-1, 2881] {
+            assert_eq!(
+                run(
+                    Checker::codedeploy_values,
+                    &[("blue_green.termination_wait_minutes", int(bad))]
+                ),
+                [error(
+                    "Invalid termination wait (minutes)",
+                    "blue_green.termination_wait_minutes"
+                )]
+            );
+            assert_eq!(
+                run(
+                    Checker::traffic_validation,
+                    &[("blue_green.test_traffic_wait_minutes", int(bad))]
+                ),
+                [error(
+                    "Invalid test traffic wait (minutes)",
+                    "blue_green.test_traffic_wait_minutes"
+                )]
+            );
+        }
+        let events = |e: &[&str]| {
+            run(
+                Checker::codedeploy_values,
+                &[("blue_green.auto_rollback_events", strings(e))],
+            )
+        };
+        assert_eq!(
+            events(&[
+                "DEPLOYMENT_FAILURE",
+                "DEPLOYMENT_STOP_ON_ALARM",
+                "DEPLOYMENT_STOP_ON_REQUEST"
+            ]),
+            []
+        );
+        assert_eq!(
+            events(&["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP"]),
+            [error(
+                "Invalid rollback event",
+                "blue_green.auto_rollback_events[1]"
+            )]
+        );
+    }
+
+    #[test]
+    fn approval_needs_a_wait() {
+        let approve = |wait: Option<i64>| {
+            let mut fields = vec![("blue_green.approve_traffic", Value::Bool(true))];
+            fields.extend(wait.map(|w| ("blue_green.test_traffic_wait_minutes", int(w))));
+            run(Checker::traffic_validation, &fields)
+        };
+        assert_eq!(approve(Some(1)), []);
+        let none = [error(
+            "Approval without a wait",
+            "blue_green.approve_traffic",
+        )];
+        assert_eq!(approve(Some(0)), none);
+        assert_eq!(approve(None), none);
+    }
+
+    #[test]
+    fn codedeploy_hooks_are_invocable_lambda_functions() {
+        let hook = |event: &str, arn: &str| {
+            run(
+                Checker::traffic_validation,
+                &[("blue_green.hooks", map(&[(event, s(arn))]))],
+            )
+        };
+        for event in [
+            "BeforeInstall",
+            "AfterInstall",
+            "AfterAllowTestTraffic",
+            "BeforeAllowTraffic",
+            "AfterAllowTraffic",
+        ] {
+            assert_eq!(hook(event, LAMBDA), [], "{event}");
+        }
+        assert_eq!(
+            hook("ApplicationStart", LAMBDA),
+            [error(
+                "Invalid hook event",
+                "blue_green.hooks[\"ApplicationStart\"]"
+            )]
+        );
+        assert_eq!(
+            hook(
+                "BeforeInstall",
+                "arn:aws:lambda:us-east-1:123456789012:function:smoke"
+            ),
+            [error(
+                "CodeDeploy may not invoke this hook",
+                "blue_green.hooks[\"BeforeInstall\"]"
+            )]
+        );
+        assert_eq!(
+            hook("BeforeInstall", "CodeDeployHook_smoke"),
+            [error("Invalid hook", "blue_green.hooks[\"BeforeInstall\"]")]
+        );
+    }
+}

@@ -256,4 +256,286 @@ mod tests {
             assert!(!valid_matcher(bad), "{bad}");
         }
     }
+
+    use crate::service::checks::testing::{Seen, block, error, int, run, s};
+
+    const PROD: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    const TEST: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/50dc6c495c0c9188/3d0c4b8ba5a5b1b1";
+
+    fn lb_values(fields: &[(&str, Value)]) -> Vec<Seen> {
+        run(Checker::load_balancer_values, fields)
+    }
+
+    #[test]
+    fn load_balancer_ranges() {
+        for (attr, low, high, summary) in [
+            (
+                "listener_rule_priority",
+                1,
+                50000,
+                "Invalid listener rule priority",
+            ),
+            (
+                "deregistration_delay",
+                0,
+                3600,
+                "Invalid deregistration delay",
+            ),
+            (
+                "health_check_grace_period",
+                0,
+                2147483647,
+                "Invalid health check grace period",
+            ),
+            (
+                "health_check.interval",
+                5,
+                300,
+                "Invalid health check interval",
+            ),
+            (
+                "health_check.timeout",
+                2,
+                120,
+                "Invalid health check timeout",
+            ),
+            (
+                "health_check.healthy_threshold",
+                2,
+                10,
+                "Invalid healthy threshold",
+            ),
+            (
+                "health_check.unhealthy_threshold",
+                2,
+                10,
+                "Invalid unhealthy threshold",
+            ),
+        ] {
+            let at = format!("load_balancer.{attr}");
+            for ok in [low, high] {
+                assert_eq!(lb_values(&[(at.as_str(), int(ok))]), [], "{attr} {ok}");
+            }
+            for bad in [low - 1, high + 1] {
+                assert_eq!(
+                    lb_values(&[(at.as_str(), int(bad))]),
+                    [error(summary, &at)],
+                    "{attr} {bad}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn health_check_path_and_matcher() {
+        assert_eq!(
+            lb_values(&[("load_balancer.health_check.path", s("/"))]),
+            []
+        );
+        assert_eq!(
+            lb_values(&[("load_balancer.health_check.path", s("healthz"))]),
+            [error(
+                "Invalid health check path",
+                "load_balancer.health_check.path"
+            )]
+        );
+        for ok in ["200", "499", "200,204", "200-299"] {
+            assert_eq!(
+                lb_values(&[("load_balancer.health_check.matcher", s(ok))]),
+                [],
+                "{ok}"
+            );
+        }
+        for bad in ["199", "500", "200-200", "2xx"] {
+            assert_eq!(
+                lb_values(&[("load_balancer.health_check.matcher", s(bad))]),
+                [error(
+                    "Invalid health check matcher",
+                    "load_balancer.health_check.matcher"
+                )],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn service_discovery_values() {
+        let sd = |fields: &[(&str, Value)]| run(Checker::service_discovery_values, fields);
+        for ok in [0, 2147483647] {
+            assert_eq!(sd(&[("service_discovery.dns_ttl", int(ok))]), []);
+        }
+        assert_eq!(
+            sd(&[("service_discovery.dns_ttl", int(-1))]),
+            [error("Invalid DNS TTL", "service_discovery.dns_ttl")]
+        );
+        for ok in ["A", "AAAA", "SRV"] {
+            assert_eq!(sd(&[("service_discovery.record_type", s(ok))]), [], "{ok}");
+        }
+        assert_eq!(
+            sd(&[("service_discovery.record_type", s("CNAME"))]),
+            [error(
+                "Invalid record type",
+                "service_discovery.record_type"
+            )]
+        );
+        for ok in ["MULTIVALUE", "WEIGHTED"] {
+            assert_eq!(
+                sd(&[("service_discovery.routing_policy", s(ok))]),
+                [],
+                "{ok}"
+            );
+        }
+        assert_eq!(
+            sd(&[("service_discovery.routing_policy", s("multivalue"))]),
+            [error(
+                "Invalid routing policy",
+                "service_discovery.routing_policy"
+            )]
+        );
+    }
+
+    #[test]
+    fn two_listeners_of_one_application_load_balancer() {
+        let listeners = |prod: &str, test: &str| {
+            run(
+                Checker::listeners,
+                &[
+                    ("load_balancer.production_listener_arn", s(prod)),
+                    ("load_balancer.test_listener_arn", s(test)),
+                ],
+            )
+        };
+        assert_eq!(listeners(PROD, TEST), []);
+        assert_eq!(
+            listeners(PROD, PROD),
+            [error(
+                "Test listener is the production listener",
+                "load_balancer.test_listener_arn"
+            )]
+        );
+        assert_eq!(
+            listeners(&PROD.replace("/app/", "/net/"), TEST),
+            [error(
+                "Invalid listener ARN",
+                "load_balancer.production_listener_arn"
+            )]
+        );
+        assert_eq!(
+            listeners(
+                PROD,
+                &TEST.replace("app/edge/50dc6c495c0c9188", "app/other/60dc6c495c0c9188")
+            ),
+            [error(
+                "Listeners on different load balancers",
+                "load_balancer.test_listener_arn"
+            )]
+        );
+    }
+
+    #[test]
+    fn only_a_rolling_service_goes_without_a_load_balancer() {
+        assert_eq!(
+            run(
+                Checker::load_balancer,
+                &[("deployment_strategy", s("rolling"))]
+            ),
+            []
+        );
+        for strategy in ["codedeploy", "blue_green", "linear", "canary"] {
+            assert_eq!(
+                run(
+                    Checker::load_balancer,
+                    &[("deployment_strategy", s(strategy))]
+                ),
+                [error("Missing load balancer", "load_balancer")],
+                "{strategy}"
+            );
+        }
+        // Unset is codedeploy.
+        assert_eq!(
+            run(Checker::load_balancer, &[("desired_count", int(1))]),
+            [error("Missing load balancer", "load_balancer")]
+        );
+        assert_eq!(
+            run(
+                Checker::load_balancer,
+                &[
+                    ("deployment_strategy", s("rolling")),
+                    ("autoscaling.requests_per_target", int(100))
+                ]
+            ),
+            [error(
+                "Request scaling without a load balancer",
+                "autoscaling.requests_per_target"
+            )]
+        );
+        // A target group alarm set to 0 is no alarm; above 0 it watches a target group.
+        assert_eq!(
+            run(
+                Checker::load_balancer,
+                &[
+                    ("deployment_strategy", s("rolling")),
+                    ("alarms.target_5xx_count", int(0)),
+                    ("alarms.unhealthy_hosts", int(0)),
+                    ("alarms.response_time_p99_ms", int(0))
+                ]
+            ),
+            []
+        );
+        assert_eq!(
+            run(
+                Checker::load_balancer,
+                &[
+                    ("deployment_strategy", s("rolling")),
+                    ("alarms.target_5xx_count", int(0)),
+                    ("alarms.unhealthy_hosts", int(1)),
+                    ("alarms.response_time_p99_ms", int(0))
+                ]
+            ),
+            [error(
+                "Target group alarm without a load balancer",
+                "alarms.unhealthy_hosts"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_container_port_where_traffic_or_srv_records_need_one() {
+        let app = ("container.name", s("app"));
+        assert_eq!(
+            run(
+                Checker::container_port,
+                &[
+                    app.clone(),
+                    ("load_balancer", block(&[("vpc_id", s("vpc-1"))]))
+                ]
+            ),
+            [error("Missing container port", "container.port")]
+        );
+        assert_eq!(
+            run(
+                Checker::container_port,
+                &[
+                    app.clone(),
+                    ("load_balancer", block(&[("vpc_id", s("vpc-1"))])),
+                    ("container.port", int(8080))
+                ]
+            ),
+            []
+        );
+        assert_eq!(
+            run(
+                Checker::container_port,
+                &[app.clone(), ("service_discovery.record_type", s("SRV"))]
+            ),
+            [error("Missing container port", "container.port")]
+        );
+        assert_eq!(
+            run(
+                Checker::container_port,
+                &[app.clone(), ("service_discovery.record_type", s("A"))]
+            ),
+            []
+        );
+    }
 }
