@@ -138,3 +138,153 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{Seen, block, error, list, map, run, s};
+    use crate::value::Value;
+
+    /// The task's rules with the application logging through `app_log`, and sidecars given
+    /// as their fields.
+    fn task(app_log: &[(&str, Value)], sidecars: Vec<Vec<(&str, Value)>>) -> Vec<Seen> {
+        let sidecars = sidecars
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut fields)| {
+                let name = format!("side{i}");
+                fields.push(("name", s(&name)));
+                block(&fields)
+            })
+            .collect();
+        run(
+            Checker::task,
+            &[
+                ("container.name", s("app")),
+                ("container.log", block(app_log)),
+                ("sidecar", list(sidecars)),
+            ],
+        )
+    }
+
+    fn router(fields: &[(&str, Value)]) -> Vec<(&'static str, Value)> {
+        let mut firelens = vec![("type", s("fluentbit"))];
+        firelens.extend(fields.iter().cloned());
+        vec![("firelens", block(&firelens))]
+    }
+
+    const THROUGH: (&str, Value) = ("driver", Value::Null);
+
+    fn awsfirelens() -> Vec<(&'static str, Value)> {
+        vec![
+            ("driver", s("awsfirelens")),
+            ("options", map(&[("Name", s("cloudwatch"))])),
+        ]
+    }
+
+    #[test]
+    fn one_router_and_awsfirelens_only_with_it() {
+        assert_eq!(task(&awsfirelens(), vec![router(&[])]), []);
+        assert_eq!(
+            task(&awsfirelens(), vec![]),
+            [error(
+                "awsfirelens without a log router",
+                "container.log.driver"
+            )]
+        );
+        assert_eq!(
+            task(&[THROUGH], vec![router(&[]), router(&[])]),
+            [error(
+                "More than one FireLens log router",
+                "sidecar[1].firelens"
+            )]
+        );
+        let mut through_itself = router(&[]);
+        through_itself.push(("log", block(&[("driver", s("awsfirelens"))])));
+        assert_eq!(
+            task(&[THROUGH], vec![through_itself]),
+            [error(
+                "The log router logs through itself",
+                "sidecar[0].log.driver"
+            )]
+        );
+        assert_eq!(
+            task(&[("driver", s("syslog"))], vec![]),
+            [error("Invalid log driver", "container.log.driver")]
+        );
+        // Options configure awsfirelens; awslogs (the default driver) takes none.
+        assert_eq!(
+            task(
+                &[("options", map(&[("Name", s("cloudwatch"))]))],
+                vec![router(&[])]
+            ),
+            [error(
+                "Log options without awsfirelens",
+                "container.log.options"
+            )]
+        );
+    }
+
+    #[test]
+    fn the_routers_type_and_configuration_file() {
+        let file = |kind: &str, value: &str| {
+            router(&[
+                ("config_file_type", s(kind)),
+                ("config_file_value", s(value)),
+            ])
+        };
+        assert_eq!(
+            task(&[THROUGH], vec![router(&[("type", s("fluentd"))])]),
+            []
+        );
+        assert_eq!(
+            task(&[THROUGH], vec![router(&[("type", s("logstash"))])]),
+            [error("Invalid FireLens type", "sidecar[0].firelens.type")]
+        );
+        assert_eq!(
+            task(
+                &[THROUGH],
+                vec![file("s3", "arn:aws:s3:::bucket/extra.conf")]
+            ),
+            []
+        );
+        assert_eq!(
+            task(&[THROUGH], vec![file("file", "/fluent-bit/etc/extra.conf")]),
+            []
+        );
+        assert_eq!(
+            task(&[THROUGH], vec![file("s3", "s3://bucket/extra.conf")]),
+            [error(
+                "FireLens configuration file is not an S3 object ARN",
+                "sidecar[0].firelens.config_file_value"
+            )]
+        );
+        assert_eq!(
+            task(
+                &[THROUGH],
+                vec![file("http", "https://example.com/extra.conf")]
+            ),
+            [error(
+                "Invalid FireLens configuration file type",
+                "sidecar[0].firelens.config_file_type"
+            )]
+        );
+        assert_eq!(
+            task(&[THROUGH], vec![router(&[("config_file_type", s("file"))])]),
+            [error(
+                "Half a FireLens configuration file",
+                "sidecar[0].firelens.config_file_value"
+            )]
+        );
+        assert_eq!(
+            task(
+                &[THROUGH],
+                vec![router(&[("config_file_value", s("/extra.conf"))])]
+            ),
+            [error(
+                "Half a FireLens configuration file",
+                "sidecar[0].firelens.config_file_type"
+            )]
+        );
+    }
+}

@@ -175,3 +175,116 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{
+        Seen, block, error, int, list, run, s, strings, warning,
+    };
+
+    fn container(fields: &[(&str, Value)]) -> Vec<Seen> {
+        let mut all = vec![("name", s("app"))];
+        all.extend(fields.iter().cloned());
+        run(Checker::task, &[("container", block(&all))])
+    }
+
+    fn ulimit(name: &str, soft: i64, hard: i64) -> Value {
+        block(&[
+            ("name", s(name)),
+            ("soft_limit", int(soft)),
+            ("hard_limit", int(hard)),
+        ])
+    }
+
+    #[test]
+    fn capabilities_fargate_adds_and_drops() {
+        assert_eq!(
+            container(&[
+                ("add_capabilities", strings(&["SYS_PTRACE"])),
+                ("drop_capabilities", strings(&["ALL", "NET_RAW"]))
+            ]),
+            []
+        );
+        assert_eq!(
+            container(&[("add_capabilities", strings(&["SYS_PTRACE", "NET_ADMIN"]))]),
+            [error(
+                "Capability Fargate does not add",
+                "container.add_capabilities[1]"
+            )]
+        );
+        assert_eq!(
+            container(&[("add_capabilities", strings(&["ALL"]))]),
+            [error(
+                "Unknown Linux capability",
+                "container.add_capabilities[0]"
+            )]
+        );
+        assert_eq!(
+            container(&[("drop_capabilities", strings(&["CAP_CHOWN"]))]),
+            [error(
+                "Unknown Linux capability",
+                "container.drop_capabilities[0]"
+            )]
+        );
+    }
+
+    #[test]
+    fn ulimits_ecs_knows_within_fargates_nofile() {
+        let limits = |items: Vec<Value>| container(&[("ulimit", list(items))]);
+        assert_eq!(
+            limits(vec![
+                ulimit("nofile", 1_048_576, 1_048_576),
+                ulimit("core", 0, 0)
+            ]),
+            []
+        );
+        assert_eq!(
+            limits(vec![ulimit("nofile", 1024, 1_048_577)]),
+            [error(
+                "nofile above Fargate's limit",
+                "container.ulimit[0].hard_limit"
+            )]
+        );
+        assert_eq!(
+            limits(vec![ulimit("nproc", 101, 100)]),
+            [error(
+                "Soft limit above the hard limit",
+                "container.ulimit[0].soft_limit"
+            )]
+        );
+        assert_eq!(
+            limits(vec![ulimit("open_files", 1, 1)]),
+            [error("Unknown resource limit", "container.ulimit[0].name")]
+        );
+        assert_eq!(
+            limits(vec![ulimit("nproc", 1, 1), ulimit("nproc", 2, 2)]),
+            [error(
+                "Resource limit set twice",
+                "container.ulimit[1].name"
+            )]
+        );
+    }
+
+    #[test]
+    fn ecs_exec_with_a_read_only_root_filesystem() {
+        let exec = |readonly: bool| {
+            run(
+                Checker::task,
+                &[
+                    ("enable_execute_command", Value::Bool(true)),
+                    ("container.name", s("app")),
+                    ("container.readonly_root_filesystem", Value::Bool(readonly)),
+                ],
+            )
+        };
+        assert_eq!(exec(false), []);
+        assert_eq!(
+            exec(true),
+            [warning(
+                "ECS Exec with a read-only root filesystem",
+                "enable_execute_command"
+            )]
+        );
+    }
+}

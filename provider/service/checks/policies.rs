@@ -176,4 +176,70 @@ mod tests {
             assert!(problem.contains(why), "{bad}: {problem:?}");
         }
     }
+
+    use crate::service::checks::testing::{error, run, s, strings};
+
+    #[test]
+    fn the_task_role_policy_rule_points_at_the_attribute() {
+        let policy = |text: &str| {
+            run(
+                Checker::task_role_policy,
+                &[("task_role_policy_json", s(text))],
+            )
+        };
+        assert_eq!(
+            policy(r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#),
+            []
+        );
+        assert_eq!(
+            policy(r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject"}}"#),
+            [error("Invalid task role policy", "task_role_policy_json")]
+        );
+    }
+
+    #[test]
+    fn managed_policies_are_iam_policy_arns_at_most_20() {
+        let arns = |items: &[&str]| {
+            run(
+                Checker::managed_policies,
+                &[("task_role_managed_policy_arns", strings(items))],
+            )
+        };
+        assert_eq!(
+            arns(&[
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "arn:aws:iam::123456789012:policy/team/app-read",
+                "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess",
+            ]),
+            []
+        );
+        for bad in [
+            "arn:aws:iam::12345678901:policy/short-account",
+            "arn:aws:iam::aws:role/ecsTaskExecutionRole",
+            "arn:aws:iam::aws:policy/",
+            "arn:aws:s3:::bucket",
+            "ReadOnlyAccess",
+        ] {
+            assert_eq!(
+                arns(&["arn:aws:iam::aws:policy/ReadOnlyAccess", bad]),
+                [error(
+                    "Not a managed policy ARN",
+                    "task_role_managed_policy_arns[1]"
+                )],
+                "{bad}"
+            );
+        }
+        let many: Vec<String> = (0..21)
+            .map(|i| format!("arn:aws:iam::123456789012:policy/p{i}"))
+            .collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(arns(&many[..20]), []);
+        assert_eq!(
+            arns(&many),
+            [error(
+                "Too many managed policies",
+                "task_role_managed_policy_arns"
+            )]
+        );
+    }
 }

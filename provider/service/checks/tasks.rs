@@ -436,4 +436,179 @@ mod tests {
         let c = config(vec![("sidecar", Value::unknown())]);
         assert!(summaries(&c).is_empty());
     }
+
+    use crate::service::checks::testing::{Seen, block, error, int, list, map, run, s};
+
+    /// The task's rules on a 512/1024 task, the application `app` with `app` fields, and
+    /// sidecars from `(name, fields)`.
+    fn task(app: &[(&str, Value)], sidecars: &[(&str, Vec<(&str, Value)>)]) -> Vec<Seen> {
+        let mut container = vec![("name", s("app"))];
+        container.extend(app.iter().cloned());
+        let sidecars = sidecars
+            .iter()
+            .map(|(name, fields)| {
+                let mut all = vec![("name", s(name))];
+                all.extend(fields.iter().cloned());
+                block(&all)
+            })
+            .collect();
+        run(
+            Checker::task,
+            &[
+                ("task.cpu", int(512)),
+                ("task.memory", int(1024)),
+                ("container", block(&container)),
+                ("sidecar", list(sidecars)),
+            ],
+        )
+    }
+
+    #[test]
+    fn container_names_are_unique_in_the_task() {
+        assert_eq!(task(&[], &[("proxy", vec![])]), []);
+        assert_eq!(
+            task(&[], &[("proxy", vec![]), ("app", vec![])]),
+            [error("Duplicate container name", "sidecar[1].name")]
+        );
+    }
+
+    #[test]
+    fn each_containers_size() {
+        let size = "Invalid container size";
+        assert_eq!(
+            task(
+                &[
+                    ("cpu", int(0)),
+                    ("memory", int(6)),
+                    ("memory_reservation", int(6))
+                ],
+                &[]
+            ),
+            []
+        );
+        assert_eq!(
+            task(&[("cpu", int(-1))], &[]),
+            [error(size, "container.cpu")]
+        );
+        assert_eq!(
+            task(&[("memory", int(5))], &[]),
+            [error(size, "container.memory")]
+        );
+        assert_eq!(
+            task(&[], &[("proxy", vec![("memory_reservation", int(5))])]),
+            [error(size, "sidecar[0].memory_reservation")]
+        );
+        assert_eq!(
+            task(
+                &[("memory", int(256)), ("memory_reservation", int(256))],
+                &[]
+            ),
+            []
+        );
+        assert_eq!(
+            task(
+                &[("memory", int(256)), ("memory_reservation", int(257))],
+                &[]
+            ),
+            [error(
+                "Memory reservation above the limit",
+                "container.memory_reservation"
+            )]
+        );
+    }
+
+    #[test]
+    fn the_containers_together_fit_the_task() {
+        let cpu = |app: i64, proxy: i64| {
+            task(
+                &[("cpu", int(app))],
+                &[("proxy", vec![("cpu", int(proxy))])],
+            )
+        };
+        assert_eq!(cpu(256, 256), []);
+        assert_eq!(
+            cpu(256, 257),
+            [error(
+                "Containers reserve more CPU than the task has",
+                "task.cpu"
+            )]
+        );
+        let memory = |app: i64, proxy: i64| {
+            task(
+                &[("memory", int(app))],
+                &[("proxy", vec![("memory_reservation", int(proxy))])],
+            )
+        };
+        assert_eq!(memory(768, 256), []);
+        assert_eq!(
+            memory(768, 257),
+            [error(
+                "Containers hold more memory than the task has",
+                "task.memory"
+            )]
+        );
+    }
+
+    #[test]
+    fn dependencies_name_containers_and_conditions_they_can_meet() {
+        let on = |other: &str, condition: &str| ("depends_on", map(&[(other, s(condition))]));
+        let at = |other: &str| format!("container.depends_on[{other:?}]");
+        // START on any container; HEALTHY on one with a health check; COMPLETE and SUCCESS on a
+        // non-essential one.
+        let checked = (
+            "health_check",
+            block(&[("command", Value::List(vec![s("CMD"), s("true")]))]),
+        );
+        let init = ("essential", Value::Bool(false));
+        assert_eq!(task(&[on("proxy", "START")], &[("proxy", vec![])]), []);
+        assert_eq!(
+            task(&[on("proxy", "HEALTHY")], &[("proxy", vec![checked])]),
+            []
+        );
+        for condition in ["COMPLETE", "SUCCESS"] {
+            assert_eq!(
+                task(&[on("init", condition)], &[("init", vec![init.clone()])]),
+                [],
+                "{condition}"
+            );
+            assert_eq!(
+                task(&[on("init", condition)], &[("init", vec![])]),
+                [error(
+                    "Waiting for an essential container to exit",
+                    &at("init")
+                )],
+                "{condition}"
+            );
+        }
+        assert_eq!(
+            task(&[on("proxy", "HEALTHY")], &[("proxy", vec![])]),
+            [error(
+                "HEALTHY dependency on a container without a health check",
+                &at("proxy")
+            )]
+        );
+        assert_eq!(
+            task(&[on("proxy", "READY")], &[("proxy", vec![])]),
+            [error("Invalid dependency condition", &at("proxy"))]
+        );
+        assert_eq!(
+            task(&[on("db", "START")], &[("proxy", vec![])]),
+            [error(
+                "Dependency on a container the task does not have",
+                &at("db")
+            )]
+        );
+        assert_eq!(
+            task(&[on("app", "START")], &[]),
+            [error("A container that waits for itself", &at("app"))]
+        );
+        // The application is always essential.
+        assert_eq!(
+            task(&[], &[("proxy", vec![on("app", "SUCCESS")])]),
+            [error(
+                "Waiting for an essential container to exit",
+                "sidecar[0].depends_on[\"app\"]"
+            )]
+        );
+    }
 }

@@ -157,3 +157,147 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{Seen, block, error, list, run, s};
+
+    fn volume(name: &str, efs: Option<&[(&str, Value)]>) -> Value {
+        let mut fields = vec![("name", s(name))];
+        fields.extend(efs.map(|e| ("efs", block(e))));
+        block(&fields)
+    }
+
+    fn mount(source: &str, path: &str) -> Value {
+        block(&[("source_volume", s(source)), ("container_path", s(path))])
+    }
+
+    fn task(fields: &[(&str, Value)]) -> Vec<Seen> {
+        let mut all = vec![("container.name", s("app"))];
+        all.extend(fields.iter().cloned());
+        run(Checker::task, &all)
+    }
+
+    #[test]
+    fn volumes_and_mount_points() {
+        let two = (
+            "volume",
+            list(vec![volume("data", None), volume("cache", None)]),
+        );
+        let mounts = |m: Vec<Value>| ("container.mount_point", list(m));
+        assert_eq!(
+            task(&[
+                two.clone(),
+                mounts(vec![mount("data", "/data"), mount("cache", "/cache")])
+            ]),
+            []
+        );
+        assert_eq!(
+            task(&[(
+                "volume",
+                list(vec![volume("data", None), volume("data", None)])
+            )]),
+            [error("Duplicate volume name", "volume[1].name")]
+        );
+        assert_eq!(
+            task(&[two.clone(), mounts(vec![mount("logs", "/logs")])]),
+            [error(
+                "Mount of a volume the task does not have",
+                "container.mount_point[0].source_volume"
+            )]
+        );
+        assert_eq!(
+            task(&[mounts(vec![mount("logs", "/logs")])]),
+            [error(
+                "Mount of a volume the task does not have",
+                "container.mount_point[0].source_volume"
+            )]
+        );
+        assert_eq!(
+            task(&[two.clone(), mounts(vec![mount("data", "data")])]),
+            [error(
+                "Relative mount path",
+                "container.mount_point[0].container_path"
+            )]
+        );
+        assert_eq!(
+            task(&[
+                two,
+                mounts(vec![mount("data", "/data"), mount("cache", "/data")])
+            ]),
+            [error(
+                "Two volumes at one path",
+                "container.mount_point[1].container_path"
+            )]
+        );
+    }
+
+    #[test]
+    fn efs_needs_tls_its_access_points_root_and_platform_1_4() {
+        let efs = |fields: &[(&str, Value)]| ("volume", list(vec![volume("shared", Some(fields))]));
+        let fs = ("file_system_id", s("fs-1"));
+        let off = ("transit_encryption", Value::Bool(false));
+        let no_iam = ("iam_authorization", Value::Bool(false));
+        assert_eq!(task(&[efs(std::slice::from_ref(&fs))]), []);
+        assert_eq!(task(&[efs(&[fs.clone(), off.clone(), no_iam.clone()])]), []);
+        // IAM authorization is on unless turned off.
+        assert_eq!(
+            task(&[efs(&[fs.clone(), off.clone()])]),
+            [error(
+                "EFS without transit encryption",
+                "volume[0].efs.transit_encryption"
+            )]
+        );
+        assert_eq!(
+            task(&[efs(&[
+                fs.clone(),
+                off,
+                no_iam,
+                ("access_point_id", s("fsap-1"))
+            ])]),
+            [error(
+                "EFS without transit encryption",
+                "volume[0].efs.transit_encryption"
+            )]
+        );
+        let ap = ("access_point_id", s("fsap-1"));
+        assert_eq!(
+            task(&[efs(&[fs.clone(), ap.clone(), ("root_directory", s("/"))])]),
+            []
+        );
+        assert_eq!(
+            task(&[efs(&[fs.clone(), ap, ("root_directory", s("/data"))])]),
+            [error(
+                "Root directory with an access point",
+                "volume[0].efs.root_directory"
+            )]
+        );
+        assert_eq!(
+            task(&[efs(&[fs.clone(), ("root_directory", s("/data"))])]),
+            []
+        );
+        for ok in ["1.4.0", "LATEST"] {
+            assert_eq!(
+                task(&[efs(std::slice::from_ref(&fs)), ("platform_version", s(ok))]),
+                [],
+                "{ok}"
+            );
+        }
+        assert_eq!(
+            task(&[
+                efs(std::slice::from_ref(&fs)),
+                ("platform_version", s("1.3.0"))
+            ]),
+            [error("Platform version without EFS", "platform_version")]
+        );
+        // Without EFS, any platform version.
+        assert_eq!(
+            task(&[
+                ("volume", list(vec![volume("scratch", None)])),
+                ("platform_version", s("1.3.0"))
+            ]),
+            []
+        );
+    }
+}
