@@ -113,3 +113,121 @@ fn unknown_inputs_never_error() {
     let diags = check(&config);
     assert!(!diags.has_errors(), "{diags:?}");
 }
+
+/// One configuration that every room of the checks has something to say about: `check` runs
+/// the rooms in a fixed order, and the user reads the diagnostics in that order (this list
+/// was taken from the single checks.rs before the split, and holds the split to it).
+#[test]
+fn every_room_speaks_in_the_order_check_runs_them() {
+    fn obj(fields: Vec<(&str, Value)>) -> Value {
+        Value::object(fields)
+    }
+    let s = Value::string;
+    let int = Value::int;
+    let config = obj(vec![
+        ("name", s("api-")),
+        ("cluster", s("")),
+        ("require_immutable_image", Value::Bool(false)),
+        ("enable_execute_command", Value::Bool(true)),
+        ("desired_count", int(1)),
+        ("task_role_policy_json", s("{}")),
+        (
+            "task_role_managed_policy_arns",
+            Value::List(vec![s("ReadOnlyAccess")]),
+        ),
+        ("task", obj(vec![("cpu", int(256)), ("memory", int(4096))])),
+        (
+            "container",
+            obj(vec![
+                ("name", s("app")),
+                ("image", s("app:latest")),
+                ("port", int(8080)),
+                ("stop_timeout", int(121)),
+                ("readonly_root_filesystem", Value::Bool(true)),
+                (
+                    "secrets",
+                    Value::Map([("DB".to_owned(), s("hunter2"))].into()),
+                ),
+                ("log", obj(vec![("retention_days", int(2))])),
+                ("add_capabilities", Value::List(vec![s("NET_ADMIN")])),
+            ]),
+        ),
+        (
+            "sidecar",
+            Value::List(vec![obj(vec![
+                ("name", s("side car")),
+                ("image", s("envoy:1")),
+                ("stop_timeout", int(1)),
+            ])]),
+        ),
+        (
+            "network",
+            obj(vec![
+                ("assign_public_ip", Value::Bool(true)),
+                ("subnets", Value::List(vec![s("subnet-a"), s("subnet-b")])),
+            ]),
+        ),
+        (
+            "load_balancer",
+            obj(vec![
+                ("vpc_id", s("vpc-1")),
+                (
+                    "production_listener_arn",
+                    s(
+                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/edge/50dc6c495c0c9188/f2f7dc8efc522ab2",
+                    ),
+                ),
+                ("deregistration_delay", int(3601)),
+            ]),
+        ),
+        (
+            "blue_green",
+            obj(vec![
+                ("termination_wait_minutes", int(2881)),
+                ("approve_traffic", Value::Bool(true)),
+            ]),
+        ),
+        ("alarms", obj(vec![("period", int(20))])),
+        ("service_discovery", obj(vec![("record_type", s("CNAME"))])),
+        ("autoscaling", obj(vec![("min", int(2)), ("max", int(4))])),
+        ("tags", Value::Map([("aws:team".to_owned(), s("x"))].into())),
+    ]);
+    let seen: Vec<String> = check(&config)
+        .0
+        .iter()
+        .map(|d| {
+            let at = d
+                .attribute
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!("{:?} {} @ {at}", d.severity, d.summary)
+        })
+        .collect();
+    let expected = [
+        "Error Invalid Fargate task size @ task.memory",
+        "Error Stop timeout outside Fargate's limits @ container.stop_timeout",
+        "Warning Mutable image reference @ container.image",
+        "Error Secret value is not a secret ARN @ container.secrets[\"DB\"]",
+        "Error desired_count below the autoscaling minimum @ desired_count",
+        "Warning Tasks with public IPs @ network.assign_public_ip",
+        "Error Invalid service name @ name",
+        "Error Invalid log retention @ container.log.retention_days",
+        "Error Invalid deregistration delay @ load_balancer.deregistration_delay",
+        "Error Invalid termination wait (minutes) @ blue_green.termination_wait_minutes",
+        "Error Invalid record type @ service_discovery.record_type",
+        "Error Invalid listener ARN @ load_balancer.production_listener_arn",
+        "Error Invalid task role policy @ task_role_policy_json",
+        "Error Invalid alarm period @ alarms.period",
+        "Error Approval without a wait @ blue_green.approve_traffic",
+        "Error Missing test listener @ load_balancer.test_listener_arn",
+        "Error Invalid container name @ sidecar[0].name",
+        "Error Stop timeout outside Fargate's limits @ sidecar[0].stop_timeout",
+        "Error Capability Fargate does not add @ container.add_capabilities[0]",
+        "Warning ECS Exec with a read-only root filesystem @ enable_execute_command",
+        "Error Not a managed policy ARN @ task_role_managed_policy_arns[0]",
+        "Error Empty identifier @ cluster",
+        "Error Invalid tag @ tags[\"aws:team\"]",
+    ];
+    assert_eq!(seen, expected);
+}
