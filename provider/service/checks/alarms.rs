@@ -2,10 +2,10 @@
 //! limit on a deployment group's alarms, and rollback on alarm (with alarms, and alarms that
 //! roll back).
 
+use crate::service::defaults as d;
+use crate::service::expand::{AlarmMetric, DeploymentStrategy};
 use crate::value::{AttributePath, Value};
 
-use super::super::defaults as d;
-use super::super::expand::{AlarmMetric, DeploymentStrategy};
 use super::shared::{Checker, int, num, path, strategy_of};
 
 /// CodeDeploy's limit on the alarms of one deployment group.

@@ -2,9 +2,9 @@
 //! each container's name, port, health check and log settings, and the rules of the
 //! application's container that hold for each sidecar too.
 
+use crate::service::facts;
 use crate::value::Value;
 
-use super::super::facts;
 use super::shared::{Checker, int, path, sidecars, valid_container_name};
 
 impl Checker {

@@ -2,12 +2,12 @@
 //! its test listener, the ECS-native settings' bounds and hooks, and CodeDeploy's traffic
 //! validation (hook events and functions, approval) and rollback events.
 
+use crate::service::defaults as d;
+use crate::service::expand::{DeploymentStrategy, ECS_HOOK_STAGES};
+use crate::service::facts;
+use crate::service::schema::{APPSPEC_HOOK_EVENTS, one_of};
 use crate::value::{AttributePath, Value};
 
-use super::super::defaults as d;
-use super::super::expand::{DeploymentStrategy, ECS_HOOK_STAGES};
-use super::super::facts;
-use super::super::schema::{APPSPEC_HOOK_EVENTS, one_of};
 use super::shared::{Checker, int, num, path, strategy_of};
 
 /// Which strategies take each `ecs_deployment` setting.

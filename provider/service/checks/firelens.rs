@@ -2,7 +2,8 @@
 //! on the router itself, `log.options` only with it, and the router's type and configuration
 //! file.
 
-use super::super::schema::{FIRELENS_CONFIG_FILE_TYPES, FIRELENS_TYPES, LOG_DRIVERS, one_of};
+use crate::service::schema::{FIRELENS_CONFIG_FILE_TYPES, FIRELENS_TYPES, LOG_DRIVERS, one_of};
+
 use super::shared::Checker;
 use super::tasks::Container;
 

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::service::schema::one_of;
 use crate::value::{AttributePath, Value};
 
-use super::super::schema::one_of;
 use super::shared::{Checker, strings};
 use super::tasks::Container;
 

@@ -2,12 +2,12 @@
 //! then nothing may measure one), its listeners and target group health check, the container
 //! port it sends to, and service discovery.
 
+use crate::service::arn::{LISTENER_ARN_FORM, ListenerArn};
+use crate::service::expand::{AlarmMetric, DeploymentStrategy};
+use crate::service::facts;
+use crate::service::schema::{DNS_RECORD_TYPES, one_of};
 use crate::value::Value;
 
-use super::super::arn::{LISTENER_ARN_FORM, ListenerArn};
-use super::super::expand::{AlarmMetric, DeploymentStrategy};
-use super::super::facts;
-use super::super::schema::{DNS_RECORD_TYPES, one_of};
 use super::shared::{Checker, num, path, strategy_of};
 
 impl Checker {

@@ -2,9 +2,9 @@
 //! another account or Region names what the execution role then needs, and an environment
 //! variable that looks like a credential belongs in `secrets`.
 
+use crate::service::arn::{ListenerArn, SecretArn, SecretStore};
 use crate::value::{AttributePath, Value};
 
-use super::super::arn::{ListenerArn, SecretArn, SecretStore};
 use super::shared::{Checker, container_blocks};
 
 /// Environment variable names that look like they hold a credential.

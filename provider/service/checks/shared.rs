@@ -2,11 +2,10 @@
 //! adds its rules to it as an `impl Checker`), its range helpers, and the small readers of the
 //! configuration that several rooms use (the container blocks, the strategy).
 
+use crate::service::expand::DeploymentStrategy;
+use crate::service::facts;
 use crate::tfplugin::{Diagnostic, Diagnostics};
 use crate::value::{AttributePath, Value};
-
-use super::super::expand::DeploymentStrategy;
-use super::super::facts;
 
 /// Collects the diagnostics of one run of the checks, in the order the rules run.
 #[derive(Default)]

@@ -2,11 +2,11 @@
 //! number of tasks (desired count within the autoscaling bounds, the targets) and the capacity
 //! provider strategy.
 
+use crate::service::defaults as d;
+use crate::service::facts::{self, VALID_CPU, valid_memory};
+use crate::service::schema::one_of;
 use crate::value::{AttributePath, Value};
 
-use super::super::defaults as d;
-use super::super::facts::{self, VALID_CPU, valid_memory};
-use super::super::schema::one_of;
 use super::shared::{Checker, int, num, path};
 
 impl Checker {

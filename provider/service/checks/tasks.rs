@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::service::schema::{DEPENDENCY_CONDITIONS, LOG_DRIVERS, one_of};
 use crate::value::{AttributePath, Value};
 
-use super::super::schema::{DEPENDENCY_CONDITIONS, LOG_DRIVERS, one_of};
 use super::shared::Checker;
 
 /// One container block of the configuration: the application's or a sidecar.

@@ -2,9 +2,9 @@
 //! time inside it and inside the deregistration delay, the grace period against the container's
 //! start period, and each health check's timeout below its interval (the seeds' nested timers).
 
+use crate::service::defaults as d;
 use crate::value::Value;
 
-use super::super::defaults as d;
 use super::shared::{Checker, int, path};
 
 impl Checker {
