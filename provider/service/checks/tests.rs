@@ -2,7 +2,7 @@
 //! user sees them, and unknown inputs.
 
 use super::*;
-use crate::value::AttributePath;
+use crate::value::{AttributePath, PathStep};
 
 fn path(parts: &[&str]) -> AttributePath {
     shared::path(parts)
@@ -119,12 +119,55 @@ fn unknown_inputs_never_error() {
 /// was taken from the single checks.rs before the split, and holds the split to it).
 #[test]
 fn every_room_speaks_in_the_order_check_runs_them() {
+    let config = wrong_everywhere();
+    let seen: Vec<String> = check(&config)
+        .0
+        .iter()
+        .map(|d| {
+            let at = d
+                .attribute
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!("{:?} {} @ {at}", d.severity, d.summary)
+        })
+        .collect();
+    let expected = [
+        "Error Invalid Fargate task size @ task.memory",
+        "Error Stop timeout outside Fargate's limits @ container.stop_timeout",
+        "Warning Mutable image reference @ container.image",
+        "Error Secret value is not a secret ARN @ container.secrets[\"DB\"]",
+        "Error desired_count below the autoscaling minimum @ desired_count",
+        "Warning Tasks with public IPs @ network.assign_public_ip",
+        "Error Invalid service name @ name",
+        "Error Invalid log retention @ container.log.retention_days",
+        "Error Invalid deregistration delay @ load_balancer.deregistration_delay",
+        "Error Invalid termination wait (minutes) @ blue_green.termination_wait_minutes",
+        "Error Invalid record type @ service_discovery.record_type",
+        "Error Invalid listener ARN @ load_balancer.production_listener_arn",
+        "Error Invalid task role policy @ task_role_policy_json",
+        "Error Invalid alarm period @ alarms.period",
+        "Error Approval without a wait @ blue_green.approve_traffic",
+        "Error Missing test listener @ load_balancer.test_listener_arn",
+        "Error Invalid container name @ sidecar[0].name",
+        "Error Stop timeout outside Fargate's limits @ sidecar[0].stop_timeout",
+        "Error Capability Fargate does not add @ container.add_capabilities[0]",
+        "Warning ECS Exec with a read-only root filesystem @ enable_execute_command",
+        "Error Not a managed policy ARN @ task_role_managed_policy_arns[0]",
+        "Error Empty identifier @ cluster",
+        "Error Invalid tag @ tags[\"aws:team\"]",
+    ];
+    assert_eq!(seen, expected);
+}
+
+/// A configuration with something wrong for every room of the checks.
+fn wrong_everywhere() -> Value {
     fn obj(fields: Vec<(&str, Value)>) -> Value {
         Value::object(fields)
     }
     let s = Value::string;
     let int = Value::int;
-    let config = obj(vec![
+    obj(vec![
         ("name", s("api-")),
         ("cluster", s("")),
         ("require_immutable_image", Value::Bool(false)),
@@ -191,43 +234,75 @@ fn every_room_speaks_in_the_order_check_runs_them() {
         ("service_discovery", obj(vec![("record_type", s("CNAME"))])),
         ("autoscaling", obj(vec![("min", int(2)), ("max", int(4))])),
         ("tags", Value::Map([("aws:team".to_owned(), s("x"))].into())),
-    ]);
-    let seen: Vec<String> = check(&config)
-        .0
-        .iter()
-        .map(|d| {
-            let at = d
-                .attribute
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            format!("{:?} {} @ {at}", d.severity, d.summary)
-        })
-        .collect();
-    let expected = [
-        "Error Invalid Fargate task size @ task.memory",
-        "Error Stop timeout outside Fargate's limits @ container.stop_timeout",
-        "Warning Mutable image reference @ container.image",
-        "Error Secret value is not a secret ARN @ container.secrets[\"DB\"]",
-        "Error desired_count below the autoscaling minimum @ desired_count",
-        "Warning Tasks with public IPs @ network.assign_public_ip",
-        "Error Invalid service name @ name",
-        "Error Invalid log retention @ container.log.retention_days",
-        "Error Invalid deregistration delay @ load_balancer.deregistration_delay",
-        "Error Invalid termination wait (minutes) @ blue_green.termination_wait_minutes",
-        "Error Invalid record type @ service_discovery.record_type",
-        "Error Invalid listener ARN @ load_balancer.production_listener_arn",
-        "Error Invalid task role policy @ task_role_policy_json",
-        "Error Invalid alarm period @ alarms.period",
-        "Error Approval without a wait @ blue_green.approve_traffic",
-        "Error Missing test listener @ load_balancer.test_listener_arn",
-        "Error Invalid container name @ sidecar[0].name",
-        "Error Stop timeout outside Fargate's limits @ sidecar[0].stop_timeout",
-        "Error Capability Fargate does not add @ container.add_capabilities[0]",
-        "Warning ECS Exec with a read-only root filesystem @ enable_execute_command",
-        "Error Not a managed policy ARN @ task_role_managed_policy_arns[0]",
-        "Error Empty identifier @ cluster",
-        "Error Invalid tag @ tags[\"aws:team\"]",
-    ];
-    assert_eq!(seen, expected);
+    ])
+}
+
+/// Every value of `v` with its steps, leaves and blocks alike (not `v` itself).
+fn values(v: &Value, at: Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
+    let children: Vec<(PathStep, &Value)> = match v {
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| (PathStep::Attribute(k.clone()), v))
+            .collect(),
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, v)| (PathStep::Key(k.clone()), v))
+            .collect(),
+        Value::List(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (PathStep::Index(i as i64), v))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (step, child) in children {
+        let mut here = at.clone();
+        here.push(step);
+        out.push(here.clone());
+        values(child, here, out);
+    }
+}
+
+/// `v` with the value at `steps` unknown.
+fn unknown_at(v: &Value, steps: &[PathStep]) -> Value {
+    let Some((first, rest)) = steps.split_first() else {
+        return Value::unknown();
+    };
+    match (v, first) {
+        (Value::Object(m), PathStep::Attribute(k)) | (Value::Map(m), PathStep::Key(k)) => {
+            let mut m = m.clone();
+            let inner = unknown_at(&m[k], rest);
+            m.insert(k.clone(), inner);
+            if matches!(v, Value::Object(_)) {
+                Value::Object(m)
+            } else {
+                Value::Map(m)
+            }
+        }
+        (Value::List(items), PathStep::Index(i)) => {
+            let mut items = items.clone();
+            let i = *i as usize;
+            items[i] = unknown_at(&items[i], rest);
+            Value::List(items)
+        }
+        _ => panic!("no {first:?} in {v:?}"),
+    }
+}
+
+/// A rule never speaks because a value is unknown: with any one value (or block) of a
+/// configuration unknown, the checks report a subset of what they reported with it known.
+#[test]
+fn an_unknown_value_only_ever_silences_rules() {
+    let config = wrong_everywhere();
+    let known: Vec<String> = check(&config).0.iter().map(|d| format!("{d:?}")).collect();
+    let mut all = Vec::new();
+    values(&config, Vec::new(), &mut all);
+    assert!(all.len() > 40, "{}", all.len());
+    for steps in all {
+        let partly = check(&unknown_at(&config, &steps));
+        for d in partly.0 {
+            let d = format!("{d:?}");
+            assert!(known.contains(&d), "with {steps:?} unknown: {d}");
+        }
+    }
 }
