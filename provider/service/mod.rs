@@ -15,4 +15,3 @@ pub mod spec;
 pub mod state;
 pub mod tag_checks;
 pub mod task;
-pub mod task_checks;

@@ -235,7 +235,7 @@ pub fn task_definition() -> Module {
                                 "require_immutable_image is set: use images with a version tag or a digest, not :latest or no tag (check mutable-image).",
                             ),
                     )
-                    // The rules that involve several containers, as `service::task_checks`
+                    // The rules that involve several containers, as `service::checks::tasks`
                     // states them.
                     .block(precondition(
                         "sum(concat([0], [for c in local.containers : coalesce(c.cpu, 0)])) <= var.cpu && sum(concat([0], [for c in local.containers : c.memory != null ? c.memory : coalesce(c.memory_reservation, 0)])) <= var.memory",

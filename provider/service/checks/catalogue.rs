@@ -1,0 +1,373 @@
+//! The catalogue of the production checks: every rule as data (its id, severity, what it
+//! checks, when it runs and which file holds its code). The resource's documentation renders its
+//! table of checks from this list, and the module generator quotes it in its validations.
+
+/// When a rule runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// On the configuration alone, at `tofu validate` and again at plan (`checks::check`).
+    Validate,
+    /// At plan only, on what AWS says about the network (`fargate::network_checks`); its text
+    /// starts with *plan*.
+    Plan,
+}
+
+/// One rule of the production checks, for the documentation.
+pub struct Rule {
+    /// What the docs and the diagnostics' "(check `id`)" call it.
+    pub id: &'static str,
+    pub severity: &'static str,
+    /// What it checks, a row of the docs' table (Markdown).
+    pub text: &'static str,
+    pub stage: Stage,
+    /// The files under provider/ that hold its code.
+    pub checked_in: &'static [&'static str],
+}
+
+/// Every rule with its severity, as the resource's documentation lists them.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "task-size",
+        severity: "error",
+        text: "`task.cpu`/`task.memory` must be one of Fargate's valid pairs; the error lists the valid memory values for the cpu",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/sizing.rs"],
+    },
+    Rule {
+        id: "ephemeral-storage",
+        severity: "error",
+        text: "`task.ephemeral_storage_gib` between 21 and 200",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/sizing.rs"],
+    },
+    Rule {
+        id: "stop-timeout",
+        severity: "error",
+        text: "`container.stop_timeout` and a sidecar's `stop_timeout` between 2 and 120 s (Fargate's maximum)",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/timers.rs", "service/checks/containers.rs"],
+    },
+    Rule {
+        id: "drain-vs-stop",
+        severity: "error",
+        text: "`container.drain_timeout` below `stop_timeout`, or the app is killed mid-drain",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/timers.rs"],
+    },
+    Rule {
+        id: "drain-vs-deregistration",
+        severity: "warning",
+        text: "`container.drain_timeout` at most `load_balancer.deregistration_delay`, or the ALB cuts connections still being served",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/timers.rs"],
+    },
+    Rule {
+        id: "deregistration-default",
+        severity: "warning",
+        text: "`load_balancer.deregistration_delay` left at AWS's 300 s: set it just above the drain time",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/timers.rs"],
+    },
+    Rule {
+        id: "grace-vs-start-period",
+        severity: "warning",
+        text: "`load_balancer.health_check_grace_period` at least the container health check's `start_period`",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/timers.rs"],
+    },
+    Rule {
+        id: "health-timeout",
+        severity: "error",
+        text: "target group health check `timeout` below its `interval`",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/timers.rs", "service/checks/containers.rs"],
+    },
+    Rule {
+        id: "mutable-image",
+        severity: "warning (error with require_immutable_image)",
+        text: "an image with a `:latest` tag or no tag; a digest is always fine",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/images.rs"],
+    },
+    Rule {
+        id: "secret-arn",
+        severity: "error",
+        text: "`container.secrets` and each sidecar's `secrets` values must be Secrets Manager secret or SSM parameter ARNs",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/secrets.rs"],
+    },
+    Rule {
+        id: "plaintext-credential",
+        severity: "warning",
+        text: "an `environment` variable whose name looks like a credential belongs in `secrets`",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/secrets.rs"],
+    },
+    Rule {
+        id: "scaling-bounds",
+        severity: "error",
+        text: "`autoscaling.min` <= `desired_count` <= `autoscaling.max` (never clamped silently)",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/sizing.rs"],
+    },
+    Rule {
+        id: "capacity-strategy",
+        severity: "error",
+        text: "capacity providers `FARGATE`/`FARGATE_SPOT`, at most one with a base, weights >= 0, at least one weight > 0",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/sizing.rs"],
+    },
+    Rule {
+        id: "public-ip",
+        severity: "warning",
+        text: "`network.assign_public_ip = true`: tasks belong in private subnets",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/network.rs"],
+    },
+    Rule {
+        id: "single-subnet",
+        severity: "warning",
+        text: "a single subnet means a single Availability Zone",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/network.rs"],
+    },
+    Rule {
+        id: "name",
+        severity: "error",
+        text: "`name` usable by every child: a letter first, then letters, digits and hyphens, at most 63 characters, not ending in a hyphen",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/containers.rs"],
+    },
+    Rule {
+        id: "container-name",
+        severity: "error",
+        text: "`container.name` and each `sidecar.name`: letters, digits, hyphens and underscores, at most 255, unique in the task",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/containers.rs", "service/checks/tasks.rs"],
+    },
+    Rule {
+        id: "health-path",
+        severity: "error",
+        text: "target group health check `path` starts with `/`",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/routing.rs"],
+    },
+    Rule {
+        id: "matcher",
+        severity: "error",
+        text: "`matcher` is HTTP codes (200–499) as a list (`200,204`) or a range (`200-299`)",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/routing.rs"],
+    },
+    Rule {
+        id: "port",
+        severity: "error",
+        text: "`container.port` and each sidecar's `port_mapping.container_port` between 1 and 65535, the protocol `tcp` or `udp`",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/containers.rs"],
+    },
+    Rule {
+        id: "container-size",
+        severity: "error",
+        text: "each container's `memory_reservation` at most its `memory`, sizes not negative (memory at least 6 MiB); the containers' `cpu` together at most `task.cpu`, their `memory` (the reservation where no limit is set) together at most `task.memory`",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/tasks.rs"],
+    },
+    Rule {
+        id: "depends-on",
+        severity: "error",
+        text: "`depends_on` names another container of the task with START, COMPLETE, SUCCESS or HEALTHY; HEALTHY only on a container with a `health_check`; COMPLETE and SUCCESS only on a non-essential container; no containers that wait for each other in a circle",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/tasks.rs"],
+    },
+    Rule {
+        id: "firelens",
+        severity: "error",
+        text: "at most one sidecar with `firelens`; the `awsfirelens` log driver only with such a router, and not on the router itself; `log.options` only with `awsfirelens`; `firelens.type` fluentbit or fluentd; `config_file_type` (s3 or file) and `config_file_value` together, an S3 object ARN for s3",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/firelens.rs"],
+    },
+    Rule {
+        id: "volumes",
+        severity: "error",
+        text: "volume names unique; each `mount_point.source_volume` names a volume of the service, its `container_path` absolute and not mounted twice in one container",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/volumes.rs"],
+    },
+    Rule {
+        id: "efs",
+        severity: "error",
+        text: "an EFS volume with IAM authorization or an access point has transit encryption; with an access point no `root_directory` other than `/`; EFS volumes need `platform_version` 1.4.0 or LATEST",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/volumes.rs"],
+    },
+    Rule {
+        id: "capabilities",
+        severity: "error",
+        text: "`drop_capabilities` and `add_capabilities` are Linux capability names (without CAP_; ALL only to drop); Fargate adds only SYS_PTRACE",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/hardening.rs"],
+    },
+    Rule {
+        id: "ulimits",
+        severity: "error",
+        text: "`ulimit` names are ECS's (core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack), each once per container, the soft limit at most the hard one, nofile at most 1048576",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/hardening.rs"],
+    },
+    Rule {
+        id: "exec",
+        severity: "warning",
+        text: "`enable_execute_command` with the application's `readonly_root_filesystem`: ECS Exec's agent needs to write there",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/hardening.rs"],
+    },
+    Rule {
+        id: "managed-policies",
+        severity: "error",
+        text: "`task_role_managed_policy_arns` are IAM managed policy ARNs (`arn:aws:iam::aws:policy/…` or `arn:aws:iam::<account>:policy/…`), at most 20",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/policies.rs"],
+    },
+    Rule {
+        id: "ranges",
+        severity: "error",
+        text: "AWS's bounds on intervals, timeouts, thresholds, retries, TTL, cooldowns, termination wait and rule priority",
+        stage: Stage::Validate,
+        checked_in: &[
+            "service/checks/containers.rs",
+            "service/checks/routing.rs",
+            "service/checks/sizing.rs",
+            "service/checks/deployment.rs",
+        ],
+    },
+    Rule {
+        id: "alarms",
+        severity: "error",
+        text: "`blue_green.auto_rollback_events` with `DEPLOYMENT_STOP_ON_ALARM` needs alarms (`alarms` with a threshold above 0, or `alarms.names`); CodeDeploy takes at most 10 alarms (each alarm of `alarms` counts twice, one per target group); `alarms.period` 10, 30 or a multiple of 60, `evaluation_periods` at least 1 and their product at most a day; thresholds not negative, `target_5xx_rate_percent` at most 100",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/alarms.rs"],
+    },
+    Rule {
+        id: "traffic-validation",
+        severity: "error",
+        text: "`blue_green.hooks` keys are AppSpec events of an ECS deployment (BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic) and values Lambda function ARNs named `CodeDeployHook_*` (what AWSCodeDeployRoleForECS lets CodeDeploy invoke); `approve_traffic` needs a `test_traffic_wait_minutes` of at least 1; the wait is 0–2880 minutes",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/deployment.rs"],
+    },
+    Rule {
+        id: "strategy",
+        severity: "error",
+        text: "`deployment_strategy` one of codedeploy, blue_green, linear, canary, rolling; each strategy's settings only with it (`blue_green` with codedeploy; `ecs_deployment` bake time and hooks with blue_green/linear/canary, linear and canary steps with their strategy, percents and the circuit breaker with rolling); a test listener for every strategy but rolling, none for rolling; bake and step waits 0–1440 minutes, linear steps 3–100 %, a canary 0.1–100 %, minimum healthy 0–100 % below a maximum of 100–200 %; hooks at ECS lifecycle stages and Lambda function ARNs",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/deployment.rs"],
+    },
+    Rule {
+        id: "rollback",
+        severity: "warning",
+        text: "no `auto_rollback_events` (nothing undoes a bad release), or alarms without `DEPLOYMENT_STOP_ON_ALARM` (an alarm stops a roll-out but does not roll it back); a rolling service without the circuit breaker or alarms",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/alarms.rs", "service/checks/deployment.rs"],
+    },
+    Rule {
+        id: "load-balancer",
+        severity: "error",
+        text: "`load_balancer` for every strategy but rolling; a rolling service without one (a worker or queue consumer) takes no `autoscaling.requests_per_target` (it counts the load balancer's requests) and no thresholds in `alarms` (they watch target groups; `alarms.names` still roll a deployment back)",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/routing.rs"],
+    },
+    Rule {
+        id: "container-port",
+        severity: "error",
+        text: "`container.port` with a `load_balancer` (it sends traffic to that port) and with SRV service discovery (the record carries it); a worker without either may leave it unset",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/routing.rs"],
+    },
+    Rule {
+        id: "listener-arn",
+        severity: "error",
+        text: "`load_balancer.production_listener_arn` and `test_listener_arn` must be two different Application Load Balancer listener ARNs (`…:listener/app/<lb-name>/<lb-id>/<listener-id>`), not Network or Gateway Load Balancer listeners",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/routing.rs"],
+    },
+    Rule {
+        id: "same-load-balancer",
+        severity: "error",
+        text: "the production and test listeners must belong to one load balancer, as CodeDeploy requires",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/routing.rs"],
+    },
+    Rule {
+        id: "task-role-policy",
+        severity: "error",
+        text: "`task_role_policy_json` is an IAM identity policy: JSON with a `Statement` (an object or a non-empty list), each with `Effect` Allow or Deny, `Action`/`NotAction`, `Resource`/`NotResource` and no `Principal`; `Version` 2012-10-17 or 2008-10-17",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/policies.rs"],
+    },
+    Rule {
+        id: "secret-placement",
+        severity: "warning",
+        text: "a `secrets` ARN (of any container) in another account or Region than the listeners: names the resource or key policy the execution role then needs",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/secrets.rs"],
+    },
+    Rule {
+        id: "empty-identifier",
+        severity: "error",
+        text: "an attribute that names something in AWS (the cluster, an image, a secret, the log group, a volume, an EFS file system or access point, a managed policy, a subnet, a security group, the VPC, the Cloud Map namespace, a capacity provider, the deployment configuration, a hook function, an alarm, the platform version) given as an empty string",
+        stage: Stage::Validate,
+        checked_in: &["service/empty_identifiers.rs"],
+    },
+    Rule {
+        id: "tags",
+        severity: "error",
+        text: "`tags` (and the provider's `default_tags`) as AWS takes them: keys of 1 to 128 and values of at most 256 letters, digits, spaces and `_ . : / = + - @`, no `aws:` prefix, not the provider's own `fargate:` tags, and with the provider's two at most 50 on a resource (the merged count is checked at plan)",
+        stage: Stage::Validate,
+        checked_in: &["service/tag_checks.rs"],
+    },
+    Rule {
+        id: "subnet-vpc",
+        severity: "error",
+        text: "*plan*, looking the subnets up (EC2 DescribeSubnets): every subnet is in `load_balancer.vpc_id`",
+        stage: Stage::Plan,
+        checked_in: &["service/checks/network.rs"],
+    },
+    Rule {
+        id: "subnet-capacity",
+        severity: "error (warning for the zones)",
+        text: "*plan*, same lookup: the subnets' free IP addresses hold a blue/green deployment, twice `desired_count` tasks, or twice `autoscaling.max` with autoscaling; a warning when they span fewer than two Availability Zones",
+        stage: Stage::Plan,
+        checked_in: &["service/checks/network.rs"],
+    },
+    Rule {
+        id: "security-groups",
+        severity: "warning",
+        text: "*plan*, looking up the task security groups and the load balancer's (EC2 DescribeSecurityGroups, ELBv2 DescribeLoadBalancers): some task group admits TCP `container.port` from the load balancer's groups or an address range, and none admits 0.0.0.0/0 or ::/0",
+        stage: Stage::Plan,
+        checked_in: &["service/checks/network.rs"],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_names_files_that_exist_and_its_stage() {
+        let provider = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("provider");
+        let mut ids = std::collections::BTreeSet::new();
+        for rule in RULES {
+            assert!(ids.insert(rule.id), "{} twice", rule.id);
+            assert!(!rule.checked_in.is_empty(), "{}", rule.id);
+            for file in rule.checked_in {
+                assert!(provider.join(file).is_file(), "{}: {file}", rule.id);
+            }
+            assert_eq!(
+                rule.text.starts_with("*plan*"),
+                rule.stage == Stage::Plan,
+                "{}",
+                rule.id
+            );
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The image rule: a `:latest` or untagged image of any container is a warning, or an error with
+//! `require_immutable_image`; a digest is always fine.
+
+use crate::value::{AttributePath, Value};
+
+use super::shared::{Checker, container_blocks};
+
+impl Checker {
+    pub(super) fn image(&mut self, c: &Value) {
+        for (at, container) in container_blocks(c) {
+            self.container_image(c, container, at.join_attr("image"));
+        }
+    }
+
+    fn container_image(&mut self, c: &Value, container: &Value, at: AttributePath) {
+        let Some(image) = container.get("image").as_str() else {
+            return;
+        };
+        if image.contains('@') {
+            return;
+        }
+        let last = image.rsplit('/').next().unwrap_or(image);
+        let tag = last.split_once(':').map(|(_, t)| t);
+        let problem = match tag {
+            None => "has no tag, so it means :latest",
+            Some("latest") => "uses the :latest tag",
+            Some(_) => return,
+        };
+        let strict = c.get("require_immutable_image").as_bool().unwrap_or(false);
+        let detail = format!(
+            "{image:?} {problem}: what runs changes without a plan, tasks started by a scale-out may run a different \
+             build than the rest, and a rollback cannot go back. Use an immutable tag or a digest (repo@sha256:…)."
+        );
+        if strict {
+            self.error(at, "Mutable image reference", detail);
+        } else {
+            self.warning(at, "Mutable image reference", detail);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::checks::testing::{Seen, block, error, list, run, s, warning};
+
+    fn image(image: &str) -> Vec<Seen> {
+        run(Checker::image, &[("container.image", s(image))])
+    }
+
+    #[test]
+    fn mutable_images_are_a_warning() {
+        for ok in [
+            "app:1.42.0",
+            "registry.example.com:5000/team/app:1",
+            "app@sha256:0123456789abcdef",
+            "app:latest@sha256:0123456789abcdef",
+        ] {
+            assert_eq!(image(ok), [], "{ok}");
+        }
+        for bad in ["app:latest", "app", "registry.example.com:5000/team/app"] {
+            assert_eq!(
+                image(bad),
+                [warning("Mutable image reference", "container.image")],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn require_immutable_image_makes_it_an_error_for_every_container() {
+        let d = run(
+            Checker::image,
+            &[
+                ("require_immutable_image", Value::Bool(true)),
+                ("container.image", s("app:1")),
+                (
+                    "sidecar",
+                    list(vec![block(&[("name", s("proxy")), ("image", s("envoy"))])]),
+                ),
+            ],
+        );
+        assert_eq!(d, [error("Mutable image reference", "sidecar[0].image")]);
+    }
+}
