@@ -248,11 +248,9 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
 
 // --- The alarms as children of the service (see aws/kind.rs) --------------------------------
 
-use super::child::{ChildProblem, alarm_def, alarm_target_group};
-use super::discover::{Found, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::child::{alarm_def, alarm_target_group};
+use super::discover::{one, owner_of};
+use super::kind::prelude::*;
 
 /// One alarm per metric and target group.
 pub struct AlarmKind;
@@ -280,19 +278,14 @@ async fn put_alarm(cx: &Cx<'_>, key: ChildKey) -> Result<Option<String>, ChildPr
 
 #[async_trait::async_trait]
 impl ChildKind for AlarmKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         if let Some(arn) = put_alarm(cx, key).await? {
             cx.record(key, arn);
         }
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, key: ChildKey, old: &Expansion) -> KindResult {
         let ChildKey::Alarm(metric, target) = key else {
             return Ok(());
         };
@@ -306,7 +299,7 @@ impl ChildKind for AlarmKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> KindResult {
         if !fresh && let Some(arn) = put_alarm(cx, key).await? {
             cx.note(|g| g.set(key, arn));
         }
@@ -320,13 +313,8 @@ impl ChildKind for AlarmKind {
         delete(cx.c, cx.exp.names.alarm(metric, target)).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let ChildKey::Alarm(metric, target) = key else {
             return Ok(None);
         };

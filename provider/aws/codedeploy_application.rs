@@ -66,23 +66,20 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
 
 // --- The CodeDeploy application as a child of the service (see aws/kind.rs) -----------------
 
-use super::child::ChildProblem;
-use super::discover::{Found, codedeploy_arn, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::discover::{codedeploy_arn, one, owner_of};
+use super::kind::prelude::*;
 
 pub struct ApplicationKind;
 
 #[async_trait::async_trait]
 impl ChildKind for ApplicationKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let name = create(cx.c, &cx.exp.codedeploy_application, &cx.tags()).await?;
         cx.record(key, name);
         Ok(())
     }
 
-    async fn settle(&self, _cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, _cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> KindResult {
         // An application has nothing to change but its name, which is its identity.
         Ok(())
     }
@@ -98,13 +95,8 @@ impl ChildKind for ApplicationKind {
         delete(cx.c, &name).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        _key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, _key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let name = &exp.codedeploy_application;
         if !exists(c, name).await? {
             return Ok(None);

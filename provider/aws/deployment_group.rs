@@ -255,17 +255,15 @@ pub async fn delete(c: &Clients, application: &str, name: &str) -> AwsResult<()>
 
 // --- The deployment group as a child of the service (see aws/kind.rs) -----------------------
 
-use super::child::{ChildProblem, names_for, while_role_propagates};
-use super::discover::{Found, codedeploy_arn, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::child::{names_for, while_role_propagates};
+use super::discover::{codedeploy_arn, one, owner_of};
+use super::kind::prelude::*;
 
 pub struct DeploymentGroupKind;
 
 #[async_trait::async_trait]
 impl ChildKind for DeploymentGroupKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let role = cx.required(ChildKey::CodeDeployRole, "the CodeDeploy role")?;
         let (first, second) = names_for(cx.exp, cx.live);
         let tags = cx.tags();
@@ -282,12 +280,7 @@ impl ChildKind for DeploymentGroupKind {
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        _key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, _key: ChildKey, old: &Expansion) -> KindResult {
         if cx.exp.strategy.uses_codedeploy() && old.deployment_group != cx.exp.deployment_group {
             let (first, second) = names_for(cx.exp, cx.live);
             update(cx.c, &cx.exp.deployment_group, &first, &second).await?;
@@ -295,7 +288,7 @@ impl ChildKind for DeploymentGroupKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> KindResult {
         if !fresh {
             let (first, second) = names_for(cx.exp, cx.live);
             update(cx.c, &cx.exp.deployment_group, &first, &second).await?;
@@ -314,13 +307,8 @@ impl ChildKind for DeploymentGroupKind {
         delete(cx.c, &cx.exp.deployment_group.application, &name).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        _key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, _key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let dg = &exp.deployment_group;
         if read(c, &dg.application, &dg.name).await?.is_none() {
             return Ok(None);

@@ -70,7 +70,9 @@ pub async fn find(
     key: ChildKey,
     known: &ChildIds,
 ) -> AwsResult<Option<Found>> {
-    super::kind::of(key).find(c, exp, key, known).await
+    super::kind::of(key)
+        .find(&super::kind::Lookup { c, exp, known }, key)
+        .await
 }
 
 /// The name of the expansion's policy for a metric (whether or not the expansion has it).

@@ -242,17 +242,14 @@ pub async fn delete(c: &Clients, id: &str) -> AwsResult<()> {
 
 // --- The Cloud Map service as a child of the service (see aws/kind.rs) ----------------------
 
-use super::child::ChildProblem;
-use super::discover::{Found, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::discover::{one, owner_of};
+use super::kind::prelude::*;
 
 pub struct DiscoveryServiceKind;
 
 #[async_trait::async_trait]
 impl ChildKind for DiscoveryServiceKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let Some(def) = &cx.exp.discovery else {
             return Ok(());
         };
@@ -262,12 +259,7 @@ impl ChildKind for DiscoveryServiceKind {
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, key: ChildKey, old: &Expansion) -> KindResult {
         if let (Some(id), Some(n)) = (cx.id(key), &cx.exp.discovery)
             && old.discovery.as_ref() != Some(n)
         {
@@ -276,7 +268,7 @@ impl ChildKind for DiscoveryServiceKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> KindResult {
         let (Some(def), Some(id)) = (&cx.exp.discovery, cx.id(ChildKey::DiscoveryService)) else {
             return Ok(());
         };
@@ -309,13 +301,8 @@ impl ChildKind for DiscoveryServiceKind {
         }
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        _key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, _key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let ours = owner_of(exp);
         let mut ids = ChildIds::default();
         let Some(def) = &exp.discovery else {

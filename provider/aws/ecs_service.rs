@@ -575,16 +575,15 @@ use super::child::{
     ChildProblem, advanced_of, ecs_cannot_assume_role, live_target_group, required,
     while_role_propagates,
 };
-use super::discover::{Found, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion, OWNER_TAG};
-use crate::service::state::ChildIds;
+use super::discover::{one, owner_of};
+use super::kind::prelude::*;
+use crate::service::expand::OWNER_TAG;
 
 pub struct EcsServiceKind;
 
 #[async_trait::async_trait]
 impl ChildKind for EcsServiceKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let exp = cx.exp;
         let g = cx.ids();
         let task_def = required(&g, ChildKey::TaskDefinition, "the task definition")?;
@@ -616,12 +615,7 @@ impl ChildKind for EcsServiceKind {
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, key: ChildKey, old: &Expansion) -> KindResult {
         let (o, n) = (&old.ecs_service, &cx.exp.ecs_service);
         // With autoscaling, Application Auto Scaling owns the running count; only a configured
         // change of desired_count is pushed.
@@ -645,7 +639,7 @@ impl ChildKind for EcsServiceKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> KindResult {
         if !fresh {
             let def = &cx.exp.ecs_service;
             let role = cx.id(ChildKey::InfrastructureRole);
@@ -662,13 +656,8 @@ impl ChildKind for EcsServiceKind {
         delete(cx.c, &cx.exp.ecs_service.cluster, &cx.exp.ecs_service.name).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        _key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, _key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let Some(s) = read(c, &exp.ecs_service.cluster, &exp.ecs_service.name).await? else {
             return Ok(None);
         };

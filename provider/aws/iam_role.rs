@@ -337,11 +337,9 @@ async fn delete_inline(c: &Clients, name: &str, policy: &str) -> AwsResult<()> {
 
 // --- The roles as children of the service (see aws/kind.rs) ---------------------------------
 
-use super::child::{ChildProblem, role_def};
-use super::discover::{Found, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::child::role_def;
+use super::discover::{one, owner_of};
+use super::kind::prelude::*;
 
 /// The execution, task, CodeDeploy and infrastructure roles.
 pub struct RoleKind;
@@ -359,18 +357,13 @@ pub fn is_role(key: ChildKey) -> bool {
 
 #[async_trait::async_trait]
 impl ChildKind for RoleKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let arn = create(cx.c, role_def(cx.exp, key), &cx.tags()).await?;
         cx.record(key, arn);
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, key: ChildKey, old: &Expansion) -> KindResult {
         let def = role_def(cx.exp, key);
         if role_def(old, key) != def {
             update(cx.c, def).await?;
@@ -378,7 +371,7 @@ impl ChildKind for RoleKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> KindResult {
         if fresh {
             configure(cx.c, role_def(cx.exp, key)).await?;
         } else {
@@ -399,13 +392,8 @@ impl ChildKind for RoleKind {
         }
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let Some((arn, tag)) = read_with_owner(c, &role_def(exp, key).name).await? else {
             return Ok(None);
         };

@@ -137,27 +137,43 @@ impl Listed {
     }
 }
 
+/// What a kind's calls end in: done, or the problem that stopped them.
+pub type KindResult = Result<(), ChildProblem>;
+
+/// What a kind finds a child with: the clients, the expansion (the derived names) and what is
+/// known already (the target groups a rule forwards to, the scalable target a policy is on).
+#[derive(Clone, Copy)]
+pub struct Lookup<'a> {
+    pub c: &'a Clients,
+    pub exp: &'a Expansion,
+    pub known: &'a ChildIds,
+}
+
+/// What every kind file implements [`ChildKind`] with.
+pub mod prelude {
+    pub use super::{ChildKind, Cx, KindResult, Lookup};
+    pub use crate::aws::child::ChildProblem;
+    pub use crate::aws::discover::Found;
+    pub use crate::service::expand::{ChildKey, Expansion};
+    pub use crate::service::state::ChildIds;
+}
+
 /// The calls the lifecycle makes for one kind of child. `key` says which child of the kind
 /// (the blue or green group, which role, which alarm).
 #[async_trait]
 pub trait ChildKind: Send + Sync {
     /// The create call; records the identity through [`Cx::record`] as soon as it returns. A
     /// child the expansion does not have is no error (nothing is created).
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem>;
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult;
 
     /// The follow-up calls of a child just created (`fresh`), or, for one adopted or marked
     /// pending, the calls that bring all its settings to the definition.
-    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem>;
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> KindResult;
 
     /// Brings an existing child in place to its definition in `cx.exp`, given the expansion
     /// it was last brought to (`old`); nothing when its definition did not change. Called for
     /// recorded children only, in dependency order (`lifecycle::update_in_place`).
-    async fn update(
-        &self,
-        _cx: &Cx<'_>,
-        _key: ChildKey,
-        _old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, _cx: &Cx<'_>, _key: ChildKey, _old: &Expansion) -> KindResult {
         Ok(())
     }
 
@@ -180,13 +196,7 @@ pub trait ChildKind: Send + Sync {
 
     /// Finds it by its derived name; `known` supplies what a kind is found through (the target
     /// groups a rule forwards to, the scalable target a policy belongs to).
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        key: ChildKey,
-        known: &ChildIds,
-    ) -> AwsResult<Option<Found>>;
+    async fn find(&self, at: &Lookup<'_>, key: ChildKey) -> AwsResult<Option<Found>>;
 }
 
 /// The kind of a child.

@@ -376,18 +376,16 @@ pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
 
 // --- The listener rules as children of the service (see aws/kind.rs) ------------------------
 
-use super::child::{ChildProblem, live_target_group, required, rule_def};
-use super::discover::{Found, Ownership};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::child::{live_target_group, required, rule_def};
+use super::discover::Ownership;
+use super::kind::prelude::*;
 
 /// The production and the test listener's rule.
 pub struct ListenerRuleKind;
 
 #[async_trait::async_trait]
 impl ChildKind for ListenerRuleKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let def = rule_def(cx.exp, key)?;
         let g = cx.ids();
         let target =
@@ -405,12 +403,7 @@ impl ChildKind for ListenerRuleKind {
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, key: ChildKey, old: &Expansion) -> KindResult {
         if let (Some(arn), Some(o), Some(n)) = (
             cx.id(key),
             old.listener_rule(key),
@@ -424,7 +417,7 @@ impl ChildKind for ListenerRuleKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> KindResult {
         if fresh {
             return Ok(());
         }
@@ -460,13 +453,8 @@ impl ChildKind for ListenerRuleKind {
         delete(cx.c, &arn).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        key: ChildKey,
-        known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, known } = *at;
         let Some(def) = exp.listener_rule(key) else {
             return Ok(None);
         };

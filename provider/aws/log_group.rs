@@ -76,35 +76,27 @@ pub async fn delete(c: &Clients, name: &str) -> AwsResult<()> {
 
 // --- The log group as a child of the service (see aws/kind.rs) ------------------------------
 
-use super::child::ChildProblem;
-use super::discover::{Found, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::discover::{one, owner_of};
+use super::kind::prelude::*;
 
 pub struct LogGroupKind;
 
 #[async_trait::async_trait]
 impl ChildKind for LogGroupKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let name = create(cx.c, &cx.exp.log_group, &cx.tags()).await?;
         cx.record(key, name);
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        _key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, _key: ChildKey, old: &Expansion) -> KindResult {
         if old.log_group != cx.exp.log_group {
             update(cx.c, &cx.exp.log_group).await?;
         }
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> KindResult {
         Ok(update(cx.c, &cx.exp.log_group).await?)
     }
 
@@ -119,13 +111,8 @@ impl ChildKind for LogGroupKind {
         delete(cx.c, &name).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        _key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, _key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         if read(c, &exp.log_group.name).await?.is_none() {
             return Ok(None);
         }

@@ -62,17 +62,15 @@ pub async fn deregister(c: &Clients, resource_id: &str) -> AwsResult<()> {
 
 // --- The scalable target as a child of the service (see aws/kind.rs) ------------------------
 
-use super::child::ChildProblem;
-use super::discover::{Found, Ownership};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion, cluster_name};
-use crate::service::state::ChildIds;
+use super::discover::Ownership;
+use super::kind::prelude::*;
+use crate::service::expand::cluster_name;
 
 pub struct ScalableTargetKind;
 
 #[async_trait::async_trait]
 impl ChildKind for ScalableTargetKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let Some(def) = &cx.exp.scalable_target else {
             return Ok(());
         };
@@ -81,12 +79,7 @@ impl ChildKind for ScalableTargetKind {
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        _key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, _key: ChildKey, old: &Expansion) -> KindResult {
         if let Some(def) = &cx.exp.scalable_target
             && old.scalable_target.as_ref() != Some(def)
         {
@@ -95,7 +88,7 @@ impl ChildKind for ScalableTargetKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, _key: ChildKey, fresh: bool) -> KindResult {
         if !fresh && let Some(def) = &cx.exp.scalable_target {
             register(cx.c, def, None).await?;
         }
@@ -110,13 +103,8 @@ impl ChildKind for ScalableTargetKind {
         deregister(cx.c, &id).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        _key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, _key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let resource_id = resource_id(exp);
         if read(c, &resource_id).await?.is_none() {
             return Ok(None);

@@ -113,11 +113,10 @@ pub async fn delete(c: &Clients, resource_id: &str, name: &str) -> AwsResult<()>
 
 // --- The scaling policies as children of the service (see aws/kind.rs) ----------------------
 
-use super::child::{ChildProblem, live_target_group};
-use super::discover::{Found, Ownership, policy_name};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion, alb_resource_label};
-use crate::service::state::ChildIds;
+use super::child::live_target_group;
+use super::discover::{Ownership, policy_name};
+use super::kind::prelude::*;
+use crate::service::expand::alb_resource_label;
 
 /// One policy per metric the service scales on.
 pub struct ScalingPolicyKind;
@@ -142,7 +141,7 @@ async fn put_policy(cx: &Cx<'_>, metric: ScalingMetric, target: &str) -> AwsResu
 
 #[async_trait::async_trait]
 impl ChildKind for ScalingPolicyKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let Some(metric) = metric_of(key) else {
             return Ok(());
         };
@@ -153,12 +152,7 @@ impl ChildKind for ScalingPolicyKind {
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, key: ChildKey, old: &Expansion) -> KindResult {
         // A policy is put on the scalable target; without one recorded there is none to change.
         let (Some(metric), Some(target)) = (metric_of(key), cx.id(ChildKey::ScalableTarget)) else {
             return Ok(());
@@ -174,7 +168,7 @@ impl ChildKind for ScalingPolicyKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> KindResult {
         let (Some(metric), false, Some(target)) =
             (metric_of(key), fresh, cx.id(ChildKey::ScalableTarget))
         else {
@@ -198,13 +192,8 @@ impl ChildKind for ScalingPolicyKind {
         delete(cx.c, &target, policy_name(cx.exp, metric)).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        key: ChildKey,
-        known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, known } = *at;
         let (Some(metric), Some(target)) = (metric_of(key), known.get(ChildKey::ScalableTarget))
         else {
             return Ok(None);

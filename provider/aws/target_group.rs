@@ -207,11 +207,8 @@ pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {
 
 // --- The target groups as children of the service (see aws/kind.rs) -------------------------
 
-use super::child::ChildProblem;
-use super::discover::{Found, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::discover::{one, owner_of};
+use super::kind::prelude::*;
 
 /// The blue and the green group.
 pub struct TargetGroupKind;
@@ -223,18 +220,13 @@ fn settings(exp: &Expansion, key: ChildKey) -> Result<&TargetGroupDef, ChildProb
 
 #[async_trait::async_trait]
 impl ChildKind for TargetGroupKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let arn = create(cx.c, settings(cx.exp, key)?, &cx.tags()).await?;
         cx.record(key, arn);
         Ok(())
     }
 
-    async fn update(
-        &self,
-        cx: &Cx<'_>,
-        key: ChildKey,
-        old: &Expansion,
-    ) -> Result<(), ChildProblem> {
+    async fn update(&self, cx: &Cx<'_>, key: ChildKey, old: &Expansion) -> KindResult {
         if let (Some(arn), Some(o), Some(n)) =
             (cx.id(key), old.target_group(key), cx.exp.target_group(key))
             && o != n
@@ -244,7 +236,7 @@ impl ChildKind for TargetGroupKind {
         Ok(())
     }
 
-    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, cx: &Cx<'_>, key: ChildKey, fresh: bool) -> KindResult {
         let def = settings(cx.exp, key)?;
         let arn = cx.required(key, "the target group")?;
         if fresh {
@@ -267,13 +259,8 @@ impl ChildKind for TargetGroupKind {
         delete(cx.c, &arn).await
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let name = if key == ChildKey::BlueTargetGroup {
             &exp.names.blue_target_group
         } else {

@@ -516,17 +516,15 @@ async fn delete_revisions(c: &Clients, arns: &[String]) -> AwsResult<()> {
 
 // --- The task definition as a child of the service (see aws/kind.rs) ------------------------
 
-use super::child::{ChildProblem, required};
-use super::discover::{Found, one, owner_of};
-use super::kind::{ChildKind, Cx};
-use crate::service::expand::{ChildKey, Expansion};
-use crate::service::state::ChildIds;
+use super::child::required;
+use super::discover::{one, owner_of};
+use super::kind::prelude::*;
 
 pub struct TaskDefinitionKind;
 
 #[async_trait::async_trait]
 impl ChildKind for TaskDefinitionKind {
-    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> Result<(), ChildProblem> {
+    async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let g = cx.ids();
         let exec = required(&g, ChildKey::ExecutionRole, "the execution role")?;
         let task = required(&g, ChildKey::TaskRole, "the task role")?;
@@ -535,7 +533,7 @@ impl ChildKind for TaskDefinitionKind {
         Ok(())
     }
 
-    async fn settle(&self, _cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> Result<(), ChildProblem> {
+    async fn settle(&self, _cx: &Cx<'_>, _key: ChildKey, _fresh: bool) -> KindResult {
         // A revision never changes; a new one is a roll-out.
         Ok(())
     }
@@ -547,13 +545,8 @@ impl ChildKind for TaskDefinitionKind {
         }
     }
 
-    async fn find(
-        &self,
-        c: &Clients,
-        exp: &Expansion,
-        _key: ChildKey,
-        _known: &ChildIds,
-    ) -> AwsResult<Option<Found>> {
+    async fn find(&self, at: &Lookup<'_>, _key: ChildKey) -> AwsResult<Option<Found>> {
+        let Lookup { c, exp, .. } = *at;
         let Some(arn) = latest(c, &exp.task_definition.family).await? else {
             return Ok(None);
         };
