@@ -12,7 +12,7 @@ use aws_sdk_ecs::types::{
 };
 
 use crate::service::expand::{
-    ContainerDef, EfsVolumeDef, FirelensDef, OWNER_TAG, TaskDefinitionDef, VolumeDef,
+    ContainerDef, EfsSpec, FirelensDef, OWNER_TAG, TaskDefinitionDef, VolumeSpec,
 };
 use crate::service::spec::ContainerHealthCheck;
 
@@ -174,7 +174,7 @@ fn container_definition(ct: &ContainerDef) -> AwsResult<ContainerDefinition> {
     Ok(container.log_configuration(log).build())
 }
 
-fn volume(v: &VolumeDef) -> AwsResult<Volume> {
+fn volume(v: &VolumeSpec) -> AwsResult<Volume> {
     let mut volume = Volume::builder().name(&v.name);
     if let Some(e) = &v.efs {
         let enabled = |on: bool| {
@@ -353,12 +353,12 @@ fn observed(ct: &ContainerDefinition) -> ContainerDef {
     }
 }
 
-fn observed_volume(v: &Volume) -> VolumeDef {
-    VolumeDef {
+fn observed_volume(v: &Volume) -> VolumeSpec {
+    VolumeSpec {
         name: v.name().unwrap_or_default().to_owned(),
         efs: v.efs_volume_configuration().map(|e| {
             let auth = e.authorization_config();
-            EfsVolumeDef {
+            EfsSpec {
                 file_system_id: e.file_system_id().to_owned(),
                 root_directory: e
                     .root_directory()

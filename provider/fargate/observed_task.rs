@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::service::expand::{ContainerDef, TaskDefinitionDef, VolumeDef};
+use crate::service::expand::{ContainerDef, TaskDefinitionDef, VolumeSpec};
 use crate::value::Value;
 
 use super::observed_state::{map_like, set, strings};
@@ -188,7 +188,7 @@ pub fn sidecars_value(sidecars: &[ContainerDef], prior: &Value) -> Value {
 }
 
 /// The `volume` blocks.
-pub fn volumes_value(volumes: &[VolumeDef]) -> Value {
+pub fn volumes_value(volumes: &[VolumeSpec]) -> Value {
     Value::List(
         volumes
             .iter()

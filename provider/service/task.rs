@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value as Json, json};
 
 use super::defaults as d;
-use super::expand::{ContainerDef, FirelensDef, Placement, VolumeDef};
+use super::expand::{ContainerDef, FirelensDef, Placement, VolumeSpec};
 use super::spec::{ContainerSettings, LogSpec, ServiceSpec};
 
 /// The awslogs options of every container that logs to the service's log group.
@@ -115,20 +115,12 @@ pub fn containers(spec: &ServiceSpec, region: &str) -> Vec<ContainerDef> {
 
 /// The task's volumes. A root directory of `/` is what ECS reports when none is given, so it is
 /// left out either way.
-pub fn volumes(spec: &ServiceSpec) -> Vec<VolumeDef> {
-    spec.volumes
-        .iter()
-        .map(|v| VolumeDef {
-            name: v.name.clone(),
-            efs: v.efs.as_ref().map(|e| super::expand::EfsVolumeDef {
-                file_system_id: e.file_system_id.clone(),
-                root_directory: e.root_directory.clone().filter(|r| r != "/"),
-                access_point_id: e.access_point_id.clone(),
-                transit_encryption: e.transit_encryption,
-                iam_authorization: e.iam_authorization,
-            }),
-        })
-        .collect()
+pub fn volumes(spec: &ServiceSpec) -> Vec<VolumeSpec> {
+    let mut volumes = spec.volumes.clone();
+    for efs in volumes.iter_mut().filter_map(|v| v.efs.as_mut()) {
+        efs.root_directory = efs.root_directory.take().filter(|r| r != "/");
+    }
+    volumes
 }
 
 /// Every secret or parameter ARN some container of the task reads.

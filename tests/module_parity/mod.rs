@@ -12,11 +12,11 @@ use std::collections::BTreeSet;
 
 use fargate_provider::hcl::{child_address, resource_is_counted, submodule_is_counted};
 use fargate_provider::service::expand::{
-    AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderDef, ChildKey, ContainerDef,
+    AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderItem, ChildKey, ContainerDef,
     DeploymentGroupDef, DeploymentStrategy, DiscoveryServiceDef, EcsDeploymentDef, EcsServiceDef,
-    EfsVolumeDef, Expansion, ListenerRuleDef, LogGroupDef, ROLE_DESCRIPTION, RoleDef,
-    ScalableTargetDef, ScalingMetric, ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef,
-    VolumeDef, alb_resource_label,
+    EfsSpec, Expansion, ListenerRuleDef, LogGroupDef, ROLE_DESCRIPTION, RoleDef, ScalableTargetDef,
+    ScalingMetric, ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef, VolumeSpec,
+    alb_resource_label,
 };
 use fargate_provider::service::spec::ContainerHealthCheck;
 use serde_json::{Map, Value as Json, json};
@@ -492,7 +492,7 @@ impl Children<'_> {
             service["capacity_provider_strategy"] = capacity_provider_strategy
                 .iter()
                 .map(|item| {
-                    let CapacityProviderDef {
+                    let CapacityProviderItem {
                         capacity_provider,
                         base,
                         weight,
@@ -818,12 +818,12 @@ fn container_definition(def: &ContainerDef) -> Json {
 
 /// A volume as hashicorp/aws's `volume` block: an EFS file system (its root `/` when none is
 /// given, as AWS reports it) or task storage.
-fn volume(def: &VolumeDef) -> Json {
-    let VolumeDef { name, efs } = def;
+fn volume(def: &VolumeSpec) -> Json {
+    let VolumeSpec { name, efs } = def;
     let Some(efs) = efs else {
         return json!({ "name": name });
     };
-    let EfsVolumeDef {
+    let EfsSpec {
         file_system_id,
         root_directory,
         access_point_id,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::{AlarmMetric, AlarmTarget, ChildKey, ScalingMetric};
+pub use crate::service::spec::{CapacityProviderItem, EfsSpec, VolumeSpec};
 use crate::service::spec::{ContainerHealthCheck, MountPoint, Ulimit};
 
 /// A CloudWatch metric alarm on one target group of the service's load balancer.
@@ -52,7 +53,7 @@ pub struct TaskDefinitionDef {
     /// The application's container first (the load balancer's target), then the sidecars in
     /// the order configured.
     pub containers: Vec<ContainerDef>,
-    pub volumes: Vec<VolumeDef>,
+    pub volumes: Vec<VolumeSpec>,
 }
 
 impl TaskDefinitionDef {
@@ -103,23 +104,6 @@ pub struct FirelensDef {
     pub kind: String,
     /// FireLens options, the configuration file's type and value among them.
     pub options: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct VolumeDef {
-    pub name: String,
-    /// `None`: task storage shared by the containers (a bind mount).
-    pub efs: Option<EfsVolumeDef>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct EfsVolumeDef {
-    pub file_system_id: String,
-    /// `None` for the file system's root (ECS reports `/`).
-    pub root_directory: Option<String>,
-    pub access_point_id: Option<String>,
-    pub transit_encryption: bool,
-    pub iam_authorization: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -174,13 +158,6 @@ pub const DISCOVERY_CUSTOM_HEALTH_CHECK: bool = true;
 pub const CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD: i32 = 1;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct CapacityProviderDef {
-    pub capacity_provider: String,
-    pub base: i64,
-    pub weight: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct EcsServiceDef {
     pub name: String,
     pub cluster: String,
@@ -188,7 +165,7 @@ pub struct EcsServiceDef {
     pub platform_version: String,
     pub deployment_controller: &'static str,
     /// Empty: the FARGATE launch type.
-    pub capacity_provider_strategy: Vec<CapacityProviderDef>,
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
     pub assign_public_ip: bool,

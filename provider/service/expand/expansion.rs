@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::{
-    AlarmDef, CapacityProviderDef, ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK, DRAIN_TIMEOUT_TAG,
-    DeploymentGroupDef, DeploymentStrategy, DiscoveryServiceDef, EcsServiceDef, ListenerRuleDef,
-    LogGroupDef, Placement, RoleDef, ScalableTargetDef, ScalingMetric, ScalingPolicyDef,
-    TargetGroupDef, TaskDefinitionDef, cluster_name, deployment, iam,
+    AlarmDef, ChildKey, DISCOVERY_CUSTOM_HEALTH_CHECK, DRAIN_TIMEOUT_TAG, DeploymentGroupDef,
+    DeploymentStrategy, DiscoveryServiceDef, EcsServiceDef, ListenerRuleDef, LogGroupDef,
+    Placement, RoleDef, ScalableTargetDef, ScalingMetric, ScalingPolicyDef, TargetGroupDef,
+    TaskDefinitionDef, cluster_name, deployment, iam,
 };
 use crate::service::names::ChildNames;
 use crate::service::spec::ServiceSpec;
@@ -172,15 +172,7 @@ fn ecs_service(
         desired_count: spec.desired_count,
         platform_version: spec.platform_version.clone(),
         deployment_controller: spec.deployment_strategy.deployment_controller(),
-        capacity_provider_strategy: spec
-            .capacity_provider_strategy
-            .iter()
-            .map(|c| CapacityProviderDef {
-                capacity_provider: c.capacity_provider.clone(),
-                base: c.base,
-                weight: c.weight,
-            })
-            .collect(),
+        capacity_provider_strategy: spec.capacity_provider_strategy.clone(),
         subnets: spec.network.subnets.clone(),
         security_groups: spec.network.security_groups.clone(),
         assign_public_ip: spec.network.assign_public_ip,

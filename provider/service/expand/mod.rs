@@ -20,10 +20,10 @@ mod tags;
 
 pub use child_key::{AlarmMetric, AlarmTarget, ChildKey, ScalingMetric, alarm_key};
 pub use definitions::{
-    AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderDef, ContainerDef,
+    AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderItem, ContainerDef,
     DISCOVERY_CUSTOM_HEALTH_CHECK, DeploymentGroupDef, DiscoveryServiceDef, EcsDeploymentDef,
-    EcsServiceDef, EfsVolumeDef, FirelensDef, ListenerRuleDef, LogGroupDef, RoleDef,
-    ScalableTargetDef, ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef, VolumeDef,
+    EcsServiceDef, EfsSpec, FirelensDef, ListenerRuleDef, LogGroupDef, RoleDef, ScalableTargetDef,
+    ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef, VolumeSpec,
 };
 pub use expansion::{Expansion, LoadBalancing, expand};
 pub use iam::{
