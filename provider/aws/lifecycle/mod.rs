@@ -3,6 +3,10 @@
 //! operation records the identities it creates or deletes in `ChildIds` as it goes, so a
 //! failure halfway leaves an exact account of what exists.
 
+mod update;
+
+pub use update::update_in_place;
+
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -876,38 +880,6 @@ pub async fn observe(c: &Clients, exp: &Expansion, ids: &ChildIds) -> AwsResult<
         registry_detached,
         alarms,
     })
-}
-
-/// Brings every recorded child in place to its definition in `new` (`old` is the expansion it
-/// was last brought to), one child at a time in dependency order: each kind decides what
-/// changed and makes its calls ([`ChildKind::update`](kind::ChildKind::update)). Children
-/// `new` no longer has are [`delete_dropped`]'s.
-pub async fn update_in_place(
-    c: &Clients,
-    old: &Expansion,
-    new: &Expansion,
-    ids: &mut ChildIds,
-    live: Colour,
-) -> Vec<ChildError> {
-    let shared: SharedIds = Arc::new(Mutex::new(ids.clone()));
-    let cx = Cx {
-        c,
-        exp: new,
-        ids: &shared,
-        live,
-        listed: &Listed::NONE,
-    };
-    let mut out = Vec::new();
-    for key in ChildKey::ALL {
-        if !lock(&shared).has(key) {
-            continue;
-        }
-        if let Err(p) = kind::of(key).update(&cx, key, old).await {
-            out.push(child_error(new, "updating", key, p));
-        }
-    }
-    *ids = lock(&shared).clone();
-    out
 }
 
 /// Moves the request-count policy's ResourceLabel to the live target group after a swap.
