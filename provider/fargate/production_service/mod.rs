@@ -10,6 +10,8 @@ mod apply;
 mod import;
 mod plan;
 mod read;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
