@@ -1,9 +1,11 @@
 //! The domain: one production Fargate service. Its schema, the typed desired state decoded
-//! from configuration, the production checks, and the expansion into child resources.
+//! from configuration, the production checks, the expansion into child resources, and what a
+//! change of settings means for the running service.
 //! Nothing here knows about gRPC or AWS SDK clients.
 
 pub mod appspec;
 pub mod arn;
+pub mod change;
 pub mod checks;
 pub mod defaults;
 pub mod empty_identifiers;

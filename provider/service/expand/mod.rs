@@ -32,7 +32,7 @@ pub use iam::{
     SECRETS_POLICY_NAME, TASK_EXECUTION_POLICY, codedeploy_trust_policy, execution_trust_policy,
     infrastructure_trust_policy, managed_policy, secret_policy_resource, task_trust_policy,
 };
-pub use placement::{Placement, alb_resource_label, cluster_name, target_group_part};
+pub use placement::{Placement, Unplaced, alb_resource_label, cluster_name, target_group_part};
 pub use shape::{Child, Shape};
 pub use strategy::{DeploymentStrategy, ECS_HOOK_STAGES};
 pub use tags::{DRAIN_TIMEOUT_TAG, OWNER_TAG, owner_value};

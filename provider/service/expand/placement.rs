@@ -1,6 +1,8 @@
 //! Where a service lives: partition, region and account (so policies can name exact ARNs),
 //! and the ARN and name parsing that finds them without an API call.
 
+use crate::service::spec::ServiceSpec;
+
 /// Where the service lives, so policies can name exact ARNs: from the production listener's ARN
 /// without an API call, or for a service without a load balancer from the provider's region and
 /// account.
@@ -14,7 +16,26 @@ pub struct Placement {
     pub load_balancer: String,
 }
 
+/// Why a service cannot be placed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unplaced {
+    /// The service has no load balancer and no home (region and account) was given.
+    NoHome,
+    /// The production listener's ARN (given here) is not an ALB listener ARN.
+    ListenerArn(String),
+}
+
 impl Placement {
+    /// Where a service lives: one behind a load balancer by its production listener's ARN,
+    /// without an API call; one without in `home` (the provider's region and account).
+    pub fn of_service(spec: &ServiceSpec, home: Option<&Placement>) -> Result<Placement, Unplaced> {
+        match &spec.load_balancer {
+            Some(lb) => Placement::from_listener_arn(&lb.production_listener_arn)
+                .ok_or_else(|| Unplaced::ListenerArn(lb.production_listener_arn.clone())),
+            None => home.cloned().ok_or(Unplaced::NoHome),
+        }
+    }
+
     /// A service without a load balancer: the region and account the provider acts in.
     pub fn in_account(region: &str, account_id: &str) -> Placement {
         let partition = if region.starts_with("cn-") {

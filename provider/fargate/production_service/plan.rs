@@ -1,0 +1,311 @@
+//! The resource's plan: defaults filled in, the computed attributes an apply will know, and
+//! the plan-time checks, including those that look at AWS (subnets, security groups,
+//! listener-rule priorities). What a change means (a new revision, a replacement) is decided
+//! by `service::change`; this room writes its answer into the plan.
+
+use std::collections::BTreeMap;
+
+use crate::aws::clients::Clients;
+use crate::aws::lifecycle;
+use crate::service::change::plan_update;
+use crate::service::checks;
+use crate::service::expand::{AlarmMetric, ChildKey, DeploymentStrategy, ScalingMetric, Shape};
+use crate::service::names::ChildNames;
+use crate::service::state::{ChildIds, children_value};
+use crate::tfplugin::{Diagnostic, Diagnostics, PlanRequest, PlanResponse};
+use crate::value::{AttributePath, Value};
+
+use super::{ProductionService, expansion_of, set_attr};
+
+/// Computed attributes that describe children, and the child keys they depend on.
+const CHILD_ATTRIBUTES: &[&str] = &[
+    "service_arn",
+    "task_definition_arn",
+    "task_definition_revision",
+    "execution_role_arn",
+    "task_role_arn",
+    "infrastructure_role_arn",
+    "log_group_name",
+    "blue_target_group_arn",
+    "green_target_group_arn",
+    "production_listener_rule_arn",
+    "test_listener_rule_arn",
+    "codedeploy_application_name",
+    "codedeploy_deployment_group_name",
+    "service_discovery_arn",
+    "dns_name",
+    "live_target_group",
+];
+
+pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> PlanResponse {
+    let prior = &request.prior_state;
+    let mut planned = request.proposed_new_state;
+    service
+        .schema
+        .block
+        .apply_defaults(&mut planned, &request.config);
+    if let (Some(name), Value::Object(_)) = (
+        planned.get("name").as_str().map(str::to_owned),
+        planned.get("container").get("log"),
+    ) && planned.get("container").get("log").get("group").is_null()
+        && let Value::Object(root) = &mut planned
+        && let Some(Value::Object(container)) = root.get_mut("container")
+        && let Some(Value::Object(log)) = container.get_mut("log")
+    {
+        log.insert("group".to_owned(), Value::string(format!("/ecs/{name}")));
+    }
+    let shape = shape_of(&planned);
+    let desired_children = shape
+        .as_ref()
+        .map(|s| children_value(s, |_| true))
+        .unwrap_or_else(Value::unknown);
+    let mut requires_replace = Vec::new();
+    let mut drift_warnings = Vec::new();
+    if prior.is_null() {
+        for a in service
+            .schema
+            .block
+            .attributes
+            .iter()
+            .filter(|a| a.computed && !a.optional)
+        {
+            set_attr(&mut planned, &a.name, Value::unknown());
+        }
+        if let (Some(cluster), Some(name)) = (
+            planned.get("cluster").as_str(),
+            planned.get("name").as_str(),
+        ) {
+            let id = Value::string(format!("{cluster}/{name}"));
+            set_attr(&mut planned, "id", id);
+        }
+        set_attr(&mut planned, "children", desired_children);
+    } else {
+        if prior.get("children") != &desired_children {
+            // Children to (re)create: what they will be called is only known after apply.
+            set_attr(&mut planned, "children", desired_children);
+            for a in CHILD_ATTRIBUTES {
+                if prior.get(a).is_null() || *a == "dns_name" || *a == "service_discovery_arn" {
+                    set_attr(&mut planned, a, Value::unknown());
+                }
+            }
+        }
+        let prior_ids = ChildIds::from_private(&request.prior_private);
+        for note in &prior_ids.drift {
+            drift_warnings.push(Diagnostic::warning(
+                "Changed outside Terraform",
+                note.clone(),
+            ));
+        }
+        if !prior_ids.pending.is_empty() {
+            // Children to bring up to date (follow-up calls that failed, drift only the
+            // provider sees): the apply settles them.
+            set_attr(&mut planned, "children", Value::unknown());
+        }
+        // What the change means (a new revision, a strategy switch, a replacement) is the
+        // domain's decision; the plan writes it in.
+        let change = plan_update(prior, &planned, lifecycle::switches_in_place);
+        for a in change.unknown {
+            set_attr(&mut planned, a, Value::unknown());
+        }
+        requires_replace.extend(change.requires_replace);
+        drift_warnings.extend(change.warnings);
+    }
+    // Validation ran the checks already; errors are repeated here because inputs unknown
+    // then may be known now (the plan during apply), and an error must stop the apply.
+    let mut diagnostics: Diagnostics = checks::check(&request.config)
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    // Only the plan knows the provider's default tags beside the resource's.
+    if let Some(configured) = service.configured_now() {
+        diagnostics.extend(crate::service::tag_checks::check_merged(
+            &configured.settings.default_tags,
+            &request.config,
+        ));
+    }
+    if !diagnostics.has_errors() {
+        // The plan-time lookups are independent: one round.
+        let (subnets, priorities) = tokio::join!(
+            service.check_subnets(&planned),
+            service.check_rule_priority(prior, &planned, &request.prior_private),
+        );
+        diagnostics.extend(subnets);
+        diagnostics.extend(priorities);
+    }
+    diagnostics.extend(Diagnostics(drift_warnings));
+    PlanResponse {
+        planned_state: planned,
+        planned_private: request.prior_private,
+        requires_replace,
+        diagnostics,
+    }
+}
+
+impl ProductionService {
+    /// configured, and each lookup that fails gives one warning that its check was skipped.
+    async fn check_subnets(&self, planned: &Value) -> Diagnostics {
+        let configured = match self.configured.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        match configured {
+            Some(configured) => crate::fargate::network_checks::check(&configured, planned).await,
+            None => Diagnostics::new(),
+        }
+    }
+
+    /// Listener-rule priorities are unique per listener: with the listeners known, a priority
+    /// (derived or set) held by a rule that is not this service's stops the plan at
+    /// `listener_rule_priority`, instead of AWS's bare PriorityInUse halfway through an apply.
+    async fn check_rule_priority(
+        &self,
+        prior: &Value,
+        planned: &Value,
+        prior_private: &[u8],
+    ) -> Diagnostics {
+        let Ok((_, exp)) = expansion_of(planned, &BTreeMap::new(), None) else {
+            return Diagnostics::new();
+        };
+        let Some(lb) = &exp.load_balancing else {
+            return Diagnostics::new();
+        };
+        let unchanged = expansion_of(prior, &BTreeMap::new(), None).is_ok_and(|(_, old)| {
+            old.load_balancing.as_ref().is_some_and(|o| {
+                o.production_rule == lb.production_rule && o.test_rule == lb.test_rule
+            })
+        });
+        if unchanged {
+            return Diagnostics::new();
+        }
+        let Some(configured) = self.configured_now() else {
+            return Diagnostics::new();
+        };
+        let clients = Clients::new(&configured.sdk, &configured.settings.endpoints);
+        let mine = ChildIds::from_private(prior_private);
+        let at = AttributePath::attr("load_balancer").join_attr("listener_rule_priority");
+        // The listeners the service has rules on (a rolling service has no test listener),
+        // read at once.
+        let rules: Vec<_> = std::iter::once(&lb.production_rule)
+            .chain(lb.test_rule.as_ref())
+            .collect();
+        let holders = futures::future::join_all(rules.iter().map(|rule| {
+            crate::aws::listener_rule::holding_priority(&clients, &rule.listener_arn, rule.priority)
+        }))
+        .await;
+        let mut out = Diagnostics::new();
+        for (rule, holder) in rules.into_iter().zip(holders) {
+            match holder {
+                Ok(Some((arn, targets)))
+                    if Some(arn.as_str()) != mine.get(ChildKey::ProductionListenerRule)
+                        && Some(arn.as_str()) != mine.get(ChildKey::TestListenerRule)
+                        // One left by an interrupted apply of this service is adopted.
+                        && crate::aws::listener_rule::owner(&clients, &arn)
+                            .await
+                            .ok()
+                            .flatten()
+                            != Some(crate::aws::discover::owner_of(&exp)) =>
+                {
+                    out.push(
+                        Diagnostic::error(
+                            "Listener rule priority in use",
+                            format!(
+                                "Priority {} on listener {} is held by rule {arn} (forwarding to {}), which is not \
+                                 this service's. Set load_balancer.listener_rule_priority to a priority that is free \
+                                 on both listeners (1-50000).",
+                                rule.priority,
+                                rule.listener_arn,
+                                if targets.is_empty() { "no target group".to_owned() } else { targets.join(", ") },
+                            ),
+                        )
+                        .at(at.clone()),
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    out.push(
+                        Diagnostic::warning(
+                            "Listener rule priority check skipped",
+                            format!(
+                                "Could not read the rules of listener {} ({e}); the plan goes on without \
+                                 checking that priority {} is free.",
+                                rule.listener_arn, rule.priority
+                            ),
+                        )
+                        .at(at.clone()),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The shape (which children, named how) of a possibly partly unknown value, when the parts it
+/// depends on are known.
+fn shape_of(value: &Value) -> Option<Shape> {
+    let name = value.get("name").as_str()?;
+    let log = value.get("container").get("log").get("group");
+    let log_group = match log {
+        Value::String(s) => s.clone(),
+        Value::Null => format!("/ecs/{name}"),
+        _ => return None,
+    };
+    let discovery = match value.get("service_discovery") {
+        Value::Unknown(_) => return None,
+        v => !v.is_null(),
+    };
+    let autoscaling = value.get("autoscaling");
+    let mut scaling_metrics = Vec::new();
+    if autoscaling.is_unknown() {
+        return None;
+    }
+    for (attr, metric) in [
+        ("requests_per_target", ScalingMetric::Requests),
+        ("cpu_target", ScalingMetric::Cpu),
+        ("memory_target", ScalingMetric::Memory),
+    ] {
+        match autoscaling.get(attr) {
+            Value::Unknown(_) => return None,
+            Value::Null => {}
+            _ => scaling_metrics.push(metric),
+        }
+    }
+    let alarms = value.get("alarms");
+    if alarms.is_unknown() {
+        return None;
+    }
+    let mut alarm_metrics = Vec::new();
+    if !alarms.is_null() {
+        for metric in AlarmMetric::ALL {
+            let default = metric.default_threshold() as f64;
+            let threshold = match alarms.get(metric.attribute()) {
+                Value::Unknown(_) => return None,
+                Value::Null => default,
+                // A rate may be a fraction of a percent.
+                v => v.as_number().map_or(default, |n| n.as_f64()),
+            };
+            if threshold > 0.0 {
+                alarm_metrics.push(metric);
+            }
+        }
+    }
+    let strategy = match value.get("deployment_strategy") {
+        Value::Null => DeploymentStrategy::CodeDeployBlueGreen,
+        Value::String(s) => DeploymentStrategy::from_name(s)?,
+        _ => return None,
+    };
+    let load_balanced = match value.get("load_balancer") {
+        Value::Unknown(_) => return None,
+        v => !v.is_null(),
+    };
+    Some(Shape {
+        names: ChildNames::for_service(name),
+        log_group,
+        strategy,
+        load_balanced,
+        discovery,
+        autoscaling: !autoscaling.is_null(),
+        scaling_metrics,
+        alarm_metrics,
+    })
+}
