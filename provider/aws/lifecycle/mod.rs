@@ -16,7 +16,7 @@ mod update;
 pub use create::create_missing;
 pub use delete::{delete_all, delete_dropped};
 pub use observe::{Observed, observe};
-pub use rollout::{Rollout, follow_live_target_group, migrate_to_ecs, roll_out, switches_in_place};
+pub use rollout::{Rollout, follow_live_target_group, migrate_to_ecs, roll_out};
 pub use update::update_in_place;
 
 use crate::service::expand::{ChildKey, Expansion};

@@ -14,7 +14,7 @@ use crate::aws::executor::Stop;
 use crate::aws::{ecs_service, listener_rule, scaling_policy, service_deployment, task_definition};
 use crate::service::appspec::appspec;
 use crate::service::expand::alb_resource_label;
-use crate::service::expand::{ChildKey, DeploymentStrategy, Expansion, ScalingMetric};
+use crate::service::expand::{ChildKey, Expansion, ScalingMetric};
 use crate::service::state::{ChildIds, Colour};
 
 use super::{ChildError, ChildProblem, child_error};
@@ -180,13 +180,6 @@ async fn finish_ecs_deployment(
         }
         Outcome::Failed(why) => Ok(Rollout::Failed(why)),
     }
-}
-
-/// Whether a service can move from one strategy to the other in place: between the ECS-native
-/// blue/green strategies (a new deployment configuration), and from CodeDeploy to one of them
-/// (AWS's documented migration). Anything else needs a new ECS service.
-pub fn switches_in_place(from: DeploymentStrategy, to: DeploymentStrategy) -> bool {
-    from == to || (to.ecs_shifts_traffic() && (from.ecs_shifts_traffic() || from.uses_codedeploy()))
 }
 
 /// AWS's in-place migration from CodeDeploy to ECS-native blue/green: both rules forward to

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use crate::aws::clients::Clients;
-use crate::aws::lifecycle;
 use crate::service::change::plan_update;
 use crate::service::checks;
 use crate::service::expand::{AlarmMetric, ChildKey, DeploymentStrategy, ScalingMetric, Shape};
@@ -103,7 +102,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         }
         // What the change means (a new revision, a strategy switch, a replacement) is the
         // domain's decision; the plan writes it in.
-        let change = plan_update(prior, &planned, lifecycle::switches_in_place);
+        let change = plan_update(prior, &planned, DeploymentStrategy::switches_in_place);
         for a in change.unknown {
             set_attr(&mut planned, a, Value::unknown());
         }

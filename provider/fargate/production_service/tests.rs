@@ -1,11 +1,11 @@
 //! Unit tests of what the resource's rooms decide without AWS: the strategy switches the plan
-//! takes in place with the lifecycle's real rule, and where a value that cannot be expanded
+//! takes in place with the real rule, and where a value that cannot be expanded
 //! stops (the diagnostic and its attribute).
 
 use std::collections::BTreeMap;
 
-use crate::aws::lifecycle;
 use crate::service::change::{STRATEGY_ATTRIBUTES, plan_update};
+use crate::service::expand::DeploymentStrategy;
 use crate::service::expand::Placement;
 use crate::value::{AttributePath, Value};
 
@@ -51,7 +51,7 @@ fn replaced(prior: &str, planned: &str) -> (Vec<String>, Vec<&'static str>) {
     let plan = plan_update(
         &service(prior, PRODUCTION),
         &service(planned, PRODUCTION),
-        lifecycle::switches_in_place,
+        DeploymentStrategy::switches_in_place,
     );
     let paths = plan.requires_replace.iter().map(ToString::to_string);
     (paths.collect(), plan.unknown)

@@ -60,7 +60,8 @@ pub struct UpdatePlan {
 
 /// The plan of an update from `prior` to `planned` (both service values, `planned` with its
 /// defaults filled in). `switches_in_place` says which strategy switches a running service
-/// takes without being replaced (the lifecycle's rule).
+/// takes without being replaced (`DeploymentStrategy::switches_in_place`; a parameter so each
+/// decision can be tested apart).
 pub fn plan_update(
     prior: &Value,
     planned: &Value,

@@ -21,6 +21,14 @@ pub enum DeploymentStrategy {
 }
 
 impl DeploymentStrategy {
+    /// Whether a service can move from this strategy to `to` in place: between the ECS-native
+    /// blue/green strategies (a new deployment configuration), and from CodeDeploy to one of
+    /// them (AWS's documented migration). Anything else needs a new ECS service.
+    pub fn switches_in_place(self, to: DeploymentStrategy) -> bool {
+        self == to
+            || (to.ecs_shifts_traffic() && (self.ecs_shifts_traffic() || self.uses_codedeploy()))
+    }
+
     pub const ALL: [DeploymentStrategy; 5] = [
         DeploymentStrategy::CodeDeployBlueGreen,
         DeploymentStrategy::BlueGreen,
