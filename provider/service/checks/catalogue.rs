@@ -113,7 +113,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "capacity-strategy",
         severity: "error",
-        text: "capacity providers `FARGATE`/`FARGATE_SPOT`, at most one with a base, weights >= 0, at least one weight > 0",
+        text: "capacity providers `FARGATE`/`FARGATE_SPOT`, at most one with a base, weights 0 to 1000, at least one weight > 0",
         stage: Stage::Validate,
         checked_in: &["service/checks/sizing.rs"],
     },

@@ -150,11 +150,10 @@ impl Checker {
             facts::DEREGISTRATION_DELAY,
             "deregistration delay",
         );
-        self.range(
+        self.fact(
             lb.get("health_check_grace_period"),
             &["load_balancer", "health_check_grace_period"],
-            0,
-            2147483647,
+            facts::HEALTH_CHECK_GRACE_PERIOD,
             "health check grace period",
         );
         let hc = lb.get("health_check");
@@ -201,11 +200,10 @@ impl Checker {
     /// Service discovery's TTL, record type and routing policy.
     pub(super) fn service_discovery_values(&mut self, c: &Value) {
         let sd = c.get("service_discovery");
-        self.range(
+        self.fact(
             sd.get("dns_ttl"),
             &["service_discovery", "dns_ttl"],
-            0,
-            2147483647,
+            facts::DNS_TTL,
             "DNS TTL",
         );
         if let Some(t) = sd.get("record_type").as_str()
