@@ -477,8 +477,63 @@ pub const LOG_RETENTION_DAYS: IntegerSet = IntegerSet {
     source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
 };
 
+/// How many alarms one CodeDeploy deployment group takes. The CodeDeploy model states it only
+/// in prose: `AlarmConfiguration.alarms` ("A maximum of 10 alarms can be added"), an
+/// `AlarmList` with no `max` (botocore 1.44.18, read on [`READ`]).
+pub const CODEDEPLOY_ALARMS: Range = Range {
+    min: 0,
+    max: 10,
+    model: None,
+    source: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AlarmConfiguration.html",
+};
+
+const CLOUDWATCH_PUT_METRIC_ALARM: &str =
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
+
+/// The periods below a minute a CloudWatch alarm takes; any multiple of 60 s is valid too. The
+/// CloudWatch model states it only in prose: `PutMetricAlarmInput.Period` ("Valid values are
+/// 10, 20, 30, and any multiple of 60"), a `Period` shape with `min` 1 and no `max`.
+pub const ALARM_SUB_MINUTE_PERIODS: IntegerSet = IntegerSet {
+    values: &[10, 20, 30],
+    source: CLOUDWATCH_PUT_METRIC_ALARM,
+};
+
+/// The longest time a CloudWatch alarm evaluates (`Period` × `EvaluationPeriods`), in
+/// seconds: seven days, and one day for periods under an hour. The model states it only in
+/// prose, on `PutMetricAlarmInput.Period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlarmWindow {
+    pub max: i64,
+    /// Periods shorter than this many seconds evaluate at most [`AlarmWindow::short_max`].
+    pub short_period_below: i64,
+    pub short_max: i64,
+    pub source: &'static str,
+}
+
+/// See [`AlarmWindow`].
+pub const ALARM_WINDOW: AlarmWindow = AlarmWindow {
+    max: 604_800,
+    short_period_below: 3600,
+    short_max: 86_400,
+    source: CLOUDWATCH_PUT_METRIC_ALARM,
+};
+
+impl AlarmWindow {
+    /// The longest evaluation for alarms of `period` seconds.
+    pub fn max_for(&self, period: i64) -> i64 {
+        if period < self.short_period_below {
+            self.short_max
+        } else {
+            self.max
+        }
+    }
+}
+
 /// Every set of whole numbers, by name.
-pub const INTEGER_SETS: &[(&str, IntegerSet)] = &[("LOG_RETENTION_DAYS", LOG_RETENTION_DAYS)];
+pub const INTEGER_SETS: &[(&str, IntegerSet)] = &[
+    ("LOG_RETENTION_DAYS", LOG_RETENTION_DAYS),
+    ("ALARM_SUB_MINUTE_PERIODS", ALARM_SUB_MINUTE_PERIODS),
+];
 
 /// Every range, by name: those with a model shape for the cross-check.
 pub const RANGES: &[(&str, Range)] = &[
@@ -520,6 +575,7 @@ pub const RANGES: &[(&str, Range)] = &[
     ("DNS_TTL", DNS_TTL),
     ("TASKS_PER_SERVICE", TASKS_PER_SERVICE),
     ("SCALING_COOLDOWN", SCALING_COOLDOWN),
+    ("CODEDEPLOY_ALARMS", CODEDEPLOY_ALARMS),
 ];
 
 /// Every enum, by name.

@@ -121,7 +121,8 @@ fn every_fact_names_its_source() {
         .map(|(n, r)| (*n, r.source))
         .chain(ENUMS.iter().map(|(n, e)| (*n, e.source)))
         .chain(NAME_LENGTHS.iter().map(|(n, l)| (*n, l.source)))
-        .chain(INTEGER_SETS.iter().map(|(n, s)| (*n, s.source)));
+        .chain(INTEGER_SETS.iter().map(|(n, s)| (*n, s.source)))
+        .chain([("ALARM_WINDOW", ALARM_WINDOW.source)]);
     for (name, source) in sources {
         assert!(
             source.starts_with("https://docs.aws.amazon.com/"),
