@@ -1,6 +1,6 @@
 //! The cross-check itself, on models written here: facts that agree pass, stale ones are named.
 
-use serde_json::json;
+use serde_json::{Value as Json, json};
 
 use super::*;
 
