@@ -528,6 +528,109 @@ impl AlarmWindow {
     }
 }
 
+/// The Linux capabilities a container definition names (`ALL` only to drop). The ECS model
+/// states them only in prose: `KernelCapabilities.add` and `.drop` are string lists whose
+/// documentation gives the "Valid values" (botocore 1.44.18, read on [`READ`]).
+pub const KERNEL_CAPABILITIES: Enum = Enum {
+    values: &[
+        "ALL",
+        "AUDIT_CONTROL",
+        "AUDIT_WRITE",
+        "BLOCK_SUSPEND",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "DAC_READ_SEARCH",
+        "FOWNER",
+        "FSETID",
+        "IPC_LOCK",
+        "IPC_OWNER",
+        "KILL",
+        "LEASE",
+        "LINUX_IMMUTABLE",
+        "MAC_ADMIN",
+        "MAC_OVERRIDE",
+        "MKNOD",
+        "NET_ADMIN",
+        "NET_BIND_SERVICE",
+        "NET_BROADCAST",
+        "NET_RAW",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_ADMIN",
+        "SYS_BOOT",
+        "SYS_CHROOT",
+        "SYS_MODULE",
+        "SYS_NICE",
+        "SYS_PACCT",
+        "SYS_PTRACE",
+        "SYS_RAWIO",
+        "SYS_RESOURCE",
+        "SYS_TIME",
+        "SYS_TTY_CONFIG",
+        "SYSLOG",
+        "WAKE_ALARM",
+    ],
+    model: None,
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html",
+};
+
+/// The one capability a Fargate container may add: the model's `KernelCapabilities.add`
+/// says "Tasks launched on Fargate only support adding the SYS_PTRACE kernel capability".
+pub const FARGATE_ADDABLE_CAPABILITY: &str = "SYS_PTRACE";
+
+/// The resource limits a container definition takes.
+pub const ULIMIT_NAMES: Enum = Enum {
+    values: &[
+        "core",
+        "cpu",
+        "data",
+        "fsize",
+        "locks",
+        "memlock",
+        "msgqueue",
+        "nice",
+        "nofile",
+        "nproc",
+        "rss",
+        "rtprio",
+        "rttime",
+        "sigpending",
+        "stack",
+    ],
+    model: shape("ecs", "UlimitName"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html",
+};
+
+/// The highest `nofile` hard limit a Fargate container takes. Not in the model (its `Ulimit`
+/// documentation gives only Fargate's 65535 defaults); the ECS guide's ceiling, kept as the
+/// check stated it before it moved here and not re-read on [`READ`].
+pub const FARGATE_NOFILE: Range = Range {
+    min: 0,
+    max: 1_048_576,
+    model: None,
+    source: ECS_TASK_DEFINITION,
+};
+
+/// The least memory (MiB) a container's `memory` or `memoryReservation` may name. The ECS
+/// model states it only in prose, on `ContainerDefinition.memory`: "The Docker 20.10.0 or
+/// later daemon reserves a minimum of 6 MiB of memory for a container. So, don't specify less
+/// than 6 MiB"; there is no upper bound but the task's memory.
+pub const CONTAINER_MEMORY_MIN_MIB: i64 = 6;
+
+/// The HTTP codes an Application Load Balancer's health check matcher takes. The ELBv2 model
+/// states it only in prose, on `Matcher.HttpCode`: "For Application Load Balancers, you can
+/// specify values between 200 and 499".
+pub const TARGET_HEALTH_CHECK_CODES: Range = Range {
+    min: 200,
+    max: 499,
+    model: None,
+    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html",
+};
+
 /// Every set of whole numbers, by name.
 pub const INTEGER_SETS: &[(&str, IntegerSet)] = &[
     ("LOG_RETENTION_DAYS", LOG_RETENTION_DAYS),
@@ -575,6 +678,8 @@ pub const RANGES: &[(&str, Range)] = &[
     ("TASKS_PER_SERVICE", TASKS_PER_SERVICE),
     ("SCALING_COOLDOWN", SCALING_COOLDOWN),
     ("CODEDEPLOY_ALARMS", CODEDEPLOY_ALARMS),
+    ("FARGATE_NOFILE", FARGATE_NOFILE),
+    ("TARGET_HEALTH_CHECK_CODES", TARGET_HEALTH_CHECK_CODES),
 ];
 
 /// Every enum, by name.
@@ -587,6 +692,8 @@ pub const ENUMS: &[(&str, Enum)] = &[
     ("DNS_RECORD_TYPES", DNS_RECORD_TYPES),
     ("DNS_ROUTING_POLICIES", DNS_ROUTING_POLICIES),
     ("AUTO_ROLLBACK_EVENTS", AUTO_ROLLBACK_EVENTS),
+    ("KERNEL_CAPABILITIES", KERNEL_CAPABILITIES),
+    ("ULIMIT_NAMES", ULIMIT_NAMES),
 ];
 
 /// Every name length, by name.

@@ -234,7 +234,8 @@ impl Checker {
 }
 
 fn valid_matcher(m: &str) -> bool {
-    let code = |s: &str| s.parse::<u16>().is_ok_and(|c| (200..=499).contains(&c)) && s.len() == 3;
+    let facts::Range { min, max, .. } = facts::TARGET_HEALTH_CHECK_CODES;
+    let code = |s: &str| s.parse::<i64>().is_ok_and(|c| (min..=max).contains(&c)) && s.len() == 3;
     if let Some((a, b)) = m.split_once('-') {
         return code(a) && code(b) && a < b;
     }
