@@ -631,6 +631,41 @@ pub const TARGET_HEALTH_CHECK_CODES: Range = Range {
     source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html",
 };
 
+/// A range of percentages (fractions allowed) AWS accepts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PercentRange {
+    pub min: f64,
+    pub max: f64,
+    pub source: &'static str,
+}
+
+/// The share of traffic each step of an ECS linear deployment shifts. The ECS model states it
+/// only in prose, on `LinearConfiguration.stepPercent` (a plain `Double`): "Valid values are
+/// multiples of 0.1 from 3.0 to 100.0".
+pub const LINEAR_STEP_PERCENT: PercentRange = PercentRange {
+    min: 3.0,
+    max: 100.0,
+    source: ECS_DEPLOYMENT_CONFIGURATION,
+};
+
+/// The share of traffic an ECS canary deployment shifts first. The ECS model states it only in
+/// prose, on `CanaryConfiguration.canaryPercent`: "multiples of 0.1 from 0.1 to 100.0".
+pub const CANARY_PERCENT: PercentRange = PercentRange {
+    min: 0.1,
+    max: 100.0,
+    source: ECS_DEPLOYMENT_CONFIGURATION,
+};
+
+/// How many managed policies one IAM role takes: the "Managed policies attached to an IAM
+/// role" quota, 10 by default and at most 20 after an increase; the provider holds to the
+/// ceiling. A quota, in no model.
+pub const MANAGED_POLICIES_PER_ROLE: Range = Range {
+    min: 0,
+    max: 20,
+    model: None,
+    source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+};
+
 /// Every set of whole numbers, by name.
 pub const INTEGER_SETS: &[(&str, IntegerSet)] = &[
     ("LOG_RETENTION_DAYS", LOG_RETENTION_DAYS),
@@ -680,6 +715,7 @@ pub const RANGES: &[(&str, Range)] = &[
     ("CODEDEPLOY_ALARMS", CODEDEPLOY_ALARMS),
     ("FARGATE_NOFILE", FARGATE_NOFILE),
     ("TARGET_HEALTH_CHECK_CODES", TARGET_HEALTH_CHECK_CODES),
+    ("MANAGED_POLICIES_PER_ROLE", MANAGED_POLICIES_PER_ROLE),
 ];
 
 /// Every enum, by name.

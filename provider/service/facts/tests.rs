@@ -122,7 +122,11 @@ fn every_fact_names_its_source() {
         .chain(ENUMS.iter().map(|(n, e)| (*n, e.source)))
         .chain(NAME_LENGTHS.iter().map(|(n, l)| (*n, l.source)))
         .chain(INTEGER_SETS.iter().map(|(n, s)| (*n, s.source)))
-        .chain([("ALARM_WINDOW", ALARM_WINDOW.source)]);
+        .chain([
+            ("ALARM_WINDOW", ALARM_WINDOW.source),
+            ("LINEAR_STEP_PERCENT", LINEAR_STEP_PERCENT.source),
+            ("CANARY_PERCENT", CANARY_PERCENT.source),
+        ]);
     for (name, source) in sources {
         assert!(
             source.starts_with("https://docs.aws.amazon.com/"),
