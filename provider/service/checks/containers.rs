@@ -12,7 +12,8 @@ impl Checker {
     /// check and log settings.
     pub(super) fn container_values(&mut self, c: &Value) {
         if let Some(name) = c.get("name").as_str() {
-            let valid = name.len() <= 63
+            // One DNS label: the Cloud Map service (and so its DNS name) is named after it.
+            let valid = name.len() <= facts::DISCOVERY_SERVICE_NAME.max
                 && name
                     .chars()
                     .next()
