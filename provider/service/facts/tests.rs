@@ -64,6 +64,7 @@ fn a_stale_fact_is_reported() {
     models.get_mut("ecs").expect("ecs")["CPUArchitecture"]["enum"] = json!(["X86_64"]);
     models.get_mut("elbv2").expect("elbv2")["RulePriority"]["max"] = json!(99999);
     models.get_mut("iam").expect("iam")["roleNameType"]["max"] = json!(128);
+    models.get_mut("ecs").expect("ecs")["CapacityProviderStrategyItemWeight"]["max"] = json!(10000);
     models
         .get_mut("logs")
         .expect("logs")
@@ -77,13 +78,14 @@ fn a_stale_fact_is_reported() {
         "LISTENER_RULE_PRIORITY",
         "ROLE_NAME",
         "LOG_GROUP_NAME",
+        "CAPACITY_PROVIDER_WEIGHT",
     ] {
         assert!(
             found.iter().any(|d| d.starts_with(&format!("{name}:"))),
             "{name} not reported: {found:#?}"
         );
     }
-    assert_eq!(found.len(), 5, "{found:#?}");
+    assert_eq!(found.len(), 6, "{found:#?}");
 }
 
 #[test]
