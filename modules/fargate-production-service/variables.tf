@@ -322,8 +322,8 @@ variable "capacity_provider_strategy" {
   nullable    = false
 
   validation {
-    condition     = length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains(["FARGATE", "FARGATE_SPOT"], c.capacity_provider) && c.weight >= 0]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)
-    error_message = "Capacity providers FARGATE/FARGATE_SPOT, at most one with a base, weights >= 0, at least one weight > 0 (check `capacity-strategy`)."
+    condition     = length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains(["FARGATE", "FARGATE_SPOT"], c.capacity_provider) && c.weight >= 0 && c.weight <= 1000]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)
+    error_message = "Capacity providers FARGATE/FARGATE_SPOT, at most one with a base, weights 0 to 1000, at least one weight > 0 (check `capacity-strategy`)."
   }
 }
 

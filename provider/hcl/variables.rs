@@ -5,6 +5,7 @@
 
 use crate::service::checks::{RULES, VALID_CPU, valid_memory};
 use crate::service::expand::{AlarmMetric, DeploymentStrategy, ECS_HOOK_STAGES};
+use crate::service::facts::{CAPACITY_PROVIDER_WEIGHT, STOP_TIMEOUT};
 use crate::service::schema::{
     DEPENDENCY_CONDITIONS, DNS_RECORD_TYPES, FIRELENS_TYPES, LOG_DRIVERS, one_of, schema,
 };
@@ -372,9 +373,15 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "port",
             ),
             check_that(
-                "var.container.stop_timeout >= 2 && var.container.stop_timeout <= 120",
+                &format!(
+                    "var.container.stop_timeout >= {} && var.container.stop_timeout <= {}",
+                    STOP_TIMEOUT.min, STOP_TIMEOUT.max
+                ),
                 "stop-timeout",
-                "container.stop_timeout must be between 2 and 120 seconds (Fargate's maximum)",
+                &format!(
+                    "container.stop_timeout must be between {} and {} seconds (Fargate's maximum)",
+                    STOP_TIMEOUT.min, STOP_TIMEOUT.max
+                ),
             ),
             check(
                 "var.container.drain_timeout == null ? true : var.container.drain_timeout < var.container.stop_timeout",
@@ -438,9 +445,15 @@ fn validations(variable: &str) -> Vec<Validation> {
                 &format!("sidecar firelens.type must be {}", one_of(FIRELENS_TYPES)),
             ),
             check_that(
-                "alltrue([for s in var.sidecar : s.stop_timeout == null ? true : s.stop_timeout >= 2 && s.stop_timeout <= 120])",
+                &format!(
+                    "alltrue([for s in var.sidecar : s.stop_timeout == null ? true : s.stop_timeout >= {} && s.stop_timeout <= {}])",
+                    STOP_TIMEOUT.min, STOP_TIMEOUT.max
+                ),
                 "stop-timeout",
-                "a sidecar's stop_timeout must be between 2 and 120 seconds (Fargate's maximum)",
+                &format!(
+                    "a sidecar's stop_timeout must be between {} and {} seconds (Fargate's maximum)",
+                    STOP_TIMEOUT.min, STOP_TIMEOUT.max
+                ),
             ),
             check(
                 "length(distinct(concat([var.container.name], [for s in var.sidecar : s.name]))) == length(var.sidecar) + 1",
@@ -577,7 +590,10 @@ fn validations(variable: &str) -> Vec<Validation> {
             ),
         )],
         "capacity_provider_strategy" => vec![check(
-            "length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains([\"FARGATE\", \"FARGATE_SPOT\"], c.capacity_provider) && c.weight >= 0]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)",
+            &format!(
+                "length(var.capacity_provider_strategy) == 0 || (alltrue([for c in var.capacity_provider_strategy : contains([\"FARGATE\", \"FARGATE_SPOT\"], c.capacity_provider) && c.weight >= {} && c.weight <= {}]) && anytrue([for c in var.capacity_provider_strategy : c.weight > 0]) && length([for c in var.capacity_provider_strategy : c if c.base > 0]) <= 1)",
+                CAPACITY_PROVIDER_WEIGHT.min, CAPACITY_PROVIDER_WEIGHT.max
+            ),
             "capacity-strategy",
         )],
         "autoscaling" => vec![check_that(

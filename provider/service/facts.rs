@@ -2,9 +2,8 @@
 //! where it comes from and when it was read. A fact that AWS's API model also states names its
 //! model shape; `tests/aws_facts.rs` compares every such fact with the pinned botocore models,
 //! so an AWS change the models carry breaks a test instead of shipping a stale rule. Where the
-//! model and a guide page disagree, the model (and the newest page) wins.
-
-use serde_json::Value as Json;
+//! model and a guide page disagree, the model (and the newest page) wins. The comparison itself
+//! is in `facts/crosscheck.rs`.
 
 /// The day the facts below were last checked against their sources.
 pub const READ: &str = "2026-12-07";
@@ -378,7 +377,302 @@ pub fn tag_character_allowed(c: char) -> bool {
         || "_.:/=+-@".contains(c)
 }
 
-/// Every range that has a model shape, by name, for the cross-check.
+const ECS_CONTAINER_DEFINITION: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html";
+const ECS_CAPACITY_PROVIDER_ITEM: &str = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html";
+
+/// Seconds ECS waits between a Fargate container's SIGTERM and its SIGKILL (`stopTimeout`).
+/// The ECS model states it only in prose: `ContainerDefinition.stopTimeout` is a plain
+/// `BoxedInteger` whose documentation says "The valid values for Fargate are 2-120 seconds"
+/// (botocore 1.44.18, read on [`READ`]).
+pub const STOP_TIMEOUT: Range = Range {
+    min: 2,
+    max: 120,
+    model: None,
+    source: ECS_CONTAINER_DEFINITION,
+};
+
+/// The longest container name: the ECS model states it only in prose
+/// (`ContainerDefinition.name`: "Up to 255 letters (uppercase and lowercase), numbers,
+/// underscores, and hyphens"), its shape is a plain `String`.
+pub const CONTAINER_NAME: NameLength = NameLength {
+    max: 255,
+    model: None,
+    source: ECS_CONTAINER_DEFINITION,
+};
+
+/// A capacity provider's `base` in a service's strategy.
+pub const CAPACITY_PROVIDER_BASE: Range = Range {
+    min: 0,
+    max: 100_000,
+    model: shape("ecs", "CapacityProviderStrategyItemBase"),
+    source: ECS_CAPACITY_PROVIDER_ITEM,
+};
+
+/// A capacity provider's `weight` in a service's strategy.
+pub const CAPACITY_PROVIDER_WEIGHT: Range = Range {
+    min: 0,
+    max: 1000,
+    model: shape("ecs", "CapacityProviderStrategyItemWeight"),
+    source: ECS_CAPACITY_PROVIDER_ITEM,
+};
+
+/// Seconds the ECS scheduler ignores failing health checks of a new task
+/// (`healthCheckGracePeriodSeconds`). The ECS model states it only in prose:
+/// `UpdateServiceRequest.healthCheckGracePeriodSeconds`, a plain `BoxedInteger`, says "up to
+/// 2,147,483,647 seconds (about 69 years)"; the default is 0.
+pub const HEALTH_CHECK_GRACE_PERIOD: Range = Range {
+    min: 0,
+    max: 2_147_483_647,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html",
+};
+
+/// The TTL of the Cloud Map DNS records a service's tasks register.
+pub const DNS_TTL: Range = Range {
+    min: 0,
+    max: 2_147_483_647,
+    model: shape("servicediscovery", "RecordTTL"),
+    source: "https://docs.aws.amazon.com/cloud-map/latest/api/API_DnsRecord.html",
+};
+
+/// How many tasks one ECS service runs: the default "Tasks per service" service quota (5,000), and
+/// at least 0, which Application Auto Scaling's model states in prose as the lowest
+/// `RegisterScalableTargetRequest.MinCapacity` of an ECS service. The model's
+/// `ResourceCapacity` is a plain integer and leaves the upper bound to the service's quotas.
+pub const TASKS_PER_SERVICE: Range = Range {
+    min: 0,
+    max: 5000,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html",
+};
+
+/// A target tracking policy's scale-in and scale-out cooldowns in seconds. The model's
+/// `Cooldown` is a plain integer and the API reference states no range: 0 is the least a time
+/// can be, and the upper bound of a day is the check's as it stood before it moved here, found
+/// in neither source (read on [`READ`]); unverified, kept so that behaviour does not change.
+pub const SCALING_COOLDOWN: Range = Range {
+    min: 0,
+    max: 86400,
+    model: None,
+    source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html",
+};
+
+/// A set of whole numbers AWS accepts, where no model shape lists them as an enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntegerSet {
+    pub values: &'static [i64],
+    pub source: &'static str,
+}
+
+/// The days CloudWatch Logs keeps a log group's events. The Logs model states them only in
+/// prose: its `Days` shape is a plain integer whose documentation lists "Possible values are:
+/// 1, 3, 5, … 3288, and 3653" (botocore 1.44.18, read on [`READ`]).
+pub const LOG_RETENTION_DAYS: IntegerSet = IntegerSet {
+    values: &[
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+        2922, 3288, 3653,
+    ],
+    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+};
+
+/// How many alarms one CodeDeploy deployment group takes. The CodeDeploy model states it only
+/// in prose: `AlarmConfiguration.alarms` ("A maximum of 10 alarms can be added"), an
+/// `AlarmList` with no `max` (botocore 1.44.18, read on [`READ`]).
+pub const CODEDEPLOY_ALARMS: Range = Range {
+    min: 0,
+    max: 10,
+    model: None,
+    source: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AlarmConfiguration.html",
+};
+
+const CLOUDWATCH_PUT_METRIC_ALARM: &str =
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
+
+/// The periods below a minute a CloudWatch alarm takes; any multiple of 60 s is valid too. The
+/// CloudWatch model states it only in prose: `PutMetricAlarmInput.Period` ("Valid values are
+/// 10, 20, 30, and any multiple of 60"), a `Period` shape with `min` 1 and no `max`.
+pub const ALARM_SUB_MINUTE_PERIODS: IntegerSet = IntegerSet {
+    values: &[10, 20, 30],
+    source: CLOUDWATCH_PUT_METRIC_ALARM,
+};
+
+/// The longest time a CloudWatch alarm evaluates (`Period` × `EvaluationPeriods`), in
+/// seconds: seven days, and one day for periods under an hour. The model states it only in
+/// prose, on `PutMetricAlarmInput.Period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlarmWindow {
+    pub max: i64,
+    /// Periods shorter than this many seconds evaluate at most [`AlarmWindow::short_max`].
+    pub short_period_below: i64,
+    pub short_max: i64,
+    pub source: &'static str,
+}
+
+/// See [`AlarmWindow`].
+pub const ALARM_WINDOW: AlarmWindow = AlarmWindow {
+    max: 604_800,
+    short_period_below: 3600,
+    short_max: 86_400,
+    source: CLOUDWATCH_PUT_METRIC_ALARM,
+};
+
+impl AlarmWindow {
+    /// The longest evaluation for alarms of `period` seconds.
+    pub fn max_for(&self, period: i64) -> i64 {
+        if period < self.short_period_below {
+            self.short_max
+        } else {
+            self.max
+        }
+    }
+}
+
+/// The Linux capabilities a container definition names (`ALL` only to drop). The ECS model
+/// states them only in prose: `KernelCapabilities.add` and `.drop` are string lists whose
+/// documentation gives the "Valid values" (botocore 1.44.18, read on [`READ`]).
+pub const KERNEL_CAPABILITIES: Enum = Enum {
+    values: &[
+        "ALL",
+        "AUDIT_CONTROL",
+        "AUDIT_WRITE",
+        "BLOCK_SUSPEND",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "DAC_READ_SEARCH",
+        "FOWNER",
+        "FSETID",
+        "IPC_LOCK",
+        "IPC_OWNER",
+        "KILL",
+        "LEASE",
+        "LINUX_IMMUTABLE",
+        "MAC_ADMIN",
+        "MAC_OVERRIDE",
+        "MKNOD",
+        "NET_ADMIN",
+        "NET_BIND_SERVICE",
+        "NET_BROADCAST",
+        "NET_RAW",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_ADMIN",
+        "SYS_BOOT",
+        "SYS_CHROOT",
+        "SYS_MODULE",
+        "SYS_NICE",
+        "SYS_PACCT",
+        "SYS_PTRACE",
+        "SYS_RAWIO",
+        "SYS_RESOURCE",
+        "SYS_TIME",
+        "SYS_TTY_CONFIG",
+        "SYSLOG",
+        "WAKE_ALARM",
+    ],
+    model: None,
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html",
+};
+
+/// The one capability a Fargate container may add: the model's `KernelCapabilities.add`
+/// says "Tasks launched on Fargate only support adding the SYS_PTRACE kernel capability".
+pub const FARGATE_ADDABLE_CAPABILITY: &str = "SYS_PTRACE";
+
+/// The resource limits a container definition takes.
+pub const ULIMIT_NAMES: Enum = Enum {
+    values: &[
+        "core",
+        "cpu",
+        "data",
+        "fsize",
+        "locks",
+        "memlock",
+        "msgqueue",
+        "nice",
+        "nofile",
+        "nproc",
+        "rss",
+        "rtprio",
+        "rttime",
+        "sigpending",
+        "stack",
+    ],
+    model: shape("ecs", "UlimitName"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html",
+};
+
+/// The highest `nofile` hard limit a Fargate container takes. Not in the model (its `Ulimit`
+/// documentation gives only Fargate's 65535 defaults); the ECS guide's ceiling, kept as the
+/// check stated it before it moved here and not re-read on [`READ`].
+pub const FARGATE_NOFILE: Range = Range {
+    min: 0,
+    max: 1_048_576,
+    model: None,
+    source: ECS_TASK_DEFINITION,
+};
+
+/// The least memory (MiB) a container's `memory` or `memoryReservation` may name. The ECS
+/// model states it only in prose, on `ContainerDefinition.memory`: "The Docker 20.10.0 or
+/// later daemon reserves a minimum of 6 MiB of memory for a container. So, don't specify less
+/// than 6 MiB"; there is no upper bound but the task's memory.
+pub const CONTAINER_MEMORY_MIN_MIB: i64 = 6;
+
+/// The HTTP codes an Application Load Balancer's health check matcher takes. The ELBv2 model
+/// states it only in prose, on `Matcher.HttpCode`: "For Application Load Balancers, you can
+/// specify values between 200 and 499".
+pub const TARGET_HEALTH_CHECK_CODES: Range = Range {
+    min: 200,
+    max: 499,
+    model: None,
+    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html",
+};
+
+/// A range of percentages (fractions allowed) AWS accepts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PercentRange {
+    pub min: f64,
+    pub max: f64,
+    pub source: &'static str,
+}
+
+/// The share of traffic each step of an ECS linear deployment shifts. The ECS model states it
+/// only in prose, on `LinearConfiguration.stepPercent` (a plain `Double`): "Valid values are
+/// multiples of 0.1 from 3.0 to 100.0".
+pub const LINEAR_STEP_PERCENT: PercentRange = PercentRange {
+    min: 3.0,
+    max: 100.0,
+    source: ECS_DEPLOYMENT_CONFIGURATION,
+};
+
+/// The share of traffic an ECS canary deployment shifts first. The ECS model states it only in
+/// prose, on `CanaryConfiguration.canaryPercent`: "multiples of 0.1 from 0.1 to 100.0".
+pub const CANARY_PERCENT: PercentRange = PercentRange {
+    min: 0.1,
+    max: 100.0,
+    source: ECS_DEPLOYMENT_CONFIGURATION,
+};
+
+/// How many managed policies one IAM role takes: the "Managed policies attached to an IAM
+/// role" quota, 10 by default and at most 20 after an increase; the provider holds to the
+/// ceiling. A quota, in no model.
+pub const MANAGED_POLICIES_PER_ROLE: Range = Range {
+    min: 0,
+    max: 20,
+    model: None,
+    source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+};
+
+/// Every set of whole numbers, by name.
+pub const INTEGER_SETS: &[(&str, IntegerSet)] = &[
+    ("LOG_RETENTION_DAYS", LOG_RETENTION_DAYS),
+    ("ALARM_SUB_MINUTE_PERIODS", ALARM_SUB_MINUTE_PERIODS),
+];
+
+/// Every range, by name: those with a model shape for the cross-check.
 pub const RANGES: &[(&str, Range)] = &[
     ("LISTENER_RULE_PRIORITY", LISTENER_RULE_PRIORITY),
     ("TARGET_HEALTH_CHECK_INTERVAL", TARGET_HEALTH_CHECK_INTERVAL),
@@ -411,6 +705,17 @@ pub const RANGES: &[(&str, Range)] = &[
     ("MAXIMUM_PERCENT", MAXIMUM_PERCENT),
     ("CODEDEPLOY_WAIT_MINUTES", CODEDEPLOY_WAIT_MINUTES),
     ("TAGS_PER_RESOURCE", TAGS_PER_RESOURCE),
+    ("STOP_TIMEOUT", STOP_TIMEOUT),
+    ("CAPACITY_PROVIDER_BASE", CAPACITY_PROVIDER_BASE),
+    ("CAPACITY_PROVIDER_WEIGHT", CAPACITY_PROVIDER_WEIGHT),
+    ("HEALTH_CHECK_GRACE_PERIOD", HEALTH_CHECK_GRACE_PERIOD),
+    ("DNS_TTL", DNS_TTL),
+    ("TASKS_PER_SERVICE", TASKS_PER_SERVICE),
+    ("SCALING_COOLDOWN", SCALING_COOLDOWN),
+    ("CODEDEPLOY_ALARMS", CODEDEPLOY_ALARMS),
+    ("FARGATE_NOFILE", FARGATE_NOFILE),
+    ("TARGET_HEALTH_CHECK_CODES", TARGET_HEALTH_CHECK_CODES),
+    ("MANAGED_POLICIES_PER_ROLE", MANAGED_POLICIES_PER_ROLE),
 ];
 
 /// Every enum, by name.
@@ -423,6 +728,8 @@ pub const ENUMS: &[(&str, Enum)] = &[
     ("DNS_RECORD_TYPES", DNS_RECORD_TYPES),
     ("DNS_ROUTING_POLICIES", DNS_ROUTING_POLICIES),
     ("AUTO_ROLLBACK_EVENTS", AUTO_ROLLBACK_EVENTS),
+    ("KERNEL_CAPABILITIES", KERNEL_CAPABILITIES),
+    ("ULIMIT_NAMES", ULIMIT_NAMES),
 ];
 
 /// Every name length, by name.
@@ -438,226 +745,11 @@ pub const NAME_LENGTHS: &[(&str, NameLength)] = &[
     ("LOG_GROUP_NAME", LOG_GROUP_NAME),
     ("TAG_KEY", TAG_KEY),
     ("TAG_VALUE", TAG_VALUE),
+    ("CONTAINER_NAME", CONTAINER_NAME),
 ];
 
-/// The services whose models the facts name, for a caller that loads them.
-pub fn model_services() -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = RANGES
-        .iter()
-        .filter_map(|(_, r)| r.model)
-        .chain(ENUMS.iter().filter_map(|(_, e)| e.model))
-        .chain(NAME_LENGTHS.iter().filter_map(|(_, n)| n.model))
-        .map(|m| m.service)
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// Models by botocore service name: each its `shapes` object.
-pub type Models = std::collections::BTreeMap<String, Json>;
-
-fn model_shape(models: &Models, m: ModelShape) -> Result<&Json, String> {
-    models
-        .get(m.service)
-        .and_then(|shapes| shapes.get(m.shape))
-        .ok_or_else(|| format!("the {} model has no shape {}", m.service, m.shape))
-}
-
-/// Every disagreement between the facts and the models, one line each.
-pub fn disagreements(models: &Models) -> Vec<String> {
-    let mut out = Vec::new();
-    for (name, r) in RANGES {
-        let Some(m) = r.model else { continue };
-        match model_shape(models, m) {
-            Ok(s) => {
-                let (min, max) = (
-                    s.get("min").and_then(Json::as_i64),
-                    s.get("max").and_then(Json::as_i64),
-                );
-                if min != Some(r.min) || max != Some(r.max) {
-                    out.push(format!(
-                        "{name}: {}..{} here, {}.{} says {:?}..{:?}",
-                        r.min, r.max, m.service, m.shape, min, max
-                    ));
-                }
-            }
-            Err(e) => out.push(format!("{name}: {e}")),
-        }
-    }
-    for (name, e) in ENUMS {
-        let Some(m) = e.model else { continue };
-        match model_shape(models, m) {
-            Ok(s) => {
-                let model: Vec<&str> = s
-                    .get("enum")
-                    .and_then(Json::as_array)
-                    .map(|v| v.iter().filter_map(Json::as_str).collect())
-                    .unwrap_or_default();
-                let unknown: Vec<&&str> = e.values.iter().filter(|v| !model.contains(v)).collect();
-                let missing: Vec<&&str> = model.iter().filter(|v| !e.values.contains(v)).collect();
-                if !unknown.is_empty() {
-                    out.push(format!(
-                        "{name}: {unknown:?} not in {}.{} {model:?}",
-                        m.service, m.shape
-                    ));
-                }
-                if !e.subset && !missing.is_empty() {
-                    out.push(format!(
-                        "{name}: {}.{} also has {missing:?}",
-                        m.service, m.shape
-                    ));
-                }
-            }
-            Err(err) => out.push(format!("{name}: {err}")),
-        }
-    }
-    for (name, n) in NAME_LENGTHS {
-        let Some(m) = n.model else { continue };
-        match model_shape(models, m) {
-            Ok(s) => {
-                let max = s.get("max").and_then(Json::as_i64);
-                if max != i64::try_from(n.max).ok() {
-                    out.push(format!(
-                        "{name}: at most {} here, {}.{} says {max:?}",
-                        n.max, m.service, m.shape
-                    ));
-                }
-            }
-            Err(e) => out.push(format!("{name}: {e}")),
-        }
-    }
-    out
-}
+mod crosscheck;
+pub use crosscheck::{Models, disagreements, model_services};
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    /// The shapes the facts name, written as the models state them today.
-    fn agreeing() -> Models {
-        let mut models = Models::new();
-        let mut put = |service: &str, shape: &str, body: Json| {
-            let shapes = models
-                .entry(service.to_owned())
-                .or_insert_with(|| json!({}));
-            shapes[shape] = body;
-        };
-        for (_, r) in RANGES {
-            if let Some(m) = r.model {
-                put(
-                    m.service,
-                    m.shape,
-                    json!({"type": "integer", "min": r.min, "max": r.max}),
-                );
-            }
-        }
-        for (_, e) in ENUMS {
-            if let Some(m) = e.model {
-                let mut values: Vec<&str> = e.values.to_vec();
-                if e.subset {
-                    values.push("SOMETHING_ELSE");
-                }
-                put(
-                    m.service,
-                    m.shape,
-                    json!({"type": "string", "enum": values}),
-                );
-            }
-        }
-        for (_, n) in NAME_LENGTHS {
-            if let Some(m) = n.model {
-                put(
-                    m.service,
-                    m.shape,
-                    json!({"type": "string", "min": 1, "max": n.max}),
-                );
-            }
-        }
-        models
-    }
-
-    #[test]
-    fn facts_that_agree_with_the_model_pass() {
-        assert_eq!(disagreements(&agreeing()), Vec::<String>::new());
-    }
-
-    /// A stale rule: the model gained a value the provider does not know, lost one it offers,
-    /// or moved a bound. Each makes the cross-check fail, naming the fact.
-    #[test]
-    fn a_stale_fact_is_reported() {
-        let mut models = agreeing();
-        models.get_mut("ecs").expect("ecs")["DeploymentLifecycleHookStage"]["enum"]
-            .as_array_mut()
-            .expect("enum")
-            .push(json!("NEW_STAGE"));
-        models.get_mut("ecs").expect("ecs")["CPUArchitecture"]["enum"] = json!(["X86_64"]);
-        models.get_mut("elbv2").expect("elbv2")["RulePriority"]["max"] = json!(99999);
-        models.get_mut("iam").expect("iam")["roleNameType"]["max"] = json!(128);
-        models
-            .get_mut("logs")
-            .expect("logs")
-            .as_object_mut()
-            .expect("shapes")
-            .remove("LogGroupName");
-        let found = disagreements(&models);
-        for name in [
-            "ECS_HOOK_STAGES",
-            "CPU_ARCHITECTURES",
-            "LISTENER_RULE_PRIORITY",
-            "ROLE_NAME",
-            "LOG_GROUP_NAME",
-        ] {
-            assert!(
-                found.iter().any(|d| d.starts_with(&format!("{name}:"))),
-                "{name} not reported: {found:#?}"
-            );
-        }
-        assert_eq!(found.len(), 5, "{found:#?}");
-    }
-
-    #[test]
-    fn a_subset_may_leave_model_values_out_but_not_add_any() {
-        let mut models = agreeing();
-        models.get_mut("ecs").expect("ecs")["LogDriver"]["enum"] = json!(["awslogs", "splunk"]);
-        assert_eq!(
-            disagreements(&models),
-            ["LOG_DRIVERS: [\"awsfirelens\"] not in ecs.LogDriver [\"awslogs\", \"splunk\"]"]
-        );
-    }
-
-    #[test]
-    fn tag_characters_follow_the_models_pattern() {
-        for ok in [
-            "team",
-            "cost-center",
-            "a b",
-            "k8s.io/name",
-            "x=y+z@q:r_s",
-            "Équipe",
-            "名前",
-        ] {
-            assert!(ok.chars().all(tag_character_allowed), "{ok}");
-        }
-        for bad in ["a<b", "#x", "tab\there", "semi;colon", "star*", "quote\""] {
-            assert!(!bad.chars().all(tag_character_allowed), "{bad}");
-        }
-    }
-
-    #[test]
-    fn every_fact_names_its_source() {
-        let sources = RANGES
-            .iter()
-            .map(|(n, r)| (*n, r.source))
-            .chain(ENUMS.iter().map(|(n, e)| (*n, e.source)))
-            .chain(NAME_LENGTHS.iter().map(|(n, l)| (*n, l.source)));
-        for (name, source) in sources {
-            assert!(
-                source.starts_with("https://docs.aws.amazon.com/"),
-                "{name}: {source}"
-            );
-        }
-    }
-}
+mod tests;

@@ -4,12 +4,13 @@
 
 use crate::service::defaults as d;
 use crate::service::expand::{AlarmMetric, DeploymentStrategy};
+use crate::service::facts::{self, ALARM_SUB_MINUTE_PERIODS, ALARM_WINDOW};
 use crate::value::{AttributePath, Value};
 
 use super::shared::{Checker, int, num, path, strategy_of};
 
-/// CodeDeploy's limit on the alarms of one deployment group.
-pub const MAX_DEPLOYMENT_ALARMS: usize = 10;
+/// CodeDeploy's limit on the alarms of one deployment group ([`facts::CODEDEPLOY_ALARMS`]).
+pub const MAX_DEPLOYMENT_ALARMS: usize = facts::CODEDEPLOY_ALARMS.max as usize;
 
 impl Checker {
     pub(super) fn alarms(&mut self, c: &Value) {
@@ -58,12 +59,15 @@ impl Checker {
                     count = count.map(|c| c + names.len());
                     for (i, n) in names.iter().enumerate() {
                         if let Some(s) = n.as_str()
-                            && (s.is_empty() || s.len() > 255)
+                            && (s.is_empty() || s.len() > facts::ALARM_NAME.max)
                         {
                             self.error(
                                 AttributePath::attr("alarms").join_attr("names").join_index(i),
                                 "Invalid alarm name",
-                                format!("Alarm names have 1 to 255 characters; got {s:?} (check `alarms`)."),
+                                format!(
+                                    "Alarm names have 1 to {} characters; got {s:?} (check `alarms`).",
+                                    facts::ALARM_NAME.max
+                                ),
                             );
                         }
                     }
@@ -84,12 +88,12 @@ impl Checker {
                 int(periods)
             };
             if let Some(p) = period
-                && !(p == 10 || p == 30 || (p >= 60 && p % 60 == 0))
+                && !(ALARM_SUB_MINUTE_PERIODS.values.contains(&p) || (p >= 60 && p % 60 == 0))
             {
                 self.error(
                     path(&["alarms", "period"]),
                     "Invalid alarm period",
-                    format!("CloudWatch alarm periods are 10, 30 or a multiple of 60 seconds; got {p} (check `alarms`)."),
+                    format!("CloudWatch alarm periods are 10, 20, 30 or a multiple of 60 seconds; got {p} (check `alarms`)."),
                 );
             }
             if let Some(n) = periods
@@ -104,12 +108,20 @@ impl Checker {
             if let (Some(p), Some(n)) = (period, periods)
                 && p > 0
                 && n > 0
-                && p * n > 86_400
+                && p.saturating_mul(n) > ALARM_WINDOW.max_for(p)
             {
+                let (limit, span) = if ALARM_WINDOW.max_for(p) == ALARM_WINDOW.max {
+                    (ALARM_WINDOW.max, "seven days")
+                } else {
+                    (ALARM_WINDOW.short_max, "a day, for periods under an hour")
+                };
                 self.error(
                     path(&["alarms", "evaluation_periods"]),
-                    "Alarm evaluates more than a day",
-                    format!("evaluation_periods × period must be at most 86400 seconds; got {n} × {p} = {} (check `alarms`).", n * p),
+                    "Alarm evaluates too long",
+                    format!(
+                        "evaluation_periods × period must be at most {limit} seconds ({span}); got {n} × {p} = {} (check `alarms`).",
+                        n.saturating_mul(p)
+                    ),
                 );
             }
             if let Some(n) = count
@@ -220,14 +232,14 @@ mod tests {
             "blue_green.auto_rollback_events",
             strings(&["DEPLOYMENT_STOP_ON_ALARM"]),
         );
-        for ok in [10, 30, 60, 120] {
+        for ok in [10, 20, 30, 60, 120] {
             assert_eq!(
                 alarms(&[stop.clone(), ("alarms.period", int(ok))]),
                 [],
                 "{ok}"
             );
         }
-        for bad in [0, 20, 90] {
+        for bad in [0, 15, 90] {
             assert_eq!(
                 alarms(&[stop.clone(), ("alarms.period", int(bad))]),
                 [error("Invalid alarm period", "alarms.period")],
@@ -241,7 +253,7 @@ mod tests {
                 "alarms.evaluation_periods"
             )]
         );
-        // period × evaluation_periods at most a day.
+        // period × evaluation_periods at most a day for periods under an hour.
         let day = |period: i64, n: i64| {
             alarms(&[
                 stop.clone(),
@@ -253,7 +265,16 @@ mod tests {
         assert_eq!(
             day(60, 1441),
             [error(
-                "Alarm evaluates more than a day",
+                "Alarm evaluates too long",
+                "alarms.evaluation_periods"
+            )]
+        );
+        // Periods of an hour or more evaluate up to seven days (CloudWatch's PutMetricAlarm).
+        assert_eq!(day(3600, 168), []);
+        assert_eq!(
+            day(3600, 169),
+            [error(
+                "Alarm evaluates too long",
                 "alarms.evaluation_periods"
             )]
         );
@@ -261,7 +282,7 @@ mod tests {
         assert_eq!(
             alarms(&[stop, ("alarms.evaluation_periods", int(1441))]),
             [error(
-                "Alarm evaluates more than a day",
+                "Alarm evaluates too long",
                 "alarms.evaluation_periods"
             )]
         );

@@ -113,7 +113,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "capacity-strategy",
         severity: "error",
-        text: "capacity providers `FARGATE`/`FARGATE_SPOT`, at most one with a base, weights >= 0, at least one weight > 0",
+        text: "capacity providers `FARGATE`/`FARGATE_SPOT`, at most one with a base, weights 0 to 1000, at least one weight > 0",
         stage: Stage::Validate,
         checked_in: &["service/checks/sizing.rs"],
     },
@@ -244,7 +244,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "alarms",
         severity: "error",
-        text: "`blue_green.auto_rollback_events` with `DEPLOYMENT_STOP_ON_ALARM` needs alarms (`alarms` with a threshold above 0, or `alarms.names`); CodeDeploy takes at most 10 alarms (each alarm of `alarms` counts twice, one per target group); `alarms.period` 10, 30 or a multiple of 60, `evaluation_periods` at least 1 and their product at most a day; thresholds not negative, `target_5xx_rate_percent` at most 100",
+        text: "`blue_green.auto_rollback_events` with `DEPLOYMENT_STOP_ON_ALARM` needs alarms (`alarms` with a threshold above 0, or `alarms.names`); CodeDeploy takes at most 10 alarms (each alarm of `alarms` counts twice, one per target group); `alarms.period` 10, 20, 30 or a multiple of 60, `evaluation_periods` at least 1 and their product at most a day (a week for periods of an hour or more); thresholds not negative, `target_5xx_rate_percent` at most 100",
         stage: Stage::Validate,
         checked_in: &["service/checks/alarms.rs"],
     },

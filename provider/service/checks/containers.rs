@@ -12,7 +12,8 @@ impl Checker {
     /// check and log settings.
     pub(super) fn container_values(&mut self, c: &Value) {
         if let Some(name) = c.get("name").as_str() {
-            let valid = name.len() <= 63
+            // One DNS label: the Cloud Map service (and so its DNS name) is named after it.
+            let valid = name.len() <= facts::DISCOVERY_SERVICE_NAME.max
                 && name
                     .chars()
                     .next()
@@ -40,7 +41,10 @@ impl Checker {
             self.error(
                 path(&["container", "name"]),
                 "Invalid container name",
-                format!("{n:?}: use letters, digits, hyphens and underscores (at most 255)."),
+                format!(
+                    "{n:?}: use letters, digits, hyphens and underscores (at most {}).",
+                    facts::CONTAINER_NAME.max
+                ),
             );
         }
         self.fact(
@@ -95,14 +99,20 @@ impl Checker {
                 format!("mode is non-blocking or blocking; got {mode:?}."),
             );
         }
+        let retention = facts::LOG_RETENTION_DAYS.values;
         if let Some(days) = int(log.get("retention_days"))
-            && ![
-                1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                2557, 2922, 3288, 3653,
-            ]
-            .contains(&days)
+            && !retention.contains(&days)
         {
-            self.error(path(&["container", "log", "retention_days"]), "Invalid log retention", format!("CloudWatch Logs keeps logs for 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days; got {days}."));
+            let (last, rest) = retention.split_last().unwrap_or((&0, &[]));
+            let rest: Vec<String> = rest.iter().map(i64::to_string).collect();
+            self.error(
+                path(&["container", "log", "retention_days"]),
+                "Invalid log retention",
+                format!(
+                    "CloudWatch Logs keeps logs for {} or {last} days; got {days}.",
+                    rest.join(", ")
+                ),
+            );
         }
     }
 
@@ -116,7 +126,10 @@ impl Checker {
                 self.error(
                     at.join_attr("name"),
                     "Invalid container name",
-                    format!("{n:?}: use letters, digits, hyphens and underscores (at most 255)."),
+                    format!(
+                        "{n:?}: use letters, digits, hyphens and underscores (at most {}).",
+                        facts::CONTAINER_NAME.max
+                    ),
                 );
             }
             for (i, p) in s
@@ -127,11 +140,12 @@ impl Checker {
                 .enumerate()
             {
                 let at = at.join_attr("port_mapping").join_index(i);
+                let port = facts::CONTAINER_PORT;
                 self.range_at(
                     p.get("container_port"),
                     at.join_attr("container_port"),
-                    1,
-                    65535,
+                    port.min,
+                    port.max,
                     "container port",
                 );
                 if let Some(protocol) = p.get("protocol").as_str()
@@ -145,32 +159,35 @@ impl Checker {
                     );
                 }
             }
-            if let Some(stop) = int(s.get("stop_timeout"))
-                && !(2..=120).contains(&stop)
-            {
-                self.error(
-                    at.join_attr("stop_timeout"),
-                    "Stop timeout outside Fargate's limits",
-                    format!("Fargate waits at most 120 s between SIGTERM and SIGKILL (and at least 2); got {stop}."),
-                );
-            }
+            self.stop_timeout(s.get("stop_timeout"), at.join_attr("stop_timeout"));
             let hc = s.get("health_check");
-            for (attr, low, high, what) in [
-                ("interval", 5, 300, "container health check interval"),
-                ("timeout", 2, 60, "container health check timeout"),
-                ("retries", 1, 10, "container health check retries"),
+            for (attr, fact, what) in [
+                (
+                    "interval",
+                    facts::CONTAINER_HEALTH_CHECK_INTERVAL,
+                    "container health check interval",
+                ),
+                (
+                    "timeout",
+                    facts::CONTAINER_HEALTH_CHECK_TIMEOUT,
+                    "container health check timeout",
+                ),
+                (
+                    "retries",
+                    facts::CONTAINER_HEALTH_CHECK_RETRIES,
+                    "container health check retries",
+                ),
                 (
                     "start_period",
-                    0,
-                    300,
+                    facts::CONTAINER_HEALTH_CHECK_START_PERIOD,
                     "container health check start period",
                 ),
             ] {
                 self.range_at(
                     hc.get(attr),
                     at.join_attr("health_check").join_attr(attr),
-                    low,
-                    high,
+                    fact.min,
+                    fact.max,
                     what,
                 );
             }

@@ -107,9 +107,16 @@ impl Checker {
             facts::ECS_DEPLOYMENT_MINUTES,
             "canary wait (minutes)",
         );
-        for (attr, low, high) in [
-            ("linear_step_percent", 3.0, 100.0),
-            ("canary_percent", 0.1, 100.0),
+        for (
+            attr,
+            facts::PercentRange {
+                min: low,
+                max: high,
+                ..
+            },
+        ) in [
+            ("linear_step_percent", facts::LINEAR_STEP_PERCENT),
+            ("canary_percent", facts::CANARY_PERCENT),
         ] {
             if let Some(n) = num(ecs.get(attr))
                 && !(low..=high).contains(&n)

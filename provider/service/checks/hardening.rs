@@ -3,78 +3,15 @@
 
 use std::collections::BTreeSet;
 
+use crate::service::facts;
 use crate::service::schema::one_of;
 use crate::value::{AttributePath, Value};
 
 use super::shared::{Checker, strings};
 use super::tasks::Container;
 
-/// The Linux capabilities a container definition names (`ALL` only to drop).
-const CAPABILITIES: &[&str] = &[
-    "ALL",
-    "AUDIT_CONTROL",
-    "AUDIT_WRITE",
-    "BLOCK_SUSPEND",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "DAC_READ_SEARCH",
-    "FOWNER",
-    "FSETID",
-    "IPC_LOCK",
-    "IPC_OWNER",
-    "KILL",
-    "LEASE",
-    "LINUX_IMMUTABLE",
-    "MAC_ADMIN",
-    "MAC_OVERRIDE",
-    "MKNOD",
-    "NET_ADMIN",
-    "NET_BIND_SERVICE",
-    "NET_BROADCAST",
-    "NET_RAW",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_ADMIN",
-    "SYS_BOOT",
-    "SYS_CHROOT",
-    "SYS_MODULE",
-    "SYS_NICE",
-    "SYS_PACCT",
-    "SYS_PTRACE",
-    "SYS_RAWIO",
-    "SYS_RESOURCE",
-    "SYS_TIME",
-    "SYS_TTY_CONFIG",
-    "SYSLOG",
-    "WAKE_ALARM",
-];
-
-/// The one capability Fargate lets a container add.
-pub const FARGATE_ADDABLE_CAPABILITY: &str = "SYS_PTRACE";
-
-/// The resource limits a container definition takes.
-const ULIMITS: &[&str] = &[
-    "core",
-    "cpu",
-    "data",
-    "fsize",
-    "locks",
-    "memlock",
-    "msgqueue",
-    "nice",
-    "nofile",
-    "nproc",
-    "rss",
-    "rtprio",
-    "rttime",
-    "sigpending",
-    "stack",
-];
-
-/// Fargate's ceiling on `nofile`.
-const MAX_NOFILE: i64 = 1_048_576;
+/// The one capability Fargate lets a container add ([`facts::FARGATE_ADDABLE_CAPABILITY`]).
+pub const FARGATE_ADDABLE_CAPABILITY: &str = facts::FARGATE_ADDABLE_CAPABILITY;
 
 impl Checker {
     /// Capabilities Fargate lets a container add and drop, and its resource limits.
@@ -83,7 +20,8 @@ impl Checker {
         for (attr, addable) in [("add_capabilities", true), ("drop_capabilities", false)] {
             for (i, cap) in strings(v.get(attr)) {
                 let at = container.path(attr).join_index(i);
-                let known = CAPABILITIES.contains(&cap) && !(addable && cap == "ALL");
+                let known =
+                    facts::KERNEL_CAPABILITIES.values.contains(&cap) && !(addable && cap == "ALL");
                 if !known {
                     self.error(
                         at,
@@ -116,13 +54,13 @@ impl Checker {
         {
             let at = container.path("ulimit").join_index(i);
             if let Some(name) = u.get("name").as_str() {
-                if !ULIMITS.contains(&name) {
+                if !facts::ULIMIT_NAMES.values.contains(&name) {
                     self.error(
                         at.join_attr("name"),
                         "Unknown resource limit",
                         format!(
                             "ulimit names are {}; got {name:?} (check `ulimits`).",
-                            one_of(ULIMITS)
+                            one_of(facts::ULIMIT_NAMES.values)
                         ),
                     );
                 } else if !names.insert(name) {
@@ -147,12 +85,15 @@ impl Checker {
             }
             if u.get("name").as_str() == Some("nofile")
                 && let Some(hard) = hard
-                && hard > MAX_NOFILE
+                && hard > facts::FARGATE_NOFILE.max
             {
                 self.error(
                     at.join_attr("hard_limit"),
                     "nofile above Fargate's limit",
-                    format!("Fargate allows open files up to {MAX_NOFILE}; got {hard} (check `ulimits`)."),
+                    format!(
+                        "Fargate allows open files up to {}; got {hard} (check `ulimits`).",
+                        facts::FARGATE_NOFILE.max
+                    ),
                 );
             }
         }

@@ -3,12 +3,14 @@
 
 use serde_json::Value as Json;
 
+use crate::service::facts;
 use crate::value::{AttributePath, Value};
 
 use super::shared::{Checker, path, strings};
 
-/// IAM's limit on the managed policies attached to one role.
-pub const MAX_MANAGED_POLICIES: usize = 20;
+/// IAM's limit on the managed policies attached to one role
+/// ([`facts::MANAGED_POLICIES_PER_ROLE`]).
+pub const MAX_MANAGED_POLICIES: usize = facts::MANAGED_POLICIES_PER_ROLE.max as usize;
 
 impl Checker {
     pub(super) fn task_role_policy(&mut self, c: &Value) {

@@ -150,11 +150,10 @@ impl Checker {
             facts::DEREGISTRATION_DELAY,
             "deregistration delay",
         );
-        self.range(
+        self.fact(
             lb.get("health_check_grace_period"),
             &["load_balancer", "health_check_grace_period"],
-            0,
-            2147483647,
+            facts::HEALTH_CHECK_GRACE_PERIOD,
             "health check grace period",
         );
         let hc = lb.get("health_check");
@@ -201,11 +200,10 @@ impl Checker {
     /// Service discovery's TTL, record type and routing policy.
     pub(super) fn service_discovery_values(&mut self, c: &Value) {
         let sd = c.get("service_discovery");
-        self.range(
+        self.fact(
             sd.get("dns_ttl"),
             &["service_discovery", "dns_ttl"],
-            0,
-            2147483647,
+            facts::DNS_TTL,
             "DNS TTL",
         );
         if let Some(t) = sd.get("record_type").as_str()
@@ -236,7 +234,8 @@ impl Checker {
 }
 
 fn valid_matcher(m: &str) -> bool {
-    let code = |s: &str| s.parse::<u16>().is_ok_and(|c| (200..=499).contains(&c)) && s.len() == 3;
+    let facts::Range { min, max, .. } = facts::TARGET_HEALTH_CHECK_CODES;
+    let code = |s: &str| s.parse::<i64>().is_ok_and(|c| (min..=max).contains(&c)) && s.len() == 3;
     if let Some((a, b)) = m.split_once('-') {
         return code(a) && code(b) && a < b;
     }

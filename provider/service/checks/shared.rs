@@ -47,6 +47,22 @@ impl Checker {
         self.range_at(v, path(at), fact.min, fact.max, what);
     }
 
+    /// A container's stop timeout within Fargate's limits ([`facts::STOP_TIMEOUT`]).
+    pub(super) fn stop_timeout(&mut self, v: &Value, at: AttributePath) {
+        let facts::Range { min, max, .. } = facts::STOP_TIMEOUT;
+        if let Some(s) = int(v)
+            && !(min..=max).contains(&s)
+        {
+            self.error(
+                at,
+                "Stop timeout outside Fargate's limits",
+                format!(
+                    "Fargate waits at most {max} s between SIGTERM and SIGKILL (and at least {min}); got {s}."
+                ),
+            );
+        }
+    }
+
     pub(super) fn range_at(
         &mut self,
         v: &Value,
@@ -67,10 +83,11 @@ impl Checker {
     }
 }
 
-/// Letters, digits, hyphens and underscores, 1 to 255 of them (ECS's container names).
+/// Letters, digits, hyphens and underscores, 1 to 255 of them (ECS's container names,
+/// [`facts::CONTAINER_NAME`]).
 pub(super) fn valid_container_name(n: &str) -> bool {
     !n.is_empty()
-        && n.len() <= 255
+        && n.len() <= facts::CONTAINER_NAME.max
         && n.chars()
             .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
 }

@@ -100,21 +100,23 @@ impl Checker {
                     format!("desired_count ({n}) is above autoscaling.max ({max}); it would not be clamped silently. Lower it or raise max."),
                 );
             }
-            for (attr, lo, hi) in [("min", 0, 5000), ("max", 1, 5000)] {
+            let tasks = facts::TASKS_PER_SERVICE;
+            // A maximum of at least 1 is the provider's rule, not AWS's: a service that may
+            // scale to no more than 0 tasks never runs.
+            for (attr, lo) in [("min", tasks.min), ("max", 1)] {
                 self.range(
                     a.get(attr),
                     &["autoscaling", attr],
                     lo,
-                    hi,
+                    tasks.max,
                     &format!("autoscaling {attr}"),
                 );
             }
             for attr in ["scale_in_cooldown", "scale_out_cooldown"] {
-                self.range(
+                self.fact(
                     a.get(attr),
                     &["autoscaling", attr],
-                    0,
-                    86400,
+                    facts::SCALING_COOLDOWN,
                     &format!("autoscaling {attr}"),
                 );
             }
@@ -182,20 +184,30 @@ impl Checker {
                     );
                 }
             }
-            if int(base).is_some_and(|b| !(0..=100_000).contains(&b)) {
+            let facts::Range { min, max, .. } = facts::CAPACITY_PROVIDER_BASE;
+            if int(base).is_some_and(|b| !(min..=max).contains(&b)) {
                 self.error(
                     at("base"),
                     "Invalid capacity provider base",
-                    "base is between 0 and 100000.".into(),
+                    format!("base is between {min} and {max}."),
                 );
             }
             let weight = item.get("weight");
+            let facts::Range { min, max, .. } = facts::CAPACITY_PROVIDER_WEIGHT;
             match int(weight) {
-                Some(w) if w < 0 => self.error(
+                Some(w) if w < min => self.error(
                     at("weight"),
                     "Negative capacity provider weight",
-                    format!("Weights are 0 or more; got {w}."),
+                    format!("Weights are {min} or more; got {w}."),
                 ),
+                Some(w) if w > max => {
+                    positive_weight = true;
+                    self.error(
+                        at("weight"),
+                        "Invalid capacity provider weight",
+                        format!("Weights are at most {max}; got {w}."),
+                    );
+                }
                 Some(w) if w > 0 => positive_weight = true,
                 Some(_) => {}
                 None if weight.is_null() => positive_weight = true,
@@ -550,6 +562,15 @@ mod tests {
             ]),
             [error(
                 "Negative capacity provider weight",
+                "capacity_provider_strategy[0].weight"
+            )]
+        );
+        // The ECS model's CapacityProviderStrategyItemWeight: 0 to 1000.
+        assert_eq!(strategy(vec![item("FARGATE", None, Some(1000))]), []);
+        assert_eq!(
+            strategy(vec![item("FARGATE", None, Some(1001))]),
+            [error(
+                "Invalid capacity provider weight",
                 "capacity_provider_strategy[0].weight"
             )]
         );

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::service::facts::CONTAINER_MEMORY_MIN_MIB;
 use crate::service::schema::{DEPENDENCY_CONDITIONS, LOG_DRIVERS, one_of};
 use crate::value::{AttributePath, Value};
 
@@ -137,14 +138,14 @@ impl Checker {
                 ("memory_reservation", reservation),
             ] {
                 if let Some(Some(n)) = n
-                    && (n < 0 || (attr != "cpu" && n < 6))
+                    && (n < 0 || (attr != "cpu" && n < CONTAINER_MEMORY_MIN_MIB))
                 {
                     self.error(
                         container.path(attr),
                         "Invalid container size",
                         format!(
                             "{name}: {attr} must be {} MiB or more; got {n} (check `container-size`).",
-                            if attr == "cpu" { 0 } else { 6 }
+                            if attr == "cpu" { 0 } else { CONTAINER_MEMORY_MIN_MIB }
                         ),
                     );
                 }

@@ -230,7 +230,7 @@ fn wrong_everywhere() -> Value {
                 ("approve_traffic", Value::Bool(true)),
             ]),
         ),
-        ("alarms", obj(vec![("period", int(20))])),
+        ("alarms", obj(vec![("period", int(45))])),
         ("service_discovery", obj(vec![("record_type", s("CNAME"))])),
         ("autoscaling", obj(vec![("min", int(2)), ("max", int(4))])),
         ("tags", Value::Map([("aws:team".to_owned(), s("x"))].into())),

@@ -3,6 +3,7 @@
 //! start period, and each health check's timeout below its interval (the seeds' nested timers).
 
 use crate::service::defaults as d;
+use crate::service::facts;
 use crate::value::Value;
 
 use super::shared::{Checker, int, path};
@@ -14,15 +15,10 @@ impl Checker {
         let stop = int(container.get("stop_timeout"));
         let stop_known = !container.get("stop_timeout").is_unknown();
         let stop_or_default = stop.or(stop_known.then_some(d::STOP_TIMEOUT));
-        if let Some(s) = stop
-            && !(2..=120).contains(&s)
-        {
-            self.error(
-                path(&["container", "stop_timeout"]),
-                "Stop timeout outside Fargate's limits",
-                format!("Fargate waits at most 120 s between SIGTERM and SIGKILL (and at least 2); got {s}."),
-            );
-        }
+        self.stop_timeout(
+            container.get("stop_timeout"),
+            path(&["container", "stop_timeout"]),
+        );
         let drain = int(container.get("drain_timeout"));
         if let (Some(drain), Some(stop)) = (drain, stop_or_default)
             && drain >= stop
@@ -32,7 +28,8 @@ impl Checker {
                 "Drain time does not fit in the stop timeout",
                 format!(
                     "The application needs {drain} s to drain, but ECS sends SIGKILL {stop} s after SIGTERM, cutting \
-                     in-flight requests. Raise container.stop_timeout above {drain} (at most 120) or drain faster."
+                     in-flight requests. Raise container.stop_timeout above {drain} (at most {}) or drain faster.",
+                    facts::STOP_TIMEOUT.max
                 ),
             );
         }

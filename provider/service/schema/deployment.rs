@@ -170,7 +170,7 @@ pub(super) fn alarms_block() -> Block {
         "period",
         Type::Number,
         Value::int(d::ALARM_PERIOD),
-        "Seconds per evaluation period: 10, 30 or a multiple of 60.",
+        "Seconds per evaluation period: 10, 20, 30 or a multiple of 60.",
     ))
     .attribute(A::defaulted(
         "evaluation_periods",
