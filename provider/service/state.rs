@@ -315,6 +315,31 @@ fn opt(s: Option<&str>) -> Value {
     s.map(Value::string).unwrap_or(Value::Null)
 }
 
+/// The computed attributes that show a child's identity as AWS names it.
+const IDENTITY_ATTRIBUTES: [(&str, ChildKey); 12] = [
+    ("service_arn", ChildKey::EcsService),
+    ("task_definition_arn", ChildKey::TaskDefinition),
+    ("execution_role_arn", ChildKey::ExecutionRole),
+    ("task_role_arn", ChildKey::TaskRole),
+    ("infrastructure_role_arn", ChildKey::InfrastructureRole),
+    ("log_group_name", ChildKey::LogGroup),
+    ("blue_target_group_arn", ChildKey::BlueTargetGroup),
+    ("green_target_group_arn", ChildKey::GreenTargetGroup),
+    (
+        "production_listener_rule_arn",
+        ChildKey::ProductionListenerRule,
+    ),
+    ("test_listener_rule_arn", ChildKey::TestListenerRule),
+    (
+        "codedeploy_application_name",
+        ChildKey::CodeDeployApplication,
+    ),
+    (
+        "codedeploy_deployment_group_name",
+        ChildKey::DeploymentGroup,
+    ),
+];
+
 /// Writes the computed attributes from what exists. Attributes of children that do not exist
 /// are null, so a state never claims a child that is not there.
 pub fn set_computed(
@@ -332,48 +357,15 @@ pub fn set_computed(
         "id",
         Value::string(format!("{cluster}/{}", shape.names.ecs_service)),
     );
-    set("service_arn", opt(ids.get(ChildKey::EcsService)));
-    set(
-        "task_definition_arn",
-        opt(ids.get(ChildKey::TaskDefinition)),
-    );
+    for (attribute, key) in IDENTITY_ATTRIBUTES {
+        set(attribute, opt(ids.get(key)));
+    }
     set(
         "task_definition_revision",
         ids.get(ChildKey::TaskDefinition)
             .and_then(task_definition_revision)
             .map(Value::int)
             .unwrap_or(Value::Null),
-    );
-    set("execution_role_arn", opt(ids.get(ChildKey::ExecutionRole)));
-    set("task_role_arn", opt(ids.get(ChildKey::TaskRole)));
-    set(
-        "infrastructure_role_arn",
-        opt(ids.get(ChildKey::InfrastructureRole)),
-    );
-    set("log_group_name", opt(ids.get(ChildKey::LogGroup)));
-    set(
-        "blue_target_group_arn",
-        opt(ids.get(ChildKey::BlueTargetGroup)),
-    );
-    set(
-        "green_target_group_arn",
-        opt(ids.get(ChildKey::GreenTargetGroup)),
-    );
-    set(
-        "production_listener_rule_arn",
-        opt(ids.get(ChildKey::ProductionListenerRule)),
-    );
-    set(
-        "test_listener_rule_arn",
-        opt(ids.get(ChildKey::TestListenerRule)),
-    );
-    set(
-        "codedeploy_application_name",
-        opt(ids.get(ChildKey::CodeDeployApplication)),
-    );
-    set(
-        "codedeploy_deployment_group_name",
-        opt(ids.get(ChildKey::DeploymentGroup)),
     );
     set(
         "service_discovery_arn",
