@@ -278,6 +278,42 @@ async fn put_alarm(cx: &Cx<'_>, key: ChildKey) -> Result<Option<String>, ChildPr
 
 #[async_trait::async_trait]
 impl ChildKind for AlarmKind {
+    /// All the recorded alarms in one call, by name.
+    async fn read(&self, at: &Lookup<'_>, keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let name = |key| match key {
+            ChildKey::Alarm(m, t) => Some(at.exp.names.alarm(m, t).to_owned()),
+            _ => None,
+        };
+        let names: Vec<String> = keys.iter().filter_map(|k| name(*k)).collect();
+        let alarms = read(at.c, &names).await?;
+        for &key in keys {
+            match alarms.iter().find(|a| Some(&a.name) == name(key).as_ref()) {
+                Some(a) => seen.note(|o| o.ids.set(key, a.arn.clone())),
+                None => seen.gone(key),
+            }
+        }
+        seen.note(|o| o.alarms = alarms);
+        Ok(())
+    }
+
+    /// An alarm changed outside Terraform (threshold, period, group) is drift only the
+    /// provider sees: pending, so the plan shows it and the apply puts it back.
+    async fn relate(&self, at: &Lookup<'_>, key: ChildKey, o: &mut Observed) -> AwsResult<()> {
+        let ChildKey::Alarm(metric, target) = key else {
+            return Ok(());
+        };
+        let name = at.exp.names.alarm(metric, target);
+        let group = alarm_target_group(&o.ids, target).ok();
+        let group = group.as_deref().and_then(target_group_dimension);
+        if let Some(a) = o.alarms.iter().find(|a| a.name == name)
+            && let Some(def) = alarm_def(at.exp, metric, target)
+            && !a.matches(def, group)
+        {
+            o.ids.pending.insert(key);
+        }
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         if let Some(arn) = put_alarm(cx, key).await? {
             cx.record(key, arn);

@@ -73,6 +73,12 @@ pub struct ApplicationKind;
 
 #[async_trait::async_trait]
 impl ChildKind for ApplicationKind {
+    async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let found = exists(at.c, &at.exp.codedeploy_application).await?;
+        seen.present(ChildKey::CodeDeployApplication, found);
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let name = create(cx.c, &cx.exp.codedeploy_application, &cx.tags()).await?;
         cx.record(key, name);

@@ -263,6 +263,14 @@ pub struct DeploymentGroupKind;
 
 #[async_trait::async_trait]
 impl ChildKind for DeploymentGroupKind {
+    async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let def = &at.exp.deployment_group;
+        let group = read(at.c, &def.application, &def.name).await?;
+        seen.present(ChildKey::DeploymentGroup, group.is_some());
+        seen.note(|o| o.deployment_group = group);
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let role = cx.required(ChildKey::CodeDeployRole, "the CodeDeploy role")?;
         let (first, second) = names_for(cx.exp, cx.live);

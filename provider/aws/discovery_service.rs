@@ -249,6 +249,23 @@ pub struct DiscoveryServiceKind;
 
 #[async_trait::async_trait]
 impl ChildKind for DiscoveryServiceKind {
+    async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let key = ChildKey::DiscoveryService;
+        let Some(id) = at.known.get(key) else {
+            return Ok(());
+        };
+        let namespace = at.exp.discovery.as_ref().map(|d| d.namespace_id.as_str());
+        let found = read(at.c, id, namespace).await?;
+        seen.present(key, found.is_some());
+        seen.note(|o| {
+            if let Some((def, ids)) = found {
+                o.ids.namespace_name = ids.namespace_name;
+                o.discovery = Some(def);
+            }
+        });
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let Some(def) = &cx.exp.discovery else {
             return Ok(());

@@ -583,6 +583,57 @@ pub struct EcsServiceKind;
 
 #[async_trait::async_trait]
 impl ChildKind for EcsServiceKind {
+    async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let def = &at.exp.ecs_service;
+        let service = read(at.c, &def.cluster, &def.name).await?;
+        seen.present(ChildKey::EcsService, service.is_some());
+        seen.note(|o| o.service = service);
+        Ok(())
+    }
+
+    /// What only the running service tells: the revision it runs, whether it still registers
+    /// in the service's Cloud Map service, and its deployment configuration.
+    async fn relate(&self, at: &Lookup<'_>, key: ChildKey, o: &mut Observed) -> AwsResult<()> {
+        let Some(service) = o.service.clone() else {
+            return Ok(());
+        };
+        // A revision deployed outside Terraform (a pipeline's deployment, an UpdateService) is
+        // what the service runs: the state is compared with it, so its containers show as
+        // drift. One that says the same as the stored revision is no drift: an apply
+        // interrupted after creating the service leaves it running the revision registered
+        // then, and the apply that adopts the service registers an equal one.
+        let family = format!(":task-definition/{}:", at.exp.task_definition.family);
+        if let Some(running) = Some(&service)
+            .filter(|s| !s.deployment_in_flight())
+            .and_then(|s| s.running_task_definition())
+            .filter(|arn| {
+                arn.contains(&family) && Some(*arn) != at.known.get(ChildKey::TaskDefinition)
+            })
+            && let Some(td) = super::task_definition::read(at.c, running).await?
+            && o.task_definition.as_ref() != Some(&td)
+        {
+            o.task_definition = Some(td);
+            o.ids.set(ChildKey::TaskDefinition, running.to_owned());
+        }
+        o.registry_detached = at.exp.discovery.is_some()
+            && (service.registry_arn.is_none()
+                || service.registry_arn != o.ids.discovery_service_arn);
+        // The deployment configuration of an ECS-controller service changed outside Terraform
+        // (strategy, bake time, alarms, circuit breaker): the apply puts it back.
+        if let Some(want) = &at.exp.ecs_service.deployment
+            && service.deployment_controller.as_deref() == Some("ECS")
+            && service.deployment.as_ref() != Some(want)
+        {
+            o.ids.pending.insert(key);
+            o.ids.drift.push(
+                "the ECS service's deployment configuration differs from the configuration \
+                 (changed outside Terraform); the apply sets it again."
+                    .to_owned(),
+            );
+        }
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let exp = cx.exp;
         let g = cx.ids();

@@ -357,6 +357,32 @@ pub fn is_role(key: ChildKey) -> bool {
 
 #[async_trait::async_trait]
 impl ChildKind for RoleKind {
+    /// Each role by its name; the task role with the application's inline policy and its
+    /// managed policies, which the configuration sets.
+    async fn read(&self, at: &Lookup<'_>, keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let Lookup { c, exp, .. } = *at;
+        futures::future::try_join_all(keys.iter().map(|&key| async move {
+            let name = &role_def(exp, key).name;
+            if key != ChildKey::TaskRole {
+                seen.present(key, read(c, name).await?.is_some());
+                return Ok(());
+            }
+            let (role, policy, managed) = tokio::try_join!(
+                read(c, name),
+                read_inline_policy(c, name, crate::service::expand::APPLICATION_POLICY_NAME),
+                attached_policies(c, name),
+            )?;
+            seen.present(key, role.is_some());
+            seen.note(|o| {
+                o.task_role_policy = policy;
+                o.task_role_managed_policies = managed;
+            });
+            Ok(())
+        }))
+        .await?;
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let arn = create(cx.c, role_def(cx.exp, key), &cx.tags()).await?;
         cx.record(key, arn);

@@ -1,8 +1,8 @@
 //! The registry of child kinds. Each kind's calls — create, the follow-up calls that settle it,
-//! delete, and finding it by its derived name — live beside its SDK calls in its own file under
-//! aws/, as an implementation of [`ChildKind`]; the lifecycle knows kinds only through
-//! [`of`]. A new kind of child is one file here plus one arm in [`of`] (and its arm in the
-//! expansion, which decides when a service has it).
+//! update in place, delete, find by its derived name, read with its drift — live beside its SDK
+//! calls in its own file under aws/, as an implementation of [`ChildKind`]; the lifecycle knows
+//! kinds only through [`of`]. A new kind of child is one file here plus one arm in [`of`] (and
+//! its arm in the expansion, which decides when a service has it).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,6 +15,7 @@ use crate::service::state::{ChildIds, Colour};
 use super::child::ChildProblem;
 use super::clients::{AwsResult, Clients};
 use super::discover::Found;
+use super::observed::{Observed, Seen};
 use super::{
     alarm, codedeploy_application, deployment_group, discovery_service, ecs_service, iam_role,
     listener_rule, log_group, scalable_target, scaling_policy, target_group, task_definition,
@@ -154,6 +155,7 @@ pub mod prelude {
     pub use super::{ChildKind, Cx, KindResult, Lookup};
     pub use crate::aws::child::ChildProblem;
     pub use crate::aws::discover::Found;
+    pub use crate::aws::observed::{Observed, Seen};
     pub use crate::service::expand::{ChildKey, Expansion};
     pub use crate::service::state::ChildIds;
 }
@@ -161,7 +163,7 @@ pub mod prelude {
 /// The calls the lifecycle makes for one kind of child. `key` says which child of the kind
 /// (the blue or green group, which role, which alarm).
 #[async_trait]
-pub trait ChildKind: Send + Sync {
+pub trait ChildKind: Send + Sync + std::any::Any {
     /// The create call; records the identity through [`Cx::record`] as soon as it returns. A
     /// child the expansion does not have is no error (nothing is created).
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult;
@@ -197,6 +199,19 @@ pub trait ChildKind: Send + Sync {
     /// Finds it by its derived name; `known` supplies what a kind is found through (the target
     /// groups a rule forwards to, the scalable target a policy belongs to).
     async fn find(&self, at: &Lookup<'_>, key: ChildKey) -> AwsResult<Option<Found>>;
+
+    /// Reads the recorded children `keys`, all of this kind (so a kind may read them in one
+    /// call, as the alarms do), into `seen`: what each is, or [`Seen::gone`] when AWS reports
+    /// it gone. `at.known` is what the state records. Any other error fails the read.
+    async fn read(&self, at: &Lookup<'_>, keys: &[ChildKey], seen: &Seen) -> AwsResult<()>;
+
+    /// Once every child is read and the live colour is known: the drift of this child that
+    /// shows only against the others (a rule not forwarding to the live group, an alarm on
+    /// another group), marked pending in `o.ids` and, where the plan cannot show it, explained
+    /// in `o.ids.drift`. Called for the children still recorded, in dependency order.
+    async fn relate(&self, _at: &Lookup<'_>, _key: ChildKey, _o: &mut Observed) -> AwsResult<()> {
+        Ok(())
+    }
 }
 
 /// The kind of a child.

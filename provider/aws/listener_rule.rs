@@ -385,6 +385,69 @@ pub struct ListenerRuleKind;
 
 #[async_trait::async_trait]
 impl ChildKind for ListenerRuleKind {
+    async fn read(&self, at: &Lookup<'_>, keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        futures::future::try_join_all(keys.iter().map(|&key| async move {
+            let Some(arn) = at.known.get(key) else {
+                return Ok(());
+            };
+            let rule = read(at.c, arn).await?;
+            seen.present(key, rule.is_some());
+            seen.note(|o| match key {
+                ChildKey::TestListenerRule => o.test_rule = rule,
+                _ => o.production_rule = rule,
+            });
+            AwsResult::Ok(())
+        }))
+        .await?;
+        Ok(())
+    }
+
+    /// With no deployment under way, every rule must forward to the live group: CodeDeploy
+    /// refuses to deploy otherwise, and traffic goes to tasks the service does not count as
+    /// serving. A rule that does not (or, for ECS-native blue/green, no longer names both
+    /// groups) is drift: pending, explained, and repaired by the apply.
+    async fn relate(&self, at: &Lookup<'_>, key: ChildKey, o: &mut Observed) -> AwsResult<()> {
+        let Some(live) = o.live else { return Ok(()) };
+        if o.deployment_in_flight() {
+            return Ok(());
+        }
+        let (rule, listener) = match key {
+            ChildKey::TestListenerRule => (&o.test_rule, "test"),
+            _ => (&o.production_rule, "production"),
+        };
+        let Some(target) = rule.as_ref().and_then(|r| r.target_group_arn.clone()) else {
+            return Ok(());
+        };
+        let pair_lost = at.exp.strategy.ecs_shifts_traffic()
+            && rule.as_ref().is_some_and(|r| {
+                super::discover::target_groups(&o.ids)
+                    .iter()
+                    .any(|g| !r.names(g))
+            });
+        if pair_lost {
+            o.ids.pending.insert(key);
+            o.ids.drift.push(format!(
+                "the {listener} listener rule no longer forwards to both target groups: \
+                 changed outside Terraform. ECS-native blue/green needs both (the idle one at \
+                 weight 0) or its next deployment fails; the apply restores the pair."
+            ));
+            return Ok(());
+        }
+        let now = o.colour_of(&target);
+        if rule.as_ref().is_some_and(ObservedRule::split) || now == Some(live) {
+            return Ok(());
+        }
+        let now = now.map_or(target, |c| c.as_str().to_owned());
+        o.ids.pending.insert(key);
+        o.ids.drift.push(format!(
+            "the {listener} listener rule forwards to {now}, but the service serves {live}: \
+             changed outside Terraform. The apply points the rule back at the {live} target \
+             group.",
+            live = live.as_str()
+        ));
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let def = rule_def(cx.exp, key)?;
         let g = cx.ids();

@@ -83,6 +83,16 @@ pub struct LogGroupKind;
 
 #[async_trait::async_trait]
 impl ChildKind for LogGroupKind {
+    async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let Some(name) = at.known.get(ChildKey::LogGroup) else {
+            return Ok(());
+        };
+        let retention = read(at.c, name).await?;
+        seen.present(ChildKey::LogGroup, retention.is_some());
+        seen.note(|o| o.log_retention = retention);
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let name = create(cx.c, &cx.exp.log_group, &cx.tags()).await?;
         cx.record(key, name);

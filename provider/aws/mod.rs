@@ -20,6 +20,8 @@ pub mod lifecycle;
 pub mod listener_rule;
 pub mod log_group;
 pub mod network;
+pub mod observed;
+pub mod rollout;
 pub mod scalable_target;
 pub mod scaling_policy;
 pub mod service_deployment;

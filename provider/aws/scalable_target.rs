@@ -70,6 +70,22 @@ pub struct ScalableTargetKind;
 
 #[async_trait::async_trait]
 impl ChildKind for ScalableTargetKind {
+    /// The target's bounds, and alongside them the policies on it (one call for all of them,
+    /// which the policies' [`relate`](ChildKind::relate) finds by name).
+    async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let Some(id) = at.known.get(ChildKey::ScalableTarget) else {
+            return Ok(());
+        };
+        let (bounds, policies) =
+            tokio::try_join!(read(at.c, id), super::scaling_policy::read_all(at.c, id),)?;
+        seen.present(ChildKey::ScalableTarget, bounds.is_some());
+        seen.note(|o| {
+            o.scalable_target = bounds;
+            o.scaling_policies = policies;
+        });
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let Some(def) = &cx.exp.scalable_target else {
             return Ok(());

@@ -141,6 +141,38 @@ async fn put_policy(cx: &Cx<'_>, metric: ScalingMetric, target: &str) -> AwsResu
 
 #[async_trait::async_trait]
 impl ChildKind for ScalingPolicyKind {
+    /// Read with the scalable target they are on (see [`relate`](ChildKind::relate)).
+    async fn read(&self, _at: &Lookup<'_>, _keys: &[ChildKey], _seen: &Seen) -> AwsResult<()> {
+        Ok(())
+    }
+
+    /// Found by name among the scalable target's policies (PutScalingPolicy may give an
+    /// updated policy a new ARN). The request-count policy measuring the idle target group (a
+    /// follow-up that failed after a swap, or a change out of band) is drift only the provider
+    /// sees: pending, so the plan shows a change and the apply points it at the live group.
+    async fn relate(&self, at: &Lookup<'_>, key: ChildKey, o: &mut Observed) -> AwsResult<()> {
+        let Some(metric) = metric_of(key) else {
+            return Ok(());
+        };
+        let name = policy_name(at.exp, metric);
+        let Some(p) = o.scaling_policies.iter().find(|p| &p.name == name) else {
+            o.ids.clear(key);
+            return Ok(());
+        };
+        let (arn, label) = (p.arn.clone(), p.resource_label.clone());
+        o.ids.set(key, arn);
+        if metric == ScalingMetric::Requests
+            && let Some(live) = o.live
+        {
+            let wanted = live_target_group(&o.ids, live)
+                .and_then(|tg| alb_resource_label(&at.exp.placement.load_balancer, &tg));
+            if wanted.is_some() && label != wanted {
+                o.ids.pending.insert(key);
+            }
+        }
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let Some(metric) = metric_of(key) else {
             return Ok(());

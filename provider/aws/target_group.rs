@@ -220,6 +220,23 @@ fn settings(exp: &Expansion, key: ChildKey) -> Result<&TargetGroupDef, ChildProb
 
 #[async_trait::async_trait]
 impl ChildKind for TargetGroupKind {
+    /// Each group by its ARN; the blue one's settings are what the state shows.
+    async fn read(&self, at: &Lookup<'_>, keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        futures::future::try_join_all(keys.iter().map(|&key| async move {
+            let Some(arn) = at.known.get(key) else {
+                return Ok(());
+            };
+            let group = read(at.c, arn).await?;
+            seen.present(key, group.is_some());
+            if key == ChildKey::BlueTargetGroup {
+                seen.note(|o| o.target_group = group);
+            }
+            AwsResult::Ok(())
+        }))
+        .await?;
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let arn = create(cx.c, settings(cx.exp, key)?, &cx.tags()).await?;
         cx.record(key, arn);

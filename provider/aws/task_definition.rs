@@ -524,6 +524,18 @@ pub struct TaskDefinitionKind;
 
 #[async_trait::async_trait]
 impl ChildKind for TaskDefinitionKind {
+    /// The recorded revision; the one the service runs instead is the ECS service's to tell
+    /// (its [`relate`](ChildKind::relate)).
+    async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
+        let Some(arn) = at.known.get(ChildKey::TaskDefinition) else {
+            return Ok(());
+        };
+        let revision = read(at.c, arn).await?;
+        seen.present(ChildKey::TaskDefinition, revision.is_some());
+        seen.note(|o| o.task_definition = revision);
+        Ok(())
+    }
+
     async fn create(&self, cx: &Cx<'_>, key: ChildKey) -> KindResult {
         let g = cx.ids();
         let exec = required(&g, ChildKey::ExecutionRole, "the execution role")?;

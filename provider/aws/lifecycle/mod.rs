@@ -1,22 +1,21 @@
-//! The service's children as one unit: create what is missing, change what differs, roll out
-//! new task definitions through CodeDeploy, observe what exists, delete everything. Every
-//! operation records the identities it creates or deletes in `ChildIds` as it goes, so a
-//! failure halfway leaves an exact account of what exists.
+//! The service's children as one unit: create what is missing, change what differs, observe
+//! what exists, delete everything. Every operation records the identities it creates or
+//! deletes in `ChildIds` as it goes, so a failure halfway leaves an exact account of what
+//! exists. Each is a loop over the kind registry (`aws/kind.rs`); what a kind does is in its
+//! own file. Roll-outs are `aws/rollout/`'s.
 //!
-//! One file per room, all re-exported here so every item keeps its `aws::lifecycle::` path:
-//! create, delete, observe, update in place and the roll-outs. This file holds what they
-//! share: the child error type and its reporting, and the expansion's dependency graph.
+//! One file per room, all re-exported here: create, delete, observe and update in place. This
+//! file holds what they share: the child error type and its reporting, and the expansion's
+//! dependency graph.
 
 mod create;
 mod delete;
 mod observe;
-mod rollout;
 mod update;
 
 pub use create::create_missing;
 pub use delete::{delete_all, delete_dropped};
 pub use observe::{Observed, observe};
-pub use rollout::{Rollout, follow_live_target_group, migrate_to_ecs, roll_out};
 pub use update::update_in_place;
 
 use crate::service::expand::{ChildKey, Expansion};
@@ -74,7 +73,12 @@ fn child_name(exp: &Expansion, key: ChildKey) -> String {
         })
 }
 
-fn child_error(exp: &Expansion, verb: &'static str, key: ChildKey, p: ChildProblem) -> ChildError {
+pub(crate) fn child_error(
+    exp: &Expansion,
+    verb: &'static str,
+    key: ChildKey,
+    p: ChildProblem,
+) -> ChildError {
     ChildError {
         verb,
         key: Some(key),

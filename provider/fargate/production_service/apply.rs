@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::aws::clients::Clients;
-use crate::aws::lifecycle::{self, ChildError, Rollout};
+use crate::aws::lifecycle::{self, ChildError};
+use crate::aws::rollout::{self, Rollout};
 use crate::service::change::{ROLLOUT_PATHS, needs_new_revision};
 use crate::service::expand::{Expansion, Placement};
 use crate::service::state::{ChildIds, Colour, set_computed};
@@ -171,7 +172,7 @@ impl ApplyStep<'_> {
             && old.strategy.uses_codedeploy()
             && exp.strategy.ecs_shifts_traffic()
         {
-            match Box::pin(lifecycle::migrate_to_ecs(c, &exp, &mut ids, live, wait, self.stop)).await {
+            match Box::pin(rollout::migrate_to_ecs(c, &exp, &mut ids, live, wait, self.stop)).await {
                 Ok(Rollout::Deployed) => {
                     live = after_deployment(c, &exp, &mut ids, live, &mut problems).await;
                 }
@@ -230,7 +231,7 @@ impl ApplyStep<'_> {
                 set_attr(state, p, request.prior_state.get(p).clone());
             }
         };
-        match Box::pin(lifecycle::roll_out(self.clients, exp, ids, wait, self.stop)).await {
+        match Box::pin(rollout::roll_out(self.clients, exp, ids, wait, self.stop)).await {
             Ok(Rollout::Deployed) => {
                 Some(after_deployment(self.clients, exp, ids, live, out.problems).await)
             }
@@ -317,7 +318,7 @@ async fn after_deployment(
     match lifecycle::observe(clients, exp, ids).await {
         Ok(o) => {
             let now = o.live.unwrap_or(live.other());
-            if let Err(e) = lifecycle::follow_live_target_group(clients, exp, ids, now).await {
+            if let Err(e) = rollout::follow_live_target_group(clients, exp, ids, now).await {
                 problems.push(e);
             }
             now

@@ -14,7 +14,7 @@ use crate::service::expand::alb_resource_label;
 use crate::service::expand::{ChildKey, Expansion, ScalingMetric};
 use crate::service::state::{ChildIds, Colour};
 
-use super::{ChildError, child_error};
+use crate::aws::lifecycle::{ChildError, child_error};
 
 mod codedeploy;
 mod ecs;

@@ -12,8 +12,8 @@ use crate::aws::{ecs_service, listener_rule, service_deployment};
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::{ChildIds, Colour};
 
-use super::super::{ChildError, ChildProblem, child_error};
 use super::{DEPLOYMENT_TIMEOUT, Rollout, left_running, poll_interval, recorded};
+use crate::aws::lifecycle::{ChildError, ChildProblem, child_error};
 
 /// The ECS controller's roll-out: UpdateService with the new revision (after any deployment
 /// still under way has ended), then the service deployment ECS started, until it ends.
