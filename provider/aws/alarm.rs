@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_cloudwatch::types::{
-    ComparisonOperator, Dimension, Metric, MetricAlarm, MetricDataQuery, MetricStat, Statistic, Tag,
+    ComparisonOperator, Dimension, Metric, MetricAlarm, MetricDataQuery, MetricStat, Statistic,
 };
 
 use crate::service::expand::AlarmDef;
@@ -90,11 +90,7 @@ pub async fn put(
         .comparison_operator(ComparisonOperator::from(def.comparison))
         // No traffic is no evidence of a bad release.
         .treat_missing_data("notBreaching")
-        .set_tags(Some(
-            tags.iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ));
+        .set_tags(Some(super::tags::to_sdk(tags)));
     req = match def.expression {
         // A rate: metric math over the metric and RequestCount, each summed over the period.
         Some(expression) => {
@@ -225,11 +221,7 @@ pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
         .send()
         .await
         .map_err(err("ListTagsForResource"))?;
-    Ok(out
-        .tags()
-        .iter()
-        .find(|t| t.key() == Some(crate::service::expand::OWNER_TAG))
-        .and_then(|t| t.value().map(str::to_owned)))
+    Ok(super::tags::owner_in(out.tags()))
 }
 
 /// Deletes the alarm; one already gone is no error. One name per call: DeleteAlarms deletes

@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_codedeploy::types::{ComputePlatform, Tag};
-
-use crate::service::expand::OWNER_TAG;
+use aws_sdk_codedeploy::types::ComputePlatform;
 
 use super::clients::{AwsResult, Clients, absent, err, gone_ok};
 
@@ -13,11 +11,7 @@ pub async fn create(c: &Clients, name: &str, tags: &BTreeMap<String, String>) ->
         .create_application()
         .application_name(name)
         .compute_platform(ComputePlatform::Ecs)
-        .set_tags(Some(
-            tags.iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ))
+        .set_tags(Some(super::tags::to_sdk(tags)))
         .send()
         .await
         .map_err(err("CreateApplication"))?;
@@ -33,11 +27,7 @@ pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
         .send()
         .await
         .map_err(err("ListTagsForResource"))?;
-    Ok(out
-        .tags()
-        .iter()
-        .find(|t| t.key() == Some(OWNER_TAG))
-        .and_then(|t| t.value().map(str::to_owned)))
+    Ok(super::tags::owner_in(out.tags()))
 }
 
 pub async fn exists(c: &Clients, name: &str) -> AwsResult<bool> {

@@ -8,7 +8,7 @@ use aws_sdk_codedeploy::types::{
     BlueGreenDeploymentConfiguration, DeploymentOption, DeploymentReadyAction,
     DeploymentReadyOption, DeploymentStyle, DeploymentType, EcsService,
     GreenFleetProvisioningAction, GreenFleetProvisioningOption, InstanceAction, LoadBalancerInfo,
-    Tag, TargetGroupInfo, TargetGroupPairInfo,
+    TargetGroupInfo, TargetGroupPairInfo,
 };
 
 use crate::service::expand::DeploymentGroupDef;
@@ -124,11 +124,7 @@ pub async fn create(
         .ecs_services(ecs_service(def))
         .auto_rollback_configuration(rollback(def))
         .set_alarm_configuration((!def.alarm_names.is_empty()).then(|| alarms(def)))
-        .set_tags(Some(
-            tags.iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ))
+        .set_tags(Some(super::tags::to_sdk(tags)))
         .send()
         .await
         .map_err(err("CreateDeploymentGroup"))?;

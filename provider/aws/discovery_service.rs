@@ -4,12 +4,10 @@ use std::collections::BTreeMap;
 
 use aws_sdk_servicediscovery::types::{
     DnsConfig, DnsConfigChange, DnsRecord, FilterCondition, HealthCheckCustomConfig, RecordType,
-    RoutingPolicy, ServiceChange, ServiceFilter, ServiceFilterName, Tag,
+    RoutingPolicy, ServiceChange, ServiceFilter, ServiceFilterName,
 };
 
-use crate::service::expand::{
-    CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, DiscoveryServiceDef, OWNER_TAG,
-};
+use crate::service::expand::{CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, DiscoveryServiceDef};
 
 use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
 
@@ -60,11 +58,7 @@ pub async fn create(
         .namespace_id(&def.namespace_id)
         .dns_config(dns)
         .set_health_check_custom_config(def.custom_health_check.then(health_check))
-        .set_tags(Some(
-            tags.iter()
-                .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
-                .collect(),
-        ))
+        .set_tags(Some(super::tags::to_sdk(tags)))
         .send()
         .await
         .map_err(err("CreateService"))?;
@@ -126,12 +120,7 @@ pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
             .await
             .map_err(err("ListTagsForResource")),
     )?;
-    Ok(out.and_then(|o| {
-        o.tags()
-            .iter()
-            .find(|t| t.key() == OWNER_TAG)
-            .map(|t| t.value().to_owned())
-    }))
+    Ok(out.and_then(|o| super::tags::owner_in(o.tags())))
 }
 
 /// The DNS name of the namespace, for `dns_name`.

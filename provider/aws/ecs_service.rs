@@ -10,7 +10,7 @@ use aws_sdk_ecs::types::{
     DeploymentConfiguration, DeploymentController, DeploymentControllerType,
     DeploymentLifecycleHook, DeploymentLifecycleHookStage, DeploymentStrategy as EcsStrategy,
     LaunchType, LinearConfiguration, LoadBalancer, NetworkConfiguration, PropagateTags,
-    ServiceRegistry, Tag,
+    ServiceRegistry,
 };
 
 use crate::service::expand::{EcsDeploymentDef, EcsServiceDef};
@@ -245,11 +245,7 @@ pub async fn create(
         .propagate_tags(PropagateTags::Service)
         .enable_ecs_managed_tags(true)
         .enable_execute_command(def.enable_execute_command)
-        .set_tags(Some(
-            tags.iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ));
+        .set_tags(Some(super::tags::to_sdk(tags)));
     if let Some(d) = &def.deployment {
         req = req.deployment_configuration(deployment_configuration(
             d,
@@ -537,11 +533,7 @@ pub async fn retag(
         c.ecs
             .tag_resource()
             .resource_arn(arn)
-            .set_tags(Some(
-                new.iter()
-                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                    .collect(),
-            ))
+            .set_tags(Some(super::tags::to_sdk(new)))
             .send()
             .await
             .map_err(err("TagResource"))?;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::service::expand::{OWNER_TAG, RoleDef};
+use crate::service::expand::RoleDef;
 
 use super::clients::{AwsResult, Clients, absent, err, gone_ok};
 
@@ -13,16 +13,7 @@ pub async fn create(
     def: &RoleDef,
     tags: &BTreeMap<String, String>,
 ) -> AwsResult<String> {
-    let tag_list: Vec<aws_sdk_iam::types::Tag> = tags
-        .iter()
-        .filter_map(|(k, v)| {
-            aws_sdk_iam::types::Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .ok()
-        })
-        .collect();
+    let tag_list: Vec<aws_sdk_iam::types::Tag> = super::tags::to_sdk(tags);
     let out = c
         .iam
         .create_role()
@@ -157,14 +148,8 @@ pub async fn read_with_owner(
             .map_err(err("GetRole")),
     )?;
     Ok(out.and_then(|o| {
-        o.role().map(|r| {
-            let owner = r
-                .tags()
-                .iter()
-                .find(|t| t.key() == OWNER_TAG)
-                .map(|t| t.value().to_owned());
-            (r.arn().to_owned(), owner)
-        })
+        o.role()
+            .map(|r| (r.arn().to_owned(), super::tags::owner_in(r.tags())))
     }))
 }
 

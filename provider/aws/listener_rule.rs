@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, ForwardActionConfig, HostHeaderConditionConfig,
-    PathPatternConditionConfig, RuleCondition, RulePriorityPair, Tag, TargetGroupTuple,
+    PathPatternConditionConfig, RuleCondition, RulePriorityPair, TargetGroupTuple,
 };
 
 use crate::service::expand::ListenerRuleDef;
@@ -104,11 +104,7 @@ pub async fn create(
         .priority(def.priority as i32)
         .set_conditions(Some(conditions(def)))
         .actions(forward)
-        .set_tags(Some(
-            tags.iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ))
+        .set_tags(Some(super::tags::to_sdk(tags)))
         .send()
         .await
         .map_err(err("CreateRule"))?;

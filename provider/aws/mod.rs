@@ -25,5 +25,6 @@ pub mod rollout;
 pub mod scalable_target;
 pub mod scaling_policy;
 pub mod service_deployment;
+pub mod tags;
 pub mod target_group;
 pub mod task_definition;

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Matcher, ProtocolEnum, Tag, TargetGroupAttribute, TargetTypeEnum,
+    Matcher, ProtocolEnum, TargetGroupAttribute, TargetTypeEnum,
 };
 
-use crate::service::expand::{OWNER_TAG, TargetGroupDef};
+use crate::service::expand::TargetGroupDef;
 
 use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
 
@@ -37,11 +37,7 @@ pub async fn create(
                 .http_code(&def.health_check_matcher)
                 .build(),
         )
-        .set_tags(Some(
-            tags.iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ))
+        .set_tags(Some(super::tags::to_sdk(tags)))
         .send()
         .await
         .map_err(err("CreateTargetGroup"))?;
@@ -185,12 +181,9 @@ pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
         .send()
         .await
         .map_err(err("DescribeTags"))?;
-    Ok(out
-        .tag_descriptions()
-        .iter()
-        .flat_map(|d| d.tags())
-        .find(|t| t.key() == Some(OWNER_TAG))
-        .and_then(|t| t.value().map(str::to_owned)))
+    Ok(super::tags::owner_in(
+        out.tag_descriptions().iter().flat_map(|d| d.tags()),
+    ))
 }
 
 pub async fn delete(c: &Clients, arn: &str) -> AwsResult<()> {

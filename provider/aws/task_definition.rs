@@ -7,13 +7,11 @@ use aws_sdk_ecs::types::{
     EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
     EfsVolumeConfiguration, EphemeralStorage, FirelensConfiguration, FirelensConfigurationType,
     HealthCheck, KernelCapabilities, KeyValuePair, LinuxParameters, LogConfiguration, LogDriver,
-    MountPoint, NetworkMode, OsFamily, PortMapping, RuntimePlatform, Secret, SortOrder, Tag,
+    MountPoint, NetworkMode, OsFamily, PortMapping, RuntimePlatform, Secret, SortOrder,
     TaskDefinitionStatus, TransportProtocol, Ulimit, UlimitName, Volume,
 };
 
-use crate::service::expand::{
-    ContainerDef, EfsSpec, FirelensDef, OWNER_TAG, TaskDefinitionDef, VolumeSpec,
-};
+use crate::service::expand::{ContainerDef, EfsSpec, FirelensDef, TaskDefinitionDef, VolumeSpec};
 use crate::service::spec::ContainerHealthCheck;
 
 use super::clients::{AwsError, AwsResult, Clients, absent, err, gone_ok};
@@ -59,11 +57,7 @@ pub async fn register(
         .task_role_arn(task_role_arn)
         .set_container_definitions(Some(containers))
         .set_volumes((!volumes.is_empty()).then_some(volumes))
-        .set_tags(Some(
-            tags.iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ))
+        .set_tags(Some(super::tags::to_sdk(tags)))
         .send()
         .await
         .map_err(err("RegisterTaskDefinition"))?;
@@ -457,12 +451,7 @@ pub async fn owner(c: &Clients, arn: &str) -> AwsResult<Option<String>> {
             .await
             .map_err(err("DescribeTaskDefinition")),
     )?;
-    Ok(out.and_then(|o| {
-        o.tags()
-            .iter()
-            .find(|t| t.key() == Some(OWNER_TAG))
-            .and_then(|t| t.value().map(str::to_owned))
-    }))
+    Ok(out.and_then(|o| super::tags::owner_in(o.tags())))
 }
 
 /// How many revisions are deregistered at once (a family can have hundreds).
