@@ -284,8 +284,8 @@ impl ChildKind for DeploymentGroupKind {
         Ok(())
     }
 
-    async fn update(&self, cx: &Cx<'_>, _key: ChildKey, old: &Expansion) -> KindResult {
-        if cx.exp.strategy.uses_codedeploy() && old.deployment_group != cx.exp.deployment_group {
+    async fn update(&self, cx: &Cx<'_>, key: ChildKey, old: &Expansion) -> KindResult {
+        if cx.exp.strategy.has_child(key) && old.deployment_group != cx.exp.deployment_group {
             let (first, second) = names_for(cx.exp, cx.live);
             update(cx.c, &cx.exp.deployment_group, &first, &second).await?;
         }

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use crate::service::expand::{ChildKey, DeploymentGroupDef, Expansion, TargetGroupDef};
 use crate::service::expand::{DiscoveryServiceDef, TaskDefinitionDef};
 use crate::service::state::{ChildIds, Colour};
+use crate::service::strategy::LiveFrom;
 
 use super::kind::lock;
 use super::{alarm, ecs_service, listener_rule, scaling_policy};
@@ -86,29 +87,26 @@ impl Observed {
             .find(|c| self.ids.get(super::child::target_group_key(*c)) == Some(target_group))
     }
 
-    /// The colour serving production traffic, as the strategy's controller decides it.
+    /// The colour serving production traffic, read where the strategy's family says
+    /// ([`LiveFrom`]).
     pub fn live_colour(&self, exp: &Expansion) -> Option<Colour> {
         let by_rule = self
             .production_rule
             .as_ref()
             .and_then(|r| r.target_group_arn.as_deref())
             .and_then(|tg| self.colour_of(tg));
-        if exp.strategy.ecs_shifts_traffic() {
-            // ECS moves traffic by the rules' weights and keeps the service's load balancer as
-            // it was created: the production rule's heaviest group is live.
-            by_rule
-        } else if exp.strategy.shifts_traffic() {
-            // The PRIMARY task set's group, as CodeDeploy sees it; the production rule only
-            // stands in when AWS reports no service.
-            match self.service.as_ref().and_then(|s| s.primary_target_group()) {
-                Some(tg) => self.colour_of(tg),
-                None => by_rule,
+        match exp.strategy.family().live_from {
+            LiveFrom::ProductionRule => by_rule,
+            LiveFrom::PrimaryTaskSet => {
+                match self.service.as_ref().and_then(|s| s.primary_target_group()) {
+                    Some(tg) => self.colour_of(tg),
+                    None => by_rule,
+                }
             }
-        } else {
-            // Rolling: one group.
-            self.ids
+            LiveFrom::OnlyGroup => self
+                .ids
                 .has(super::child::target_group_key(Colour::Blue))
-                .then_some(Colour::Blue)
+                .then_some(Colour::Blue),
         }
     }
 

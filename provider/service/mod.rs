@@ -15,5 +15,6 @@ pub mod names;
 pub mod schema;
 pub mod spec;
 pub mod state;
+pub mod strategy;
 pub mod tag_checks;
 pub mod task;

@@ -13,6 +13,7 @@ use crate::aws::{scaling_policy, task_definition};
 use crate::service::expand::alb_resource_label;
 use crate::service::expand::{ChildKey, Expansion, ScalingMetric};
 use crate::service::state::{ChildIds, Colour};
+use crate::service::strategy::RolloutBy;
 
 use crate::aws::lifecycle::{ChildError, child_error};
 
@@ -54,10 +55,9 @@ pub async fn roll_out(
         .id(ChildKey::TaskRole)
         .ok_or_else(|| AwsError::new("RegisterTaskDefinition", "the task role does not exist"))?;
     let arn = task_definition::register(c, &exp.task_definition, &exec, &task, &exp.tags).await?;
-    if exp.strategy.uses_codedeploy() {
-        codedeploy::roll_out(c, exp, ids, arn, wait, stop).await
-    } else {
-        ecs::roll_out(c, exp, ids, arn, wait, stop).await
+    match exp.strategy.family().rollout {
+        RolloutBy::CodeDeployDeployment => codedeploy::roll_out(c, exp, ids, arn, wait, stop).await,
+        RolloutBy::EcsServiceDeployment => ecs::roll_out(c, exp, ids, arn, wait, stop).await,
     }
 }
 

@@ -168,9 +168,8 @@ impl ApplyStep<'_> {
             .as_bool()
             .unwrap_or(true);
         if problems.is_empty()
-            && old.strategy != exp.strategy
-            && old.strategy.uses_codedeploy()
-            && exp.strategy.ecs_shifts_traffic()
+            && old.strategy.deployment_controller() != exp.strategy.deployment_controller()
+            && old.strategy.switches_in_place(exp.strategy)
         {
             match Box::pin(rollout::migrate_to_ecs(c, &exp, &mut ids, live, wait, self.stop)).await {
                 Ok(Rollout::Deployed) => {
@@ -238,11 +237,8 @@ impl ApplyStep<'_> {
             Ok(Rollout::Started) => None,
             Ok(Rollout::Failed(why)) => {
                 keep_running(out.state);
-                let (summary, by) = if exp.strategy.uses_codedeploy() {
-                    ("Blue/green deployment did not succeed", "CodeDeploy")
-                } else {
-                    ("Deployment did not succeed", "ECS")
-                };
+                let family = exp.strategy.family();
+                let (summary, by) = (family.rollout_failed, family.deployer);
                 out.diagnostics.push(Diagnostic::error(
                     summary,
                     format!(

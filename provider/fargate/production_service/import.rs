@@ -85,7 +85,9 @@ async fn import_service(
     };
     // Where traffic comes from: CodeDeploy's group names the listeners; ECS-native blue/green
     // names the rules; a rolling service only its target group.
-    let (production_listener, test_listener) = if strategy.uses_codedeploy() {
+    let (production_listener, test_listener) = if strategy
+        .has_child(crate::service::expand::ChildKey::DeploymentGroup)
+    {
         let Some(dg) =
             deployment_group::read(c, &names.codedeploy_application, &names.deployment_group)
                 .await
@@ -115,8 +117,8 @@ async fn import_service(
             ));
         };
         (Some(listener), None)
-    } else if strategy == DeploymentStrategy::Rolling {
-        // A worker: no load balancer at all.
+    } else if !strategy.shifts_traffic() {
+        // A worker: one target group at most, and here none (no load balancer at all).
         (None, None)
     } else {
         return Err(format!(

@@ -288,11 +288,7 @@ fn shape_of(value: &Value) -> Option<Shape> {
             }
         }
     }
-    let strategy = match value.get("deployment_strategy") {
-        Value::Null => DeploymentStrategy::CodeDeployBlueGreen,
-        Value::String(s) => DeploymentStrategy::from_name(s)?,
-        _ => return None,
-    };
+    let strategy = DeploymentStrategy::of(value)?;
     let load_balanced = match value.get("load_balancer") {
         Value::Unknown(_) => return None,
         v => !v.is_null(),

@@ -71,8 +71,8 @@ pub fn plan_update(
     if needs_new_revision(prior, planned) {
         plan.unknown.extend(ROLLOUT_ATTRIBUTES);
     }
-    let now = strategy_of(planned);
-    if let (Some(was), Some(now)) = (strategy_of(prior), now)
+    let now = DeploymentStrategy::of(planned);
+    if let (Some(was), Some(now)) = (DeploymentStrategy::of(prior), now)
         && was != now
     {
         if switches_in_place(was, now) {
@@ -209,7 +209,9 @@ pub fn exec_change(
             .unwrap_or(false),
         planned.get("enable_execute_command").as_bool()?,
     );
-    if was == now || !strategy?.uses_codedeploy() {
+    if was == now
+        || strategy?.family().rollout != crate::service::strategy::RolloutBy::CodeDeployDeployment
+    {
         return None;
     }
     Some(
@@ -226,14 +228,4 @@ pub fn exec_change(
         )
         .at(AttributePath::attr("enable_execute_command")),
     )
-}
-
-/// The strategy a state or plan names (`codedeploy` when absent, as before the attribute);
-/// `None` while unknown.
-pub fn strategy_of(value: &Value) -> Option<DeploymentStrategy> {
-    match value.get("deployment_strategy") {
-        Value::Null => Some(DeploymentStrategy::CodeDeployBlueGreen),
-        Value::String(s) => DeploymentStrategy::from_name(s),
-        _ => None,
-    }
 }

@@ -194,7 +194,10 @@ fn turning_on_ecs_exec_under_an_ecs_strategy_rolls_out_instead() {
         Value::string("blue_green"),
     );
     let planned = with(ecs.clone(), &["enable_execute_command"], Value::Bool(true));
-    assert_eq!(exec_change(&ecs, &planned, strategy_of(&planned)), None);
+    assert_eq!(
+        exec_change(&ecs, &planned, DeploymentStrategy::of(&planned)),
+        None
+    );
     let plan = plan_update(&ecs, &planned, never);
     assert!(plan.requires_replace.is_empty(), "{plan:?}");
     assert!(plan.warnings.is_empty(), "{plan:?}");
@@ -257,7 +260,7 @@ fn a_strategy_not_yet_known_or_written_out_as_before_is_no_switch() {
             .is_empty()
     );
     let unknown = with(service(), &["deployment_strategy"], Value::unknown());
-    assert_eq!(strategy_of(&unknown), None);
+    assert_eq!(DeploymentStrategy::of(&unknown), None);
     assert!(
         plan_update(&service(), &unknown, never)
             .requires_replace

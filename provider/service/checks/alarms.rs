@@ -7,14 +7,14 @@ use crate::service::expand::{AlarmMetric, DeploymentStrategy};
 use crate::service::facts::{self, ALARM_SUB_MINUTE_PERIODS, ALARM_WINDOW};
 use crate::value::{AttributePath, Value};
 
-use super::shared::{Checker, int, num, path, strategy_of};
+use super::shared::{Checker, int, num, path};
 
 /// CodeDeploy's limit on the alarms of one deployment group ([`facts::CODEDEPLOY_ALARMS`]).
 pub const MAX_DEPLOYMENT_ALARMS: usize = facts::CODEDEPLOY_ALARMS.max as usize;
 
 impl Checker {
     pub(super) fn alarms(&mut self, c: &Value) {
-        let strategy = strategy_of(c);
+        let strategy = DeploymentStrategy::of(c);
         let codedeploy = strategy.is_some_and(DeploymentStrategy::uses_codedeploy);
         // Each metric alarms on both target groups of a pair, on the one group of a rolling service.
         let per_metric = strategy.map_or(2, |s| s.alarm_targets().len());

@@ -8,7 +8,7 @@ use crate::service::facts;
 use crate::service::schema::{APPSPEC_HOOK_EVENTS, one_of};
 use crate::value::{AttributePath, Value};
 
-use super::shared::{Checker, int, num, path, strategy_of};
+use super::shared::{Checker, int, num, path};
 
 /// Which strategies take each `ecs_deployment` setting.
 const ECS_SETTING_STRATEGIES: &[(&str, &[DeploymentStrategy])] = {
@@ -52,7 +52,7 @@ impl Checker {
             );
             return;
         }
-        let Some(strategy) = strategy_of(c) else {
+        let Some(strategy) = DeploymentStrategy::of(c) else {
             return;
         };
         let set = |v: &Value| !v.is_null();

@@ -8,7 +8,7 @@ use crate::service::facts;
 use crate::service::schema::{DNS_RECORD_TYPES, one_of};
 use crate::value::Value;
 
-use super::shared::{Checker, num, path, strategy_of};
+use super::shared::{Checker, num, path};
 
 impl Checker {
     /// Only a rolling service may go without a load balancer, and then nothing may measure one.
@@ -16,7 +16,7 @@ impl Checker {
         if !c.get("load_balancer").is_null() {
             return;
         }
-        if let Some(strategy) = strategy_of(c)
+        if let Some(strategy) = DeploymentStrategy::of(c)
             && strategy != DeploymentStrategy::Rolling
         {
             self.error(

@@ -2,7 +2,6 @@
 //! adds its rules to it as an `impl Checker`), its range helpers, and the small readers of the
 //! configuration that several rooms use (the container blocks, the strategy).
 
-use crate::service::expand::DeploymentStrategy;
 use crate::service::facts;
 use crate::tfplugin::{Diagnostic, Diagnostics};
 use crate::value::{AttributePath, Value};
@@ -120,13 +119,4 @@ pub(super) fn strings(v: &Value) -> Vec<(usize, &str)> {
         .enumerate()
         .filter_map(|(i, e)| e.as_str().map(|s| (i, s)))
         .collect()
-}
-
-/// The configured strategy: `codedeploy` when unset, `None` while unknown or not a strategy.
-pub(super) fn strategy_of(c: &Value) -> Option<DeploymentStrategy> {
-    match c.get("deployment_strategy") {
-        Value::Null => Some(DeploymentStrategy::CodeDeployBlueGreen),
-        Value::String(s) => DeploymentStrategy::from_name(s),
-        _ => None,
-    }
 }

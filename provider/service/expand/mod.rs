@@ -3,7 +3,7 @@
 //! module generator renders them; neither decides on its own what a child looks like.
 //!
 //! One file per room, all re-exported here so every item keeps its `service::expand::` path:
-//! the deployment strategy, the child keys, the child definitions, the IAM documents and roles,
+//! the deployment strategy (from `service/strategy/`), the child keys, the child definitions, the IAM documents and roles,
 //! where a service lives, the tags the provider keeps for itself, the expansion (`expand` and
 //! its helpers per child group; the roll-out's alarms and deployment settings in `deployment`)
 //! and its shape.
@@ -15,9 +15,9 @@ mod expansion;
 mod iam;
 mod placement;
 mod shape;
-mod strategy;
 mod tags;
 
+pub use crate::service::strategy::{DeploymentStrategy, ECS_HOOK_STAGES};
 pub use child_key::{AlarmMetric, AlarmTarget, ChildKey, ScalingMetric, alarm_key};
 pub use definitions::{
     AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderItem, ContainerDef,
@@ -34,5 +34,4 @@ pub use iam::{
 };
 pub use placement::{Placement, Unplaced, alb_resource_label, cluster_name, target_group_part};
 pub use shape::{Child, Shape};
-pub use strategy::{DeploymentStrategy, ECS_HOOK_STAGES};
 pub use tags::{DRAIN_TIMEOUT_TAG, OWNER_TAG, owner_value};

@@ -58,7 +58,7 @@ impl Shape {
         if self.discovery {
             out.push(child(DiscoveryService, &n.discovery_service, vec![]));
         }
-        if self.strategy.ecs_shifts_traffic() {
+        if self.strategy.has_child(InfrastructureRole) {
             out.push(child(InfrastructureRole, &n.infrastructure_role, vec![]));
         }
         out.push(child(
@@ -107,15 +107,16 @@ impl Shape {
         if self.discovery {
             service_deps.push(DiscoveryService);
         }
-        if !self.strategy.uses_codedeploy() {
-            // ECS watches the alarms from the service's first deployment on.
+        if !self.strategy.has_child(DeploymentGroup) {
+            // Without a deployment group to carry them, the ECS service watches the alarms
+            // from its first deployment on.
             service_deps.extend(alarms.iter().copied());
         }
-        if self.strategy.ecs_shifts_traffic() {
+        if self.strategy.has_child(InfrastructureRole) {
             service_deps.push(InfrastructureRole);
         }
         out.push(child(EcsService, &n.ecs_service, service_deps));
-        if self.strategy.uses_codedeploy() {
+        if self.strategy.has_child(DeploymentGroup) {
             out.push(child(CodeDeployRole, &n.codedeploy_role, vec![]));
             out.push(child(
                 CodeDeployApplication,

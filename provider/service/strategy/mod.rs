@@ -1,0 +1,292 @@
+//! The deployment strategies: how a new task definition reaches production. Each family of
+//! strategies answers for itself in its own file, as data the rest of the provider reads
+//! instead of asking which strategy it is: `codedeploy.rs` (CodeDeploy blue/green),
+//! `ecs_native.rs` (ECS-native blue/green, linear and canary), `rolling.rs` (ECS rolling
+//! update). A new strategy is its variant here, its family (an existing one, or a new file with
+//! its [`Family`]), and its schema attributes.
+
+mod codedeploy;
+mod ecs_native;
+mod rolling;
+
+use crate::service::expand::{AlarmTarget, ChildKey};
+
+/// How a new task definition reaches production. It decides which children exist (CodeDeploy's
+/// application, group and role; ECS's infrastructure role; one target group or a pair), which
+/// controller the ECS service uses and how a roll-out is started, watched and read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeploymentStrategy {
+    /// CodeDeploy blue/green: task sets, AppSpec roll-outs, CodeDeploy's deployment configs.
+    CodeDeployBlueGreen,
+    /// ECS-native blue/green: all production traffic moves at once, then a bake time.
+    BlueGreen,
+    /// ECS-native linear: equal steps of production traffic.
+    Linear,
+    /// ECS-native canary: a share first, the rest after a wait.
+    Canary,
+    /// ECS rolling update with the deployment circuit breaker: one target group.
+    Rolling,
+}
+
+/// What a family of strategies answers: the questions the expansion, the lifecycle, the
+/// roll-outs, the refresh and the checks would otherwise ask by naming strategies.
+#[derive(Debug)]
+pub struct Family {
+    /// What the family is called in messages (and what tells families apart).
+    pub name: &'static str,
+    /// The ECS service's deployment controller.
+    pub controller: &'static str,
+    /// Who runs a roll-out, as its failure names it.
+    pub deployer: &'static str,
+    /// The summary of a roll-out that did not succeed.
+    pub rollout_failed: &'static str,
+    /// The children the family adds to those every service has.
+    pub own_children: &'static [ChildKey],
+    /// Whether the service runs behind a pair of target groups (blue and green) with a rule on
+    /// the test listener too, rather than one group.
+    pub target_group_pair: bool,
+    /// Whether ECS moves the traffic itself: the load balancer's advanced configuration, rules
+    /// forwarding to both groups (the idle one at weight 0), the infrastructure role, a bake
+    /// time and lifecycle hooks.
+    pub ecs_moves_traffic: bool,
+    /// Where the colour serving production is read back.
+    pub live_from: LiveFrom,
+    /// How a new revision rolls out.
+    pub rollout: RolloutBy,
+    /// Whether a service of another family moves into this one in place (AWS's documented
+    /// migrations), rather than by a new ECS service.
+    pub enters_in_place_from: fn(&Family) -> bool,
+}
+
+/// Where the live colour is read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveFrom {
+    /// The PRIMARY task set's target group, which is what CodeDeploy goes by (the production
+    /// rule stands in when AWS reports no service).
+    PrimaryTaskSet,
+    /// The production rule's heaviest group: ECS moves traffic by the rules' weights and
+    /// keeps the service's load balancer as it was created.
+    ProductionRule,
+    /// There is one group, always blue.
+    OnlyGroup,
+}
+
+/// How a new revision rolls out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolloutBy {
+    /// A CodeDeploy deployment with an AppSpec naming the revision.
+    CodeDeployDeployment,
+    /// UpdateService with the revision, then the service deployment ECS starts.
+    EcsServiceDeployment,
+}
+
+impl DeploymentStrategy {
+    /// The family that answers for this strategy.
+    pub fn family(self) -> &'static Family {
+        match self {
+            DeploymentStrategy::CodeDeployBlueGreen => &codedeploy::FAMILY,
+            DeploymentStrategy::BlueGreen
+            | DeploymentStrategy::Linear
+            | DeploymentStrategy::Canary => &ecs_native::FAMILY,
+            DeploymentStrategy::Rolling => &rolling::FAMILY,
+        }
+    }
+
+    /// Whether a service can move from this strategy to `to` in place: within a family (a new
+    /// deployment configuration), or where `to`'s family takes this one's in (AWS's documented
+    /// migration from CodeDeploy to the ECS-native strategies). Anything else needs a new ECS
+    /// service.
+    pub fn switches_in_place(self, to: DeploymentStrategy) -> bool {
+        let (from, into) = (self.family(), to.family());
+        from.name == into.name || (into.enters_in_place_from)(from)
+    }
+
+    /// Whether the strategy's services have `key` (one of the children a family adds).
+    pub fn has_child(self, key: ChildKey) -> bool {
+        self.family().own_children.contains(&key)
+    }
+
+    /// The strategy of a service whose configuration (or state) leaves `deployment_strategy`
+    /// out: what every service had before the attribute existed.
+    pub const UNSET: DeploymentStrategy = DeploymentStrategy::CodeDeployBlueGreen;
+
+    /// The strategy a configuration, plan or state names ([`UNSET`](Self::UNSET) when it
+    /// names none); `None` while unknown or not a strategy.
+    pub fn of(value: &crate::value::Value) -> Option<DeploymentStrategy> {
+        match value.get("deployment_strategy") {
+            crate::value::Value::Null => Some(DeploymentStrategy::UNSET),
+            crate::value::Value::String(s) => DeploymentStrategy::from_name(s),
+            _ => None,
+        }
+    }
+
+    pub const ALL: [DeploymentStrategy; 5] = [
+        DeploymentStrategy::CodeDeployBlueGreen,
+        DeploymentStrategy::BlueGreen,
+        DeploymentStrategy::Linear,
+        DeploymentStrategy::Canary,
+        DeploymentStrategy::Rolling,
+    ];
+
+    /// The names `deployment_strategy` takes.
+    pub const NAMES: [&'static str; 5] =
+        ["codedeploy", "blue_green", "linear", "canary", "rolling"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DeploymentStrategy::CodeDeployBlueGreen => "codedeploy",
+            DeploymentStrategy::BlueGreen => "blue_green",
+            DeploymentStrategy::Linear => "linear",
+            DeploymentStrategy::Canary => "canary",
+            DeploymentStrategy::Rolling => "rolling",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DeploymentStrategy> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    pub fn deployment_controller(self) -> &'static str {
+        self.family().controller
+    }
+
+    /// ECS's `deploymentConfiguration.strategy`; `None` under CodeDeploy.
+    pub fn ecs_strategy(self) -> Option<&'static str> {
+        match self {
+            DeploymentStrategy::CodeDeployBlueGreen => None,
+            DeploymentStrategy::BlueGreen => Some("BLUE_GREEN"),
+            DeploymentStrategy::Linear => Some("LINEAR"),
+            DeploymentStrategy::Canary => Some("CANARY"),
+            DeploymentStrategy::Rolling => Some("ROLLING"),
+        }
+    }
+
+    /// The strategy whose `deploymentConfiguration.strategy` (and controller) AWS reports.
+    pub fn from_ecs(controller: &str, strategy: Option<&str>) -> Option<DeploymentStrategy> {
+        if controller == "CODE_DEPLOY" {
+            return Some(DeploymentStrategy::CodeDeployBlueGreen);
+        }
+        if controller != "ECS" {
+            return None;
+        }
+        let strategy = strategy.unwrap_or("ROLLING");
+        Self::ALL
+            .into_iter()
+            .find(|s| s.ecs_strategy() == Some(strategy))
+    }
+
+    /// Whether traffic moves between a blue and a green target group (all but rolling).
+    pub fn shifts_traffic(self) -> bool {
+        self.family().target_group_pair
+    }
+
+    /// Whether ECS itself moves the traffic (the load balancer's advanced configuration, an
+    /// infrastructure role, rules forwarding to both groups).
+    pub fn ecs_shifts_traffic(self) -> bool {
+        self.family().ecs_moves_traffic
+    }
+
+    /// Whether CodeDeploy runs the roll-outs (and the service has its application, group and
+    /// role).
+    pub fn uses_codedeploy(self) -> bool {
+        self.family().rollout == RolloutBy::CodeDeployDeployment
+    }
+
+    /// The target groups alarms watch: both of a pair (a roll-out moves traffic to the idle
+    /// one), or the one group of a rolling service.
+    pub fn alarm_targets(self) -> &'static [AlarmTarget] {
+        if self.shifts_traffic() {
+            &AlarmTarget::ALL
+        } else {
+            &[AlarmTarget::Blue]
+        }
+    }
+}
+
+/// ECS lifecycle hook stages, in the order a deployment reaches them.
+pub const ECS_HOOK_STAGES: &[&str] = crate::service::facts::ECS_HOOK_STAGES.values;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::expand::{AlarmMetric, ScalingMetric, Shape};
+    use crate::service::names::ChildNames;
+    use DeploymentStrategy::*;
+
+    /// AWS's documented in-place move is CodeDeploy to the ECS-native strategies; within a
+    /// family only the deployment configuration changes; everything else is a new service.
+    #[test]
+    fn in_place_switches_are_within_a_family_or_codedeploy_to_ecs_native() {
+        let in_place: Vec<(DeploymentStrategy, DeploymentStrategy)> = DeploymentStrategy::ALL
+            .into_iter()
+            .flat_map(|a| DeploymentStrategy::ALL.map(|b| (a, b)))
+            .filter(|(a, b)| a != b && a.switches_in_place(*b))
+            .collect();
+        assert_eq!(
+            in_place,
+            [
+                (CodeDeployBlueGreen, BlueGreen),
+                (CodeDeployBlueGreen, Linear),
+                (CodeDeployBlueGreen, Canary),
+                (BlueGreen, Linear),
+                (BlueGreen, Canary),
+                (Linear, BlueGreen),
+                (Linear, Canary),
+                (Canary, BlueGreen),
+                (Canary, Linear),
+            ]
+        );
+    }
+
+    /// What a family says it adds is what the expansion creates, and the controller, the
+    /// roll-out and the ECS strategy agree with each other.
+    #[test]
+    fn each_family_answers_consistently_with_the_expansion() {
+        for strategy in DeploymentStrategy::ALL {
+            let family = strategy.family();
+            let shape = Shape {
+                names: ChildNames::for_service("checkout-api"),
+                log_group: "/ecs/checkout-api".to_owned(),
+                strategy,
+                load_balanced: true,
+                discovery: false,
+                autoscaling: true,
+                scaling_metrics: ScalingMetric::ALL.to_vec(),
+                alarm_metrics: AlarmMetric::ALL.to_vec(),
+            };
+            let keys: Vec<ChildKey> = shape.children().into_iter().map(|c| c.key).collect();
+            let family_owned = [
+                ChildKey::CodeDeployRole,
+                ChildKey::CodeDeployApplication,
+                ChildKey::DeploymentGroup,
+                ChildKey::InfrastructureRole,
+            ];
+            for key in family_owned {
+                assert_eq!(
+                    keys.contains(&key),
+                    strategy.has_child(key),
+                    "{strategy:?}: {key:?}"
+                );
+            }
+            assert_eq!(
+                keys.contains(&ChildKey::GreenTargetGroup),
+                family.target_group_pair,
+                "{strategy:?}"
+            );
+            assert_eq!(
+                family.rollout == RolloutBy::CodeDeployDeployment,
+                family.controller == "CODE_DEPLOY",
+                "{strategy:?}"
+            );
+            assert_eq!(
+                strategy.ecs_strategy().is_none(),
+                family.controller == "CODE_DEPLOY",
+                "{strategy:?}"
+            );
+            assert_eq!(
+                DeploymentStrategy::from_ecs(family.controller, strategy.ecs_strategy()),
+                Some(strategy)
+            );
+        }
+    }
+}
