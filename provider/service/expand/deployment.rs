@@ -2,8 +2,8 @@
 //! deployment configuration and CodeDeploy's deployment group.
 
 use super::{
-    AlarmDef, AlarmMetric, AlarmTarget, DeploymentGroupDef, DeploymentStrategy, ECS_HOOK_STAGES,
-    EcsDeploymentDef, LoadBalancing, cluster_name,
+    AlarmDef, AlarmMetric, AlarmTarget, DeploymentGroupDef, EcsDeploymentDef, LoadBalancing,
+    cluster_name,
 };
 use crate::service::names::ChildNames;
 use crate::service::spec::ServiceSpec;
@@ -81,51 +81,14 @@ pub(super) fn alarm_names(spec: &ServiceSpec, alarms: &[AlarmDef]) -> Vec<String
     alarm_names
 }
 
-/// The deployment configuration of an ECS-controller service; `None` under CodeDeploy.
+/// The deployment configuration of an ECS-controller service, as the strategy's family
+/// builds it; `None` under CodeDeploy.
 pub(super) fn ecs_deployment(
     spec: &ServiceSpec,
     alarm_names: &[String],
 ) -> Option<EcsDeploymentDef> {
     let strategy = spec.deployment_strategy;
-    let ecs = &spec.ecs_deployment;
-    strategy
-        .ecs_strategy()
-        .map(|ecs_strategy| EcsDeploymentDef {
-            strategy: ecs_strategy,
-            bake_time_minutes: strategy
-                .ecs_shifts_traffic()
-                .then_some(ecs.bake_time_minutes),
-            linear: (strategy == DeploymentStrategy::Linear)
-                .then_some((ecs.linear_step_percent, ecs.linear_step_minutes)),
-            canary: (strategy == DeploymentStrategy::Canary)
-                .then_some((ecs.canary_percent, ecs.canary_minutes)),
-            // Blue/green strategies run the new tasks beside the old: AWS's defaults apply.
-            minimum_healthy_percent: if strategy == DeploymentStrategy::Rolling {
-                ecs.minimum_healthy_percent
-            } else {
-                crate::service::defaults::MINIMUM_HEALTHY_PERCENT
-            },
-            maximum_percent: if strategy == DeploymentStrategy::Rolling {
-                ecs.maximum_percent
-            } else {
-                crate::service::defaults::MAXIMUM_PERCENT
-            },
-            circuit_breaker: strategy == DeploymentStrategy::Rolling && ecs.circuit_breaker,
-            alarm_names: alarm_names.to_vec(),
-            hooks: if strategy.ecs_shifts_traffic() {
-                ECS_HOOK_STAGES
-                    .iter()
-                    .filter_map(|stage| {
-                        ecs.hooks
-                            .get(*stage)
-                            .map(|arn| ((*stage).to_owned(), arn.clone()))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            advanced: strategy.ecs_shifts_traffic(),
-        })
+    (strategy.family().ecs_deployment)(strategy, spec, alarm_names)
 }
 
 /// CodeDeploy's deployment group: its listeners are the load balancer's, its alarms

@@ -19,6 +19,8 @@ pub(super) static FAMILY: Family = Family {
     ecs_moves_traffic: false,
     live_from: LiveFrom::PrimaryTaskSet,
     rollout: RolloutBy::CodeDeployDeployment,
+    // CodeDeploy's deployment group carries the deployment's settings.
+    ecs_deployment: |_, _, _| None,
     // Leaving CodeDeploy for another controller needs a new ECS service; nothing comes back in.
     enters_in_place_from: |_| false,
 };

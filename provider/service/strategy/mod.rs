@@ -9,7 +9,8 @@ mod codedeploy;
 mod ecs_native;
 mod rolling;
 
-use crate::service::expand::{AlarmTarget, ChildKey};
+use crate::service::expand::{AlarmTarget, ChildKey, EcsDeploymentDef};
+use crate::service::spec::ServiceSpec;
 
 /// How a new task definition reaches production. It decides which children exist (CodeDeploy's
 /// application, group and role; ECS's infrastructure role; one target group or a pair), which
@@ -53,6 +54,10 @@ pub struct Family {
     pub live_from: LiveFrom,
     /// How a new revision rolls out.
     pub rollout: RolloutBy,
+    /// The ECS service's deployment configuration for a strategy of the family, from the
+    /// service's settings and the alarms that roll a deployment back; `None` where ECS does not
+    /// deploy (CodeDeploy does).
+    pub ecs_deployment: fn(DeploymentStrategy, &ServiceSpec, &[String]) -> Option<EcsDeploymentDef>,
     /// Whether a service of another family moves into this one in place (AWS's documented
     /// migrations), rather than by a new ECS service.
     pub enters_in_place_from: fn(&Family) -> bool,
