@@ -11,6 +11,14 @@ mod support;
 use support::scenario::{Setup, setup as plain_setup};
 use support::{Fault, Run};
 
+/// What the figures are of: the example swept, or the default configuration.
+fn swept() -> String {
+    match std::env::var("FARGATE_SWEEP_EXAMPLE") {
+        Ok(example) => format!("examples/{example}"),
+        Err(_) => "examples/basic with alarms and alarm rollback".to_owned(),
+    }
+}
+
 /// examples/basic with alarms wired into the deployment group, so the alarms' calls
 /// (PutMetricAlarm, DeleteAlarms) are swept with the rest.
 /// `FARGATE_SWEEP_EXAMPLE` sweeps another example instead (e.g. `ecs-blue-green`, which has its
@@ -192,8 +200,9 @@ fn every_mutating_call_of_create_change_and_destroy_fails_and_converges() {
         figures.record(&case, &run, &t, || destroy_ok(&t));
     }
     eprintln!(
-        "fault sweep: {} cases ({} create, {} image change, {} destroy); {} failed with AWS's error, {} \
-         absorbed it, {} converged, {} left children",
+        "fault sweep of {}: {} cases ({} create, {} image change, {} destroy); {} failed with AWS's \
+         error, {} absorbed it, {} converged, {} left children",
+        swept(),
         figures.tried,
         create.len(),
         change.len(),
@@ -257,7 +266,8 @@ fn interrupting_tofu_anywhere_in_an_apply_or_a_destroy_converges() {
         }
     }
     eprintln!(
-        "interruption sweep: {tried} cases, {} converged with nothing left",
+        "interruption sweep of {}: {tried} cases, {} converged with nothing left",
+        swept(),
         tried - left.len()
     );
     assert!(left.is_empty(), "{left:#?}");
