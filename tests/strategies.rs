@@ -478,6 +478,94 @@ fn rolling_has_one_target_group_and_rolls_back_on_an_alarm_and_on_the_circuit_br
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 
+/// A rolling service's circuit breaker with a COUNT threshold: ECS gets the threshold and the
+/// reset setting (read back through DescribeServices, and by an import), a roll-out whose new
+/// tasks fail one time fewer than the threshold completes, and one whose tasks fail as many
+/// times as the threshold is stopped and rolled back with the previous revision running.
+#[test]
+fn a_count_threshold_trips_the_circuit_breaker_after_exactly_that_many_failed_tasks() {
+    let t = setup("breaker");
+    with_strategy(
+        &t,
+        "rolling",
+        "    circuit_breaker_threshold_type        = \"COUNT\"\n    circuit_breaker_threshold             = 5\n    \
+         circuit_breaker_reset_on_healthy_task = false\n",
+    );
+    // Five failed tasks at four tasks: the plan says every task fails first, and how many stop
+    // a deployment at each task count.
+    let run = t.apply(&[]);
+    assert!(
+        run.text().contains("Circuit breaker trips late")
+            && run.text().contains("5 failed tasks at desired_count 4"),
+        "{}",
+        run.text()
+    );
+    let cluster = t.fixtures.get("cluster");
+    let breaker = t.aws.run(async {
+        let out = t
+            .aws
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(&cluster)
+            .services("checkout-api")
+            .send()
+            .await
+            .expect("DescribeServices");
+        let b = out
+            .services()
+            .first()
+            .and_then(|s| s.deployment_configuration())
+            .and_then(|d| d.deployment_circuit_breaker())
+            .expect("a circuit breaker");
+        let threshold = b.threshold_configuration().expect("its threshold");
+        (
+            b.enable(),
+            threshold.r#type().as_str().to_owned(),
+            threshold.value(),
+            b.reset_on_healthy_task(),
+        )
+    });
+    assert_eq!(breaker, (true, "COUNT".to_owned(), 5, Some(false)));
+    t.assert_plans_empty(&[]);
+    t.assert_import_plans_nothing(&[]);
+    assert!(
+        t.emulator.embedded,
+        "failing task launches on purpose needs the project's emulator"
+    );
+
+    // Four failed launches, then the tasks start: below the threshold (ECS's default would
+    // have stopped at three), v2 rolls out.
+    support::http(
+        &t.emulator.endpoint,
+        "POST",
+        "/_emulator/deployments",
+        r#"{"fail": 1, "failed_tasks": 4}"#,
+    );
+    t.apply(&V2);
+    let on_v2 = t.state_str("task_definition_arn");
+    t.assert_plans_empty(&V2);
+
+    // Five: the circuit breaker stops the deployment at the fifth and ECS rolls back.
+    support::http(
+        &t.emulator.endpoint,
+        "POST",
+        "/_emulator/deployments",
+        r#"{"fail": 1, "failed_tasks": 5}"#,
+    );
+    let run = t.tofu(&["apply", "-auto-approve"]);
+    assert!(!run.success(), "the apply fails:\n{}", run.text());
+    assert!(
+        run.text().contains("Deployment did not succeed") && run.text().contains("circuit breaker"),
+        "{}",
+        run.text()
+    );
+    assert_eq!(t.state_str("task_definition_arn"), on_v2, "v2 still runs");
+
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
 /// examples/worker as a user runs it: a rolling service with no load balancer has no target
 /// group, rule or grace period, rolls an image out, imports with an empty plan, rolls back when
 /// the queue's alarm fires mid-deployment, and destroys with nothing left.

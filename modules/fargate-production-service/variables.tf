@@ -279,7 +279,7 @@ variable "blue_green" {
 
 variable "ecs_deployment" {
   description = "Settings of the ECS-controller strategies (`deployment_strategy` = `blue_green`, `linear`, `canary` or `rolling`). Each strategy takes only its own settings; the service's alarms (and `alarms.names`) roll a deployment back under every one of them."
-  type        = object({ bake_time_minutes = optional(number, 5), linear_step_percent = optional(number, 10), linear_step_minutes = optional(number, 5), canary_percent = optional(number, 10), canary_minutes = optional(number, 10), minimum_healthy_percent = optional(number, 100), maximum_percent = optional(number, 200), circuit_breaker = optional(bool, true), hooks = optional(map(string), {}) })
+  type        = object({ bake_time_minutes = optional(number, 5), linear_step_percent = optional(number, 10), linear_step_minutes = optional(number, 5), canary_percent = optional(number, 10), canary_minutes = optional(number, 10), minimum_healthy_percent = optional(number, 100), maximum_percent = optional(number, 200), circuit_breaker = optional(bool, true), circuit_breaker_threshold_type = optional(string, "BOUNDED_PERCENT"), circuit_breaker_threshold = optional(number, 50), circuit_breaker_reset_on_healthy_task = optional(bool, true), hooks = optional(map(string), {}) })
   default     = {}
   nullable    = false
 
@@ -296,6 +296,11 @@ variable "ecs_deployment" {
   validation {
     condition     = var.ecs_deployment.minimum_healthy_percent >= 0 && var.ecs_deployment.minimum_healthy_percent <= 100 && var.ecs_deployment.maximum_percent >= 100 && var.ecs_deployment.maximum_percent <= 200 && var.ecs_deployment.maximum_percent > var.ecs_deployment.minimum_healthy_percent
     error_message = "ecs_deployment.minimum_healthy_percent must be between 0 and 100, and maximum_percent between 100 and 200 and above it (check `strategy`)."
+  }
+
+  validation {
+    condition     = var.ecs_deployment.circuit_breaker_threshold_type == "BOUNDED_PERCENT" && var.ecs_deployment.circuit_breaker_threshold == 50 && var.ecs_deployment.circuit_breaker_reset_on_healthy_task == true
+    error_message = "The hashicorp/aws provider cannot set the circuit breaker's threshold or reset yet: leave ecs_deployment.circuit_breaker_threshold_type (BOUNDED_PERCENT), circuit_breaker_threshold (50) and circuit_breaker_reset_on_healthy_task (true) at ECS's defaults, or use the fargate provider's resource (check `strategy`)."
   }
 
   validation {

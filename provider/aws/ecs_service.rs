@@ -4,13 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::service::defaults;
 use aws_sdk_ecs::types::{
     AdvancedConfiguration, AssignPublicIp, AwsVpcConfiguration, CanaryConfiguration,
     CapacityProviderStrategyItem, DeploymentAlarms, DeploymentCircuitBreaker,
     DeploymentConfiguration, DeploymentController, DeploymentControllerType,
     DeploymentLifecycleHook, DeploymentLifecycleHookStage, DeploymentStrategy as EcsStrategy,
     LaunchType, LinearConfiguration, LoadBalancer, NetworkConfiguration, PropagateTags,
-    ServiceRegistry,
+    ServiceRegistry, ThresholdConfiguration, ThresholdType,
 };
 
 use crate::service::expand::{EcsDeploymentDef, EcsServiceDef};
@@ -134,6 +135,31 @@ fn capacity_providers(
         .collect()
 }
 
+/// The circuit breaker, with rollback; its threshold and reset are sent only when it is on
+/// (off, ECS has nothing to count).
+fn circuit_breaker(d: &EcsDeploymentDef, op: &'static str) -> AwsResult<DeploymentCircuitBreaker> {
+    let b = DeploymentCircuitBreaker::builder()
+        .enable(d.circuit_breaker)
+        .rollback(d.circuit_breaker);
+    if !d.circuit_breaker {
+        return Ok(b.build());
+    }
+    let (kind, value) = &d.circuit_breaker_threshold;
+    let threshold = ThresholdConfiguration::builder()
+        .r#type(ThresholdType::from(kind.as_str()))
+        .value(i32::try_from(*value).map_err(|_| {
+            AwsError::new(
+                op,
+                "the circuit breaker's threshold is beyond a 32-bit integer",
+            )
+        })?)
+        .build()
+        .map_err(bad(op))?;
+    Ok(b.threshold_configuration(threshold)
+        .reset_on_healthy_task(d.circuit_breaker_reset_on_healthy_task)
+        .build())
+}
+
 /// `deploymentConfiguration` of an ECS-controller service; `role` invokes the hooks.
 pub fn deployment_configuration(
     d: &EcsDeploymentDef,
@@ -144,12 +170,7 @@ pub fn deployment_configuration(
         .strategy(EcsStrategy::from(d.strategy))
         .minimum_healthy_percent(d.minimum_healthy_percent as i32)
         .maximum_percent(d.maximum_percent as i32)
-        .deployment_circuit_breaker(
-            DeploymentCircuitBreaker::builder()
-                .enable(d.circuit_breaker)
-                .rollback(d.circuit_breaker)
-                .build(),
-        )
+        .deployment_circuit_breaker(circuit_breaker(d, op)?)
         .alarms(
             DeploymentAlarms::builder()
                 .set_alarm_names(Some(d.alarm_names.clone()))
@@ -390,6 +411,23 @@ fn observed_deployment(d: &DeploymentConfiguration, advanced: bool) -> EcsDeploy
         minimum_healthy_percent: i64::from(d.minimum_healthy_percent().unwrap_or(100)),
         maximum_percent: i64::from(d.maximum_percent().unwrap_or(200)),
         circuit_breaker: d.deployment_circuit_breaker().is_some_and(|b| b.enable()),
+        // What ECS takes when none was given (a breaker that is off, or set by another tool).
+        circuit_breaker_threshold: d
+            .deployment_circuit_breaker()
+            .and_then(|b| b.threshold_configuration())
+            .map_or_else(
+                || {
+                    (
+                        defaults::CIRCUIT_BREAKER_THRESHOLD_TYPE.to_owned(),
+                        defaults::CIRCUIT_BREAKER_THRESHOLD,
+                    )
+                },
+                |t| (t.r#type().as_str().to_owned(), i64::from(t.value())),
+            ),
+        circuit_breaker_reset_on_healthy_task: d
+            .deployment_circuit_breaker()
+            .and_then(|b| b.reset_on_healthy_task())
+            .unwrap_or(defaults::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK),
         alarm_names: d
             .alarms()
             .filter(|a| a.enable())

@@ -367,6 +367,33 @@ fn ecs_deployment_value(strategy: DeploymentStrategy, o: &Observed) -> Value {
             ),
         ),
         (
+            "circuit_breaker_threshold_type",
+            Value::string(
+                seen.filter(|_| rolling)
+                    .map_or(d::CIRCUIT_BREAKER_THRESHOLD_TYPE, |d| {
+                        d.circuit_breaker_threshold.0.as_str()
+                    }),
+            ),
+        ),
+        (
+            "circuit_breaker_threshold",
+            Value::int(
+                seen.filter(|_| rolling)
+                    .map_or(d::CIRCUIT_BREAKER_THRESHOLD, |d| {
+                        d.circuit_breaker_threshold.1
+                    }),
+            ),
+        ),
+        (
+            "circuit_breaker_reset_on_healthy_task",
+            Value::Bool(
+                seen.filter(|_| rolling)
+                    .map_or(d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK, |d| {
+                        d.circuit_breaker_reset_on_healthy_task
+                    }),
+            ),
+        ),
+        (
             "hooks",
             if hooks.is_empty() {
                 Value::Null

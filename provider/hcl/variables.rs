@@ -4,6 +4,7 @@
 //! the production checks a variable can express on its own.
 
 use crate::service::checks::{RULES, VALID_CPU, valid_memory};
+use crate::service::defaults as d;
 use crate::service::expand::{AlarmMetric, DeploymentStrategy, ECS_HOOK_STAGES};
 use crate::service::facts::{CAPACITY_PROVIDER_WEIGHT, STOP_TIMEOUT};
 use crate::service::schema::{
@@ -560,6 +561,25 @@ fn validations(variable: &str) -> Vec<Validation> {
                 "var.ecs_deployment.minimum_healthy_percent >= 0 && var.ecs_deployment.minimum_healthy_percent <= 100 && var.ecs_deployment.maximum_percent >= 100 && var.ecs_deployment.maximum_percent <= 200 && var.ecs_deployment.maximum_percent > var.ecs_deployment.minimum_healthy_percent",
                 "strategy",
                 "ecs_deployment.minimum_healthy_percent must be between 0 and 100, and maximum_percent between 100 and 200 and above it",
+            ),
+            // hashicorp/aws's deployment_circuit_breaker takes only enable and rollback (its
+            // threshold_configuration and reset_on_healthy_task are PR #48752, open in late
+            // 2026): ECS's defaults are what a service gets without them, anything else the
+            // modules cannot set.
+            check_that(
+                &format!(
+                    "var.ecs_deployment.circuit_breaker_threshold_type == \"{}\" && var.ecs_deployment.circuit_breaker_threshold == {} && var.ecs_deployment.circuit_breaker_reset_on_healthy_task == {}",
+                    d::CIRCUIT_BREAKER_THRESHOLD_TYPE,
+                    d::CIRCUIT_BREAKER_THRESHOLD,
+                    d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK
+                ),
+                "strategy",
+                &format!(
+                    "the hashicorp/aws provider cannot set the circuit breaker's threshold or reset yet: leave ecs_deployment.circuit_breaker_threshold_type ({}), circuit_breaker_threshold ({}) and circuit_breaker_reset_on_healthy_task ({}) at ECS's defaults, or use the fargate provider's resource",
+                    d::CIRCUIT_BREAKER_THRESHOLD_TYPE,
+                    d::CIRCUIT_BREAKER_THRESHOLD,
+                    d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK
+                ),
             ),
             check_that(
                 &format!(

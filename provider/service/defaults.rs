@@ -53,6 +53,12 @@ pub const MINIMUM_HEALTHY_PERCENT: i64 = 100;
 pub const MAXIMUM_PERCENT: i64 = 200;
 /// Rolling (seed 003): the deployment circuit breaker, with rollback.
 pub const CIRCUIT_BREAKER: bool = true;
+/// The circuit breaker's threshold as ECS takes it when none is given: BOUNDED_PERCENT of 50,
+/// and a task reaching a healthy state resets the failure count (ECS API reference,
+/// API_ThresholdConfiguration and API_DeploymentCircuitBreaker, read 2026-12-07).
+pub const CIRCUIT_BREAKER_THRESHOLD_TYPE: &str = "BOUNDED_PERCENT";
+pub const CIRCUIT_BREAKER_THRESHOLD: i64 = 50;
+pub const CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK: bool = true;
 
 pub const DNS_TTL: i64 = 10;
 pub const DNS_RECORD_TYPE: &str = "A";

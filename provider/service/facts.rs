@@ -656,6 +656,28 @@ pub const CANARY_PERCENT: PercentRange = PercentRange {
     source: ECS_DEPLOYMENT_CONFIGURATION,
 };
 
+/// How the deployment circuit breaker turns `value` into its threshold of failed tasks
+/// (`ThresholdConfiguration.type`, which ECS has taken since 2026-07-01): `COUNT` is the value
+/// itself; the percentages multiply it by the desired count, `BOUNDED_PERCENT` then held within
+/// [`CIRCUIT_BREAKER_BOUNDS`].
+pub const CIRCUIT_BREAKER_THRESHOLD_TYPES: Enum = Enum {
+    values: &["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"],
+    model: shape("ecs", "ThresholdType"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ThresholdConfiguration.html",
+};
+
+/// The bounds of a `BOUNDED_PERCENT` threshold: at least 3 and at most 200 failed tasks ("a
+/// minimum threshold of 3 and a maximum threshold of 200", API_ServiceDeploymentCircuitBreaker;
+/// the ThresholdType enum's page: "clamping the result to a minimum of 3 and a maximum of
+/// 200"). Neither says how a fraction rounds; the provider and the emulator round up.
+pub const CIRCUIT_BREAKER_BOUNDS: Range = Range {
+    min: 3,
+    max: 200,
+    model: None,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceDeploymentCircuitBreaker.html",
+};
+
 /// How many managed policies one IAM role takes: the "Managed policies attached to an IAM
 /// role" quota, 10 by default and at most 20 after an increase; the provider holds to the
 /// ceiling. A quota, in no model.
@@ -716,6 +738,7 @@ pub const RANGES: &[(&str, Range)] = &[
     ("FARGATE_NOFILE", FARGATE_NOFILE),
     ("TARGET_HEALTH_CHECK_CODES", TARGET_HEALTH_CHECK_CODES),
     ("MANAGED_POLICIES_PER_ROLE", MANAGED_POLICIES_PER_ROLE),
+    ("CIRCUIT_BREAKER_BOUNDS", CIRCUIT_BREAKER_BOUNDS),
 ];
 
 /// Every enum, by name.
@@ -730,6 +753,10 @@ pub const ENUMS: &[(&str, Enum)] = &[
     ("AUTO_ROLLBACK_EVENTS", AUTO_ROLLBACK_EVENTS),
     ("KERNEL_CAPABILITIES", KERNEL_CAPABILITIES),
     ("ULIMIT_NAMES", ULIMIT_NAMES),
+    (
+        "CIRCUIT_BREAKER_THRESHOLD_TYPES",
+        CIRCUIT_BREAKER_THRESHOLD_TYPES,
+    ),
 ];
 
 /// Every name length, by name.

@@ -849,13 +849,22 @@ ACTIVE_STATUSES = ("Created", "Queued", "InProgress", "Baking", "Ready")
 
 # Deployment ID -> Run.
 _runs = {}
-# Outcomes for the next deployments (POST /_emulator/deployments {"fail": N}).
+# Outcomes for the next deployments (POST /_emulator/deployments {"fail": N}), and how many
+# of an ECS deployment's task launches fail before its tasks start ({"failed_tasks": K};
+# None: every launch fails).
 _pending_failures = [0]
+_failed_tasks = [None]
 
 
-def fail_next_deployments(count):
+def fail_next_deployments(count, failed_tasks=None):
     with lock:
         _pending_failures[0] = int(count)
+        _failed_tasks[0] = failed_tasks
+
+
+def failed_tasks():
+    """How many task launches fail in a failing ECS deployment (None: all of them)."""
+    return _failed_tasks[0]
 
 
 def _take_failure():

@@ -96,7 +96,10 @@ source. Plus test-only control endpoints (JSON in, JSON out; a bad request answe
                                   deployment circuit breaker it fails at the threshold ("ECS
                                   deployment circuit breaker: tasks failed to start.") and,
                                   with rollback, ends ROLLBACK_SUCCESSFUL on the old revision;
-                                  without the breaker it stays IN_PROGRESS (as ECS keeps trying)
+                                  without the breaker it stays IN_PROGRESS (as ECS keeps trying).
+                                  With {"failed_tasks": K} only the first K launches of a failing
+                                  ECS deployment fail, then its tasks start (unless the breaker
+                                  tripped first)
   POST /_emulator/alarms          {"name": "web-5xx", "state": "ALARM"} sets a CloudWatch alarm's
                                   state as SetAlarmState does (optional "reason", "region";
                                   without "region" every region that has alarms is searched);
@@ -528,7 +531,14 @@ class Emulator:
             return {}
         if path == "/_emulator/deployments" and method == "POST":
             spec = _json_body(request)
-            contract.fail_next_deployments(_member(spec, "fail", int, 0, lambda v: v >= 0))
+            failed_tasks = spec.get("failed_tasks")
+            if failed_tasks is not None and (
+                not isinstance(failed_tasks, int) or isinstance(failed_tasks, bool) or failed_tasks < 1
+            ):
+                raise BadRequest(f"failed_tasks must be a whole number of at least 1, got {failed_tasks!r}")
+            contract.fail_next_deployments(
+                _member(spec, "fail", int, 0, lambda v: v >= 0), failed_tasks
+            )
             return {}
         if path == "/_emulator/alarms" and method == "POST":
             return self._set_alarm(_json_body(request))

@@ -415,6 +415,24 @@ class Failure(Exception):
         self.triggered = triggered or []
 
 
+def _breaker_threshold(config, desired):
+    """How many failed tasks trip the circuit breaker. thresholdConfiguration (ECS, 2026-07-01;
+    API_ThresholdConfiguration): COUNT is `value`; BOUNDED_PERCENT and UNBOUNDED_PERCENT take
+    `value` percent of the desired count, BOUNDED_PERCENT held within 3 and 200 (the ThresholdType
+    enum's documentation; API_ServiceDeploymentCircuitBreaker). Without it, BOUNDED_PERCENT of 50,
+    ECS's default. AWS does not say how a fraction rounds: up, as the provider's plan assumes."""
+    config = config or {}
+    kind = config.get("type") or "BOUNDED_PERCENT"
+    value = config.get("value")
+    value = 50 if value is None else int(value)
+    if kind == "COUNT":
+        return max(1, value)
+    share = int(math.ceil(value * desired / 100.0))
+    if kind == "UNBOUNDED_PERCENT":
+        return max(1, share)
+    return min(200, max(3, share))
+
+
 class Run:
     """One service deployment: a generator of delays (`_script`) that tick resumes."""
 
@@ -443,9 +461,8 @@ class Run:
         self.breaker = bool(breaker.get("enable"))
         self.breaker_rollback = bool(breaker.get("rollback"))
         desired = self.service.desired_count or 0
-        # API_DeploymentCircuitBreaker: the threshold is half the desired count, at least 3 and
-        # at most 200.
-        self.threshold = min(200, max(3, int(math.ceil(0.5 * desired))))
+        self.threshold = _breaker_threshold(breaker.get("thresholdConfiguration"), desired)
+        self.fail_limit = contract.failed_tasks() if failing else None
         self.failure_count = 0
         self.breaker_status = "MONITORING" if self.breaker else "DISABLED"
         alarm_config = self.config.get("alarms") or {}
@@ -563,6 +580,10 @@ class Run:
                     "circuit_breaker",
                 )
             yield _step()
+            if self.fail_limit is not None and self.failure_count >= self.fail_limit:
+                # The launches that were to fail have failed; the next ones start.
+                self._tasks_up()
+                return
 
     def _tasks_up(self):
         entry = self.target_entry

@@ -15,6 +15,8 @@ import time
 import unittest
 import uuid
 
+import native
+
 from test_contract import CODEDEPLOY_TRUST, FAST, ContractTest, forward
 from test_emulator import ModuleLauncher
 
@@ -342,6 +344,39 @@ class RollingTest(NativeTest):
         self.wait_for(lambda: len(self.described()["deployments"]) == 1, "the failed deployment to drain")
         [back] = self.described()["deployments"]
         self.assertEqual((back["taskDefinition"], back["rolloutState"]), (self.first, "COMPLETED"))
+
+    def test_a_count_threshold_trips_after_exactly_that_many_failed_tasks(self):
+        breaker = {
+            "enable": True,
+            "rollback": True,
+            "thresholdConfiguration": {"type": "COUNT", "value": 5},
+            "resetOnHealthyTask": False,
+        }
+        self.rolling_world({"strategy": "ROLLING", "deploymentCircuitBreaker": breaker})
+        self.assertEqual(self.described()["deploymentConfiguration"]["deploymentCircuitBreaker"], breaker)
+        # Four failed launches, then the tasks start: the deployment succeeds.
+        self.emulator.ok("POST", "/_emulator/deployments", {"fail": 1, "failed_tasks": 4})
+        survived = self.wait_deployment(self.deploy())
+        self.assertEqual(survived["status"], "SUCCESSFUL")
+        self.assertEqual(
+            survived["deploymentCircuitBreaker"], {"status": "MONITORING_COMPLETE", "failureCount": 4, "threshold": 5}
+        )
+        # Five: the circuit breaker trips at the fifth.
+        self.emulator.ok("POST", "/_emulator/deployments", {"fail": 1, "failed_tasks": 5})
+        tripped = self.wait_deployment(self.deploy("nginx:3"))
+        self.assertEqual((tripped["status"], tripped["statusReason"]), ("ROLLBACK_SUCCESSFUL", CIRCUIT_BREAKER))
+        self.assertEqual(
+            tripped["deploymentCircuitBreaker"], {"status": "TRIGGERED", "failureCount": 5, "threshold": 5}
+        )
+
+    def test_the_threshold_types_follow_the_desired_count(self):
+        threshold = native._breaker_threshold
+        self.assertEqual(threshold(None, 2), 3)
+        self.assertEqual(threshold({"type": "BOUNDED_PERCENT", "value": 50}, 25), 13)
+        self.assertEqual(threshold({"type": "BOUNDED_PERCENT", "value": 50}, 1000), 200)
+        self.assertEqual(threshold({"type": "UNBOUNDED_PERCENT", "value": 50}, 1000), 500)
+        self.assertEqual(threshold({"type": "UNBOUNDED_PERCENT", "value": 50}, 1), 1)
+        self.assertEqual(threshold({"type": "COUNT", "value": 7}, 400), 7)
 
     def test_the_circuit_breaker_without_rollback_stops(self):
         self.rolling_world({"strategy": "ROLLING", "deploymentCircuitBreaker": {"enable": True, "rollback": False}})

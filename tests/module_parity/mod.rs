@@ -534,6 +534,11 @@ impl Children<'_> {
             minimum_healthy_percent,
             maximum_percent,
             circuit_breaker,
+            // hashicorp/aws's deployment_circuit_breaker has no threshold or reset yet (PR
+            // #48752, open in late 2026): the modules refuse any but ECS's defaults, which is
+            // what ECS takes when none is sent.
+            circuit_breaker_threshold: _,
+            circuit_breaker_reset_on_healthy_task: _,
             alarm_names,
             hooks,
             advanced,

@@ -22,6 +22,9 @@ const ECS_SETTING_STRATEGIES: &[(&str, &[DeploymentStrategy])] = {
         ("minimum_healthy_percent", &[Rolling]),
         ("maximum_percent", &[Rolling]),
         ("circuit_breaker", &[Rolling]),
+        ("circuit_breaker_threshold_type", &[Rolling]),
+        ("circuit_breaker_threshold", &[Rolling]),
+        ("circuit_breaker_reset_on_healthy_task", &[Rolling]),
         ("hooks", &[BlueGreen, Linear, Canary]),
     ]
 };

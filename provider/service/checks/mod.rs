@@ -9,6 +9,7 @@
 
 mod alarms;
 mod catalogue;
+mod circuit_breaker;
 mod containers;
 mod deployment;
 mod firelens;
@@ -60,6 +61,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.alarms(config);
     out.traffic_validation(config);
     out.deployment_strategy(config);
+    out.circuit_breaker(config);
     out.load_balancer(config);
     out.container_port(config);
     out.sidecar_values(config);

@@ -199,6 +199,10 @@ pub struct EcsDeploymentDef {
     pub maximum_percent: i64,
     /// The circuit breaker, with rollback.
     pub circuit_breaker: bool,
+    /// Its threshold: COUNT, BOUNDED_PERCENT or UNBOUNDED_PERCENT, and the count or percentage.
+    pub circuit_breaker_threshold: (String, i64),
+    /// Whether a task that becomes healthy resets its count of failed tasks.
+    pub circuit_breaker_reset_on_healthy_task: bool,
     /// Alarms that roll a deployment back: the service's own, then the user's.
     pub alarm_names: Vec<String>,
     /// Lifecycle hooks in stage order: (stage, Lambda function ARN); ECS invokes them with the

@@ -111,6 +111,31 @@ pub(super) fn ecs_deployment_block() -> Block {
         "`rolling`: the deployment circuit breaker, with rollback: tasks that keep failing to start stop the \
          deployment and the previous revision runs again.",
     ))
+    .attribute(A::defaulted(
+        "circuit_breaker_threshold_type",
+        Type::String,
+        Value::string(d::CIRCUIT_BREAKER_THRESHOLD_TYPE),
+        &format!(
+            "`rolling`: how the circuit breaker counts its threshold of failed tasks ({}): `COUNT` is \
+             `circuit_breaker_threshold` itself; the percentages take that percentage of the desired count, \
+             `BOUNDED_PERCENT` then held between 3 and 200.",
+            one_of_code(crate::service::facts::CIRCUIT_BREAKER_THRESHOLD_TYPES.values)
+        ),
+    ))
+    .attribute(A::defaulted(
+        "circuit_breaker_threshold",
+        Type::Number,
+        Value::int(d::CIRCUIT_BREAKER_THRESHOLD),
+        "`rolling`: the circuit breaker's count of failed tasks, or percentage of the desired count, that \
+         stops a deployment (1 or more).",
+    ))
+    .attribute(A::defaulted(
+        "circuit_breaker_reset_on_healthy_task",
+        Type::Bool,
+        Value::Bool(d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK),
+        "`rolling`: whether a task that becomes healthy sets the circuit breaker's count of failed tasks back \
+         to 0.",
+    ))
     .attribute(A::optional(
         "hooks",
         string_map(),

@@ -245,6 +245,9 @@ pub struct EcsDeploymentSpec {
     pub minimum_healthy_percent: i64,
     pub maximum_percent: i64,
     pub circuit_breaker: bool,
+    /// COUNT, BOUNDED_PERCENT or UNBOUNDED_PERCENT, and the count or percentage.
+    pub circuit_breaker_threshold: (String, i64),
+    pub circuit_breaker_reset_on_healthy_task: bool,
     /// ECS lifecycle hooks: stage → Lambda function ARN.
     pub hooks: BTreeMap<String, String>,
 }
@@ -319,6 +322,11 @@ impl Default for EcsDeploymentSpec {
             minimum_healthy_percent: d::MINIMUM_HEALTHY_PERCENT,
             maximum_percent: d::MAXIMUM_PERCENT,
             circuit_breaker: d::CIRCUIT_BREAKER,
+            circuit_breaker_threshold: (
+                d::CIRCUIT_BREAKER_THRESHOLD_TYPE.to_owned(),
+                d::CIRCUIT_BREAKER_THRESHOLD,
+            ),
+            circuit_breaker_reset_on_healthy_task: d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK,
             hooks: BTreeMap::new(),
         }
     }

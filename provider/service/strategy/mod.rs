@@ -9,6 +9,8 @@ mod codedeploy;
 mod ecs_native;
 mod rolling;
 
+pub use rolling::breaker_threshold;
+
 use crate::service::expand::{AlarmTarget, ChildKey, EcsDeploymentDef};
 use crate::service::spec::ServiceSpec;
 
