@@ -52,6 +52,26 @@ impl Checker {
         }
         let explicit = !kind_v.is_null() || !value_v.is_null();
         let on = ecs.get("circuit_breaker").as_bool() != Some(false);
+        let reset_v = ecs.get("circuit_breaker_reset_on_healthy_task");
+        if !on {
+            for (attr, v) in [
+                ("circuit_breaker_threshold_type", kind_v),
+                ("circuit_breaker_threshold", value_v),
+                ("circuit_breaker_reset_on_healthy_task", reset_v),
+            ] {
+                if !v.is_null() {
+                    self.error(
+                        path(&["ecs_deployment", attr]),
+                        "Circuit breaker setting without the circuit breaker",
+                        format!(
+                            "ecs_deployment.{attr} configures the circuit breaker, which circuit_breaker = \
+                             false turns off: remove it, or turn the circuit breaker on (check `strategy`)."
+                        ),
+                    );
+                }
+            }
+            return;
+        }
         if !explicit || !on || DeploymentStrategy::of(c) != Some(DeploymentStrategy::Rolling) {
             return;
         }
@@ -225,7 +245,7 @@ mod tests {
     }
 
     #[test]
-    fn defaults_another_strategy_and_a_breaker_that_is_off_are_not_judged() {
+    fn ecs_defaults_are_not_judged_and_a_breaker_that_is_off_takes_no_threshold() {
         // ECS's own default at two tasks (threshold 3) is left alone: nothing set.
         assert_eq!(rolling(&[("desired_count", Value::int(2))]), []);
         assert_eq!(
@@ -234,6 +254,13 @@ mod tests {
                 ("ecs_deployment.circuit_breaker_threshold", Value::int(100)),
                 ("desired_count", Value::int(2)),
             ]),
+            [error(
+                "Circuit breaker setting without the circuit breaker",
+                AT
+            )]
+        );
+        assert_eq!(
+            rolling(&[("ecs_deployment.circuit_breaker", Value::Bool(false))]),
             []
         );
     }

@@ -3,7 +3,7 @@
 
 use super::{DeploymentStrategy, Family, LiveFrom, RolloutBy};
 use crate::service::expand::EcsDeploymentDef;
-use crate::service::spec::ServiceSpec;
+use crate::service::spec::{EcsDeploymentSpec, ServiceSpec};
 
 pub(super) static FAMILY: Family = Family {
     name: "rolling",
@@ -36,8 +36,14 @@ fn ecs_deployment(
         minimum_healthy_percent: ecs.minimum_healthy_percent,
         maximum_percent: ecs.maximum_percent,
         circuit_breaker: ecs.circuit_breaker,
-        circuit_breaker_threshold: ecs.circuit_breaker_threshold.clone(),
-        circuit_breaker_reset_on_healthy_task: ecs.circuit_breaker_reset_on_healthy_task,
+        // With the breaker off nothing is sent, and ECS keeps its defaults.
+        circuit_breaker_threshold: if ecs.circuit_breaker {
+            ecs.circuit_breaker_threshold.clone()
+        } else {
+            EcsDeploymentSpec::default().circuit_breaker_threshold
+        },
+        circuit_breaker_reset_on_healthy_task: ecs.circuit_breaker_reset_on_healthy_task
+            || !ecs.circuit_breaker,
         alarm_names: alarm_names.to_vec(),
         hooks: Vec::new(),
         advanced: false,
