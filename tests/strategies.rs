@@ -44,6 +44,28 @@ fn with_strategy(t: &Setup, strategy: &str, settings: &str) {
 /// What ECS reports for the service: (controller, strategy, alarm names, advanced configuration
 /// present, target group).
 fn ecs_view(t: &Setup) -> (String, String, Vec<String>, bool, String) {
+    let s = described_service(t);
+    let d = s.deployment_configuration();
+    let lb = s.load_balancers().first();
+    (
+        s.deployment_controller()
+            .map(|c| c.r#type().as_str().to_owned())
+            .unwrap_or_default(),
+        d.and_then(|d| d.strategy())
+            .map(|x| x.as_str().to_owned())
+            .unwrap_or_default(),
+        d.and_then(|d| d.alarms())
+            .map(|a| a.alarm_names().to_vec())
+            .unwrap_or_default(),
+        lb.is_some_and(|l| l.advanced_configuration().is_some()),
+        lb.and_then(|l| l.target_group_arn())
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+/// The service as DescribeServices reports it.
+fn described_service(t: &Setup) -> aws_sdk_ecs::types::Service {
     let cluster = t.fixtures.get("cluster");
     t.aws.run(async {
         let out = t
@@ -56,24 +78,7 @@ fn ecs_view(t: &Setup) -> (String, String, Vec<String>, bool, String) {
             .send()
             .await
             .expect("DescribeServices");
-        let s = out.services().first().expect("the service");
-        let d = s.deployment_configuration();
-        let lb = s.load_balancers().first();
-        (
-            s.deployment_controller()
-                .map(|c| c.r#type().as_str().to_owned())
-                .unwrap_or_default(),
-            d.and_then(|d| d.strategy())
-                .map(|x| x.as_str().to_owned())
-                .unwrap_or_default(),
-            d.and_then(|d| d.alarms())
-                .map(|a| a.alarm_names().to_vec())
-                .unwrap_or_default(),
-            lb.is_some_and(|l| l.advanced_configuration().is_some()),
-            lb.and_then(|l| l.target_group_arn())
-                .unwrap_or_default()
-                .to_owned(),
-        )
+        out.services().first().expect("the service").clone()
     })
 }
 
@@ -500,32 +505,18 @@ fn a_count_threshold_trips_the_circuit_breaker_after_exactly_that_many_failed_ta
         "{}",
         run.text()
     );
-    let cluster = t.fixtures.get("cluster");
-    let breaker = t.aws.run(async {
-        let out = t
-            .aws
-            .clients
-            .ecs
-            .describe_services()
-            .cluster(&cluster)
-            .services("checkout-api")
-            .send()
-            .await
-            .expect("DescribeServices");
-        let b = out
-            .services()
-            .first()
-            .and_then(|s| s.deployment_configuration())
-            .and_then(|d| d.deployment_circuit_breaker())
-            .expect("a circuit breaker");
-        let threshold = b.threshold_configuration().expect("its threshold");
-        (
-            b.enable(),
-            threshold.r#type().as_str().to_owned(),
-            threshold.value(),
-            b.reset_on_healthy_task(),
-        )
-    });
+    let service = described_service(&t);
+    let b = service
+        .deployment_configuration()
+        .and_then(|d| d.deployment_circuit_breaker())
+        .expect("a circuit breaker");
+    let threshold = b.threshold_configuration().expect("its threshold");
+    let breaker = (
+        b.enable(),
+        threshold.r#type().as_str().to_owned(),
+        threshold.value(),
+        b.reset_on_healthy_task(),
+    );
     assert_eq!(breaker, (true, "COUNT".to_owned(), 5, Some(false)));
     t.assert_plans_empty(&[]);
     t.assert_import_plans_nothing(&[]);
