@@ -10,8 +10,9 @@
 #
 # The older revision is checked out as a git worktree under target/upgrade/<revision> and built
 # there (UPGRADE_TARGET_DIR, default target/upgrade-target: its first build compiles every
-# dependency, a few minutes). The AWS endpoint is the embedded emulator on 127.0.0.1, or
-# AWS_ENDPOINT_URL. Not part of tools/test.sh.
+# dependency, a few minutes). The worktree stays for the next run; `git worktree remove --force
+# target/upgrade/<revision>` removes it. The AWS endpoint is the embedded emulator on
+# 127.0.0.1, or AWS_ENDPOINT_URL. Not part of tools/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
