@@ -377,4 +377,57 @@ mod tests {
         );
         assert_eq!(target_group_dimension("arn:aws:iam::1:role/x"), None);
     }
+
+    /// An alarm as AWS reports it when it says what `def` says, on `group`.
+    fn observed_as(def: &AlarmDef, group: &str) -> ObservedAlarm {
+        ObservedAlarm {
+            name: def.name.clone(),
+            arn: format!(
+                "arn:aws:cloudwatch:us-east-1:123456789012:alarm:{}",
+                def.name
+            ),
+            metric_name: def.metric_name.to_owned(),
+            statistic: def.statistic.to_owned(),
+            threshold: def.threshold,
+            comparison: def.comparison.to_owned(),
+            period: def.period,
+            evaluation_periods: def.evaluation_periods,
+            target_group: target_group_dimension(group).map(str::to_owned),
+            expression: def.expression.map(str::to_owned),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_alarm_changed_outside_terraform_or_on_the_other_group_is_drift() {
+        use crate::aws::observed::testing::{BLUE, GREEN, clients, expansion, observed};
+        use crate::service::expand::{AlarmMetric, AlarmTarget};
+
+        let (c, exp) = (clients(), expansion("codedeploy"));
+        let key = ChildKey::Alarm(AlarmMetric::Target5xx, AlarmTarget::Blue);
+        let Some(def) = alarm_def(&exp, AlarmMetric::Target5xx, AlarmTarget::Blue) else {
+            panic!("the test service alarms on 5xx")
+        };
+        let relate = |alarm: ObservedAlarm| {
+            let mut o = observed(&[(key, "arn:alarm")]);
+            o.alarms = vec![alarm];
+            let known = o.ids.clone();
+            let (c, exp) = (&c, &exp);
+            async move {
+                let at = Lookup {
+                    c,
+                    exp,
+                    known: &known,
+                };
+                let Ok(()) = AlarmKind.relate(&at, key, &mut o).await else {
+                    panic!("relate makes no call")
+                };
+                o.ids.pending.contains(&key)
+            }
+        };
+        assert!(!relate(observed_as(def, BLUE)).await, "as defined");
+        let mut raised = observed_as(def, BLUE);
+        raised.threshold += 1.0;
+        assert!(relate(raised).await, "a threshold changed");
+        assert!(relate(observed_as(def, GREEN)).await, "on the green group");
+    }
 }

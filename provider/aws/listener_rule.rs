@@ -547,3 +547,67 @@ impl ChildKind for ListenerRuleKind {
         Ok(Some(Found { ids, ownership }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::observed::testing::{BLUE, GREEN, clients, expansion, observed, rule};
+    use crate::service::state::Colour;
+
+    /// Relates the production rule of `o` under `strategy`, the live colour `live`.
+    async fn relate(strategy: &str, live: Colour, mut o: Observed) -> Observed {
+        let (c, exp) = (clients(), expansion(strategy));
+        let known = o.ids.clone();
+        let at = Lookup {
+            c: &c,
+            exp: &exp,
+            known: &known,
+        };
+        o.live = Some(live);
+        let key = ChildKey::ProductionListenerRule;
+        let Ok(()) = ListenerRuleKind.relate(&at, key, &mut o).await else {
+            panic!("relate makes no call here")
+        };
+        o
+    }
+
+    #[tokio::test]
+    async fn a_rule_forwarding_to_the_idle_group_is_drift_the_apply_repairs() {
+        let key = ChildKey::ProductionListenerRule;
+        let mut o = observed(&[(key, "arn:rule")]);
+        o.production_rule = Some(rule(&[(GREEN, 1)]));
+        let o = relate("codedeploy", Colour::Blue, o).await;
+        assert!(o.ids.pending.contains(&key));
+        assert_eq!(
+            o.ids.drift,
+            [
+                "the production listener rule forwards to green, but the service serves blue: \
+              changed outside Terraform. The apply points the rule back at the blue target group."
+            ]
+        );
+        // Forwarding to the live group, or split mid-shift, is no drift.
+        for weights in [&[(BLUE, 1)][..], &[(BLUE, 50), (GREEN, 50)]] {
+            let mut o = observed(&[(key, "arn:rule")]);
+            o.production_rule = Some(rule(weights));
+            let o = relate("codedeploy", Colour::Blue, o).await;
+            assert!(
+                o.ids.pending.is_empty() && o.ids.drift.is_empty(),
+                "{weights:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn ecs_native_blue_green_needs_the_rule_to_name_both_groups() {
+        let key = ChildKey::ProductionListenerRule;
+        let mut o = observed(&[(key, "arn:rule")]);
+        o.production_rule = Some(rule(&[(BLUE, 1)]));
+        let o = relate("blue_green", Colour::Blue, o).await;
+        assert!(o.ids.pending.contains(&key));
+        assert!(o.ids.drift[0].contains("no longer forwards to both target groups"));
+        let mut o = observed(&[(key, "arn:rule")]);
+        o.production_rule = Some(rule(&[(BLUE, 1), (GREEN, 0)]));
+        let o = relate("blue_green", Colour::Blue, o).await;
+        assert!(o.ids.pending.is_empty() && o.ids.drift.is_empty());
+    }
+}

@@ -117,3 +117,142 @@ impl Observed {
             .is_some_and(|s| s.deployment_in_flight())
     }
 }
+
+/// What the kinds' `relate` tests share: an expansion, clients that are never called, and
+/// target groups and rules as AWS reports them.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::BTreeMap;
+
+    use crate::aws::clients::Clients;
+    use crate::aws::listener_rule::ObservedRule;
+    use crate::service::expand::{ChildKey, Expansion, Placement, expand};
+    use crate::service::spec::ServiceSpec;
+    use crate::service::state::ChildIds;
+    use crate::value::Value;
+
+    use super::Observed;
+
+    pub const BLUE: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/checkout-blue/1a2b3c4d5e6f7a8b";
+    pub const GREEN: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/checkout-green/8b7a6f5e4d3c2b1a";
+    const LISTENER: &str =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/50dc6c495c0c9188";
+
+    /// A service behind a load balancer under `strategy`, with a 5xx alarm and request-count
+    /// autoscaling.
+    pub fn expansion(strategy: &str) -> Expansion {
+        let mut lb = vec![
+            ("vpc_id", Value::string("vpc-1")),
+            (
+                "production_listener_arn",
+                Value::string(format!("{LISTENER}/f2f7dc8efc522ab2")),
+            ),
+        ];
+        if strategy != "rolling" {
+            lb.push((
+                "test_listener_arn",
+                Value::string(format!("{LISTENER}/0467ef3c8400ae65")),
+            ));
+        }
+        let value = Value::object([
+            ("name", Value::string("checkout")),
+            ("cluster", Value::string("prod")),
+            ("deployment_strategy", Value::string(strategy)),
+            (
+                "task",
+                Value::object([("cpu", Value::int(256)), ("memory", Value::int(512))]),
+            ),
+            (
+                "container",
+                Value::object([
+                    ("name", Value::string("app")),
+                    ("image", Value::string("shop/checkout:1.0")),
+                    ("port", Value::int(8080)),
+                ]),
+            ),
+            (
+                "network",
+                Value::object([("subnets", Value::List(vec![Value::string("subnet-a")]))]),
+            ),
+            ("load_balancer", Value::object(lb)),
+            (
+                "alarms",
+                Value::object([("target_5xx_count", Value::int(10))]),
+            ),
+            (
+                "autoscaling",
+                Value::object([
+                    ("min", Value::int(2)),
+                    ("max", Value::int(10)),
+                    ("requests_per_target", Value::int(500)),
+                ]),
+            ),
+        ]);
+        let Ok(spec) = ServiceSpec::from_value(&value) else {
+            panic!("the test service decodes")
+        };
+        let home = Placement::in_account("us-east-1", "123456789012");
+        let Ok(placement) = Placement::of_service(&spec, Some(&home)) else {
+            panic!("the test service is placed")
+        };
+        expand(&spec, &placement, &BTreeMap::new())
+    }
+
+    /// SDK clients for a `Lookup`; the `relate`s under test make no call.
+    pub fn clients() -> Clients {
+        let sdk = aws_types::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_types::region::Region::new("us-east-1"))
+            .build();
+        Clients::new(&sdk, &BTreeMap::new())
+    }
+
+    /// What a read left: both groups and the given children recorded.
+    pub fn observed(recorded: &[(ChildKey, &str)]) -> Observed {
+        let mut ids = ChildIds::from_iter([
+            (ChildKey::BlueTargetGroup, BLUE.to_owned()),
+            (ChildKey::GreenTargetGroup, GREEN.to_owned()),
+        ]);
+        for (key, id) in recorded {
+            ids.set(*key, (*id).to_owned());
+        }
+        Observed {
+            ids,
+            ..Observed::default()
+        }
+    }
+
+    /// A rule forwarding to `weights` (target group ARN, weight).
+    pub fn rule(weights: &[(&str, i64)]) -> ObservedRule {
+        ObservedRule {
+            target_group_arn: weights
+                .iter()
+                .max_by_key(|(_, w)| *w)
+                .map(|(g, _)| (*g).to_owned()),
+            weights: weights.iter().map(|(g, w)| ((*g).to_owned(), *w)).collect(),
+            priority: Some(100),
+            path_patterns: Vec::new(),
+            host_headers: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{BLUE, GREEN, expansion, observed, rule};
+    use crate::service::state::Colour;
+
+    #[test]
+    fn the_live_colour_is_read_where_the_family_says() {
+        let mut o = observed(&[]);
+        o.production_rule = Some(rule(&[(GREEN, 1), (BLUE, 0)]));
+        // ECS-native: the production rule's heaviest group.
+        assert_eq!(o.live_colour(&expansion("blue_green")), Some(Colour::Green));
+        // CodeDeploy: the PRIMARY task set's group; with no service reported, the rule.
+        assert_eq!(o.live_colour(&expansion("codedeploy")), Some(Colour::Green));
+        // Rolling: the one group, whatever a rule says.
+        assert_eq!(o.live_colour(&expansion("rolling")), Some(Colour::Blue));
+        o.production_rule = Some(rule(&[("arn:aws:elasticloadbalancing:other", 1)]));
+        assert_eq!(o.live_colour(&expansion("blue_green")), None);
+    }
+}

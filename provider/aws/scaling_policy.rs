@@ -244,3 +244,60 @@ impl ChildKind for ScalingPolicyKind {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::observed::testing::{BLUE, GREEN, clients, expansion, observed};
+    use crate::service::state::Colour;
+
+    fn policy(name: &str, arn: &str, group: &str) -> ObservedPolicy {
+        let exp = expansion("codedeploy");
+        ObservedPolicy {
+            name: name.to_owned(),
+            arn: arn.to_owned(),
+            metric: Some("ALBRequestCountPerTarget".to_owned()),
+            target_value: 500.0,
+            resource_label: alb_resource_label(&exp.placement.load_balancer, group),
+            scale_in_cooldown: None,
+            scale_out_cooldown: None,
+        }
+    }
+
+    async fn relate(o: &mut Observed) {
+        let (c, exp) = (clients(), expansion("codedeploy"));
+        let known = o.ids.clone();
+        let at = Lookup {
+            c: &c,
+            exp: &exp,
+            known: &known,
+        };
+        let Ok(()) = ScalingPolicyKind
+            .relate(&at, ChildKey::ScalingPolicy(ScalingMetric::Requests), o)
+            .await
+        else {
+            panic!("relate makes no call")
+        };
+    }
+
+    #[tokio::test]
+    async fn a_policy_is_found_by_name_and_one_on_the_idle_group_is_drift() {
+        let key = ChildKey::ScalingPolicy(ScalingMetric::Requests);
+        let name = expansion("codedeploy").names.requests_policy.clone();
+        // Found under a new ARN, measuring the live group: recorded, no drift.
+        let mut o = observed(&[(key, "arn:old")]);
+        o.live = Some(Colour::Blue);
+        o.scaling_policies = vec![policy(&name, "arn:new", BLUE)];
+        relate(&mut o).await;
+        assert_eq!(o.ids.get(key), Some("arn:new"));
+        assert!(o.ids.pending.is_empty());
+        // Measuring the idle group: pending, so the apply points it at the live one.
+        o.scaling_policies = vec![policy(&name, "arn:new", GREEN)];
+        relate(&mut o).await;
+        assert!(o.ids.pending.contains(&key));
+        // Gone: cleared, so the apply puts it again.
+        o.scaling_policies.clear();
+        relate(&mut o).await;
+        assert!(!o.ids.has(key));
+    }
+}
