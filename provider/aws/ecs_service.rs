@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::service::defaults;
+use crate::service::spec::CircuitBreakerThreshold;
 use aws_sdk_ecs::types::{
     AdvancedConfiguration, AssignPublicIp, AwsVpcConfiguration, CanaryConfiguration,
     CapacityProviderStrategyItem, DeploymentAlarms, DeploymentCircuitBreaker,
@@ -144,10 +144,10 @@ fn circuit_breaker(d: &EcsDeploymentDef, op: &'static str) -> AwsResult<Deployme
     if !d.circuit_breaker {
         return Ok(b.build());
     }
-    let (kind, value) = &d.circuit_breaker_threshold;
+    let t = &d.circuit_breaker_threshold;
     let threshold = ThresholdConfiguration::builder()
-        .r#type(ThresholdType::from(kind.as_str()))
-        .value(i32::try_from(*value).map_err(|_| {
+        .r#type(ThresholdType::from(t.kind.as_str()))
+        .value(i32::try_from(t.value).map_err(|_| {
             AwsError::new(
                 op,
                 "the circuit breaker's threshold is beyond a 32-bit integer",
@@ -156,8 +156,22 @@ fn circuit_breaker(d: &EcsDeploymentDef, op: &'static str) -> AwsResult<Deployme
         .build()
         .map_err(bad(op))?;
     Ok(b.threshold_configuration(threshold)
-        .reset_on_healthy_task(d.circuit_breaker_reset_on_healthy_task)
+        .reset_on_healthy_task(t.reset_on_healthy_task)
         .build())
+}
+
+/// The circuit breaker's threshold as AWS reports it; what ECS takes when none was given (a
+/// breaker that is off, or one set by another tool) where AWS reports none.
+fn breaker_threshold_of(b: Option<&DeploymentCircuitBreaker>) -> CircuitBreakerThreshold {
+    let ecs = CircuitBreakerThreshold::default();
+    let t = b.and_then(|b| b.threshold_configuration());
+    CircuitBreakerThreshold {
+        kind: t.map_or(ecs.kind, |t| t.r#type().as_str().to_owned()),
+        value: t.map_or(ecs.value, |t| i64::from(t.value())),
+        reset_on_healthy_task: b
+            .and_then(|b| b.reset_on_healthy_task())
+            .unwrap_or(ecs.reset_on_healthy_task),
+    }
 }
 
 /// `deploymentConfiguration` of an ECS-controller service; `role` invokes the hooks.
@@ -411,23 +425,7 @@ fn observed_deployment(d: &DeploymentConfiguration, advanced: bool) -> EcsDeploy
         minimum_healthy_percent: i64::from(d.minimum_healthy_percent().unwrap_or(100)),
         maximum_percent: i64::from(d.maximum_percent().unwrap_or(200)),
         circuit_breaker: d.deployment_circuit_breaker().is_some_and(|b| b.enable()),
-        // What ECS takes when none was given (a breaker that is off, or set by another tool).
-        circuit_breaker_threshold: d
-            .deployment_circuit_breaker()
-            .and_then(|b| b.threshold_configuration())
-            .map_or_else(
-                || {
-                    (
-                        defaults::CIRCUIT_BREAKER_THRESHOLD_TYPE.to_owned(),
-                        defaults::CIRCUIT_BREAKER_THRESHOLD,
-                    )
-                },
-                |t| (t.r#type().as_str().to_owned(), i64::from(t.value())),
-            ),
-        circuit_breaker_reset_on_healthy_task: d
-            .deployment_circuit_breaker()
-            .and_then(|b| b.reset_on_healthy_task())
-            .unwrap_or(defaults::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK),
+        circuit_breaker_threshold: breaker_threshold_of(d.deployment_circuit_breaker()),
         alarm_names: d
             .alarms()
             .filter(|a| a.enable())

@@ -371,7 +371,7 @@ fn ecs_deployment_value(strategy: DeploymentStrategy, o: &Observed) -> Value {
             Value::string(
                 seen.filter(|_| rolling)
                     .map_or(d::CIRCUIT_BREAKER_THRESHOLD_TYPE, |d| {
-                        d.circuit_breaker_threshold.0.as_str()
+                        d.circuit_breaker_threshold.kind.as_str()
                     }),
             ),
         ),
@@ -380,7 +380,7 @@ fn ecs_deployment_value(strategy: DeploymentStrategy, o: &Observed) -> Value {
             Value::int(
                 seen.filter(|_| rolling)
                     .map_or(d::CIRCUIT_BREAKER_THRESHOLD, |d| {
-                        d.circuit_breaker_threshold.1
+                        d.circuit_breaker_threshold.value
                     }),
             ),
         ),
@@ -389,7 +389,7 @@ fn ecs_deployment_value(strategy: DeploymentStrategy, o: &Observed) -> Value {
             Value::Bool(
                 seen.filter(|_| rolling)
                     .map_or(d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK, |d| {
-                        d.circuit_breaker_reset_on_healthy_task
+                        d.circuit_breaker_threshold.reset_on_healthy_task
                     }),
             ),
         ),

@@ -538,7 +538,6 @@ impl Children<'_> {
             // #48752, open in late 2026): the modules refuse any but ECS's defaults, which is
             // what ECS takes when none is sent.
             circuit_breaker_threshold: _,
-            circuit_breaker_reset_on_healthy_task: _,
             alarm_names,
             hooks,
             advanced,

@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use super::{AlarmMetric, AlarmTarget, ChildKey, ScalingMetric};
 pub use crate::service::spec::{CapacityProviderItem, EfsSpec, VolumeSpec};
-use crate::service::spec::{ContainerHealthCheck, MountPoint, Ulimit};
+use crate::service::spec::{CircuitBreakerThreshold, ContainerHealthCheck, MountPoint, Ulimit};
 
 /// A CloudWatch metric alarm on one target group of the service's load balancer.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,10 +199,8 @@ pub struct EcsDeploymentDef {
     pub maximum_percent: i64,
     /// The circuit breaker, with rollback.
     pub circuit_breaker: bool,
-    /// Its threshold: COUNT, BOUNDED_PERCENT or UNBOUNDED_PERCENT, and the count or percentage.
-    pub circuit_breaker_threshold: (String, i64),
-    /// Whether a task that becomes healthy resets its count of failed tasks.
-    pub circuit_breaker_reset_on_healthy_task: bool,
+    /// When it stops a deployment (ECS's default while it is off: nothing is sent then).
+    pub circuit_breaker_threshold: CircuitBreakerThreshold,
     /// Alarms that roll a deployment back: the service's own, then the user's.
     pub alarm_names: Vec<String>,
     /// Lifecycle hooks in stage order: (stage, Lambda function ARN); ECS invokes them with the

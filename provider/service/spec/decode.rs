@@ -339,20 +339,20 @@ impl ServiceSpec {
                     .int("minimum_healthy_percent", Some(d::MINIMUM_HEALTHY_PERCENT))?,
                 maximum_percent: e.int("maximum_percent", Some(d::MAXIMUM_PERCENT))?,
                 circuit_breaker: e.bool("circuit_breaker", d::CIRCUIT_BREAKER)?,
-                circuit_breaker_threshold: (
-                    e.str(
+                circuit_breaker_threshold: CircuitBreakerThreshold {
+                    kind: e.str(
                         "circuit_breaker_threshold_type",
                         Some(d::CIRCUIT_BREAKER_THRESHOLD_TYPE),
                     )?,
-                    e.int(
+                    value: e.int(
                         "circuit_breaker_threshold",
                         Some(d::CIRCUIT_BREAKER_THRESHOLD),
                     )?,
-                ),
-                circuit_breaker_reset_on_healthy_task: e.bool(
-                    "circuit_breaker_reset_on_healthy_task",
-                    d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK,
-                )?,
+                    reset_on_healthy_task: e.bool(
+                        "circuit_breaker_reset_on_healthy_task",
+                        d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK,
+                    )?,
+                },
                 hooks: e.string_map("hooks")?,
             },
             None => EcsDeploymentSpec::default(),

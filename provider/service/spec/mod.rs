@@ -245,9 +245,7 @@ pub struct EcsDeploymentSpec {
     pub minimum_healthy_percent: i64,
     pub maximum_percent: i64,
     pub circuit_breaker: bool,
-    /// COUNT, BOUNDED_PERCENT or UNBOUNDED_PERCENT, and the count or percentage.
-    pub circuit_breaker_threshold: (String, i64),
-    pub circuit_breaker_reset_on_healthy_task: bool,
+    pub circuit_breaker_threshold: CircuitBreakerThreshold,
     /// ECS lifecycle hooks: stage → Lambda function ARN.
     pub hooks: BTreeMap<String, String>,
 }
@@ -311,6 +309,28 @@ impl Default for TargetHealthCheck {
     }
 }
 
+/// When the circuit breaker stops a deployment; its default is what ECS takes when none is
+/// sent, so a breaker that is off (nothing sent) reads back as the default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CircuitBreakerThreshold {
+    /// COUNT, BOUNDED_PERCENT or UNBOUNDED_PERCENT.
+    pub kind: String,
+    /// The count, or the percentage of the desired count.
+    pub value: i64,
+    /// Whether a task that becomes healthy resets the count of failed tasks.
+    pub reset_on_healthy_task: bool,
+}
+
+impl Default for CircuitBreakerThreshold {
+    fn default() -> Self {
+        CircuitBreakerThreshold {
+            kind: d::CIRCUIT_BREAKER_THRESHOLD_TYPE.to_owned(),
+            value: d::CIRCUIT_BREAKER_THRESHOLD,
+            reset_on_healthy_task: d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK,
+        }
+    }
+}
+
 impl Default for EcsDeploymentSpec {
     fn default() -> Self {
         EcsDeploymentSpec {
@@ -322,11 +342,7 @@ impl Default for EcsDeploymentSpec {
             minimum_healthy_percent: d::MINIMUM_HEALTHY_PERCENT,
             maximum_percent: d::MAXIMUM_PERCENT,
             circuit_breaker: d::CIRCUIT_BREAKER,
-            circuit_breaker_threshold: (
-                d::CIRCUIT_BREAKER_THRESHOLD_TYPE.to_owned(),
-                d::CIRCUIT_BREAKER_THRESHOLD,
-            ),
-            circuit_breaker_reset_on_healthy_task: d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK,
+            circuit_breaker_threshold: CircuitBreakerThreshold::default(),
             hooks: BTreeMap::new(),
         }
     }

@@ -5,7 +5,7 @@
 
 use super::{DeploymentStrategy, ECS_HOOK_STAGES, Family, LiveFrom, RolloutBy};
 use crate::service::expand::{ChildKey, EcsDeploymentDef};
-use crate::service::spec::{EcsDeploymentSpec, ServiceSpec};
+use crate::service::spec::{CircuitBreakerThreshold, ServiceSpec};
 
 pub(super) static FAMILY: Family = Family {
     name: "ECS-native blue/green",
@@ -44,9 +44,7 @@ fn ecs_deployment(
         minimum_healthy_percent: crate::service::defaults::MINIMUM_HEALTHY_PERCENT,
         maximum_percent: crate::service::defaults::MAXIMUM_PERCENT,
         circuit_breaker: false,
-        circuit_breaker_threshold: EcsDeploymentSpec::default().circuit_breaker_threshold,
-        circuit_breaker_reset_on_healthy_task:
-            crate::service::defaults::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK,
+        circuit_breaker_threshold: CircuitBreakerThreshold::default(),
         alarm_names: alarm_names.to_vec(),
         hooks: ECS_HOOK_STAGES
             .iter()

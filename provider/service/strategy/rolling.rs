@@ -3,7 +3,7 @@
 
 use super::{DeploymentStrategy, Family, LiveFrom, RolloutBy};
 use crate::service::expand::EcsDeploymentDef;
-use crate::service::spec::{EcsDeploymentSpec, ServiceSpec};
+use crate::service::spec::{CircuitBreakerThreshold, ServiceSpec};
 
 pub(super) static FAMILY: Family = Family {
     name: "rolling",
@@ -40,10 +40,8 @@ fn ecs_deployment(
         circuit_breaker_threshold: if ecs.circuit_breaker {
             ecs.circuit_breaker_threshold.clone()
         } else {
-            EcsDeploymentSpec::default().circuit_breaker_threshold
+            CircuitBreakerThreshold::default()
         },
-        circuit_breaker_reset_on_healthy_task: ecs.circuit_breaker_reset_on_healthy_task
-            || !ecs.circuit_breaker,
         alarm_names: alarm_names.to_vec(),
         hooks: Vec::new(),
         advanced: false,
