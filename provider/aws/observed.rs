@@ -129,6 +129,7 @@ pub(crate) mod testing {
     use crate::service::expand::{ChildKey, Expansion, Placement, expand};
     use crate::service::spec::ServiceSpec;
     use crate::service::state::ChildIds;
+    use crate::service::testing::service_value;
     use crate::value::Value;
 
     use super::Observed;
@@ -138,56 +139,30 @@ pub(crate) mod testing {
     const LISTENER: &str =
         "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/50dc6c495c0c9188";
 
-    /// A service behind a load balancer under `strategy`, with a 5xx alarm and request-count
-    /// autoscaling.
+    /// A service behind a load balancer under `strategy` (a rolling one without a test
+    /// listener), with a 5xx alarm and request-count autoscaling.
     pub fn expansion(strategy: &str) -> Expansion {
-        let mut lb = vec![
-            ("vpc_id", Value::string("vpc-1")),
-            (
-                "production_listener_arn",
-                Value::string(format!("{LISTENER}/f2f7dc8efc522ab2")),
-            ),
-        ];
-        if strategy != "rolling" {
-            lb.push((
-                "test_listener_arn",
-                Value::string(format!("{LISTENER}/0467ef3c8400ae65")),
-            ));
-        }
-        let value = Value::object([
-            ("name", Value::string("checkout")),
-            ("cluster", Value::string("prod")),
-            ("deployment_strategy", Value::string(strategy)),
-            (
-                "task",
-                Value::object([("cpu", Value::int(256)), ("memory", Value::int(512))]),
-            ),
-            (
-                "container",
-                Value::object([
-                    ("name", Value::string("app")),
-                    ("image", Value::string("shop/checkout:1.0")),
-                    ("port", Value::int(8080)),
-                ]),
-            ),
-            (
-                "network",
-                Value::object([("subnets", Value::List(vec![Value::string("subnet-a")]))]),
-            ),
-            ("load_balancer", Value::object(lb)),
-            (
-                "alarms",
-                Value::object([("target_5xx_count", Value::int(10))]),
-            ),
-            (
-                "autoscaling",
-                Value::object([
-                    ("min", Value::int(2)),
-                    ("max", Value::int(10)),
-                    ("requests_per_target", Value::int(500)),
-                ]),
-            ),
-        ]);
+        let test = (strategy != "rolling").then_some(format!("{LISTENER}/0467ef3c8400ae65"));
+        let Value::Object(mut fields) = service_value(
+            strategy,
+            &format!("{LISTENER}/f2f7dc8efc522ab2"),
+            test.as_deref(),
+        ) else {
+            panic!("a service is an object")
+        };
+        fields.insert(
+            "alarms".to_owned(),
+            Value::object([("target_5xx_count", Value::int(10))]),
+        );
+        fields.insert(
+            "autoscaling".to_owned(),
+            Value::object([
+                ("min", Value::int(2)),
+                ("max", Value::int(10)),
+                ("requests_per_target", Value::int(500)),
+            ]),
+        );
+        let value = Value::Object(fields);
         let Ok(spec) = ServiceSpec::from_value(&value) else {
             panic!("the test service decodes")
         };

@@ -18,3 +18,5 @@ pub mod state;
 pub mod strategy;
 pub mod tag_checks;
 pub mod task;
+#[cfg(test)]
+pub(crate) mod testing;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use crate::service::change::{STRATEGY_ATTRIBUTES, plan_update};
 use crate::service::expand::DeploymentStrategy;
 use crate::service::expand::Placement;
+use crate::service::testing::service_value;
 use crate::value::{AttributePath, Value};
 
 use super::expansion_of;
@@ -16,35 +17,7 @@ const TEST: &str = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener
 
 /// A service behind `production_listener_arn` with the given strategy.
 fn service(strategy: &str, production_listener_arn: &str) -> Value {
-    Value::object([
-        ("name", Value::string("checkout")),
-        ("cluster", Value::string("prod")),
-        ("deployment_strategy", Value::string(strategy)),
-        (
-            "task",
-            Value::object([("cpu", Value::int(256)), ("memory", Value::int(512))]),
-        ),
-        (
-            "container",
-            Value::object([
-                ("name", Value::string("app")),
-                ("image", Value::string("shop/checkout:1.0")),
-                ("port", Value::int(8080)),
-            ]),
-        ),
-        ("network", Value::object([])),
-        (
-            "load_balancer",
-            Value::object([
-                ("vpc_id", Value::string("vpc-1")),
-                (
-                    "production_listener_arn",
-                    Value::string(production_listener_arn),
-                ),
-                ("test_listener_arn", Value::string(TEST)),
-            ]),
-        ),
-    ])
+    service_value(strategy, production_listener_arn, Some(TEST))
 }
 
 fn replaced(prior: &str, planned: &str) -> (Vec<String>, Vec<&'static str>) {
