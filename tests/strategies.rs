@@ -457,20 +457,7 @@ fn rolling_has_one_target_group_and_rolls_back_on_an_alarm_and_on_the_circuit_br
         t.emulator.embedded,
         "failing a deployment on purpose needs the project's emulator"
     );
-    support::http(
-        &t.emulator.endpoint,
-        "POST",
-        "/_emulator/deployments",
-        r#"{"fail": 1}"#,
-    );
-    let run = t.tofu(&["apply", "-auto-approve"]);
-    assert!(!run.success(), "the apply fails:\n{}", run.text());
-    assert!(
-        run.text().contains("Deployment did not succeed") && run.text().contains("circuit breaker"),
-        "{}",
-        run.text()
-    );
-    assert_eq!(t.state_str("task_definition_arn"), on_v2, "v2 still runs");
+    the_circuit_breaker_stops_the_next_apply(&t, r#"{"fail": 1}"#, &on_v2);
     assert_eq!(
         t.planned_actions(&[]),
         ["update"],
@@ -481,6 +468,25 @@ fn rolling_has_one_target_group_and_rolls_back_on_an_alarm_and_on_the_circuit_br
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
+/// The next apply's ECS deployment fails as `failure` (POST /_emulator/deployments) says: the
+/// circuit breaker stops it, the apply fails saying so, and `running` still runs.
+fn the_circuit_breaker_stops_the_next_apply(t: &Setup, failure: &str, running: &str) {
+    support::http(
+        &t.emulator.endpoint,
+        "POST",
+        "/_emulator/deployments",
+        failure,
+    );
+    let run = t.tofu(&["apply", "-auto-approve"]);
+    assert!(!run.success(), "the apply fails:\n{}", run.text());
+    assert!(
+        run.text().contains("Deployment did not succeed") && run.text().contains("circuit breaker"),
+        "{}",
+        run.text()
+    );
+    assert_eq!(t.state_str("task_definition_arn"), running, "v2 still runs");
 }
 
 /// A rolling service's circuit breaker with a COUNT threshold: ECS gets the threshold and the
@@ -538,20 +544,7 @@ fn a_count_threshold_trips_the_circuit_breaker_after_exactly_that_many_failed_ta
     t.assert_plans_empty(&V2);
 
     // Five: the circuit breaker stops the deployment at the fifth and ECS rolls back.
-    support::http(
-        &t.emulator.endpoint,
-        "POST",
-        "/_emulator/deployments",
-        r#"{"fail": 1, "failed_tasks": 5}"#,
-    );
-    let run = t.tofu(&["apply", "-auto-approve"]);
-    assert!(!run.success(), "the apply fails:\n{}", run.text());
-    assert!(
-        run.text().contains("Deployment did not succeed") && run.text().contains("circuit breaker"),
-        "{}",
-        run.text()
-    );
-    assert_eq!(t.state_str("task_definition_arn"), on_v2, "v2 still runs");
+    the_circuit_breaker_stops_the_next_apply(&t, r#"{"fail": 1, "failed_tasks": 5}"#, &on_v2);
 
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
