@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 eval "$(tools/install.sh)"
+. tools/lib-emulator.sh
 cargo build --locked --quiet
 work="$(mktemp -d)"
 emulator_pid=""
@@ -18,36 +19,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$work/tofu.tfrc" <<CFG
-provider_installation {
-  dev_overrides {
-    "terraform-provider-fargate/fargate" = "$root/target/debug"
-  }
-  direct {}
-}
-CFG
+provider_tfrc "$work/tofu.tfrc" "$root/target/debug"
 export TF_CLI_CONFIG_FILE="$work/tofu.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
-  # --until parent: the emulator also goes away if this script is killed.
-  "$MOTO_PYTHON" tests/emulator/launcher.py --until parent > "$work/emulator.ready" 2>"$work/emulator.log" < /dev/null &
-  emulator_pid=$!
-  for _ in $(seq 100); do [ -s "$work/emulator.ready" ] && break; sleep 0.1; done
-  AWS_ENDPOINT_URL="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$work/emulator.ready")"
-  export AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
-  echo "== emulator (moto, patched) at $AWS_ENDPOINT_URL"
-fi
+start_emulator "$work"
+[ -z "$emulator_pid" ] || echo "== emulator (moto, patched) at $AWS_ENDPOINT_URL"
 
 echo "== fixtures: VPC, two subnets, security group, ALB with production and test listeners, cluster, namespace"
-"$MOTO_PYTHON" tests/emulator/fixtures.py create "demo$$" > "$work/fixtures.json"
-python3 - "$work/fixtures.json" > "$work/terraform.tfvars" <<'PY'
-import json, sys
-ids = json.load(open(sys.argv[1]))
-for key in ("cluster", "vpc_id", "production_listener_arn", "test_listener_arn", "namespace_id"):
-    print(f'{key} = "{ids[key]}"')
-for key in ("private_subnet_ids", "security_group_ids"):
-    print(f"{key} = {json.dumps(ids[key])}")
-PY
+create_fixtures "demo$$" "$work"
 cp examples/basic/*.tf "$work/"
 cd "$work"
 tofu() { "$TOFU" "$@" -no-color; }
@@ -80,5 +59,5 @@ echo "== the plan after the roll-out is empty"
 tofu plan -detailed-exitcode -var image=public.ecr.aws/nginx/nginx:1.27.4
 tofu destroy -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4 | tail -n 1
 cd "$root"
-"$MOTO_PYTHON" tests/emulator/fixtures.py destroy "$work/fixtures.json"
+destroy_fixtures "$work"
 echo "== demo finished"

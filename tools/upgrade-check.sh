@@ -23,6 +23,7 @@ examples=("$@")
 [ ${#examples[@]} -gt 0 ] || examples=(basic ecs-blue-green ecs-canary ecs-linear rolling worker)
 
 eval "$(tools/install.sh)"
+. tools/lib-emulator.sh
 old_tree="$root/target/upgrade/$old_rev"
 old_target="${UPGRADE_TARGET_DIR:-$root/target/upgrade-target}"
 if [ ! -d "$old_tree" ]; then
@@ -43,36 +44,11 @@ trap cleanup EXIT
 
 # One CLI configuration per build: the provider in state is the same address, only the binary
 # behind it changes, as when a user upgrades.
-for build in old new; do
-  dir="$old_target/debug"
-  [ "$build" = new ] && dir="$root/target/debug"
-  cat > "$work/$build.tfrc" <<CFG
-provider_installation {
-  dev_overrides {
-    "terraform-provider-fargate/fargate" = "$dir"
-  }
-  direct {}
-}
-CFG
-done
+provider_tfrc "$work/old.tfrc" "$old_target/debug"
+provider_tfrc "$work/new.tfrc" "$root/target/debug"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-
-if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
-  "$MOTO_PYTHON" tests/emulator/launcher.py --until parent > "$work/emulator.ready" 2>"$work/emulator.log" < /dev/null &
-  emulator_pid=$!
-  for _ in $(seq 100); do [ -s "$work/emulator.ready" ] && break; sleep 0.1; done
-  AWS_ENDPOINT_URL="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$work/emulator.ready")"
-  export AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
-fi
-"$MOTO_PYTHON" tests/emulator/fixtures.py create "upgrade$$" > "$work/fixtures.json"
-python3 - "$work/fixtures.json" > "$work/terraform.tfvars" <<'PY'
-import json, sys
-ids = json.load(open(sys.argv[1]))
-for key in ("cluster", "vpc_id", "production_listener_arn", "test_listener_arn", "namespace_id"):
-    print(f'{key} = "{ids[key]}"')
-for key in ("private_subnet_ids", "security_group_ids"):
-    print(f"{key} = {json.dumps(ids[key])}")
-PY
+start_emulator "$work"
+create_fixtures "upgrade$$" "$work"
 
 failed=0
 new_image="public.ecr.aws/nginx/nginx:1.27.4"
@@ -115,4 +91,5 @@ for example in "${examples[@]}"; do
     failed=1
   fi
 done
+destroy_fixtures "$work"
 exit "$failed"
