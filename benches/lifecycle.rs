@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use support::{Emulator, Fixtures, Workdir};
 
 fn config_for(count: usize) -> String {
-    let main = std::fs::read_to_string(support::repo_root().join("examples/basic/main.tf"))
+    let main = std::fs::read_to_string(support::repo_root().join("examples/codedeploy/main.tf"))
         .expect("example");
     let start = main
         .find("resource \"fargate_production_service\"")
@@ -38,7 +38,7 @@ fn main() {
         let emulator = Emulator::start();
         let fixtures = Fixtures::create(&emulator, &format!("bench{count}"));
         let w = Workdir::new().with_env(emulator.aws_env());
-        w.copy_example("basic");
+        w.copy_example("codedeploy");
         std::fs::remove_file(w.path().join("outputs.tf")).expect("drop outputs");
         w.write("main.tf", &config_for(count));
         w.write("terraform.tfvars", &fixtures.tfvars());

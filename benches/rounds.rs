@@ -1,5 +1,5 @@
 //! Sequential rounds of AWS calls per operation on one service (issue 13's figure): each of
-//! create, plan, image change and destroy of examples/basic runs twice, on a fresh emulator,
+//! create, plan, image change and destroy of examples/codedeploy runs twice, on a fresh emulator,
 //! without and with a fixed delay added to every AWS call; rounds = (wall time with the delay −
 //! wall time without) ÷ delay. Prints the calls and rounds; asserts nothing about them.
 //! Run: `cargo bench --bench rounds` (with TOFU and MOTO_PYTHON from tools/install.sh;
@@ -37,7 +37,7 @@ fn run_all(delay_ms: u64) -> Vec<Measured> {
     emulator.contract(json!({ "iam_delay_seconds": 0 }));
     let fixtures = Fixtures::create(&emulator, "rounds");
     let w = Workdir::new().with_env(emulator.aws_env());
-    w.copy_example("basic");
+    w.copy_example("codedeploy");
     w.write("terraform.tfvars", &fixtures.tfvars());
     emulator.delay(delay_ms);
     let mut out = Vec::new();

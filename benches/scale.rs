@@ -39,9 +39,10 @@ fn spread(count: usize, config: &str) -> String {
     format!("{}{config}", services_local(count))
 }
 
-/// `examples/basic` with its one resource turned into `count` services.
+/// `examples/codedeploy` with its one resource turned into `count` services.
 fn resource_config(count: usize) -> String {
-    let main = std::fs::read_to_string(repo_root().join("examples/basic/main.tf")).expect("main");
+    let main =
+        std::fs::read_to_string(repo_root().join("examples/codedeploy/main.tf")).expect("main");
     let config = main
         .replacen(
             "resource \"fargate_production_service\" \"checkout\" {",
@@ -157,7 +158,7 @@ fn run(
         w = w.with_aws_provider();
         w.copy_example("modules-basic");
     } else {
-        w.copy_example("basic");
+        w.copy_example("codedeploy");
     }
     std::fs::remove_file(w.path().join("outputs.tf")).expect("drop outputs");
     w.write("main.tf", config);

@@ -1,4 +1,4 @@
-//! Alarms as children of the service, wired into CodeDeploy: examples/basic with an `alarms`
+//! Alarms as children of the service, wired into CodeDeploy: examples/codedeploy with an `alarms`
 //! block through the real tofu against the emulator. An alarm set to ALARM in the middle of a
 //! roll-out stops and rolls it back, and the apply fails naming it.
 
@@ -207,7 +207,7 @@ fn removing_the_alarms_deletes_them_and_unwires_the_group() {
     t.apply(&[]);
     assert_eq!(alarms(&t).len(), 4);
     // Back to the example as it is: no alarms block, no rollback on alarm.
-    t.w.copy_example("basic");
+    t.w.copy_example("codedeploy");
     let plan = t.tofu(&["plan", "-detailed-exitcode"]);
     assert_eq!(plan.code(), 2, "{}", plan.text());
     t.apply(&[]);

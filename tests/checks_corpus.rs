@@ -182,9 +182,10 @@ fn every_corpus_configuration_gets_its_diagnostic_without_aws_calls() {
 
 #[test]
 fn the_basic_example_passes_every_check() {
-    // examples/basic is the seeds' production setup; the FireLens and ADOT examples add
+    // examples/basic and examples/codedeploy are the seeds' production setup (ECS-native and
+    // CodeDeploy blue/green); the FireLens and ADOT examples add
     // sidecars, volumes, ECS Exec and the hardening settings to it.
-    for example in ["basic", "firelens", "adot"] {
+    for example in ["basic", "codedeploy", "firelens", "adot"] {
         let w = Workdir::new();
         w.copy_example(example);
         let run = w.tofu(&["validate", "-json", "-no-color"]);
@@ -292,7 +293,7 @@ fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
     let emulator = Emulator::start();
     let fixtures = Fixtures::create(&emulator, "subnets");
     let w = Workdir::new().with_env(emulator.aws_env());
-    w.copy_example("basic");
+    w.copy_example("codedeploy");
     w.write("terraform.tfvars", &fixtures.tfvars());
     // Two /24 subnets hold about 500 free addresses. Only 4 tasks are desired, but a deployment
     // may start while autoscaling runs its maximum of 300: 600 tasks during the deployment.
@@ -301,7 +302,10 @@ fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
         "    max                 = 40",
         "    max                 = 300",
     );
-    assert_ne!(scaled, main, "examples/basic sets autoscaling.max = 40");
+    assert_ne!(
+        scaled, main,
+        "examples/codedeploy sets autoscaling.max = 40"
+    );
     w.write("main.tf", &scaled);
     emulator.reset_requests();
     let run = w.tofu(&["plan", "-no-color"]);

@@ -1,4 +1,4 @@
-//! The AWS contract (../shared/reference/aws-contract.md) as a user meets it: examples/basic
+//! The AWS contract (../shared/reference/aws-contract.md) as a user meets it: examples/codedeploy
 //! through the real tofu against the strict emulator (tests/emulator/README.md lists its rules),
 //! one test per rule the provider had to change for. Each ends with destroy leaving nothing.
 //!

@@ -1,5 +1,5 @@
 //! The whole fault sweep (tools/fault-sweep.sh; feature `fault-sweep`): every mutating AWS call
-//! that a create, an image change and a destroy of examples/basic make, failed once at its first
+//! that a create, an image change and a destroy of examples/codedeploy make, failed once at its first
 //! call and once at its last (a follow-up call of a child), each on a fresh emulator. For each:
 //! the failed command names AWS's error, the next command converges, the plan is empty, and
 //! destroy leaves no child of any kind. It prints the figures (tried, converged, orphans) and
@@ -15,13 +15,13 @@ use support::{Fault, Run};
 fn swept() -> String {
     match std::env::var("FARGATE_SWEEP_EXAMPLE") {
         Ok(example) => format!("examples/{example}"),
-        Err(_) => "examples/basic with alarms and alarm rollback".to_owned(),
+        Err(_) => "examples/codedeploy with alarms and alarm rollback".to_owned(),
     }
 }
 
-/// examples/basic with alarms wired into the deployment group, so the alarms' calls
+/// examples/codedeploy with alarms wired into the deployment group, so the alarms' calls
 /// (PutMetricAlarm, DeleteAlarms) are swept with the rest.
-/// `FARGATE_SWEEP_EXAMPLE` sweeps another example instead (e.g. `ecs-blue-green`, which has its
+/// `FARGATE_SWEEP_EXAMPLE` sweeps another example instead (e.g. `basic`, which has its
 /// own alarms).
 fn setup(prefix: &str) -> Setup {
     let t = plain_setup(prefix);

@@ -393,7 +393,7 @@ fn an_import_plans_nothing_whichever_optional_blocks_the_configuration_leaves_ou
     );
     for (case, config) in [("left out", &lean), ("written out", &written_out)] {
         let w = support::Workdir::new().with_env(t.emulator.aws_env());
-        w.copy_example("basic");
+        w.copy_example("codedeploy");
         w.write("main.tf", config);
         w.write("terraform.tfvars", &t.fixtures.tfvars());
         w.tofu(&["import", "-no-color", ADDRESS, &id]).assert_ok();

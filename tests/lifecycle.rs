@@ -1,4 +1,4 @@
-//! Acceptance tests of fargate_production_service: the real `tofu` applies examples/basic against
+//! Acceptance tests of fargate_production_service: the real `tofu` applies examples/codedeploy against
 //! the emulator (or AWS_ENDPOINT_URL), and every claim is checked through the AWS APIs.
 
 mod support;
@@ -487,7 +487,7 @@ fn import_by_command_and_by_block_rebuilds_a_state_with_an_empty_plan() {
 
     // `tofu import` into an empty directory with the same configuration.
     let w = Workdir::new().with_env(t.emulator.aws_env());
-    w.copy_example("basic");
+    w.copy_example("codedeploy");
     w.write("terraform.tfvars", &t.fixtures.tfvars());
     let run = w.tofu(&["import", "-no-color", ADDRESS, &id]);
     run.assert_ok();
@@ -521,7 +521,7 @@ fn import_by_command_and_by_block_rebuilds_a_state_with_an_empty_plan() {
 
     // An import {} block: the plan imports and changes nothing.
     let w = Workdir::new().with_env(t.emulator.aws_env());
-    w.copy_example("basic");
+    w.copy_example("codedeploy");
     w.write("terraform.tfvars", &t.fixtures.tfvars());
     w.write(
         "import.tf",
@@ -537,7 +537,7 @@ fn import_by_command_and_by_block_rebuilds_a_state_with_an_empty_plan() {
 
     // Importing something that is not there says so.
     let w = Workdir::new().with_env(t.emulator.aws_env());
-    w.copy_example("basic");
+    w.copy_example("codedeploy");
     w.write("terraform.tfvars", &t.fixtures.tfvars());
     let run = w.tofu(&[
         "import",

@@ -62,6 +62,7 @@ fn full() -> String {
 name          = "payments-reconciliation-worker-eu"
 cluster       = "arn:aws:ecs:eu-west-1:123456789012:cluster/payments"
 desired_count = 4
+deployment_strategy = "codedeploy"
 platform_version = "1.4.0"
 task_role_policy_json = "{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":\"arn:aws:s3:::reports/*\"}}]}}"
 tags = {{ team = "payments", cost-centre = "42" }}
@@ -170,6 +171,8 @@ alarms {{
 
 /// `service` under another deployment strategy.
 fn with_strategy(service: &str, strategy: &str) -> String {
+    let codedeploy = "deployment_strategy = \"codedeploy\"\n";
+    let service = service.replace(codedeploy, "");
     format!("deployment_strategy = \"{strategy}\"\n{service}")
 }
 
@@ -1034,11 +1037,12 @@ fn generate_service_writes_a_module_call_and_runs_the_checks() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    // The call is valid input for the module: it evaluates to the same service.
+    // The call is valid input for the module: it evaluates to the same service, under the
+    // default strategy (ECS-native blue/green: the ECS controller's service).
     let ev = module_eval::evaluate(&generated(), Path::new(ROOT_MODULE), call_inputs(&call))
         .expect("evaluates");
     assert_eq!(
-        get(&ev, "module.ecs_service.aws_ecs_service.this[0]")["name"],
+        get(&ev, "module.ecs_service.aws_ecs_service.ecs_controller[0]")["name"],
         json!("checkout-api")
     );
 

@@ -656,7 +656,11 @@ fn modules_codedeploy_rolls_a_pipeline_deployment_back_on_an_alarm() {
 }
 
 /// The CodeDeploy settings of examples/modules-basic, which the ECS strategies replace.
-const CODEDEPLOY_SETTINGS: &str = "  blue_green = {
+const CODEDEPLOY_SETTINGS: &str =
+    "  # CodeDeploy, written out: the modules' default is ECS-native blue/green.
+  deployment_strategy = \"codedeploy\"
+
+  blue_green = {
     deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"
     termination_wait_minutes = 5
     auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]
@@ -1066,7 +1070,7 @@ fn eject_moves_an_ecs_blue_green_service_to_the_modules_with_imports_only() {
     eject_case(
         "ejectnative",
         &[(
-            "  blue_green {\n    deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"\n    termination_wait_minutes = 5\n    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]\n  }\n",
+            support::CODEDEPLOY_BLOCK,
             "  deployment_strategy = \"blue_green\"\n\n  ecs_deployment {\n    bake_time_minutes = 2\n    hooks = {\n      POST_TEST_TRAFFIC_SHIFT = \"arn:aws:lambda:us-east-1:123456789012:function:contract-tests\"\n    }\n  }\n\n  alarms {\n    unhealthy_hosts = 0\n  }\n",
         )],
         22,
@@ -1081,7 +1085,7 @@ fn eject_moves_a_rolling_service_to_the_modules_with_imports_only() {
         "ejectrolling",
         &[
             (
-                "  blue_green {\n    deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"\n    termination_wait_minutes = 5\n    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]\n  }\n",
+                support::CODEDEPLOY_BLOCK,
                 "  deployment_strategy = \"rolling\"\n\n  alarms {\n    response_time_p99_ms = 0\n    unhealthy_hosts      = 0\n  }\n",
             ),
             (
@@ -1094,7 +1098,7 @@ fn eject_moves_a_rolling_service_to_the_modules_with_imports_only() {
     );
 }
 
-/// examples/basic with a FireLens router the application logs through, an ADOT collector, an
+/// examples/codedeploy with a FireLens router the application logs through, an ADOT collector, an
 /// EFS volume behind an access point and task storage, ECS Exec, a managed policy and the
 /// hardening settings.
 const TASK_EDITS: &[(&str, &str)] = &[
@@ -1114,7 +1118,7 @@ const TASK_EDITS: &[(&str, &str)] = &[
 
 #[test]
 fn eject_moves_a_service_with_sidecars_and_volumes_to_the_modules_with_imports_only() {
-    // Besides examples/basic's children: the task role's EFS and ECS Exec policies and its
+    // Besides examples/codedeploy's children: the task role's EFS and ECS Exec policies and its
     // managed policy attachment (3). hashicorp/aws reads the four-container task definition
     // and its volumes back as the modules render them: imports only, then an empty plan.
     eject_case("ejecttasks", TASK_EDITS, 22, "CODE_DEPLOY");
@@ -1129,12 +1133,12 @@ struct ResourceExample {
 }
 
 const BASIC: ResourceExample = ResourceExample {
-    dir: "basic",
+    dir: "codedeploy",
     label: "checkout",
     service: "checkout-api",
 };
 
-/// examples/basic with `edits`, applied with the fargate_production_service resource, then
+/// examples/codedeploy with `edits`, applied with the fargate_production_service resource, then
 /// ejected: the plan holds `imports` imports and nothing else, the apply of the imports leaves
 /// an empty plan, and the modules destroy what the resource made.
 fn eject_case(prefix: &str, edits: &[(&str, &str)], imports: usize, controller: &str) {

@@ -1,4 +1,4 @@
-//! The plan-time network checks against the emulator: examples/basic with the fixtures' VPC,
+//! The plan-time network checks against the emulator: examples/codedeploy with the fixtures' VPC,
 //! subnets, security group and ALB, and the diagnostics plan gives as the security group's
 //! rules and the subnets change (the rules themselves are unit-tested in service::checks).
 
@@ -37,7 +37,7 @@ fn plan_checks_the_security_groups_and_subnets_in_aws() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let ec2 = ec2(&emulator, &runtime);
     let w = Workdir::new().with_env(emulator.aws_env());
-    w.copy_example("basic");
+    w.copy_example("codedeploy");
     w.write("terraform.tfvars", &fixtures.tfvars());
     // The fixtures' group is both the ALB's and the tasks', and admits itself on 8080.
     let sg = fixtures.json["security_group_ids"][0]

@@ -12,7 +12,7 @@ const PROVIDER_ADDRESS: &str = "registry.opentofu.org/terraform-provider-fargate
 
 fn basic() -> Workdir {
     let w = Workdir::new();
-    w.copy_example("basic");
+    w.copy_example("codedeploy");
     w
 }
 

@@ -1,4 +1,4 @@
-//! The deployment strategies through the real tofu against the emulator: examples/basic moved
+//! The deployment strategies through the real tofu against the emulator: examples/codedeploy moved
 //! from CodeDeploy to ECS-native blue/green, linear and canary, and to a rolling update. Each
 //! creates what its strategy needs and nothing else, rolls an image change out (the plan empty
 //! after it), rolls back when an alarm fires mid-deployment (the apply failing with the alarm's
@@ -10,19 +10,12 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
-use support::QUEUE_ALARM;
 use support::scenario::{Setup, setup};
-
-const CODEDEPLOY_BLOCK: &str = r#"  blue_green {
-    deployment_config        = "CodeDeployDefault.ECSAllAtOnce"
-    termination_wait_minutes = 5
-    auto_rollback_events     = ["DEPLOYMENT_FAILURE"]
-  }
-"#;
+use support::{CODEDEPLOY_BLOCK, QUEUE_ALARM};
 
 const V2: [&str; 2] = ["-var", "image=registry.example.com/checkout:v2"];
 
-/// examples/basic under `strategy`, with `settings` in its `ecs_deployment` block and one alarm
+/// examples/codedeploy under `strategy`, with `settings` in its `ecs_deployment` block and one alarm
 /// (5xx) on each target group, wired into the deployment.
 fn with_strategy(t: &Setup, strategy: &str, settings: &str) {
     t.edit_main(
@@ -661,6 +654,113 @@ fn a_rolling_worker_runs_without_a_load_balancer() {
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 
+/// A new service whose configuration leaves `deployment_strategy` out is ECS-native
+/// blue/green (AWS's recommended path), with no CodeDeploy child. CodeDeploy's settings
+/// without `codedeploy` named pass validation (a configuration written for 0.1.0, whose state
+/// records CodeDeploy, is valid), but a plan that creates the service refuses them at the
+/// setting, before any AWS call that changes anything.
+#[test]
+fn a_new_service_without_a_strategy_is_ecs_native_blue_green() {
+    let t = setup("default");
+    t.w.copy_example("basic");
+    let main = std::fs::read_to_string(t.w.path().join("main.tf")).expect("main.tf");
+    assert!(
+        !main.contains("  deployment_strategy ="),
+        "examples/basic names no strategy"
+    );
+
+    let codedeploy_settings = "  blue_green {\n    termination_wait_minutes = 5\n  }\n";
+    t.edit_main(
+        "  ecs_deployment {\n    bake_time_minutes = 5\n  }\n",
+        codedeploy_settings,
+    );
+    t.tofu(&["validate"]).assert_ok();
+    t.emulator.reset_requests();
+    let plan = t.tofu(&["plan"]);
+    assert_eq!(plan.code(), 1, "{}", plan.text());
+    assert!(
+        plan.text()
+            .contains("Setting of another deployment strategy")
+            && plan
+                .text()
+                .contains("blue_green.termination_wait_minutes configures CodeDeploy"),
+        "{}",
+        plan.text()
+    );
+    if t.emulator.embedded {
+        let writes: Vec<String> = t
+            .emulator
+            .requests()
+            .into_iter()
+            .filter(|r| !["Describe", "List", "Get"].iter().any(|p| r.contains(p)))
+            .collect();
+        assert_eq!(
+            writes,
+            Vec::<String>::new(),
+            "the refused plan changed nothing"
+        );
+    }
+    t.edit_main(
+        codedeploy_settings,
+        "  ecs_deployment {\n    bake_time_minutes = 5\n  }\n",
+    );
+
+    t.apply(&[]);
+    assert_eq!(t.state_str("deployment_strategy"), "blue_green");
+    let (controller, strategy, _, advanced, _) = ecs_view(&t);
+    assert_eq!(
+        (controller.as_str(), strategy.as_str()),
+        ("ECS", "BLUE_GREEN")
+    );
+    assert!(
+        advanced,
+        "both target groups in the load balancer's advanced configuration"
+    );
+    assert_eq!(codedeploy_children(&t), Vec::<String>::new());
+    t.assert_plans_empty(&[]);
+    t.apply(&V2);
+    assert_eq!(t.state_str("live_target_group"), "green");
+    t.assert_plans_empty(&V2);
+    t.tofu(&["destroy", "-auto-approve", V2[0], V2[1]])
+        .assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
+/// Upgrading the provider never migrates a service: a CodeDeploy service whose configuration
+/// leaves `deployment_strategy` out (as 0.1.0's default allowed) keeps CodeDeploy, whether its
+/// state records the strategy or was written before the attribute existed; it plans empty and
+/// rolls a new image out through CodeDeploy.
+#[test]
+fn a_codedeploy_service_left_without_a_strategy_stays_on_codedeploy() {
+    let t = setup("keepcd");
+    t.apply(&[]);
+    assert_eq!(ecs_view(&t).0, "CODE_DEPLOY");
+    let service = t.state_str("service_arn");
+    t.edit_main("  deployment_strategy = \"codedeploy\"\n\n", "");
+    t.assert_plans_empty(&[]);
+
+    // A state from before the attribute: the instance's attributes lack it.
+    let path = t.w.path().join("terraform.tfstate");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("state")).expect("state JSON");
+    let attributes = state["resources"][0]["instances"][0]["attributes"]
+        .as_object_mut()
+        .expect("the service's attributes");
+    assert!(attributes.remove("deployment_strategy").is_some());
+    std::fs::write(&path, serde_json::to_string_pretty(&state).expect("JSON")).expect("write");
+    t.assert_plans_empty(&[]);
+
+    t.apply(&V2);
+    assert_eq!(t.state_str("deployment_strategy"), "codedeploy");
+    assert_eq!(t.state_str("service_arn"), service, "the same ECS service");
+    assert_eq!(ecs_view(&t).0, "CODE_DEPLOY");
+    assert_eq!(t.state_str("live_target_group"), "green");
+    t.assert_plans_empty(&V2);
+    t.tofu(&["destroy", "-auto-approve", V2[0], V2[1]])
+        .assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
 #[test]
 fn codedeploy_moves_to_ecs_blue_green_in_place_and_to_rolling_by_replacement() {
     let t = setup("switch");
@@ -719,7 +819,7 @@ fn every_strategy_example_applies_rolls_out_and_destroys() {
     let mut figures = Vec::new();
     for example in [
         "basic",
-        "ecs-blue-green",
+        "codedeploy",
         "ecs-linear",
         "ecs-canary",
         "rolling",

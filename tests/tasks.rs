@@ -15,7 +15,7 @@ use aws_sdk_ecs::types::ContainerDefinition;
 use serde_json::{Value as Json, json};
 use support::scenario::{Setup, s, setup};
 
-/// examples/basic's variables, with this service instead of its own.
+/// examples/codedeploy's variables, with this service instead of its own.
 const MAIN: &str = r#"
 terraform {
   required_providers {
@@ -642,7 +642,7 @@ fn ecs_exec_replaces_a_codedeploy_service_and_rolls_out_under_the_ecs_controller
 
     let t = setup("execrolling");
     t.edit_main(
-        "  blue_green {\n    deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"\n    termination_wait_minutes = 5\n    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]\n  }\n",
+        support::CODEDEPLOY_BLOCK,
         "  deployment_strategy = \"rolling\"\n",
     );
     t.edit_main(

@@ -1,5 +1,5 @@
 //! Validation before production traffic: a wait on the test listener, an approval within it,
-//! and AppSpec lifecycle hooks, through the real tofu against the emulator (examples/basic).
+//! and AppSpec lifecycle hooks, through the real tofu against the emulator (examples/codedeploy).
 
 mod support;
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The demo (the README's demo command): builds the provider, starts the embedded AWS emulator
 # on 127.0.0.1 (unless AWS_ENDPOINT_URL names another endpoint), creates the prerequisites,
-# applies examples/basic with the provider installed through a dev_overrides CLI config, shows
-# the outputs and that the next plan is empty, rolls out a new image blue/green, and destroys
-# everything. It works in a temporary directory that is removed at the end.
+# applies examples/basic (ECS-native blue/green, the default) with the provider installed
+# through a dev_overrides CLI config, shows the outputs and that the next plan is empty, rolls
+# out a new image (ECS moves the traffic), destroys it, then does the same with
+# examples/codedeploy (CodeDeploy blue/green). It works in a temporary directory that is
+# removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -39,23 +41,24 @@ tofu output dns_name
 tofu output live_target_group
 echo "== a second plan is empty"
 tofu plan -detailed-exitcode
-echo "== roll out a new image (CodeDeploy blue/green)"
+echo "== roll out a new image (ECS-native blue/green: ECS moves the rules' weights, the live colour flips)"
 tofu apply -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4 | tail -n 12
-echo "== the plan after the swap is empty"
+tofu output live_target_group
+echo "== the plan after the roll-out is empty"
 tofu plan -detailed-exitcode -var image=public.ecr.aws/nginx/nginx:1.27.4
 echo "== tofu destroy"
 tofu destroy -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4
-echo "== ECS-native blue/green (examples/ecs-blue-green): no CodeDeploy, ECS moves the rules' weights"
-mkdir -p "$work/native"
-cp "$root"/examples/ecs-blue-green/*.tf "$work/native/"
-cp "$work/terraform.tfvars" "$work/native/"
-cd "$work/native"
+echo "== CodeDeploy blue/green (examples/codedeploy, deployment_strategy = \"codedeploy\")"
+mkdir -p "$work/codedeploy"
+cp "$root"/examples/codedeploy/*.tf "$work/codedeploy/"
+cp "$work/terraform.tfvars" "$work/codedeploy/"
+cd "$work/codedeploy"
 tofu apply -auto-approve | tail -n 3
 tofu output live_target_group
-echo "== roll out a new image through ECS (the live colour flips)"
+echo "== roll out a new image through CodeDeploy (the live colour flips)"
 tofu apply -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4 | tail -n 3
 tofu output live_target_group
-echo "== the plan after the roll-out is empty"
+echo "== the plan after the swap is empty"
 tofu plan -detailed-exitcode -var image=public.ecr.aws/nginx/nginx:1.27.4
 tofu destroy -auto-approve -var image=public.ecr.aws/nginx/nginx:1.27.4 | tail -n 1
 cd "$root"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Upgrading the provider keeps every service as it is: for each example, an older build of the
 # provider (a git revision, default 02adabe, the code that wrote tests/fixtures/private-state-0.1.0)
-# applies it and rolls out a new image; then this checkout's build reads that state, plans
+# applies it, as that revision's examples/ had it (the configuration a user has when they
+# upgrade), and rolls out a new image; then this checkout's build reads that state, plans
 # nothing (`tofu plan -detailed-exitcode` exits 0), applies without a change, and destroys.
 # It prints one line per example and exits 1 if any example planned a change or failed.
 #
@@ -55,7 +56,7 @@ new_image="public.ecr.aws/nginx/nginx:1.27.4"
 for example in "${examples[@]}"; do
   dir="$work/$example"
   mkdir -p "$dir"
-  cp "$root/examples/$example"/*.tf "$dir/"
+  cp "$old_tree/examples/$example"/*.tf "$dir/"
   cp "$work/terraform.tfvars" "$dir/"
   log="$dir/run.log"
   step="apply with $old_rev"

@@ -1,5 +1,8 @@
-# One production Fargate service behind an existing ALB, with blue/green deployments through
-# CodeDeploy, Cloud Map service discovery and request-based autoscaling.
+# One production Fargate service behind an existing ALB, deployed with ECS-native blue/green: ECS
+# itself moves all production traffic from the live target group to the new tasks' group by
+# rewriting the listener rules' weights, bakes for five minutes with the old tasks still up, and
+# rolls back if one of the service's alarms fires. No CodeDeploy application, group or role; an
+# infrastructure role lets ECS change the rules.
 #
 # The network, the load balancer's listeners, the cluster and the Cloud Map namespace usually
 # come from other configurations; here they are inputs (see variables.tf).
@@ -79,10 +82,17 @@ resource "fargate_production_service" "checkout" {
     }
   }
 
-  blue_green {
-    deployment_config        = "CodeDeployDefault.ECSAllAtOnce"
-    termination_wait_minutes = 5
-    auto_rollback_events     = ["DEPLOYMENT_FAILURE"]
+  # deployment_strategy is left out: a new service gets "blue_green", ECS-native blue/green
+  # (examples/ecs-linear and examples/ecs-canary move traffic in steps; examples/codedeploy
+  # deploys through CodeDeploy).
+
+  ecs_deployment {
+    bake_time_minutes = 5
+  }
+
+  alarms {
+    target_5xx_count     = 10
+    response_time_p99_ms = 2000
   }
 
   service_discovery {

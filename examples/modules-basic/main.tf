@@ -78,6 +78,9 @@ module "checkout" {
     }
   }
 
+  # CodeDeploy, written out: the modules' default is ECS-native blue/green.
+  deployment_strategy = "codedeploy"
+
   blue_green = {
     deployment_config        = "CodeDeployDefault.ECSAllAtOnce"
     termination_wait_minutes = 5

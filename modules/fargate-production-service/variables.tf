@@ -36,9 +36,9 @@ variable "platform_version" {
 }
 
 variable "deployment_strategy" {
-  description = "How a new task definition reaches production. `codedeploy`: CodeDeploy blue/green (task sets, the `blue_green` block). `blue_green`, `linear`, `canary`: ECS-native blue/green under the ECS deployment controller, which moves production traffic between the target groups by rewriting the listener rules' weights (all at once, in equal steps, or a share first; the `ecs_deployment` block), with an infrastructure role and no CodeDeploy children. `rolling`: an ECS rolling update with the circuit breaker, one target group and no test rule. Changing `codedeploy` to `blue_green`, `linear` or `canary` (and between those three) happens in place; any other change replaces the service. Defaults to `\"codedeploy\"`."
+  description = "How a new task definition reaches production. `codedeploy`: CodeDeploy blue/green (task sets, the `blue_green` block). `blue_green`, `linear`, `canary`: ECS-native blue/green under the ECS deployment controller, which moves production traffic between the target groups by rewriting the listener rules' weights (all at once, in equal steps, or a share first; the `ecs_deployment` block), with an infrastructure role and no CodeDeploy children. `rolling`: an ECS rolling update with the circuit breaker, one target group and no test rule. Changing `codedeploy` to `blue_green`, `linear` or `canary` (and between those three) happens in place; any other change replaces the service. Left out, a new service gets `blue_green` (AWS's recommended path) and an existing one keeps the strategy its state records, so a service created through CodeDeploy by an earlier release stays on CodeDeploy; set `codedeploy` to choose it for a new service. Defaults to `\"blue_green\"`."
   type        = string
-  default     = "codedeploy"
+  default     = "blue_green"
   nullable    = false
 
   validation {

@@ -37,8 +37,10 @@ pub const AUTO_ROLLBACK_EVENTS: &[&str] = &["DEPLOYMENT_FAILURE"];
 /// No wait on the test listener before production traffic moves.
 pub const TEST_TRAFFIC_WAIT_MINUTES: i64 = 0;
 
-/// How a new task definition reaches production (see `expand::DeploymentStrategy`).
-pub const DEPLOYMENT_STRATEGY: &str = "codedeploy";
+/// How a new task definition reaches production for a service created without
+/// `deployment_strategy` (`DeploymentStrategy::DEFAULT`; an existing service keeps what its
+/// state records).
+pub const DEPLOYMENT_STRATEGY: &str = "blue_green";
 /// ECS-native strategies: minutes the new tasks serve all production traffic, the old ones
 /// still up, before the deployment completes (a rollback in that time is immediate).
 pub const BAKE_TIME_MINUTES: i64 = 5;

@@ -3,6 +3,8 @@ resource "fargate_production_service" "svc" {
   name    = "corpus-svc"
   cluster = "prod"
 
+  deployment_strategy = "codedeploy"
+
   blue_green {
     auto_rollback_events = ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]  #!
   }

@@ -3,6 +3,8 @@ resource "fargate_production_service" "svc" {
   name    = "corpus-svc"
   cluster = "prod"
 
+  deployment_strategy = "codedeploy"
+
   blue_green {
     hooks = {
       AfterInstal = "arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_x"  #!

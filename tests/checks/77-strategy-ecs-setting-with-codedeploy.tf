@@ -3,6 +3,8 @@ resource "fargate_production_service" "svc" {
   name    = "corpus-svc"
   cluster = "prod"
 
+  deployment_strategy = "codedeploy"
+
   ecs_deployment {
     bake_time_minutes = 5  #!
   }

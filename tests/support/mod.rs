@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// examples/codedeploy's strategy and CodeDeploy settings, as the file has them: what a test
+/// replaces to move the example to another strategy.
+pub const CODEDEPLOY_BLOCK: &str = "  deployment_strategy = \"codedeploy\"\n\n  blue_green {\n    deployment_config        = \"CodeDeployDefault.ECSAllAtOnce\"\n    termination_wait_minutes = 5\n    auto_rollback_events     = [\"DEPLOYMENT_FAILURE\"]\n  }\n";
+
 /// The provider's source address in test configurations.
 pub const PROVIDER_SOURCE: &str = "terraform-provider-fargate/fargate";
 
@@ -645,7 +649,7 @@ impl Fixtures {
         self.json[key].as_str().unwrap_or_default().to_owned()
     }
 
-    /// `terraform.tfvars` for examples/basic.
+    /// `terraform.tfvars` for examples/codedeploy.
     pub fn tfvars(&self) -> String {
         let mut out = String::new();
         for k in [

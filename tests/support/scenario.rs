@@ -1,4 +1,4 @@
-//! One service applied from examples/basic against the emulator (or AWS_ENDPOINT_URL), with
+//! One service applied from examples/codedeploy against the emulator (or AWS_ENDPOINT_URL), with
 //! the checks every acceptance test makes through the AWS APIs: what the state says, what a plan
 //! would do, and which children of any kind exist in the account.
 
@@ -22,7 +22,7 @@ pub fn setup(prefix: &str) -> Setup {
     let fixtures = Fixtures::create(&emulator, prefix);
     let aws = Aws::new(&emulator);
     let w = Workdir::new().with_env(emulator.aws_env());
-    w.copy_example("basic");
+    w.copy_example("codedeploy");
     w.write("terraform.tfvars", &fixtures.tfvars());
     Setup {
         emulator,

@@ -20,7 +20,7 @@ use async_trait::async_trait;
 
 use crate::aws::clients::Clients;
 use crate::service::checks;
-use crate::service::expand::{Expansion, Placement, Unplaced, expand};
+use crate::service::expand::{DeploymentStrategy, Expansion, Placement, Unplaced, expand};
 use crate::service::schema::{TYPE_NAME, schema};
 use crate::service::spec::ServiceSpec;
 use crate::service::state::{ChildIds, Colour};
@@ -173,6 +173,16 @@ impl Resource for ProductionService {
     /// gets what a plan fills in, so it plans no change.
     fn upgrade(&self, _version: i64, mut state: Value) -> Result<Value, Diagnostics> {
         if !state.is_null() {
+            // Before `deployment_strategy` existed every service deployed through CodeDeploy;
+            // the schema's default is what a new service gets, so it must not fill this one.
+            if state.get("deployment_strategy").is_null()
+                && let Value::Object(fields) = &mut state
+            {
+                fields.insert(
+                    "deployment_strategy".to_owned(),
+                    Value::string(DeploymentStrategy::BEFORE_THE_ATTRIBUTE.name()),
+                );
+            }
             self.schema.block.fill_absent(&mut state);
         }
         Ok(state)

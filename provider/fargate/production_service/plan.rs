@@ -16,6 +16,28 @@ use crate::value::{AttributePath, Value};
 
 use super::{ProductionService, expansion_of, set_attr};
 
+/// The plan-time checks of `config`. Validation ran them already; errors are repeated because
+/// inputs unknown then may be known now (the plan during apply), and an error must stop the
+/// apply. A configuration that leaves `deployment_strategy` out is checked again under the
+/// strategy the plan chose (validation cannot know it: it depends on the state), and what that
+/// adds is reported too.
+pub(super) fn plan_checks(config: &Value, planned: &Value) -> Diagnostics {
+    let at_validation = checks::check(config);
+    let strategy = planned.get("deployment_strategy");
+    if !config.get("deployment_strategy").is_null() || strategy.is_null() {
+        return at_validation
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
+    }
+    let mut with_strategy = config.clone();
+    set_attr(&mut with_strategy, "deployment_strategy", strategy.clone());
+    checks::check(&with_strategy)
+        .into_iter()
+        .filter(|d| d.is_error() || !at_validation.0.contains(d))
+        .collect()
+}
+
 /// Computed attributes that describe children, and the child keys they depend on.
 const CHILD_ATTRIBUTES: &[&str] = &[
     "service_arn",
@@ -43,6 +65,14 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         .schema
         .block
         .apply_defaults(&mut planned, &request.config);
+    if request.config.get("deployment_strategy").is_null() {
+        let strategy = DeploymentStrategy::planned_when_unset(prior);
+        set_attr(
+            &mut planned,
+            "deployment_strategy",
+            Value::string(strategy.name()),
+        );
+    }
     if let (Some(name), Value::Object(_)) = (
         planned.get("name").as_str().map(str::to_owned),
         planned.get("container").get("log"),
@@ -109,12 +139,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         requires_replace.extend(change.requires_replace);
         drift_warnings.extend(change.warnings);
     }
-    // Validation ran the checks already; errors are repeated here because inputs unknown
-    // then may be known now (the plan during apply), and an error must stop the apply.
-    let mut diagnostics: Diagnostics = checks::check(&request.config)
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
+    let mut diagnostics = plan_checks(&request.config, &planned);
     // Only the plan knows the provider's default tags beside the resource's.
     if let Some(configured) = service.configured_now() {
         diagnostics.extend(crate::service::tag_checks::check_merged(

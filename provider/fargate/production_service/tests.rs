@@ -88,3 +88,63 @@ fn a_service_without_a_load_balancer_needs_the_providers_account() {
         expansion_of(&worker, &BTreeMap::new(), Some(&home)).unwrap_or_else(|d| panic!("{d:?}"));
     assert!(exp.load_balancing.is_none());
 }
+
+/// A state written before `deployment_strategy` existed is a CodeDeploy service's: the upgrade
+/// records that, not the default a new service gets, so the plan after a provider upgrade is
+/// empty. A recorded strategy is kept.
+#[test]
+fn a_state_from_before_the_strategy_attribute_reads_back_as_codedeploy() {
+    use crate::tfplugin::Resource;
+    let resource = super::ProductionService::new(Default::default());
+    let mut old = service("codedeploy", PRODUCTION);
+    if let Value::Object(fields) = &mut old {
+        fields.remove("deployment_strategy");
+    }
+    let upgraded = resource.upgrade(0, old).expect("upgrade");
+    assert_eq!(
+        upgraded.get("deployment_strategy"),
+        &Value::string("codedeploy")
+    );
+    let rolling = resource
+        .upgrade(0, service("rolling", PRODUCTION))
+        .expect("upgrade");
+    assert_eq!(
+        rolling.get("deployment_strategy"),
+        &Value::string("rolling")
+    );
+}
+
+/// A configuration without `deployment_strategy` is checked again at plan under the strategy
+/// the plan records: CodeDeploy's settings on a new (native) service are refused there, and
+/// accepted on a service whose state records CodeDeploy.
+#[test]
+fn the_plan_checks_an_unset_strategy_as_the_strategy_it_records() {
+    let mut config = service("codedeploy", PRODUCTION);
+    if let Value::Object(fields) = &mut config {
+        fields.remove("deployment_strategy");
+        fields.insert(
+            "blue_green".to_owned(),
+            Value::object([("termination_wait_minutes", Value::int(5))]),
+        );
+    }
+    assert!(!crate::service::checks::check(&config).has_errors());
+    let planned = |s: &str| {
+        let mut p = config.clone();
+        super::set_attr(&mut p, "deployment_strategy", Value::string(s));
+        p
+    };
+    let refused = super::plan::plan_checks(&config, &planned("blue_green"));
+    let [error] = refused.0.as_slice() else {
+        panic!("one error expected: {refused:?}");
+    };
+    assert_eq!(error.summary, "Setting of another deployment strategy");
+    assert_eq!(
+        error.attribute,
+        Some(AttributePath::attr("blue_green").join_attr("termination_wait_minutes"))
+    );
+    assert!(
+        super::plan::plan_checks(&config, &planned("codedeploy"))
+            .0
+            .is_empty()
+    );
+}

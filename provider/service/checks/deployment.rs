@@ -29,16 +29,6 @@ const ECS_SETTING_STRATEGIES: &[(&str, &[DeploymentStrategy])] = {
     ]
 };
 
-/// The `blue_green` settings, all CodeDeploy's.
-const CODEDEPLOY_SETTINGS: &[&str] = &[
-    "deployment_config",
-    "termination_wait_minutes",
-    "auto_rollback_events",
-    "test_traffic_wait_minutes",
-    "approve_traffic",
-    "hooks",
-];
-
 impl Checker {
     pub(super) fn deployment_strategy(&mut self, c: &Value) {
         let name = c.get("deployment_strategy");
@@ -62,7 +52,7 @@ impl Checker {
         // Settings of other strategies: an error at the setting, so none is silently ignored.
         let bg = c.get("blue_green");
         if !strategy.uses_codedeploy() {
-            for attr in CODEDEPLOY_SETTINGS {
+            for attr in crate::service::strategy::codedeploy::SETTINGS {
                 if set(bg.get(attr)) {
                     self.error(
                         path(&["blue_green", attr]),

@@ -139,7 +139,10 @@ fn service_block() -> Block {
              `ecs_deployment` block), with an infrastructure role and no CodeDeploy children. `rolling`: \
              an ECS rolling update with the circuit breaker, one target group and no test rule. Changing \
              `codedeploy` to `blue_green`, `linear` or `canary` (and between those three) happens in place; \
-             any other change replaces the service.",
+             any other change replaces the service. Left out, a new service gets `blue_green` (AWS's \
+             recommended path) and an existing one keeps the strategy its state records, so a service \
+             created through CodeDeploy by an earlier release stays on CodeDeploy; set `codedeploy` to \
+             choose it for a new service.",
         ))
     .attribute(A::defaulted(
             "require_immutable_image",

@@ -5,6 +5,16 @@
 use super::{Family, LiveFrom, RolloutBy};
 use crate::service::expand::ChildKey;
 
+/// The `blue_green` block's settings, all CodeDeploy's (the deployment group's).
+pub const SETTINGS: &[&str] = &[
+    "deployment_config",
+    "termination_wait_minutes",
+    "auto_rollback_events",
+    "test_traffic_wait_minutes",
+    "approve_traffic",
+    "hooks",
+];
+
 pub(super) static FAMILY: Family = Family {
     name: "CodeDeploy",
     controller: "CODE_DEPLOY",

@@ -5,7 +5,7 @@
 //! update). A new strategy is its variant here, its family (an existing one, or a new file with
 //! its [`Family`]), and its schema attributes.
 
-mod codedeploy;
+pub mod codedeploy;
 mod ecs_native;
 mod rolling;
 
@@ -113,17 +113,68 @@ impl DeploymentStrategy {
         self.family().own_children.contains(&key)
     }
 
-    /// The strategy of a service whose configuration (or state) leaves `deployment_strategy`
-    /// out: what every service had before the attribute existed.
-    pub const UNSET: DeploymentStrategy = DeploymentStrategy::CodeDeployBlueGreen;
+    /// The strategy a new service gets when its configuration leaves `deployment_strategy`
+    /// out: ECS-native blue/green, the path AWS documents for new services since 2025-07
+    /// (AWS, "CodeDeploy blue/green deployments for Amazon ECS": "We recommend that you use the
+    /// Amazon ECS blue/green deployment", docs.aws.amazon.com/AmazonECS/latest/developerguide/
+    /// deployment-type-bluegreen.html). CodeDeploy for ECS stays supported.
+    pub const DEFAULT: DeploymentStrategy = DeploymentStrategy::BlueGreen;
 
-    /// The strategy a configuration, plan or state names ([`UNSET`](Self::UNSET) when it
-    /// names none); `None` while unknown or not a strategy.
+    /// The strategy of a service whose state was written before `deployment_strategy` existed,
+    /// or whose state records no strategy: every such service deploys through CodeDeploy.
+    pub const BEFORE_THE_ATTRIBUTE: DeploymentStrategy = DeploymentStrategy::CodeDeployBlueGreen;
+
+    /// The strategy a configuration, plan or state names; `None` while unknown or not a
+    /// strategy. A configuration that leaves `deployment_strategy` out is checked as
+    /// [`assumed_when_unset`](Self::assumed_when_unset) says; the plan decides for certain
+    /// ([`planned_when_unset`](Self::planned_when_unset)) and checks again.
     pub fn of(value: &crate::value::Value) -> Option<DeploymentStrategy> {
         match value.get("deployment_strategy") {
-            crate::value::Value::Null => Some(DeploymentStrategy::UNSET),
+            crate::value::Value::Null => Self::assumed_when_unset(value),
             crate::value::Value::String(s) => DeploymentStrategy::from_name(s),
             _ => None,
+        }
+    }
+
+    /// The strategy validation assumes for a configuration without `deployment_strategy`,
+    /// before the state is known: CodeDeploy where the `blue_green` block sets one of
+    /// CodeDeploy's settings and `ecs_deployment` sets nothing (a configuration written for a
+    /// release whose default was CodeDeploy, whose state records it), else
+    /// [`DEFAULT`](Self::DEFAULT); `None` while either block is unknown. A guess that never
+    /// refuses such a configuration; the plan checks again under the strategy it records.
+    pub fn assumed_when_unset(config: &crate::value::Value) -> Option<DeploymentStrategy> {
+        let (settings, ecs) = (config.get("blue_green"), config.get("ecs_deployment"));
+        if settings.is_unknown() || ecs.is_unknown() {
+            return None;
+        }
+        let ecs_set = match ecs {
+            crate::value::Value::Object(fields) => fields.values().any(|v| !v.is_null()),
+            _ => false,
+        };
+        Some(
+            if !ecs_set
+                && codedeploy::SETTINGS
+                    .iter()
+                    .any(|a| !settings.get(a).is_null())
+            {
+                Self::BEFORE_THE_ATTRIBUTE
+            } else {
+                Self::DEFAULT
+            },
+        )
+    }
+
+    /// The strategy a plan records when the configuration leaves `deployment_strategy` out:
+    /// the one the service's state records (so a provider upgrade never migrates a running
+    /// service, and removing the attribute changes nothing), [`DEFAULT`](Self::DEFAULT) for a
+    /// service still to be created. `prior` is the service's state, null before creation.
+    pub fn planned_when_unset(prior: &crate::value::Value) -> DeploymentStrategy {
+        if prior.is_null() {
+            return Self::DEFAULT;
+        }
+        match prior.get("deployment_strategy").as_str() {
+            Some(name) => Self::from_name(name).unwrap_or(Self::BEFORE_THE_ATTRIBUTE),
+            None => Self::BEFORE_THE_ATTRIBUTE,
         }
     }
 
@@ -219,6 +270,71 @@ mod tests {
     use crate::service::expand::{AlarmMetric, ScalingMetric, Shape};
     use crate::service::names::ChildNames;
     use DeploymentStrategy::*;
+
+    /// A new service without the attribute gets AWS's recommended strategy; an existing one
+    /// keeps what its state records, and a state that records none is from before the
+    /// attribute: CodeDeploy.
+    #[test]
+    fn left_out_a_new_service_is_native_and_an_existing_one_keeps_its_strategy() {
+        use crate::value::Value;
+        assert_eq!(
+            DeploymentStrategy::planned_when_unset(&Value::Null),
+            BlueGreen
+        );
+        assert_eq!(
+            DeploymentStrategy::DEFAULT.name(),
+            crate::service::defaults::DEPLOYMENT_STRATEGY
+        );
+        let state =
+            |s: Value| Value::object([("name", Value::string("c")), ("deployment_strategy", s)]);
+        for recorded in DeploymentStrategy::ALL {
+            assert_eq!(
+                DeploymentStrategy::planned_when_unset(&state(Value::string(recorded.name()))),
+                recorded
+            );
+        }
+        assert_eq!(
+            DeploymentStrategy::planned_when_unset(&state(Value::Null)),
+            CodeDeployBlueGreen
+        );
+    }
+
+    /// Before the state is known, a configuration without the attribute is checked as the
+    /// default, unless its `blue_green` block sets CodeDeploy's settings and nothing sets
+    /// ECS-controller ones (written for a release whose default was CodeDeploy); an unknown
+    /// block leaves it unknown.
+    #[test]
+    fn validation_assumes_codedeploy_only_where_codedeploy_settings_are_set() {
+        use crate::value::Value;
+        let config = |bg: Value| Value::object([("name", Value::string("c")), ("blue_green", bg)]);
+        assert_eq!(
+            DeploymentStrategy::of(&config(Value::Null)),
+            Some(BlueGreen)
+        );
+        let empty = Value::object([("deployment_config", Value::Null)]);
+        assert_eq!(DeploymentStrategy::of(&config(empty)), Some(BlueGreen));
+        for setting in codedeploy::SETTINGS {
+            let set = Value::object([(*setting, Value::string("x"))]);
+            assert_eq!(
+                DeploymentStrategy::of(&config(set)),
+                Some(CodeDeployBlueGreen),
+                "{setting}"
+            );
+        }
+        assert_eq!(DeploymentStrategy::of(&config(Value::unknown())), None);
+        // With ECS-controller settings too, the configuration is not CodeDeploy's.
+        let both = Value::object([
+            (
+                "blue_green",
+                Value::object([("termination_wait_minutes", Value::int(5))]),
+            ),
+            (
+                "ecs_deployment",
+                Value::object([("bake_time_minutes", Value::int(5))]),
+            ),
+        ]);
+        assert_eq!(DeploymentStrategy::of(&both), Some(BlueGreen));
+    }
 
     /// AWS's documented in-place move is CodeDeploy to the ECS-native strategies; within a
     /// family only the deployment configuration changes; everything else is a new service.

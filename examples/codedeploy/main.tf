@@ -1,8 +1,8 @@
-# One production Fargate service behind an existing ALB, deployed with ECS-native blue/green: ECS
-# itself moves all production traffic from the live target group to the new tasks' group by
-# rewriting the listener rules' weights, bakes for five minutes with the old tasks still up, and
-# rolls back if one of the service's alarms fires. No CodeDeploy application, group or role; an
-# infrastructure role lets ECS change the rules.
+# One production Fargate service behind an existing ALB, with blue/green deployments through
+# CodeDeploy, Cloud Map service discovery and request-based autoscaling. CodeDeploy for ECS is
+# supported; AWS recommends ECS-native blue/green for new services (examples/basic). Services
+# created by 0.1.0 without `deployment_strategy` are CodeDeploy services and stay so; this is
+# their configuration with the strategy written out.
 #
 # The network, the load balancer's listeners, the cluster and the Cloud Map namespace usually
 # come from other configurations; here they are inputs (see variables.tf).
@@ -82,15 +82,12 @@ resource "fargate_production_service" "checkout" {
     }
   }
 
-  deployment_strategy = "blue_green"
+  deployment_strategy = "codedeploy"
 
-  ecs_deployment {
-    bake_time_minutes = 5
-  }
-
-  alarms {
-    target_5xx_count     = 10
-    response_time_p99_ms = 2000
+  blue_green {
+    deployment_config        = "CodeDeployDefault.ECSAllAtOnce"
+    termination_wait_minutes = 5
+    auto_rollback_events     = ["DEPLOYMENT_FAILURE"]
   }
 
   service_discovery {
