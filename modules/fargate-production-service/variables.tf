@@ -266,7 +266,7 @@ variable "load_balancer" {
 }
 
 variable "blue_green" {
-  description = "CodeDeploy blue/green deployment settings."
+  description = "CodeDeploy blue/green deployment settings (`deployment_strategy = \"codedeploy\"` only; the ECS-native strategies take `ecs_deployment`)."
   type        = object({ deployment_config = optional(string, "CodeDeployDefault.ECSAllAtOnce"), termination_wait_minutes = optional(number, 5), auto_rollback_events = optional(list(string), ["DEPLOYMENT_FAILURE"]), test_traffic_wait_minutes = optional(number, 0), approve_traffic = optional(bool, false), hooks = optional(map(string), {}) })
   default     = {}
   nullable    = false
@@ -344,7 +344,7 @@ variable "autoscaling" {
 }
 
 variable "alarms" {
-  description = "CloudWatch alarms the service creates on its target groups (blue and green), wired into the deployment: an alarm in ALARM during a roll-out stops it, and with `DEPLOYMENT_STOP_ON_ALARM` in `blue_green.auto_rollback_events` rolls it back. A threshold of 0 leaves that alarm out. Thresholds left unset are `target_5xx_count` 10, `target_5xx_rate_percent` 0, `response_time_p99_ms` 2000 and `unhealthy_hosts` 1 on a service with `load_balancer`; a service without one has no target group to watch, so it takes none (only `names`)."
+  description = "CloudWatch alarms the service creates on its target groups (both of a blue/green pair, the one of a rolling service), wired into the deployment: an alarm in ALARM during a roll-out stops it and rolls it back (under `codedeploy`, rolled back with `DEPLOYMENT_STOP_ON_ALARM` in `blue_green.auto_rollback_events`). A threshold of 0 leaves that alarm out. Thresholds left unset are `target_5xx_count` 10, `target_5xx_rate_percent` 0, `response_time_p99_ms` 2000 and `unhealthy_hosts` 1 on a service with `load_balancer`; a service without one has no target group to watch, so it takes none (only `names`)."
   type        = object({ target_5xx_count = optional(number), target_5xx_rate_percent = optional(number), response_time_p99_ms = optional(number), unhealthy_hosts = optional(number), period = optional(number, 60), evaluation_periods = optional(number, 3), names = optional(list(string), []) })
   default     = null
 }

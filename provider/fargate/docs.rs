@@ -73,6 +73,8 @@ fn block_section(out: &mut String, title: &str, block: &Block) {
             (Nesting::Group, _) => {
                 "optional block (left out, its settings take their defaults)".to_owned()
             }
+            // A list block without a maximum (max_items 0 in the protocol) takes any number.
+            (Nesting::List, _) if nb.max_items == 0 => "any number of blocks".to_owned(),
             (Nesting::List, _) => format!("up to {} blocks", nb.max_items),
         };
         let name = if title == "Arguments" {
@@ -131,9 +133,10 @@ pub fn provider_markdown() -> String {
         out,
         "# fargate provider\n\n{GENERATED}\n\n\
          One resource, [`{TYPE_NAME}`](resources/production_service.md), that is a whole production \
-         ECS Fargate service: the task definition, the ECS service under a blue/green deployment \
-         controller, the blue and green target groups with a rule on your production and test \
-         listeners, CodeDeploy, Cloud Map, IAM roles, log group, alarms and autoscaling, created, \
+         ECS Fargate service: the task definition, the ECS service, the blue and green target groups \
+         with a rule on your production and test listeners, the machinery of its deployment strategy \
+         (ECS-native blue/green by default, or linear, canary, rolling or CodeDeploy), Cloud Map, \
+         IAM roles, log group, alarms and autoscaling, created, \
          read, updated, imported and destroyed as one unit, with production checks at plan time. \
          Functions: {}.\n\n\
          ## Example\n\n```hcl\nprovider \"fargate\" {{\n  region = \"eu-west-1\"\n\n  default_tags {{\n    tags = {{ managed_by = \"opentofu\" }}\n  }}\n}}\n```\n\n\
@@ -236,4 +239,24 @@ pub fn resource_markdown() -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// A list block without a maximum says it takes any number (the protocol's max_items 0
+    /// once read "up to 0 blocks"); one with a maximum names it.
+    #[test]
+    fn list_blocks_say_how_many_they_take() {
+        let page = super::resource_markdown();
+        assert!(
+            !page.contains("up to 0 blocks"),
+            "a list block reads \"up to 0\""
+        );
+        for block in ["volume", "mount_point", "ulimit", "port_mapping"] {
+            assert!(
+                page.contains(&format!("`{block}`: any number of blocks.")),
+                "{block}"
+            );
+        }
+    }
 }

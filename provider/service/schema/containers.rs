@@ -40,7 +40,7 @@ pub(super) fn container_block() -> Block {
             A::required(
                 "name",
                 Type::String,
-                "Container name; the load balancer and CodeDeploy route to it. Changing it replaces the service.",
+                "Container name; the load balancer routes to it. Changing it replaces the service.",
             )
             .forces_replacement(),
         )

@@ -7,7 +7,7 @@ use crate::value::{Type, Value};
 use super::{ECS_HOOK_STAGES, d, one_of_code, string_map, strings, strings_value};
 
 pub(super) fn blue_green_block() -> Block {
-    Block::new("CodeDeploy blue/green deployment settings.")
+    Block::new("CodeDeploy blue/green deployment settings (`deployment_strategy = \"codedeploy\"` only; the ECS-native strategies take `ecs_deployment`).")
         .attribute(A::defaulted(
             "deployment_config",
             Type::String,
@@ -158,9 +158,10 @@ pub const APPSPEC_HOOK_EVENTS: &[&str] = &[
 
 pub(super) fn alarms_block() -> Block {
     Block::new(
-        "CloudWatch alarms the service creates on its target groups (blue and green), wired into the \
-         deployment: an alarm in ALARM during a roll-out stops it, and with `DEPLOYMENT_STOP_ON_ALARM` \
-         in `blue_green.auto_rollback_events` rolls it back. A threshold of 0 leaves that alarm out.",
+        "CloudWatch alarms the service creates on its target groups (both of a blue/green pair, the \
+         one of a rolling service), wired into the deployment: an alarm in ALARM during a roll-out \
+         stops it and rolls it back (under `codedeploy`, rolled back with `DEPLOYMENT_STOP_ON_ALARM` in \
+         `blue_green.auto_rollback_events`). A threshold of 0 leaves that alarm out.",
     )
     .attribute(A::defaulted(
         "target_5xx_count",
@@ -208,7 +209,7 @@ pub(super) fn alarms_block() -> Block {
         "names",
         strings(),
         strings_value(&[]),
-        "Names of alarms managed elsewhere that also stop a roll-out. With the service's own, at \
-         most 10 (CodeDeploy's limit).",
+        "Names of alarms managed elsewhere that also stop a roll-out. Under `codedeploy`, with the \
+         service's own, at most 10 (CodeDeploy's limit).",
     ))
 }

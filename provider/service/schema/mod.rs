@@ -86,11 +86,11 @@ pub fn schema() -> Schema {
 
 fn service_block() -> Block {
     Block::new(
-        "One production ECS Fargate service, managed as a unit: the task definition, the ECS service \
-         (CODE_DEPLOY deployment controller), blue and green ALB target groups with listener rules, the \
-         CodeDeploy application and deployment group, the Cloud Map service, IAM execution and task roles, \
-         the CloudWatch log group and Application Auto Scaling. An image or task change rolls out as a \
-         CodeDeploy blue/green deployment.",
+        "One production ECS Fargate service, managed as a unit: the task definition, the ECS service, \
+         blue and green ALB target groups with listener rules, the deployment machinery of \
+         `deployment_strategy` (ECS-native blue/green by default; linear, canary, rolling, or CodeDeploy's \
+         application and deployment group), the Cloud Map service, IAM roles, alarms, the CloudWatch log \
+         group and Application Auto Scaling. An image or task change rolls out by that strategy.",
     )
     .attribute(
         A::required(
@@ -125,8 +125,8 @@ fn service_block() -> Block {
             "wait_for_deployment",
             Type::Bool,
             Value::Bool(d::WAIT_FOR_DEPLOYMENT),
-            "Whether apply waits for a blue/green deployment to finish, and fails if CodeDeploy stops or rolls it \
-         back.",
+            "Whether apply waits for a roll-out to finish (ECS's service deployment, or CodeDeploy's under \
+         `codedeploy`), and fails keeping the running revision if it is stopped or rolled back.",
         ))
     .attribute(A::defaulted(
             "deployment_strategy",
@@ -216,12 +216,12 @@ fn service_block() -> Block {
     .attribute(A::computed(
         "codedeploy_application_name",
         Type::String,
-        "Name of the CodeDeploy application.",
+        "Name of the CodeDeploy application; null unless `deployment_strategy` is `codedeploy`.",
     ))
     .attribute(A::computed(
         "codedeploy_deployment_group_name",
         Type::String,
-        "Name of the CodeDeploy deployment group.",
+        "Name of the CodeDeploy deployment group; null unless `deployment_strategy` is `codedeploy`.",
     ))
     .attribute(A::computed(
         "service_discovery_arn",
@@ -241,7 +241,8 @@ fn service_block() -> Block {
     .attribute(A::computed(
         "last_deployment_id",
         Type::String,
-        "ID of the last CodeDeploy deployment this resource started, if any.",
+        "ID of the last deployment this resource started, if any: ECS's service deployment ARN, or \
+         CodeDeploy's deployment ID under `codedeploy`.",
     ))
     .attribute(A::computed(
         "children",
