@@ -726,6 +726,162 @@ fn a_new_service_without_a_strategy_is_ecs_native_blue_green() {
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 
+/// What AWS has of a service's 20-second scaling: the metrics its running service revision
+/// publishes every 20 seconds, and the predefined metric of its CPU policy.
+fn high_resolution_view(t: &Setup) -> (Vec<String>, String) {
+    let cluster = t.fixtures.get("cluster");
+    t.aws.run(async {
+        let ecs = &t.aws.clients.ecs;
+        let service = ecs
+            .describe_services()
+            .cluster(&cluster)
+            .services("checkout-api")
+            .send()
+            .await
+            .expect("DescribeServices");
+        let service = &service.services()[0];
+        let arns: Vec<String> = service
+            .current_service_revisions()
+            .iter()
+            .filter_map(|r| r.arn().map(str::to_owned))
+            .collect();
+        let revisions = ecs
+            .describe_service_revisions()
+            .set_service_revision_arns(Some(arns))
+            .send()
+            .await
+            .expect("DescribeServiceRevisions");
+        let running = revisions
+            .service_revisions()
+            .iter()
+            .find(|r| r.task_definition() == service.task_definition())
+            .expect("the running revision");
+        let mut published: Vec<String> = running
+            .monitoring()
+            .map(|m| m.metric_configurations().to_vec())
+            .unwrap_or_default()
+            .iter()
+            .filter(|m| m.resolution_seconds() == 20)
+            .flat_map(|m| m.metric_names().to_vec())
+            .collect();
+        published.sort();
+        let policies = t
+            .aws
+            .clients
+            .autoscaling
+            .describe_scaling_policies()
+            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+            .resource_id(format!("service/{cluster}/checkout-api"))
+            .send()
+            .await
+            .expect("DescribeScalingPolicies");
+        let cpu = policies
+            .scaling_policies()
+            .iter()
+            .filter_map(|p| p.target_tracking_scaling_policy_configuration())
+            .filter_map(|c| c.predefined_metric_specification())
+            .map(|m| m.predefined_metric_type().as_str().to_owned())
+            .find(|m| m.contains("CPU"))
+            .expect("a CPU policy");
+        (published, cpu)
+    })
+}
+
+/// Scaling on 20-second metrics: the service publishes CPUUtilization every 20 seconds (its
+/// running revision's monitoring configuration) and the CPU policy tracks the HighResolution
+/// metric; the plan after it, and after an import, is empty; the CPU policy put back on the
+/// 60-second metric outside Terraform is drift the plan shows and the apply repairs; turning it
+/// off and on again rolls out a deployment each time (the resolution is part of a service
+/// revision), the policy following once the service publishes the metric, as AWS requires.
+#[test]
+fn twenty_second_scaling_publishes_cpu_every_20_seconds_and_tracks_it() {
+    let t = setup("highres");
+    t.w.copy_example("basic");
+    let on = "    cpu_target          = 70\n    high_resolution     = true\n";
+    t.edit_main("    cpu_target          = 70\n", on);
+    t.apply(&[]);
+    let high = (
+        vec!["CPUUtilization".to_owned()],
+        "ECSServiceAverageCPUUtilizationHighResolution".to_owned(),
+    );
+    let standard = (
+        Vec::<String>::new(),
+        "ECSServiceAverageCPUUtilization".to_owned(),
+    );
+    assert_eq!(high_resolution_view(&t), high);
+    t.assert_plans_empty(&[]);
+    t.assert_import_plans_nothing(&[]);
+
+    // The CPU policy moved back to the 60-second metric outside Terraform.
+    let cluster = t.fixtures.get("cluster");
+    let policies = t.aws.run(async {
+        t.aws
+            .clients
+            .autoscaling
+            .describe_scaling_policies()
+            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+            .resource_id(format!("service/{cluster}/checkout-api"))
+            .send()
+            .await
+            .expect("DescribeScalingPolicies")
+    });
+    let cpu = policies
+        .scaling_policies()
+        .iter()
+        .find(|p| {
+            p.target_tracking_scaling_policy_configuration()
+                .and_then(|c| c.predefined_metric_specification())
+                .is_some_and(|m| m.predefined_metric_type().as_str().contains("CPU"))
+        })
+        .expect("the CPU policy")
+        .clone();
+    let mut config = cpu
+        .target_tracking_scaling_policy_configuration()
+        .expect("target tracking")
+        .clone();
+    config.predefined_metric_specification = Some(
+        aws_sdk_applicationautoscaling::types::PredefinedMetricSpecification::builder()
+            .predefined_metric_type(
+                aws_sdk_applicationautoscaling::types::MetricType::EcsServiceAverageCpuUtilization,
+            )
+            .build()
+            .expect("metric"),
+    );
+    t.aws.run(async {
+        t.aws
+            .clients
+            .autoscaling
+            .put_scaling_policy()
+            .policy_name(cpu.policy_name())
+            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+            .resource_id(cpu.resource_id())
+            .scalable_dimension(cpu.scalable_dimension().clone())
+            .policy_type(cpu.policy_type().clone())
+            .target_tracking_scaling_policy_configuration(config)
+            .send()
+            .await
+            .expect("PutScalingPolicy")
+    });
+    let plan = t.tofu(&["plan", "-detailed-exitcode"]);
+    assert_eq!(plan.code(), 2, "the drift is a change:\n{}", plan.text());
+    assert!(plan.text().contains("high_resolution"), "{}", plan.text());
+    t.apply(&[]);
+    assert_eq!(high_resolution_view(&t), high);
+    t.assert_plans_empty(&[]);
+
+    // Off, then on again on the running service.
+    t.edit_main(on, "    cpu_target          = 70\n");
+    t.apply(&[]);
+    assert_eq!(high_resolution_view(&t), standard);
+    t.assert_plans_empty(&[]);
+    t.edit_main("    cpu_target          = 70\n", on);
+    t.apply(&[]);
+    assert_eq!(high_resolution_view(&t), high);
+    t.assert_plans_empty(&[]);
+    t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
 /// Upgrading the provider never migrates a service: a CodeDeploy service whose configuration
 /// leaves `deployment_strategy` out (as 0.1.0's default allowed) keeps CodeDeploy, whether its
 /// state records the strategy or was written before the attribute existed; it plans empty and

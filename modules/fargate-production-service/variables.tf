@@ -334,12 +334,17 @@ variable "capacity_provider_strategy" {
 
 variable "autoscaling" {
   description = "Application Auto Scaling of the service's desired count, with target-tracking policies."
-  type        = object({ min = number, max = number, requests_per_target = optional(number), cpu_target = optional(number), memory_target = optional(number), scale_in_cooldown = optional(number, 300), scale_out_cooldown = optional(number, 60) })
+  type        = object({ min = number, max = number, requests_per_target = optional(number), cpu_target = optional(number), memory_target = optional(number), scale_in_cooldown = optional(number, 300), scale_out_cooldown = optional(number, 60), high_resolution = optional(bool, false) })
   default     = null
 
   validation {
     condition     = var.autoscaling == null ? true : var.autoscaling.min <= var.autoscaling.max
     error_message = "autoscaling.min must not exceed autoscaling.max (check `scaling-bounds`)."
+  }
+
+  validation {
+    condition     = var.autoscaling == null ? true : !var.autoscaling.high_resolution
+    error_message = "The hashicorp/aws provider cannot set an ECS service's metric resolution yet, which scaling on 20-second metrics needs first: leave autoscaling.high_resolution false, or use the fargate provider's resource (check `high-resolution`)."
   }
 }
 

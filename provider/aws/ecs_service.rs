@@ -18,6 +18,10 @@ use crate::service::expand::{EcsDeploymentDef, EcsServiceDef};
 
 use super::clients::{AwsError, AwsResult, Clients, err};
 
+mod monitoring;
+pub use monitoring::high_resolution_metrics;
+use monitoring::monitoring;
+
 /// What the ECS service looks like in AWS.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObservedService {
@@ -49,6 +53,13 @@ pub struct ObservedService {
     /// deployment is under way.
     pub deployments: usize,
     pub enable_execute_command: bool,
+    /// The service revisions with tasks (`currentServiceRevisions`): the one it runs, and
+    /// during a deployment the other.
+    pub current_revisions: Vec<String>,
+    /// The metrics ECS publishes every 20 seconds, from the running service revision (the
+    /// service's monitoring configuration, which DescribeServices does not report); `None`
+    /// where not read.
+    pub high_resolution_metrics: Option<Vec<String>>,
 }
 
 /// A task set as DescribeServices reports it.
@@ -280,6 +291,7 @@ pub async fn create(
         .propagate_tags(PropagateTags::Service)
         .enable_ecs_managed_tags(true)
         .enable_execute_command(def.enable_execute_command)
+        .set_monitoring(monitoring(def, false, "CreateService")?)
         .set_tags(Some(super::tags::to_sdk(tags)));
     if let Some(d) = &def.deployment {
         req = req.deployment_configuration(deployment_configuration(
@@ -388,7 +400,10 @@ pub async fn deploy(
         .network_configuration(network(def)?)
         .platform_version(&def.platform_version)
         // ECS Exec reaches the tasks this deployment starts.
-        .enable_execute_command(def.enable_execute_command);
+        .enable_execute_command(def.enable_execute_command)
+        // The metrics' resolution is part of the revision: said in full, so a roll-out also
+        // turns 20-second metrics off.
+        .set_monitoring(monitoring(def, true, "UpdateService")?);
     if !def.capacity_provider_strategy.is_empty() {
         req = req.set_capacity_provider_strategy(Some(capacity_providers(def, "UpdateService")?));
     }
@@ -541,6 +556,12 @@ pub async fn read(c: &Clients, cluster: &str, name: &str) -> AwsResult<Option<Ob
             }),
         deployments: s.deployments().len(),
         enable_execute_command: s.enable_execute_command(),
+        current_revisions: s
+            .current_service_revisions()
+            .iter()
+            .filter_map(|r| r.arn().map(str::to_owned))
+            .collect(),
+        high_resolution_metrics: None,
     }))
 }
 
@@ -613,7 +634,19 @@ pub struct EcsServiceKind;
 impl ChildKind for EcsServiceKind {
     async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
         let def = &at.exp.ecs_service;
-        let service = read(at.c, &def.cluster, &def.name).await?;
+        let mut service = read(at.c, &def.cluster, &def.name).await?;
+        // The metrics' resolution matters to a service that scales on CPU or memory under the
+        // ECS controller (whose revisions carry it): one more call for those only.
+        if let Some(s) = service.as_mut()
+            && s.deployment_controller.as_deref() == Some("ECS")
+            && at
+                .exp
+                .scaling_policies
+                .iter()
+                .any(|p| p.metric.ecs_metric_name().is_some())
+        {
+            s.high_resolution_metrics = high_resolution_metrics(at.c, s).await?;
+        }
         seen.present(ChildKey::EcsService, service.is_some());
         seen.note(|o| o.service = service);
         Ok(())

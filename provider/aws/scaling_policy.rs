@@ -18,7 +18,7 @@ pub async fn put(
     label: Option<&str>,
 ) -> AwsResult<String> {
     let mut metric = PredefinedMetricSpecification::builder()
-        .predefined_metric_type(MetricType::from(def.metric.predefined_metric()));
+        .predefined_metric_type(MetricType::from(def.predefined_metric_type()));
     if def.metric == ScalingMetric::Requests {
         let label = label.ok_or_else(|| {
             AwsError::new(
@@ -130,13 +130,68 @@ fn metric_of(key: ChildKey) -> Option<ScalingMetric> {
 }
 
 /// Puts the expansion's policy for `metric`, measuring the live group's requests; its ARN.
+/// A HighResolution policy goes in that form only once the service publishes the metric every
+/// 20 seconds, which AWS requires first ([`facts::SCALING_METRIC_TYPES`]); until then (the
+/// roll-out that turns the 20-second metrics on has not run yet) it tracks the standard form,
+/// and the roll-out's end puts it again ([`settle_high_resolution`]).
+///
+/// [`facts::SCALING_METRIC_TYPES`]: crate::service::facts::SCALING_METRIC_TYPES
 async fn put_policy(cx: &Cx<'_>, metric: ScalingMetric, target: &str) -> AwsResult<Option<String>> {
     let Some(def) = cx.exp.scaling_policies.iter().find(|p| p.metric == metric) else {
         return Ok(None);
     };
+    let mut def = def.clone();
+    if def.high_resolution {
+        let service = &cx.exp.ecs_service;
+        let published =
+            match super::ecs_service::read(cx.c, &service.cluster, &service.name).await? {
+                Some(s) => super::ecs_service::high_resolution_metrics(cx.c, &s)
+                    .await?
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+        def.high_resolution = publishes(&published, metric);
+    }
     let label = live_target_group(&cx.ids(), cx.live)
         .and_then(|tg| alb_resource_label(&cx.exp.placement.load_balancer, &tg));
-    put(cx.c, target, def, label.as_deref()).await.map(Some)
+    put(cx.c, target, &def, label.as_deref()).await.map(Some)
+}
+
+/// Whether `published` (the metrics a service publishes every 20 seconds) has `metric`'s.
+fn publishes(published: &[String], metric: ScalingMetric) -> bool {
+    metric
+        .ecs_metric_name()
+        .is_some_and(|n| published.iter().any(|p| p == n))
+}
+
+/// After a roll-out: puts again each HighResolution policy AWS has in the standard form while
+/// the service now publishes its metric every 20 seconds (what `observed` read), so a
+/// roll-out that turns the 20-second metrics on ends with the policies on them. Returns the
+/// policies put, with their ARNs.
+pub async fn settle_high_resolution(
+    c: &Clients,
+    exp: &Expansion,
+    target: &str,
+    observed: &Observed,
+) -> AwsResult<Vec<(ChildKey, String)>> {
+    let published = observed
+        .service
+        .as_ref()
+        .and_then(|s| s.high_resolution_metrics.clone())
+        .unwrap_or_default();
+    let mut put_again = Vec::new();
+    for def in exp.scaling_policies.iter().filter(|d| d.high_resolution) {
+        let has = observed
+            .scaling_policies
+            .iter()
+            .find(|p| p.name == def.name)
+            .and_then(|p| p.metric.as_deref());
+        if has != Some(def.predefined_metric_type()) && publishes(&published, def.metric) {
+            let arn = put(c, target, def, None).await?;
+            put_again.push((ChildKey::ScalingPolicy(def.metric), arn));
+        }
+    }
+    Ok(put_again)
 }
 
 #[async_trait::async_trait]

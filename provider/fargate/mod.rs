@@ -3,6 +3,7 @@
 
 pub mod docs;
 mod functions;
+mod imported_state;
 mod network_checks;
 mod observed_state;
 mod observed_task;

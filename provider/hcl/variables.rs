@@ -616,11 +616,22 @@ fn validations(variable: &str) -> Vec<Validation> {
             ),
             "capacity-strategy",
         )],
-        "autoscaling" => vec![check_that(
-            "var.autoscaling == null ? true : var.autoscaling.min <= var.autoscaling.max",
-            "scaling-bounds",
-            "autoscaling.min must not exceed autoscaling.max",
-        )],
+        "autoscaling" => vec![
+            check_that(
+                "var.autoscaling == null ? true : var.autoscaling.min <= var.autoscaling.max",
+                "scaling-bounds",
+                "autoscaling.min must not exceed autoscaling.max",
+            ),
+            // hashicorp/aws's aws_ecs_service has no monitoring configuration (its `monitoring`
+            // block is PR #48792, open in late 2026), and a HighResolution policy needs the
+            // service to publish its metric every 20 seconds first: the modules cannot scale on
+            // 20-second metrics.
+            check_that(
+                "var.autoscaling == null ? true : !var.autoscaling.high_resolution",
+                "high-resolution",
+                "the hashicorp/aws provider cannot set an ECS service's metric resolution yet, which scaling on 20-second metrics needs first: leave autoscaling.high_resolution false, or use the fargate provider's resource",
+            ),
+        ],
         _ => Vec::new(),
     }
 }

@@ -37,6 +37,9 @@ pub const AUTO_ROLLBACK_EVENTS: &[&str] = &["DEPLOYMENT_FAILURE"];
 /// No wait on the test listener before production traffic moves.
 pub const TEST_TRAFFIC_WAIT_MINUTES: i64 = 0;
 
+/// Scaling on the 60-second metrics ECS publishes unless told otherwise.
+pub const HIGH_RESOLUTION_SCALING: bool = false;
+
 /// How a new task definition reaches production for a service created without
 /// `deployment_strategy` (`DeploymentStrategy::DEFAULT`; an existing service keeps what its
 /// state records).

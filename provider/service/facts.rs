@@ -282,89 +282,12 @@ pub const AUTO_ROLLBACK_EVENTS: Enum = Enum {
     source: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AutoRollbackConfiguration.html",
 };
 
-/// IAM role names.
-pub const ROLE_NAME: NameLength = NameLength {
-    max: 64,
-    model: shape("iam", "roleNameType"),
-    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
-};
-
-/// CodeDeploy application names.
-pub const CODEDEPLOY_APPLICATION_NAME: NameLength = NameLength {
-    max: 100,
-    model: shape("codedeploy", "ApplicationName"),
-    source: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateApplication.html",
-};
-
-/// CodeDeploy deployment group names.
-pub const DEPLOYMENT_GROUP_NAME: NameLength = NameLength {
-    max: 100,
-    model: shape("codedeploy", "DeploymentGroupName"),
-    source: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html",
-};
-
-/// Target group names (the model states no length; the API reference does).
-pub const TARGET_GROUP_NAME: NameLength = NameLength {
-    max: 32,
-    model: None,
-    source: ELB_TARGET_GROUP,
-};
-
-/// Task definition families and ECS service names.
-pub const ECS_NAME: NameLength = NameLength {
-    max: 255,
-    model: None,
-    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html",
-};
-
-/// Cloud Map service names: one DNS label (the model's pattern allows 63 characters a label).
-pub const DISCOVERY_SERVICE_NAME: NameLength = NameLength {
-    max: 63,
-    model: None,
-    source: "https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html",
-};
-
-/// CloudWatch alarm names.
-pub const ALARM_NAME: NameLength = NameLength {
-    max: 255,
-    model: shape("cloudwatch", "AlarmName"),
-    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
-};
-
-/// Application Auto Scaling policy names.
-pub const SCALING_POLICY_NAME: NameLength = NameLength {
-    max: 256,
-    model: shape("application-autoscaling", "PolicyName"),
-    source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
-};
-
-/// CloudWatch Logs group names.
-pub const LOG_GROUP_NAME: NameLength = NameLength {
-    max: 512,
-    model: shape("logs", "LogGroupName"),
-    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
-};
-
 /// How many tags one resource takes (ECS, IAM and CloudWatch Logs; Cloud Map takes more).
 pub const TAGS_PER_RESOURCE: Range = Range {
     min: 0,
     max: 50,
     model: shape("ecs", "Tags"),
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html",
-};
-
-/// A tag key's longest length.
-pub const TAG_KEY: NameLength = NameLength {
-    max: 128,
-    model: shape("ecs", "TagKey"),
-    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html",
-};
-
-/// A tag value's longest length.
-pub const TAG_VALUE: NameLength = NameLength {
-    max: 256,
-    model: shape("ecs", "TagValue"),
-    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html",
 };
 
 /// Whether a character may stand in a tag key or value: the models' pattern
@@ -388,15 +311,6 @@ const ECS_CAPACITY_PROVIDER_ITEM: &str = "https://docs.aws.amazon.com/AmazonECS/
 pub const STOP_TIMEOUT: Range = Range {
     min: 2,
     max: 120,
-    model: None,
-    source: ECS_CONTAINER_DEFINITION,
-};
-
-/// The longest container name: the ECS model states it only in prose
-/// (`ContainerDefinition.name`: "Up to 255 letters (uppercase and lowercase), numbers,
-/// underscores, and hyphens"), its shape is a plain `String`.
-pub const CONTAINER_NAME: NameLength = NameLength {
-    max: 255,
     model: None,
     source: ECS_CONTAINER_DEFINITION,
 };
@@ -678,6 +592,35 @@ pub const CIRCUIT_BREAKER_BOUNDS: Range = Range {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceDeploymentCircuitBreaker.html",
 };
 
+/// The predefined metrics an ECS service's target-tracking policies track: the load balancer's
+/// request count, and CPU and memory at ECS's 60-second or (`…HighResolution`, since
+/// 2026-06-18) 20-second resolution. The HighResolution types need the service's monitoring
+/// configuration to publish that metric every 20 seconds first ("You must enable
+/// high-resolution metrics in Amazon ECS before creating a scaling policy with this metric
+/// type", the page below). A part of Application Auto Scaling's `MetricType`.
+pub const SCALING_METRIC_TYPES: Enum = Enum {
+    values: &[
+        "ALBRequestCountPerTarget",
+        "ECSServiceAverageCPUUtilization",
+        "ECSServiceAverageMemoryUtilization",
+        "ECSServiceAverageCPUUtilizationHighResolution",
+        "ECSServiceAverageMemoryUtilizationHighResolution",
+    ],
+    model: shape("application-autoscaling", "MetricType"),
+    subset: true,
+    source: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html",
+};
+
+/// The resolutions, in seconds, at which ECS publishes a service's CPUUtilization and
+/// MemoryUtilization: 60 by default, or 20 (ECS `MetricConfiguration.resolutionSeconds`: "The
+/// valid values are 20 and 60"; `MetricResolutionSeconds` is 20–60 in the model).
+pub const METRIC_RESOLUTION: Range = Range {
+    min: 20,
+    max: 60,
+    model: shape("ecs", "MetricResolutionSeconds"),
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_MetricConfiguration.html",
+};
+
 /// How many managed policies one IAM role takes: the "Managed policies attached to an IAM
 /// role" quota, 10 by default and at most 20 after an increase; the provider holds to the
 /// ceiling. A quota, in no model.
@@ -739,6 +682,7 @@ pub const RANGES: &[(&str, Range)] = &[
     ("TARGET_HEALTH_CHECK_CODES", TARGET_HEALTH_CHECK_CODES),
     ("MANAGED_POLICIES_PER_ROLE", MANAGED_POLICIES_PER_ROLE),
     ("CIRCUIT_BREAKER_BOUNDS", CIRCUIT_BREAKER_BOUNDS),
+    ("METRIC_RESOLUTION", METRIC_RESOLUTION),
 ];
 
 /// Every enum, by name.
@@ -757,26 +701,13 @@ pub const ENUMS: &[(&str, Enum)] = &[
         "CIRCUIT_BREAKER_THRESHOLD_TYPES",
         CIRCUIT_BREAKER_THRESHOLD_TYPES,
     ),
-];
-
-/// Every name length, by name.
-pub const NAME_LENGTHS: &[(&str, NameLength)] = &[
-    ("ROLE_NAME", ROLE_NAME),
-    ("CODEDEPLOY_APPLICATION_NAME", CODEDEPLOY_APPLICATION_NAME),
-    ("DEPLOYMENT_GROUP_NAME", DEPLOYMENT_GROUP_NAME),
-    ("TARGET_GROUP_NAME", TARGET_GROUP_NAME),
-    ("ECS_NAME", ECS_NAME),
-    ("DISCOVERY_SERVICE_NAME", DISCOVERY_SERVICE_NAME),
-    ("ALARM_NAME", ALARM_NAME),
-    ("SCALING_POLICY_NAME", SCALING_POLICY_NAME),
-    ("LOG_GROUP_NAME", LOG_GROUP_NAME),
-    ("TAG_KEY", TAG_KEY),
-    ("TAG_VALUE", TAG_VALUE),
-    ("CONTAINER_NAME", CONTAINER_NAME),
+    ("SCALING_METRIC_TYPES", SCALING_METRIC_TYPES),
 ];
 
 mod crosscheck;
+mod names;
 pub use crosscheck::{Models, disagreements, model_services};
+pub use names::*;
 
 #[cfg(test)]
 mod tests;

@@ -30,6 +30,8 @@ import math
 import string
 import time
 
+from moto.applicationautoscaling.exceptions import AWSValidationException
+from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
@@ -56,7 +58,23 @@ _REVISION_ATTRIBUTES = (
     "capacity_provider_strategy",
     "service_registries",
     "launch_type",
+    # The metrics' resolution: ServiceRevision carries `monitoring` in ECS's API model.
+    "monitoring",
 )
+
+# The service metrics whose resolution a monitoring configuration sets, and the resolutions
+# ECS takes (API_MetricConfiguration: "The supported metric names are CPUUtilization and
+# MemoryUtilization"; "The valid values are 20 and 60"; unset, 60).
+MONITORED_METRICS = ("CPUUtilization", "MemoryUtilization")
+METRIC_RESOLUTIONS = (20, 60)
+# Application Auto Scaling's predefined metrics on 20-second data, and the ECS metric each
+# needs published every 20 seconds first (API_PredefinedMetricSpecification: "You must enable
+# high-resolution metrics in Amazon ECS before creating a scaling policy with this metric
+# type").
+HIGH_RESOLUTION_POLICY_METRICS = {
+    "ECSServiceAverageCPUUtilizationHighResolution": "CPUUtilization",
+    "ECSServiceAverageMemoryUtilizationHighResolution": "MemoryUtilization",
+}
 
 # Service ARN -> ServiceState.
 _states = {}
@@ -99,6 +117,33 @@ def _number(config, member, low, high, what):
         # Modelled on the ranges API_DeploymentConfiguration, API_LinearConfiguration and
         # API_CanaryConfiguration document.
         raise _invalid(f"{what} must be from {low:g} to {high:g}, got {value}.")
+
+
+def _check_monitoring(monitoring):
+    """A monitoring configuration as ECS takes it (names and resolutions of
+    API_MetricConfiguration; the list's length is the model's, which validation.py checks)."""
+    for config in (monitoring or {}).get("metricConfigurations") or []:
+        for name in config.get("metricNames") or []:
+            if name not in MONITORED_METRICS:
+                raise _invalid(
+                    f"Invalid metric name {name}. Valid values are {', '.join(MONITORED_METRICS)}."
+                )  # modelled
+        seconds = config.get("resolutionSeconds")
+        if seconds not in METRIC_RESOLUTIONS:
+            raise _invalid(
+                f"Invalid resolutionSeconds {seconds}. Valid values are 20 and 60."
+            )  # modelled
+
+
+def published_every_20_seconds(service):
+    """The metrics the service's monitoring configuration publishes at 20 seconds."""
+    monitoring = getattr(service, "monitoring", None) or {}
+    return {
+        name
+        for config in monitoring.get("metricConfigurations") or []
+        if config.get("resolutionSeconds") == 20
+        for name in config.get("metricNames") or []
+    }
 
 
 def _check_configuration(config):
@@ -236,6 +281,7 @@ class Revision:
         self.launch_type = service.launch_type
         self.capacity_provider_strategy = _copy(getattr(service, "capacity_provider_strategy", None))
         self.service_registries = _copy(service.service_registries) or []
+        self.monitoring = _copy(getattr(service, "monitoring", None))
         self.created_at = utcnow()
         # Target group serving each load balancer entry's production traffic (resolved).
         self.resolved = [lb.get("targetGroupArn") for lb in self.load_balancers]
@@ -250,6 +296,7 @@ class Revision:
         if self.capacity_provider_strategy is not None:
             service.capacity_provider_strategy = _copy(self.capacity_provider_strategy)
         service.service_registries = _copy(self.service_registries)
+        service.monitoring = _copy(self.monitoring)
 
     def to_json(self):
         service = self.state.service
@@ -268,6 +315,8 @@ class Revision:
             revision["networkConfiguration"] = self.network_configuration
         if self.platform_version:
             revision["platformVersion"] = self.platform_version
+        if self.monitoring:
+            revision["monitoring"] = self.monitoring
         if self.capacity_provider_strategy:
             revision["capacityProviderStrategy"] = self.capacity_provider_strategy
         elif self.launch_type:
@@ -1011,8 +1060,10 @@ def _create_service(self):
     _check_load_balancers(
         account, region, self._get_param("loadBalancers"), config.get("strategy") or "ROLLING", network_mode
     )
+    _check_monitoring(self._get_param("monitoring"))
     result = _previous_create_service(self)
     service = result.result["service"]
+    service.monitoring = _copy(self._get_param("monitoring"))
     _fill_configuration(service)
     service.deployments = []
     with contract.lock:
@@ -1038,6 +1089,7 @@ def _update_service(self):
     config = given.get("deploymentConfiguration")
     effective = config if config is not None else (service.deployment_configuration or {})
     _check_configuration(effective)
+    _check_monitoring(given.get("monitoring"))
     if "loadBalancers" in given:
         task_definition = given.get("taskDefinition") or service.task_definition
         network_mode = _network_mode(backend, task_definition)
@@ -1065,6 +1117,8 @@ def _update_service(self):
             service.task_definition = backend.describe_task_definition(given["taskDefinition"]).arn
         if config is not None:
             _fill_configuration(service)
+        if "monitoring" in given:
+            service.monitoring = _copy(given["monitoring"])
         changed = _revision_settings(service) != before
         if changed or given.get("forceNewDeployment") or migrating:
             start_deployment(state)
@@ -1203,7 +1257,33 @@ def _delete_service(self, cluster_name, service_name, force):
     return service
 
 
+def _wrap_put_scaling_policy(previous):
+    """PutScalingPolicy refuses a HighResolution predefined metric on an ECS service that does
+    not publish that metric every 20 seconds (API_PredefinedMetricSpecification; the message is
+    modelled, AWS's own text is not documented)."""
+
+    def put_scaling_policy(self, policy_name, service_namespace, resource_id, scalable_dimension, policy_body, *args, **kwargs):
+        # moto passes the policy's configuration itself (step or target tracking).
+        metric = ((policy_body or {}).get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
+        needs = HIGH_RESOLUTION_POLICY_METRICS.get(metric)
+        if needs and service_namespace == "ecs" and resource_id.startswith("service/"):
+            _, cluster, name = (resource_id.split("/") + ["", ""])[:3]
+            backend = ecs_backends[self.account_id][self.region_name]
+            service = contract._find_service(backend, cluster, name)
+            if service is None or needs not in published_every_20_seconds(service):
+                raise AWSValidationException(
+                    f"The predefined metric type {metric} needs high-resolution metrics: service "
+                    f"{resource_id} does not publish {needs} at a 20-second resolution."
+                )
+        return previous(self, policy_name, service_namespace, resource_id, scalable_dimension, policy_body, *args, **kwargs)
+
+    return put_scaling_policy
+
+
 def install():
+    ApplicationAutoscalingBackend.put_scaling_policy = _wrap_put_scaling_policy(
+        ApplicationAutoscalingBackend.put_scaling_policy
+    )
     EC2ContainerServiceResponse.create_service = _create_service
     EC2ContainerServiceResponse.update_service = _update_service
     EC2ContainerServiceBackend.delete_service = _delete_service

@@ -16,6 +16,7 @@ import unittest
 import uuid
 
 import native
+from botocore.exceptions import ClientError
 
 from test_contract import CODEDEPLOY_TRUST, FAST, ContractTest, forward
 from test_emulator import ModuleLauncher
@@ -436,6 +437,64 @@ class RollingTest(NativeTest):
         forced = self.update(forceNewDeployment=True)["currentServiceDeployment"]
         self.assertNotEqual(forced, before)
         self.assertEqual(self.wait_deployment(forced)["status"], "SUCCESSFUL")
+
+
+class MonitoringTest(NativeTest):
+    """20-second metrics: the service's monitoring configuration is part of its revision, and
+    a HighResolution scaling policy needs its metric published every 20 seconds first."""
+
+    HIGH = {"metricConfigurations": [{"metricNames": ["CPUUtilization"], "resolutionSeconds": 20}]}
+
+    def put_cpu_policy(self, metric):
+        scaling = self.client("application-autoscaling")
+        resource = f"service/{self.cluster}/web"
+        scaling.register_scalable_target(
+            ServiceNamespace="ecs",
+            ResourceId=resource,
+            ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=1,
+            MaxCapacity=4,
+        )
+        return scaling.put_scaling_policy(
+            PolicyName=f"{self.name}-cpu",
+            ServiceNamespace="ecs",
+            ResourceId=resource,
+            ScalableDimension="ecs:service:DesiredCount",
+            PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": 60.0,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": metric},
+            },
+        )
+
+    def running_revision(self):
+        [summary] = self.described()["currentServiceRevisions"]
+        return self.revision(summary["arn"])
+
+    def test_the_resolution_is_kept_on_the_revision_and_a_change_rolls_out(self):
+        self.rolling_world()
+        self.assertNotIn("monitoring", self.running_revision())
+        high = "ECSServiceAverageCPUUtilizationHighResolution"
+        with self.assertRaises(ClientError) as refused:
+            self.put_cpu_policy(high)
+        self.assertEqual(refused.exception.response["Error"]["Code"], "ValidationException")
+        self.put_cpu_policy("ECSServiceAverageCPUUtilization")
+        arn = self.update(monitoring=self.HIGH)["currentServiceDeployment"]
+        self.assertEqual(self.wait_deployment(arn)["status"], "SUCCESSFUL")
+        self.assertEqual(self.running_revision()["monitoring"], self.HIGH)
+        self.put_cpu_policy(high)
+
+    def test_only_cpu_and_memory_at_20_or_60_seconds(self):
+        self.rolling_world()
+        for wrong in (
+            {"metricNames": ["RequestCount"], "resolutionSeconds": 20},
+            {"metricNames": ["CPUUtilization"], "resolutionSeconds": 30},
+        ):
+            with self.assertRaises(ClientError) as refused:
+                self.update(monitoring={"metricConfigurations": [wrong]})
+            self.assertEqual(
+                refused.exception.response["Error"]["Code"], "InvalidParameterException", wrong
+            )
 
 
 class TrafficTest(NativeTest):

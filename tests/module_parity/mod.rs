@@ -446,7 +446,14 @@ impl Children<'_> {
             tags,
             deployment,
             enable_execute_command,
+            high_resolution_metrics,
         } = def;
+        // hashicorp/aws cannot set a service's monitoring configuration; the modules refuse
+        // 20-second scaling (check `high-resolution`), so no case here asks for it.
+        assert!(
+            high_resolution_metrics.is_empty(),
+            "the modules cannot render 20-second metrics"
+        );
         let p = &self.exp.placement;
         // hashicorp/aws reads the cluster back as an ARN, so the module names it so.
         let cluster_arn = if cluster.starts_with("arn:") {
@@ -674,8 +681,9 @@ impl Children<'_> {
             target_value,
             scale_in_cooldown,
             scale_out_cooldown,
+            high_resolution: _,
         } = def;
-        let mut predefined = json!({ "predefined_metric_type": metric.predefined_metric() });
+        let mut predefined = json!({ "predefined_metric_type": def.predefined_metric_type() });
         // The group that takes production traffic when the service is created.
         if *metric == ScalingMetric::Requests
             && let Some(live) = self.initial_target()

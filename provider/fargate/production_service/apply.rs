@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use crate::aws::clients::Clients;
 use crate::aws::lifecycle::{self, ChildError};
 use crate::aws::rollout::{self, Rollout};
+use crate::aws::scaling_policy;
 use crate::service::change::{ROLLOUT_PATHS, needs_new_revision};
-use crate::service::expand::{Expansion, Placement};
+use crate::service::expand::{ChildKey, Expansion, Placement};
 use crate::service::state::{ChildIds, Colour, set_computed};
 use crate::tfplugin::{ApplyRequest, ApplyResponse, Diagnostic, Diagnostics};
 use crate::value::Value;
@@ -302,8 +303,9 @@ fn finish(
     }
 }
 
-/// After a deployment that succeeded: the live colour as AWS now reports it, and the
-/// request-count policy moved to measure that group.
+/// After a deployment that succeeded: the live colour as AWS now reports it, the
+/// request-count policy moved to measure that group, and HighResolution policies put in that
+/// form once the service publishes their metrics every 20 seconds.
 async fn after_deployment(
     clients: &Clients,
     exp: &Expansion,
@@ -316,6 +318,19 @@ async fn after_deployment(
             let now = o.live.unwrap_or(live.other());
             if let Err(e) = rollout::follow_live_target_group(clients, exp, ids, now).await {
                 problems.push(e);
+            }
+            if let Some(target) = ids.id(ChildKey::ScalableTarget) {
+                match scaling_policy::settle_high_resolution(clients, exp, &target, &o).await {
+                    Ok(put) => {
+                        for (key, arn) in put {
+                            ids.set(key, arn);
+                        }
+                    }
+                    Err(e) => problems.push(lifecycle::service_error(
+                        "putting the scaling policies on the 20-second metrics",
+                        e,
+                    )),
+                }
             }
             now
         }

@@ -12,7 +12,7 @@ use crate::tfplugin::{Diagnostic, Diagnostics, ImportResponse, StopSignal};
 use crate::value::Value;
 
 use super::{ProductionService, discover, expansion_of};
-use crate::fargate::observed_state::{ImportedRouting, imported_state};
+use crate::fargate::imported_state::{ImportedRouting, imported_state};
 
 pub(super) async fn import(
     service: &ProductionService,
@@ -172,6 +172,25 @@ async fn import_service(
         observed = lifecycle::observe(c, &exp, &ids)
             .await
             .map_err(|e| e.to_string())?;
+    }
+    // The provisional settings scale on nothing, so the metrics' resolution was not read: a
+    // service that scales on CPU or memory under the ECS controller reads it now.
+    if let Some(s) = observed.service.as_ref()
+        && s.high_resolution_metrics.is_none()
+        && s.deployment_controller.as_deref() == Some("ECS")
+        && exp
+            .scaling_policies
+            .iter()
+            .any(|p| p.metric.ecs_metric_name().is_some())
+        && let Some(published) = ecs_service::high_resolution_metrics(c, s)
+            .await
+            .map_err(|e| e.to_string())?
+        && let Some(high) =
+            crate::fargate::observed_state::high_resolution_of(&observed, &names, &published)
+        && let Value::Object(root) = &mut state
+        && let Some(Value::Object(autoscaling)) = root.get_mut("autoscaling")
+    {
+        autoscaling.insert("high_resolution".to_owned(), Value::Bool(high));
     }
     set_computed(
         &mut state,

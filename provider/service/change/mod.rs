@@ -160,6 +160,8 @@ pub fn needs_new_revision(prior: &Value, planned: &Value) -> bool {
                 || x.platform_version != y.platform_version
                 || x.capacity_provider_strategy != y.capacity_provider_strategy
                 || x.enable_execute_command != y.enable_execute_command
+                // The metrics' resolution is part of a service revision.
+                || x.high_resolution_metrics != y.high_resolution_metrics
         }
         _ => raw_settings_differ(prior, planned),
     }

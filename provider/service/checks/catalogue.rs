@@ -277,6 +277,13 @@ pub const RULES: &[Rule] = &[
         checked_in: &["service/checks/circuit_breaker.rs"],
     },
     Rule {
+        id: "high-resolution",
+        severity: "error",
+        text: "`autoscaling.high_resolution` under the ECS-controller strategies only (ECS keeps the metrics' resolution on the service revisions their deployments make; CodeDeploy's task sets carry none), and with `cpu_target` or `memory_target` (the load balancer's request count has no 20-second form)",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/scaling.rs"],
+    },
+    Rule {
         id: "load-balancer",
         severity: "error",
         text: "`load_balancer` for every strategy but rolling; a rolling service without one (a worker or queue consumer) takes no `autoscaling.requests_per_target` (it counts the load balancer's requests) and no thresholds in `alarms` (they watch target groups; `alarms.names` still roll a deployment back)",

@@ -18,6 +18,7 @@ mod images;
 mod network;
 mod policies;
 mod routing;
+mod scaling;
 mod secrets;
 mod shared;
 mod sizing;
@@ -62,6 +63,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.traffic_validation(config);
     out.deployment_strategy(config);
     out.circuit_breaker(config);
+    out.high_resolution_scaling(config);
     out.load_balancer(config);
     out.container_port(config);
     out.sidecar_values(config);

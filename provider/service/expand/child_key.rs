@@ -225,6 +225,28 @@ impl ScalingMetric {
             ScalingMetric::Memory => "ECSServiceAverageMemoryUtilization",
         }
     }
+
+    /// The predefined metric on ECS's 20-second data points; `None` for the load balancer's
+    /// request count, which has no such form ([`facts::SCALING_METRIC_TYPES`]).
+    ///
+    /// [`facts::SCALING_METRIC_TYPES`]: crate::service::facts::SCALING_METRIC_TYPES
+    pub fn high_resolution_metric(self) -> Option<&'static str> {
+        match self {
+            ScalingMetric::Requests => None,
+            ScalingMetric::Cpu => Some("ECSServiceAverageCPUUtilizationHighResolution"),
+            ScalingMetric::Memory => Some("ECSServiceAverageMemoryUtilizationHighResolution"),
+        }
+    }
+
+    /// The service-level CloudWatch metric ECS publishes for it (whose resolution the service's
+    /// monitoring configuration sets); `None` for the load balancer's.
+    pub fn ecs_metric_name(self) -> Option<&'static str> {
+        match self {
+            ScalingMetric::Requests => None,
+            ScalingMetric::Cpu => Some("CPUUtilization"),
+            ScalingMetric::Memory => Some("MemoryUtilization"),
+        }
+    }
 }
 
 impl ChildKey {

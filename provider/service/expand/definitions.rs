@@ -183,6 +183,9 @@ pub struct EcsServiceDef {
     pub deployment: Option<EcsDeploymentDef>,
     /// ECS Exec: ECS gives the tasks it starts the SSM agent's channels.
     pub enable_execute_command: bool,
+    /// The service-level metrics ECS publishes every 20 seconds (its monitoring
+    /// configuration); empty: every metric at ECS's default 60.
+    pub high_resolution_metrics: Vec<&'static str>,
 }
 
 /// `deploymentConfiguration` of an ECS-controller service.
@@ -248,4 +251,16 @@ pub struct ScalingPolicyDef {
     pub target_value: f64,
     pub scale_in_cooldown: i64,
     pub scale_out_cooldown: i64,
+    /// Tracks the 20-second form of the metric.
+    pub high_resolution: bool,
+}
+
+impl ScalingPolicyDef {
+    /// The predefined metric type the policy tracks.
+    pub fn predefined_metric_type(&self) -> &'static str {
+        match (self.high_resolution, self.metric.high_resolution_metric()) {
+            (true, Some(high)) => high,
+            _ => self.metric.predefined_metric(),
+        }
+    }
 }

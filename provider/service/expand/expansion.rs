@@ -192,6 +192,7 @@ fn ecs_service(
         },
         deployment: deployment::ecs_deployment(spec, alarm_names),
         enable_execute_command: spec.enable_execute_command,
+        high_resolution_metrics: high_resolution_metrics(spec),
     }
 }
 
@@ -206,6 +207,21 @@ fn scalable_target(spec: &ServiceSpec, names: &ChildNames) -> Option<ScalableTar
         min: a.min,
         max: a.max,
     })
+}
+
+/// The metrics ECS must publish every 20 seconds: those a high-resolution policy tracks.
+fn high_resolution_metrics(spec: &ServiceSpec) -> Vec<&'static str> {
+    let Some(a) = spec.autoscaling.as_ref().filter(|a| a.high_resolution) else {
+        return Vec::new();
+    };
+    [
+        (ScalingMetric::Cpu, a.cpu_target),
+        (ScalingMetric::Memory, a.memory_target),
+    ]
+    .into_iter()
+    .filter(|(_, target)| target.is_some())
+    .filter_map(|(metric, _)| metric.ecs_metric_name())
+    .collect()
 }
 
 /// One target-tracking policy per metric with a target.
@@ -228,6 +244,7 @@ fn scaling_policies(spec: &ServiceSpec, names: &ChildNames) -> Vec<ScalingPolicy
                     target_value,
                     scale_in_cooldown: a.scale_in_cooldown,
                     scale_out_cooldown: a.scale_out_cooldown,
+                    high_resolution: a.high_resolution && metric.high_resolution_metric().is_some(),
                 });
             }
         }

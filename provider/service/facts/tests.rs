@@ -136,3 +136,21 @@ fn every_fact_names_its_source() {
         );
     }
 }
+
+/// Every predefined metric a scaling policy of the expansion tracks, in either resolution, is
+/// one the facts list (and so one the model's `MetricType` has).
+#[test]
+fn every_scaling_metric_the_expansion_tracks_is_a_listed_metric_type() {
+    use crate::service::expand::ScalingMetric;
+    for metric in ScalingMetric::ALL {
+        for name in [
+            Some(metric.predefined_metric()),
+            metric.high_resolution_metric(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(super::SCALING_METRIC_TYPES.values.contains(&name), "{name}");
+        }
+    }
+}

@@ -404,6 +404,7 @@ impl ServiceSpec {
                     memory_target: a.opt_f64("memory_target")?,
                     scale_in_cooldown: a.int("scale_in_cooldown", Some(d::SCALE_IN_COOLDOWN))?,
                     scale_out_cooldown: a.int("scale_out_cooldown", Some(d::SCALE_OUT_COOLDOWN))?,
+                    high_resolution: a.bool("high_resolution", d::HIGH_RESOLUTION_SCALING)?,
                 })
             })
             .transpose()?;

@@ -274,6 +274,8 @@ pub struct AutoscalingSpec {
     pub memory_target: Option<f64>,
     pub scale_in_cooldown: i64,
     pub scale_out_cooldown: i64,
+    /// CPU and memory at 20-second resolution, and the policies on them.
+    pub high_resolution: bool,
 }
 
 impl LoadBalancerSpec {
