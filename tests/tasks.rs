@@ -15,7 +15,7 @@ use aws_sdk_ecs::types::ContainerDefinition;
 use serde_json::{Value as Json, json};
 use support::scenario::{Setup, s, setup};
 
-/// examples/codedeploy's variables, with this service instead of its own.
+/// examples/codedeploy's variables, with this service (under CodeDeploy) instead of its own.
 const MAIN: &str = r#"
 terraform {
   required_providers {
@@ -37,6 +37,9 @@ variable "collector_image" {
 resource "fargate_production_service" "checkout" {
   name    = "checkout-api"
   cluster = var.cluster
+
+  # CodeDeploy, as a pipeline deploys it out of band in the test.
+  deployment_strategy = "codedeploy"
 
   task {
     cpu    = 1024
