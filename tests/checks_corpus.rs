@@ -185,7 +185,7 @@ fn the_basic_example_passes_every_check() {
     // examples/basic and examples/codedeploy are the seeds' production setup (ECS-native and
     // CodeDeploy blue/green); the FireLens and ADOT examples add
     // sidecars, volumes, ECS Exec and the hardening settings to it.
-    for example in ["basic", "codedeploy", "firelens", "adot"] {
+    for example in ["basic", "approval", "codedeploy", "firelens", "adot"] {
         let w = Workdir::new();
         w.copy_example(example);
         let run = w.tofu(&["validate", "-json", "-no-color"]);

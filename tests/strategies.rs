@@ -882,6 +882,170 @@ fn twenty_second_scaling_publishes_cpu_every_20_seconds_and_tracks_it() {
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 
+/// The pause hook the service's current deployment waits on: (deployment ARN, hook ID), once
+/// the deployment is paused.
+fn wait_for_pause(t: &Setup) -> (String, String) {
+    let cluster = t.fixtures.get("cluster");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let found = t.aws.run(async {
+            let ecs = &t.aws.clients.ecs;
+            let service = ecs
+                .describe_services()
+                .cluster(&cluster)
+                .services("checkout-api")
+                .send()
+                .await
+                .expect("DescribeServices");
+            let arn = service.services()[0]
+                .current_service_deployment()
+                .unwrap_or_default()
+                .to_owned();
+            if arn.is_empty() {
+                return None;
+            }
+            let out = ecs
+                .describe_service_deployments()
+                .service_deployment_arns(&arn)
+                .send()
+                .await
+                .expect("DescribeServiceDeployments");
+            out.service_deployments()
+                .first()
+                .into_iter()
+                .flat_map(|d| d.lifecycle_hook_details())
+                .find(|h| {
+                    h.status()
+                        == Some(&aws_sdk_ecs::types::DeploymentLifecycleHookStatus::AwaitingAction)
+                })
+                .and_then(|h| h.hook_id())
+                .map(|h| (arn.clone(), h.to_owned()))
+        });
+        if let Some(paused) = found {
+            return paused;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no deployment paused within a minute"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// An apply of `image` started in the background with the provider's warnings logged, paused
+/// at its hook, then `action` given through ContinueServiceDeployment as an operator would;
+/// the apply's outcome and its log.
+fn apply_through_pause(t: &Setup, image: &str, action: &str) -> (bool, String, String) {
+    let var = format!("image={image}");
+    let child =
+        t.w.command(&["apply", "-auto-approve", "-no-color", "-var", &var])
+            .env("TF_LOG", "WARN")
+            // The provider polls often, so it sees the pause before the operator acts.
+            .env("FARGATE_DEPLOYMENT_POLL_MS", "200")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start tofu apply");
+    let (deployment, hook) = wait_for_pause(t);
+    std::thread::sleep(Duration::from_secs(2));
+    t.aws.run(async {
+        t.aws
+            .clients
+            .ecs
+            .continue_service_deployment()
+            .service_deployment_arn(&deployment)
+            .hook_id(&hook)
+            .action(aws_sdk_ecs::types::DeploymentLifecycleHookAction::from(
+                action,
+            ))
+            .send()
+            .await
+            .expect("ContinueServiceDeployment")
+    });
+    let out = child.wait_with_output().expect("tofu apply");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Approval before production traffic: with `pause_at = ["PRE_PRODUCTION_TRAFFIC_SHIFT"]`
+/// ECS holds each roll-out with the new tasks up and production on the old ones; the apply
+/// waits, its log saying how to continue. Continued, the roll-out completes and the plan after
+/// it is empty; rolled back, the apply fails naming the pause and the state keeps the revision
+/// that runs, so the next plan proposes the image again.
+#[test]
+fn a_paused_roll_out_waits_and_is_continued_or_rolled_back() {
+    let t = setup("pause");
+    t.w.copy_example("basic");
+    t.edit_main(
+        "    bake_time_minutes = 5\n",
+        "    bake_time_minutes = 5\n    pause_at          = [\"PRE_PRODUCTION_TRAFFIC_SHIFT\"]\n",
+    );
+    t.apply(&[]);
+    let hooks = described_service(&t)
+        .deployment_configuration()
+        .map(|d| d.lifecycle_hooks().to_vec())
+        .unwrap_or_default();
+    let [pause] = hooks.as_slice() else {
+        panic!("one lifecycle hook expected: {hooks:?}");
+    };
+    assert_eq!(
+        pause.target_type(),
+        Some(&aws_sdk_ecs::types::DeploymentLifecycleHookTargetType::Pause)
+    );
+    assert_eq!(pause.hook_target_arn(), None);
+    t.assert_plans_empty(&[]);
+    t.assert_import_plans_nothing(&[]);
+
+    let (ok, out, log) = apply_through_pause(&t, "registry.example.com/checkout:v2", "CONTINUE");
+    assert!(ok, "{out}\n{log}");
+    assert!(
+        log.contains("aws ecs continue-service-deployment")
+            && log.contains("PRE_PRODUCTION_TRAFFIC_SHIFT"),
+        "the log says how to continue:\n{log}"
+    );
+    assert_eq!(t.state_str("live_target_group"), "green");
+    t.assert_plans_empty(&V2);
+    let running = t.state_str("task_definition_arn");
+
+    let (ok, out, log) = apply_through_pause(&t, "registry.example.com/checkout:v3", "ROLLBACK");
+    assert!(!ok, "a rolled-back roll-out fails the apply:\n{out}");
+    // Errors go to stderr, beside the log.
+    assert!(
+        [
+            "ROLLBACK_SUCCESSFUL",
+            "PRE_PRODUCTION_TRAFFIC_SHIFT",
+            "ended FAILED"
+        ]
+        .iter()
+        .all(|w| log.contains(w)),
+        "the error names the rolled-back pause:\n{out}\n{log}"
+    );
+    assert_eq!(
+        t.state_str("task_definition_arn"),
+        running,
+        "the running revision stays"
+    );
+    assert_eq!(t.state_str("live_target_group"), "green");
+    let plan = t.tofu(&[
+        "plan",
+        "-detailed-exitcode",
+        "-var",
+        "image=registry.example.com/checkout:v3",
+    ]);
+    assert_eq!(
+        plan.code(),
+        2,
+        "the next plan proposes the image again:\n{}",
+        plan.text()
+    );
+    t.tofu(&["destroy", "-auto-approve", V2[0], V2[1]])
+        .assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+}
+
 /// Upgrading the provider never migrates a service: a CodeDeploy service whose configuration
 /// leaves `deployment_strategy` out (as 0.1.0's default allowed) keeps CodeDeploy, whether its
 /// state records the strategy or was written before the attribute existed; it plans empty and
@@ -975,6 +1139,7 @@ fn every_strategy_example_applies_rolls_out_and_destroys() {
     let mut figures = Vec::new();
     for example in [
         "basic",
+        "approval",
         "codedeploy",
         "ecs-linear",
         "ecs-canary",

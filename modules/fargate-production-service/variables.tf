@@ -279,7 +279,7 @@ variable "blue_green" {
 
 variable "ecs_deployment" {
   description = "Settings of the ECS-controller strategies (`deployment_strategy` = `blue_green`, `linear`, `canary` or `rolling`). Each strategy takes only its own settings; the service's alarms (and `alarms.names`) roll a deployment back under every one of them."
-  type        = object({ bake_time_minutes = optional(number, 5), linear_step_percent = optional(number, 10), linear_step_minutes = optional(number, 5), canary_percent = optional(number, 10), canary_minutes = optional(number, 10), minimum_healthy_percent = optional(number, 100), maximum_percent = optional(number, 200), circuit_breaker = optional(bool, true), circuit_breaker_threshold_type = optional(string, "BOUNDED_PERCENT"), circuit_breaker_threshold = optional(number, 50), circuit_breaker_reset_on_healthy_task = optional(bool, true), hooks = optional(map(string), {}) })
+  type        = object({ bake_time_minutes = optional(number, 5), linear_step_percent = optional(number, 10), linear_step_minutes = optional(number, 5), canary_percent = optional(number, 10), canary_minutes = optional(number, 10), minimum_healthy_percent = optional(number, 100), maximum_percent = optional(number, 200), circuit_breaker = optional(bool, true), circuit_breaker_threshold_type = optional(string, "BOUNDED_PERCENT"), circuit_breaker_threshold = optional(number, 50), circuit_breaker_reset_on_healthy_task = optional(bool, true), hooks = optional(map(string), {}), pause_at = optional(list(string), []), pause_timeout_minutes = optional(number, 1440), pause_timeout_action = optional(string, "ROLLBACK") })
   default     = {}
   nullable    = false
 
@@ -301,6 +301,11 @@ variable "ecs_deployment" {
   validation {
     condition     = var.ecs_deployment.circuit_breaker_threshold_type == "BOUNDED_PERCENT" && var.ecs_deployment.circuit_breaker_threshold == 50 && var.ecs_deployment.circuit_breaker_reset_on_healthy_task == true
     error_message = "The hashicorp/aws provider cannot set the circuit breaker's threshold or reset yet: leave ecs_deployment.circuit_breaker_threshold_type (BOUNDED_PERCENT), circuit_breaker_threshold (50) and circuit_breaker_reset_on_healthy_task (true) at ECS's defaults, or use the fargate provider's resource (check `strategy`)."
+  }
+
+  validation {
+    condition     = length(var.ecs_deployment.pause_at) == 0
+    error_message = "The modules do not render pause hooks: leave ecs_deployment.pause_at empty, or use the fargate provider's resource (check `strategy`)."
   }
 
   validation {

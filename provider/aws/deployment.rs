@@ -83,6 +83,9 @@ pub(super) struct Waiting {
     /// Whether the API model documents that status. An undocumented one is waited on too,
     /// but said loudly: it is the first sign of an emulator or a new API that ends differently.
     pub documented: bool,
+    /// What the deployment waits for besides time, when someone must act (a pause hook), and
+    /// how to act: logged as a warning, and part of a timeout's message.
+    pub needs: Option<String>,
 }
 
 impl Waiting {
@@ -91,7 +94,14 @@ impl Waiting {
         Self {
             status: status.map(str::to_owned),
             documented,
+            needs: None,
         }
+    }
+
+    /// The same, waiting for someone to act as `needs` says.
+    pub(super) fn needing(mut self, needs: Option<String>) -> Self {
+        self.needs = needs;
+        self
     }
 
     fn shown(&self) -> &str {
@@ -127,7 +137,10 @@ where
         };
         if last.as_ref() != Some(&waiting) {
             let elapsed_s = started.elapsed().as_secs();
-            if waiting.documented {
+            if let Some(needs) = &waiting.needs {
+                tracing::warn!(deployment = %id, status = waiting.shown(), elapsed_s,
+                    "the deployment waits for someone to act: {needs}");
+            } else if waiting.documented {
                 tracing::info!(deployment = %id, status = waiting.shown(), elapsed_s,
                     "deployment in progress; waiting for it to end ({ends})");
             } else {
@@ -138,7 +151,7 @@ where
         }
         if tokio::time::Instant::now() >= deadline {
             return Ok(Outcome::Failed(format!(
-                "deployment {id} did not end within {} s: its last status was {}{}, and the \
+                "deployment {id} did not end within {} s: its last status was {}{}{}, and the \
                  apply waits for {ends}",
                 timeout.as_secs(),
                 waiting.shown(),
@@ -147,6 +160,11 @@ where
                 } else {
                     " (a status the API does not document)"
                 },
+                waiting
+                    .needs
+                    .as_ref()
+                    .map(|n| format!(" (it waits for someone to act: {n})"))
+                    .unwrap_or_default(),
             )));
         }
         last = Some(waiting);

@@ -9,12 +9,13 @@ use aws_sdk_ecs::types::{
     AdvancedConfiguration, AssignPublicIp, AwsVpcConfiguration, CanaryConfiguration,
     CapacityProviderStrategyItem, DeploymentAlarms, DeploymentCircuitBreaker,
     DeploymentConfiguration, DeploymentController, DeploymentControllerType,
-    DeploymentLifecycleHook, DeploymentLifecycleHookStage, DeploymentStrategy as EcsStrategy,
-    LaunchType, LinearConfiguration, LoadBalancer, NetworkConfiguration, PropagateTags,
-    ServiceRegistry, ThresholdConfiguration, ThresholdType,
+    DeploymentLifecycleHook, DeploymentLifecycleHookAction, DeploymentLifecycleHookStage,
+    DeploymentLifecycleHookTargetType, DeploymentLifecycleHookTimeoutConfiguration,
+    DeploymentStrategy as EcsStrategy, LaunchType, LinearConfiguration, LoadBalancer,
+    NetworkConfiguration, PropagateTags, ServiceRegistry, ThresholdConfiguration, ThresholdType,
 };
 
-use crate::service::expand::{EcsDeploymentDef, EcsServiceDef};
+use crate::service::expand::{EcsDeploymentDef, EcsServiceDef, PauseDef};
 
 use super::clients::{AwsError, AwsResult, Clients, err};
 
@@ -231,6 +232,29 @@ pub fn deployment_configuration(
             hook = hook.role_arn(role);
         }
         b = b.lifecycle_hooks(hook.build());
+    }
+    if let Some(pause) = &d.pause {
+        // A pause hook has no target and needs no role (API_DeploymentLifecycleHook).
+        b = b.lifecycle_hooks(
+            DeploymentLifecycleHook::builder()
+                .target_type(DeploymentLifecycleHookTargetType::Pause)
+                .set_lifecycle_stages(Some(
+                    pause
+                        .stages
+                        .iter()
+                        .map(|s| DeploymentLifecycleHookStage::from(s.as_str()))
+                        .collect(),
+                ))
+                .timeout_configuration(
+                    DeploymentLifecycleHookTimeoutConfiguration::builder()
+                        .timeout_in_minutes(pause.timeout_minutes as i32)
+                        .action(DeploymentLifecycleHookAction::from(
+                            pause.timeout_action.as_str(),
+                        ))
+                        .build(),
+                )
+                .build(),
+        );
     }
     Ok(b.build())
 }
@@ -449,6 +473,7 @@ fn observed_deployment(d: &DeploymentConfiguration, advanced: bool) -> EcsDeploy
         hooks: d
             .lifecycle_hooks()
             .iter()
+            .filter(|h| h.target_type() != Some(&DeploymentLifecycleHookTargetType::Pause))
             .flat_map(|h| {
                 h.lifecycle_stages().iter().map(|s| {
                     (
@@ -458,6 +483,30 @@ fn observed_deployment(d: &DeploymentConfiguration, advanced: bool) -> EcsDeploy
                 })
             })
             .collect(),
+        pause: d
+            .lifecycle_hooks()
+            .iter()
+            .find(|h| h.target_type() == Some(&DeploymentLifecycleHookTargetType::Pause))
+            .map(|h| {
+                let stages: Vec<&str> = h.lifecycle_stages().iter().map(|s| s.as_str()).collect();
+                let timeout = h.timeout_configuration();
+                PauseDef {
+                    stages: crate::service::expand::ECS_HOOK_STAGES
+                        .iter()
+                        .filter(|s| stages.contains(s))
+                        .map(|s| (*s).to_owned())
+                        .collect(),
+                    timeout_minutes: timeout
+                        .and_then(|t| t.timeout_in_minutes())
+                        .map_or(crate::service::defaults::PAUSE_TIMEOUT_MINUTES, i64::from),
+                    timeout_action: timeout
+                        .and_then(|t| t.action())
+                        .map_or(crate::service::defaults::PAUSE_TIMEOUT_ACTION, |a| {
+                            a.as_str()
+                        })
+                        .to_owned(),
+                }
+            }),
         advanced,
     }
 }

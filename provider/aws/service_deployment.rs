@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use aws_sdk_ecs::types::ServiceDeploymentStatus;
+use aws_sdk_ecs::types::{
+    DeploymentLifecycleHookStatus, DeploymentLifecycleHookTargetType, ServiceDeploymentStatus,
+};
 
 use super::executor::Stop;
 
@@ -82,6 +84,30 @@ pub async fn wait(
             };
             let explain = || {
                 let mut why = d.status_reason().unwrap_or("no reason given").to_owned();
+                for h in d.lifecycle_hook_details().iter().filter(|h| {
+                    h.target_type() == Some(&DeploymentLifecycleHookTargetType::Pause)
+                        && matches!(
+                            h.status(),
+                            Some(
+                                DeploymentLifecycleHookStatus::Failed
+                                    | DeploymentLifecycleHookStatus::TimedOut
+                            )
+                        )
+                }) {
+                    why.push_str(&format!(
+                        " Its pause (hook {}) ended {}{}.",
+                        h.hook_id().unwrap_or("(not named)"),
+                        h.status().map_or("", |s| s.as_str()),
+                        if h.status() == Some(&DeploymentLifecycleHookStatus::TimedOut) {
+                            format!(
+                                ", and ECS took its timeout action, {}",
+                                h.timeout_action().map_or("ROLLBACK", |a| a.as_str())
+                            )
+                        } else {
+                            " (rolled back with ContinueServiceDeployment)".to_owned()
+                        }
+                    ));
+                }
                 let triggered = d.alarms().map(|a| a.triggered_alarm_names().to_vec());
                 if let Some(names) = triggered.filter(|n| !n.is_empty()) {
                     why.push_str(&format!(" Alarms in ALARM: {}.", names.join(", ")));
@@ -108,11 +134,33 @@ pub async fn wait(
                 other => Err(Waiting::of(
                     other.map(ServiceDeploymentStatus::as_str),
                     other.is_none_or(|s| ServiceDeploymentStatus::values().contains(&s.as_str())),
-                )),
+                )
+                .needing(paused(arn, d))),
             })
         },
     )
     .await
+}
+
+/// What a deployment held by a pause hook waits for, and the commands that continue it or roll
+/// it back (AWS's "Continuing service deployments"); `None` when nothing pauses it.
+fn paused(arn: &str, d: &aws_sdk_ecs::types::ServiceDeployment) -> Option<String> {
+    let h = d.lifecycle_hook_details().iter().find(|h| {
+        h.target_type() == Some(&DeploymentLifecycleHookTargetType::Pause)
+            && h.status() == Some(&DeploymentLifecycleHookStatus::AwaitingAction)
+    })?;
+    let hook = h.hook_id().unwrap_or("(not named)");
+    Some(format!(
+        "paused at {} until someone continues it: `aws ecs continue-service-deployment \
+         --service-deployment-arn {arn} --hook-id {hook} --action CONTINUE` (or `--action \
+         ROLLBACK` to roll it back); left alone, ECS takes {}{}",
+        d.lifecycle_stage()
+            .map_or("a lifecycle stage", |s| s.as_str()),
+        h.timeout_action().map_or("ROLLBACK", |a| a.as_str()),
+        h.expires_at()
+            .map(|t| format!(" at {t}"))
+            .unwrap_or_default(),
+    ))
 }
 
 /// The ECS service deployment statuses [`wait`] ends on.

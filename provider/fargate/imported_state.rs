@@ -29,6 +29,7 @@ pub struct ImportedRouting {
 fn ecs_deployment_value(strategy: DeploymentStrategy, o: &Observed) -> Value {
     let seen = o.service.as_ref().and_then(|s| s.deployment.as_ref());
     let rolling = strategy == DeploymentStrategy::Rolling;
+    let pause = seen.and_then(|d| d.pause.as_ref());
     let hooks: BTreeMap<String, String> = seen
         .map(|d| d.hooks.iter().cloned().collect())
         .unwrap_or_default();
@@ -123,6 +124,18 @@ fn ecs_deployment_value(strategy: DeploymentStrategy, o: &Observed) -> Value {
             } else {
                 string_map(&hooks)
             },
+        ),
+        (
+            "pause_at",
+            strings(pause.map_or(&[][..], |p| p.stages.as_slice())),
+        ),
+        (
+            "pause_timeout_minutes",
+            Value::int(pause.map_or(d::PAUSE_TIMEOUT_MINUTES, |p| p.timeout_minutes)),
+        ),
+        (
+            "pause_timeout_action",
+            Value::string(pause.map_or(d::PAUSE_TIMEOUT_ACTION, |p| p.timeout_action.as_str())),
         ),
     ])
 }

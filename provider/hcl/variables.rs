@@ -581,6 +581,14 @@ fn validations(variable: &str) -> Vec<Validation> {
                     d::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK
                 ),
             ),
+            // Pause hooks (lifecycle_hook.target_type PAUSE and its timeout_configuration) came
+            // to hashicorp/aws with PR #48128 (2026-06); the pinned build is not known to carry
+            // them, so the modules do not render a pause.
+            check_that(
+                "length(var.ecs_deployment.pause_at) == 0",
+                "strategy",
+                "the modules do not render pause hooks: leave ecs_deployment.pause_at empty, or use the fargate provider's resource",
+            ),
             check_that(
                 &format!(
                     "alltrue([for stage in keys(var.ecs_deployment.hooks) : contains({}, stage)])",

@@ -37,6 +37,11 @@ pub const AUTO_ROLLBACK_EVENTS: &[&str] = &["DEPLOYMENT_FAILURE"];
 /// No wait on the test listener before production traffic moves.
 pub const TEST_TRAFFIC_WAIT_MINUTES: i64 = 0;
 
+/// A pause hook's wait and what ECS does when it runs out: ECS's own defaults (a day, then
+/// roll back; API_DeploymentLifecycleHookTimeoutConfiguration).
+pub const PAUSE_TIMEOUT_MINUTES: i64 = 1440;
+pub const PAUSE_TIMEOUT_ACTION: &str = "ROLLBACK";
+
 /// Scaling on the 60-second metrics ECS publishes unless told otherwise.
 pub const HIGH_RESOLUTION_SCALING: bool = false;
 

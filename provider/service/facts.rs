@@ -254,6 +254,42 @@ pub const ECS_HOOK_STAGES: Enum = Enum {
     source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html",
 };
 
+/// The stages at which a pause hook (`targetType: PAUSE`, since 2026-05-19) can hold a
+/// deployment: every hook stage but the two traffic shifts themselves (AWS's pause hook page,
+/// "Configuration fields": RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP,
+/// POST_TEST_TRAFFIC_SHIFT, PRE_PRODUCTION_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT). The
+/// model's enum is the hook stages'; this is the part a pause takes.
+pub const PAUSE_STAGES: Enum = Enum {
+    values: &[
+        "RECONCILE_SERVICE",
+        "PRE_SCALE_UP",
+        "POST_SCALE_UP",
+        "POST_TEST_TRAFFIC_SHIFT",
+        "PRE_PRODUCTION_TRAFFIC_SHIFT",
+        "POST_PRODUCTION_TRAFFIC_SHIFT",
+    ],
+    model: shape("ecs", "DeploymentLifecycleHookStage"),
+    subset: true,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pause-lifecycle-hooks.html",
+};
+
+/// How long a lifecycle hook may wait before ECS takes its timeout action: 1 minute to 14 days
+/// (`DeploymentLifecycleHookDuration`; default 1440, a day).
+pub const HOOK_TIMEOUT_MINUTES: Range = Range {
+    min: 1,
+    max: 20160,
+    model: shape("ecs", "DeploymentLifecycleHookDuration"),
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHookTimeoutConfiguration.html",
+};
+
+/// What ECS does when a hook times out, and what ContinueServiceDeployment asks for.
+pub const HOOK_ACTIONS: Enum = Enum {
+    values: &["CONTINUE", "ROLLBACK"],
+    model: shape("ecs", "DeploymentLifecycleHookAction"),
+    subset: false,
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContinueServiceDeployment.html",
+};
+
 /// Cloud Map record types a service's tasks register (CNAME is not for task addresses).
 pub const DNS_RECORD_TYPES: Enum = Enum {
     values: &["A", "AAAA", "SRV"],
@@ -683,6 +719,7 @@ pub const RANGES: &[(&str, Range)] = &[
     ("MANAGED_POLICIES_PER_ROLE", MANAGED_POLICIES_PER_ROLE),
     ("CIRCUIT_BREAKER_BOUNDS", CIRCUIT_BREAKER_BOUNDS),
     ("METRIC_RESOLUTION", METRIC_RESOLUTION),
+    ("HOOK_TIMEOUT_MINUTES", HOOK_TIMEOUT_MINUTES),
 ];
 
 /// Every enum, by name.
@@ -702,6 +739,8 @@ pub const ENUMS: &[(&str, Enum)] = &[
         CIRCUIT_BREAKER_THRESHOLD_TYPES,
     ),
     ("SCALING_METRIC_TYPES", SCALING_METRIC_TYPES),
+    ("PAUSE_STAGES", PAUSE_STAGES),
+    ("HOOK_ACTIONS", HOOK_ACTIONS),
 ];
 
 mod crosscheck;

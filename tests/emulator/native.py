@@ -62,6 +62,19 @@ _REVISION_ATTRIBUTES = (
     "monitoring",
 )
 
+# The stages a pause hook may hold a deployment at (AWS's pause hook page, "Configuration
+# fields": every hook stage but the traffic shifts themselves), and what ContinueServiceDeployment
+# and a hook's timeout may do (DeploymentLifecycleHookAction).
+PAUSE_STAGES = (
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+)
+HOOK_ACTIONS = ("CONTINUE", "ROLLBACK")
+
 # The service metrics whose resolution a monitoring configuration sets, and the resolutions
 # ECS takes (API_MetricConfiguration: "The supported metric names are CPUUtilization and
 # MemoryUtilization"; "The valid values are 20 and 60"; unset, 60).
@@ -168,6 +181,21 @@ def _check_configuration(config):
     alarm_config = config.get("alarms")
     if alarm_config is not None and alarm_config.get("enable") and not alarm_config.get("alarmNames"):
         raise _invalid("deploymentConfiguration.alarms.alarmNames must name at least one alarm.")
+    for hook in config.get("lifecycleHooks") or []:
+        # API_DeploymentLifecycleHook: hookTargetArn "is not applicable for PAUSE hooks" and
+        # "You must provide this parameter when configuring an AWS_LAMBDA lifecycle hook";
+        # the pause hook page lists the stages a pause takes. Texts modelled.
+        if (hook.get("targetType") or "AWS_LAMBDA") == "PAUSE":
+            if hook.get("hookTargetArn"):
+                raise _invalid("hookTargetArn is not applicable to a PAUSE lifecycle hook.")
+            for stage in hook.get("lifecycleStages") or []:
+                if stage not in PAUSE_STAGES:
+                    raise _invalid(
+                        f"A PAUSE lifecycle hook cannot run at {stage}. Valid stages are "
+                        f"{', '.join(PAUSE_STAGES)}."
+                    )
+        elif not hook.get("hookTargetArn"):
+            raise _invalid("hookTargetArn is required for an AWS_LAMBDA lifecycle hook.")
 
 
 def _role_age_ok(arn):
@@ -527,6 +555,18 @@ class Run:
         self.target_entry = None
         self.rollback_entry = None
         self.stop_request = None
+        # Pause hooks: stage -> (timeout in minutes, timeout action); the hooks met so far.
+        self.pauses = {}
+        for hook in self.config.get("lifecycleHooks") or []:
+            if hook.get("targetType") == "PAUSE":
+                timeout = hook.get("timeoutConfiguration") or {}
+                for stage in hook.get("lifecycleStages") or []:
+                    self.pauses[stage] = (
+                        timeout.get("timeoutInMinutes") or 1440,
+                        timeout.get("action") or "ROLLBACK",
+                    )
+        self.hook_details = []
+        self.decision = None  # ContinueServiceDeployment's action for the awaiting hook
         self.due = time.monotonic()
         self.script = self._script()
 
@@ -672,20 +712,70 @@ class Run:
             self.stage = "BAKE_TIME"
             yield _minutes(minutes)
 
+    def _pause(self, stage):
+        """A pause hook at `stage`: the deployment waits (hook AWAITING_ACTION) until
+        ContinueServiceDeployment says CONTINUE or ROLLBACK, or its timeout passes and ECS takes
+        the timeout action (the pause hook page; one AWS minute is `minute_seconds`)."""
+        if stage not in self.pauses:
+            return
+        minutes, action = self.pauses[stage]
+        expires = self.at() + datetime.timedelta(minutes=minutes)
+        detail = {
+            "hookId": f"ecs-pause-{_random_suffix(43)}",
+            "targetType": "PAUSE",
+            "status": "AWAITING_ACTION",
+            "expiresAt": expires,
+            "timeoutAction": action,
+        }
+        self.hook_details.append(detail)
+        self.decision = None
+        deadline = time.monotonic() + _minutes(minutes)
+        while self.decision is None and time.monotonic() < deadline:
+            yield _step()
+        if self.decision is None:
+            detail["status"] = "TIMED_OUT"
+            decided = action
+        else:
+            decided = self.decision
+            detail["status"] = "SUCCEEDED" if decided == "CONTINUE" else "FAILED"
+        self.decision = None
+        if decided == "ROLLBACK":
+            how = "timed out" if detail["status"] == "TIMED_OUT" else "was rolled back"
+            # Modelled: no copy of ECS's text was found.
+            raise Failure(
+                f"The deployment's pause hook at {stage} {how}.", True, "pause"
+            )
+
+    def awaiting(self, hook_id):
+        """The pause hook `hook_id` if the deployment waits on it."""
+        return next(
+            (
+                h
+                for h in self.hook_details
+                if h["hookId"] == hook_id and h["status"] == "AWAITING_ACTION"
+            ),
+            None,
+        )
+
     def _traffic(self):
         self.stage = "PRE_SCALE_UP"
         self._resolve_pairs()
+        yield from self._pause("PRE_SCALE_UP")
         yield _step()
         self.stage = "SCALE_UP"
         yield from self._scale_up()
         self.stage = "POST_SCALE_UP"
         yield _step()
+        yield from self._pause("POST_SCALE_UP")
         if any(p["test"] for p in self.pairs):
             self.stage = "TEST_TRAFFIC_SHIFT"
             self._route("test", 100.0)
             yield _step()
             self.stage = "POST_TEST_TRAFFIC_SHIFT"
             yield _step()
+            yield from self._pause("POST_TEST_TRAFFIC_SHIFT")
+        self.stage = "PRE_PRODUCTION_TRAFFIC_SHIFT"
+        yield from self._pause("PRE_PRODUCTION_TRAFFIC_SHIFT")
         for percent, wait in self._shifts():
             self.stage = "PRODUCTION_TRAFFIC_SHIFT"
             self._route("production", percent)
@@ -694,6 +784,7 @@ class Run:
         yield _step()
         self.stage = "POST_PRODUCTION_TRAFFIC_SHIFT"
         yield _step()
+        yield from self._pause("POST_PRODUCTION_TRAFFIC_SHIFT")
         yield from self._bake(self.config.get("bakeTimeInMinutes") or 0)
         self.stage = "CLEAN_UP"
         self._retire_source()
@@ -987,6 +1078,7 @@ class Run:
                 "alarmNames": self.alarm_names,
                 "triggeredAlarmNames": self.triggered,
             },
+            "lifecycleHookDetails": self.hook_details or None,
         }
         return {k: v for k, v in info.items() if v is not None}
 
@@ -1222,6 +1314,34 @@ def _response_describe_service_revisions(self):
     return ActionResult({"serviceRevisions": found, "failures": failures})
 
 
+def _response_continue_service_deployment(self):
+    """ContinueServiceDeployment: CONTINUE (the default) or ROLLBACK of a deployment paused at
+    a pause hook ("The pause hook must be in AWAITING_ACTION status. The deployment must be in
+    the IN_PROGRESS state", AWS's "Continuing service deployments"). Texts modelled."""
+    arn = self._get_param("serviceDeploymentArn")
+    hook_id = self._get_param("hookId")
+    action = self._get_param("action") or "CONTINUE"
+    with contract.lock:
+        tick()
+        run = next((r for r in _all_runs(self.current_account, self.region) if r.arn == arn), None)
+        if run is None:
+            raise JsonRESTError(
+                "ServiceDeploymentNotFoundException",
+                f"The service deployment {arn} does not exist.",
+            )
+        if action not in HOOK_ACTIONS:
+            raise _invalid(f"Invalid action {action}. Valid values are CONTINUE and ROLLBACK.")
+        if run.finished or run.status != "IN_PROGRESS":
+            raise _invalid(f"The service deployment {arn} is {run.status}, not IN_PROGRESS.")
+        if run.awaiting(hook_id) is None:
+            raise _invalid(f"The lifecycle hook {hook_id} is not awaiting an action.")
+        run.decision = action
+        run.due = min(run.due, time.monotonic())
+        tick()
+        run.state.refresh()
+    return ActionResult({"serviceDeploymentArn": arn})
+
+
 def _response_stop_service_deployment(self):
     arn = self._get_param("serviceDeploymentArn")
     stop_type = self._get_param("stopType") or "ROLLBACK"
@@ -1291,6 +1411,7 @@ def install():
     EC2ContainerServiceResponse.describe_service_deployments = _response_describe_service_deployments
     EC2ContainerServiceResponse.describe_service_revisions = _response_describe_service_revisions
     EC2ContainerServiceResponse.stop_service_deployment = _response_stop_service_deployment
+    EC2ContainerServiceResponse.continue_service_deployment = _response_continue_service_deployment
 
 
 install()

@@ -497,6 +497,93 @@ class MonitoringTest(NativeTest):
             )
 
 
+class PauseTest(NativeTest):
+    """Pause hooks: the deployment waits at the stage until ContinueServiceDeployment, or its
+    timeout, decides."""
+
+    PAUSE = {
+        "strategy": "BLUE_GREEN",
+        "bakeTimeInMinutes": 0,
+        "lifecycleHooks": [
+            {
+                "targetType": "PAUSE",
+                "lifecycleStages": ["PRE_PRODUCTION_TRAFFIC_SHIFT"],
+                "timeoutConfiguration": {"timeoutInMinutes": 600, "action": "ROLLBACK"},
+            }
+        ],
+    }
+
+    def paused(self, arn):
+        """The hook the deployment awaits, once it does."""
+        found = []
+
+        def check():
+            for hook in self.service_deployment(arn).get("lifecycleHookDetails") or []:
+                if hook["status"] == "AWAITING_ACTION":
+                    found.append(hook)
+                    return True
+            return False
+
+        self.wait_for(check, "the pause", timeout=20)
+        return found[0]
+
+    def continue_(self, arn, hook, action):
+        return self.client("ecs").continue_service_deployment(
+            serviceDeploymentArn=arn, hookId=hook, action=action
+        )
+
+    def test_a_paused_deployment_waits_and_continues(self):
+        self.native_world(self.PAUSE)
+        arn = self.deploy()
+        hook = self.paused(arn)
+        self.assertEqual((hook["targetType"], hook["timeoutAction"]), ("PAUSE", "ROLLBACK"))
+        deployment = self.service_deployment(arn)
+        self.assertEqual(
+            (deployment["status"], deployment["lifecycleStage"]),
+            ("IN_PROGRESS", "PRE_PRODUCTION_TRAFFIC_SHIFT"),
+        )
+        # Production traffic has not moved while it waits.
+        self.assertEqual(self.rule_weights(self.prod_rule).get(self.green), 0)
+        with self.assertRaises(ClientError) as refused:
+            self.continue_(arn, "ecs-pause-unknown", "CONTINUE")
+        self.assertEqual(refused.exception.response["Error"]["Code"], "InvalidParameterException")
+        self.continue_(arn, hook["hookId"], "CONTINUE")
+        self.assertEqual(self.wait_deployment(arn)["status"], "SUCCESSFUL")
+        [detail] = self.service_deployment(arn)["lifecycleHookDetails"]
+        self.assertEqual(detail["status"], "SUCCEEDED")
+
+    def test_a_paused_deployment_rolled_back_keeps_the_old_revision(self):
+        self.native_world(self.PAUSE)
+        arn = self.deploy()
+        hook = self.paused(arn)
+        self.continue_(arn, hook["hookId"], "ROLLBACK")
+        self.assertEqual(self.wait_deployment(arn)["status"], "ROLLBACK_SUCCESSFUL")
+        self.assertEqual(self.described()["taskDefinition"], self.first)
+
+    def test_a_pause_nobody_acts_on_takes_its_timeout_action(self):
+        config = json.loads(json.dumps(self.PAUSE))
+        config["lifecycleHooks"][0]["timeoutConfiguration"] = {"timeoutInMinutes": 2, "action": "ROLLBACK"}
+        self.native_world(config)
+        arn = self.deploy()
+        self.assertEqual(self.wait_deployment(arn)["status"], "ROLLBACK_SUCCESSFUL")
+        [detail] = self.service_deployment(arn)["lifecycleHookDetails"]
+        self.assertEqual(detail["status"], "TIMED_OUT")
+
+    def test_a_pause_takes_no_target_and_no_traffic_shift_stage(self):
+        self.native_world()
+        for i, hook in enumerate((
+            {"targetType": "PAUSE", "lifecycleStages": ["PRODUCTION_TRAFFIC_SHIFT"]},
+            {"targetType": "PAUSE", "lifecycleStages": ["POST_SCALE_UP"], "hookTargetArn": "arn:aws:lambda:us-east-1:123456789012:function:f"},
+        )):
+            with self.assertRaises(ClientError) as refused:
+                self.create(
+                    {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0, "lifecycleHooks": [hook]},
+                    [self.load_balancer()],
+                    name=f"other{i}",
+                )
+            self.assertEqual(refused.exception.response["Error"]["Code"], "InvalidParameterException", hook)
+
+
 class TrafficTest(NativeTest):
     def test_blue_green_shifts_test_then_production_and_bakes(self):
         self.emulator.ok("POST", "/_emulator/contract", {"minute_seconds": 0.5, "step_seconds": 0.3})

@@ -547,8 +547,11 @@ impl Children<'_> {
             circuit_breaker_threshold: _,
             alarm_names,
             hooks,
+            pause,
             advanced,
         } = def;
+        // The modules refuse a pause (check `strategy`): no case here has one.
+        assert!(pause.is_none(), "the modules do not render pause hooks");
         let role = self.arn(ChildKey::InfrastructureRole);
         service["deployment_minimum_healthy_percent"] = json!(minimum_healthy_percent);
         service["deployment_maximum_percent"] = json!(maximum_percent);

@@ -12,7 +12,7 @@ use crate::aws::{ecs_service, listener_rule, service_deployment};
 use crate::service::expand::{ChildKey, Expansion};
 use crate::service::state::{ChildIds, Colour};
 
-use super::{DEPLOYMENT_TIMEOUT, Rollout, left_running, poll_interval, recorded};
+use super::{Rollout, deployment_timeout, left_running, poll_interval, recorded};
 use crate::aws::lifecycle::{ChildError, ChildProblem, child_error};
 
 /// The ECS controller's roll-out: UpdateService with the new revision (after any deployment
@@ -27,7 +27,7 @@ pub(super) async fn roll_out(
 ) -> AwsResult<Rollout> {
     let (cluster, name) = (&exp.ecs_service.cluster, &exp.ecs_service.name);
     let poll = poll_interval();
-    let timeout = DEPLOYMENT_TIMEOUT;
+    let timeout = deployment_timeout(exp);
     for running in service_deployment::active(c, cluster, name).await? {
         tracing::info!(deployment = %running, "waiting for the deployment in progress to end");
         if service_deployment::wait(c, &running, stop, poll, timeout).await? == Outcome::Interrupted
@@ -50,13 +50,14 @@ pub(super) async fn roll_out(
                 AwsError::new("UpdateService", "ECS named no service deployment to watch")
             })?,
     };
-    finish_ecs_deployment(c, ids, deployment, task_definition_arn, wait, stop).await
+    finish_ecs_deployment(c, exp, ids, deployment, task_definition_arn, wait, stop).await
 }
 
 /// Records the deployment and, with `wait`, waits for it: the state names the new revision
 /// once it is live (or left to go on), the old one when ECS stopped or rolled it back.
 async fn finish_ecs_deployment(
     c: &Clients,
+    exp: &Expansion,
     ids: &mut ChildIds,
     deployment: String,
     task_definition_arn: String,
@@ -67,7 +68,7 @@ async fn finish_ecs_deployment(
     if !wait {
         return Ok(left_running(ids, task_definition_arn));
     }
-    let timeout = DEPLOYMENT_TIMEOUT;
+    let timeout = deployment_timeout(exp);
     let outcome = service_deployment::wait(c, &deployment, stop, poll_interval(), timeout).await?;
     Ok(recorded(ids, task_definition_arn, outcome))
 }
@@ -134,7 +135,7 @@ pub async fn migrate_to_ecs(
             }
         }
     };
-    finish_ecs_deployment(c, ids, deployment, running, wait, stop)
+    finish_ecs_deployment(c, exp, ids, deployment, running, wait, stop)
         .await
         .map_err(|e| fail(ChildKey::EcsService, e))
 }

@@ -35,6 +35,20 @@ pub enum Rollout {
 /// How long the apply waits for one deployment, CodeDeploy's or ECS's.
 const DEPLOYMENT_TIMEOUT: Duration = Duration::from_secs(3 * 3600);
 
+/// How long the apply waits for one deployment of `exp`'s service: [`DEPLOYMENT_TIMEOUT`],
+/// plus the longest each pause may hold it (a pause ends by someone acting or by its timeout).
+fn deployment_timeout(exp: &Expansion) -> Duration {
+    let paused = exp
+        .ecs_service
+        .deployment
+        .as_ref()
+        .and_then(|d| d.pause.as_ref())
+        .map_or(0, |p| {
+            p.stages.len() as u64 * p.timeout_minutes.max(0) as u64 * 60
+        });
+    DEPLOYMENT_TIMEOUT + Duration::from_secs(paused)
+}
+
 /// Registers the expansion's task definition as a new revision and rolls it out the way the
 /// strategy does (CodeDeploy, or the ECS controller). On success `ids` names the new revision;
 /// on failure the old one stays.

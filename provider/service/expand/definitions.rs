@@ -209,9 +209,20 @@ pub struct EcsDeploymentDef {
     /// Lifecycle hooks in stage order: (stage, Lambda function ARN); ECS invokes them with the
     /// infrastructure role.
     pub hooks: Vec<(String, String)>,
+    /// A pause hook: the deployment waits at these stages for ContinueServiceDeployment.
+    pub pause: Option<PauseDef>,
     /// Whether the load balancer has an advanced configuration: the alternate (idle) target
     /// group, both listener rules and the infrastructure role.
     pub advanced: bool,
+}
+
+/// A pause hook (`targetType: PAUSE`): the stages, in stage order, and its timeout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PauseDef {
+    pub stages: Vec<String>,
+    pub timeout_minutes: i64,
+    /// CONTINUE or ROLLBACK.
+    pub timeout_action: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

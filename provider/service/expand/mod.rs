@@ -22,8 +22,8 @@ pub use child_key::{AlarmMetric, AlarmTarget, ChildKey, ScalingMetric, alarm_key
 pub use definitions::{
     AlarmDef, CUSTOM_HEALTH_CHECK_FAILURE_THRESHOLD, CapacityProviderItem, ContainerDef,
     DISCOVERY_CUSTOM_HEALTH_CHECK, DeploymentGroupDef, DiscoveryServiceDef, EcsDeploymentDef,
-    EcsServiceDef, EfsSpec, FirelensDef, ListenerRuleDef, LogGroupDef, RoleDef, ScalableTargetDef,
-    ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef, VolumeSpec,
+    EcsServiceDef, EfsSpec, FirelensDef, ListenerRuleDef, LogGroupDef, PauseDef, RoleDef,
+    ScalableTargetDef, ScalingPolicyDef, TargetGroupDef, TaskDefinitionDef, VolumeSpec,
 };
 pub use expansion::{Expansion, LoadBalancing, expand};
 pub use iam::{

@@ -22,8 +22,13 @@ fn agreeing() -> Models {
             );
         }
     }
-    for (_, e) in ENUMS {
+    // Full enums first: a part of one (PAUSE_STAGES of the hook stages) then agrees with it.
+    let full = ENUMS.iter().filter(|(_, e)| !e.subset);
+    for (_, e) in full.chain(ENUMS.iter().filter(|(_, e)| e.subset)) {
         if let Some(m) = e.model {
+            if e.subset && ENUMS.iter().any(|(_, f)| !f.subset && f.model == Some(m)) {
+                continue;
+            }
             let mut values: Vec<&str> = e.values.to_vec();
             if e.subset {
                 values.push("SOMETHING_ELSE");

@@ -5,6 +5,7 @@ use crate::tfplugin::{Attribute as A, Block};
 use crate::value::{Type, Value};
 
 use super::{ECS_HOOK_STAGES, d, one_of_code, string_map, strings, strings_value};
+use crate::service::facts;
 
 pub(super) fn blue_green_block() -> Block {
     Block::new("CodeDeploy blue/green deployment settings (`deployment_strategy = \"codedeploy\"` only; the ECS-native strategies take `ecs_deployment`).")
@@ -144,6 +145,32 @@ pub(super) fn ecs_deployment_block() -> Block {
              them with the infrastructure role, which may invoke exactly these functions.",
             one_of_code(ECS_HOOK_STAGES)
         ),
+    ))
+    .attribute(A::defaulted(
+        "pause_at",
+        strings(),
+        strings_value(&[]),
+        &format!(
+            "`blue_green`, `linear`, `canary`: stages at which ECS pauses each deployment until someone \
+             continues it (`aws ecs continue-service-deployment --action CONTINUE`) or rolls it back, an \
+             approval gate; e.g. `PRE_PRODUCTION_TRAFFIC_SHIFT`: the new tasks serve test traffic, \
+             production still reaches the old ones. One of {}. The apply waits through the pause (its \
+             log says how to continue) and fails keeping the running revision when the deployment is \
+             rolled back.",
+            one_of_code(facts::PAUSE_STAGES.values)
+        ),
+    ))
+    .attribute(A::defaulted(
+        "pause_timeout_minutes",
+        Type::Number,
+        Value::int(d::PAUSE_TIMEOUT_MINUTES),
+        "How long a pause waits before ECS takes `pause_timeout_action` (1 to 20160, 14 days).",
+    ))
+    .attribute(A::defaulted(
+        "pause_timeout_action",
+        Type::String,
+        Value::string(d::PAUSE_TIMEOUT_ACTION),
+        "`ROLLBACK` or `CONTINUE`: what ECS does with a paused deployment nobody acted on.",
     ))
 }
 

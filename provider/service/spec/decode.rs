@@ -354,6 +354,11 @@ impl ServiceSpec {
                     )?,
                 },
                 hooks: e.string_map("hooks")?,
+                pause_at: e.strings("pause_at", &[])?,
+                pause_timeout_minutes: e
+                    .int("pause_timeout_minutes", Some(d::PAUSE_TIMEOUT_MINUTES))?,
+                pause_timeout_action: e
+                    .str("pause_timeout_action", Some(d::PAUSE_TIMEOUT_ACTION))?,
             },
             None => EcsDeploymentSpec::default(),
         };

@@ -248,6 +248,10 @@ pub struct EcsDeploymentSpec {
     pub circuit_breaker_threshold: CircuitBreakerThreshold,
     /// ECS lifecycle hooks: stage → Lambda function ARN.
     pub hooks: BTreeMap<String, String>,
+    /// Stages a pause hook holds each deployment at.
+    pub pause_at: Vec<String>,
+    pub pause_timeout_minutes: i64,
+    pub pause_timeout_action: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -346,6 +350,9 @@ impl Default for EcsDeploymentSpec {
             circuit_breaker: d::CIRCUIT_BREAKER,
             circuit_breaker_threshold: CircuitBreakerThreshold::default(),
             hooks: BTreeMap::new(),
+            pause_at: Vec::new(),
+            pause_timeout_minutes: d::PAUSE_TIMEOUT_MINUTES,
+            pause_timeout_action: d::PAUSE_TIMEOUT_ACTION.to_owned(),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! lifecycle hooks.
 
 use super::{DeploymentStrategy, ECS_HOOK_STAGES, Family, LiveFrom, RolloutBy};
-use crate::service::expand::{ChildKey, EcsDeploymentDef};
+use crate::service::expand::{ChildKey, EcsDeploymentDef, PauseDef};
 use crate::service::spec::{CircuitBreakerThreshold, ServiceSpec};
 
 pub(super) static FAMILY: Family = Family {
@@ -54,6 +54,15 @@ fn ecs_deployment(
                     .map(|arn| ((*stage).to_owned(), arn.clone()))
             })
             .collect(),
+        pause: (!ecs.pause_at.is_empty()).then(|| PauseDef {
+            stages: ECS_HOOK_STAGES
+                .iter()
+                .filter(|s| ecs.pause_at.iter().any(|p| p == *s))
+                .map(|s| (*s).to_owned())
+                .collect(),
+            timeout_minutes: ecs.pause_timeout_minutes,
+            timeout_action: ecs.pause_timeout_action.clone(),
+        }),
         advanced: true,
     })
 }

@@ -44,6 +44,7 @@ fn ecs_deployment(
         },
         alarm_names: alarm_names.to_vec(),
         hooks: Vec::new(),
+        pause: None,
         advanced: false,
     })
 }
