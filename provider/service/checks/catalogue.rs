@@ -258,9 +258,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "strategy",
         severity: "error",
-        text: "`deployment_strategy` one of codedeploy, blue_green, linear, canary, rolling; each strategy's settings only with it (`blue_green` with codedeploy; `ecs_deployment` bake time and hooks with blue_green/linear/canary, linear and canary steps with their strategy, percents and the circuit breaker with its threshold with rolling); a circuit breaker threshold type of COUNT, BOUNDED_PERCENT or UNBOUNDED_PERCENT, a threshold of 1 or more, and neither (nor the reset) with `circuit_breaker = false`; a test listener for every strategy but rolling, none for rolling; bake and step waits 0–1440 minutes, linear steps 3–100 %, a canary 0.1–100 %, minimum healthy 0–100 % below a maximum of 100–200 %; hooks at ECS lifecycle stages and Lambda function ARNs",
+        text: "`deployment_strategy` one of codedeploy, blue_green, linear, canary, rolling; each strategy's settings only with it (`blue_green` with codedeploy; `ecs_deployment` bake time and hooks with blue_green/linear/canary, linear and canary steps with their strategy, percents and the circuit breaker with its threshold with rolling); a circuit breaker threshold type of COUNT, BOUNDED_PERCENT or UNBOUNDED_PERCENT, a threshold of 1 or more, and neither (nor the reset) with `circuit_breaker = false`; a test listener for every strategy but rolling, none for rolling; bake and step waits 0–1440 minutes, linear steps 3–100 %, a canary 0.1–100 %, minimum healthy 0–100 % below a maximum of 100–200 %; hooks at ECS lifecycle stages and Lambda function ARNs; `pause_at` (blue_green/linear/canary) at the stages a pause takes (RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP, POST_TEST_TRAFFIC_SHIFT, PRE_PRODUCTION_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT), a pause timeout of 1–20160 minutes and an action of CONTINUE or ROLLBACK, neither without a stage",
         stage: Stage::Validate,
-        checked_in: &["service/checks/deployment.rs"],
+        checked_in: &["service/checks/deployment.rs", "service/checks/pause.rs"],
     },
     Rule {
         id: "rollback",

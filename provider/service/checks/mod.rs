@@ -16,6 +16,7 @@ mod firelens;
 mod hardening;
 mod images;
 mod network;
+mod pause;
 mod policies;
 mod routing;
 mod scaling;
