@@ -1,5 +1,6 @@
 //! Sequential rounds of AWS calls per operation on one service (issue 13's figure): each of
-//! create, plan, image change and destroy of examples/codedeploy runs twice, on a fresh emulator,
+//! create, plan, image change and destroy of an example (`ROUNDS_EXAMPLE`, default
+//! examples/codedeploy, the figure earlier sessions measured) runs twice, on a fresh emulator,
 //! without and with a fixed delay added to every AWS call; rounds = (wall time with the delay −
 //! wall time without) ÷ delay. Prints the calls and rounds; asserts nothing about them.
 //! Run: `cargo bench --bench rounds` (with TOFU and MOTO_PYTHON from tools/install.sh;
@@ -25,6 +26,12 @@ fn delay_ms() -> u64 {
         .unwrap_or(200)
 }
 
+/// The example measured (`ROUNDS_EXAMPLE`, a directory of examples/ with examples/basic's
+/// variables: basic, codedeploy, approval, ecs-linear, ecs-canary, rolling).
+fn example() -> String {
+    std::env::var("ROUNDS_EXAMPLE").unwrap_or_else(|_| "codedeploy".to_owned())
+}
+
 const IMAGE_V2: &str = "image=registry.example.com/checkout:v2";
 
 /// An operation, its wall time and its AWS calls (arrival, "service:Action").
@@ -37,7 +44,7 @@ fn run_all(delay_ms: u64) -> Vec<Measured> {
     emulator.contract(json!({ "iam_delay_seconds": 0 }));
     let fixtures = Fixtures::create(&emulator, "rounds");
     let w = Workdir::new().with_env(emulator.aws_env());
-    w.copy_example("codedeploy");
+    w.copy_example(&example());
     w.write("terraform.tfvars", &fixtures.tfvars());
     emulator.delay(delay_ms);
     let mut out = Vec::new();
@@ -66,6 +73,7 @@ fn main() {
     let delay = delay_ms();
     let without = run_all(0);
     let with = run_all(delay);
+    println!("examples/{}", example());
     println!("| operation | AWS calls | wall time | with +{delay} ms per call | rounds |");
     println!("|---|---|---|---|---|");
     for ((label, base, calls), (_, slow, _)) in without.iter().zip(&with) {

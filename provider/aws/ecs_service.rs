@@ -497,15 +497,12 @@ impl ChildKind for EcsServiceKind {
     async fn read(&self, at: &Lookup<'_>, _keys: &[ChildKey], seen: &Seen) -> AwsResult<()> {
         let def = &at.exp.ecs_service;
         let mut service = read(at.c, &def.cluster, &def.name).await?;
-        // The metrics' resolution matters to a service that scales on CPU or memory under the
-        // ECS controller (whose revisions carry it): one more call for those only.
+        // The metrics' resolution is read only for a service that asks for 20-second metrics
+        // (its revisions carry it; DescribeServices does not): one more round of calls for
+        // those only, and a service scaling on 60-second metrics plans in one round.
         if let Some(s) = service.as_mut()
             && s.deployment_controller.as_deref() == Some("ECS")
-            && at
-                .exp
-                .scaling_policies
-                .iter()
-                .any(|p| p.metric.ecs_metric_name().is_some())
+            && !at.exp.ecs_service.high_resolution_metrics.is_empty()
         {
             s.high_resolution_metrics = high_resolution_metrics(at.c, s).await?;
         }
