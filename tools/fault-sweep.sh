@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole fault sweep (README, "Test"): every mutating AWS call of a create, an image change and
+# The whole fault sweep (docs/development.md, "The test suite"): every mutating AWS call of a create, an image change and
 # a destroy of examples/codedeploy fails once at its first and once at its last call, each on a fresh
 # emulator; each must fail with AWS's error, converge on the next command, plan empty and leave no
 # child behind; and SIGKILL/SIGINT of tofu apply and destroy at every half second. Prints the
