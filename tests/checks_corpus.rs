@@ -312,7 +312,7 @@ fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
     assert!(!run.success(), "{}", run.text());
     let text = run.text().replace('\n', " ");
     assert!(
-        text.contains("Not enough free IP addresses for a blue/green deployment"),
+        text.contains("Not enough free IP addresses for a deployment"),
         "{text}"
     );
     assert!(
@@ -329,4 +329,38 @@ fn subnet_capacity_is_checked_against_the_subnets_in_aws() {
     let run = w.tofu(&["plan", "-no-color"]);
     run.assert_ok();
     assert!(!run.text().contains("free IP addresses"), "{}", run.text());
+
+    // A rolling update runs at most maximum_percent of its tasks: 300 at 150 % is 450, which
+    // the subnets hold; at 200 % it is 600, which they do not.
+    let w = Workdir::new().with_env(emulator.aws_env());
+    w.copy_example("rolling");
+    w.write("terraform.tfvars", &fixtures.tfvars());
+    let main = std::fs::read_to_string(w.path().join("main.tf")).expect("main.tf");
+    let rolling = |percent: &str| {
+        main.replace(
+            "    max                 = 40",
+            "    max                 = 300",
+        )
+        .replace(
+            "    maximum_percent         = 200",
+            &format!("    maximum_percent         = {percent}"),
+        )
+    };
+    assert_ne!(
+        rolling("150"),
+        rolling("200"),
+        "examples/rolling sets maximum_percent"
+    );
+    w.write("main.tf", &rolling("150"));
+    let run = w.tofu(&["plan", "-no-color"]);
+    run.assert_ok();
+    assert!(!run.text().contains("free IP addresses"), "{}", run.text());
+    w.write("main.tf", &rolling("200"));
+    let run = w.tofu(&["plan", "-no-color"]);
+    assert!(!run.success(), "{}", run.text());
+    assert!(
+        run.text().replace('\n', " ").contains("runs 600"),
+        "{}",
+        run.text()
+    );
 }

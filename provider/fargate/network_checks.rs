@@ -13,6 +13,7 @@ use crate::aws::clients::AwsResult;
 use crate::aws::network;
 use crate::service::arn::ListenerArn;
 use crate::service::checks::{self, PeakTasks, SecurityGroupInfo, SubnetInfo};
+use crate::service::expand::DeploymentStrategy;
 use crate::tfplugin::{Diagnostic, Diagnostics};
 use crate::value::{AttributePath, Value};
 
@@ -94,7 +95,7 @@ fn skipped(check: &str, at: AttributePath, why: String) -> Diagnostics {
     .into()
 }
 
-/// What a deployment doubles: `autoscaling.max` when autoscaling is set, else `desired_count`;
+/// What a deployment multiplies: `autoscaling.max` when autoscaling is set, else `desired_count`;
 /// `None` while the one that counts is unknown.
 fn peak_tasks(planned: &Value) -> Option<PeakTasks> {
     match planned.get("autoscaling") {
@@ -104,6 +105,17 @@ fn peak_tasks(planned: &Value) -> Option<PeakTasks> {
             .map(PeakTasks::Desired),
         a => a.get("max").as_i64().map(PeakTasks::AutoscalingMax),
     }
+}
+
+/// The most tasks a deployment of the planned strategy runs, as a percentage of the count;
+/// `None` while the strategy or its maximum percent is unknown.
+fn peak_percent(planned: &Value) -> Option<i64> {
+    let strategy = DeploymentStrategy::of(planned)?;
+    let maximum = match planned.get("ecs_deployment").get("maximum_percent") {
+        Value::Null => crate::service::defaults::MAXIMUM_PERCENT,
+        v => v.as_i64()?,
+    };
+    Some(strategy.peak_percent(maximum))
 }
 
 async fn subnets(configured: &Configured, planned: &Value) -> Diagnostics {
@@ -125,8 +137,8 @@ async fn subnets(configured: &Configured, planned: &Value) -> Diagnostics {
         Ok(found) if found.len() == ids.len() => {
             let mut out =
                 checks::subnet_vpcs(&found, planned.get("load_balancer").get("vpc_id").as_str());
-            if let Some(peak) = peak_tasks(planned) {
-                out.extend(checks::subnet_capacity(&found, peak));
+            if let (Some(peak), Some(percent)) = (peak_tasks(planned), peak_percent(planned)) {
+                out.extend(checks::subnet_capacity(&found, peak, percent));
             }
             out
         }

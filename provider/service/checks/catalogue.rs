@@ -349,7 +349,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "subnet-capacity",
         severity: "error (warning for the zones)",
-        text: "*plan*, same lookup: the subnets' free IP addresses hold a blue/green deployment, twice `desired_count` tasks, or twice `autoscaling.max` with autoscaling; a warning when they span fewer than two Availability Zones",
+        text: "*plan*, same lookup: the subnets' free IP addresses hold a deployment at its peak: twice `desired_count` tasks (or twice `autoscaling.max` with autoscaling) for a blue/green family, `ecs_deployment.maximum_percent` of them (rounded down) for a rolling update; a warning when they span fewer than two Availability Zones",
         stage: Stage::Plan,
         checked_in: &["service/checks/network.rs"],
     },

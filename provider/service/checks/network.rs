@@ -1,6 +1,6 @@
 //! The network rules: the validate-time ones on the configuration (public IPs, one subnet) and
 //! the plan-time ones on what EC2 and ELBv2 say about the subnets and security groups (capacity
-//! for a blue/green surge, one VPC, the load balancer admitted and the world not). The lookups
+//! for a deployment's peak, one VPC, the load balancer admitted and the world not). The lookups
 //! themselves are in `fargate::network_checks`; these functions only judge their answers.
 
 use crate::tfplugin::{Diagnostic, Diagnostics};
@@ -17,7 +17,8 @@ pub struct SubnetInfo {
     pub free_ips: i64,
 }
 
-/// The most tasks the service runs between deployments, which a deployment doubles.
+/// The most tasks the service runs between deployments, which a deployment multiplies by its
+/// peak percentage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeakTasks {
     /// No autoscaling: `desired_count`.
@@ -47,9 +48,10 @@ fn subnets_path() -> AttributePath {
     AttributePath::attr("network").join_attr("subnets")
 }
 
-/// Blue/green runs the replacement tasks beside the original ones: each task needs an IP in
-/// the subnets, twice over during a deployment.
-pub fn subnet_capacity(subnets: &[SubnetInfo], peak: PeakTasks) -> Diagnostics {
+/// A deployment runs new tasks beside the original ones, `peak_percent` of the count at most
+/// (200 for a blue/green family, `maximum_percent` for a rolling update; see
+/// `DeploymentStrategy::peak_percent`): each task needs an IP address in the subnets.
+pub fn subnet_capacity(subnets: &[SubnetInfo], peak: PeakTasks, peak_percent: i64) -> Diagnostics {
     let mut out = Diagnostics::new();
     let zones: std::collections::BTreeSet<&str> = subnets
         .iter()
@@ -69,14 +71,20 @@ pub fn subnet_capacity(subnets: &[SubnetInfo], peak: PeakTasks) -> Diagnostics {
         );
     }
     let free: i64 = subnets.iter().map(|s| s.free_ips).sum();
-    let needed = peak.count().saturating_mul(2);
+    // Rounded down, as ECS rounds maximumPercent.
+    let needed = peak.count().saturating_mul(peak_percent) / 100;
     if free < needed {
+        let why = if peak_percent == 200 {
+            "the replacement set beside the original".to_owned()
+        } else {
+            format!("ecs_deployment.maximum_percent, {peak_percent} % of the tasks")
+        };
         out.push(
             Diagnostic::error(
-                "Not enough free IP addresses for a blue/green deployment",
+                "Not enough free IP addresses for a deployment",
                 format!(
-                    "The subnets have {free} free IP addresses ({}), but {} briefly runs {needed} (the replacement set \
-                     beside the original). Use larger or more subnets, or fewer tasks.",
+                    "The subnets have {free} free IP addresses ({}), but {} briefly runs {needed} ({why}). Use \
+                     larger or more subnets, or fewer tasks.",
                     subnets.iter().map(|s| format!("{}: {}", s.id, s.free_ips)).collect::<Vec<_>>().join(", "),
                     peak.describe()
                 ),
@@ -313,9 +321,9 @@ mod tests {
                 subnet("b", "vpc-1", "us-east-1b", b),
             ]
         };
-        let ok = subnet_capacity(&two(5, 5), PeakTasks::Desired(5));
+        let ok = subnet_capacity(&two(5, 5), PeakTasks::Desired(5), 200);
         assert!(ok.is_empty(), "{ok:?}");
-        let short = subnet_capacity(&two(4, 5), PeakTasks::Desired(5));
+        let short = subnet_capacity(&two(4, 5), PeakTasks::Desired(5), 200);
         assert!(short.has_errors());
         assert!(
             short.0[0].detail.contains("9 free IP addresses"),
@@ -323,7 +331,7 @@ mod tests {
             short.0[0]
         );
         // Autoscaling may have scaled out when a deployment starts: its maximum is doubled.
-        let scaled = subnet_capacity(&two(50, 50), PeakTasks::AutoscalingMax(60));
+        let scaled = subnet_capacity(&two(50, 50), PeakTasks::AutoscalingMax(60), 200);
         assert!(scaled.has_errors());
         assert!(
             scaled.0[0].detail.contains("runs 120")
@@ -337,9 +345,33 @@ mod tests {
                 subnet("b", "vpc-1", "us-east-1a", 50),
             ],
             PeakTasks::Desired(2),
+            200,
         );
         assert_eq!(one_zone.0.len(), 1);
         assert!(!one_zone.has_errors());
+    }
+
+    /// A rolling update runs at most maximum_percent of the tasks (rounded down, as ECS
+    /// rounds it), not twice them: 10 tasks at 150 % need 15 addresses.
+    #[test]
+    fn subnet_capacity_counts_a_rolling_update_within_its_maximum_percent() {
+        let two = |a, b| {
+            [
+                subnet("a", "vpc-1", "us-east-1a", a),
+                subnet("b", "vpc-1", "us-east-1b", b),
+            ]
+        };
+        assert!(subnet_capacity(&two(8, 7), PeakTasks::Desired(10), 150).is_empty());
+        let short = subnet_capacity(&two(7, 7), PeakTasks::Desired(10), 150);
+        assert!(short.has_errors());
+        assert!(
+            short.0[0].detail.contains("runs 15")
+                && short.0[0].detail.contains("maximum_percent, 150 %"),
+            "{:?}",
+            short.0[0]
+        );
+        // 7 tasks at 150 %: 10.5, rounded down.
+        assert!(subnet_capacity(&two(5, 5), PeakTasks::Desired(7), 150).is_empty());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! sets, a CodeDeploy application, deployment group and role, and an AppSpec deployment per
 //! roll-out that moves the listener rules between the blue and the green group.
 
-use super::{Family, LiveFrom, RolloutBy};
+use super::{Family, LiveFrom, Peak, RolloutBy};
 use crate::service::expand::ChildKey;
 
 /// The `blue_green` block's settings, all CodeDeploy's (the deployment group's).
@@ -33,4 +33,5 @@ pub(super) static FAMILY: Family = Family {
     ecs_deployment: |_, _, _| None,
     // Leaving CodeDeploy for another controller needs a new ECS service; nothing comes back in.
     enters_in_place_from: |_| false,
+    peak: Peak::FullSetBeside,
 };

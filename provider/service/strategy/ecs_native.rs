@@ -3,7 +3,7 @@
 //! balancer's advanced configuration and an infrastructure role, with a bake time and
 //! lifecycle hooks.
 
-use super::{DeploymentStrategy, ECS_HOOK_STAGES, Family, LiveFrom, RolloutBy};
+use super::{DeploymentStrategy, ECS_HOOK_STAGES, Family, LiveFrom, Peak, RolloutBy};
 use crate::service::expand::{ChildKey, EcsDeploymentDef, PauseDef};
 use crate::service::spec::{CircuitBreakerThreshold, ServiceSpec};
 
@@ -22,6 +22,7 @@ pub(super) static FAMILY: Family = Family {
     // UpdateService of the running service (deploymentController ECS, the advanced
     // configuration): https://docs.aws.amazon.com/AmazonECS/latest/developerguide/migrate-codedeploy-to-ecs-bluegreen.html
     enters_in_place_from: |from| from.rollout == RolloutBy::CodeDeployDeployment,
+    peak: Peak::FullSetBeside,
 };
 
 /// A bake time, the strategy's own steps (linear or canary), the lifecycle hooks in stage order

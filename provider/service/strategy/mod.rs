@@ -63,6 +63,32 @@ pub struct Family {
     /// Whether a service of another family moves into this one in place (AWS's documented
     /// migrations), rather than by a new ECS service.
     pub enters_in_place_from: fn(&Family) -> bool,
+    /// How many tasks a deployment runs at its peak, as a percentage of the count: the whole
+    /// new set beside the old one (200), or, for a rolling update, `maximumPercent` ("an upper
+    /// limit on the number of your service's tasks that are allowed in the RUNNING or PENDING
+    /// state during a deployment, as a percentage of the desiredCount (rounded down)", ECS's
+    /// DeploymentConfiguration).
+    pub peak: Peak,
+}
+
+/// A deployment's peak task count, as a percentage of the service's count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peak {
+    /// The replacement set runs beside the original: twice the count.
+    FullSetBeside,
+    /// Within `ecs_deployment.maximum_percent`.
+    MaximumPercent,
+}
+
+impl DeploymentStrategy {
+    /// The most tasks a deployment of this strategy runs at once, as a percentage of the
+    /// count, given the service's `maximum_percent`.
+    pub fn peak_percent(self, maximum_percent: i64) -> i64 {
+        match self.family().peak {
+            Peak::FullSetBeside => 200,
+            Peak::MaximumPercent => maximum_percent,
+        }
+    }
 }
 
 /// Where the live colour is read back.

@@ -1,7 +1,7 @@
 //! ECS rolling update (`rolling`): one target group (or none, for a worker), the deployment
 //! circuit breaker, and minimum healthy and maximum percent bounding the replacement.
 
-use super::{DeploymentStrategy, Family, LiveFrom, RolloutBy};
+use super::{DeploymentStrategy, Family, LiveFrom, Peak, RolloutBy};
 use crate::service::expand::EcsDeploymentDef;
 use crate::service::spec::{CircuitBreakerThreshold, ServiceSpec};
 
@@ -18,6 +18,7 @@ pub(super) static FAMILY: Family = Family {
     ecs_deployment,
     // One target group cannot become a pair in place, nor a pair one.
     enters_in_place_from: |_| false,
+    peak: Peak::MaximumPercent,
 };
 
 /// The healthy and maximum percents bounding the replacement and the circuit breaker, as the
