@@ -726,11 +726,37 @@ fn a_new_service_without_a_strategy_is_ecs_native_blue_green() {
     assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
 }
 
+/// The service's CPU target-tracking policy, as DescribeScalingPolicies reports it.
+fn cpu_policy(t: &Setup) -> aws_sdk_applicationautoscaling::types::ScalingPolicy {
+    let cluster = t.fixtures.get("cluster");
+    let policies = t.aws.run(async {
+        t.aws
+            .clients
+            .autoscaling
+            .describe_scaling_policies()
+            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+            .resource_id(format!("service/{cluster}/checkout-api"))
+            .send()
+            .await
+            .expect("DescribeScalingPolicies")
+    });
+    policies
+        .scaling_policies()
+        .iter()
+        .find(|p| {
+            p.target_tracking_scaling_policy_configuration()
+                .and_then(|c| c.predefined_metric_specification())
+                .is_some_and(|m| m.predefined_metric_type().as_str().contains("CPU"))
+        })
+        .expect("the CPU policy")
+        .clone()
+}
+
 /// What AWS has of a service's 20-second scaling: the metrics its running service revision
 /// publishes every 20 seconds, and the predefined metric of its CPU policy.
 fn high_resolution_view(t: &Setup) -> (Vec<String>, String) {
     let cluster = t.fixtures.get("cluster");
-    t.aws.run(async {
+    let published = t.aws.run(async {
         let ecs = &t.aws.clients.ecs;
         let service = ecs
             .describe_services()
@@ -765,26 +791,14 @@ fn high_resolution_view(t: &Setup) -> (Vec<String>, String) {
             .flat_map(|m| m.metric_names().to_vec())
             .collect();
         published.sort();
-        let policies = t
-            .aws
-            .clients
-            .autoscaling
-            .describe_scaling_policies()
-            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
-            .resource_id(format!("service/{cluster}/checkout-api"))
-            .send()
-            .await
-            .expect("DescribeScalingPolicies");
-        let cpu = policies
-            .scaling_policies()
-            .iter()
-            .filter_map(|p| p.target_tracking_scaling_policy_configuration())
-            .filter_map(|c| c.predefined_metric_specification())
-            .map(|m| m.predefined_metric_type().as_str().to_owned())
-            .find(|m| m.contains("CPU"))
-            .expect("a CPU policy");
-        (published, cpu)
-    })
+        published
+    });
+    let cpu = cpu_policy(t)
+        .target_tracking_scaling_policy_configuration()
+        .and_then(|c| c.predefined_metric_specification())
+        .map(|m| m.predefined_metric_type().as_str().to_owned())
+        .expect("a CPU policy's metric");
+    (published, cpu)
 }
 
 /// Scaling on 20-second metrics: the service publishes CPUUtilization every 20 seconds (its
@@ -813,28 +827,7 @@ fn twenty_second_scaling_publishes_cpu_every_20_seconds_and_tracks_it() {
     t.assert_import_plans_nothing(&[]);
 
     // The CPU policy moved back to the 60-second metric outside Terraform.
-    let cluster = t.fixtures.get("cluster");
-    let policies = t.aws.run(async {
-        t.aws
-            .clients
-            .autoscaling
-            .describe_scaling_policies()
-            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
-            .resource_id(format!("service/{cluster}/checkout-api"))
-            .send()
-            .await
-            .expect("DescribeScalingPolicies")
-    });
-    let cpu = policies
-        .scaling_policies()
-        .iter()
-        .find(|p| {
-            p.target_tracking_scaling_policy_configuration()
-                .and_then(|c| c.predefined_metric_specification())
-                .is_some_and(|m| m.predefined_metric_type().as_str().contains("CPU"))
-        })
-        .expect("the CPU policy")
-        .clone();
+    let cpu = cpu_policy(&t);
     let mut config = cpu
         .target_tracking_scaling_policy_configuration()
         .expect("target tracking")

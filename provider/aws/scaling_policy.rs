@@ -150,18 +150,11 @@ async fn put_policy(cx: &Cx<'_>, metric: ScalingMetric, target: &str) -> AwsResu
                     .unwrap_or_default(),
                 None => Vec::new(),
             };
-        def.high_resolution = publishes(&published, metric);
+        def.high_resolution = metric.published_in(&published);
     }
     let label = live_target_group(&cx.ids(), cx.live)
         .and_then(|tg| alb_resource_label(&cx.exp.placement.load_balancer, &tg));
     put(cx.c, target, &def, label.as_deref()).await.map(Some)
-}
-
-/// Whether `published` (the metrics a service publishes every 20 seconds) has `metric`'s.
-fn publishes(published: &[String], metric: ScalingMetric) -> bool {
-    metric
-        .ecs_metric_name()
-        .is_some_and(|n| published.iter().any(|p| p == n))
 }
 
 /// After a roll-out: puts again each HighResolution policy AWS has in the standard form while
@@ -186,7 +179,7 @@ pub async fn settle_high_resolution(
             .iter()
             .find(|p| p.name == def.name)
             .and_then(|p| p.metric.as_deref());
-        if has != Some(def.predefined_metric_type()) && publishes(&published, def.metric) {
+        if has != Some(def.predefined_metric_type()) && def.metric.published_in(&published) {
             let arn = put(c, target, def, None).await?;
             put_again.push((ChildKey::ScalingPolicy(def.metric), arn));
         }

@@ -299,9 +299,7 @@ pub fn high_resolution_of(o: &Observed, names: &ChildNames, published: &[String]
         return None;
     }
     Some(scaled.iter().all(|(m, p)| {
-        p.metric.as_deref() == m.high_resolution_metric()
-            && m.ecs_metric_name()
-                .is_some_and(|n| published.iter().any(|x| x == n))
+        p.metric.as_deref() == m.high_resolution_metric() && m.published_in(published)
     }))
 }
 

@@ -238,6 +238,13 @@ impl ScalingMetric {
         }
     }
 
+    /// Whether `published` (the metrics a service publishes every 20 seconds) holds this one's
+    /// ECS metric; never for the load balancer's.
+    pub fn published_in(self, published: &[String]) -> bool {
+        self.ecs_metric_name()
+            .is_some_and(|n| published.iter().any(|p| p == n))
+    }
+
     /// The service-level CloudWatch metric ECS publishes for it (whose resolution the service's
     /// monitoring configuration sets); `None` for the load balancer's.
     pub fn ecs_metric_name(self) -> Option<&'static str> {
