@@ -225,8 +225,8 @@ variable "network" {
 }
 
 variable "load_balancer" {
-  description = "Application Load Balancer routing. The resource creates the blue and green target groups and one forwarding rule on each of the given listeners (so several services can share one ALB); the deployment moves those rules between blue and green. Required by every strategy but `rolling`: a rolling service without it (a worker or queue consumer) has no target groups or rules. Adding or removing it replaces the service."
-  type        = object({ vpc_id = string, production_listener_arn = string, test_listener_arn = optional(string), listener_rule_priority = optional(number), path_patterns = optional(list(string), ["/*"]), host_headers = optional(list(string)), deregistration_delay = optional(number, 300), health_check_grace_period = optional(number, 60), health_check = optional(object({ path = optional(string, "/"), matcher = optional(string, "200"), interval = optional(number, 15), timeout = optional(number, 5), healthy_threshold = optional(number, 2), unhealthy_threshold = optional(number, 3) }), {}) })
+  description = "Load balancer routing, behind an Application or a Network Load Balancer (the production listener's ARN says which). The resource creates the blue and green target groups. On an ALB it adds one forwarding rule on each of the given listeners (so several services can share one ALB). An NLB listener routes by port alone, so the service takes over the listener's default action: create the listener forwarding to an empty target group of your own, which the resource records on its blue group and hands the listener back to on destroy. The deployment moves those rules (or default actions) between blue and green. Required by every strategy but `rolling`: a rolling service without it (a worker or queue consumer) has no target groups or rules. Adding or removing it replaces the service."
+  type        = object({ vpc_id = string, production_listener_arn = string, test_listener_arn = optional(string), target_protocol = optional(string), listener_rule_priority = optional(number), path_patterns = optional(list(string), ["/*"]), host_headers = optional(list(string)), deregistration_delay = optional(number, 300), health_check_grace_period = optional(number, 60), health_check = optional(object({ protocol = optional(string), path = optional(string, "/"), matcher = optional(string, "200"), interval = optional(number, 15), timeout = optional(number, 5), healthy_threshold = optional(number, 2), unhealthy_threshold = optional(number, 3) }), {}) })
   default     = null
 
   validation {
@@ -251,7 +251,12 @@ variable "load_balancer" {
 
   validation {
     condition     = var.load_balancer == null ? true : alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex("^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/", arn)) if arn != null])
-    error_message = "load_balancer.production_listener_arn and test_listener_arn must be two different Application Load Balancer listener ARNs (…:listener/app/<lb-name>/<lb-id>/<listener-id>), not Network or Gateway Load Balancer listeners (check `listener-arn`)."
+    error_message = "load_balancer.production_listener_arn and test_listener_arn must be Application Load Balancer listener ARNs (…:listener/app/<lb-name>/<lb-id>/<listener-id>): the modules render forwarding rules, and a Network Load Balancer listener has none (its default action is the fargate provider's resource's to take over); Gateway Load Balancer listeners do not serve tasks (check `listener-arn`)."
+  }
+
+  validation {
+    condition     = var.load_balancer == null ? true : coalesce(var.load_balancer.target_protocol, "HTTP") == "HTTP" && coalesce(var.load_balancer.health_check.protocol, "HTTP") == "HTTP"
+    error_message = "Behind an Application Load Balancer the target groups and their health check are HTTP: leave load_balancer.target_protocol and health_check.protocol unset or \"HTTP\" (check `load-balancer-kind`)."
   }
 
   validation {

@@ -11,9 +11,6 @@ use crate::service::expand::AlarmDef;
 
 use super::clients::{AwsError, AwsResult, Clients, err, gone_ok};
 
-/// The namespace of the ALB metrics the alarms watch.
-const NAMESPACE: &str = "AWS/ApplicationELB";
-
 /// The ids of a rate's two sums, as its expression names them.
 const RATE_NUMERATOR: &str = "errors";
 const RATE_DENOMINATOR: &str = "requests";
@@ -102,7 +99,7 @@ pub async fn put(
                         MetricStat::builder()
                             .metric(
                                 Metric::builder()
-                                    .namespace(NAMESPACE)
+                                    .namespace(def.namespace)
                                     .metric_name(metric_name)
                                     .set_dimensions(Some(dimensions.clone()))
                                     .build(),
@@ -126,7 +123,7 @@ pub async fn put(
         }
         None => {
             let req = req
-                .namespace(NAMESPACE)
+                .namespace(def.namespace)
                 .metric_name(def.metric_name)
                 .set_dimensions(Some(dimensions))
                 .period(def.period as i32);

@@ -37,6 +37,17 @@ pub enum ChildProblem {
         rule: String,
         targets: String,
     },
+    /// A Network Load Balancer listener that already serves someone else's targets.
+    #[error(
+        "the listener {listener} forwards to target group {group}, which has {targets} registered targets: \
+         it serves another service. An NLB listener serves one service; give this one a listener of its own, \
+         created forwarding to an empty target group"
+    )]
+    ListenerServesOthers {
+        listener: String,
+        group: String,
+        targets: usize,
+    },
     /// A child this one needs does not exist (its own failure is reported separately).
     #[error("{0} does not exist")]
     Needs(&'static str),

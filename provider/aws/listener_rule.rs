@@ -25,6 +25,9 @@ pub struct ObservedRule {
     pub priority: Option<i64>,
     pub path_patterns: Vec<String>,
     pub host_headers: Vec<String>,
+    /// Whether this is a Network Load Balancer listener's default action rather than a rule:
+    /// it has no priority or conditions.
+    pub whole_listener: bool,
 }
 
 /// One condition per kind that has values, as the modules write them.
@@ -59,7 +62,7 @@ fn conditions(def: &ListenerRuleDef) -> Vec<RuleCondition> {
 
 /// The forward action: to `live` alone, or with `idle` named at weight 0 (live at 1), as
 /// ECS-native blue/green needs before its first deployment.
-fn forward(live: &str, idle: Option<&str>) -> Action {
+pub(super) fn forward(live: &str, idle: Option<&str>) -> Action {
     match idle {
         None => Action::builder()
             .r#type(ActionTypeEnum::Forward)
@@ -168,6 +171,7 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<ObservedRule>> {
         priority: rule.priority().and_then(|p| p.parse().ok()),
         path_patterns: Vec::new(),
         host_headers: Vec::new(),
+        whole_listener: false,
     };
     for action in rule.actions() {
         if let Some(f) = action.forward_config() {
@@ -275,6 +279,17 @@ pub async fn forwarding_to(
             let Some(listener) = l.listener_arn() else {
                 continue;
             };
+            // An NLB listener forwards by its default action: the listener is the "rule".
+            if is_listener(listener) && lb.contains(":loadbalancer/net/") {
+                if l.default_actions()
+                    .iter()
+                    .flat_map(action_targets)
+                    .any(|t| t == target_group_arn)
+                {
+                    return Ok(Some((listener.to_owned(), listener.to_owned())));
+                }
+                continue;
+            }
             if let Some(rule) = find_forwarding_to(c, listener, &[target_group_arn]).await? {
                 return Ok(Some((listener.to_owned(), rule)));
             }
@@ -339,18 +354,31 @@ async fn rules_of(
 
 /// Every target group a rule's actions forward to.
 fn forward_targets(rule: &aws_sdk_elasticloadbalancingv2::types::Rule) -> Vec<String> {
-    let mut out = Vec::new();
-    for a in rule.actions() {
-        out.extend(a.target_group_arn().map(str::to_owned));
-        if let Some(f) = a.forward_config() {
-            out.extend(
-                f.target_groups()
-                    .iter()
-                    .filter_map(|t| t.target_group_arn().map(str::to_owned)),
-            );
+    rule.actions().iter().flat_map(action_targets).collect()
+}
+
+/// Every target group an action forwards to.
+fn action_targets(a: &Action) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .target_group_arn()
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    let weighted = a
+        .forward_config()
+        .map(|f| f.target_groups())
+        .unwrap_or_default();
+    for t in weighted.iter().filter_map(|t| t.target_group_arn()) {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_owned());
         }
     }
     out
+}
+
+/// Whether a forwarding's identity is a listener (an NLB's default action) rather than a rule.
+pub fn is_listener(arn: &str) -> bool {
+    arn.contains(":listener/")
 }
 
 /// The rule's owner tag, when it has one.
@@ -386,7 +414,11 @@ impl ChildKind for ListenerRuleKind {
             let Some(arn) = at.known.get(key) else {
                 return Ok(());
             };
-            let rule = read(at.c, arn).await?;
+            let rule = if is_listener(arn) {
+                super::listener_default_action::read(at.c, arn).await?
+            } else {
+                read(at.c, arn).await?
+            };
             seen.present(key, rule.is_some());
             seen.note(|o| match key {
                 ChildKey::TestListenerRule => o.test_rule = rule,
@@ -411,6 +443,11 @@ impl ChildKind for ListenerRuleKind {
             ChildKey::TestListenerRule => (&o.test_rule, "test"),
             _ => (&o.production_rule, "production"),
         };
+        let forwarding = if rule.as_ref().is_some_and(|r| r.whole_listener) {
+            format!("the {listener} listener's default action")
+        } else {
+            format!("the {listener} listener rule")
+        };
         let Some(target) = rule.as_ref().and_then(|r| r.target_group_arn.clone()) else {
             return Ok(());
         };
@@ -423,7 +460,7 @@ impl ChildKind for ListenerRuleKind {
         if pair_lost {
             o.ids.pending.insert(key);
             o.ids.drift.push(format!(
-                "the {listener} listener rule no longer forwards to both target groups: \
+                "{forwarding} no longer forwards to both target groups: \
                  changed outside Terraform. ECS-native blue/green needs both (the idle one at \
                  weight 0) or its next deployment fails; the apply restores the pair."
             ));
@@ -436,8 +473,8 @@ impl ChildKind for ListenerRuleKind {
         let now = now.map_or(target, |c| c.as_str().to_owned());
         o.ids.pending.insert(key);
         o.ids.drift.push(format!(
-            "the {listener} listener rule forwards to {now}, but the service serves {live}: \
-             changed outside Terraform. The apply points the rule back at the {live} target \
+            "{forwarding} forwards to {now}, but the service serves {live}: \
+             changed outside Terraform. The apply points it back at the {live} target \
              group.",
             live = live.as_str()
         ));
@@ -457,6 +494,33 @@ impl ChildKind for ListenerRuleKind {
         } else {
             None
         };
+        if def.whole_listener {
+            let blue = required(&g, ChildKey::BlueTargetGroup, "the blue target group")?;
+            let ours: Vec<String> = std::iter::once(target.clone())
+                .chain(idle.clone())
+                .collect();
+            let current = super::listener_default_action::read(cx.c, &def.listener_arn).await?;
+            if let Some(current) = current
+                && let Some((group, targets)) =
+                    super::listener_default_action::serving_others(cx.c, &current, &ours).await?
+            {
+                return Err(ChildProblem::ListenerServesOthers {
+                    listener: def.listener_arn.clone(),
+                    group,
+                    targets,
+                });
+            }
+            super::listener_default_action::take_over(
+                cx.c,
+                key,
+                &def.listener_arn,
+                &blue,
+                (&target, idle.as_deref()),
+            )
+            .await?;
+            cx.record(key, def.listener_arn.clone());
+            return Ok(());
+        }
         let arn = create(cx.c, def, &target, idle.as_deref(), &cx.tags()).await?;
         cx.record(key, arn);
         Ok(())
@@ -467,9 +531,10 @@ impl ChildKind for ListenerRuleKind {
             cx.id(key),
             old.listener_rule(key),
             cx.exp.listener_rule(key),
-        ) && (o.priority != n.priority
-            || o.path_patterns != n.path_patterns
-            || o.host_headers != n.host_headers)
+        ) && !n.whole_listener
+            && (o.priority != n.priority
+                || o.path_patterns != n.path_patterns
+                || o.host_headers != n.host_headers)
         {
             update(cx.c, &arn, n, Some(o.priority)).await?;
         }
@@ -482,10 +547,15 @@ impl ChildKind for ListenerRuleKind {
         }
         let g = cx.ids();
         let arn = required(&g, key, "the listener rule")?;
-        let observed = read(cx.c, &arn).await?;
-        let current = observed.as_ref().and_then(|r| r.priority);
         let def = rule_def(cx.exp, key)?;
-        update(cx.c, &arn, def, current).await?;
+        let observed = if is_listener(&arn) {
+            super::listener_default_action::read(cx.c, &arn).await?
+        } else {
+            let observed = read(cx.c, &arn).await?;
+            let current = observed.as_ref().and_then(|r| r.priority);
+            update(cx.c, &arn, def, current).await?;
+            observed
+        };
         // A rule that forwards to the idle group (changed out of band) goes back to the live
         // one, and for ECS-native blue/green names the idle one again at weight 0; a split
         // forward is a deployment shifting traffic and is left to it.
@@ -499,7 +569,12 @@ impl ChildKind for ListenerRuleKind {
             && (rule.target_group_arn.as_deref() != Some(target.as_str())
                 || idle.as_deref().is_some_and(|i| !rule.names(i)))
         {
-            forward_to(cx.c, &arn, &target, idle.as_deref()).await?;
+            if rule.whole_listener {
+                super::listener_default_action::forward_to(cx.c, &arn, &target, idle.as_deref())
+                    .await?;
+            } else {
+                forward_to(cx.c, &arn, &target, idle.as_deref()).await?;
+            }
         }
         Ok(())
     }
@@ -509,6 +584,19 @@ impl ChildKind for ListenerRuleKind {
         let Some(arn) = cx.id(key) else {
             return Ok(());
         };
+        if is_listener(&arn) {
+            // The listener is the user's: it goes back to the group it forwarded to before.
+            let ours: Vec<String> = super::discover::target_groups(&cx.ids());
+            let blue = cx.id(ChildKey::BlueTargetGroup);
+            return super::listener_default_action::hand_back(
+                cx.c,
+                key,
+                &arn,
+                blue.as_deref(),
+                &ours,
+            )
+            .await;
+        }
         delete(cx.c, &arn).await
     }
 
@@ -528,11 +616,19 @@ impl ChildKind for ListenerRuleKind {
             super::target_group::name_in_arn(arn)
                 .is_some_and(|n| names.iter().any(|m| m.as_str() == n))
         };
-        let Some((arn, targets)) = forwarding(c, &def.listener_arn)
-            .await?
-            .into_iter()
-            .find(|(_, targets)| targets.iter().any(named))
-        else {
+        let found = if def.whole_listener {
+            super::listener_default_action::read(c, &def.listener_arn)
+                .await?
+                .map(|o| o.weights.into_iter().map(|(g, _)| g).collect::<Vec<_>>())
+                .filter(|targets| targets.iter().any(named))
+                .map(|targets| (def.listener_arn.clone(), targets))
+        } else {
+            forwarding(c, &def.listener_arn)
+                .await?
+                .into_iter()
+                .find(|(_, targets)| targets.iter().any(named))
+        };
+        let Some((arn, targets)) = found else {
             return Ok(None);
         };
         let ids = ChildIds::from_iter([(key, arn)]);
@@ -582,7 +678,7 @@ mod tests {
             o.ids.drift,
             [
                 "the production listener rule forwards to green, but the service serves blue: \
-              changed outside Terraform. The apply points the rule back at the blue target group."
+              changed outside Terraform. The apply points it back at the blue target group."
             ]
         );
         // Forwarding to the live group, or split mid-shift, is no drift.

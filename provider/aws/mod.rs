@@ -17,6 +17,7 @@ pub mod iam_role;
 pub mod identity;
 pub mod kind;
 pub mod lifecycle;
+pub mod listener_default_action;
 pub mod listener_rule;
 pub mod log_group;
 pub mod network;

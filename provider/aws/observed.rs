@@ -208,6 +208,7 @@ pub(crate) mod testing {
             priority: Some(100),
             path_patterns: Vec::new(),
             host_headers: Vec::new(),
+            whole_listener: false,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The blue and green ALB target groups.
+//! The blue and green target groups: HTTP behind an Application Load Balancer, TCP or TLS
+//! behind a Network Load Balancer.
 
 use std::collections::BTreeMap;
 
@@ -21,22 +22,18 @@ pub async fn create(
         .elbv2
         .create_target_group()
         .name(&def.name)
-        .protocol(ProtocolEnum::Http)
+        .protocol(ProtocolEnum::from(def.protocol.as_str()))
         .port(def.port as i32)
         .vpc_id(&def.vpc_id)
         .target_type(TargetTypeEnum::Ip)
         .health_check_enabled(true)
-        .health_check_protocol(ProtocolEnum::Http)
-        .health_check_path(&def.health_check_path)
+        .health_check_protocol(ProtocolEnum::from(def.health_check_protocol.as_str()))
+        .set_health_check_path(def.health_check_path.clone())
         .health_check_interval_seconds(def.health_check_interval as i32)
         .health_check_timeout_seconds(def.health_check_timeout as i32)
         .healthy_threshold_count(def.healthy_threshold as i32)
         .unhealthy_threshold_count(def.unhealthy_threshold as i32)
-        .matcher(
-            Matcher::builder()
-                .http_code(&def.health_check_matcher)
-                .build(),
-        )
+        .set_matcher(matcher(def))
         .set_tags(Some(super::tags::to_sdk(tags)))
         .send()
         .await
@@ -68,20 +65,24 @@ pub async fn set_attributes(c: &Clients, arn: &str, def: &TargetGroupDef) -> Aws
     Ok(())
 }
 
+/// The matcher of an HTTP(S) health check; a TCP check takes none.
+fn matcher(def: &TargetGroupDef) -> Option<Matcher> {
+    def.health_check_matcher
+        .as_ref()
+        .map(|codes| Matcher::builder().http_code(codes).build())
+}
+
 pub async fn update(c: &Clients, arn: &str, def: &TargetGroupDef) -> AwsResult<()> {
     c.elbv2
         .modify_target_group()
         .target_group_arn(arn)
-        .health_check_path(&def.health_check_path)
+        .health_check_protocol(ProtocolEnum::from(def.health_check_protocol.as_str()))
+        .set_health_check_path(def.health_check_path.clone())
         .health_check_interval_seconds(def.health_check_interval as i32)
         .health_check_timeout_seconds(def.health_check_timeout as i32)
         .healthy_threshold_count(def.healthy_threshold as i32)
         .unhealthy_threshold_count(def.unhealthy_threshold as i32)
-        .matcher(
-            Matcher::builder()
-                .http_code(&def.health_check_matcher)
-                .build(),
-        )
+        .set_matcher(matcher(def))
         .send()
         .await
         .map_err(err("ModifyTargetGroup"))?;
@@ -126,16 +127,24 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<TargetGroupDef>> {
         .and_then(|a| a.value())
         .and_then(|v| v.parse().ok())
         .unwrap_or(300);
+    let health_check_protocol = tg
+        .health_check_protocol()
+        .map_or("HTTP", |p| p.as_str())
+        .to_owned();
+    let http_check = health_check_protocol != "TCP";
     Ok(Some(TargetGroupDef {
         name: tg.target_group_name().unwrap_or_default().to_owned(),
         port: tg.port().map(i64::from).unwrap_or(0),
         vpc_id: tg.vpc_id().unwrap_or_default().to_owned(),
-        health_check_path: tg.health_check_path().unwrap_or("/").to_owned(),
-        health_check_matcher: tg
-            .matcher()
-            .and_then(|m| m.http_code())
-            .unwrap_or("200")
-            .to_owned(),
+        protocol: tg.protocol().map_or("HTTP", |p| p.as_str()).to_owned(),
+        health_check_path: http_check.then(|| tg.health_check_path().unwrap_or("/").to_owned()),
+        health_check_matcher: http_check.then(|| {
+            tg.matcher()
+                .and_then(|m| m.http_code())
+                .unwrap_or("200")
+                .to_owned()
+        }),
+        health_check_protocol,
         health_check_interval: tg
             .health_check_interval_seconds()
             .map(i64::from)

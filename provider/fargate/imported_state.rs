@@ -334,11 +334,13 @@ pub fn imported_state(
             .filter(|p| *p != derived_rule_priority(name))
             .map(Value::int)
             .unwrap_or(Value::Null);
-        let rule = o.production_rule.as_ref();
+        // An NLB listener has no rule: its conditions stay at their defaults.
+        let rule = o.production_rule.as_ref().filter(|r| !r.whole_listener);
         put(
             "load_balancer",
             Value::object([
                 ("vpc_id", Value::string(tg.vpc_id.clone())),
+                ("target_protocol", Value::string(tg.protocol.clone())),
                 (
                     "production_listener_arn",
                     Value::string(production_listener.clone()),
@@ -354,7 +356,15 @@ pub fn imported_state(
                 ("listener_rule_priority", priority),
                 (
                     "path_patterns",
-                    strings(&rule.map(|r| r.path_patterns.clone()).unwrap_or_default()),
+                    match rule {
+                        Some(r) => strings(&r.path_patterns),
+                        None => strings(
+                            &d::LISTENER_PATH_PATTERNS
+                                .iter()
+                                .map(|p| (*p).to_owned())
+                                .collect::<Vec<_>>(),
+                        ),
+                    },
                 ),
                 (
                     "host_headers",
@@ -375,8 +385,21 @@ pub fn imported_state(
                 (
                     "health_check",
                     Value::object([
-                        ("path", Value::string(tg.health_check_path.clone())),
-                        ("matcher", Value::string(tg.health_check_matcher.clone())),
+                        ("protocol", Value::string(tg.health_check_protocol.clone())),
+                        (
+                            "path",
+                            Value::string(
+                                tg.health_check_path.as_deref().unwrap_or(d::TG_HEALTH_PATH),
+                            ),
+                        ),
+                        (
+                            "matcher",
+                            Value::string(
+                                tg.health_check_matcher
+                                    .as_deref()
+                                    .unwrap_or(d::TG_HEALTH_MATCHER),
+                            ),
+                        ),
                         ("interval", Value::int(tg.health_check_interval)),
                         ("timeout", Value::int(tg.health_check_timeout)),
                         ("healthy_threshold", Value::int(tg.healthy_threshold)),
@@ -457,9 +480,14 @@ pub fn imported_state(
         // The blue group's alarm carries each threshold; a metric without one was left out (0).
         // Without a load balancer there is no group to alarm on: the thresholds keep the
         // defaults a plan fills in, which create nothing.
-        let load_balanced = routing.production_listener.is_some();
+        // Behind an NLB the HTTP metrics' thresholds keep their defaults too: an NLB publishes
+        // no such metric, so they create nothing there.
+        let kind = routing
+            .production_listener
+            .as_deref()
+            .and_then(crate::service::arn::LoadBalancerKind::of_listener);
         let threshold = |metric: AlarmMetric, scale: f64| {
-            if !load_balanced {
+            if !kind.is_some_and(|k| metric.published_behind(k)) {
                 return Value::int(metric.default_threshold());
             }
             o.alarms

@@ -194,9 +194,31 @@ pub fn apply_drift(
             &["load_balancer", "deregistration_delay"],
             Value::int(tg.deregistration_delay),
         );
+        // A TCP check has no path or matcher: the state keeps what it holds.
+        let http = [
+            ("path", tg.health_check_path.clone()),
+            ("matcher", tg.health_check_matcher.clone()),
+        ];
+        for (k, v) in http {
+            if let Some(v) = v {
+                set(
+                    state,
+                    &["load_balancer", "health_check", k],
+                    Value::string(v),
+                );
+            }
+        }
+        set(
+            state,
+            &["load_balancer", "target_protocol"],
+            Value::string(tg.protocol.clone()),
+        );
+        set(
+            state,
+            &["load_balancer", "health_check", "protocol"],
+            Value::string(tg.health_check_protocol.clone()),
+        );
         for (k, v) in [
-            ("path", Value::string(tg.health_check_path.clone())),
-            ("matcher", Value::string(tg.health_check_matcher.clone())),
             ("interval", Value::int(tg.health_check_interval)),
             ("timeout", Value::int(tg.health_check_timeout)),
             ("healthy_threshold", Value::int(tg.healthy_threshold)),
@@ -205,7 +227,7 @@ pub fn apply_drift(
             set(state, &["load_balancer", "health_check", k], v);
         }
     }
-    if let Some(rule) = &o.production_rule {
+    if let Some(rule) = o.production_rule.as_ref().filter(|r| !r.whole_listener) {
         set(
             state,
             &["load_balancer", "path_patterns"],

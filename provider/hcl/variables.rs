@@ -511,12 +511,22 @@ fn validations(variable: &str) -> Vec<Validation> {
                     "load_balancer.test_listener_arn must be another listener than the production one: CodeDeploy routes test traffic separately",
                 ),
                 // A rolling service may have no test listener (the target-group-pair submodule's
-                // precondition asks for it under the other strategies).
-                check(
+                // precondition asks for it under the other strategies). An NLB listener is the
+                // resource's alone: it takes over the listener's default action, which no
+                // hashicorp/aws resource manages short of owning the whole listener.
+                check_that(
                     &given(
                         "alltrue([for arn in [var.load_balancer.production_listener_arn, var.load_balancer.test_listener_arn] : can(regex(\"^arn:[^:]+:elasticloadbalancing:[^:]+:[0-9]{12}:listener/app/\", arn)) if arn != null])",
                     ),
                     "listener-arn",
+                    "load_balancer.production_listener_arn and test_listener_arn must be Application Load Balancer listener ARNs (…:listener/app/<lb-name>/<lb-id>/<listener-id>): the modules render forwarding rules, and a Network Load Balancer listener has none (its default action is the fargate provider's resource's to take over); Gateway Load Balancer listeners do not serve tasks",
+                ),
+                check_that(
+                    &given(
+                        "coalesce(var.load_balancer.target_protocol, \"HTTP\") == \"HTTP\" && coalesce(var.load_balancer.health_check.protocol, \"HTTP\") == \"HTTP\"",
+                    ),
+                    "load-balancer-kind",
+                    "behind an Application Load Balancer the target groups and their health check are HTTP: leave load_balancer.target_protocol and health_check.protocol unset or \"HTTP\"",
                 ),
                 // The load balancer part of both ARNs (up to its ID); a malformed ARN is the
                 // listener-arn check's to report.

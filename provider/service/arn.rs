@@ -1,10 +1,13 @@
 //! The ARNs a configuration hands us, parsed once: the checks say precisely what is wrong with
 //! one, and the plan-time lookups follow a listener to its load balancer without an API call.
 
-/// An Application Load Balancer listener:
-/// `arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/<lb-name>/<lb-id>/<listener-id>`.
+/// An Application or Network Load Balancer listener:
+/// `arn:<partition>:elasticloadbalancing:<region>:<account>:listener/{app,net}/<lb-name>/<lb-id>/<listener-id>`
+/// (AWS's Service Authorization Reference for Elastic Load Balancing V2, resource type
+/// `listener/app` and `listener/net`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenerArn {
+    pub kind: LoadBalancerKind,
     pub partition: String,
     pub region: String,
     pub account_id: String,
@@ -13,11 +16,47 @@ pub struct ListenerArn {
     pub listener_id: String,
 }
 
+/// The load balancers a service can sit behind, told apart by their listeners' ARNs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LoadBalancerKind {
+    /// An Application Load Balancer: HTTP target groups, a forwarding rule per service on a
+    /// shared listener.
+    Application,
+    /// A Network Load Balancer: TCP or TLS target groups; a listener routes by port alone, so a
+    /// service takes over the whole listener's default action (ECS's `productionListenerRule`
+    /// is then the listener's ARN: "listener (in the case for an Network Load Balancer)",
+    /// ECS API model, `AdvancedConfiguration`).
+    Network,
+}
+
+impl LoadBalancerKind {
+    /// The segment of the ARNs of this kind's load balancers and listeners.
+    pub fn arn_segment(self) -> &'static str {
+        match self {
+            LoadBalancerKind::Application => "app",
+            LoadBalancerKind::Network => "net",
+        }
+    }
+
+    /// What messages call it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoadBalancerKind::Application => "Application Load Balancer",
+            LoadBalancerKind::Network => "Network Load Balancer",
+        }
+    }
+
+    /// The kind of the listener `arn` names; `None` when it is not an ALB or NLB listener.
+    pub fn of_listener(arn: &str) -> Option<LoadBalancerKind> {
+        ListenerArn::parse(arn).ok().map(|l| l.kind)
+    }
+}
+
 /// The form the error messages show.
-pub const LISTENER_ARN_FORM: &str = "arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/<lb-name>/<lb-id>/<listener-id>";
+pub const LISTENER_ARN_FORM: &str = "arn:<partition>:elasticloadbalancing:<region>:<account>:listener/<app|net>/<lb-name>/<lb-id>/<listener-id>";
 
 impl ListenerArn {
-    /// Parses an ALB listener ARN, or says in a few words what the string is instead.
+    /// Parses an ALB or NLB listener ARN, or says in a few words what the string is instead.
     pub fn parse(arn: &str) -> Result<ListenerArn, String> {
         let parts: Vec<&str> = arn.splitn(6, ':').collect();
         let ["arn", partition, service, region, account, resource] = parts.as_slice() else {
@@ -36,10 +75,15 @@ impl ListenerArn {
         }
         let segments: Vec<&str> = resource.split('/').collect();
         match segments.as_slice() {
-            ["listener", "app", name, lb_id, listener_id]
+            ["listener", segment @ ("app" | "net"), name, lb_id, listener_id]
                 if [name, lb_id, listener_id].iter().all(|s| !s.is_empty()) =>
             {
                 Ok(ListenerArn {
+                    kind: if *segment == "app" {
+                        LoadBalancerKind::Application
+                    } else {
+                        LoadBalancerKind::Network
+                    },
                     partition: (*partition).to_owned(),
                     region: (*region).to_owned(),
                     account_id: (*account).to_owned(),
@@ -48,15 +92,13 @@ impl ListenerArn {
                     listener_id: (*listener_id).to_owned(),
                 })
             }
-            ["listener", "net", ..] => Err(
-                "it is a Network Load Balancer listener, which has no forwarding rules for the blue and green \
-                 target groups"
+            ["listener", "gwy", ..] => Err(
+                "it is a Gateway Load Balancer listener, which sends traffic to network appliances, not to tasks"
                     .into(),
             ),
-            ["listener", "gwy", ..] => Err(
-                "it is a Gateway Load Balancer listener, which cannot route HTTP traffic to tasks".into(),
+            ["listener", ..] => Err(
+                "its listener part is not listener/<app|net>/<lb-name>/<lb-id>/<listener-id>".into(),
             ),
-            ["listener", ..] => Err("its listener part is not listener/app/<lb-name>/<lb-id>/<listener-id>".into()),
             ["listener-rule", ..] => Err("it is a listener rule, not a listener".into()),
             ["loadbalancer", ..] => Err("it is a load balancer, not one of its listeners".into()),
             ["targetgroup", ..] => Err("it is a target group, not a listener".into()),
@@ -67,10 +109,11 @@ impl ListenerArn {
     /// The ARN of the load balancer this listener belongs to.
     pub fn load_balancer_arn(&self) -> String {
         format!(
-            "arn:{}:elasticloadbalancing:{}:{}:loadbalancer/app/{}/{}",
+            "arn:{}:elasticloadbalancing:{}:{}:loadbalancer/{}/{}/{}",
             self.partition,
             self.region,
             self.account_id,
+            self.kind.arn_segment(),
             self.load_balancer_name,
             self.load_balancer_id
         )
@@ -78,8 +121,18 @@ impl ListenerArn {
 }
 
 /// The listener a listener rule belongs to, from the rule's ARN
-/// (`…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`).
+/// (`…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`);
+/// a listener's own ARN is its own listener (ECS names an NLB's listener, not a rule).
 pub fn listener_of_rule(rule_arn: &str) -> Option<String> {
+    if let Ok(listener) = ListenerArn::parse(rule_arn) {
+        return Some(
+            format!("{}/{}", listener.load_balancer_arn(), listener.listener_id).replacen(
+                ":loadbalancer/",
+                ":listener/",
+                1,
+            ),
+        );
+    }
     let (head, path) = rule_arn.split_once(":listener-rule/")?;
     let (listener, rule) = path.rsplit_once('/')?;
     if rule.is_empty() || listener.split('/').count() != 4 {
@@ -153,6 +206,8 @@ mod tests {
             listener_of_rule("arn:aws:elasticloadbalancing:us-east-1:1:listener/app/a/b/c"),
             None
         );
+        let nlb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/edge/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        assert_eq!(listener_of_rule(nlb).as_deref(), Some(nlb));
     }
 
     const LISTENER: &str = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2";
@@ -169,10 +224,24 @@ mod tests {
     }
 
     #[test]
-    fn what_is_not_an_alb_listener_says_what_it_is() {
+    fn an_nlb_listener_and_its_load_balancer() {
+        let l = ListenerArn::parse(&LISTENER.replace("/app/", "/net/")).expect("valid");
+        assert_eq!(l.kind, LoadBalancerKind::Network);
+        assert_eq!(
+            l.load_balancer_arn(),
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/edge/50dc6c495c0c9188"
+        );
+        assert_eq!(
+            LoadBalancerKind::of_listener(LISTENER),
+            Some(LoadBalancerKind::Application)
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_listener_says_what_it_is() {
         let why = |arn: &str| ListenerArn::parse(arn).expect_err(arn);
-        assert!(why(&LISTENER.replace("/app/", "/net/")).contains("Network Load Balancer"));
         assert!(why(&LISTENER.replace("/app/", "/gwy/")).contains("Gateway Load Balancer"));
+        assert!(why(&LISTENER.replace("/app/", "/xyz/")).contains("listener part"));
         assert!(why("nonsense").contains("not an ARN"));
         assert!(why("arn:aws:ecs:eu-west-1:123456789012:cluster/x").contains("\"ecs\""));
         assert!(

@@ -20,6 +20,55 @@ pub const LOG_STREAM_PREFIX: &str = "ecs";
 
 pub const ASSIGN_PUBLIC_IP: bool = false;
 
+/// The target groups' protocol, and their health check's, behind an Application Load Balancer.
+pub const ALB_TARGET_PROTOCOL: &str = "HTTP";
+/// The target groups' protocol, and their health check's, behind a Network Load Balancer:
+/// AWS's own ("For Network Load Balancers and Gateway Load Balancers, the default is TCP", the
+/// ELBv2 model's `CreateTargetGroupInput.HealthCheckProtocol`).
+pub const NLB_TARGET_PROTOCOL: &str = "TCP";
+
+/// The target protocol a configuration that sets none gets behind `kind`.
+pub fn target_protocol(kind: crate::service::arn::LoadBalancerKind) -> &'static str {
+    match kind {
+        crate::service::arn::LoadBalancerKind::Application => ALB_TARGET_PROTOCOL,
+        crate::service::arn::LoadBalancerKind::Network => NLB_TARGET_PROTOCOL,
+    }
+}
+
+/// The health check protocol a configuration that sets none gets behind `kind` (the same).
+pub fn health_check_protocol(kind: crate::service::arn::LoadBalancerKind) -> &'static str {
+    target_protocol(kind)
+}
+
+/// Fills `load_balancer.target_protocol` and `load_balancer.health_check.protocol` where a
+/// planned (or upgraded) value leaves them unset, with the defaults of the production
+/// listener's load balancer; unknown while that listener is. A state written before the
+/// attributes existed is behind an ALB, so it gets `HTTP`, what its target groups have.
+pub fn fill_load_balancer_protocols(value: &mut crate::value::Value) {
+    use crate::value::Value;
+    let Value::Object(root) = value else { return };
+    let Some(Value::Object(lb)) = root.get_mut("load_balancer") else {
+        return;
+    };
+    let protocol = match lb.get("production_listener_arn") {
+        Some(Value::String(arn)) => crate::service::arn::LoadBalancerKind::of_listener(arn)
+            .map_or(Value::Null, |k| Value::string(target_protocol(k))),
+        Some(Value::Unknown(_)) => Value::unknown(),
+        _ => Value::Null,
+    };
+    if protocol.is_null() {
+        return;
+    }
+    if lb.get("target_protocol").is_none_or(Value::is_null) {
+        lb.insert("target_protocol".to_owned(), protocol.clone());
+    }
+    if let Some(Value::Object(check)) = lb.get_mut("health_check")
+        && check.get("protocol").is_none_or(Value::is_null)
+    {
+        check.insert("protocol".to_owned(), protocol);
+    }
+}
+
 pub const TG_HEALTH_PATH: &str = "/";
 pub const TG_HEALTH_MATCHER: &str = "200";
 pub const TG_HEALTH_INTERVAL: i64 = 15;

@@ -75,7 +75,7 @@ pub struct NameLength {
     pub source: &'static str,
 }
 
-const ELB_TARGET_GROUP: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html";
+pub(crate) const ELB_TARGET_GROUP: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html";
 const ECS_TASK_DEFINITION: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html";
 const ECS_DEPLOYMENT_CONFIGURATION: &str =
@@ -716,6 +716,7 @@ pub const RANGES: &[(&str, Range)] = &[
     ("CODEDEPLOY_ALARMS", CODEDEPLOY_ALARMS),
     ("FARGATE_NOFILE", FARGATE_NOFILE),
     ("TARGET_HEALTH_CHECK_CODES", TARGET_HEALTH_CHECK_CODES),
+    ("NLB_HEALTH_CHECK_CODES", NLB_HEALTH_CHECK_CODES),
     ("MANAGED_POLICIES_PER_ROLE", MANAGED_POLICIES_PER_ROLE),
     ("CIRCUIT_BREAKER_BOUNDS", CIRCUIT_BREAKER_BOUNDS),
     ("METRIC_RESOLUTION", METRIC_RESOLUTION),
@@ -741,11 +742,16 @@ pub const ENUMS: &[(&str, Enum)] = &[
     ("SCALING_METRIC_TYPES", SCALING_METRIC_TYPES),
     ("PAUSE_STAGES", PAUSE_STAGES),
     ("HOOK_ACTIONS", HOOK_ACTIONS),
+    ("ALB_TARGET_PROTOCOLS", ALB_TARGET_PROTOCOLS),
+    ("NLB_TARGET_PROTOCOLS", NLB_TARGET_PROTOCOLS),
+    ("NLB_HEALTH_CHECK_PROTOCOLS", NLB_HEALTH_CHECK_PROTOCOLS),
 ];
 
 mod crosscheck;
+mod load_balancing;
 mod names;
 pub use crosscheck::{Models, disagreements, model_services};
+pub use load_balancing::*;
 pub use names::*;
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 """Creates (or removes) what a fargate_production_service needs to exist already: a VPC with two
 subnets in two Availability Zones, a security group, an internal ALB with a production and a
-test listener, an ECS cluster and a Cloud Map private DNS namespace.
+test listener, an internal NLB with a production and a test listener (each forwarding to an
+empty "parking" target group, which a service takes the listener over from and hands it back
+to), an ECS cluster and a Cloud Map private DNS namespace.
 
     fixtures.py create <prefix>     prints the IDs as JSON (the variables of examples/basic)
     fixtures.py destroy <json-file> removes what `create` made
@@ -57,6 +59,21 @@ def create(prefix):
     test = elbv2.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=8080, DefaultActions=not_found)[
         "Listeners"
     ][0]["ListenerArn"]
+    nlb = elbv2.create_load_balancer(
+        Name=f"{prefix}-nlb"[:32], Subnets=subnets, SecurityGroups=[sg], Scheme="internal", Type="network"
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    nlb_listeners, parking = {}, []
+    for role, port in (("production", 80), ("test", 8080)):
+        group = elbv2.create_target_group(
+            Name=f"{prefix}-park-{role[:4]}"[:32], Protocol="TCP", Port=8080, VpcId=vpc, TargetType="ip"
+        )["TargetGroups"][0]["TargetGroupArn"]
+        parking.append(group)
+        nlb_listeners[role] = elbv2.create_listener(
+            LoadBalancerArn=nlb,
+            Protocol="TCP",
+            Port=port,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
+        )["Listeners"][0]["ListenerArn"]
     cluster = ecs.create_cluster(clusterName=f"{prefix}-cluster")["cluster"]["clusterName"]
     operation = sd.create_private_dns_namespace(Name=f"{prefix}.internal", Vpc=vpc)["OperationId"]
     namespace = None
@@ -77,6 +94,10 @@ def create(prefix):
         "test_listener_arn": test,
         "namespace_id": namespace,
         "load_balancer_arn": lb,
+        "nlb_production_listener_arn": nlb_listeners["production"],
+        "nlb_test_listener_arn": nlb_listeners["test"],
+        "network_load_balancer_arn": nlb,
+        "parking_target_group_arns": parking,
     }
 
 
@@ -85,6 +106,11 @@ def destroy(ids):
     for listener in (ids["production_listener_arn"], ids["test_listener_arn"]):
         elbv2.delete_listener(ListenerArn=listener)
     elbv2.delete_load_balancer(LoadBalancerArn=ids["load_balancer_arn"])
+    for listener in (ids["nlb_production_listener_arn"], ids["nlb_test_listener_arn"]):
+        elbv2.delete_listener(ListenerArn=listener)
+    for group in ids["parking_target_group_arns"]:
+        elbv2.delete_target_group(TargetGroupArn=group)
+    elbv2.delete_load_balancer(LoadBalancerArn=ids["network_load_balancer_arn"])
     ecs.delete_cluster(cluster=ids["cluster"])
     sd.delete_namespace(Id=ids["namespace_id"])
     for sg in ids["security_group_ids"]:

@@ -186,6 +186,7 @@ import gaps  # noqa: E402  (patches moto in place)
 import contract  # noqa: E402  (patches moto in place, after gaps)
 import alarms  # noqa: E402  (CloudWatch alarm states)
 import native  # noqa: E402  (ECS-controller deployments, after contract)
+import nlb  # noqa: E402  (Network Load Balancers, after native)
 import taskdefs  # noqa: E402  (RegisterTaskDefinition of several containers)
 import rpcv2cbor  # noqa: E402
 import identifiers  # noqa: E402  (rule 12: empty identifiers)

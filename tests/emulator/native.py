@@ -46,6 +46,8 @@ import alarms
 import contract
 
 STRATEGIES = ("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY")
+# Minutes ECS waits after each traffic shift behind a Network Load Balancer (see _nlb_delay).
+NLB_SHIFT_DELAY_MINUTES = 10
 TRAFFIC_STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
 ACTIVE = ("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS")
 
@@ -771,6 +773,7 @@ class Run:
             self.stage = "TEST_TRAFFIC_SHIFT"
             self._route("test", 100.0)
             yield _step()
+            yield from self._nlb_delay()
             self.stage = "POST_TEST_TRAFFIC_SHIFT"
             yield _step()
             yield from self._pause("POST_TEST_TRAFFIC_SHIFT")
@@ -779,6 +782,7 @@ class Run:
         for percent, wait in self._shifts():
             self.stage = "PRODUCTION_TRAFFIC_SHIFT"
             self._route("production", percent)
+            yield from self._nlb_delay()
             if wait:
                 yield _minutes(wait)
         yield _step()
@@ -790,6 +794,14 @@ class Run:
         self._retire_source()
         yield _step()
         self._succeed()
+
+    def _nlb_delay(self):
+        """The wait ECS adds to each traffic shift behind a Network Load Balancer: "When your
+        configuration includes a Network Load Balancer, Amazon ECS adds a 10 minute delay to the
+        following lifecycle stages: TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT"
+        (nlb-resources-for-blue-green.md, the newest copy; older .html copies add PRE_SCALE_UP)."""
+        if any("/net/" in p["production"][0].arn for p in self.pairs):
+            yield _minutes(NLB_SHIFT_DELAY_MINUTES)
 
     def _shifts(self):
         """[(green production percent, minutes before the next shift)], ending with 100."""

@@ -168,6 +168,7 @@ impl Children<'_> {
             name,
             metric: _,
             target,
+            namespace,
             metric_name,
             statistic,
             expression,
@@ -202,7 +203,7 @@ impl Children<'_> {
                     "id": id,
                     "return_data": false,
                     "metric": [{
-                        "namespace": "AWS/ApplicationELB",
+                        "namespace": namespace,
                         "metric_name": metric,
                         "stat": statistic,
                         "period": period,
@@ -222,7 +223,7 @@ impl Children<'_> {
             ]);
             return alarm;
         }
-        alarm["namespace"] = json!("AWS/ApplicationELB");
+        alarm["namespace"] = json!(namespace);
         alarm["metric_name"] = json!(metric_name);
         alarm["period"] = json!(period);
         alarm["dimensions"] = dimensions;
@@ -328,6 +329,8 @@ impl Children<'_> {
             name,
             port,
             vpc_id,
+            protocol,
+            health_check_protocol,
             health_check_path,
             health_check_matcher,
             health_check_interval,
@@ -339,13 +342,13 @@ impl Children<'_> {
         json!({
             "name": name,
             "port": port,
-            "protocol": "HTTP",
+            "protocol": protocol,
             "target_type": "ip",
             "vpc_id": vpc_id,
             "deregistration_delay": deregistration_delay,
             "health_check": [{
                 "enabled": true,
-                "protocol": "HTTP",
+                "protocol": health_check_protocol,
                 "path": health_check_path,
                 "matcher": health_check_matcher,
                 "interval": health_check_interval,
@@ -360,12 +363,15 @@ impl Children<'_> {
     fn listener_rule(&self, def: &ListenerRuleDef) -> Json {
         let ListenerRuleDef {
             listener_arn,
+            whole_listener,
             priority,
             path_patterns,
             host_headers,
             initial_target,
             weighted_pair,
         } = def;
+        // The modules refuse NLB listeners: every rule here is an ALB rule.
+        assert!(!whole_listener, "an NLB listener in a module parity case");
         // A plain forward, or (ECS-native blue/green) a weighted one naming both groups, the
         // initial one at weight 1 and the other at 0.
         let action = if *weighted_pair {

@@ -649,17 +649,29 @@ impl Fixtures {
         self.json[key].as_str().unwrap_or_default().to_owned()
     }
 
-    /// `terraform.tfvars` for examples/codedeploy.
+    /// `terraform.tfvars` for examples/codedeploy (and every example behind the ALB).
     pub fn tfvars(&self) -> String {
+        self.tfvars_behind("")
+    }
+
+    /// `terraform.tfvars` for examples/nlb-canary: the listeners are the NLB's.
+    pub fn nlb_tfvars(&self) -> String {
+        self.tfvars_behind("nlb_")
+    }
+
+    fn tfvars_behind(&self, listeners: &str) -> String {
         let mut out = String::new();
-        for k in [
-            "cluster",
-            "vpc_id",
-            "production_listener_arn",
-            "test_listener_arn",
-            "namespace_id",
+        for (k, from) in [
+            ("cluster", "cluster".to_owned()),
+            ("vpc_id", "vpc_id".to_owned()),
+            (
+                "production_listener_arn",
+                format!("{listeners}production_listener_arn"),
+            ),
+            ("test_listener_arn", format!("{listeners}test_listener_arn")),
+            ("namespace_id", "namespace_id".to_owned()),
         ] {
-            out.push_str(&format!("{k} = \"{}\"\n", self.get(k)));
+            out.push_str(&format!("{k} = \"{}\"\n", self.get(&from)));
         }
         for k in ["private_subnet_ids", "security_group_ids"] {
             out.push_str(&format!("{k} = {}\n", self.json[k]));

@@ -15,20 +15,33 @@ pub struct Setup {
     pub fixtures: Fixtures,
     pub aws: Aws,
     pub w: Workdir,
+    /// The variables the example's working directory (and an import's) takes.
+    pub tfvars: String,
 }
 
 pub fn setup(prefix: &str) -> Setup {
+    setup_example(prefix, "codedeploy")
+}
+
+/// `example` applied against fresh fixtures; examples/nlb-canary gets the NLB's listeners.
+pub fn setup_example(prefix: &str, example: &str) -> Setup {
     let emulator = Emulator::start();
     let fixtures = Fixtures::create(&emulator, prefix);
     let aws = Aws::new(&emulator);
     let w = Workdir::new().with_env(emulator.aws_env());
-    w.copy_example("codedeploy");
-    w.write("terraform.tfvars", &fixtures.tfvars());
+    w.copy_example(example);
+    let tfvars = if example.starts_with("nlb") {
+        fixtures.nlb_tfvars()
+    } else {
+        fixtures.tfvars()
+    };
+    w.write("terraform.tfvars", &tfvars);
     Setup {
         emulator,
         fixtures,
         aws,
         w,
+        tfvars,
     }
 }
 
@@ -63,6 +76,11 @@ impl Setup {
         }
     }
 
+    /// The service's name, as the state records it (`checkout-api` in most examples).
+    pub fn service_name(&self) -> String {
+        self.state_str("name")
+    }
+
     /// A string attribute of the resource in the state ("" when absent).
     pub fn state_str(&self, attr: &str) -> String {
         self.state()[attr].as_str().unwrap_or_default().to_owned()
@@ -91,8 +109,8 @@ impl Setup {
                 w.write(name, &std::fs::read_to_string(&path).expect("a .tf file"));
             }
         }
-        w.write("terraform.tfvars", &self.fixtures.tfvars());
-        let id = format!("{}/checkout-api", self.fixtures.get("cluster"));
+        w.write("terraform.tfvars", &self.tfvars);
+        let id = format!("{}/{}", self.fixtures.get("cluster"), self.service_name());
         let mut args = vec!["import", "-no-color"];
         args.extend_from_slice(extra);
         args.extend([ADDRESS, id.as_str()]);
@@ -198,11 +216,46 @@ impl Setup {
                 .send()
                 .await
                 .expect("DescribeTargetGroups");
+            // The fixtures' own (the NLB listeners' parking groups) are not children.
+            let parking = &self.fixtures.json["parking_target_group_arns"];
+            let fixture = |arn: &str| {
+                parking
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|p| p.as_str() == Some(arn)))
+            };
             left.extend(
                 tgs.target_groups()
                     .iter()
+                    .filter(|t| !fixture(t.target_group_arn().unwrap_or_default()))
                     .map(|t| format!("target group {}", t.target_group_name().unwrap_or_default())),
             );
+            // An NLB listener the service took over goes back to its parking group.
+            for l in ["nlb_production_listener_arn", "nlb_test_listener_arn"] {
+                let listener = self.fixtures.get(l);
+                let out = c
+                    .elbv2
+                    .describe_listeners()
+                    .listener_arns(&listener)
+                    .send()
+                    .await
+                    .expect("DescribeListeners");
+                for action in out.listeners().iter().flat_map(|l| l.default_actions()) {
+                    let mut targets: Vec<&str> = action.target_group_arn().into_iter().collect();
+                    if let Some(f) = action.forward_config() {
+                        targets.extend(
+                            f.target_groups()
+                                .iter()
+                                .filter_map(|t| t.target_group_arn()),
+                        );
+                    }
+                    left.extend(
+                        targets
+                            .into_iter()
+                            .filter(|t| !fixture(t))
+                            .map(|t| format!("{l} forwarding to {t}")),
+                    );
+                }
+            }
             for l in &listeners {
                 let rules = c
                     .elbv2
@@ -310,13 +363,14 @@ impl Setup {
 
     /// The scenario's ECS service (`checkout-api`) as ECS describes it.
     pub fn ecs_service(&self) -> aws_sdk_ecs::types::Service {
+        let name = self.service_name();
         self.aws.run(async {
             self.aws
                 .clients
                 .ecs
                 .describe_services()
                 .cluster(self.fixtures.get("cluster"))
-                .services("checkout-api")
+                .services(&name)
                 .send()
                 .await
                 .expect("DescribeServices")

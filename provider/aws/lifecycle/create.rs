@@ -258,6 +258,7 @@ mod tests {
             log_group: "/ecs/web".to_owned(),
             strategy,
             load_balanced: true,
+            test_listener: true,
             discovery: true,
             autoscaling: true,
             scaling_metrics: ScalingMetric::ALL.to_vec(),

@@ -10,6 +10,7 @@ use crate::service::change::plan_update;
 use crate::service::checks;
 use crate::service::expand::{AlarmMetric, ChildKey, DeploymentStrategy, ScalingMetric, Shape};
 use crate::service::names::ChildNames;
+use crate::service::spec::LoadBalancerKind;
 use crate::service::state::{ChildIds, children_value};
 use crate::tfplugin::{Diagnostic, Diagnostics, PlanRequest, PlanResponse};
 use crate::value::{AttributePath, Value};
@@ -65,6 +66,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         .schema
         .block
         .apply_defaults(&mut planned, &request.config);
+    crate::service::defaults::fill_load_balancer_protocols(&mut planned);
     if request.config.get("deployment_strategy").is_null() {
         let strategy = DeploymentStrategy::planned_when_unset(prior);
         set_attr(
@@ -209,14 +211,22 @@ impl ProductionService {
         let at = AttributePath::attr("load_balancer").join_attr("listener_rule_priority");
         // The listeners the service has rules on (a rolling service has no test listener),
         // read at once.
-        let rules: Vec<_> = std::iter::once(&lb.production_rule)
+        let (listeners, rules): (Vec<_>, Vec<_>) = std::iter::once(&lb.production_rule)
             .chain(lb.test_rule.as_ref())
-            .collect();
+            .partition(|r| r.whole_listener);
+        let mut out = Diagnostics::new();
+        for rule in listeners {
+            let attr = if std::ptr::eq(rule, &lb.production_rule) {
+                "production_listener_arn"
+            } else {
+                "test_listener_arn"
+            };
+            out.extend(listener_free(&clients, &rule.listener_arn, attr, &mine).await);
+        }
         let holders = futures::future::join_all(rules.iter().map(|rule| {
             crate::aws::listener_rule::holding_priority(&clients, &rule.listener_arn, rule.priority)
         }))
         .await;
-        let mut out = Diagnostics::new();
         for (rule, holder) in rules.into_iter().zip(holders) {
             match holder {
                 Ok(Some((arn, targets)))
@@ -261,6 +271,50 @@ impl ProductionService {
             }
         }
         out
+    }
+}
+
+/// A Network Load Balancer listener serves one service: one whose default action forwards to a
+/// group with registered targets that is not this service's stops the plan at the listener.
+async fn listener_free(
+    clients: &Clients,
+    listener: &str,
+    attr: &str,
+    mine: &ChildIds,
+) -> Diagnostics {
+    use crate::aws::listener_default_action::{read, serving_others};
+    let at = AttributePath::attr("load_balancer").join_attr(attr);
+    let ours = crate::aws::discover::target_groups(mine);
+    let found = match read(clients, listener).await {
+        Ok(Some(forwarding)) => serving_others(clients, &forwarding, &ours).await,
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(None) => Diagnostics::new(),
+        Ok(Some((group, targets))) => Diagnostics(vec![
+            Diagnostic::error(
+                "Listener serves another service",
+                format!(
+                    "The Network Load Balancer listener {listener} forwards to target group {group}, which has \
+                     {targets} registered targets: it serves another service. An NLB listener routes by port \
+                     alone and serves one service: give this one a listener of its own, created forwarding to an \
+                     empty target group (the resource hands the listener back to it on destroy) (check \
+                     `listener-serves-another`).",
+                ),
+            )
+            .at(at),
+        ]),
+        Err(e) => Diagnostics(vec![
+            Diagnostic::warning(
+                "Listener check skipped",
+                format!(
+                    "Could not read listener {listener} ({e}); the plan goes on without checking that it serves \
+                     no other service."
+                ),
+            )
+            .at(at),
+        ]),
     }
 }
 
@@ -314,15 +368,29 @@ fn shape_of(value: &Value) -> Option<Shape> {
         }
     }
     let strategy = DeploymentStrategy::of(value)?;
-    let load_balanced = match value.get("load_balancer") {
+    let lb = value.get("load_balancer");
+    let load_balanced = match lb {
         Value::Unknown(_) => return None,
         v => !v.is_null(),
     };
+    let test_listener = match lb.get("test_listener_arn") {
+        Value::Unknown(_) => return None,
+        v => !v.is_null(),
+    };
+    // An NLB publishes only some of the metrics the alarms watch.
+    if load_balanced {
+        let kind = match lb.get("production_listener_arn") {
+            Value::String(arn) => LoadBalancerKind::of_listener(arn)?,
+            _ => return None,
+        };
+        alarm_metrics.retain(|m| m.published_behind(kind));
+    }
     Some(Shape {
         names: ChildNames::for_service(name),
         log_group,
         strategy,
         load_balanced,
+        test_listener,
         discovery,
         autoscaling: !autoscaling.is_null(),
         scaling_metrics,

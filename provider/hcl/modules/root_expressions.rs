@@ -181,6 +181,7 @@ pub(super) fn children_expression() -> String {
         log_group: String::new(),
         strategy,
         load_balanced,
+        test_listener: true,
         discovery: true,
         autoscaling: true,
         scaling_metrics: METRICS.to_vec(),

@@ -300,9 +300,23 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "listener-arn",
         severity: "error",
-        text: "`load_balancer.production_listener_arn` and `test_listener_arn` must be two different Application Load Balancer listener ARNs (`…:listener/app/<lb-name>/<lb-id>/<listener-id>`), not Network or Gateway Load Balancer listeners",
+        text: "`load_balancer.production_listener_arn` and `test_listener_arn` must be two different Application or Network Load Balancer listener ARNs (`…:listener/app/…` or `…:listener/net/<lb-name>/<lb-id>/<listener-id>`), not Gateway Load Balancer listeners",
         stage: Stage::Validate,
         checked_in: &["service/checks/routing.rs"],
+    },
+    Rule {
+        id: "load-balancer-kind",
+        severity: "error",
+        text: "what the production listener's load balancer takes: target groups `HTTP` behind an ALB, `TCP` or `TLS` behind an NLB; health checks `HTTP` behind an ALB, `TCP`, `HTTP` or `HTTPS` behind an NLB, and a TCP check without `path` or `matcher`; behind an NLB no listener rule settings (`listener_rule_priority`, `path_patterns`, `host_headers`), no alarms on HTTP metrics, no `requests_per_target`, and under `codedeploy` only `CodeDeployDefault.ECSAllAtOnce`",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/load_balancers.rs"],
+    },
+    Rule {
+        id: "listener-serves-another",
+        severity: "error",
+        text: "*plan*: a Network Load Balancer listener forwards to one service: it may forward to this service's target groups or to empty ones (the group it goes back to on destroy), not to a group with registered targets of another service",
+        stage: Stage::Plan,
+        checked_in: &["fargate/production_service/plan.rs"],
     },
     Rule {
         id: "same-load-balancer",

@@ -192,13 +192,17 @@ impl Checker {
         self.pause(ecs);
         let lb = c.get("load_balancer");
         let test = lb.get("test_listener_arn");
-        if strategy.shifts_traffic() && test.is_null() && !lb.is_unknown() && !lb.is_null() {
+        // Behind an NLB the test listener is optional (AWS: "Test listener (optional)").
+        let behind_alb = super::load_balancers::kind_of(c)
+            == Some(crate::service::arn::LoadBalancerKind::Application);
+        if strategy.shifts_traffic() && test.is_null() && behind_alb {
             self.error(
                 path(&["load_balancer", "test_listener_arn"]),
                 "Missing test listener",
                 format!(
                     "The {:?} strategy serves the new tasks on a test listener before production traffic \
-                     moves: set load_balancer.test_listener_arn (only \"rolling\" has none) (check `strategy`).",
+                     moves: set load_balancer.test_listener_arn (only \"rolling\", and any strategy behind a \
+                     Network Load Balancer, may go without) (check `strategy`).",
                     strategy.name()
                 ),
             );
@@ -534,7 +538,19 @@ mod tests {
 
     #[test]
     fn a_test_listener_for_every_strategy_but_rolling() {
-        let lb = ("load_balancer", block(&[("vpc_id", s("vpc-1"))]));
+        let alb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        let lb = (
+            "load_balancer",
+            block(&[("vpc_id", s("vpc-1")), ("production_listener_arn", s(alb))]),
+        );
+        // Behind an NLB the test listener is optional.
+        let nlb = (
+            "load_balancer",
+            block(&[
+                ("vpc_id", s("vpc-1")),
+                ("production_listener_arn", s(&alb.replace("/app/", "/net/"))),
+            ]),
+        );
         for name in ["codedeploy", "blue_green", "linear", "canary"] {
             assert_eq!(
                 strategy(name, std::slice::from_ref(&lb)),
@@ -544,6 +560,7 @@ mod tests {
                 )],
                 "{name}"
             );
+            assert_eq!(strategy(name, std::slice::from_ref(&nlb)), [], "{name}");
         }
         assert_eq!(strategy("rolling", std::slice::from_ref(&lb)), []);
         assert_eq!(

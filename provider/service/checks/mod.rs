@@ -15,6 +15,7 @@ mod deployment;
 mod firelens;
 mod hardening;
 mod images;
+mod load_balancers;
 mod network;
 mod pause;
 mod policies;
@@ -59,6 +60,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.codedeploy_values(config);
     out.service_discovery_values(config);
     out.listeners(config);
+    out.load_balancer_kind(config);
     out.task_role_policy(config);
     out.alarms(config);
     out.traffic_validation(config);

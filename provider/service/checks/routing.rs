@@ -99,7 +99,8 @@ impl Checker {
                         path(&["load_balancer", key]),
                         "Invalid listener ARN",
                         format!(
-                            "{arn:?} is not an Application Load Balancer listener ARN: {why}. Expected {LISTENER_ARN_FORM}."
+                            "{arn:?} is not an Application or Network Load Balancer listener ARN: {why}. Expected \
+                             {LISTENER_ARN_FORM}."
                         ),
                     );
                 }
@@ -113,7 +114,8 @@ impl Checker {
             self.error(
                 path(&["load_balancer", "test_listener_arn"]),
                 "Test listener is the production listener",
-                "CodeDeploy routes test traffic through a separate listener; give a different one."
+                "Test traffic reaches the new tasks through a listener of its own (on a Network Load Balancer, \
+                 another port); give a different one."
                     .into(),
             );
         }
@@ -124,8 +126,8 @@ impl Checker {
                 path(&["load_balancer", "test_listener_arn"]),
                 "Listeners on different load balancers",
                 format!(
-                    "The test listener is on {}, the production listener on {}. CodeDeploy shifts traffic between \
-                     the target groups of one load balancer: give a test listener of {}.",
+                    "The test listener is on {}, the production listener on {}. A deployment shifts traffic \
+                     between the target groups of one load balancer: give a test listener of {}.",
                     test.load_balancer_arn(),
                     prod.load_balancer_arn(),
                     prod.load_balancer_arn()
@@ -166,10 +168,22 @@ impl Checker {
                 format!("The path must start with \"/\"; got {p:?}."),
             );
         }
+        let codes = match super::load_balancers::kind_of(c) {
+            Some(crate::service::arn::LoadBalancerKind::Network) => facts::NLB_HEALTH_CHECK_CODES,
+            _ => facts::TARGET_HEALTH_CHECK_CODES,
+        };
         if let Some(m) = hc.get("matcher").as_str()
-            && !valid_matcher(m)
+            && !valid_matcher(m, codes)
         {
-            self.error(path(&["load_balancer", "health_check", "matcher"]), "Invalid health check matcher", format!("matcher takes HTTP codes from 200 to 499, as a list (\"200,204\") or a range (\"200-299\"); got {m:?}."));
+            self.error(
+                path(&["load_balancer", "health_check", "matcher"]),
+                "Invalid health check matcher",
+                format!(
+                    "matcher takes HTTP codes from {} to {}, as a list (\"200,204\") or a range (\"200-299\"); got \
+                     {m:?}.",
+                    codes.min, codes.max
+                ),
+            );
         }
         self.fact(
             hc.get("interval"),
@@ -233,8 +247,8 @@ impl Checker {
     }
 }
 
-fn valid_matcher(m: &str) -> bool {
-    let facts::Range { min, max, .. } = facts::TARGET_HEALTH_CHECK_CODES;
+fn valid_matcher(m: &str, codes: facts::Range) -> bool {
+    let facts::Range { min, max, .. } = codes;
     let code = |s: &str| s.parse::<i64>().is_ok_and(|c| (min..=max).contains(&c)) && s.len() == 3;
     if let Some((a, b)) = m.split_once('-') {
         return code(a) && code(b) && a < b;
@@ -248,12 +262,15 @@ mod tests {
 
     #[test]
     fn matchers() {
+        let alb = facts::TARGET_HEALTH_CHECK_CODES;
         for ok in ["200", "200,204", "200-299", "404"] {
-            assert!(valid_matcher(ok), "{ok}");
+            assert!(valid_matcher(ok, alb), "{ok}");
         }
-        for bad in ["", "20", "600", "299-200", "ok", "200,"] {
-            assert!(!valid_matcher(bad), "{bad}");
+        for bad in ["", "20", "600", "299-200", "ok", "200,", "503"] {
+            assert!(!valid_matcher(bad, alb), "{bad}");
         }
+        // A Network Load Balancer's HTTP check takes codes up to 599.
+        assert!(valid_matcher("200-599", facts::NLB_HEALTH_CHECK_CODES));
     }
 
     use crate::service::checks::testing::{Seen, block, error, int, run, s};
@@ -413,10 +430,25 @@ mod tests {
             )]
         );
         assert_eq!(
-            listeners(&PROD.replace("/app/", "/net/"), TEST),
+            listeners(&PROD.replace("/app/", "/gwy/"), TEST),
             [error(
                 "Invalid listener ARN",
                 "load_balancer.production_listener_arn"
+            )]
+        );
+        // Two listeners of one NLB are fine; an NLB and an ALB are two load balancers.
+        assert_eq!(
+            listeners(
+                &PROD.replace("/app/", "/net/"),
+                &TEST.replace("/app/", "/net/")
+            ),
+            []
+        );
+        assert_eq!(
+            listeners(&PROD.replace("/app/", "/net/"), TEST),
+            [error(
+                "Listeners on different load balancers",
+                "load_balancer.test_listener_arn"
             )]
         );
         assert_eq!(

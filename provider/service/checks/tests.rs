@@ -76,22 +76,36 @@ fn listener_and_policy_rules_in_a_configuration() {
             ),
         ]
     );
-    let nlb = check(&config(
+    let gwlb = check(&config(
+        prod.clone(),
+        listener("gwy/edge/50dc6c495c0c9188", "3d0c4b8ba5a5b1b1"),
+        Value::unknown(),
+        secret,
+    ));
+    assert_eq!(gwlb.0.len(), 1, "{gwlb:?}");
+    assert!(
+        gwlb.0[0].detail.contains("Gateway Load Balancer"),
+        "{:?}",
+        gwlb.0[0]
+    );
+    assert!(
+        gwlb.0[0].detail.contains("listener/<app|net>/<lb-name>"),
+        "{:?}",
+        gwlb.0[0]
+    );
+    // An NLB test listener beside an ALB production listener is on another load balancer.
+    let mixed = check(&config(
         prod.clone(),
         listener("net/edge/50dc6c495c0c9188", "3d0c4b8ba5a5b1b1"),
         Value::unknown(),
         secret,
     ));
-    assert_eq!(nlb.0.len(), 1, "{nlb:?}");
-    assert!(
-        nlb.0[0].detail.contains("Network Load Balancer"),
-        "{:?}",
-        nlb.0[0]
-    );
-    assert!(
-        nlb.0[0].detail.contains("listener/app/<lb-name>"),
-        "{:?}",
-        nlb.0[0]
+    assert_eq!(
+        summaries(mixed),
+        [(
+            "Listeners on different load balancers".to_owned(),
+            Some(path(&["load_balancer", "test_listener_arn"]))
+        )]
     );
 }
 
@@ -148,7 +162,6 @@ fn every_room_speaks_in_the_order_check_runs_them() {
         "Error Invalid task role policy @ task_role_policy_json",
         "Error Invalid alarm period @ alarms.period",
         "Error Approval without a wait @ blue_green.approve_traffic",
-        "Error Missing test listener @ load_balancer.test_listener_arn",
         "Error Invalid container name @ sidecar[0].name",
         "Error Stop timeout outside Fargate's limits @ sidecar[0].stop_timeout",
         "Error Capability Fargate does not add @ container.add_capabilities[0]",
@@ -217,7 +230,7 @@ fn wrong_everywhere() -> Value {
                 (
                     "production_listener_arn",
                     s(
-                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/edge/50dc6c495c0c9188/f2f7dc8efc522ab2",
+                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/gwy/edge/50dc6c495c0c9188/f2f7dc8efc522ab2",
                     ),
                 ),
                 ("deregistration_delay", int(3601)),

@@ -123,6 +123,22 @@ impl AlarmMetric {
         }
     }
 
+    /// Whether a load balancer of `kind` publishes the metric: an ALB all four; an NLB, which
+    /// sees connections rather than requests, only UnHealthyHostCount (AWS's "CloudWatch
+    /// metrics for your Network Load Balancer" lists no HTTP codes or response times).
+    pub fn published_behind(self, kind: crate::service::arn::LoadBalancerKind) -> bool {
+        kind == crate::service::arn::LoadBalancerKind::Application
+            || self == AlarmMetric::UnhealthyHosts
+    }
+
+    /// The CloudWatch namespace of the load balancer's metrics.
+    pub fn namespace(kind: crate::service::arn::LoadBalancerKind) -> &'static str {
+        match kind {
+            crate::service::arn::LoadBalancerKind::Application => "AWS/ApplicationELB",
+            crate::service::arn::LoadBalancerKind::Network => "AWS/NetworkELB",
+        }
+    }
+
     /// The ALB metric (namespace AWS/ApplicationELB); for the rate, its numerator.
     pub fn metric_name(self) -> &'static str {
         match self {

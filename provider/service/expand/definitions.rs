@@ -15,6 +15,8 @@ pub struct AlarmDef {
     pub name: String,
     pub metric: AlarmMetric,
     pub target: AlarmTarget,
+    /// AWS/ApplicationELB or AWS/NetworkELB.
+    pub namespace: &'static str,
     pub metric_name: &'static str,
     /// `Sum`/`Maximum`, or a percentile such as `p99` (CloudWatch's ExtendedStatistic).
     pub statistic: &'static str,
@@ -111,8 +113,12 @@ pub struct TargetGroupDef {
     pub name: String,
     pub port: i64,
     pub vpc_id: String,
-    pub health_check_path: String,
-    pub health_check_matcher: String,
+    /// HTTP behind an ALB; TCP or TLS behind an NLB.
+    pub protocol: String,
+    pub health_check_protocol: String,
+    /// `None` for a TCP health check, which takes neither a path nor a matcher.
+    pub health_check_path: Option<String>,
+    pub health_check_matcher: Option<String>,
     pub health_check_interval: i64,
     pub health_check_timeout: i64,
     pub healthy_threshold: i64,
@@ -123,6 +129,10 @@ pub struct TargetGroupDef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListenerRuleDef {
     pub listener_arn: String,
+    /// Whether the service takes over the listener's default action instead of adding a rule:
+    /// a Network Load Balancer's listener routes by port alone (ECS names the listener itself
+    /// as its `productionListenerRule`). Priority and conditions then do not apply.
+    pub whole_listener: bool,
     pub priority: i64,
     pub path_patterns: Vec<String>,
     pub host_headers: Vec<String>,

@@ -14,8 +14,12 @@ pub(super) fn alarms(spec: &ServiceSpec, names: &ChildNames, load_balanced: bool
     let strategy = spec.deployment_strategy;
     let mut alarms = Vec::new();
     // The service's own alarms watch its target groups: a service without any has none.
-    if let Some(a) = spec.alarms.as_ref().filter(|_| load_balanced) {
-        for metric in AlarmMetric::ALL {
+    let kind = spec.load_balancer.as_ref().map(|lb| lb.kind);
+    if let (Some(a), Some(kind)) = (spec.alarms.as_ref().filter(|_| load_balanced), kind) {
+        for metric in AlarmMetric::ALL
+            .into_iter()
+            .filter(|m| m.published_behind(kind))
+        {
             let (configured, threshold, what) = match metric {
                 AlarmMetric::Target5xx => (
                     a.target_5xx_count as f64,
@@ -53,6 +57,7 @@ pub(super) fn alarms(spec: &ServiceSpec, names: &ChildNames, load_balanced: bool
                     name: names.alarm(metric, target).to_owned(),
                     metric,
                     target,
+                    namespace: AlarmMetric::namespace(kind),
                     metric_name: metric.metric_name(),
                     statistic: metric.statistic(),
                     expression: metric.expression(),

@@ -9,7 +9,7 @@ use super::{
     TaskDefinitionDef, cluster_name, deployment, iam,
 };
 use crate::service::names::ChildNames;
-use crate::service::spec::ServiceSpec;
+use crate::service::spec::{LoadBalancerKind, ServiceSpec};
 
 /// Every child of one service, with its desired settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,13 +112,16 @@ fn load_balancing(spec: &ServiceSpec, names: &ChildNames) -> Option<LoadBalancin
     let c = &spec.container;
     let strategy = spec.deployment_strategy;
     spec.load_balancer.as_ref().map(|lb| {
+        let http_check = lb.health_check.protocol != "TCP";
         let target_group = |name: &str| TargetGroupDef {
             name: name.to_owned(),
             // The `container-port` check requires a port with a load balancer.
             port: c.port.unwrap_or_default(),
             vpc_id: lb.vpc_id.clone(),
-            health_check_path: lb.health_check.path.clone(),
-            health_check_matcher: lb.health_check.matcher.clone(),
+            protocol: lb.target_protocol.clone(),
+            health_check_protocol: lb.health_check.protocol.clone(),
+            health_check_path: http_check.then(|| lb.health_check.path.clone()),
+            health_check_matcher: http_check.then(|| lb.health_check.matcher.clone()),
             health_check_interval: lb.health_check.interval,
             health_check_timeout: lb.health_check.timeout,
             healthy_threshold: lb.health_check.healthy_threshold,
@@ -127,6 +130,7 @@ fn load_balancing(spec: &ServiceSpec, names: &ChildNames) -> Option<LoadBalancin
         };
         let rule = |listener: &str| ListenerRuleDef {
             listener_arn: listener.to_owned(),
+            whole_listener: lb.kind == LoadBalancerKind::Network,
             priority: lb.rule_priority(&spec.name),
             path_patterns: lb.path_patterns.clone(),
             host_headers: lb.host_headers.clone(),

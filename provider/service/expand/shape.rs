@@ -21,6 +21,8 @@ pub struct Shape {
     pub strategy: DeploymentStrategy,
     /// Whether the service sits behind a load balancer (target groups and rules).
     pub load_balanced: bool,
+    /// Whether a test listener gets a rule (every pair behind an ALB; an NLB's is optional).
+    pub test_listener: bool,
     pub discovery: bool,
     pub autoscaling: bool,
     pub scaling_metrics: Vec<ScalingMetric>,
@@ -74,7 +76,7 @@ impl Shape {
                 groups.clone(),
             ));
         }
-        if pair {
+        if pair && self.test_listener {
             out.push(child(
                 TestListenerRule,
                 &format!("{} (test listener)", n.ecs_service),
@@ -101,7 +103,7 @@ impl Shape {
         if self.load_balanced {
             service_deps.push(ProductionListenerRule);
         }
-        if pair {
+        if pair && self.test_listener {
             service_deps.push(TestListenerRule);
         }
         if self.discovery {
@@ -164,6 +166,10 @@ impl Expansion {
             log_group: self.log_group.name.clone(),
             strategy: self.strategy,
             load_balanced: self.load_balancing.is_some(),
+            test_listener: self
+                .load_balancing
+                .as_ref()
+                .is_some_and(|lb| lb.test_rule.is_some()),
             discovery: self.discovery.is_some(),
             autoscaling: self.scalable_target.is_some(),
             scaling_metrics: self.scaling_policies.iter().map(|p| p.metric).collect(),
@@ -195,6 +201,7 @@ mod tests {
                 log_group: "/ecs/checkout-api".to_owned(),
                 strategy,
                 load_balanced: true,
+                test_listener: true,
                 discovery: true,
                 autoscaling: true,
                 scaling_metrics: ScalingMetric::ALL.to_vec(),

@@ -29,7 +29,14 @@ fn agreeing() -> Models {
             if e.subset && ENUMS.iter().any(|(_, f)| !f.subset && f.model == Some(m)) {
                 continue;
             }
-            let mut values: Vec<&str> = e.values.to_vec();
+            // Subsets of one shape (the protocols of each load balancer) together make it.
+            let mut values: Vec<&str> = ENUMS
+                .iter()
+                .filter(|(_, f)| f.model == Some(m))
+                .flat_map(|(_, f)| f.values.iter().copied())
+                .collect();
+            values.sort_unstable();
+            values.dedup();
             if e.subset {
                 values.push("SOMETHING_ELSE");
             }

@@ -28,11 +28,15 @@ pub(super) fn network_block() -> Block {
 
 pub(super) fn load_balancer_block() -> Block {
     Block::new(
-        "Application Load Balancer routing. The resource creates the blue and green target groups and one \
-         forwarding rule on each of the given listeners (so several services can share one ALB); the \
-         deployment moves those rules between blue and green. Required by every strategy but `rolling`: a \
-         rolling service without it (a worker or queue consumer) has no target groups or rules. Adding or \
-         removing it replaces the service.",
+        "Load balancer routing, behind an Application or a Network Load Balancer (the production listener's \
+         ARN says which). The resource creates the blue and green target groups. On an ALB it adds one \
+         forwarding rule on each of the given listeners (so several services can share one ALB). An NLB \
+         listener routes by port alone, so the service takes over the listener's default action: create the \
+         listener forwarding to an empty target group of your own, which the resource records on its blue \
+         group and hands the listener back to on destroy. The deployment moves those rules (or default \
+         actions) between blue and green. Required by every strategy but `rolling`: a rolling service \
+         without it (a worker or queue consumer) has no target groups or rules. Adding or removing it \
+         replaces the service.",
     )
     .attribute(
         A::required(
@@ -45,30 +49,40 @@ pub(super) fn load_balancer_block() -> Block {
     .attribute(A::required(
         "production_listener_arn",
         Type::String,
-        "ARN of the ALB listener that serves production traffic.",
+        "ARN of the ALB or NLB listener that serves production traffic.",
     ))
     .attribute(A::optional(
         "test_listener_arn",
         Type::String,
-        "ARN of the ALB listener that serves the new tasks to testers before production traffic moves. \
-         Required by every strategy but `rolling`, which has one target group and no test rule.",
+        "ARN of the listener, on the same load balancer, that serves the new tasks to testers before \
+         production traffic moves. Required behind an ALB by every strategy but `rolling`, which has one \
+         target group and no test rule; optional behind an NLB (a listener on another port).",
     ))
+    .attribute(
+        A::optional_computed(
+            "target_protocol",
+            Type::String,
+            "Protocol of the target groups: `HTTP` behind an ALB (the default there); `TCP` (the default behind \
+             an NLB) or `TLS` behind an NLB. Changing it replaces the service.",
+        )
+        .forces_replacement(),
+    )
     .attribute(A::optional(
         "listener_rule_priority",
         Type::Number,
         "Priority of the forwarding rules (1–50000, unique per listener). Defaults to a number derived from \
-         `name`; set it when two services share a listener and their derived priorities collide.",
+         `name`; set it when two services share a listener and their derived priorities collide. ALB only.",
     ))
     .attribute(A::defaulted(
             "path_patterns",
             strings(),
             strings_value(d::LISTENER_PATH_PATTERNS),
-            "Path patterns the forwarding rules match.",
+            "Path patterns the forwarding rules match (ALB only).",
         ))
     .attribute(A::optional(
         "host_headers",
         strings(),
-        "Host headers the forwarding rules match, for services that share a listener by host name.",
+        "Host headers the forwarding rules match, for services that share a listener by host name (ALB only).",
     ))
     .attribute(A::defaulted(
             "deregistration_delay",
@@ -88,17 +102,24 @@ pub(super) fn load_balancer_block() -> Block {
 
 fn target_health_block() -> Block {
     Block::new("Target group health check.")
+        .attribute(A::optional_computed(
+            "protocol",
+            Type::String,
+            "`HTTP` behind an ALB (the default there); `TCP` (the default behind an NLB: a connection that \
+             opens is healthy), `HTTP` or `HTTPS` behind an NLB.",
+        ))
         .attribute(A::defaulted(
             "path",
             Type::String,
             Value::string(d::TG_HEALTH_PATH),
-            "HTTP path, starting with `/`.",
+            "HTTP path, starting with `/`; a TCP check sends none.",
         ))
         .attribute(A::defaulted(
             "matcher",
             Type::String,
             Value::string(d::TG_HEALTH_MATCHER),
-            "HTTP codes meaning healthy: `200`, `200,204` or `200-299`.",
+            "HTTP codes meaning healthy: `200`, `200,204` or `200-299` (up to 499 behind an ALB, 599 behind an \
+             NLB); a TCP check sends none.",
         ))
         .attribute(A::defaulted(
             "interval",

@@ -433,8 +433,13 @@ impl ServiceSpec {
             .transpose()?;
         let load_balancer = lb
             .map(|lb| {
+                let production_listener_arn = lb.str("production_listener_arn", None)?;
+                // The checks refuse what is neither an ALB nor an NLB listener.
+                let kind = LoadBalancerKind::of_listener(&production_listener_arn)
+                    .unwrap_or(LoadBalancerKind::Application);
                 let health_check = match lb.block("health_check")? {
                     Some(h) => TargetHealthCheck {
+                        protocol: h.str("protocol", Some(d::health_check_protocol(kind)))?,
                         path: h.str("path", Some(d::TG_HEALTH_PATH))?,
                         matcher: h.str("matcher", Some(d::TG_HEALTH_MATCHER))?,
                         interval: h.int("interval", Some(d::TG_HEALTH_INTERVAL))?,
@@ -444,11 +449,16 @@ impl ServiceSpec {
                         unhealthy_threshold: h
                             .int("unhealthy_threshold", Some(d::TG_UNHEALTHY_THRESHOLD))?,
                     },
-                    None => TargetHealthCheck::default(),
+                    None => TargetHealthCheck {
+                        protocol: d::health_check_protocol(kind).to_owned(),
+                        ..TargetHealthCheck::default()
+                    },
                 };
                 Ok::<_, SpecError>(LoadBalancerSpec {
+                    kind,
+                    target_protocol: lb.str("target_protocol", Some(d::target_protocol(kind)))?,
                     vpc_id: lb.str("vpc_id", None)?,
-                    production_listener_arn: lb.str("production_listener_arn", None)?,
+                    production_listener_arn,
                     test_listener_arn: lb.opt_str("test_listener_arn")?,
                     listener_rule_priority: lb.opt_int("listener_rule_priority")?,
                     path_patterns: lb.strings("path_patterns", d::LISTENER_PATH_PATTERNS)?,

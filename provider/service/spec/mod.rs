@@ -3,6 +3,7 @@
 //!
 //! The types and their defaults are here; reading them out of a value is in `decode`.
 
+pub use crate::service::arn::LoadBalancerKind;
 use std::collections::BTreeMap;
 
 use crate::value::AttributePath;
@@ -197,6 +198,11 @@ pub struct NetworkSpec {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadBalancerSpec {
+    /// Which load balancer the production listener belongs to (from its ARN).
+    pub kind: LoadBalancerKind,
+    /// The target groups' protocol: as configured, else HTTP behind an ALB and TCP behind an
+    /// NLB.
+    pub target_protocol: String,
     pub vpc_id: String,
     pub production_listener_arn: String,
     /// `None` for a rolling service: it has one target group and no test rule.
@@ -212,6 +218,9 @@ pub struct LoadBalancerSpec {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetHealthCheck {
+    /// As configured, else HTTP behind an ALB and TCP behind an NLB; a TCP check sends no
+    /// path or matcher.
+    pub protocol: String,
     pub path: String,
     pub matcher: String,
     pub interval: i64,
@@ -305,6 +314,7 @@ impl LogSpec {
 impl Default for TargetHealthCheck {
     fn default() -> Self {
         TargetHealthCheck {
+            protocol: d::ALB_TARGET_PROTOCOL.to_owned(),
             path: d::TG_HEALTH_PATH.to_owned(),
             matcher: d::TG_HEALTH_MATCHER.to_owned(),
             interval: d::TG_HEALTH_INTERVAL,

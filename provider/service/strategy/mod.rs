@@ -398,6 +398,7 @@ mod tests {
                 log_group: "/ecs/checkout-api".to_owned(),
                 strategy,
                 load_balanced: true,
+                test_listener: true,
                 discovery: false,
                 autoscaling: true,
                 scaling_metrics: ScalingMetric::ALL.to_vec(),
