@@ -24,10 +24,15 @@ fn swept() -> String {
 /// `FARGATE_SWEEP_EXAMPLE` sweeps another example instead (e.g. `basic`, which has its
 /// own alarms).
 fn setup(prefix: &str) -> Setup {
-    let t = plain_setup(prefix);
+    let mut t = plain_setup(prefix);
     if let Ok(example) = std::env::var("FARGATE_SWEEP_EXAMPLE") {
-        // The example as a user copies it (examples/worker has its own variables).
+        // The example as a user copies it (examples/worker has its own variables; the NLB
+        // examples take the NLB's listeners).
         t.w.copy_example(&example);
+        if example.starts_with("nlb") {
+            t.tfvars = t.fixtures.nlb_tfvars();
+            t.w.write("terraform.tfvars", &t.tfvars);
+        }
         return t;
     }
     t.edit_main(

@@ -867,6 +867,29 @@ fn module_validations_accept_and_refuse_what_the_checks_do() {
             }
         }
     }
+    // Behind a Network Load Balancer: the resource takes it, the modules (which render rules)
+    // refuse it and say why.
+    let nlb = minimal().replace("listener/app/", "listener/net/");
+    assert_ne!(nlb, minimal(), "minimal() names ALB listeners");
+    let errors: Vec<_> = checks::check(&config_from_hcl(&nlb).expect("settings"))
+        .0
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(errors.is_empty(), "the resource refuses an NLB: {errors:?}");
+    let refusal = module_validation(&nlb).expect_err("the modules take ALB listeners only");
+    assert!(
+        refusal.contains("a Network Load Balancer listener has none"),
+        "{refusal}"
+    );
+    let tcp = minimal().replacen(
+        "load_balancer {",
+        "load_balancer {
+  target_protocol = \"TCP\"",
+        1,
+    );
+    let refusal = module_validation(&tcp).expect_err("TCP target groups behind an ALB");
+    assert!(refusal.contains("check `load-balancer-kind`"), "{refusal}");
     // A task role policy that is not JSON: the modules refuse it at plan time under the rule
     // the resource's checks name the same, instead of failing at apply.
     let not_json = minimal().replace(
@@ -1292,6 +1315,25 @@ fn eject_writes_module_call_imports_and_removed_block() {
     let out = cli(&["eject".as_ref(), "--state".as_ref(), path.as_os_str()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a state file"));
+}
+
+/// A service behind a Network Load Balancer owns its listeners' default actions, which no module
+/// resource manages: eject refuses it and says why, writing nothing.
+#[test]
+fn eject_refuses_a_service_behind_a_network_load_balancer() {
+    let nlb = full().replace("listener/app/", "listener/net/");
+    assert_ne!(nlb, full(), "full() names ALB listeners");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("terraform.tfstate");
+    std::fs::write(&path, applied_state(&nlb).to_string()).expect("write");
+    let out = cli(&["eject".as_ref(), "--state".as_ref(), path.as_os_str()]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("sits behind a Network Load Balancer"),
+        "{stderr}"
+    );
 }
 
 /// Eject carries the containers, volumes and ECS Exec into the module call, and imports the

@@ -376,6 +376,20 @@ pub fn eject(state: &Json, module_source: &str) -> Result<String, RenderError> {
     );
     for resource in &resources {
         let mut config = config_of(resource)?;
+        // The modules render rules; an NLB listener's default action is the resource's alone.
+        let listener = config
+            .get("load_balancer")
+            .get("production_listener_arn")
+            .as_str()
+            .and_then(crate::service::arn::LoadBalancerKind::of_listener);
+        if listener == Some(crate::service::arn::LoadBalancerKind::Network) {
+            return Err(RenderError::Input(format!(
+                "{} sits behind a Network Load Balancer: the service owns its listeners' default actions, which \
+                 the generated modules cannot manage (hashicorp/aws manages a default action only by owning \
+                 the whole listener). Keep it on the fargate provider's resource",
+                resource.address
+            )));
+        }
         keep_owner_tag(&mut config);
         drop_ignored_thresholds(&mut config);
         text.push_str(&super::service_call::module_call_named(

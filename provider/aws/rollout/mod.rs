@@ -12,6 +12,7 @@ use crate::aws::executor::Stop;
 use crate::aws::{scaling_policy, task_definition};
 use crate::service::expand::alb_resource_label;
 use crate::service::expand::{ChildKey, Expansion, ScalingMetric};
+use crate::service::facts;
 use crate::service::state::{ChildIds, Colour};
 use crate::service::strategy::RolloutBy;
 
@@ -36,17 +37,21 @@ pub enum Rollout {
 const DEPLOYMENT_TIMEOUT: Duration = Duration::from_secs(3 * 3600);
 
 /// How long the apply waits for one deployment of `exp`'s service: [`DEPLOYMENT_TIMEOUT`],
-/// plus the longest each pause may hold it (a pause ends by someone acting or by its timeout).
+/// plus the longest each pause may hold it (a pause ends by someone acting or by its timeout),
+/// plus the delay ECS adds to each traffic shift behind a Network Load Balancer
+/// ([`facts::NLB_SHIFT_DELAY_MINUTES`]).
 fn deployment_timeout(exp: &Expansion) -> Duration {
-    let paused = exp
-        .ecs_service
-        .deployment
-        .as_ref()
-        .and_then(|d| d.pause.as_ref())
-        .map_or(0, |p| {
-            p.stages.len() as u64 * p.timeout_minutes.max(0) as u64 * 60
-        });
-    DEPLOYMENT_TIMEOUT + Duration::from_secs(paused)
+    let deployment = exp.ecs_service.deployment.as_ref();
+    let paused = deployment.and_then(|d| d.pause.as_ref()).map_or(0, |p| {
+        p.stages.len() as u64 * p.timeout_minutes.max(0) as u64 * 60
+    });
+    let delayed = match (&exp.load_balancing, deployment) {
+        (Some(lb), Some(d)) if lb.production_rule.whole_listener => {
+            d.traffic_shifts(lb.test_rule.is_some()) * facts::NLB_SHIFT_DELAY_MINUTES as u64 * 60
+        }
+        _ => 0,
+    };
+    DEPLOYMENT_TIMEOUT + Duration::from_secs(paused + delayed)
 }
 
 /// Registers the expansion's task definition as a new revision and rolls it out the way the
@@ -140,5 +145,34 @@ pub async fn follow_live_target_group(
                 e.into(),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::observed::testing::expansion;
+
+    /// `strategy`'s expansion behind an NLB (its listeners' default actions, not rules).
+    fn behind_nlb(strategy: &str) -> Expansion {
+        let mut exp = expansion(strategy);
+        if let Some(lb) = exp.load_balancing.as_mut() {
+            lb.production_rule.whole_listener = true;
+        }
+        exp
+    }
+
+    #[test]
+    fn each_traffic_shift_behind_an_nlb_adds_ten_minutes_to_the_wait() {
+        let minutes =
+            |exp: &Expansion| (deployment_timeout(exp) - DEPLOYMENT_TIMEOUT).as_secs() / 60;
+        // A canary shifts twice, blue/green once, a linear deployment of 10 % steps ten times;
+        // the test listener's shift adds one each.
+        assert_eq!(minutes(&behind_nlb("canary")), 30);
+        assert_eq!(minutes(&behind_nlb("blue_green")), 20);
+        assert_eq!(minutes(&behind_nlb("linear")), 110);
+        // A rolling update moves no traffic between groups; an ALB adds no delay.
+        assert_eq!(minutes(&behind_nlb("rolling")), 0);
+        assert_eq!(minutes(&expansion("canary")), 0);
     }
 }

@@ -31,8 +31,8 @@ pub(super) fn target_group_pair() -> Module {
             var("vpc_id", "string", "VPC of the load balancer."),
             var(
                 "health_check",
-                "object({ path = string, matcher = string, interval = number, timeout = number, healthy_threshold = number, unhealthy_threshold = number })",
-                "Target group health check.",
+                "object({ protocol = optional(string), path = string, matcher = string, interval = number, timeout = number, healthy_threshold = number, unhealthy_threshold = number })",
+                "Target group health check (HTTP: the root module refuses another protocol).",
             ),
             var(
                 "deregistration_delay",

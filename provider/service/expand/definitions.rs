@@ -226,6 +226,23 @@ pub struct EcsDeploymentDef {
     pub advanced: bool,
 }
 
+impl EcsDeploymentDef {
+    /// How many times a deployment moves traffic: each production shift (every linear step, a
+    /// canary's two, blue/green's one) and, with a test listener, the test shift; none for a
+    /// rolling update, which moves no traffic between groups.
+    pub fn traffic_shifts(&self, test_listener: bool) -> u64 {
+        if !self.advanced {
+            return 0;
+        }
+        let production = match (self.linear, self.canary) {
+            (Some((step, _)), _) if step > 0.0 => (100.0 / step).ceil() as u64,
+            (_, Some((percent, _))) if percent < 100.0 => 2,
+            _ => 1,
+        };
+        production + u64::from(test_listener)
+    }
+}
+
 /// A pause hook (`targetType: PAUSE`): the stages, in stage order, and its timeout.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PauseDef {

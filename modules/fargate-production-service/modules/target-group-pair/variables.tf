@@ -22,8 +22,8 @@ variable "vpc_id" {
 }
 
 variable "health_check" {
-  description = "Target group health check."
-  type        = object({ path = string, matcher = string, interval = number, timeout = number, healthy_threshold = number, unhealthy_threshold = number })
+  description = "Target group health check (HTTP: the root module refuses another protocol)."
+  type        = object({ protocol = optional(string), path = string, matcher = string, interval = number, timeout = number, healthy_threshold = number, unhealthy_threshold = number })
 }
 
 variable "deregistration_delay" {
