@@ -96,6 +96,14 @@ fn a_canary_behind_a_network_load_balancer_takes_the_listeners_over_and_hands_th
         t.fixtures.get("nlb_production_listener_arn"),
         "behind an NLB the listener is what ECS names as its production listener rule"
     );
+    let children = t.state()["children"].clone();
+    assert!(
+        children
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["kind"] == "aws_lb_listener"
+                && c["name"] == "ledger-tcp (production listener's default action)")),
+        "{children}"
+    );
     assert_eq!(
         target_group_view(&t, &blue),
         ("TCP".to_owned(), "TCP".to_owned(), None)

@@ -297,8 +297,17 @@ pub fn children_value(shape: &Shape, exists: impl Fn(ChildKey) -> bool) -> Value
             .into_iter()
             .filter(|c| exists(c.key))
             .map(|c| {
+                // Behind an NLB the "rules" are the listeners' default actions.
+                let kind = match c.key {
+                    ChildKey::ProductionListenerRule | ChildKey::TestListenerRule
+                        if shape.listener_default_actions =>
+                    {
+                        "aws_lb_listener"
+                    }
+                    key => key.kind(),
+                };
                 Value::object([
-                    ("kind", Value::string(c.key.kind())),
+                    ("kind", Value::string(kind)),
                     ("name", Value::string(c.name)),
                 ])
             })

@@ -259,6 +259,7 @@ mod tests {
             strategy,
             load_balanced: true,
             test_listener: true,
+            listener_default_actions: false,
             discovery: true,
             autoscaling: true,
             scaling_metrics: ScalingMetric::ALL.to_vec(),

@@ -377,13 +377,15 @@ fn shape_of(value: &Value) -> Option<Shape> {
         Value::Unknown(_) => return None,
         v => !v.is_null(),
     };
-    // An NLB publishes only some of the metrics the alarms watch.
+    // An NLB publishes only some of the metrics the alarms watch, and has no rules.
+    let mut listener_default_actions = false;
     if load_balanced {
         let kind = match lb.get("production_listener_arn") {
             Value::String(arn) => LoadBalancerKind::of_listener(arn)?,
             _ => return None,
         };
         alarm_metrics.retain(|m| m.published_behind(kind));
+        listener_default_actions = kind == LoadBalancerKind::Network;
     }
     Some(Shape {
         names: ChildNames::for_service(name),
@@ -391,6 +393,7 @@ fn shape_of(value: &Value) -> Option<Shape> {
         strategy,
         load_balanced,
         test_listener,
+        listener_default_actions,
         discovery,
         autoscaling: !autoscaling.is_null(),
         scaling_metrics,

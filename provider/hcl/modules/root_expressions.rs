@@ -182,6 +182,7 @@ pub(super) fn children_expression() -> String {
         strategy,
         load_balanced,
         test_listener: true,
+        listener_default_actions: false,
         discovery: true,
         autoscaling: true,
         scaling_metrics: METRICS.to_vec(),

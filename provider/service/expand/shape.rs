@@ -23,6 +23,9 @@ pub struct Shape {
     pub load_balanced: bool,
     /// Whether a test listener gets a rule (every pair behind an ALB; an NLB's is optional).
     pub test_listener: bool,
+    /// Whether the service forwards by its listeners' default actions (behind an NLB) rather
+    /// than by rules on them: what `children` calls those children.
+    pub listener_default_actions: bool,
     pub discovery: bool,
     pub autoscaling: bool,
     pub scaling_metrics: Vec<ScalingMetric>,
@@ -41,6 +44,11 @@ impl Shape {
             depends_on,
         };
         let pair = self.load_balanced && self.strategy.shifts_traffic();
+        let forwarding = if self.listener_default_actions {
+            "'s default action"
+        } else {
+            ""
+        };
         let groups = match (self.load_balanced, pair) {
             (false, _) => vec![],
             (true, true) => vec![BlueTargetGroup, GreenTargetGroup],
@@ -72,14 +80,14 @@ impl Shape {
         if self.load_balanced {
             out.push(child(
                 ProductionListenerRule,
-                &format!("{} (production listener)", n.ecs_service),
+                &format!("{} (production listener{forwarding})", n.ecs_service),
                 groups.clone(),
             ));
         }
         if pair && self.test_listener {
             out.push(child(
                 TestListenerRule,
-                &format!("{} (test listener)", n.ecs_service),
+                &format!("{} (test listener{forwarding})", n.ecs_service),
                 groups.clone(),
             ));
         }
@@ -170,6 +178,10 @@ impl Expansion {
                 .load_balancing
                 .as_ref()
                 .is_some_and(|lb| lb.test_rule.is_some()),
+            listener_default_actions: self
+                .load_balancing
+                .as_ref()
+                .is_some_and(|lb| lb.production_rule.whole_listener),
             discovery: self.discovery.is_some(),
             autoscaling: self.scalable_target.is_some(),
             scaling_metrics: self.scaling_policies.iter().map(|p| p.metric).collect(),
@@ -202,6 +214,7 @@ mod tests {
                 strategy,
                 load_balanced: true,
                 test_listener: true,
+                listener_default_actions: false,
                 discovery: true,
                 autoscaling: true,
                 scaling_metrics: ScalingMetric::ALL.to_vec(),

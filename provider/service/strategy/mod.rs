@@ -399,6 +399,7 @@ mod tests {
                 strategy,
                 load_balanced: true,
                 test_listener: true,
+                listener_default_actions: false,
                 discovery: false,
                 autoscaling: true,
                 scaling_metrics: ScalingMetric::ALL.to_vec(),
