@@ -40,12 +40,30 @@ pub fn health_check_protocol(kind: crate::service::arn::LoadBalancerKind) -> &'s
     target_protocol(kind)
 }
 
-/// Fills `load_balancer.target_protocol` and `load_balancer.health_check.protocol` where a
-/// planned (or upgraded) value leaves them unset, with the defaults of the production
-/// listener's load balancer; unknown while that listener is. A state written before the
-/// attributes existed is behind an ALB, so it gets `HTTP`, what its target groups have.
-pub fn fill_load_balancer_protocols(value: &mut crate::value::Value) {
+/// Sets `load_balancer.target_protocol` and `load_balancer.health_check.protocol` where the
+/// configuration leaves them out (`config`; `None` for a state being upgraded, where only what
+/// is unset is filled) to the defaults of the production listener's load balancer; unknown while
+/// that listener is. A planned value then follows the listener (an ALB service moved to an NLB
+/// gets TCP, a health check changed outside Terraform is put back), and a state written before
+/// the attributes existed, always behind an ALB, gets `HTTP`, what its target groups have.
+pub fn fill_load_balancer_protocols(
+    value: &mut crate::value::Value,
+    config: Option<&crate::value::Value>,
+) {
     use crate::value::Value;
+    let unset = |path: &[&str]| {
+        config.is_some_and(|c| {
+            let mut v = c.get("load_balancer");
+            for p in path {
+                v = v.get(p);
+            }
+            v.is_null()
+        })
+    };
+    let (reset_target, reset_check) = (
+        unset(&["target_protocol"]),
+        unset(&["health_check", "protocol"]),
+    );
     let Value::Object(root) = value else { return };
     let Some(Value::Object(lb)) = root.get_mut("load_balancer") else {
         return;
@@ -59,11 +77,11 @@ pub fn fill_load_balancer_protocols(value: &mut crate::value::Value) {
     if protocol.is_null() {
         return;
     }
-    if lb.get("target_protocol").is_none_or(Value::is_null) {
+    if reset_target || lb.get("target_protocol").is_none_or(Value::is_null) {
         lb.insert("target_protocol".to_owned(), protocol.clone());
     }
     if let Some(Value::Object(check)) = lb.get_mut("health_check")
-        && check.get("protocol").is_none_or(Value::is_null)
+        && (reset_check || check.get("protocol").is_none_or(Value::is_null))
     {
         check.insert("protocol".to_owned(), protocol);
     }
@@ -141,3 +159,65 @@ pub const ALARM_EVALUATION_PERIODS: i64 = 3;
 
 pub const SCALE_IN_COOLDOWN: i64 = 300;
 pub const SCALE_OUT_COOLDOWN: i64 = 60;
+
+#[cfg(test)]
+mod tests {
+    use super::fill_load_balancer_protocols;
+    use crate::value::Value;
+
+    const NLB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/edge/50dc6c495c0c9188/f2f7dc8efc522ab2";
+    const ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/edge/50dc6c495c0c9188/f2f7dc8efc522ab2";
+
+    fn service(listener: &str, target: Value, check: Value) -> Value {
+        Value::object([(
+            "load_balancer",
+            Value::object([
+                ("production_listener_arn", Value::string(listener)),
+                ("target_protocol", target),
+                ("health_check", Value::object([("protocol", check)])),
+            ]),
+        )])
+    }
+
+    fn protocols(v: &Value) -> (Value, Value) {
+        let lb = v.get("load_balancer");
+        (
+            lb.get("target_protocol").clone(),
+            lb.get("health_check").get("protocol").clone(),
+        )
+    }
+
+    #[test]
+    fn unset_protocols_follow_the_listener() {
+        let unset = service(NLB, Value::Null, Value::Null);
+        // A plan: what the configuration leaves out is the listener's default, whatever the
+        // prior state held (an ALB service moved to an NLB, a check changed outside Terraform).
+        let mut planned = service(NLB, Value::string("HTTP"), Value::string("HTTP"));
+        fill_load_balancer_protocols(&mut planned, Some(&unset));
+        assert_eq!(
+            protocols(&planned),
+            (Value::string("TCP"), Value::string("TCP"))
+        );
+        // What the configuration sets stays.
+        let set = service(NLB, Value::string("TLS"), Value::string("HTTPS"));
+        let mut planned = set.clone();
+        fill_load_balancer_protocols(&mut planned, Some(&set));
+        assert_eq!(protocols(&planned), protocols(&set));
+        // An upgraded state written before the attributes: behind an ALB, HTTP.
+        let mut old = service(ALB, Value::Null, Value::Null);
+        fill_load_balancer_protocols(&mut old, None);
+        assert_eq!(
+            protocols(&old),
+            (Value::string("HTTP"), Value::string("HTTP"))
+        );
+        // An unknown listener leaves them unknown.
+        let mut unknown = service(NLB, Value::Null, Value::Null);
+        if let Value::Object(root) = &mut unknown
+            && let Some(Value::Object(lb)) = root.get_mut("load_balancer")
+        {
+            lb.insert("production_listener_arn".to_owned(), Value::unknown());
+        }
+        fill_load_balancer_protocols(&mut unknown, Some(&unset));
+        assert!(protocols(&unknown).0.is_unknown());
+    }
+}

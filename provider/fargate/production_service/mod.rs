@@ -184,7 +184,7 @@ impl Resource for ProductionService {
                 );
             }
             self.schema.block.fill_absent(&mut state);
-            crate::service::defaults::fill_load_balancer_protocols(&mut state);
+            crate::service::defaults::fill_load_balancer_protocols(&mut state, None);
         }
         Ok(state)
     }

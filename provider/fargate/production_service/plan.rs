@@ -66,7 +66,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         .schema
         .block
         .apply_defaults(&mut planned, &request.config);
-    crate::service::defaults::fill_load_balancer_protocols(&mut planned);
+    crate::service::defaults::fill_load_balancer_protocols(&mut planned, Some(&request.config));
     if request.config.get("deployment_strategy").is_null() {
         let strategy = DeploymentStrategy::planned_when_unset(prior);
         set_attr(
