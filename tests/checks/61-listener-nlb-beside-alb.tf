@@ -1,4 +1,4 @@
-# expect: error | Invalid listener ARN | load_balancer.test_listener_arn
+# expect: error | Listeners on different load balancers | load_balancer.test_listener_arn
 resource "fargate_production_service" "svc" {
   name    = "corpus-svc"
   cluster = "prod"
