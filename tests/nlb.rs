@@ -41,6 +41,16 @@ fn default_action(t: &Setup, listener: &str) -> Vec<(String, i32)> {
     })
 }
 
+/// `next_rollout` as the plan (with `extra` arguments) has it, from the plan's JSON.
+fn planned_preview(t: &Setup, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["plan", "-out=preview.tfplan"];
+    args.extend_from_slice(extra);
+    t.tofu(&args).assert_ok();
+    let show = t.tofu(&["show", "-json", "preview.tfplan"]);
+    let plan: serde_json::Value = serde_json::from_str(&show.stdout).expect("plan JSON");
+    plan["resource_changes"][0]["change"]["after"]["next_rollout"].clone()
+}
+
 /// The parking group of the listener (the fixture's empty group it forwards to at first).
 fn parking(t: &Setup, index: usize) -> String {
     t.fixtures.json["parking_target_group_arns"][index]
@@ -151,6 +161,27 @@ fn a_canary_behind_a_network_load_balancer_takes_the_listeners_over_and_hands_th
         ]
     );
     t.assert_plans_empty(&[]);
+
+    // The plan previews the roll-out: ECS's canary, each shift 10 minutes longer behind the NLB
+    // (test 10, canary 10 + 10, the rest 10, bake 5), twice the four tasks at the peak.
+    let preview = planned_preview(&t, &V2);
+    assert_eq!(preview["action"], "deployment", "{preview}");
+    assert_eq!(preview["strategy"], "canary");
+    assert_eq!(preview["minutes"], 45, "{preview}");
+    assert_eq!(preview["peak_tasks"], 8);
+    assert_eq!(
+        preview["rolls_back_on"],
+        serde_json::json!([
+            "alarm ledger-tcp-unhealthy-blue",
+            "alarm ledger-tcp-unhealthy-green"
+        ])
+    );
+    // A count change is no roll-out.
+    t.edit_main("  desired_count = 4\n", "  desired_count = 6\n");
+    let preview = planned_preview(&t, &[]);
+    assert_eq!(preview["action"], "update in place", "{preview}");
+    assert_eq!(preview["steps"], serde_json::json!([]));
+    t.edit_main("  desired_count = 6\n", "  desired_count = 4\n");
 
     // A new image rolls out by canary: the listener's weights end on green, through ModifyListener.
     t.emulator.reset_requests();

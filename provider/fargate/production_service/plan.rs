@@ -110,6 +110,8 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
             set_attr(&mut planned, "id", id);
         }
         set_attr(&mut planned, "children", desired_children);
+        let preview = crate::service::change::preview(prior, &planned, &[], false);
+        set_attr(&mut planned, "next_rollout", preview);
     } else {
         if prior.get("children") != &desired_children {
             // Children to (re)create: what they will be called is only known after apply.
@@ -135,6 +137,18 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         // What the change means (a new revision, a strategy switch, a replacement) is the
         // domain's decision; the plan writes it in.
         let change = plan_update(prior, &planned, DeploymentStrategy::switches_in_place);
+        // The preview of what the apply does; a plan without a change keeps the last one, so
+        // the plan after an apply is empty.
+        if settings_differ(&service.schema.block, prior, &planned) {
+            let new_revision = crate::service::change::needs_new_revision(prior, &planned);
+            let preview = crate::service::change::preview(
+                prior,
+                &planned,
+                &change.requires_replace,
+                new_revision,
+            );
+            set_attr(&mut planned, "next_rollout", preview);
+        }
         for a in change.unknown {
             set_attr(&mut planned, a, Value::unknown());
         }
@@ -272,6 +286,20 @@ impl ProductionService {
         }
         out
     }
+}
+
+/// Whether any setting (an attribute the configuration can set, or a block) differs between the
+/// prior state and the plan: computed attributes alone never do.
+fn settings_differ(block: &crate::tfplugin::Block, prior: &Value, planned: &Value) -> bool {
+    let settings = block
+        .attributes
+        .iter()
+        .filter(|a| !a.computed || a.optional)
+        .map(|a| a.name.as_str())
+        .chain(block.blocks.iter().map(|b| b.name.as_str()));
+    settings
+        .into_iter()
+        .any(|name| prior.get(name) != planned.get(name))
 }
 
 /// A Network Load Balancer listener serves one service: one whose default action forwards to a

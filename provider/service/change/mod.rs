@@ -13,8 +13,11 @@ use crate::value::{AttributePath, Value};
 use super::expand::{DeploymentStrategy, Expansion, Placement, expand};
 use super::spec::ServiceSpec;
 
+mod preview;
 #[cfg(test)]
 mod tests;
+
+pub use preview::{preview, preview_type};
 
 /// Attributes whose change needs a new task definition revision and a blue/green rollout.
 pub const ROLLOUT_PATHS: &[&str] = &[

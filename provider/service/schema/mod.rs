@@ -245,6 +245,16 @@ fn service_block() -> Block {
          CodeDeploy's deployment ID under `codedeploy`.",
     ))
     .attribute(A::computed(
+        "next_rollout",
+        crate::service::change::preview_type(),
+        "What the apply does to the running service, known at plan: `action` (`create`, `update in place`, \
+         `deployment` of a new revision, `replacement`) and `reason`, the `strategy` and its `steps` with the \
+         minutes each waits by its settings, their sum in `minutes` (time for tasks to start and pauses not \
+         counted), `peak_tasks` during the roll-out at `desired_count`, and what rolls it back \
+         (`rolls_back_on`: alarms, the circuit breaker's threshold). Unknown while an input is; a plan \
+         without a change keeps the last one.",
+    ))
+    .attribute(A::computed(
         "children",
         Type::list(child_type()),
         "Every child resource the service expands into, with its kind and name; known at plan time, so \

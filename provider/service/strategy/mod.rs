@@ -63,12 +63,32 @@ pub struct Family {
     /// Whether a service of another family moves into this one in place (AWS's documented
     /// migrations), rather than by a new ECS service.
     pub enters_in_place_from: fn(&Family) -> bool,
+    /// The steps a roll-out of a new revision goes through, in order, with the minutes each
+    /// waits by its settings (what the plan previews; time for tasks to start is not counted).
+    pub steps: fn(DeploymentStrategy, &ServiceSpec) -> Vec<RolloutStep>,
     /// How many tasks a deployment runs at its peak, as a percentage of the count: the whole
     /// new set beside the old one (200), or, for a rolling update, `maximumPercent` ("an upper
     /// limit on the number of your service's tasks that are allowed in the RUNNING or PENDING
     /// state during a deployment, as a percentage of the desiredCount (rounded down)", ECS's
     /// DeploymentConfiguration).
     pub peak: Peak,
+}
+
+/// One step of a roll-out as the plan previews it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolloutStep {
+    pub what: String,
+    /// Minutes the step waits by its settings (a bake, a canary's time, a shift's delay).
+    pub minutes: i64,
+}
+
+impl RolloutStep {
+    pub fn new(what: impl Into<String>, minutes: i64) -> RolloutStep {
+        RolloutStep {
+            what: what.into(),
+            minutes,
+        }
+    }
 }
 
 /// A deployment's peak task count, as a percentage of the service's count.

@@ -1,7 +1,7 @@
 //! ECS rolling update (`rolling`): one target group (or none, for a worker), the deployment
 //! circuit breaker, and minimum healthy and maximum percent bounding the replacement.
 
-use super::{DeploymentStrategy, Family, LiveFrom, Peak, RolloutBy};
+use super::{DeploymentStrategy, Family, LiveFrom, Peak, RolloutBy, RolloutStep};
 use crate::service::expand::EcsDeploymentDef;
 use crate::service::spec::{CircuitBreakerThreshold, ServiceSpec};
 
@@ -16,6 +16,16 @@ pub(super) static FAMILY: Family = Family {
     live_from: LiveFrom::OnlyGroup,
     rollout: RolloutBy::EcsServiceDeployment,
     ecs_deployment,
+    steps: |_, spec| {
+        let ecs = &spec.ecs_deployment;
+        vec![RolloutStep::new(
+            format!(
+                "replace the tasks: at least {} % healthy, at most {} % running",
+                ecs.minimum_healthy_percent, ecs.maximum_percent
+            ),
+            0,
+        )]
+    },
     // One target group cannot become a pair in place, nor a pair one.
     enters_in_place_from: |_| false,
     peak: Peak::MaximumPercent,
