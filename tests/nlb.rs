@@ -323,3 +323,34 @@ fn codedeploy_moves_all_traffic_at_once_and_rolling_takes_one_listener() {
         [(parking(&t, 1), 1)]
     );
 }
+
+#[test]
+fn a_codedeploy_service_behind_an_nlb_moves_to_canary_in_place() {
+    let t = setup_example("nlbm", "nlb-canary");
+    t.edit_main(CANARY, "  deployment_strategy = \"codedeploy\"\n");
+    t.apply(&[]);
+    t.apply(&V2);
+    let service_arn = t.state_str("service_arn");
+    // Back to canary: AWS's documented migration, in place (no replacement).
+    t.edit_main("  deployment_strategy = \"codedeploy\"\n", CANARY);
+    assert_eq!(t.planned_actions(&V2), ["update"]);
+    let moved = t.apply(&V2);
+    assert_eq!(t.state_str("service_arn"), service_arn, "{}", moved.text());
+    let service = t.ecs_service();
+    assert_eq!(
+        service
+            .deployment_controller()
+            .map(|c| c.r#type().as_str().to_owned()),
+        Some("ECS".to_owned())
+    );
+    // The production listener names both groups again, the live one heaviest.
+    let production = default_action(&t, "nlb_production_listener_arn");
+    assert_eq!(production.len(), 2, "{production:?}");
+    t.assert_plans_empty(&V2);
+    t.apply(&["-destroy", V2[0], V2[1]]);
+    assert_eq!(
+        default_action(&t, "nlb_production_listener_arn"),
+        [(parking(&t, 0), 1)]
+    );
+    assert_eq!(t.children_left(), Vec::<String>::new());
+}

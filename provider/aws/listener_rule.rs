@@ -233,12 +233,16 @@ impl ObservedRule {
 /// Points the rule's forward at `target_group_arn` alone: the repair of a rule changed out of
 /// band to forward to the idle group. Conditions and priority are left alone.
 /// With `idle`, the forward names both groups (live 1, idle 0), as ECS-native blue/green needs.
+/// An NLB listener's ARN (the service's forwarding there) gets its default action changed.
 pub async fn forward_to(
     c: &Clients,
     arn: &str,
     target_group_arn: &str,
     idle: Option<&str>,
 ) -> AwsResult<()> {
+    if is_listener(arn) {
+        return super::listener_default_action::forward_to(c, arn, target_group_arn, idle).await;
+    }
     c.elbv2
         .modify_rule()
         .rule_arn(arn)
@@ -569,12 +573,7 @@ impl ChildKind for ListenerRuleKind {
             && (rule.target_group_arn.as_deref() != Some(target.as_str())
                 || idle.as_deref().is_some_and(|i| !rule.names(i)))
         {
-            if rule.whole_listener {
-                super::listener_default_action::forward_to(cx.c, &arn, &target, idle.as_deref())
-                    .await?;
-            } else {
-                forward_to(cx.c, &arn, &target, idle.as_deref()).await?;
-            }
+            forward_to(cx.c, &arn, &target, idle.as_deref()).await?;
         }
         Ok(())
     }
