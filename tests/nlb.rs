@@ -205,6 +205,34 @@ fn a_canary_behind_a_network_load_balancer_takes_the_listeners_over_and_hands_th
     t.assert_plans_empty(&V2);
     t.assert_import_plans_nothing(&V2);
 
+    // Another listener is a replacement (the plan marks the attribute that forces it); the
+    // preview describes the new service.
+    t.edit_main(
+        "production_listener_arn   = var.production_listener_arn",
+        "production_listener_arn   = var.test_listener_arn",
+    );
+    t.edit_main(
+        "test_listener_arn         = var.test_listener_arn",
+        "test_listener_arn         = var.production_listener_arn",
+    );
+    assert_eq!(t.planned_actions(&V2), ["delete", "create"]);
+    let preview = planned_preview(&t, &V2);
+    assert_eq!(preview["action"], "create", "{preview}");
+    let plan = t.tofu(&["plan", "-no-color", V2[0], V2[1]]);
+    assert!(
+        plan.text().contains("# forces replacement"),
+        "{}",
+        plan.text()
+    );
+    t.edit_main(
+        "production_listener_arn   = var.test_listener_arn",
+        "production_listener_arn   = var.production_listener_arn",
+    );
+    t.edit_main(
+        "test_listener_arn         = var.production_listener_arn",
+        "test_listener_arn         = var.test_listener_arn",
+    );
+
     t.apply(
         &["-destroy"]
             .iter()

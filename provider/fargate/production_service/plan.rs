@@ -110,7 +110,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
             set_attr(&mut planned, "id", id);
         }
         set_attr(&mut planned, "children", desired_children);
-        let preview = crate::service::change::preview(prior, &planned, &[], false);
+        let preview = crate::service::change::preview(prior, &planned, false);
         set_attr(&mut planned, "next_rollout", preview);
     } else {
         if prior.get("children") != &desired_children {
@@ -141,12 +141,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         // the plan after an apply is empty.
         if settings_differ(&service.schema.block, prior, &planned) {
             let new_revision = crate::service::change::needs_new_revision(prior, &planned);
-            let preview = crate::service::change::preview(
-                prior,
-                &planned,
-                &change.requires_replace,
-                new_revision,
-            );
+            let preview = crate::service::change::preview(prior, &planned, new_revision);
             set_attr(&mut planned, "next_rollout", preview);
         }
         for a in change.unknown {

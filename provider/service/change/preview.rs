@@ -1,10 +1,10 @@
 //! The roll-out preview the plan shows as `next_rollout`: what the apply will do to the running
-//! service (create it, update it in place, roll out a new revision, replace it, and why), the
+//! service (create it, update it in place, or roll out a new revision, and why), the
 //! strategy's steps with the minutes each waits, the peak task count, what rolls it back, and
 //! the expected minutes. Each strategy family describes its own steps
 //! (`strategy::Family::steps`); this file only says which of them the change takes.
 
-use crate::value::{AttributePath, Type, Value};
+use crate::value::{Type, Value};
 
 use super::{ROLLOUT_PATHS, comparable_expansion};
 use crate::service::expand::DeploymentStrategy;
@@ -30,15 +30,10 @@ pub fn preview_type() -> Type {
     ])
 }
 
-/// What applying `planned` over `prior` (null before creation) does, given the attributes that
-/// force a replacement and whether a new revision rolls out. Unknown while `planned` is not
+/// What applying `planned` over `prior` (null before creation, and for the new object of a
+/// replacement) does, given whether a new revision rolls out. Unknown while `planned` is not
 /// wholly known: never a guess.
-pub fn preview(
-    prior: &Value,
-    planned: &Value,
-    replace: &[AttributePath],
-    new_revision: bool,
-) -> Value {
+pub fn preview(prior: &Value, planned: &Value, new_revision: bool) -> Value {
     let Ok(spec) = ServiceSpec::from_value(planned) else {
         return Value::unknown();
     };
@@ -47,19 +42,10 @@ pub fn preview(
     let (action, reason, steps, peak) = if prior.is_null() {
         (
             "create",
-            "a new service".to_owned(),
+            // A replacement is planned as a create too (Terraform plans the new object with no
+            // prior state); the plan's own "forces replacement" names the attribute.
+            "a new service, or the new one of a replacement".to_owned(),
             vec![RolloutStep::new(format!("start {count} tasks"), 0)],
-            count,
-        )
-    } else if !replace.is_empty() {
-        let paths: Vec<String> = replace.iter().map(ToString::to_string).collect();
-        (
-            "replacement",
-            format!("{} cannot change in place", paths.join(", ")),
-            vec![
-                RolloutStep::new("delete the service and its children", 0),
-                RolloutStep::new(format!("create it again with {count} tasks"), 0),
-            ],
             count,
         )
     } else if new_revision {
@@ -189,7 +175,7 @@ mod tests {
     #[test]
     fn a_new_revision_previews_the_strategy_steps_and_the_peak() {
         let canary = service("canary");
-        let p = preview(&canary, &canary, &[], true);
+        let p = preview(&canary, &canary, true);
         assert_eq!(p.get("action").as_str(), Some("deployment"));
         let s = steps(&p);
         assert!(
@@ -208,7 +194,7 @@ mod tests {
         assert_eq!(p.get("peak_tasks").as_i64(), Some(desired * 2));
         // A rolling update peaks at maximum_percent and rolls back on its circuit breaker.
         let rolling = service("rolling");
-        let p = preview(&rolling, &rolling, &[], true);
+        let p = preview(&rolling, &rolling, true);
         assert_eq!(p.get("peak_tasks").as_i64(), Some(desired * 2));
         let back = p.get("rolls_back_on").elements().unwrap_or_default();
         assert!(
@@ -222,23 +208,16 @@ mod tests {
     #[test]
     fn what_is_not_a_roll_out_says_so() {
         let v = service("blue_green");
-        let p = preview(&Value::Null, &v, &[], false);
+        let p = preview(&Value::Null, &v, false);
         assert_eq!(p.get("action").as_str(), Some("create"));
-        let p = preview(&v, &v, &[], false);
+        let p = preview(&v, &v, false);
         assert_eq!(p.get("action").as_str(), Some("update in place"));
         assert_eq!(p.get("minutes").as_i64(), Some(0));
-        let p = preview(&v, &v, &[AttributePath::attr("cluster")], true);
-        assert_eq!(p.get("action").as_str(), Some("replacement"));
-        assert!(
-            p.get("reason")
-                .as_str()
-                .is_some_and(|r| r.contains("cluster"))
-        );
         // An unknown input: no guess.
         let mut unknown = v.clone();
         if let Value::Object(m) = &mut unknown {
             m.insert("desired_count".to_owned(), Value::unknown());
         }
-        assert!(preview(&v, &unknown, &[], true).is_unknown());
+        assert!(preview(&v, &unknown, true).is_unknown());
     }
 }

@@ -247,8 +247,8 @@ fn service_block() -> Block {
     .attribute(A::computed(
         "next_rollout",
         crate::service::change::preview_type(),
-        "What the apply does to the running service, known at plan: `action` (`create`, `update in place`, \
-         `deployment` of a new revision, `replacement`) and `reason`, the `strategy` and its `steps` with the \
+        "What the apply does to the running service, known at plan: `action` (`create`, also the new service \
+         of a replacement; `update in place`; `deployment` of a new revision) and `reason`, the `strategy` and its `steps` with the \
          minutes each waits by its settings, their sum in `minutes` (time for tasks to start and pauses not \
          counted), `peak_tasks` during the roll-out at `desired_count`, and what rolls it back \
          (`rolls_back_on`: alarms, the circuit breaker's threshold). Unknown while an input is; a plan \

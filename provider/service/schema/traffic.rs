@@ -46,18 +46,26 @@ pub(super) fn load_balancer_block() -> Block {
         )
         .forces_replacement(),
     )
-    .attribute(A::required(
-        "production_listener_arn",
-        Type::String,
-        "ARN of the ALB or NLB listener that serves production traffic.",
-    ))
-    .attribute(A::optional(
-        "test_listener_arn",
-        Type::String,
-        "ARN of the listener, on the same load balancer, that serves the new tasks to testers before \
-         production traffic moves. Required behind an ALB by every strategy but `rolling`, which has one \
-         target group and no test rule; optional behind an NLB (a listener on another port).",
-    ))
+    .attribute(
+        A::required(
+            "production_listener_arn",
+            Type::String,
+            "ARN of the ALB or NLB listener that serves production traffic. Changing it replaces the service \
+             (its rules, target groups and deployment all name the listener).",
+        )
+        .forces_replacement(),
+    )
+    .attribute(
+        A::optional(
+            "test_listener_arn",
+            Type::String,
+            "ARN of the listener, on the same load balancer, that serves the new tasks to testers before \
+             production traffic moves. Required behind an ALB by every strategy but `rolling`, which has one \
+             target group and no test rule; optional behind an NLB (a listener on another port). Changing it \
+             replaces the service.",
+        )
+        .forces_replacement(),
+    )
     .attribute(
         A::optional_computed(
             "target_protocol",
