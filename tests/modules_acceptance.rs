@@ -333,6 +333,7 @@ fn left_after_destroy(emulator: Emulator, fixtures: Fixtures, aws: Aws) -> (Vec<
         fixtures,
         aws,
         w: Workdir::new(),
+        tfvars: String::new(),
     };
     let left: Vec<String> = t
         .children_left()
