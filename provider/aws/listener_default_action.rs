@@ -9,7 +9,7 @@
 //! default action's weights during a deployment (the `NLBModifyListeners` statement of
 //! AmazonECSInfrastructureRolePolicyForLoadBalancers).
 
-use aws_sdk_elasticloadbalancingv2::types::{Action, Tag};
+use aws_sdk_elasticloadbalancingv2::types::Tag;
 
 use crate::service::expand::ChildKey;
 
@@ -38,39 +38,10 @@ pub async fn read(c: &Clients, listener_arn: &str) -> AwsResult<Option<ObservedR
     else {
         return Ok(None);
     };
-    let Some(listener) = out.listeners().first() else {
-        return Ok(None);
-    };
-    Ok(Some(observed(listener.default_actions())))
-}
-
-/// The forwarding a default action makes: every group with its weight, the heaviest first.
-fn observed(actions: &[Action]) -> ObservedRule {
-    let mut weights: Vec<(String, i64)> = Vec::new();
-    for action in actions {
-        if let Some(f) = action.forward_config() {
-            weights.extend(f.target_groups().iter().filter_map(|t| {
-                Some((
-                    t.target_group_arn()?.to_owned(),
-                    i64::from(t.weight().unwrap_or(1)),
-                ))
-            }));
-        } else if let Some(tg) = action.target_group_arn() {
-            weights.push((tg.to_owned(), 1));
-        }
-    }
-    let heaviest = weights
-        .iter()
-        .max_by_key(|(_, w)| *w)
-        .map(|(g, _)| g.clone());
-    ObservedRule {
-        target_group_arn: heaviest,
-        weights,
-        priority: None,
-        path_patterns: Vec::new(),
-        host_headers: Vec::new(),
-        whole_listener: true,
-    }
+    Ok(out
+        .listeners()
+        .first()
+        .map(|l| ObservedRule::forwarding(l.default_actions(), true)))
 }
 
 /// Points the listener's default action at `live` (and `idle` at weight 0).
@@ -120,23 +91,18 @@ pub async fn serving_others(
     Ok(None)
 }
 
-/// Takes the listener over: records where it forwarded (a group not `ours`) on the blue group
-/// as the tag of `key`, then forwards to `live` (and `idle` at weight 0). A listener that
-/// already forwards only to `ours` (an adopted, interrupted take-over) keeps its recorded
-/// group.
+/// Takes the listener over from its `current` forwarding: records where it forwarded (a group
+/// not `ours`) on the blue group as the tag of `key`, then forwards to `live` (and `idle` at
+/// weight 0). A listener that already forwards only to `ours` (an adopted, interrupted
+/// take-over) keeps its recorded group.
 pub async fn take_over(
     c: &Clients,
     key: ChildKey,
     listener_arn: &str,
+    current: &ObservedRule,
     blue_group: &str,
     (live, idle): (&str, Option<&str>),
 ) -> AwsResult<()> {
-    let Some(current) = read(c, listener_arn).await? else {
-        return Err(AwsError::new(
-            "DescribeListeners",
-            format!("the listener {listener_arn} does not exist"),
-        ));
-    };
     let ours: Vec<String> = std::iter::once(live)
         .chain(idle)
         .map(str::to_owned)
@@ -223,7 +189,7 @@ async fn recorded_parking(
 mod tests {
     use super::*;
     use aws_sdk_elasticloadbalancingv2::types::{
-        ActionTypeEnum, ForwardActionConfig, TargetGroupTuple,
+        Action, ActionTypeEnum, ForwardActionConfig, TargetGroupTuple,
     };
 
     #[test]
@@ -243,13 +209,16 @@ mod tests {
                     .build(),
             )
             .build();
-        let o = observed(&[action]);
+        let o = ObservedRule::forwarding(&[action], true);
         assert_eq!(o.target_group_arn.as_deref(), Some("green"));
         assert!(o.split() && o.whole_listener && o.priority.is_none());
         let plain = Action::builder()
             .r#type(ActionTypeEnum::Forward)
             .target_group_arn("parking")
             .build();
-        assert_eq!(observed(&[plain]).weights, [("parking".to_owned(), 1)]);
+        assert_eq!(
+            ObservedRule::forwarding(&[plain], true).weights,
+            [("parking".to_owned(), 1)]
+        );
     }
 }

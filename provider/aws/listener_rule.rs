@@ -165,37 +165,8 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<ObservedRule>> {
     let Some(rule) = out.rules().first() else {
         return Ok(None);
     };
-    let mut observed = ObservedRule {
-        target_group_arn: None,
-        weights: Vec::new(),
-        priority: rule.priority().and_then(|p| p.parse().ok()),
-        path_patterns: Vec::new(),
-        host_headers: Vec::new(),
-        whole_listener: false,
-    };
-    for action in rule.actions() {
-        if let Some(f) = action.forward_config() {
-            observed
-                .weights
-                .extend(f.target_groups().iter().filter_map(|t| {
-                    Some((
-                        t.target_group_arn()?.to_owned(),
-                        i64::from(t.weight().unwrap_or(1)),
-                    ))
-                }));
-        } else if let Some(tg) = action.target_group_arn() {
-            observed.weights.push((tg.to_owned(), 1));
-        }
-        if let Some(tg) = action.target_group_arn() {
-            observed.target_group_arn = Some(tg.to_owned());
-        } else if let Some(first) = action.forward_config().and_then(|f| {
-            f.target_groups()
-                .iter()
-                .max_by_key(|t| t.weight().unwrap_or(0))
-        }) {
-            observed.target_group_arn = first.target_group_arn().map(str::to_owned);
-        }
-    }
+    let mut observed = ObservedRule::forwarding(rule.actions(), false);
+    observed.priority = rule.priority().and_then(|p| p.parse().ok());
     for cond in rule.conditions() {
         match cond.field() {
             Some("path-pattern") => {
@@ -219,6 +190,44 @@ pub async fn read(c: &Clients, arn: &str) -> AwsResult<Option<ObservedRule>> {
 }
 
 impl ObservedRule {
+    /// Where `actions` (a rule's, or an NLB listener's default actions) forward: every group
+    /// with its weight (1 for a plain forward), the main one the plain forward's group or the
+    /// heaviest of a weighted one; no priority or conditions yet.
+    pub fn forwarding(actions: &[Action], whole_listener: bool) -> ObservedRule {
+        let mut observed = ObservedRule {
+            target_group_arn: None,
+            weights: Vec::new(),
+            priority: None,
+            path_patterns: Vec::new(),
+            host_headers: Vec::new(),
+            whole_listener,
+        };
+        for action in actions {
+            if let Some(f) = action.forward_config() {
+                observed
+                    .weights
+                    .extend(f.target_groups().iter().filter_map(|t| {
+                        Some((
+                            t.target_group_arn()?.to_owned(),
+                            i64::from(t.weight().unwrap_or(1)),
+                        ))
+                    }));
+            } else if let Some(tg) = action.target_group_arn() {
+                observed.weights.push((tg.to_owned(), 1));
+            }
+            if let Some(tg) = action.target_group_arn() {
+                observed.target_group_arn = Some(tg.to_owned());
+            } else if let Some(first) = action.forward_config().and_then(|f| {
+                f.target_groups()
+                    .iter()
+                    .max_by_key(|t| t.weight().unwrap_or(0))
+            }) {
+                observed.target_group_arn = first.target_group_arn().map(str::to_owned);
+            }
+        }
+        observed
+    }
+
     /// Whether traffic is split between groups, as during a canary or linear shift.
     pub fn split(&self) -> bool {
         self.weights.iter().filter(|(_, w)| *w > 0).count() > 1
@@ -503,10 +512,16 @@ impl ChildKind for ListenerRuleKind {
             let ours: Vec<String> = std::iter::once(target.clone())
                 .chain(idle.clone())
                 .collect();
-            let current = super::listener_default_action::read(cx.c, &def.listener_arn).await?;
-            if let Some(current) = current
-                && let Some((group, targets)) =
-                    super::listener_default_action::serving_others(cx.c, &current, &ours).await?
+            let current = super::listener_default_action::read(cx.c, &def.listener_arn)
+                .await?
+                .ok_or_else(|| {
+                    AwsError::new(
+                        "DescribeListeners",
+                        format!("the listener {} does not exist", def.listener_arn),
+                    )
+                })?;
+            if let Some((group, targets)) =
+                super::listener_default_action::serving_others(cx.c, &current, &ours).await?
             {
                 return Err(ChildProblem::ListenerServesOthers {
                     listener: def.listener_arn.clone(),
@@ -518,6 +533,7 @@ impl ChildKind for ListenerRuleKind {
                 cx.c,
                 key,
                 &def.listener_arn,
+                &current,
                 &blue,
                 (&target, idle.as_deref()),
             )

@@ -358,12 +358,7 @@ pub fn imported_state(
                     "path_patterns",
                     match rule {
                         Some(r) => strings(&r.path_patterns),
-                        None => strings(
-                            &d::LISTENER_PATH_PATTERNS
-                                .iter()
-                                .map(|p| (*p).to_owned())
-                                .collect::<Vec<_>>(),
-                        ),
+                        None => crate::service::schema::strings_value(d::LISTENER_PATH_PATTERNS),
                     },
                 ),
                 (

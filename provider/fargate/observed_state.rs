@@ -213,12 +213,8 @@ pub fn apply_drift(
             &["load_balancer", "target_protocol"],
             Value::string(tg.protocol.clone()),
         );
-        set(
-            state,
-            &["load_balancer", "health_check", "protocol"],
-            Value::string(tg.health_check_protocol.clone()),
-        );
         for (k, v) in [
+            ("protocol", Value::string(tg.health_check_protocol.clone())),
             ("interval", Value::int(tg.health_check_interval)),
             ("timeout", Value::int(tg.health_check_timeout)),
             ("healthy_threshold", Value::int(tg.healthy_threshold)),

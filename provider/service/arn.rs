@@ -46,6 +46,14 @@ impl LoadBalancerKind {
         }
     }
 
+    /// The CloudWatch namespace of this kind's metrics.
+    pub fn metrics_namespace(self) -> &'static str {
+        match self {
+            LoadBalancerKind::Application => "AWS/ApplicationELB",
+            LoadBalancerKind::Network => "AWS/NetworkELB",
+        }
+    }
+
     /// The kind of the listener `arn` names; `None` when it is not an ALB or NLB listener.
     pub fn of_listener(arn: &str) -> Option<LoadBalancerKind> {
         ListenerArn::parse(arn).ok().map(|l| l.kind)

@@ -223,19 +223,23 @@ impl ProductionService {
         let (listeners, rules): (Vec<_>, Vec<_>) = std::iter::once(&lb.production_rule)
             .chain(lb.test_rule.as_ref())
             .partition(|r| r.whole_listener);
-        let mut out = Diagnostics::new();
-        for rule in listeners {
-            let attr = if std::ptr::eq(rule, &lb.production_rule) {
+        // Every listener's lookup in one round: an NLB's default action, an ALB's rules.
+        let free = futures::future::join_all(listeners.iter().map(|rule| {
+            let attr = if std::ptr::eq(*rule, &lb.production_rule) {
                 "production_listener_arn"
             } else {
                 "test_listener_arn"
             };
-            out.extend(listener_free(&clients, &rule.listener_arn, attr, &mine).await);
-        }
+            listener_free(&clients, &rule.listener_arn, attr, &mine)
+        }));
         let holders = futures::future::join_all(rules.iter().map(|rule| {
             crate::aws::listener_rule::holding_priority(&clients, &rule.listener_arn, rule.priority)
-        }))
-        .await;
+        }));
+        let (free, holders) = futures::join!(free, holders);
+        let mut out = Diagnostics::new();
+        for diagnostics in free {
+            out.extend(diagnostics);
+        }
         for (rule, holder) in rules.into_iter().zip(holders) {
             match holder {
                 Ok(Some((arn, targets)))

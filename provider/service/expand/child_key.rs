@@ -131,14 +131,6 @@ impl AlarmMetric {
             || self == AlarmMetric::UnhealthyHosts
     }
 
-    /// The CloudWatch namespace of the load balancer's metrics.
-    pub fn namespace(kind: crate::service::arn::LoadBalancerKind) -> &'static str {
-        match kind {
-            crate::service::arn::LoadBalancerKind::Application => "AWS/ApplicationELB",
-            crate::service::arn::LoadBalancerKind::Network => "AWS/NetworkELB",
-        }
-    }
-
     /// The ALB metric (namespace AWS/ApplicationELB); for the rate, its numerator.
     pub fn metric_name(self) -> &'static str {
         match self {

@@ -57,7 +57,7 @@ pub(super) fn alarms(spec: &ServiceSpec, names: &ChildNames, load_balanced: bool
                     name: names.alarm(metric, target).to_owned(),
                     metric,
                     target,
-                    namespace: AlarmMetric::namespace(kind),
+                    namespace: kind.metrics_namespace(),
                     metric_name: metric.metric_name(),
                     statistic: metric.statistic(),
                     expression: metric.expression(),

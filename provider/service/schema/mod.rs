@@ -64,7 +64,8 @@ fn strings() -> Type {
     Type::list(Type::String)
 }
 
-fn strings_value(items: &[&str]) -> Value {
+/// A list of strings as a value: a default the schema shows, or what an import writes for it.
+pub fn strings_value(items: &[&str]) -> Value {
     Value::List(items.iter().map(|s| Value::string(*s)).collect())
 }
 
