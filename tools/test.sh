@@ -24,6 +24,8 @@ cargo clippy --lib --no-default-features --locked -- -D warnings
 
 echo "== emulator unit tests" >&2
 "$MOTO_PYTHON" -m unittest discover -s tests/emulator -p 'test_*.py'
+echo "== price table refresh tests" >&2
+"$MOTO_PYTHON" -m unittest discover -s tools -p 'test_*.py'
 
 echo "== cargo test" >&2
 cargo test --locked -- --test-threads="${TEST_THREADS:-2}"

@@ -14,8 +14,17 @@ use super::RenderError;
 use super::model::{Node, render_body};
 use super::variables::literal;
 
-/// Settings of the resource that have no module variable.
-const NOT_IN_MODULE: &[&str] = &["wait_for_deployment"];
+/// Settings of the resource that have no module variable, and what a module user does instead.
+const NOT_IN_MODULE: &[(&str, &str)] = &[
+    (
+        "wait_for_deployment",
+        "a pipeline runs and watches the deployment",
+    ),
+    (
+        "max_monthly_cost",
+        "a module's plan has no cost; price it with a cost tool",
+    ),
+];
 
 /// Reads a service's settings, written as the body of a `fargate_production_service` block
 /// (literal values only), into the resource's configuration value.
@@ -121,10 +130,10 @@ pub fn check(config: &Value) -> Result<Vec<String>, RenderError> {
             _ => warnings.push(line),
         }
     }
-    for name in NOT_IN_MODULE {
+    for (name, instead) in NOT_IN_MODULE {
         if !config.get(name).is_null() {
             warnings.push(format!(
-                "{name} is a setting of the resource only; the modules have no counterpart (a pipeline runs and watches the deployment)"
+                "{name} is a setting of the resource only; the modules have no counterpart ({instead})"
             ));
         }
     }
@@ -153,7 +162,7 @@ pub fn module_call_named(config: &Value, source: &str, label: &str) -> Result<St
     let mut node = Node::new("module", &[label]).string("source", source);
     let block = schema().block;
     for a in &block.attributes {
-        if (a.computed && !a.optional) || NOT_IN_MODULE.contains(&a.name.as_str()) {
+        if (a.computed && !a.optional) || NOT_IN_MODULE.iter().any(|(n, _)| *n == a.name) {
             continue;
         }
         let v = config.get(&a.name);

@@ -16,8 +16,8 @@ use crate::value::{Type, Value};
 use super::model::{Validation, Variable};
 
 /// Resource attributes with no meaning for a module: applying a module cannot wait for a
-/// deployment it does not start.
-const PROVIDER_ONLY: &[&str] = &["wait_for_deployment"];
+/// deployment it does not start, and a module's plan cannot price what it creates.
+const PROVIDER_ONLY: &[&str] = &["wait_for_deployment", "max_monthly_cost"];
 
 /// Block attributes whose check asks whether the user set them, not what they hold after the
 /// defaults: a service without a load balancer may leave an alarm threshold unset (it has no

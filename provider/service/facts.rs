@@ -750,6 +750,7 @@ pub const ENUMS: &[(&str, Enum)] = &[
 mod crosscheck;
 mod load_balancing;
 mod names;
+pub mod prices;
 pub use crosscheck::{Models, disagreements, model_services};
 pub use load_balancing::*;
 pub use names::*;

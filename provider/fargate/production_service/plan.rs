@@ -92,6 +92,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         .unwrap_or_else(Value::unknown);
     let mut requires_replace = Vec::new();
     let mut drift_warnings = Vec::new();
+    let mut cost_shown = false;
     if prior.is_null() {
         for a in service
             .schema
@@ -112,6 +113,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         set_attr(&mut planned, "children", desired_children);
         let preview = crate::service::change::preview(prior, &planned, false);
         set_attr(&mut planned, "next_rollout", preview);
+        cost_shown = true;
     } else {
         if prior.get("children") != &desired_children {
             // Children to (re)create: what they will be called is only known after apply.
@@ -143,6 +145,7 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
             let new_revision = crate::service::change::needs_new_revision(prior, &planned);
             let preview = crate::service::change::preview(prior, &planned, new_revision);
             set_attr(&mut planned, "next_rollout", preview);
+            cost_shown = true;
         }
         for a in change.unknown {
             set_attr(&mut planned, a, Value::unknown());
@@ -150,7 +153,26 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         requires_replace.extend(change.requires_replace);
         drift_warnings.extend(change.warnings);
     }
+    // The cost, from the committed prices: written when the preview is, held against the
+    // budget at every plan.
+    let cost = crate::service::change::monthly_cost(
+        &planned,
+        service.price_region(&planned).as_deref(),
+        crate::service::facts::prices::price_table(),
+    );
+    if cost_shown {
+        set_attr(
+            &mut planned,
+            "monthly_cost",
+            crate::service::change::cost_value(&cost),
+        );
+    }
     let mut diagnostics = plan_checks(&request.config, &planned);
+    diagnostics.extend(checks::cost_diagnostics(
+        &cost,
+        planned.get("max_monthly_cost"),
+        cost_shown,
+    ));
     // Only the plan knows the provider's default tags beside the resource's.
     if let Some(configured) = service.configured_now() {
         diagnostics.extend(crate::service::tag_checks::check_merged(
@@ -177,6 +199,20 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
 }
 
 impl ProductionService {
+    /// The Region a service's prices are looked up in: its listener's, or without a load
+    /// balancer the provider's. `None` while either is unknown.
+    fn price_region(&self, planned: &Value) -> Option<String> {
+        let spec = crate::service::spec::ServiceSpec::from_value(planned).ok()?;
+        let home = self.configured_now().and_then(|c| {
+            c.sdk
+                .region()
+                .map(|r| crate::service::expand::Placement::in_account(r.as_ref(), ""))
+        });
+        crate::service::expand::Placement::of_service(&spec, home.as_ref())
+            .ok()
+            .map(|p| p.region)
+    }
+
     /// configured, and each lookup that fails gives one warning that its check was skipped.
     async fn check_subnets(&self, planned: &Value) -> Diagnostics {
         let configured = match self.configured.read() {

@@ -584,6 +584,10 @@ left unset take their defaults on a load-balanced service and mean no alarm on a
   the plan after a rolled-back deployment is empty (the new revision is registered, and the
   service leaves its roll-out to CodeDeploy): the pipeline must notice the stopped deployment
   and deploy the `appspec` again.
+- The resource's plan shows what the apply will do (`next_rollout`: the action, the strategy's
+  steps and minutes, the peak task count) and what the service costs a month
+  (`monthly_cost`, held against `max_monthly_cost`). A module's plan shows the resources it
+  changes and nothing of either: neither has a counterpart here.
 - `blue_green`, `linear` and `canary` change into one another in place. Changing
   `deployment_strategy` between `codedeploy`, `rolling` and those three is a replacement with
   the modules: the ECS service moves to another resource block (which Terraform does not order

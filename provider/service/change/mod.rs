@@ -13,10 +13,12 @@ use crate::value::{AttributePath, Value};
 use super::expand::{DeploymentStrategy, Expansion, Placement, expand};
 use super::spec::ServiceSpec;
 
+mod cost;
 mod preview;
 #[cfg(test)]
 mod tests;
 
+pub use cost::{MonthlyCost, NoCost, cost_type, cost_value, monthly_cost, spot_tasks};
 pub use preview::{preview, preview_type};
 
 /// Attributes whose change needs a new task definition revision and a blue/green rollout.

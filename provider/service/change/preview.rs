@@ -107,7 +107,7 @@ pub fn preview(prior: &Value, planned: &Value, new_revision: bool) -> Value {
 
 /// The tasks running at a deployment's peak: the new set beside the old, or a rolling update's
 /// `maximum_percent` of the count (rounded down, as ECS does).
-fn peak_tasks(strategy: DeploymentStrategy, spec: &ServiceSpec) -> i64 {
+pub(super) fn peak_tasks(strategy: DeploymentStrategy, spec: &ServiceSpec) -> i64 {
     let percent = strategy.peak_percent(spec.ecs_deployment.maximum_percent);
     spec.desired_count * percent / 100
 }

@@ -354,6 +354,20 @@ pub const RULES: &[Rule] = &[
         checked_in: &["service/tag_checks.rs"],
     },
     Rule {
+        id: "max-monthly-cost",
+        severity: "error",
+        text: "`max_monthly_cost` is 0 or more",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/cost.rs"],
+    },
+    Rule {
+        id: "cost",
+        severity: "warning",
+        text: "*plan*, from the committed price table (no AWS call): `monthly_cost.total_high` (the tasks at `desired_count` with no Spot discount, the service's alarms and 20-second metrics) is at most `max_monthly_cost`; a Region without prices gives a null `monthly_cost` and this warning",
+        stage: Stage::Plan,
+        checked_in: &["service/checks/cost.rs", "service/change/cost.rs"],
+    },
+    Rule {
         id: "subnet-vpc",
         severity: "error",
         text: "*plan*, looking the subnets up (EC2 DescribeSubnets): every subnet is in `load_balancer.vpc_id`",

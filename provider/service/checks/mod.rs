@@ -11,6 +11,7 @@ mod alarms;
 mod catalogue;
 mod circuit_breaker;
 mod containers;
+mod cost;
 mod deployment;
 mod firelens;
 mod hardening;
@@ -36,6 +37,7 @@ use crate::value::Value;
 pub use super::facts::{VALID_CPU, valid_memory};
 pub use alarms::MAX_DEPLOYMENT_ALARMS;
 pub use catalogue::{RULES, Rule, Stage};
+pub use cost::cost_diagnostics;
 pub use hardening::FARGATE_ADDABLE_CAPABILITY;
 pub use network::{
     IngressRule, PeakTasks, SecurityGroupInfo, SubnetInfo, security_group_reachability,
@@ -67,6 +69,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.deployment_strategy(config);
     out.circuit_breaker(config);
     out.high_resolution_scaling(config);
+    out.max_monthly_cost(config);
     out.load_balancer(config);
     out.container_port(config);
     out.sidecar_values(config);

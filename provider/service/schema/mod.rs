@@ -129,6 +129,12 @@ fn service_block() -> Block {
             "Whether apply waits for a roll-out to finish (ECS's service deployment, or CodeDeploy's under \
          `codedeploy`), and fails keeping the running revision if it is stopped or rolled back.",
         ))
+    .attribute(A::optional(
+            "max_monthly_cost",
+            Type::Number,
+            "A monthly budget for the service in `monthly_cost`'s currency: the plan warns (check `cost`) \
+             when `monthly_cost.total_high` is above it, or when the service's Region has no prices.",
+        ))
     .attribute(A::defaulted(
             "deployment_strategy",
             Type::String,
@@ -254,6 +260,21 @@ fn service_block() -> Block {
          counted), `peak_tasks` during the roll-out at `desired_count`, and what rolls it back \
          (`rolls_back_on`: alarms, the circuit breaker's threshold). Unknown while an input is; a plan \
          without a change keeps the last one.",
+    ))
+    .attribute(A::computed(
+        "monthly_cost",
+        crate::service::change::cost_type(),
+        "What the service costs a month, known at plan, in `currency` (USD) at the `region`'s prices of \
+         `price_date` (AWS's public prices, 730 hours a month, no free tier, savings plans or taxes): \
+         `per_task` on demand; `tasks_on_demand` at `desired_count`; with the capacity provider strategy's \
+         `spot_tasks` on Fargate Spot, `tasks_low` at Spot's deepest discount and `tasks_high` at none; \
+         `at_min` and `at_max` at autoscaling's bounds (null without autoscaling); `x86_64` and `arm64`, \
+         the tasks on each architecture; `ephemeral_storage`, the part for storage above the 20 GB \
+         Fargate includes; `rollout_surge`, one deployment's extra tasks for the minutes \
+         `next_rollout` counts (not monthly, not in the totals); the service's own `alarms` and \
+         `high_resolution_metrics`; and `total_low`/`total_high`. Load balancers, logs, data transfer \
+         and the target tracking policies' alarms are not counted. Null in a Region the price table has no \
+         prices for (the plan warns), unknown while an input is; a plan without a change keeps the last one.",
     ))
     .attribute(A::computed(
         "children",
