@@ -325,6 +325,10 @@ pub fn imported_state(
             sidecars_value(td.containers.get(1..).unwrap_or_default(), &Value::Null),
         );
         put("volume", volumes_value(&td.volumes));
+        put(
+            "running_images",
+            crate::service::image_owner::images_value(&crate::service::image_owner::images_of(td)),
+        );
     }
     if let (Some(tg), Some(production_listener)) = (&o.target_group, &routing.production_listener) {
         let priority = o

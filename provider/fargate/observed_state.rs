@@ -56,6 +56,30 @@ pub(super) fn number(f: f64) -> Value {
     Value::Number(Number::from_f64(f))
 }
 
+/// Puts the containers' images of `from` back into `state` (the application's and each
+/// sidecar's, by position): what a refresh does when a pipeline owns the images.
+pub fn keep_images(state: &mut Value, from: &Value) {
+    set(
+        state,
+        &["container", "image"],
+        from.get("container").get("image").clone(),
+    );
+    let images: Vec<Value> = from
+        .get("sidecar")
+        .elements()
+        .unwrap_or_default()
+        .iter()
+        .map(|s| s.get("image").clone())
+        .collect();
+    if let Value::Object(m) = state
+        && let Some(Value::List(sidecars)) = m.get_mut("sidecar")
+    {
+        for (sidecar, image) in sidecars.iter_mut().zip(images) {
+            set(sidecar, &["image"], image);
+        }
+    }
+}
+
 /// Writes the observed settings over the stored ones, so the next plan shows drift. Settings
 /// AWS cannot tell us (provider-only ones) keep their stored values.
 pub fn apply_drift(

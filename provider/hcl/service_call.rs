@@ -24,6 +24,11 @@ const NOT_IN_MODULE: &[(&str, &str)] = &[
         "max_monthly_cost",
         "a module's plan has no cost; price it with a cost tool",
     ),
+    (
+        "image_owner",
+        "to leave the images to a pipeline, pass the running image as the module's image: read the service's \
+         task_definition with data.aws_ecs_service and its image with data.aws_ecs_container_definition",
+    ),
 ];
 
 /// Reads a service's settings, written as the body of a `fargate_production_service` block

@@ -17,7 +17,7 @@ use super::model::{Validation, Variable};
 
 /// Resource attributes with no meaning for a module: applying a module cannot wait for a
 /// deployment it does not start, and a module's plan cannot price what it creates.
-const PROVIDER_ONLY: &[&str] = &["wait_for_deployment", "max_monthly_cost"];
+const PROVIDER_ONLY: &[&str] = &["wait_for_deployment", "max_monthly_cost", "image_owner"];
 
 /// Block attributes whose check asks whether the user set them, not what they hold after the
 /// defaults: a service without a load balancer may leave an alarm threshold unset (it has no

@@ -49,3 +49,18 @@ pub fn appspec(
     }
     spec
 }
+
+/// The state's `appspec`: under CodeDeploy, the AppSpec of a deployment of the running revision
+/// (a pipeline that deploys its own revisions puts its ARN in `TaskDefinition`), as JSON; null
+/// under the ECS controller, where UpdateService deploys a revision.
+pub fn appspec_attribute(
+    exp: &super::expand::Expansion,
+    task_definition_arn: Option<&str>,
+) -> crate::value::Value {
+    match task_definition_arn {
+        Some(arn) if exp.strategy.uses_codedeploy() => crate::value::Value::string(
+            appspec(arn, &exp.ecs_service, &exp.deployment_group.hooks).to_string(),
+        ),
+        _ => crate::value::Value::Null,
+    }
+}

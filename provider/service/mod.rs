@@ -11,6 +11,7 @@ pub mod defaults;
 pub mod empty_identifiers;
 pub mod expand;
 pub mod facts;
+pub mod image_owner;
 pub mod names;
 pub mod schema;
 pub mod spec;

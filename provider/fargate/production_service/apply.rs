@@ -8,8 +8,10 @@ use crate::aws::clients::Clients;
 use crate::aws::lifecycle::{self, ChildError};
 use crate::aws::rollout::{self, Rollout};
 use crate::aws::scaling_policy;
+use crate::service::appspec::appspec_attribute;
 use crate::service::change::{ROLLOUT_PATHS, needs_new_revision};
 use crate::service::expand::{ChildKey, Expansion, Placement};
+use crate::service::image_owner;
 use crate::service::state::{ChildIds, Colour, set_computed};
 use crate::tfplugin::{ApplyRequest, ApplyResponse, Diagnostic, Diagnostics};
 use crate::value::Value;
@@ -159,6 +161,12 @@ impl ApplyStep<'_> {
             (Ok(exp), Ok(old)) => (exp, old),
             (Err(d), _) | (_, Err(d)) => return unchanged(request, d),
         };
+        let mut exp = exp;
+        if image_owner::pipeline_owns(&request.planned_state) {
+            // A new revision keeps the images the pipeline deployed.
+            let running = image_owner::running_images(&request.prior_state);
+            image_owner::with_running_images(&mut exp.task_definition, &running);
+        }
         let c = self.clients;
         let mut diagnostics = Diagnostics::new();
         let mut live = live_of(&request.prior_state).unwrap_or(Colour::Blue);
@@ -227,7 +235,7 @@ impl ApplyStep<'_> {
         out: &mut RolloutOutcome<'_>,
     ) -> Option<Colour> {
         let keep_running = |state: &mut Value| {
-            for p in ROLLOUT_PATHS {
+            for p in ROLLOUT_PATHS.iter().chain(&["running_images"]) {
                 set_attr(state, p, request.prior_state.get(p).clone());
             }
         };
@@ -284,6 +292,17 @@ fn finish(
 ) -> ApplyResponse {
     let cluster = cluster_of(&state).to_owned();
     set_computed(&mut state, &exp.shape(), &ids, Some(live), &cluster);
+    let appspec = appspec_attribute(exp, ids.get(ChildKey::TaskDefinition));
+    set_attr(&mut state, "appspec", appspec);
+    if state.get("running_images").is_unknown() {
+        // A revision registered by this apply: its images run (or the roll-out that runs
+        // them has started).
+        let images = match ids.get(ChildKey::TaskDefinition) {
+            Some(_) => image_owner::images_value(&image_owner::images_of(&exp.task_definition)),
+            None => Value::Null,
+        };
+        set_attr(&mut state, "running_images", images);
+    }
     if !problems.is_empty() {
         let summary = if request.prior_state.is_null() {
             "Creating the service failed"

@@ -199,6 +199,13 @@ async fn import_service(
         observed.live,
         cluster,
     );
+    let appspec = crate::service::appspec::appspec_attribute(
+        &exp,
+        observed
+            .ids
+            .get(crate::service::expand::ChildKey::TaskDefinition),
+    );
+    super::set_attr(&mut state, "appspec", appspec);
     Ok(Some((state, observed.ids)))
 }
 

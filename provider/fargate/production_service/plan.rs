@@ -190,6 +190,13 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         diagnostics.extend(priorities);
     }
     diagnostics.extend(Diagnostics(drift_warnings));
+    let codedeploy =
+        |v: &Value| DeploymentStrategy::of(v).is_some_and(DeploymentStrategy::uses_codedeploy);
+    if !prior.is_null() && planned != *prior && (codedeploy(prior) || codedeploy(&planned)) {
+        // The AppSpec names the revision, network, capacity and hooks: whatever the apply
+        // changes, it is known again after it.
+        set_attr(&mut planned, "appspec", Value::unknown());
+    }
     PlanResponse {
         planned_state: planned,
         planned_private: request.prior_private,

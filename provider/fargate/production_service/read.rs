@@ -7,7 +7,10 @@ use crate::tfplugin::{Diagnostic, Diagnostics, ReadRequest, ReadResponse};
 use crate::value::Value;
 
 use super::{ProductionService, cluster_of, discover, expansion_of, home_for, live_of, set_attr};
-use crate::fargate::observed_state::apply_drift;
+use crate::fargate::observed_state::{apply_drift, keep_images};
+use crate::service::appspec::appspec_attribute;
+use crate::service::expand::ChildKey;
+use crate::service::image_owner;
 
 pub(super) async fn read(service: &ProductionService, request: ReadRequest) -> ReadResponse {
     let keep = |d: Diagnostic, request: ReadRequest| ReadResponse {
@@ -64,15 +67,26 @@ pub(super) async fn read(service: &ProductionService, request: ReadRequest) -> R
         return ReadResponse::default();
     }
     let mut state = request.current_state;
+    let configured = state.clone();
     apply_drift(
         &mut state,
         &observed,
         spec.autoscaling.is_some(),
         &exp.task_definition,
     );
+    if let Some(td) = &observed.task_definition {
+        let running = image_owner::images_value(&image_owner::images_of(td));
+        set_attr(&mut state, "running_images", running);
+    }
+    if image_owner::pipeline_owns(&configured) {
+        // The pipeline's images are not drift: the state keeps the configuration's.
+        keep_images(&mut state, &configured);
+    }
     let live = observed.live.or_else(|| live_of(&state));
     let cluster = cluster_of(&state).to_owned();
     set_computed(&mut state, &exp.shape(), &observed.ids, live, &cluster);
+    let appspec = appspec_attribute(&exp, observed.ids.get(ChildKey::TaskDefinition));
+    set_attr(&mut state, "appspec", appspec);
     if observed.registry_detached {
         // Shown as no registry, so the plan replaces the service (see plan).
         set_attr(&mut state, "service_discovery_arn", Value::Null);

@@ -588,6 +588,11 @@ left unset take their defaults on a load-balanced service and mean no alarm on a
   steps and minutes, the peak task count) and what the service costs a month
   (`monthly_cost`, held against `max_monthly_cost`). A module's plan shows the resources it
   changes and nothing of either: neither has a counterpart here.
+- `image_owner = "pipeline"` has no variable: a module deploys the image it is given. To leave
+  the images to a pipeline, give it the one that runs once the service exists: read the
+  service's `task_definition` with `data "aws_ecs_service"` and the container's `image` with
+  `data "aws_ecs_container_definition"`, and pass that image to the module. A change of any
+  other setting then registers a revision with the running image, as the resource does.
 - `blue_green`, `linear` and `canary` change into one another in place. Changing
   `deployment_strategy` between `codedeploy`, `rolling` and those three is a replacement with
   the modules: the ECS service moves to another resource block (which Terraform does not order

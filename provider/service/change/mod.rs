@@ -11,6 +11,7 @@ use crate::tfplugin::Diagnostic;
 use crate::value::{AttributePath, Value};
 
 use super::expand::{DeploymentStrategy, Expansion, Placement, expand};
+use super::image_owner;
 use super::spec::ServiceSpec;
 
 mod cost;
@@ -35,6 +36,7 @@ pub const ROLLOUT_PATHS: &[&str] = &[
 
 /// Computed attributes a roll-out changes: known only after apply.
 pub const ROLLOUT_ATTRIBUTES: &[&str] = &[
+    "running_images",
     "task_definition_arn",
     "task_definition_revision",
     "last_deployment_id",
@@ -156,7 +158,15 @@ fn discovery_change(prior: &Value, planned: &Value, plan: &mut UpdatePlan) {
 /// wholly known, the raw settings decide.
 pub fn needs_new_revision(prior: &Value, planned: &Value) -> bool {
     match (comparable_expansion(prior), comparable_expansion(planned)) {
-        (Some(a), Some(b)) => {
+        (Some(mut a), Some(mut b)) => {
+            // What runs is the prior revision with the images the state saw running. Under a
+            // pipeline the new one takes them too, so images alone never roll out; under
+            // Terraform the configuration's images must be what runs.
+            let running = image_owner::running_images(prior);
+            image_owner::with_running_images(&mut a.task_definition, &running);
+            if image_owner::pipeline_owns(planned) {
+                image_owner::with_running_images(&mut b.task_definition, &running);
+            }
             let (x, y) = (&a.ecs_service, &b.ecs_service);
             a.task_definition != b.task_definition
                 || x.subnets != y.subnets

@@ -354,6 +354,13 @@ pub const RULES: &[Rule] = &[
         checked_in: &["service/tag_checks.rs"],
     },
     Rule {
+        id: "pipeline-image",
+        severity: "warning (error for an unknown owner)",
+        text: "`image_owner` is `terraform` or `pipeline`; with `pipeline`, every container's image is a digest (`repo@sha256:…`), as running images are compared by reference",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/images.rs"],
+    },
+    Rule {
         id: "max-monthly-cost",
         severity: "error",
         text: "`max_monthly_cost` is 0 or more",

@@ -1,12 +1,27 @@
 //! The image rule: a `:latest` or untagged image of any container is a warning, or an error with
 //! `require_immutable_image`; a digest is always fine.
 
+use crate::service::image_owner;
+use crate::service::schema::one_of;
 use crate::value::{AttributePath, Value};
 
 use super::shared::{Checker, container_blocks};
 
 impl Checker {
     pub(super) fn image(&mut self, c: &Value) {
+        let owner = c.get("image_owner");
+        if let Some(o) = owner.as_str()
+            && !image_owner::OWNERS.contains(&o)
+        {
+            self.error(
+                AttributePath::attr("image_owner"),
+                "Invalid image_owner",
+                format!(
+                    "image_owner is {} (who deploys new images); got {o:?}.",
+                    one_of(image_owner::OWNERS)
+                ),
+            );
+        }
         for (at, container) in container_blocks(c) {
             self.container_image(c, container, at.join_attr("image"));
         }
@@ -24,6 +39,19 @@ impl Checker {
         let problem = match tag {
             None => "has no tag, so it means :latest",
             Some("latest") => "uses the :latest tag",
+            Some(_) if image_owner::pipeline_owns(c) => {
+                self.warning(
+                    at,
+                    "Pipeline-owned image is not a digest",
+                    format!(
+                        "{image:?} is a tag, and with image_owner = \"pipeline\" the running images are compared by \
+                         reference: a pipeline that pushes the same tag again deploys nothing Terraform can see, and the \
+                         tasks a scale-out starts may run another build than the rest. Start the service from a digest \
+                         (repo@sha256:…) and let the pipeline deploy digests (check `pipeline-image`)."
+                    ),
+                );
+                return;
+            }
             Some(_) => return,
         };
         let strict = c.get("require_immutable_image").as_bool().unwrap_or(false);
@@ -46,6 +74,29 @@ mod tests {
 
     fn image(image: &str) -> Vec<Seen> {
         run(Checker::image, &[("container.image", s(image))])
+    }
+
+    #[test]
+    fn a_pipeline_owned_image_should_be_a_digest() {
+        let run_with = |owner: &str, img: &str| {
+            run(
+                Checker::image,
+                &[("image_owner", s(owner)), ("container.image", s(img))],
+            )
+        };
+        assert_eq!(run_with("pipeline", "app@sha256:0123456789abcdef"), []);
+        assert_eq!(run_with("terraform", "app:1.2.3"), []);
+        assert_eq!(
+            run_with("pipeline", "app:1.2.3"),
+            [warning(
+                "Pipeline-owned image is not a digest",
+                "container.image"
+            )]
+        );
+        assert_eq!(
+            run_with("ci", "app@sha256:0123456789abcdef"),
+            [error("Invalid image_owner", "image_owner")]
+        );
     }
 
     #[test]

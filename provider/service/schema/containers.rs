@@ -76,7 +76,9 @@ fn with_container_settings(block: Block) -> Block {
             "image",
             Type::String,
             "Image reference. Prefer an immutable tag or a digest (`repo@sha256:…`); a change registers a new \
-             task definition revision and rolls it out with the service's deployment strategy.",
+             task definition revision and rolls it out with the service's deployment strategy. Under \
+             `image_owner = \"pipeline\"` it is only the image the service starts from: a later change \
+             deploys nothing.",
         ))
         .attribute(A::optional("command", strings(), "Overrides the image's CMD."))
         .attribute(A::optional("entry_point", strings(), "Overrides the image's ENTRYPOINT."))

@@ -129,6 +129,17 @@ fn service_block() -> Block {
             "Whether apply waits for a roll-out to finish (ECS's service deployment, or CodeDeploy's under \
          `codedeploy`), and fails keeping the running revision if it is stopped or rolled back.",
         ))
+    .attribute(A::defaulted(
+            "image_owner",
+            Type::String,
+            Value::string(crate::service::image_owner::TERRAFORM),
+            "Who deploys new images. `terraform`: the configuration's images run, and a revision deployed \
+             outside Terraform is drift the next apply undoes. `pipeline`: the configuration's images only \
+             start the service; a revision a pipeline deploys (same family, other images) is not drift, \
+             `running_images` reports it, a change of the images in the configuration deploys nothing, \
+             and a change of any other task definition setting registers a revision from the running \
+             images plus the new settings and rolls it out.",
+        ))
     .attribute(A::optional(
             "max_monthly_cost",
             Type::Number,
@@ -260,6 +271,20 @@ fn service_block() -> Block {
          counted), `peak_tasks` during the roll-out at `desired_count`, and what rolls it back \
          (`rolls_back_on`: alarms, the circuit breaker's threshold). Unknown while an input is; a plan \
          without a change keeps the last one.",
+    ))
+    .attribute(A::computed(
+        "appspec",
+        Type::String,
+        "Under `codedeploy`, the AppSpec (JSON) of a CodeDeploy deployment of the running revision: the \
+         container and port the load balancer routes to, the network and capacity settings and the hooks. \
+         A pipeline that deploys its own revisions (`image_owner = \"pipeline\"`) puts its revision's ARN \
+         in `TaskDefinition` and passes it to CodeDeploy's CreateDeployment. Null under the ECS strategies.",
+    ))
+    .attribute(A::computed(
+        "running_images",
+        Type::map(Type::String),
+        "The image each container of the running revision has, by container name: the configuration's \
+         after an apply, or what a pipeline deployed under `image_owner = \"pipeline\"`.",
     ))
     .attribute(A::computed(
         "monthly_cost",
