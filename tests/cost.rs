@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::scenario::setup_example;
+use support::scenario::{Setup, setup_example};
 use support::{Emulator, Workdir};
 
 const PROVIDER: &str = r#"
@@ -274,6 +274,71 @@ fn an_applied_service_keeps_its_cost_until_a_change_prices_it_again() {
         after["monthly_cost"]["tasks_on_demand"].as_f64(),
         Some(86.99)
     );
-    assert_eq!(after["next_rollout"]["action"], "update in place");
+    let preview = &after["next_rollout"];
+    assert_eq!(preview["action"], "update in place");
+    // Six tasks, each with its network interface, against the subnets' free addresses as the
+    // plan looked them up.
+    assert_eq!(preview["peak_enis"].as_i64(), Some(6), "{preview:#}");
+    assert_eq!(
+        preview["free_addresses"].as_i64(),
+        Some(free_addresses(&t)),
+        "{preview:#}"
+    );
+    // A new image under blue/green: the new set beside the old.
+    t.tofu(&[
+        "plan",
+        "-out=image.tfplan",
+        "-var",
+        "image=public.ecr.aws/nginx/nginx:1.29.0",
+    ])
+    .assert_ok();
+    let show = t.tofu(&["show", "-json", "image.tfplan"]);
+    let plan: serde_json::Value = serde_json::from_str(&show.stdout).expect("plan JSON");
+    let preview = &plan["resource_changes"][0]["change"]["after"]["next_rollout"];
+    assert_eq!(preview["action"], "deployment", "{preview:#}");
+    assert_eq!(
+        (
+            preview["peak_tasks"].as_i64(),
+            preview["peak_enis"].as_i64()
+        ),
+        (Some(12), Some(12))
+    );
     t.tofu(&["destroy", "-auto-approve"]).assert_ok();
+}
+
+/// The free addresses of the example's subnets, as EC2 reports them.
+fn free_addresses(t: &Setup) -> i64 {
+    let ids: Vec<String> = t.fixtures.json["private_subnet_ids"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let env: std::collections::HashMap<String, String> = t.emulator.aws_env().into_iter().collect();
+    t.aws.run(async {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(&t.emulator.endpoint);
+        if let (Some(key), Some(secret)) = (
+            env.get("AWS_ACCESS_KEY_ID"),
+            env.get("AWS_SECRET_ACCESS_KEY"),
+        ) {
+            loader = loader
+                .region(aws_types::region::Region::new("us-east-1"))
+                .credentials_provider(aws_credential_types::Credentials::new(
+                    key, secret, None, None, "tests",
+                ));
+        }
+        let ec2 = aws_sdk_ec2::Client::new(&loader.load().await);
+        ec2.describe_subnets()
+            .set_subnet_ids(Some(ids))
+            .send()
+            .await
+            .expect("DescribeSubnets")
+            .subnets()
+            .iter()
+            .map(|s| i64::from(s.available_ip_address_count().unwrap_or_default()))
+            .sum()
+    })
 }

@@ -49,6 +49,15 @@ impl<K: std::hash::Hash + Eq, V: Clone> Memo<K, V> {
         };
         cell.get_or_try_init(lookup).await.cloned()
     }
+
+    /// The answer already given for `key`, without asking.
+    fn peek(&self, key: &K) -> Option<V> {
+        let answers = match self.answers.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        answers.get(key)?.get().cloned()
+    }
 }
 
 /// The network lookups of one provider process. The refresh starts them alongside its reads
@@ -116,6 +125,14 @@ fn peak_percent(planned: &Value) -> Option<i64> {
         v => v.as_i64()?,
     };
     Some(strategy.peak_percent(maximum))
+}
+
+/// The addresses free in the planned subnets together, from the answer the subnet check's
+/// lookup got (no call of its own); `None` while the subnets are unknown or the lookup failed.
+pub fn free_addresses(configured: &Configured, planned: &Value) -> Option<i64> {
+    let ids = known_strings(planned.get("network").get("subnets"))?;
+    let found = configured.network.subnets.peek(&ids)?;
+    (found.len() == ids.len()).then(|| found.iter().map(|s| s.free_ips).sum())
 }
 
 async fn subnets(configured: &Configured, planned: &Value) -> Diagnostics {

@@ -188,6 +188,19 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         );
         diagnostics.extend(subnets);
         diagnostics.extend(priorities);
+        if cost_shown
+            && planned.get("next_rollout").get("action").as_str().is_some()
+            && let Some(configured) = service.configured_now()
+        {
+            // The subnets were looked up for their check in this round: the preview's peak
+            // is set against what they have free.
+            let free = crate::fargate::network_checks::free_addresses(&configured, &planned);
+            if let Value::Object(m) = &mut planned
+                && let Some(preview) = m.get_mut("next_rollout")
+            {
+                crate::service::change::with_free_addresses(preview, free);
+            }
+        }
     }
     diagnostics.extend(Diagnostics(drift_warnings));
     let codedeploy =

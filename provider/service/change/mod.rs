@@ -20,7 +20,7 @@ mod preview;
 mod tests;
 
 pub use cost::{MonthlyCost, NoCost, cost_type, cost_value, monthly_cost, spot_tasks};
-pub use preview::{preview, preview_type};
+pub use preview::{preview, preview_type, with_free_addresses};
 
 /// Attributes whose change needs a new task definition revision and a blue/green rollout.
 pub const ROLLOUT_PATHS: &[&str] = &[

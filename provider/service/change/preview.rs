@@ -26,8 +26,21 @@ pub fn preview_type() -> Type {
         ),
         ("minutes", Type::Number),
         ("peak_tasks", Type::Number),
+        ("peak_enis", Type::Number),
+        ("free_addresses", Type::Number),
         ("rolls_back_on", Type::list(Type::String)),
     ])
+}
+
+/// Writes into a preview the addresses free in the service's subnets, as the plan's subnet
+/// lookup found them (null when it could not look).
+pub fn with_free_addresses(preview: &mut Value, free: Option<i64>) {
+    if let Value::Object(m) = preview {
+        m.insert(
+            "free_addresses".to_owned(),
+            free.map_or(Value::Null, Value::int),
+        );
+    }
 }
 
 /// What applying `planned` over `prior` (null before creation, and for the new object of a
@@ -93,6 +106,11 @@ pub fn preview(prior: &Value, planned: &Value, new_revision: bool) -> Value {
         ),
         ("minutes", Value::int(minutes)),
         ("peak_tasks", Value::int(peak)),
+        // "Each Amazon ECS task that is hosted on Fargate ... has its own elastic network
+        // interface (ENI)" with a private address of the subnet (Fargate task networking,
+        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html).
+        ("peak_enis", Value::int(peak)),
+        ("free_addresses", Value::Null),
         (
             "rolls_back_on",
             Value::List(

@@ -268,7 +268,9 @@ fn service_block() -> Block {
         "What the apply does to the running service, known at plan: `action` (`create`, also the new service \
          of a replacement; `update in place`; `deployment` of a new revision) and `reason`, the `strategy` and its `steps` with the \
          minutes each waits by its settings, their sum in `minutes` (time for tasks to start and pauses not \
-         counted), `peak_tasks` during the roll-out at `desired_count`, and what rolls it back \
+         counted), `peak_tasks` during the roll-out at `desired_count` and `peak_enis` (a Fargate task has a \
+         network interface and an address of its own) against `free_addresses`, what the service's subnets \
+         have free as the plan's lookup found them (null when it could not look), and what rolls it back \
          (`rolls_back_on`: alarms, the circuit breaker's threshold). Unknown while an input is; a plan \
          without a change keeps the last one.",
     ))
