@@ -226,13 +226,10 @@ pub fn task_definition() -> Module {
                     .expr("create_before_destroy", "true")
                     .block(
                         Node::new("precondition", &[])
-                            .expr(
-                                "condition",
-                                "!var.require_immutable_image || alltrue([for image in local.images : strcontains(image, \"@sha256:\") || (can(regex(\":[^/:]+$\", image)) && !endswith(image, \":latest\"))])",
-                            )
+                            .expr("condition", immutable_images_condition())
                             .string(
                                 "error_message",
-                                "require_immutable_image is set: use images with a version tag or a digest, not :latest or no tag (check mutable-image).",
+                                "require_immutable_image is set: use images with a version tag or a digest, not :latest, a moving tag (:stable, :main, …) or no tag (check mutable-image).",
                             ),
                     )
                     // The rules that involve several containers, as `service::checks::tasks`
@@ -355,3 +352,17 @@ pub const EFS_POLICY: &str = r#"{
   Version = "2012-10-17"
   Statement = [for v in var.efs_mounts : merge({ Sid = v.sid, Effect = "Allow", Action = v.actions, Resource = v.file_system_arn }, { for k, c in { Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = v.access_point_arn } } } : k => c if v.access_point_arn != null })]
 }"#;
+
+/// The `mutable-image` rule under `require_immutable_image`, as the checks state it: every
+/// image a digest, or a tag that is neither `latest` nor one of the tags that move by
+/// convention (no tag means `latest`).
+fn immutable_images_condition() -> String {
+    let tags: Vec<String> = std::iter::once("latest")
+        .chain(crate::service::checks::MOVING_TAGS.iter().copied())
+        .map(|t| format!("\"{t}\""))
+        .collect();
+    format!(
+        "!var.require_immutable_image || alltrue([for image in local.images : strcontains(image, \"@sha256:\") || (can(regex(\":[^/:]+$\", image)) && !anytrue([for tag in [{}] : endswith(image, \":${{tag}}\")]))])",
+        tags.join(", ")
+    )
+}

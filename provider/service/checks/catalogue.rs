@@ -85,7 +85,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "mutable-image",
         severity: "warning (error with require_immutable_image)",
-        text: "an image with a `:latest` tag or no tag; a digest is always fine",
+        text: "an image with a `:latest` tag, a tag that by convention moves (`stable`, `prod`, `production`, `staging`, `main`, `master`, `dev`, `develop`, `edge`, `nightly`, `current`, `release`) or no tag; a digest is always fine",
         stage: Stage::Validate,
         checked_in: &["service/checks/images.rs"],
     },
@@ -114,6 +114,13 @@ pub const RULES: &[Rule] = &[
         id: "capacity-strategy",
         severity: "error",
         text: "capacity providers `FARGATE`/`FARGATE_SPOT`, at most one with a base, weights 0 to 1000, at least one weight > 0",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/sizing.rs"],
+    },
+    Rule {
+        id: "spot-only",
+        severity: "warning",
+        text: "a `capacity_provider_strategy` that places no task on `FARGATE` (no base or weight): every task may be reclaimed with two minutes' notice",
         stage: Stage::Validate,
         checked_in: &["service/checks/sizing.rs"],
     },

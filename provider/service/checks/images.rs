@@ -7,6 +7,23 @@ use crate::value::{AttributePath, Value};
 
 use super::shared::{Checker, container_blocks};
 
+/// Tags that by convention point at whatever was built last on a branch or for an
+/// environment, as `latest` does (seed 003: tag images immutably, never deploy a moving tag).
+pub const MOVING_TAGS: &[&str] = &[
+    "stable",
+    "prod",
+    "production",
+    "staging",
+    "main",
+    "master",
+    "dev",
+    "develop",
+    "edge",
+    "nightly",
+    "current",
+    "release",
+];
+
 impl Checker {
     pub(super) fn image(&mut self, c: &Value) {
         let owner = c.get("image_owner");
@@ -36,9 +53,14 @@ impl Checker {
         }
         let last = image.rsplit('/').next().unwrap_or(image);
         let tag = last.split_once(':').map(|(_, t)| t);
+        let moving;
         let problem = match tag {
             None => "has no tag, so it means :latest",
             Some("latest") => "uses the :latest tag",
+            Some(t) if MOVING_TAGS.contains(&t) => {
+                moving = format!("uses :{t}, a tag that by convention moves to each new build");
+                moving.as_str()
+            }
             Some(_) if image_owner::pipeline_owns(c) => {
                 self.warning(
                     at,
@@ -109,7 +131,13 @@ mod tests {
         ] {
             assert_eq!(image(ok), [], "{ok}");
         }
-        for bad in ["app:latest", "app", "registry.example.com:5000/team/app"] {
+        for bad in [
+            "app:latest",
+            "app",
+            "registry.example.com:5000/team/app",
+            "app:stable",
+            "registry.example.com:5000/team/app:main",
+        ] {
             assert_eq!(
                 image(bad),
                 [warning("Mutable image reference", "container.image")],

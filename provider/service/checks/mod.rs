@@ -39,6 +39,7 @@ pub use alarms::MAX_DEPLOYMENT_ALARMS;
 pub use catalogue::{RULES, Rule, Stage};
 pub use cost::cost_diagnostics;
 pub use hardening::FARGATE_ADDABLE_CAPABILITY;
+pub use images::MOVING_TAGS;
 pub use network::{
     IngressRule, PeakTasks, SecurityGroupInfo, SubnetInfo, security_group_reachability,
     subnet_capacity, subnet_vpcs,

@@ -153,6 +153,7 @@ impl Checker {
         let Some(items) = c.get("capacity_provider_strategy").elements() else {
             return;
         };
+        let errors_before = self.diags.0.len();
         let mut with_base = 0;
         let mut positive_weight = false;
         let mut all_weights_known = true;
@@ -221,12 +222,52 @@ impl Checker {
                 "At least one capacity provider needs a weight greater than 0, or no task beyond the base is placed.".into(),
             );
         }
+        if self.diags.0.len() == errors_before {
+            self.spot_only(items);
+        }
         // No rule against FARGATE_SPOT with ARM64: AWS's API model (ECS
         // CapacityProviderStrategyItem, botocore 1.44.18, read 2026-12-07) says "FARGATE_SPOT
         // supports Linux tasks with the ARM64 architecture on platform version 1.4.0 or later"
         // (Graviton on Fargate Spot since 2024-09); older copies of the ECS guide that say
         // X86_64 only are stale, and the model wins.
     }
+}
+
+impl Checker {
+    /// A strategy that places no task on FARGATE: every task runs on capacity AWS may reclaim
+    /// with two minutes' notice, so an interruption can take the whole service (seed 003: "a
+    /// base of on-demand FARGATE for a guaranteed floor, then FARGATE_SPOT for the elastic,
+    /// interruption-tolerant remainder").
+    fn spot_only(&mut self, items: &[Value]) {
+        let mut on_demand = false;
+        for item in items {
+            let (Some(provider), Some(base), Some(weight)) = (
+                item.get("capacity_provider").as_str(),
+                known_or(item.get("base"), d::CAPACITY_BASE),
+                known_or(item.get("weight"), d::CAPACITY_WEIGHT),
+            ) else {
+                return;
+            };
+            on_demand |= provider == "FARGATE" && (base > 0 || weight > 0);
+        }
+        if !items.is_empty() && !on_demand {
+            self.warning(
+                AttributePath::attr("capacity_provider_strategy")
+                    .join_index(0)
+                    .join_attr("capacity_provider"),
+                "Every task on Fargate Spot",
+                "No task is placed on FARGATE: Fargate Spot may reclaim any task with a two-minute warning, \
+                 and an interruption can stop the whole service at once. Give FARGATE a base (a floor of \
+                 on-demand tasks) and leave the rest to FARGATE_SPOT (check `spot-only`)."
+                    .into(),
+            );
+        }
+    }
+}
+
+/// A whole number, or `default` when null; `None` while unknown.
+fn known_or(v: &Value, default: i64) -> Option<i64> {
+    if v.is_null() { Some(default) } else { int(v) }
 }
 
 #[cfg(test)]
@@ -290,7 +331,7 @@ mod tests {
         assert!(about_capacity.is_empty(), "{about_capacity:?}");
     }
 
-    use crate::service::checks::testing::{block, error, int, list, num, run, s};
+    use crate::service::checks::testing::{block, error, int, list, num, run, s, warning};
 
     #[test]
     fn task_size_takes_fargates_pairs_only() {
@@ -583,6 +624,31 @@ mod tests {
                 "No capacity provider has a weight",
                 "capacity_provider_strategy"
             )]
+        );
+        // Nothing on FARGATE: a warning; a FARGATE base, or weight, is the floor seed 003 asks.
+        assert_eq!(
+            strategy(vec![item("FARGATE_SPOT", Some(2), Some(1))]),
+            [warning(
+                "Every task on Fargate Spot",
+                "capacity_provider_strategy[0].capacity_provider"
+            )]
+        );
+        assert_eq!(
+            strategy(vec![
+                item("FARGATE", Some(0), Some(0)),
+                item("FARGATE_SPOT", Some(0), Some(1))
+            ]),
+            [warning(
+                "Every task on Fargate Spot",
+                "capacity_provider_strategy[0].capacity_provider"
+            )]
+        );
+        assert_eq!(
+            strategy(vec![
+                item("FARGATE", Some(1), Some(0)),
+                item("FARGATE_SPOT", None, Some(3))
+            ]),
+            []
         );
         assert_eq!(
             strategy(vec![item("EC2", None, None)]),

@@ -67,8 +67,8 @@ resource "aws_ecs_task_definition" "this" {
     create_before_destroy = true
 
     precondition {
-      condition     = !var.require_immutable_image || alltrue([for image in local.images : strcontains(image, "@sha256:") || (can(regex(":[^/:]+$", image)) && !endswith(image, ":latest"))])
-      error_message = "require_immutable_image is set: use images with a version tag or a digest, not :latest or no tag (check mutable-image)."
+      condition     = !var.require_immutable_image || alltrue([for image in local.images : strcontains(image, "@sha256:") || (can(regex(":[^/:]+$", image)) && !anytrue([for tag in ["latest", "stable", "prod", "production", "staging", "main", "master", "dev", "develop", "edge", "nightly", "current", "release"] : endswith(image, ":${tag}")]))])
+      error_message = "require_immutable_image is set: use images with a version tag or a digest, not :latest, a moving tag (:stable, :main, …) or no tag (check mutable-image)."
     }
 
     precondition {
