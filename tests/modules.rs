@@ -95,9 +95,11 @@ container {{
     start_period = 20
   }}
   log {{
-    group          = "/payments/reconcile"
-    retention_days = 90
-    mode           = "blocking"
+    group             = "/payments/reconcile"
+    retention_days    = 90
+    mode              = "blocking"
+    stream_prefix     = "reconcile"
+    multiline_pattern = "^\\\\d{{4}}-"
   }}
 }}
 network {{

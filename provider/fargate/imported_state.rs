@@ -183,6 +183,20 @@ fn imported_container(
                 option("max-buffer-size").unwrap_or_else(|| d::LOG_MAX_BUFFER_SIZE.to_owned()),
             ),
         ),
+        (
+            "stream_prefix",
+            Value::string(
+                option("awslogs-stream-prefix").unwrap_or_else(|| d::LOG_STREAM_PREFIX.to_owned()),
+            ),
+        ),
+        (
+            "multiline_pattern",
+            option("awslogs-multiline-pattern").map_or(Value::Null, Value::string),
+        ),
+        (
+            "datetime_format",
+            option("awslogs-datetime-format").map_or(Value::Null, Value::string),
+        ),
         ("driver", driver),
         ("options", options),
     ]);

@@ -189,6 +189,26 @@ pub fn apply_drift(
                 Value::string(mode.clone()),
             );
         }
+        if ct.log_driver == "awslogs" {
+            if let Some(prefix) = ct.log_options.get("awslogs-stream-prefix") {
+                set(
+                    state,
+                    &["container", "log", "stream_prefix"],
+                    Value::string(prefix.clone()),
+                );
+            }
+            for (attr, option) in [
+                ("multiline_pattern", "awslogs-multiline-pattern"),
+                ("datetime_format", "awslogs-datetime-format"),
+            ] {
+                let seen = ct.log_options.get(option).cloned();
+                set(
+                    state,
+                    &["container", "log", attr],
+                    seen.map_or(Value::Null, Value::string),
+                );
+            }
+        }
     }
     if let Some(arns) = &o.task_role_managed_policies {
         let mut seen = arns.clone();

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
 
-use super::defaults as d;
 use super::expand::{ContainerDef, FirelensDef, Placement, VolumeSpec};
 use super::spec::{ContainerSettings, LogSpec, ServiceSpec};
 
@@ -17,7 +16,7 @@ fn awslogs_options(log: &LogSpec, region: &str) -> BTreeMap<String, String> {
     options.insert("awslogs-region".to_owned(), region.to_owned());
     options.insert(
         "awslogs-stream-prefix".to_owned(),
-        d::LOG_STREAM_PREFIX.to_owned(),
+        log.stream_prefix.clone(),
     );
     options.insert("mode".to_owned(), log.mode.clone());
     if log.mode == "non-blocking" {
@@ -87,6 +86,18 @@ pub fn containers(spec: &ServiceSpec, region: &str) -> Vec<ContainerDef> {
     app.stop_timeout = Some(c.stop_timeout);
     (app.log_driver, app.log_options) =
         log_configuration(&c.log.driver, &c.log.options, &c.log, region);
+    if app.log_driver == "awslogs" {
+        // How awslogs joins a multiline message (a stack trace) into one event: the
+        // application's output only; a sidecar's has other lines.
+        for (option, value) in [
+            ("awslogs-multiline-pattern", &c.log.multiline_pattern),
+            ("awslogs-datetime-format", &c.log.datetime_format),
+        ] {
+            if let Some(v) = value {
+                app.log_options.insert(option.to_owned(), v.clone());
+            }
+        }
+    }
     let mut out = vec![app];
     for s in &spec.sidecars {
         let mut sidecar = container(&s.name, &s.settings);

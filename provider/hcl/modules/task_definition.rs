@@ -3,7 +3,6 @@
 //! the way `service::task` builds it, the volumes, the secrets the execution role may read and
 //! the EFS client actions the task role gets.
 
-use crate::service::defaults as d;
 use crate::service::expand::ChildKey;
 use crate::service::schema::schema;
 use crate::service::task::{EFS_MOUNT, EFS_ROOT_ACCESS, EFS_SID_PREFIX, EFS_WRITE};
@@ -50,6 +49,11 @@ pub fn container_expression(c: &str, app: bool) -> String {
         add = list_or_empty(&format!("{c}.add_capabilities")),
         drop = list_or_empty(&format!("{c}.drop_capabilities")),
     );
+    let awslogs = if app {
+        "local.app_awslogs_options"
+    } else {
+        "local.awslogs_options"
+    };
     let firelens = if app {
         String::new()
     } else {
@@ -63,7 +67,7 @@ pub fn container_expression(c: &str, app: bool) -> String {
          secrets = [for k in sort(keys({c}.secrets)) : {{ name = k, valueFrom = {c}.secrets[k] }}], \
          readonlyRootFilesystem = {c}.readonly_root_filesystem, \
          linuxParameters = merge({{ initProcessEnabled = {c}.init_process_enabled }}, {{ for k, v in {{ capabilities = {capabilities} }} : k => v if length(v) > 0 }}), \
-         logConfiguration = {{ logDriver = {c}.log.driver == \"awsfirelens\" ? \"awsfirelens\" : \"awslogs\", options = {c}.log.driver == \"awsfirelens\" ? tomap({c}.log.options) : tomap(local.awslogs_options) }} }}, \
+         logConfiguration = {{ logDriver = {c}.log.driver == \"awsfirelens\" ? \"awsfirelens\" : \"awslogs\", options = {c}.log.driver == \"awsfirelens\" ? tomap({c}.log.options) : tomap({awslogs}) }} }}, \
          {{ for k, v in {{ command = {c}.command, entryPoint = {c}.entry_point, cpu = {c}.cpu, memory = {c}.memory, memoryReservation = {c}.memory_reservation, user = {c}.user, stopTimeout = {c}.stop_timeout }} : k => v if v != null }}, \
          {{ for k, v in {{ dependsOn = [for n in sort(keys({c}.depends_on)) : {{ containerName = n, condition = {c}.depends_on[n] }}], mountPoints = [for m in {c}.mount_point : {{ sourceVolume = m.source_volume, containerPath = m.container_path, readOnly = m.read_only }}], ulimits = [for u in {c}.ulimit : {{ name = u.name, softLimit = u.soft_limit, hardLimit = u.hard_limit }}] }} : k => v if length(v) > 0 }}, \
          {{ for k, v in {{ healthCheck = {c}.health_check }} : k => {{ command = v.command, interval = v.interval, timeout = v.timeout, retries = v.retries, startPeriod = v.start_period }} if v != null }}{firelens})"
@@ -137,10 +141,12 @@ pub fn task_definition() -> Module {
     m.locals = vec![
         (
             "awslogs_options".to_owned(),
-            format!(
-                "merge({{ \"awslogs-group\" = var.log_group_name, \"awslogs-region\" = var.region, \"awslogs-stream-prefix\" = \"{}\", mode = var.container.log.mode }}, {{ for k, v in {{ \"max-buffer-size\" = var.container.log.max_buffer_size }} : k => v if var.container.log.mode == \"non-blocking\" }})",
-                d::LOG_STREAM_PREFIX
-            ),
+            "merge({ \"awslogs-group\" = var.log_group_name, \"awslogs-region\" = var.region, \"awslogs-stream-prefix\" = var.container.log.stream_prefix, mode = var.container.log.mode }, { for k, v in { \"max-buffer-size\" = var.container.log.max_buffer_size } : k => v if var.container.log.mode == \"non-blocking\" })".to_owned(),
+        ),
+        (
+            // The application's container only: how awslogs joins a multiline message.
+            "app_awslogs_options".to_owned(),
+            "merge(local.awslogs_options, { for k, v in { \"awslogs-multiline-pattern\" = var.container.log.multiline_pattern, \"awslogs-datetime-format\" = var.container.log.datetime_format } : k => v if v != null })".to_owned(),
         ),
         (
             "container_definitions".to_owned(),

@@ -195,6 +195,13 @@ pub const RULES: &[Rule] = &[
         checked_in: &["service/checks/firelens.rs"],
     },
     Rule {
+        id: "awslogs-multiline",
+        severity: "error (warning for both)",
+        text: "`log.multiline_pattern` and `log.datetime_format` only with the `awslogs` driver; a warning when both are set, as awslogs then ignores the pattern",
+        stage: Stage::Validate,
+        checked_in: &["service/checks/firelens.rs"],
+    },
+    Rule {
         id: "volumes",
         severity: "error",
         text: "volume names unique; each `mount_point.source_volume` names a volume of the service, its `container_path` absolute and not mounted twice in one container",

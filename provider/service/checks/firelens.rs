@@ -3,6 +3,7 @@
 //! file.
 
 use crate::service::schema::{FIRELENS_CONFIG_FILE_TYPES, FIRELENS_TYPES, LOG_DRIVERS, one_of};
+use crate::value::{AttributePath, Value};
 
 use super::shared::Checker;
 use super::tasks::Container;
@@ -140,10 +141,57 @@ impl Checker {
     }
 }
 
+impl Checker {
+    /// awslogs' multiline settings of the application's container: awslogs options, so not
+    /// with FireLens; and the pattern is ignored when the datetime format is set too ("This
+    /// option is ignored if awslogs-datetime-format is also configured", the awslogs driver's
+    /// `awslogs-multiline-pattern`,
+    /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html).
+    pub(super) fn awslogs_multiline(&mut self, c: &Value) {
+        let log = c.get("container").get("log");
+        let at = |attr: &str| {
+            AttributePath::attr("container")
+                .join_attr("log")
+                .join_attr(attr)
+        };
+        let driver = match log.get("driver") {
+            Value::Null => LOG_DRIVERS[0],
+            v => match v.as_str() {
+                Some(d) => d,
+                None => return,
+            },
+        };
+        let (pattern, format) = (log.get("multiline_pattern"), log.get("datetime_format"));
+        if driver != LOG_DRIVERS[0] {
+            for (attr, v) in [("multiline_pattern", pattern), ("datetime_format", format)] {
+                if v.as_str().is_some() {
+                    self.error(
+                        at(attr),
+                        "awslogs setting with another log driver",
+                        format!(
+                            "log.{attr} is an option of the awslogs driver; with log.driver = {driver:?} the \
+                             output goes through FireLens, whose router joins multiline messages (its \
+                             multiline parser) (check `awslogs-multiline`)."
+                        ),
+                    );
+                }
+            }
+        } else if pattern.as_str().is_some() && format.as_str().is_some() {
+            self.warning(
+                at("multiline_pattern"),
+                "multiline_pattern is ignored",
+                "awslogs ignores awslogs-multiline-pattern when awslogs-datetime-format is set too: \
+                 keep one of log.multiline_pattern and log.datetime_format (check `awslogs-multiline`)."
+                    .to_owned(),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::checks::testing::{Seen, block, error, list, map, run, s};
+    use crate::service::checks::testing::{Seen, block, error, list, map, run, s, warning};
     use crate::value::Value;
 
     /// The task's rules with the application logging through `app_log`, and sidecars given
@@ -181,6 +229,35 @@ mod tests {
             ("driver", s("awsfirelens")),
             ("options", map(&[("Name", s("cloudwatch"))])),
         ]
+    }
+
+    #[test]
+    fn multiline_settings_are_awslogs_options() {
+        let multiline = |fields: &[(&str, Value)]| run(Checker::awslogs_multiline, fields);
+        assert_eq!(
+            multiline(&[("container.log.multiline_pattern", s("^\\d{4}-"))]),
+            []
+        );
+        assert_eq!(
+            multiline(&[
+                ("container.log.multiline_pattern", s("^\\d{4}-")),
+                ("container.log.datetime_format", s("%Y-%m-%d")),
+            ]),
+            [warning(
+                "multiline_pattern is ignored",
+                "container.log.multiline_pattern"
+            )]
+        );
+        assert_eq!(
+            multiline(&[
+                ("container.log.driver", s("awsfirelens")),
+                ("container.log.datetime_format", s("%Y-%m-%d")),
+            ]),
+            [error(
+                "awslogs setting with another log driver",
+                "container.log.datetime_format"
+            )]
+        );
     }
 
     #[test]

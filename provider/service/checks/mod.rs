@@ -70,6 +70,7 @@ pub fn check(config: &Value) -> Diagnostics {
     out.deployment_strategy(config);
     out.circuit_breaker(config);
     out.high_resolution_scaling(config);
+    out.awslogs_multiline(config);
     out.max_monthly_cost(config);
     out.load_balancer(config);
     out.container_port(config);

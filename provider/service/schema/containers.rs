@@ -397,6 +397,26 @@ fn log_block() -> Block {
             "Buffer size in non-blocking mode.",
         ))
         .attribute(A::defaulted(
+            "stream_prefix",
+            Type::String,
+            Value::string(d::LOG_STREAM_PREFIX),
+            "awslogs' stream prefix: each task's streams are named `<prefix>/<container>/<task id>`.",
+        ))
+        .attribute(A::optional(
+            "multiline_pattern",
+            Type::String,
+            "awslogs' `awslogs-multiline-pattern`: a regular expression that starts a log event, so \
+             the lines that follow it (a stack trace) join it in one event. The application's container \
+             only. Ignored by awslogs when `datetime_format` is set too.",
+        ))
+        .attribute(A::optional(
+            "datetime_format",
+            Type::String,
+            "awslogs' `awslogs-datetime-format`: a strftime pattern that starts a log event (e.g. \
+             `%Y-%m-%dT%H:%M:%S`), as `multiline_pattern` does with a regular expression. The \
+             application's container only.",
+        ))
+        .attribute(A::defaulted(
             "driver",
             Type::String,
             Value::string(LOG_DRIVERS[0]),

@@ -183,6 +183,11 @@ pub struct LogSpec {
     pub retention_days: i64,
     pub mode: String,
     pub max_buffer_size: String,
+    /// The awslogs stream prefix of every container logging to the group.
+    pub stream_prefix: String,
+    /// awslogs' multiline start pattern and datetime format, for the application's container.
+    pub multiline_pattern: Option<String>,
+    pub datetime_format: Option<String>,
     /// `awslogs` or `awsfirelens`: where the application's output goes.
     pub driver: String,
     /// The `awsfirelens` driver's options.
@@ -305,6 +310,9 @@ impl LogSpec {
             retention_days: d::LOG_RETENTION_DAYS,
             mode: d::LOG_MODE.to_owned(),
             max_buffer_size: d::LOG_MAX_BUFFER_SIZE.to_owned(),
+            stream_prefix: d::LOG_STREAM_PREFIX.to_owned(),
+            multiline_pattern: None,
+            datetime_format: None,
             driver: LOG_DRIVERS[0].to_owned(),
             options: BTreeMap::new(),
         }
