@@ -21,11 +21,12 @@ provider "fargate" {}
 "#;
 
 /// What the plan-time network checks ask AWS; nothing else may be called before apply.
-/// The lookups a plan makes, sorted: the network checks' and, for the listener-rule priority
-/// check, the rules of both listeners.
+/// The lookups a plan makes, sorted: the network and cluster checks' and, for the
+/// listener-rule priority check, the rules of both listeners.
 const PLAN_LOOKUPS: &[&str] = &[
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
+    "ecs:DescribeClusters",
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeRules",
     "elasticloadbalancing:DescribeRules",

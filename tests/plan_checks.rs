@@ -126,6 +126,8 @@ fn plan_checks_the_security_groups_and_subnets_in_aws() {
             [
                 "ec2:DescribeSecurityGroups",
                 "ec2:DescribeSubnets",
+                // The cluster check.
+                "ecs:DescribeClusters",
                 "elasticloadbalancing:DescribeLoadBalancers",
                 // The listener-rule priority check.
                 "elasticloadbalancing:DescribeRules"
@@ -187,4 +189,62 @@ fn plan_checks_the_security_groups_and_subnets_in_aws() {
         text.contains(&format!("Subnet {other_subnet} is in {other_vpc}")),
         "{text}"
     );
+}
+
+/// The cluster check (ECS DescribeClusters at plan): a cluster without the capacity providers
+/// the strategy names, or with Container Insights off, is said at plan; ECS (the strict
+/// emulator, contract rule 8) refuses the service the same way at apply; a cluster that does
+/// not exist is said too.
+#[test]
+fn plan_checks_the_cluster_in_aws() {
+    let t = support::scenario::setup_example("plan-cluster", "basic");
+    t.aws.run(async {
+        t.aws
+            .clients
+            .ecs
+            .create_cluster()
+            .cluster_name("bare")
+            .send()
+            .await
+            .expect("CreateCluster")
+    });
+    // The fixtures' cluster has both Fargate providers and Container Insights: no warning.
+    let plan = t.tofu(&["plan"]);
+    plan.assert_ok();
+    let text = plan.text();
+    for summary in [
+        "Capacity provider not associated",
+        "Container Insights is off",
+        "Cluster not found",
+    ] {
+        assert!(!text.contains(summary), "{text}");
+    }
+
+    let plan = t.tofu(&["plan", "-var", "cluster=bare"]);
+    plan.assert_ok();
+    let text = plan.text().replace('\n', " ");
+    assert!(
+        text.contains("Capacity provider not associated with the cluster")
+            && text.contains("refuses a service whose capacity provider strategy names FARGATE"),
+        "{text}"
+    );
+    assert!(text.contains("Container Insights is off"), "{text}");
+    // What the warning foretells: ECS refuses the service.
+    let apply = t.tofu(&["apply", "-auto-approve", "-var", "cluster=bare"]);
+    assert!(!apply.success());
+    assert!(
+        apply
+            .text()
+            .replace('\n', " ")
+            .contains("not associated with the cluster"),
+        "{}",
+        apply.text()
+    );
+    t.tofu(&["destroy", "-auto-approve", "-var", "cluster=bare"])
+        .assert_ok();
+    assert_eq!(t.children_left(), Vec::<String>::new(), "children left");
+
+    let plan = t.tofu(&["plan", "-var", "cluster=nowhere"]);
+    plan.assert_ok();
+    assert!(plan.text().contains("Cluster not found"), "{}", plan.text());
 }

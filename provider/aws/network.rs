@@ -4,7 +4,7 @@
 
 use aws_types::SdkConfig;
 
-use crate::service::checks::{IngressRule, SecurityGroupInfo, SubnetInfo};
+use crate::service::checks::{ClusterInfo, IngressRule, SecurityGroupInfo, SubnetInfo};
 
 use super::clients::{AwsError, AwsResult, err};
 use super::config::AwsSettings;
@@ -23,6 +23,46 @@ fn elbv2(sdk: &SdkConfig, settings: &AwsSettings) -> aws_sdk_elasticloadbalancin
         conf = conf.endpoint_url(url);
     }
     aws_sdk_elasticloadbalancingv2::Client::from_conf(conf.build())
+}
+
+fn ecs(sdk: &SdkConfig, settings: &AwsSettings) -> aws_sdk_ecs::Client {
+    let mut conf = aws_sdk_ecs::config::Builder::from(sdk);
+    if let Some(url) = settings.endpoints.get("ecs") {
+        conf = conf.endpoint_url(url);
+    }
+    aws_sdk_ecs::Client::from_conf(conf.build())
+}
+
+/// The cluster a service runs in, with its settings; `None` when no active cluster has that
+/// name or ARN.
+pub async fn cluster(
+    sdk: &SdkConfig,
+    settings: &AwsSettings,
+    cluster: &str,
+) -> AwsResult<Option<ClusterInfo>> {
+    let out = ecs(sdk, settings)
+        .describe_clusters()
+        .clusters(cluster)
+        .include(aws_sdk_ecs::types::ClusterField::Settings)
+        .send()
+        .await
+        .map_err(err("DescribeClusters"))?;
+    Ok(out
+        .clusters()
+        .iter()
+        .find(|c| c.status() == Some("ACTIVE"))
+        .map(|c| ClusterInfo {
+            name: c.cluster_name().unwrap_or(cluster).to_owned(),
+            capacity_providers: c.capacity_providers().to_vec(),
+            container_insights: c
+                .settings()
+                .iter()
+                .find(|s| {
+                    s.name() == Some(&aws_sdk_ecs::types::ClusterSettingName::ContainerInsights)
+                })
+                .and_then(|s| s.value())
+                .map(str::to_owned),
+        }))
 }
 
 pub async fn subnets(

@@ -220,7 +220,7 @@ pub fn resource_markdown() -> String {
     let _ = writeln!(
         out,
         "## Production checks\n\nRun at `tofu validate` and `tofu plan`, before anything is created, at the attribute they are \
-         about. Most need no AWS call; those marked *plan* look the network up in AWS, and a lookup that fails gives one \
+         about. Most need no AWS call; those marked *plan* look the network or the cluster up in AWS, and a lookup that fails gives one \
          warning that its check was skipped. A rule whose inputs are unknown waits until they are known.\n\n| rule | severity | what it checks |\n|---|---|---|"
     );
     for r in RULES {

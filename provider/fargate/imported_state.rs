@@ -243,6 +243,11 @@ pub fn imported_state(
     );
     put("ecs_deployment", ecs_deployment_value(routing.strategy, o));
     put("require_immutable_image", Value::Bool(false));
+    // Who deploys the images is not in AWS: the default, as a plan fills it in.
+    put(
+        "image_owner",
+        Value::string(crate::service::image_owner::TERRAFORM),
+    );
     if let Some(doc) = &o.task_role_policy {
         put("task_role_policy_json", Value::string(doc.to_string()));
     }

@@ -68,6 +68,7 @@ pub struct NetworkLookups {
     subnets: Memo<Vec<String>, Vec<SubnetInfo>>,
     security_groups: Memo<Vec<String>, Vec<SecurityGroupInfo>>,
     load_balancer_groups: Memo<String, Vec<String>>,
+    clusters: Memo<String, Option<checks::ClusterInfo>>,
 }
 
 /// Looks up what the checks of `state` need (the refresh calls it alongside its reads); the
@@ -78,11 +79,13 @@ pub async fn prefetch(configured: &Configured, state: &Value) {
 
 /// Runs the lookups concurrently and the rules over their answers.
 pub async fn check(configured: &Configured, planned: &Value) -> Diagnostics {
-    let (mut out, groups) = futures::join!(
+    let (mut out, groups, cluster) = futures::join!(
         subnets(configured, planned),
-        security_groups(configured, planned)
+        security_groups(configured, planned),
+        cluster(configured, planned)
     );
     out.extend(groups);
+    out.extend(cluster);
     out
 }
 
@@ -173,6 +176,38 @@ async fn subnets(configured: &Configured, planned: &Value) -> Diagnostics {
             at,
             format!(
                 "Could not look up the subnets to check their VPC, Availability Zones and free IP addresses ({e})."
+            ),
+        ),
+    }
+}
+
+/// The cluster: its capacity providers against the strategy, and Container Insights.
+async fn cluster(configured: &Configured, planned: &Value) -> Diagnostics {
+    let Some(name) = planned
+        .get("cluster")
+        .as_str()
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+    else {
+        return Diagnostics::new();
+    };
+    if !planned.get("capacity_provider_strategy").is_wholly_known() {
+        return Diagnostics::new();
+    }
+    let found = configured
+        .network
+        .clusters
+        .get(name.clone(), || {
+            network::cluster(&configured.sdk, &configured.settings, &name)
+        })
+        .await;
+    match found {
+        Ok(found) => checks::cluster_checks(found.as_ref(), planned),
+        Err(e) => skipped(
+            "Cluster",
+            AttributePath::attr("cluster"),
+            format!(
+                "Could not look up the cluster to check its capacity providers and Container Insights ({e})."
             ),
         ),
     }

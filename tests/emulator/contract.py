@@ -79,6 +79,14 @@ Rules (see README.md for how to tune them):
     aws-cloudformation/cfn-lint#3612 and eagletmt/hako#70's description of the rule).
     https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_StopDeployment.html ,
     https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentConfig.html
+ 8. CreateService and UpdateService with a capacity provider strategy naming a capacity provider
+    the cluster is not associated with are InvalidParameterException: "A capacity provider must
+    be associated with the cluster to be used in a capacity provider strategy" (ECS API model,
+    CreateServiceRequest.capacityProviderStrategy, botocore 1.44.18); FARGATE and FARGATE_SPOT
+    "only need to be associated with a cluster to be used" (PutClusterCapacityProviders). The
+    message is modelled around the phrase users quote from AWS ("capacity provider that is not
+    associated with the cluster").
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
 
 Time is scaled: one AWS minute lasts `minute_seconds` real seconds and each lifecycle step
 `step_seconds`. Deployments advance lazily: the launcher calls `tick()` before it serves each AWS
@@ -250,6 +258,23 @@ _GRACE_WITHOUT_LOAD_BALANCER = (
 )
 
 
+def _check_capacity_providers(backend, cluster, strategy):
+    """Rule 8: every capacity provider of a strategy is associated with the cluster."""
+    if not strategy:
+        return
+    name = (cluster or "default").split("/")[-1]
+    found = backend.clusters.get(name)
+    associated = set(getattr(found, "capacity_providers", None) or [])
+    for item in strategy:
+        provider = item.get("capacityProvider")
+        if provider not in associated:
+            raise EcsInvalidParameterException(
+                f"The specified capacity provider strategy cannot contain a capacity provider that is not "
+                f"associated with the cluster ({provider}). Associate the capacity provider with the cluster "
+                f"or specify a valid capacity provider and try again."
+            )
+
+
 def _find_service(backend, cluster, name):
     cluster = (cluster or "default").split("/")[-1]
     name = (name or "").split("/")[-1]
@@ -280,6 +305,8 @@ def _update_service(self):
         for member in sorted(set(given) - _CODE_DEPLOY_UPDATABLE):
             # Modelled for members API_UpdateService does not list for CODE_DEPLOY.
             raise EcsInvalidParameterException(f"Unable to update {member} {_USE_CODEDEPLOY}")
+    if service is not None:
+        _check_capacity_providers(backend, service.cluster_arn, given.get("capacityProviderStrategy"))
     result = _original_update_service(self)
     if service is not None and "desiredCount" in given:
         for task_set in service.task_sets:
@@ -445,6 +472,9 @@ def _create_service(self):
         "loadBalancers"
     ):
         raise EcsInvalidParameterException(_GRACE_WITHOUT_LOAD_BALANCER)
+    _check_capacity_providers(
+        backend, self._get_param("cluster"), self._get_param("capacityProviderStrategy")
+    )
     _check_load_balancers(
         self.current_account, self.region, self._get_param("loadBalancers"), network_mode
     )

@@ -74,7 +74,13 @@ def create(prefix):
             Port=port,
             DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
         )["Listeners"][0]["ListenerArn"]
-    cluster = ecs.create_cluster(clusterName=f"{prefix}-cluster")["cluster"]["clusterName"]
+    # Fargate's capacity providers are associated with the cluster, as a service's capacity
+    # provider strategy needs; Container Insights on, as seed 003 advises.
+    cluster = ecs.create_cluster(
+        clusterName=f"{prefix}-cluster",
+        capacityProviders=["FARGATE", "FARGATE_SPOT"],
+        settings=[{"name": "containerInsights", "value": "enabled"}],
+    )["cluster"]["clusterName"]
     operation = sd.create_private_dns_namespace(Name=f"{prefix}.internal", Vpc=vpc)["OperationId"]
     namespace = None
     for _ in range(60):

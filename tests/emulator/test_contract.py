@@ -383,6 +383,37 @@ class CreateServiceTest(ContractTest):
             **extra,
         )["service"]
 
+    def test_a_capacity_provider_the_cluster_lacks_is_refused(self):
+        blue = self.target_group("blue")
+        self.rules(blue)
+        spot = [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+        error = self.error(self.create, blue, capacityProviderStrategy=spot)
+        self.assertEqual(error["Code"], "InvalidParameterException")
+        self.assertIn("not associated with the cluster (FARGATE_SPOT)", error["Message"])
+        # Associated, it is taken; and UpdateService checks the same.
+        ecs = self.client("ecs")
+        ecs.put_cluster_capacity_providers(
+            cluster=self.cluster,
+            capacityProviders=["FARGATE_SPOT"],
+            defaultCapacityProviderStrategy=[],
+        )
+        service = self.client("ecs").create_service(
+            cluster=self.cluster,
+            serviceName="spot",
+            taskDefinition=self.task_definition(),
+            desiredCount=1,
+            capacityProviderStrategy=spot,
+            networkConfiguration=self.network_configuration(),
+        )["service"]
+        self.assertEqual(service["capacityProviderStrategy"][0]["capacityProvider"], "FARGATE_SPOT")
+        error = self.error(
+            ecs.update_service,
+            cluster=self.cluster,
+            service="spot",
+            capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}],
+        )
+        self.assertIn("not associated with the cluster (FARGATE)", error["Message"])
+
     def test_a_target_group_behind_no_listener_is_refused(self):
         blue = self.target_group("blue")
         error = self.error(self.create, blue)

@@ -389,6 +389,13 @@ pub const RULES: &[Rule] = &[
         checked_in: &["service/checks/cost.rs", "service/change/cost.rs"],
     },
     Rule {
+        id: "cluster",
+        severity: "warning",
+        text: "*plan*, looking the cluster up (ECS DescribeClusters): it exists, every provider of `capacity_provider_strategy` is associated with it (ECS refuses the service otherwise; a warning, as the association may come in the same apply), and Container Insights is on",
+        stage: Stage::Plan,
+        checked_in: &["service/checks/cluster.rs", "fargate/network_checks.rs"],
+    },
+    Rule {
         id: "subnet-vpc",
         severity: "error",
         text: "*plan*, looking the subnets up (EC2 DescribeSubnets): every subnet is in `load_balancer.vpc_id`",

@@ -10,6 +10,7 @@
 mod alarms;
 mod catalogue;
 mod circuit_breaker;
+mod cluster;
 mod containers;
 mod cost;
 mod deployment;
@@ -37,6 +38,7 @@ use crate::value::Value;
 pub use super::facts::{VALID_CPU, valid_memory};
 pub use alarms::MAX_DEPLOYMENT_ALARMS;
 pub use catalogue::{RULES, Rule, Stage};
+pub use cluster::{ClusterInfo, cluster_checks};
 pub use cost::cost_diagnostics;
 pub use hardening::FARGATE_ADDABLE_CAPABILITY;
 pub use images::MOVING_TAGS;
