@@ -6,19 +6,7 @@ mod support;
 
 use std::path::PathBuf;
 
-use support::{Emulator, Fixtures, Workdir};
-
-const PROVIDER: &str = r#"
-terraform {
-  required_providers {
-    fargate = {
-      source = "terraform-provider-fargate/fargate"
-    }
-  }
-}
-
-provider "fargate" {}
-"#;
+use support::{Emulator, Fixtures, PROVIDER_BLOCKS, Workdir};
 
 /// What the plan-time network checks ask AWS; nothing else may be called before apply.
 /// The lookups a plan makes, sorted: the network and cluster checks' and, for the
@@ -89,7 +77,7 @@ fn check_case(case: &Case, emulator: &Emulator) -> Result<(), String> {
         .to_owned();
     let w = Workdir::new().with_env(emulator.aws_env());
     // The provider block goes after the case so the case's line numbers stay as they are.
-    w.write("main.tf", &format!("{}\n{PROVIDER}", case.text));
+    w.write("main.tf", &format!("{}\n{PROVIDER_BLOCKS}", case.text));
     let run = w.tofu(&["validate", "-json", "-no-color"]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout)
         .map_err(|e| format!("{name}: validate JSON: {e}\n{}", run.text()))?;
@@ -214,7 +202,7 @@ fn provider_functions_answer_through_tofu() {
     w.write(
         "main.tf",
         &format!(
-            r#"{PROVIDER}
+            r#"{PROVIDER_BLOCKS}
 output "memory" {{
   value = provider::fargate::valid_memory(1024)
 }}
@@ -244,7 +232,7 @@ output "label" {{
     w.write(
         "main.tf",
         &format!(
-            "{PROVIDER}\noutput \"bad\" {{\n  value = provider::fargate::valid_memory(300)\n}}\n"
+            "{PROVIDER_BLOCKS}\noutput \"bad\" {{\n  value = provider::fargate::valid_memory(300)\n}}\n"
         ),
     );
     let run = w.tofu(&["plan", "-no-color"]);
@@ -256,7 +244,7 @@ output "label" {{
     );
     w.write(
         "main.tf",
-        &format!("{PROVIDER}\noutput \"bad\" {{\n  value = provider::fargate::alb_resource_label(\"nope\", \"x\")\n}}\n"),
+        &format!("{PROVIDER_BLOCKS}\noutput \"bad\" {{\n  value = provider::fargate::alb_resource_label(\"nope\", \"x\")\n}}\n"),
     );
     let run = w.tofu(&["plan", "-no-color"]);
     assert!(!run.success());

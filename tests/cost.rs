@@ -8,19 +8,7 @@
 mod support;
 
 use support::scenario::{Setup, setup_example};
-use support::{Emulator, Workdir};
-
-const PROVIDER: &str = r#"
-terraform {
-  required_providers {
-    fargate = {
-      source = "terraform-provider-fargate/fargate"
-    }
-  }
-}
-
-provider "fargate" {}
-"#;
+use support::{Emulator, PROVIDER_BLOCKS, Workdir};
 
 /// A service behind a listener in `region`, with `strategy` and `settings` added to its body.
 fn service(region: &str, strategy: &str, task: &str, settings: &str) -> String {
@@ -63,7 +51,7 @@ resource "fargate_production_service" "svc" {{
     deregistration_delay    = 30
   }}
 }}
-{PROVIDER}"#
+{PROVIDER_BLOCKS}"#
     )
 }
 
@@ -316,22 +304,10 @@ fn free_addresses(t: &Setup) -> i64 {
                 .collect()
         })
         .unwrap_or_default();
-    let env: std::collections::HashMap<String, String> = t.emulator.aws_env().into_iter().collect();
     t.aws.run(async {
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(&t.emulator.endpoint);
-        if let (Some(key), Some(secret)) = (
-            env.get("AWS_ACCESS_KEY_ID"),
-            env.get("AWS_SECRET_ACCESS_KEY"),
-        ) {
-            loader = loader
-                .region(aws_types::region::Region::new("us-east-1"))
-                .credentials_provider(aws_credential_types::Credentials::new(
-                    key, secret, None, None, "tests",
-                ));
-        }
-        let ec2 = aws_sdk_ec2::Client::new(&loader.load().await);
-        ec2.describe_subnets()
+        t.aws
+            .ec2
+            .describe_subnets()
             .set_subnet_ids(Some(ids))
             .send()
             .await

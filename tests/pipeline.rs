@@ -36,32 +36,6 @@ fn image_and_memory(t: &Setup, revision: &str) -> (String, i64) {
     })
 }
 
-/// Registers a copy of the running revision with the app container's image changed, as a
-/// pipeline does; returns its ARN.
-fn register_pipeline_revision(t: &Setup, image: &str) -> String {
-    let running = running_revision(t);
-    let state = t.state();
-    t.aws.run(async {
-        let c = &t.aws.clients;
-        let mut def = fargate_provider::aws::task_definition::read(c, &running)
-            .await
-            .expect("read the revision")
-            .expect("the revision");
-        for ct in def.containers.iter_mut().filter(|ct| ct.name == "app") {
-            ct.image = image.to_owned();
-        }
-        fargate_provider::aws::task_definition::register(
-            c,
-            &def,
-            s(&state["execution_role_arn"]),
-            s(&state["task_role_arn"]),
-            &Default::default(),
-        )
-        .await
-        .expect("register the revision")
-    })
-}
-
 /// Deploys `revision` by UpdateService, as a pipeline does under the ECS controller, and waits
 /// for ECS to finish the deployment.
 fn deploy_by_update_service(t: &Setup, revision: &str) {
@@ -105,58 +79,14 @@ fn deploy_by_update_service(t: &Setup, revision: &str) {
 }
 
 /// Deploys `revision` through CodeDeploy with the AppSpec the state's `appspec` gives (its
-/// `TaskDefinition` replaced), as a pipeline does under `codedeploy`, and waits for the
-/// deployment to succeed.
+/// `TaskDefinition` replaced), as a pipeline does under `codedeploy`.
 fn deploy_by_codedeploy(t: &Setup, revision: &str) {
-    let name = t.service_name();
     let mut appspec: serde_json::Value =
         serde_json::from_str(s(&t.state()["appspec"])).expect("the state's appspec");
     let properties = &mut appspec["Resources"][0]["TargetService"]["Properties"];
     assert_eq!(properties["LoadBalancerInfo"]["ContainerName"], "app");
     properties["TaskDefinition"] = json!(revision);
-    t.aws.run(async {
-        let cd = &t.aws.clients.codedeploy;
-        let id = cd
-            .create_deployment()
-            .application_name(&name)
-            .deployment_group_name(&name)
-            .revision(
-                aws_sdk_codedeploy::types::RevisionLocation::builder()
-                    .revision_type(aws_sdk_codedeploy::types::RevisionLocationType::AppSpecContent)
-                    .app_spec_content(
-                        aws_sdk_codedeploy::types::AppSpecContent::builder()
-                            .content(appspec.to_string())
-                            .build(),
-                    )
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("CreateDeployment")
-            .deployment_id()
-            .unwrap_or_default()
-            .to_owned();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let status = cd
-                .get_deployment()
-                .deployment_id(&id)
-                .send()
-                .await
-                .expect("GetDeployment")
-                .deployment_info()
-                .and_then(|d| d.status().map(|s| s.as_str().to_owned()))
-                .unwrap_or_default();
-            if status == "Succeeded" {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline && status != "Failed" && status != "Stopped",
-                "the pipeline's deployment ended {status}"
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-    });
+    t.deploy_through_codedeploy(&appspec);
 }
 
 /// After the pipeline's deployment: the plan is empty, the state reports the pipeline's image
@@ -232,7 +162,7 @@ fn a_pipeline_owned_rolling_service_keeps_the_pipelines_release() {
         t.state()["appspec"].is_null(),
         "no AppSpec under the ECS controller"
     );
-    let revision = register_pipeline_revision(&t, PIPELINE_IMAGE);
+    let revision = t.register_with_image(&running_revision(&t), "app", PIPELINE_IMAGE);
     deploy_by_update_service(&t, &revision);
     assert_the_pipeline_keeps_its_release(&t, &revision);
 }
@@ -245,7 +175,7 @@ fn a_pipeline_owned_ecs_blue_green_service_keeps_the_pipelines_release() {
         "  cluster = var.cluster\n\n  image_owner = \"pipeline\"\n",
     );
     t.apply(&[]);
-    let revision = register_pipeline_revision(&t, PIPELINE_IMAGE);
+    let revision = t.register_with_image(&running_revision(&t), "app", PIPELINE_IMAGE);
     // ECS runs the blue/green deployment UpdateService starts (test traffic, the shift, the
     // bake) and moves production to the other target group itself.
     deploy_by_update_service(&t, &revision);
@@ -267,7 +197,7 @@ fn a_pipeline_owned_codedeploy_service_keeps_the_pipelines_release() {
         &format!("  image_owner = \"pipeline\"\n{CODEDEPLOY_BLOCK}"),
     );
     t.apply(&[]);
-    let revision = register_pipeline_revision(&t, PIPELINE_IMAGE);
+    let revision = t.register_with_image(&running_revision(&t), "app", PIPELINE_IMAGE);
     deploy_by_codedeploy(&t, &revision);
     // The deployment moved production to the other target group: the request-count policy,
     // which measures the live group, is re-pointed by the next apply (no deployment).
@@ -289,7 +219,7 @@ fn with_terraform_owning_the_image_the_pipelines_revision_is_drift_the_apply_und
     let t = setup_example("tfowns", "rolling");
     t.apply(&[]);
     let configured = t.state()["container"]["image"].clone();
-    let revision = register_pipeline_revision(&t, PIPELINE_IMAGE);
+    let revision = t.register_with_image(&running_revision(&t), "app", PIPELINE_IMAGE);
     deploy_by_update_service(&t, &revision);
     let plan = t.tofu(&["plan", "-detailed-exitcode"]);
     assert_eq!(plan.code(), 2, "drift:\n{}", plan.text());

@@ -5,23 +5,10 @@
 mod support;
 
 use aws_sdk_ec2::types::{IpPermission, IpRange, UserIdGroupPair};
-use support::{Emulator, Fixtures, Workdir};
+use support::{Aws, Emulator, Fixtures, Workdir};
 
 const NOT_ADMITTED: &str = "Task security groups do not admit the load balancer";
 const OPEN: &str = "Task security group open to the internet";
-
-fn ec2(emulator: &Emulator, runtime: &tokio::runtime::Runtime) -> aws_sdk_ec2::Client {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(&emulator.endpoint);
-    if emulator.embedded {
-        loader = loader
-            .region(aws_types::region::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "test", "test", None, None, "tests",
-            ));
-    }
-    aws_sdk_ec2::Client::new(&runtime.block_on(loader.load()))
-}
 
 fn tcp_8080() -> aws_sdk_ec2::types::builders::IpPermissionBuilder {
     IpPermission::builder()
@@ -34,8 +21,8 @@ fn tcp_8080() -> aws_sdk_ec2::types::builders::IpPermissionBuilder {
 fn plan_checks_the_security_groups_and_subnets_in_aws() {
     let emulator = Emulator::start();
     let fixtures = Fixtures::create(&emulator, "plan-checks");
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let ec2 = ec2(&emulator, &runtime);
+    let aws = Aws::new(&emulator);
+    let (runtime, ec2) = (&aws.runtime, &aws.ec2);
     let w = Workdir::new().with_env(emulator.aws_env());
     w.copy_example("codedeploy");
     w.write("terraform.tfvars", &fixtures.tfvars());

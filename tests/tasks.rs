@@ -9,7 +9,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aws_sdk_ecs::types::ContainerDefinition;
 use serde_json::{Value as Json, json};
@@ -547,75 +547,14 @@ fn sidecars_firelens_and_efs_reach_the_task_definition_roll_out_drift_import_and
 /// Registers a copy of `revision` with `container`'s image changed and deploys it through
 /// CodeDeploy, as a pipeline outside Terraform would; waits for the deployment to finish.
 fn deploy_out_of_band(t: &Setup, revision: &str, container: &str, image: &str) {
-    let c = &t.aws.clients;
-    let state = t.state();
-    t.aws.run(async {
-        let mut def = fargate_provider::aws::task_definition::read(c, revision)
-            .await
-            .expect("read the revision")
-            .expect("the revision");
-        for ct in def.containers.iter_mut().filter(|ct| ct.name == container) {
-            ct.image = image.to_owned();
-        }
-        let arn = fargate_provider::aws::task_definition::register(
-            c,
-            &def,
-            s(&state["execution_role_arn"]),
-            s(&state["task_role_arn"]),
-            &Default::default(),
-        )
-        .await
-        .expect("register the revision");
-        let appspec = json!({
-            "version": 0.0,
-            "Resources": [{ "TargetService": { "Type": "AWS::ECS::Service", "Properties": {
-                "TaskDefinition": arn,
-                "LoadBalancerInfo": { "ContainerName": "app", "ContainerPort": 8080 },
-            } } }],
-        });
-        let id = c
-            .codedeploy
-            .create_deployment()
-            .application_name("checkout-api")
-            .deployment_group_name("checkout-api")
-            .revision(
-                aws_sdk_codedeploy::types::RevisionLocation::builder()
-                    .revision_type(aws_sdk_codedeploy::types::RevisionLocationType::AppSpecContent)
-                    .app_spec_content(
-                        aws_sdk_codedeploy::types::AppSpecContent::builder()
-                            .content(appspec.to_string())
-                            .build(),
-                    )
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("CreateDeployment")
-            .deployment_id()
-            .unwrap_or_default()
-            .to_owned();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let status = c
-                .codedeploy
-                .get_deployment()
-                .deployment_id(&id)
-                .send()
-                .await
-                .expect("GetDeployment")
-                .deployment_info()
-                .and_then(|d| d.status().map(|s| s.as_str().to_owned()))
-                .unwrap_or_default();
-            if status == "Succeeded" {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline && status != "Failed" && status != "Stopped",
-                "the out-of-band deployment ended {status}"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    });
+    let arn = t.register_with_image(revision, container, image);
+    t.deploy_through_codedeploy(&json!({
+        "version": 0.0,
+        "Resources": [{ "TargetService": { "Type": "AWS::ECS::Service", "Properties": {
+            "TaskDefinition": arn,
+            "LoadBalancerInfo": { "ContainerName": "app", "ContainerPort": 8080 },
+        } } }],
+    }));
 }
 
 /// ECS Exec reaches only the tasks ECS starts. Under CodeDeploy, which ECS does not update in

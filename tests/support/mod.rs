@@ -20,6 +20,20 @@ pub const CODEDEPLOY_BLOCK: &str = "  deployment_strategy = \"codedeploy\"\n\n  
 /// The provider's source address in test configurations.
 pub const PROVIDER_SOURCE: &str = "terraform-provider-fargate/fargate";
 
+/// The `terraform` and `provider` blocks of a test configuration written inline (the provider
+/// takes its region and endpoint from the environment).
+pub const PROVIDER_BLOCKS: &str = r#"
+terraform {
+  required_providers {
+    fargate = {
+      source = "terraform-provider-fargate/fargate"
+    }
+  }
+}
+
+provider "fargate" {}
+"#;
+
 pub fn provider_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-fargate"))
 }
@@ -684,6 +698,8 @@ impl Fixtures {
 pub struct Aws {
     pub runtime: tokio::runtime::Runtime,
     pub clients: fargate_provider::aws::clients::Clients,
+    /// EC2 (the network the fixtures made), which the provider's clients leave to its lookups.
+    pub ec2: aws_sdk_ec2::Client,
 }
 
 impl Aws {
@@ -704,7 +720,12 @@ impl Aws {
         }
         let sdk = runtime.block_on(loader.load());
         let clients = fargate_provider::aws::clients::Clients::new(&sdk, &Default::default());
-        Aws { runtime, clients }
+        let ec2 = aws_sdk_ec2::Client::new(&sdk);
+        Aws {
+            runtime,
+            clients,
+            ec2,
+        }
     }
 
     pub fn run<F: std::future::Future>(&self, f: F) -> F::Output {

@@ -381,6 +381,82 @@ impl Setup {
         })
     }
 
+    /// Registers a copy of `revision` with `container`'s image replaced, as a pipeline outside
+    /// Terraform does; returns the new revision's ARN.
+    pub fn register_with_image(&self, revision: &str, container: &str, image: &str) -> String {
+        let state = self.state();
+        self.aws.run(async {
+            let c = &self.aws.clients;
+            let mut def = fargate_provider::aws::task_definition::read(c, revision)
+                .await
+                .expect("read the revision")
+                .expect("the revision");
+            for ct in def.containers.iter_mut().filter(|ct| ct.name == container) {
+                ct.image = image.to_owned();
+            }
+            fargate_provider::aws::task_definition::register(
+                c,
+                &def,
+                s(&state["execution_role_arn"]),
+                s(&state["task_role_arn"]),
+                &Default::default(),
+            )
+            .await
+            .expect("register the revision")
+        })
+    }
+
+    /// Starts a CodeDeploy deployment of `appspec` in the service's application and group, as a
+    /// pipeline under `codedeploy` does, and waits for it to succeed.
+    pub fn deploy_through_codedeploy(&self, appspec: &Json) {
+        let name = self.service_name();
+        self.aws.run(async {
+            let cd = &self.aws.clients.codedeploy;
+            let id = cd
+                .create_deployment()
+                .application_name(&name)
+                .deployment_group_name(&name)
+                .revision(
+                    aws_sdk_codedeploy::types::RevisionLocation::builder()
+                        .revision_type(
+                            aws_sdk_codedeploy::types::RevisionLocationType::AppSpecContent,
+                        )
+                        .app_spec_content(
+                            aws_sdk_codedeploy::types::AppSpecContent::builder()
+                                .content(appspec.to_string())
+                                .build(),
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("CreateDeployment")
+                .deployment_id()
+                .unwrap_or_default()
+                .to_owned();
+            let deadline = Instant::now() + Duration::from_secs(120);
+            loop {
+                let status = cd
+                    .get_deployment()
+                    .deployment_id(&id)
+                    .send()
+                    .await
+                    .expect("GetDeployment")
+                    .deployment_info()
+                    .and_then(|d| d.status().map(|s| s.as_str().to_owned()))
+                    .unwrap_or_default();
+                if status == "Succeeded" {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline && status != "Failed" && status != "Stopped",
+                    "the out-of-band deployment ended {status}"
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        });
+    }
+
     /// Which target group the production listener's rule forwards to.
     pub fn production_target(&self) -> String {
         let listener = self.fixtures.get("production_listener_arn");

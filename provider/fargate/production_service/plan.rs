@@ -154,25 +154,26 @@ pub(super) async fn plan(service: &ProductionService, request: PlanRequest) -> P
         drift_warnings.extend(change.warnings);
     }
     // The cost, from the committed prices: written when the preview is, held against the
-    // budget at every plan.
-    let cost = crate::service::change::monthly_cost(
-        &planned,
-        service.price_region(&planned).as_deref(),
-        crate::service::facts::prices::price_table(),
-    );
-    if cost_shown {
+    // budget at every plan that has one; an unchanged service without a budget prices nothing.
+    let budget = planned.get("max_monthly_cost").clone();
+    let cost = (cost_shown || !budget.is_null()).then(|| {
+        crate::service::change::monthly_cost(
+            &planned,
+            service.price_region(&planned).as_deref(),
+            crate::service::facts::prices::price_table(),
+        )
+    });
+    if cost_shown && let Some(cost) = &cost {
         set_attr(
             &mut planned,
             "monthly_cost",
-            crate::service::change::cost_value(&cost),
+            crate::service::change::cost_value(cost),
         );
     }
     let mut diagnostics = plan_checks(&request.config, &planned);
-    diagnostics.extend(checks::cost_diagnostics(
-        &cost,
-        planned.get("max_monthly_cost"),
-        cost_shown,
-    ));
+    if let Some(cost) = &cost {
+        diagnostics.extend(checks::cost_diagnostics(cost, &budget, cost_shown));
+    }
     // Only the plan knows the provider's default tags beside the resource's.
     if let Some(configured) = service.configured_now() {
         diagnostics.extend(crate::service::tag_checks::check_merged(

@@ -101,8 +101,6 @@ pub fn monthly_cost(
     let spot_tasks = spot_tasks(spec.desired_count, &spec.capacity_provider_strategy);
     let discount = table.spot_discount_up_to_percent / 100.0;
     let tasks_on_demand = per_task * count;
-    let storage_gb =
-        (spec.task.ephemeral_storage_gib as f64 - table.ephemeral_storage_included_gb).max(0.0);
     let surge_tasks = (peak_tasks(spec.deployment_strategy, &spec) - spec.desired_count).max(0);
     let steps = (spec.deployment_strategy.family().steps)(spec.deployment_strategy, &spec);
     let surge_minutes: i64 = steps.iter().map(|s| s.minutes).sum();
@@ -139,7 +137,10 @@ pub fn monthly_cost(
         at_max: spec.autoscaling.as_ref().map(|a| a.max as f64 * per_task),
         x86_64: task_hour("X86_64") * hours * count,
         arm64: task_hour("ARM64") * hours * count,
-        ephemeral_storage: storage_gb * prices.fargate.ephemeral_storage_gb_hour * hours * count,
+        ephemeral_storage: billed_storage_gb(&spec, table)
+            * prices.fargate.ephemeral_storage_gb_hour
+            * hours
+            * count,
         rollout_surge: surge_tasks as f64
             * task_hour(&spec.task.cpu_architecture)
             * surge_minutes as f64
@@ -162,11 +163,14 @@ fn task_hour(
     let compute = prices.fargate.of(architecture);
     let vcpu = spec.task.cpu as f64 / 1024.0;
     let gb = spec.task.memory as f64 / 1024.0;
-    let storage =
-        (spec.task.ephemeral_storage_gib as f64 - table.ephemeral_storage_included_gb).max(0.0);
     vcpu * compute.vcpu_hour
         + gb * compute.gb_hour
-        + storage * prices.fargate.ephemeral_storage_gb_hour
+        + billed_storage_gb(spec, table) * prices.fargate.ephemeral_storage_gb_hour
+}
+
+/// A task's ephemeral storage above what Fargate includes: the part that is billed.
+fn billed_storage_gb(spec: &ServiceSpec, table: &PriceTable) -> f64 {
+    (spec.task.ephemeral_storage_gib as f64 - table.ephemeral_storage_included_gb).max(0.0)
 }
 
 /// The tasks of `count` that a capacity provider strategy runs on Fargate Spot: the `base` of
