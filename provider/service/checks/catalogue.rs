@@ -196,8 +196,8 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "awslogs-multiline",
-        severity: "error (warning for both)",
-        text: "`log.multiline_pattern` and `log.datetime_format` only with the `awslogs` driver; a warning when both are set, as awslogs then ignores the pattern",
+        severity: "error",
+        text: "`log.multiline_pattern` and `log.datetime_format` only with the `awslogs` driver, and not both (\"You cannot configure both\", the ECS API's `LogConfiguration`)",
         stage: Stage::Validate,
         checked_in: &["service/checks/firelens.rs"],
     },

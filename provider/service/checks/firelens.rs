@@ -143,10 +143,12 @@ impl Checker {
 
 impl Checker {
     /// awslogs' multiline settings of the application's container: awslogs options, so not
-    /// with FireLens; and the pattern is ignored when the datetime format is set too ("This
-    /// option is ignored if awslogs-datetime-format is also configured", the awslogs driver's
-    /// `awslogs-multiline-pattern`,
-    /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html).
+    /// with FireLens; and not both. The ECS API model (botocore 1.44.18,
+    /// `LogConfiguration.options`, read 2026-12-07) says "You cannot configure both the
+    /// awslogs-datetime-format and awslogs-multiline-pattern options"; the same text also calls
+    /// the pattern "ignored if awslogs-datetime-format is also configured", as the awslogs page
+    /// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html) does.
+    /// The stricter statement of the model is followed.
     pub(super) fn awslogs_multiline(&mut self, c: &Value) {
         let log = c.get("container").get("log");
         let at = |attr: &str| {
@@ -177,11 +179,12 @@ impl Checker {
                 }
             }
         } else if pattern.as_str().is_some() && format.as_str().is_some() {
-            self.warning(
+            self.error(
                 at("multiline_pattern"),
-                "multiline_pattern is ignored",
-                "awslogs ignores awslogs-multiline-pattern when awslogs-datetime-format is set too: \
-                 keep one of log.multiline_pattern and log.datetime_format (check `awslogs-multiline`)."
+                "Both multiline settings",
+                "awslogs takes awslogs-multiline-pattern or awslogs-datetime-format, not both (\"You cannot \
+                 configure both\", the ECS API): keep one of log.multiline_pattern and log.datetime_format \
+                 (check `awslogs-multiline`)."
                     .to_owned(),
             );
         }
@@ -191,7 +194,7 @@ impl Checker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::checks::testing::{Seen, block, error, list, map, run, s, warning};
+    use crate::service::checks::testing::{Seen, block, error, list, map, run, s};
     use crate::value::Value;
 
     /// The task's rules with the application logging through `app_log`, and sidecars given
@@ -243,8 +246,8 @@ mod tests {
                 ("container.log.multiline_pattern", s("^\\d{4}-")),
                 ("container.log.datetime_format", s("%Y-%m-%d")),
             ]),
-            [warning(
-                "multiline_pattern is ignored",
+            [error(
+                "Both multiline settings",
                 "container.log.multiline_pattern"
             )]
         );

@@ -407,7 +407,7 @@ fn log_block() -> Block {
             Type::String,
             "awslogs' `awslogs-multiline-pattern`: a regular expression that starts a log event, so \
              the lines that follow it (a stack trace) join it in one event. The application's container \
-             only. Ignored by awslogs when `datetime_format` is set too.",
+             only. Not with `datetime_format`.",
         ))
         .attribute(A::optional(
             "datetime_format",
